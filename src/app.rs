@@ -1,0 +1,149 @@
+//! Orchestration: command-line arguments → validated request → pure core → rendered bytes.
+//! The only module that reads files or writes output.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+use serde::Serialize;
+
+use crate::calc::capacity::{Limit, capacity};
+use crate::calc::sizing::{SizeOptions, size};
+use crate::calc::workload::{RequestShape, TokenCounts, Workload};
+use crate::catalog::{self, Catalog, Model, Source};
+use crate::cli::{CapacityArgs, Cli, Command, Format, ModelsArgs, ShapeArgs, SizeArgs};
+use crate::error::{CatalogError, Error};
+use crate::render::{json, table};
+
+/// Runs one command, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Error> {
+    let format = cli.output_format();
+    let text = match &cli.command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "ptuplan", &mut script);
+            out.write_all(&script)?;
+            return Ok(());
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            out.write_all(&page)?;
+            return Ok(());
+        }
+        Command::Size(args) => run_size(args, &load_catalog(&cli)?, format)?,
+        Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format)?,
+        Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The catalog named by `--catalog` / `PTUPLAN_CATALOG`, or the embedded one.
+fn load_catalog(cli: &Cli) -> Result<Catalog, Error> {
+    match &cli.catalog {
+        None => Ok(Catalog::parse(catalog::EMBEDDED, "embedded")?),
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
+                path: shown.clone(),
+                source,
+            })?;
+            Ok(Catalog::parse(&text, &shown)?)
+        }
+    }
+}
+
+fn request_shape(args: &ShapeArgs) -> Result<RequestShape, Error> {
+    let counts = TokenCounts {
+        total: args.tokens,
+        prompt: args.prompt,
+        completion: args.completion,
+    };
+    Ok(RequestShape::new(counts, args.cache_rate, args.max_tokens)?)
+}
+
+fn render_json<T: Serialize>(catalog: &Catalog, body: &T) -> Result<String, Error> {
+    json::render(catalog, body).map_err(|e| Error::Io(e.into()))
+}
+
+fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> Result<String, Error> {
+    let rpm = match (args.rate.rpm, args.rate.qps) {
+        (Some(rpm), _) => rpm,
+        (None, Some(qps)) => qps * 60.0,
+        (None, None) => unreachable!("clap requires --rpm or --qps"),
+    };
+    let workload = Workload::new(rpm, request_shape(&args.shape)?)?;
+    let models: Vec<&Model> = if args.models.is_empty() {
+        catalog.models.iter().collect()
+    } else {
+        args.models
+            .iter()
+            .map(|name| catalog.find(name))
+            .collect::<Result<_, _>>()?
+    };
+    let options = SizeOptions {
+        deployment: args.deployment,
+        target_utilization: args.target_utilization,
+    };
+    let report = size(&workload, &models, options, !args.models.is_empty())?;
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::size(&report, catalog)),
+    }
+}
+
+fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> Result<String, Error> {
+    let shape = request_shape(&args.shape)?;
+    let model = args
+        .model
+        .as_deref()
+        .map(|name| catalog.find(name))
+        .transpose()?;
+    let limit = match (args.tpm, args.ptu, model) {
+        (Some(tpm), _, model) => Limit::Standard { tpm, model },
+        (None, Some(ptu), Some(model)) => Limit::Provisioned { ptu, model },
+        _ => unreachable!("clap requires --tpm, or --ptu with --model"),
+    };
+    let report = capacity(limit, &shape, args.deployment, args.target_utilization)?;
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::capacity(&report)),
+    }
+}
+
+/// The JSON body of `models`: the models shown and the sources they cite.
+#[derive(Serialize)]
+struct ModelsBody<'a> {
+    models: Vec<&'a Model>,
+    sources: std::collections::BTreeMap<&'a str, &'a Source>,
+}
+
+fn run_models(args: &ModelsArgs, catalog: &Catalog, format: Format) -> Result<String, Error> {
+    let models: Vec<&Model> = match &args.name {
+        Some(name) => vec![catalog.find(name)?],
+        None => catalog.models.iter().collect(),
+    };
+    match format {
+        Format::Json => {
+            let cited = models.iter().flat_map(|m| {
+                [
+                    Some(&m.sources.provisioned),
+                    m.sources.standard.as_ref(),
+                    m.sources.context.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+            });
+            let sources = cited
+                .filter_map(|id| catalog.sources.get_key_value(id.as_str()))
+                .map(|(id, source)| (id.as_str(), source))
+                .collect();
+            render_json(catalog, &ModelsBody { models, sources })
+        }
+        Format::Table => Ok(match models.as_slice() {
+            [one] if args.name.is_some() => table::model_detail(one, catalog),
+            _ => table::models(catalog),
+        }),
+    }
+}

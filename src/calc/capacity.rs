@@ -1,0 +1,358 @@
+//! `capacity`: the inverse of `size` — the largest sustainable request rate for a given
+//! standard TPM quota or provisioned PTU count and a request shape.
+
+use serde::Serialize;
+
+use crate::calc::sizing::{Binding, MAX_PTU_PER_DEPLOYMENT, check_target};
+use crate::calc::workload::{RequestShape, TokenSplit};
+use crate::catalog::Model;
+use crate::deployment::DeploymentType;
+use crate::error::InputError;
+use crate::numfmt;
+
+/// Largest TPM quota accepted (10 trillion tokens per minute).
+pub const MAX_TPM_QUOTA: f64 = 1e13;
+/// Largest PTU count accepted (far above one deployment's 100,000 maximum).
+pub const MAX_PTU: f64 = 1e7;
+
+/// The capacity being asked about.
+#[derive(Debug, Clone, Copy)]
+pub enum Limit<'a> {
+    /// A standard deployment's TPM quota; the model (optional) supplies the RPM ratio.
+    Standard {
+        /// Tokens per minute of quota.
+        tpm: f64,
+        /// Model whose RPM-per-TPM ratio applies, if known.
+        model: Option<&'a Model>,
+    },
+    /// A provisioned deployment of `ptu` PTUs of a model.
+    Provisioned {
+        /// PTUs deployed.
+        ptu: f64,
+        /// The model deployed.
+        model: &'a Model,
+    },
+}
+
+/// Which kind of deployment was asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitKind {
+    /// Pay-as-you-go TPM quota.
+    Standard,
+    /// Provisioned PTUs.
+    Provisioned,
+}
+
+/// The `capacity` answer. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapacityReport {
+    /// `standard` or `provisioned`.
+    pub limit: LimitKind,
+    /// Model, when given.
+    pub model: Option<String>,
+    /// Deployment type.
+    pub deployment: DeploymentType,
+    /// TPM quota asked about (standard).
+    pub tpm_quota: Option<f64>,
+    /// PTUs asked about (provisioned).
+    pub ptu: Option<f64>,
+    /// Prompt tokens per request.
+    pub prompt_tokens: f64,
+    /// Completion tokens per request.
+    pub completion_tokens: f64,
+    /// Prompt + completion tokens per request.
+    pub tokens_per_request: f64,
+    /// How the prompt/completion split was obtained.
+    pub token_split: TokenSplit,
+    /// Fraction of prompt tokens served from cache.
+    pub cache_rate: f64,
+    /// `max_tokens` sent by the client, if given.
+    pub max_tokens: Option<f64>,
+    /// Tokens one request uses of the limit: prompt + max_tokens (standard admission) or
+    /// normalized tokens (provisioned).
+    pub counted_tokens_per_request: f64,
+    /// The limit in tokens per minute: the quota, or PTUs × input TPM per PTU.
+    pub capacity_tpm: f64,
+    /// Standard RPM per 1,000 TPM, when known.
+    pub rpm_per_1000_tpm: Option<f64>,
+    /// Standard RPM limit of the quota, when known.
+    pub rpm_limit: Option<f64>,
+    /// Target utilization applied to the limits.
+    pub target_utilization: f64,
+    /// Largest sustainable requests per minute.
+    pub max_rpm: f64,
+    /// Largest sustainable requests per second.
+    pub max_qps: f64,
+    /// Tokens per minute (prompt + completion) at `max_rpm`.
+    pub max_tpm: f64,
+    /// What binds: `tpm`, `rpm` or `ptu`.
+    pub binding: Binding,
+    /// Assumptions and caveats.
+    pub notes: Vec<String>,
+}
+
+/// Computes the largest sustainable rate for a limit, a request shape and a deployment type.
+pub fn capacity(
+    limit: Limit<'_>,
+    shape: &RequestShape,
+    deployment: DeploymentType,
+    target_utilization: f64,
+) -> Result<CapacityReport, InputError> {
+    check_target(target_utilization)?;
+    let mut notes = Vec::new();
+    let (kind, model, tpm_quota, ptu, counted, capacity_tpm, ratio) = match limit {
+        Limit::Standard { tpm, model } => {
+            check_amount("--tpm", tpm, MAX_TPM_QUOTA)?;
+            let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
+            if ratio.is_none() {
+                notes.push(match model {
+                    None => "no --model given: the standard RPM limit (RPM per 1,000 TPM) \
+                             was not checked; pass --model to include it"
+                        .to_string(),
+                    Some(m) => format!(
+                        "no published standard RPM-per-TPM ratio for {}: the RPM limit was \
+                         not checked",
+                        m.name
+                    ),
+                });
+            }
+            if shape.max_tokens.is_none() && shape.completion_tokens > 0.0 {
+                notes.push(
+                    "admission counted prompt + completion; the service counts prompt + \
+                     max_tokens, so pass --max-tokens if your client sets it"
+                        .into(),
+                );
+            }
+            let counted = shape.admission_tokens_per_request();
+            (
+                LimitKind::Standard,
+                model,
+                Some(tpm),
+                None,
+                counted,
+                tpm,
+                ratio,
+            )
+        }
+        Limit::Provisioned { ptu, model } => {
+            check_amount("--ptu", ptu, MAX_PTU)?;
+            let grid = model
+                .provisioned(deployment)
+                .ok_or_else(|| model.not_offered(deployment))?;
+            let on_grid = ptu == f64::from(grid.min_ptu)
+                || (ptu >= f64::from(grid.min_ptu)
+                    && ptu.fract() == 0.0
+                    && (ptu as u64).is_multiple_of(u64::from(grid.increment)));
+            if !on_grid {
+                notes.push(format!(
+                    "{} PTU is not a deployable {} size for {}: minimum {}, then multiples of {}",
+                    numfmt::count(ptu),
+                    deployment,
+                    model.name,
+                    grid.min_ptu,
+                    grid.increment
+                ));
+            }
+            if ptu > MAX_PTU_PER_DEPLOYMENT as f64 {
+                notes.push(format!(
+                    "{} PTU exceeds the {} PTU maximum of one deployment",
+                    numfmt::count(ptu),
+                    numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+                ));
+            }
+            let counted = shape.normalized_tokens_per_request(model);
+            if counted <= 0.0 {
+                return Err(InputError::Usage(
+                    "this request shape uses no provisioned capacity (all prompt tokens cached, \
+                     no completion): give --completion or a cache rate below 1"
+                        .into(),
+                ));
+            }
+            if shape.max_tokens.is_some() {
+                notes.push(
+                    "provisioned admission reserves prompt + max_tokens but corrects to the \
+                     actual tokens at completion: sustained capacity uses the completion tokens"
+                        .into(),
+                );
+            }
+            let capacity_tpm = ptu * model.input_tpm_per_ptu;
+            (
+                LimitKind::Provisioned,
+                Some(model),
+                None,
+                Some(ptu),
+                counted,
+                capacity_tpm,
+                None,
+            )
+        }
+    };
+    if let Some(m) = model
+        && !m.unverified.is_empty()
+    {
+        notes.push(format!(
+            "catalog values for {} are UNVERIFIED or conflicting (see 'ptuplan models {}')",
+            m.name, m.name
+        ));
+    }
+    let max_rpm_by_tokens = capacity_tpm * target_utilization / counted;
+    let rpm_limit = ratio.map(|r| tpm_quota.unwrap_or(0.0) * r / 1000.0);
+    let (max_rpm, binding) = match (kind, rpm_limit) {
+        (LimitKind::Provisioned, _) => (max_rpm_by_tokens, Binding::Ptu),
+        (LimitKind::Standard, Some(rpm)) if rpm * target_utilization < max_rpm_by_tokens => {
+            (rpm * target_utilization, Binding::Rpm)
+        }
+        (LimitKind::Standard, _) => (max_rpm_by_tokens, Binding::Tpm),
+    };
+    Ok(CapacityReport {
+        limit: kind,
+        model: model.map(|m| m.name.clone()),
+        deployment,
+        tpm_quota,
+        ptu,
+        prompt_tokens: shape.prompt_tokens,
+        completion_tokens: shape.completion_tokens,
+        tokens_per_request: shape.tokens_per_request(),
+        token_split: shape.token_split,
+        cache_rate: shape.cache_rate,
+        max_tokens: shape.max_tokens,
+        counted_tokens_per_request: counted,
+        capacity_tpm,
+        rpm_per_1000_tpm: ratio,
+        rpm_limit,
+        target_utilization,
+        max_rpm,
+        max_qps: max_rpm / 60.0,
+        max_tpm: max_rpm * shape.tokens_per_request(),
+        binding,
+        notes,
+    })
+}
+
+fn check_amount(field: &'static str, value: f64, max: f64) -> Result<(), InputError> {
+    if value.is_finite() && value > 0.0 && value <= max {
+        Ok(())
+    } else {
+        Err(InputError::InvalidValue {
+            field,
+            value: value.to_string(),
+            allowed: format!("must be a positive number up to {max:e}"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calc::sizing::{SizeOptions, size_model};
+    use crate::calc::workload::{TokenCounts, Workload};
+    use crate::catalog::{Catalog, EMBEDDED};
+
+    fn shape(prompt: f64, completion: f64) -> RequestShape {
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(prompt),
+            completion: Some(completion),
+        };
+        RequestShape::new(counts, 0.0, None).expect("valid")
+    }
+
+    #[test]
+    fn seed_15m_tpm_at_30k_tokens_is_500_rpm() {
+        // Seed: QPS = 15,000,000 ÷ (30,000 × 60) ≈ 8.33.
+        let counts = TokenCounts {
+            total: Some(30_000.0),
+            ..TokenCounts::default()
+        };
+        let shape = RequestShape::new(counts, 0.0, None).expect("valid");
+        let report = capacity(
+            Limit::Standard {
+                tpm: 15_000_000.0,
+                model: None,
+            },
+            &shape,
+            DeploymentType::Global,
+            1.0,
+        )
+        .expect("valid");
+        assert_eq!(report.max_rpm, 500.0);
+        assert!((report.max_qps - 8.333_333).abs() < 1e-6);
+        assert_eq!(report.binding, Binding::Tpm);
+    }
+
+    #[test]
+    fn rpm_binds_for_small_requests() {
+        // gpt-4o: 6 RPM per 1,000 TPM. 100,000 TPM → 600 RPM; 50-token requests would allow 2,000.
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4o").expect("present");
+        let report = capacity(
+            Limit::Standard {
+                tpm: 100_000.0,
+                model: Some(model),
+            },
+            &shape(40.0, 10.0),
+            DeploymentType::Global,
+            1.0,
+        )
+        .expect("valid");
+        assert_eq!(report.rpm_limit, Some(600.0));
+        assert_eq!(report.max_rpm, 600.0);
+        assert_eq!(report.binding, Binding::Rpm);
+    }
+
+    #[test]
+    fn provisioned_capacity_inverts_sizing() {
+        // gpt-5.2 at 150 PTU: 150 × 3,400 = 510,000 normalized TPM; 100 + 8 × 50 = 500 per
+        // request → 1,020 RPM. Sizing 1,020 RPM gives exactly 150 raw PTUs.
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-5.2").expect("present");
+        let shape = shape(100.0, 50.0);
+        let report = capacity(
+            Limit::Provisioned { ptu: 150.0, model },
+            &shape,
+            DeploymentType::Regional,
+            1.0,
+        )
+        .expect("valid");
+        assert_eq!(report.max_rpm, 1020.0);
+        assert_eq!(report.binding, Binding::Ptu);
+        let workload = Workload::new(report.max_rpm, shape).expect("valid");
+        let options = SizeOptions {
+            deployment: DeploymentType::Regional,
+            target_utilization: 1.0,
+        };
+        let sizing = size_model(&workload, model, options).expect("offered");
+        assert_eq!(sizing.ptu_raw, 150.0);
+        assert_eq!(sizing.ptu, 150);
+    }
+
+    #[test]
+    fn off_grid_ptu_gets_a_note_and_bad_values_an_error() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let report = capacity(
+            Limit::Provisioned { ptu: 7.0, model },
+            &shape(100.0, 10.0),
+            DeploymentType::Global,
+            1.0,
+        )
+        .expect("valid");
+        assert!(
+            report.notes.iter().any(|n| n.contains("not a deployable")),
+            "{:?}",
+            report.notes
+        );
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e12] {
+            assert!(
+                capacity(
+                    Limit::Provisioned { ptu: bad, model },
+                    &shape(100.0, 10.0),
+                    DeploymentType::Global,
+                    1.0
+                )
+                .is_err()
+            );
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Whether one request fits a model's context window.
+
+use crate::calc::workload::RequestShape;
+use crate::catalog::Model;
+use crate::numfmt;
+
+/// The outcome of a context-window check on both deployment families.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextFit {
+    /// Fits a provisioned deployment (`None`: the catalog has no limits for the model).
+    pub provisioned: Option<bool>,
+    /// Fits a standard deployment (`None`: unknown).
+    pub standard: Option<bool>,
+    /// One sentence per exceeded limit.
+    pub problems: Vec<String>,
+}
+
+/// Checks the prompt, the completion (or `max_tokens`, when larger) and their sum against the
+/// model's limits. Provisioned and standard deployments can differ (gpt-4.1: 128K prompt on
+/// provisioned, 300K window on standard).
+pub fn check(shape: &RequestShape, model: &Model) -> ContextFit {
+    let Some(context) = model.context else {
+        return ContextFit {
+            provisioned: None,
+            standard: None,
+            problems: Vec::new(),
+        };
+    };
+    let prompt = shape.prompt_tokens;
+    let output = shape.completion_tokens.max(shape.max_tokens.unwrap_or(0.0));
+    let output_name = if shape
+        .max_tokens
+        .is_some_and(|m| m > shape.completion_tokens)
+    {
+        "max_tokens"
+    } else {
+        "completion"
+    };
+    let mut problems = Vec::new();
+    let mut limit = |value: f64, max: Option<u64>, what: &str| -> Option<bool> {
+        let max = max?;
+        let fits = value <= max as f64;
+        if !fits {
+            problems.push(format!(
+                "{what} of {} tokens exceeds the {}-token limit",
+                numfmt::count(value),
+                numfmt::count(max as f64)
+            ));
+        }
+        Some(fits)
+    };
+    let output_fits = limit(output, context.max_output, output_name);
+    let provisioned_prompt = limit(
+        prompt,
+        context.provisioned_max_input.or(context.max_input),
+        if context.provisioned_max_input.is_some() {
+            "provisioned prompt"
+        } else {
+            "prompt"
+        },
+    );
+    let provisioned_total = limit(prompt + output, context.max_total, "prompt + output");
+    let standard_prompt = if context.provisioned_max_input.is_some() {
+        limit(prompt, context.max_input, "standard prompt")
+    } else {
+        provisioned_prompt
+    };
+    let standard_total = if context.standard_max_total.is_some() {
+        limit(
+            prompt + output,
+            context.standard_max_total,
+            "standard prompt + output",
+        )
+    } else {
+        provisioned_total
+    };
+    ContextFit {
+        provisioned: all_known(&[output_fits, provisioned_prompt, provisioned_total]),
+        standard: all_known(&[output_fits, standard_prompt, standard_total]),
+        problems,
+    }
+}
+
+/// `None` when no limit is known, otherwise whether every known limit holds.
+fn all_known(checks: &[Option<bool>]) -> Option<bool> {
+    let known: Vec<bool> = checks.iter().flatten().copied().collect();
+    (!known.is_empty()).then(|| known.iter().all(|&fits| fits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calc::workload::TokenCounts;
+    use crate::catalog::{Catalog, EMBEDDED};
+
+    fn shape(prompt: f64, completion: f64, max_tokens: Option<f64>) -> RequestShape {
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(prompt),
+            completion: Some(completion),
+        };
+        RequestShape::new(counts, 0.0, max_tokens).expect("valid shape")
+    }
+
+    #[test]
+    fn gpt_4_1_limits_differ_between_provisioned_and_standard() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        // S27: 128,000 on provisioned, 300,000 on standard, 32,768 max output.
+        let fit = check(&shape(150_000.0, 1_000.0, None), model);
+        assert_eq!((fit.provisioned, fit.standard), (Some(false), Some(true)));
+        let fit = check(&shape(100_000.0, 1_000.0, None), model);
+        assert_eq!((fit.provisioned, fit.standard), (Some(true), Some(true)));
+        let fit = check(&shape(1_000.0, 1_000.0, Some(40_000.0)), model);
+        assert_eq!(fit.provisioned, Some(false));
+        assert!(fit.problems[0].contains("max_tokens"), "{:?}", fit.problems);
+    }
+
+    #[test]
+    fn unknown_context_is_none() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-image-2").expect("present");
+        let fit = check(&shape(100.0, 100.0, None), model);
+        assert_eq!((fit.provisioned, fit.standard), (None, None));
+    }
+}

@@ -1,0 +1,7 @@
+//! The pure calculation core: no I/O, no printing, no clock. Plain data in, reports out.
+
+pub mod capacity;
+pub mod context;
+pub mod rounding;
+pub mod sizing;
+pub mod workload;

@@ -1,0 +1,503 @@
+//! `size`: from a workload to PTUs per model and deployment type, and the standard quota.
+//!
+//! Formula (Microsoft Learn, provisioned-throughput-sizing, S1 2026-09-23):
+//! input TPM = RPM × prompt; output TPM = RPM × completion;
+//! normalized TPM = input TPM × (1 − cache rate) + output weight × output TPM
+//! (GPT-6 family: cached prompt tokens weigh `cached_input_weight` instead of 0);
+//! PTU raw = normalized TPM ÷ input TPM per PTU; PTU = smallest deployable size ≥ raw.
+
+use serde::Serialize;
+
+use crate::calc::context;
+use crate::calc::rounding::{ceil_whole, deployable_ptu};
+use crate::calc::workload::{TokenSplit, Workload};
+use crate::catalog::{CatalogField, Model};
+use crate::deployment::DeploymentType;
+use crate::error::InputError;
+use crate::numfmt;
+
+/// Largest provisioned deployment Azure allows, in PTUs (quotas-limits, S23).
+pub const MAX_PTU_PER_DEPLOYMENT: u64 = 100_000;
+
+/// What limit binds a standard deployment or a capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    /// Tokens per minute.
+    Tpm,
+    /// Requests per minute.
+    Rpm,
+    /// Provisioned capacity.
+    Ptu,
+}
+
+impl Binding {
+    /// Lower-case name as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Tpm => "tpm",
+            Binding::Rpm => "rpm",
+            Binding::Ptu => "ptu",
+        }
+    }
+}
+
+/// Sizing options shared by all models.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SizeOptions {
+    /// Which deployment type to size.
+    pub deployment: DeploymentType,
+    /// Highest acceptable utilization at the peak, in (0, 1].
+    pub target_utilization: f64,
+}
+
+/// The standard (pay-as-you-go) quota that admits a workload.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StandardQuota {
+    /// RPM granted per 1,000 TPM of quota.
+    pub rpm_per_1000_tpm: f64,
+    /// TPM the service counts at admission: RPM × (prompt + max_tokens or completion).
+    pub admission_tpm: f64,
+    /// TPM of quota whose RPM allowance equals the workload's RPM: RPM ÷ ratio × 1,000.
+    pub rpm_as_tpm: f64,
+    /// Quota needed: the larger of the two, rounded up to a whole token.
+    pub tpm_quota: u64,
+    /// Quota needed to stay at or under the target utilization.
+    pub tpm_quota_for_target: u64,
+    /// Which of the two binds.
+    pub binding: Binding,
+}
+
+/// One model sized for one deployment type. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSizing {
+    /// Catalog name.
+    pub model: String,
+    /// Deployment type sized.
+    pub deployment: DeploymentType,
+    /// Input TPM one PTU serves.
+    pub input_tpm_per_ptu: f64,
+    /// Output-to-input token weight.
+    pub output_weight: f64,
+    /// Weight of a cached prompt token.
+    pub cached_input_weight: f64,
+    /// Input-equivalent TPM on a provisioned deployment.
+    pub normalized_tpm: f64,
+    /// PTUs needed before rounding.
+    pub ptu_raw: f64,
+    /// Smallest deployable PTU count that carries the load.
+    pub ptu: u64,
+    /// Minimum deployment for this type.
+    pub min_ptu: u32,
+    /// Scale increment for this type.
+    pub increment: u32,
+    /// Peak utilization of `ptu`: ptu_raw ÷ ptu.
+    pub utilization: f64,
+    /// The target utilization used for `ptu_for_target`.
+    pub target_utilization: f64,
+    /// Smallest deployable PTU count whose peak utilization is at most the target.
+    pub ptu_for_target: u64,
+    /// Peak utilization of `ptu_for_target`.
+    pub utilization_for_target: f64,
+    /// Standard RPM per 1,000 TPM (null: not published for this model).
+    pub rpm_per_1000_tpm: Option<f64>,
+    /// Standard TPM quota that admits the load (null when the RPM ratio is unknown).
+    pub standard_tpm_quota: Option<u64>,
+    /// Standard TPM quota at the target utilization.
+    pub standard_tpm_quota_for_target: Option<u64>,
+    /// Which standard limit binds: `tpm` or `rpm` (null when unknown).
+    pub binding: Option<Binding>,
+    /// Whether one request fits the context window on a provisioned deployment (null: unknown).
+    pub fits_context: Option<bool>,
+    /// Whether one request fits the context window on a standard deployment (null: unknown).
+    pub fits_context_standard: Option<bool>,
+    /// Catalog fields of this model that are unverified or conflicting.
+    pub unverified: Vec<CatalogField>,
+    /// Assumptions, limits hit and caveats for this model.
+    pub notes: Vec<String>,
+}
+
+/// A model left out of an all-models comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Skipped {
+    /// Catalog name.
+    pub model: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+/// The whole `size` answer. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SizeReport {
+    /// Requests per minute.
+    pub rpm: f64,
+    /// Requests per second.
+    pub qps: f64,
+    /// Prompt tokens per request.
+    pub prompt_tokens: f64,
+    /// Completion tokens per request.
+    pub completion_tokens: f64,
+    /// Prompt + completion tokens per request.
+    pub tokens_per_request: f64,
+    /// How the prompt/completion split was obtained.
+    pub token_split: TokenSplit,
+    /// Fraction of prompt tokens served from cache.
+    pub cache_rate: f64,
+    /// `max_tokens` sent by the client, if given.
+    pub max_tokens: Option<f64>,
+    /// Tokens per minute (prompt + completion).
+    pub tpm: f64,
+    /// Prompt tokens per minute.
+    pub input_tpm: f64,
+    /// Completion tokens per minute.
+    pub output_tpm: f64,
+    /// Deployment type sized.
+    pub deployment: DeploymentType,
+    /// Target peak utilization.
+    pub target_utilization: f64,
+    /// One entry per sized model.
+    pub models: Vec<ModelSizing>,
+    /// Models not offered for this deployment type (all-models comparison only).
+    pub skipped: Vec<Skipped>,
+    /// Notes about the workload as a whole.
+    pub notes: Vec<String>,
+}
+
+/// Sizes `workload` on each model. Models that do not offer the deployment type are an error
+/// when `models_were_named`, and are listed in `skipped` otherwise.
+pub fn size(
+    workload: &Workload,
+    models: &[&Model],
+    options: SizeOptions,
+    models_were_named: bool,
+) -> Result<SizeReport, InputError> {
+    check_target(options.target_utilization)?;
+    let mut sized = Vec::new();
+    let mut skipped = Vec::new();
+    for model in models {
+        match size_model(workload, model, options) {
+            Some(sizing) => sized.push(sizing),
+            None if models_were_named => return Err(model.not_offered(options.deployment)),
+            None => skipped.push(Skipped {
+                model: model.name.clone(),
+                reason: format!(
+                    "not offered as {} provisioned (offered: {})",
+                    options.deployment,
+                    model.offered_list()
+                ),
+            }),
+        }
+    }
+    let shape = workload.shape;
+    Ok(SizeReport {
+        rpm: workload.rpm,
+        qps: workload.qps(),
+        prompt_tokens: shape.prompt_tokens,
+        completion_tokens: shape.completion_tokens,
+        tokens_per_request: shape.tokens_per_request(),
+        token_split: shape.token_split,
+        cache_rate: shape.cache_rate,
+        max_tokens: shape.max_tokens,
+        tpm: workload.tpm(),
+        input_tpm: workload.input_tpm(),
+        output_tpm: workload.output_tpm(),
+        deployment: options.deployment,
+        target_utilization: options.target_utilization,
+        notes: workload_notes(workload),
+        models: sized,
+        skipped,
+    })
+}
+
+/// Checks a target utilization is in (0, 1].
+pub fn check_target(target: f64) -> Result<(), InputError> {
+    if target.is_finite() && target > 0.0 && target <= 1.0 {
+        Ok(())
+    } else {
+        Err(InputError::InvalidValue {
+            field: "--target-utilization",
+            value: target.to_string(),
+            allowed: "must be above 0 and at most 1 (e.g. 0.85 or 85%)".into(),
+        })
+    }
+}
+
+/// Sizes one model, or `None` when it is not offered as this deployment type.
+pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> Option<ModelSizing> {
+    let grid = model.provisioned(options.deployment)?;
+    let shape = workload.shape;
+    let target = options.target_utilization;
+    let normalized_tpm = workload.rpm * shape.normalized_tokens_per_request(model);
+    let ptu_raw = normalized_tpm / model.input_tpm_per_ptu;
+    let ptu = deployable_ptu(ptu_raw, grid.min_ptu, grid.increment);
+    let ptu_for_target = deployable_ptu(ptu_raw / target, grid.min_ptu, grid.increment);
+    let rpm_per_1000_tpm = model.rpm_per_1000_tpm_for(options.deployment);
+    let standard = rpm_per_1000_tpm.map(|ratio| standard_quota(workload, ratio, target));
+    let fit = context::check(&shape, model);
+
+    let mut notes = Vec::new();
+    if !model.unverified.is_empty() {
+        let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
+        notes.push(format!(
+            "UNVERIFIED or conflicting catalog values: {} (see 'ptuplan models {}')",
+            fields.join(", "),
+            model.name
+        ));
+    }
+    notes.extend(fit.problems.iter().cloned());
+    match &standard {
+        None => notes.push(format!(
+            "no published standard RPM-per-TPM ratio for {}: standard quota not computed",
+            model.name
+        )),
+        Some(quota) if quota.binding == Binding::Rpm => notes.push(format!(
+            "standard quota is bound by requests, not tokens: {} RPM at {} RPM per 1,000 TPM \
+             needs {} TPM of quota, more than the {} TPM the requests use",
+            numfmt::count(workload.rpm),
+            numfmt::number(quota.rpm_per_1000_tpm, 4, true),
+            numfmt::count(quota.tpm_quota as f64),
+            numfmt::count(quota.admission_tpm)
+        )),
+        Some(_) => {}
+    }
+    if ptu_for_target > MAX_PTU_PER_DEPLOYMENT {
+        notes.push(format!(
+            "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
+            numfmt::count(ptu_for_target as f64),
+            numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+        ));
+    }
+    Some(ModelSizing {
+        model: model.name.clone(),
+        deployment: options.deployment,
+        input_tpm_per_ptu: model.input_tpm_per_ptu,
+        output_weight: model.output_weight,
+        cached_input_weight: model.cached_input_weight,
+        normalized_tpm,
+        ptu_raw,
+        ptu,
+        min_ptu: grid.min_ptu,
+        increment: grid.increment,
+        utilization: ptu_raw / ptu as f64,
+        target_utilization: target,
+        ptu_for_target,
+        utilization_for_target: ptu_raw / ptu_for_target as f64,
+        rpm_per_1000_tpm,
+        standard_tpm_quota: standard.map(|q| q.tpm_quota),
+        standard_tpm_quota_for_target: standard.map(|q| q.tpm_quota_for_target),
+        binding: standard.map(|q| q.binding),
+        fits_context: fit.provisioned,
+        fits_context_standard: fit.standard,
+        unverified: model.unverified.clone(),
+        notes,
+    })
+}
+
+/// The standard quota for a workload at a given RPM-per-1,000-TPM ratio.
+pub fn standard_quota(workload: &Workload, rpm_per_1000_tpm: f64, target: f64) -> StandardQuota {
+    let admission_tpm = workload.rpm * workload.shape.admission_tokens_per_request();
+    let rpm_as_tpm = workload.rpm / rpm_per_1000_tpm * 1000.0;
+    let (need, binding) = if rpm_as_tpm > admission_tpm {
+        (rpm_as_tpm, Binding::Rpm)
+    } else {
+        (admission_tpm, Binding::Tpm)
+    };
+    StandardQuota {
+        rpm_per_1000_tpm,
+        admission_tpm,
+        rpm_as_tpm,
+        tpm_quota: ceil_whole(need) as u64,
+        tpm_quota_for_target: ceil_whole(need / target) as u64,
+        binding,
+    }
+}
+
+/// The catalog key of a field, as shown to users.
+pub fn field_name(field: &CatalogField) -> String {
+    serde_json::to_value(field)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn workload_notes(workload: &Workload) -> Vec<String> {
+    let shape = workload.shape;
+    let mut notes = Vec::new();
+    match shape.token_split {
+        TokenSplit::AssumedAllPrompt => notes.push(format!(
+            "--tokens gives no prompt/completion split: sized as if all {} tokens were prompt \
+             tokens; output tokens weigh 4-8x on provisioned deployments, so give --prompt and \
+             --completion for a real answer",
+            numfmt::count(shape.tokens_per_request())
+        )),
+        TokenSplit::PromptDerived => notes.push(format!(
+            "prompt tokens derived as --tokens minus --completion: {}",
+            numfmt::count(shape.prompt_tokens)
+        )),
+        TokenSplit::CompletionDerived => notes.push(format!(
+            "completion tokens derived as --tokens minus --prompt: {}",
+            numfmt::count(shape.completion_tokens)
+        )),
+        TokenSplit::Given => {}
+    }
+    if shape.max_tokens.is_none() && shape.completion_tokens > 0.0 {
+        notes.push(
+            "standard quota counts prompt + completion at admission; the service counts \
+             prompt + max_tokens, so pass --max-tokens if your client sets it"
+                .into(),
+        );
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calc::workload::{RequestShape, TokenCounts};
+    use crate::catalog::{Catalog, EMBEDDED};
+
+    fn catalog() -> Catalog {
+        Catalog::parse(EMBEDDED, "embedded").expect("embedded catalog is valid")
+    }
+
+    fn workload(rpm: f64, prompt: f64, completion: f64, cache_rate: f64) -> Workload {
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(prompt),
+            completion: Some(completion),
+        };
+        let shape = RequestShape::new(counts, cache_rate, None).expect("valid shape");
+        Workload::new(rpm, shape).expect("valid workload")
+    }
+
+    fn options(deployment: DeploymentType) -> SizeOptions {
+        SizeOptions {
+            deployment,
+            target_utilization: 1.0,
+        }
+    }
+
+    fn size_one(w: &Workload, model: &str, deployment: DeploymentType) -> ModelSizing {
+        let catalog = catalog();
+        let model = catalog.find(model).expect("model in catalog");
+        size_model(w, model, options(deployment)).expect("offered")
+    }
+
+    #[test]
+    fn we1_gpt_5_2_regional_147_06_to_150() {
+        // azure-facts.md WE1 (S4): 1,000 RPM, 100 prompt, 50 response, ratio 8, 3,400 TPM/PTU.
+        let sizing = size_one(
+            &workload(1000.0, 100.0, 50.0, 0.0),
+            "gpt-5.2",
+            DeploymentType::Regional,
+        );
+        assert_eq!(sizing.normalized_tpm, 500_000.0);
+        assert!((sizing.ptu_raw - 147.058_823_5).abs() < 1e-6);
+        assert_eq!(sizing.ptu, 150);
+    }
+
+    #[test]
+    fn we4_gpt_5_2_data_zone_with_and_without_cache() {
+        // azure-facts.md WE4 (S1/S2): 200/20 tokens → 105.88 → 110; with 50% cache 76.47 → 80.
+        let plain = size_one(
+            &workload(1000.0, 200.0, 20.0, 0.0),
+            "gpt-5.2",
+            DeploymentType::DataZone,
+        );
+        assert_eq!(plain.normalized_tpm, 360_000.0);
+        assert!((plain.ptu_raw - 105.882_352_9).abs() < 1e-6);
+        assert_eq!(plain.ptu, 110);
+        let cached = size_one(
+            &workload(1000.0, 200.0, 20.0, 0.5),
+            "gpt-5.2",
+            DeploymentType::DataZone,
+        );
+        assert_eq!(cached.normalized_tpm, 260_000.0);
+        assert!((cached.ptu_raw - 76.470_588_2).abs() < 1e-6);
+        assert_eq!(cached.ptu, 80);
+        assert!((cached.utilization - 76.470_588_2 / 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn we5_gpt_image_2_384_25_to_400() {
+        // azure-facts.md WE5 (S1): 2,000 text + 1,229 image input (× 1.6) as prompt-equivalent
+        // tokens, 7,024 image output tokens at weight 3.75 × 1.6 = 6, 10 RPM, 1,200 per PTU.
+        let prompt = 2000.0 + 1229.0 * 1.6;
+        let sizing = size_one(
+            &workload(10.0, prompt, 7024.0, 0.0),
+            "gpt-image-2",
+            DeploymentType::Global,
+        );
+        assert!((sizing.normalized_tpm - 461_104.0).abs() < 1e-6);
+        assert!((sizing.ptu_raw - 384.253_333).abs() < 1e-5);
+        assert_eq!(sizing.ptu, 400);
+    }
+
+    #[test]
+    fn gpt_6_cached_tokens_weigh_one_tenth() {
+        // S1 §2c: cached input 0.1, output 5. 1,000 RPM × (1,000 prompt, half cached; 100 out):
+        // 1,000 × (500 + 500 × 0.1) + 5 × 100,000 = 1,050,000 normalized TPM ÷ 3,000 = 350.
+        let sizing = size_one(
+            &workload(1000.0, 1000.0, 100.0, 0.5),
+            "gpt-6-sol",
+            DeploymentType::Global,
+        );
+        assert!((sizing.normalized_tpm - 1_050_000.0).abs() < 1e-6);
+        assert_eq!(sizing.ptu, 350);
+    }
+
+    #[test]
+    fn target_utilization_adds_headroom() {
+        let w = workload(1000.0, 200.0, 20.0, 0.0);
+        let catalog = catalog();
+        let model = catalog.find("gpt-5.2").expect("present");
+        let options = SizeOptions {
+            deployment: DeploymentType::DataZone,
+            target_utilization: 0.85,
+        };
+        let sizing = size_model(&w, model, options).expect("offered");
+        // 105.88 / 0.85 = 124.57 → 125 PTU, peak utilization 84.7%.
+        assert_eq!(sizing.ptu, 110);
+        assert_eq!(sizing.ptu_for_target, 125);
+        assert!(sizing.utilization_for_target <= 0.85);
+    }
+
+    #[test]
+    fn standard_quota_seed_example_binds_on_tokens() {
+        // Seed: 500 RPM × 800 tokens = 400,000 TPM; at 6 RPM per 1,000 TPM, 500 RPM needs
+        // only 83,334 TPM of quota, so tokens bind.
+        let w = workload(500.0, 800.0, 0.0, 0.0);
+        let quota = standard_quota(&w, 6.0, 1.0);
+        assert_eq!(quota.tpm_quota, 400_000);
+        assert_eq!(quota.binding, Binding::Tpm);
+        assert!((quota.rpm_as_tpm - 83_333.333).abs() < 1e-3);
+    }
+
+    #[test]
+    fn small_requests_bind_on_rpm() {
+        // 600 RPM of 50-token requests = 30,000 TPM, but 600 RPM at 6 RPM per 1,000 TPM needs
+        // 100,000 TPM of quota.
+        let quota = standard_quota(&workload(600.0, 40.0, 10.0, 0.0), 6.0, 1.0);
+        assert_eq!(quota.binding, Binding::Rpm);
+        assert_eq!(quota.tpm_quota, 100_000);
+        // o1: 1 RPM per 6,000 TPM; 500 RPM needs exactly 3,000,000 TPM (no float noise).
+        let quota = standard_quota(&workload(500.0, 40.0, 10.0, 0.0), 1.0 / 6.0, 1.0);
+        assert_eq!(quota.tpm_quota, 3_000_000);
+    }
+
+    #[test]
+    fn named_model_not_offered_is_an_error_and_skipped_otherwise() {
+        let catalog = catalog();
+        let model = catalog.find("DeepSeek-R1").expect("present");
+        let w = workload(10.0, 100.0, 10.0, 0.0);
+        let err =
+            size(&w, &[model], options(DeploymentType::Regional), true).expect_err("regional");
+        assert!(
+            err.to_string().contains("offered: global, data-zone"),
+            "{err}"
+        );
+        let report = size(&w, &[model], options(DeploymentType::Regional), false).expect("skips");
+        assert!(report.models.is_empty());
+        assert_eq!(report.skipped[0].model, "DeepSeek-R1");
+    }
+}

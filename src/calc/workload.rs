@@ -1,0 +1,300 @@
+//! A workload: a request rate and the shape of one request, validated once.
+
+use serde::Serialize;
+
+use crate::catalog::Model;
+use crate::error::InputError;
+
+/// Largest request rate accepted, in requests per minute (16.7 million per second).
+pub const MAX_RPM: f64 = 1e9;
+/// Largest token count accepted for one request (context windows are about 1 million).
+pub const MAX_TOKENS_PER_REQUEST: f64 = 1e8;
+
+/// Where the prompt/completion split came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSplit {
+    /// `--prompt` and `--completion` were both given.
+    Given,
+    /// Only `--tokens`: every token is counted as a prompt token (output weighting unknown).
+    AssumedAllPrompt,
+    /// `--tokens` and `--completion`: prompt = tokens − completion.
+    PromptDerived,
+    /// `--tokens` and `--prompt`: completion = tokens − prompt.
+    CompletionDerived,
+}
+
+/// The token counts as the user gave them, before the split is resolved.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TokenCounts {
+    /// Total tokens per request (`--tokens`).
+    pub total: Option<f64>,
+    /// Prompt tokens per request (`--prompt`).
+    pub prompt: Option<f64>,
+    /// Completion tokens per request (`--completion`).
+    pub completion: Option<f64>,
+}
+
+impl TokenCounts {
+    /// Resolves the prompt and completion tokens per request and says how.
+    pub fn resolve(self) -> Result<(f64, f64, TokenSplit), InputError> {
+        let derive = |total: f64, part: f64, part_flag: &'static str| {
+            if part > total {
+                Err(InputError::InvalidValue {
+                    field: part_flag,
+                    value: part.to_string(),
+                    allowed: format!("must not exceed --tokens {total}"),
+                })
+            } else {
+                Ok(total - part)
+            }
+        };
+        match (self.total, self.prompt, self.completion) {
+            (None, Some(prompt), Some(completion)) => Ok((prompt, completion, TokenSplit::Given)),
+            (Some(total), None, None) => Ok((total, 0.0, TokenSplit::AssumedAllPrompt)),
+            (Some(total), None, Some(completion)) => Ok((
+                derive(total, completion, "--completion")?,
+                completion,
+                TokenSplit::PromptDerived,
+            )),
+            (Some(total), Some(prompt), None) => Ok((
+                prompt,
+                derive(total, prompt, "--prompt")?,
+                TokenSplit::CompletionDerived,
+            )),
+            (Some(_), Some(_), Some(_)) => Err(InputError::Usage(
+                "--tokens, --prompt and --completion were all given: give --prompt and \
+                 --completion, or --tokens (optionally with one of them)"
+                    .into(),
+            )),
+            (None, _, _) => Err(InputError::Usage(
+                "missing token counts: give --prompt N --completion N (tokens per request), \
+                 or --tokens N"
+                    .into(),
+            )),
+        }
+    }
+}
+
+/// One request's token shape.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RequestShape {
+    /// Prompt (input) tokens per request, including cached ones.
+    pub prompt_tokens: f64,
+    /// Completion (output) tokens per request.
+    pub completion_tokens: f64,
+    /// Fraction of prompt tokens served from the prompt cache, 0 to 1.
+    pub cache_rate: f64,
+    /// The `max_tokens` the client sends, if known.
+    pub max_tokens: Option<f64>,
+    /// Where the prompt/completion split came from.
+    pub token_split: TokenSplit,
+}
+
+impl RequestShape {
+    /// Builds a shape from token counts, checking every value.
+    pub fn new(
+        tokens: TokenCounts,
+        cache_rate: f64,
+        max_tokens: Option<f64>,
+    ) -> Result<RequestShape, InputError> {
+        for (field, value) in [
+            ("--tokens", tokens.total),
+            ("--prompt", tokens.prompt),
+            ("--completion", tokens.completion),
+            ("--max-tokens", max_tokens),
+        ] {
+            if let Some(value) = value {
+                check_range(field, value, 0.0, MAX_TOKENS_PER_REQUEST, "a token count")?;
+            }
+        }
+        if !(0.0..=1.0).contains(&cache_rate) {
+            return Err(InputError::InvalidValue {
+                field: "--cache-rate",
+                value: cache_rate.to_string(),
+                allowed: "must be a fraction from 0 to 1 (e.g. 0.25) or a percentage (25%)".into(),
+            });
+        }
+        let (prompt_tokens, completion_tokens, token_split) = tokens.resolve()?;
+        if prompt_tokens + completion_tokens <= 0.0 {
+            return Err(InputError::InvalidValue {
+                field: "tokens per request",
+                value: "0".into(),
+                allowed: "a request must have at least one prompt or completion token".into(),
+            });
+        }
+        if let Some(max_tokens) = max_tokens
+            && max_tokens < completion_tokens
+        {
+            return Err(InputError::InvalidValue {
+                field: "--max-tokens",
+                value: max_tokens.to_string(),
+                allowed: format!(
+                    "must be at least the completion tokens ({completion_tokens}): a response \
+                     cannot be longer than max_tokens"
+                ),
+            });
+        }
+        Ok(RequestShape {
+            prompt_tokens,
+            completion_tokens,
+            cache_rate,
+            max_tokens,
+            token_split,
+        })
+    }
+
+    /// Prompt + completion tokens: what TPM and billing count.
+    pub fn tokens_per_request(&self) -> f64 {
+        self.prompt_tokens + self.completion_tokens
+    }
+
+    /// Tokens a standard deployment counts at admission: prompt + `max_tokens` when given
+    /// (the service's estimate), else prompt + completion.
+    pub fn admission_tokens_per_request(&self) -> f64 {
+        self.prompt_tokens + self.max_tokens.unwrap_or(self.completion_tokens)
+    }
+
+    /// Input-equivalent tokens one request uses of a provisioned deployment:
+    /// prompt × ((1 − cache rate) + cache rate × cached weight) + output weight × completion.
+    pub fn normalized_tokens_per_request(&self, model: &Model) -> f64 {
+        self.prompt_factor(model) * self.prompt_tokens
+            + model.output_weight * self.completion_tokens
+    }
+
+    /// How much one prompt token weighs after prompt caching.
+    pub fn prompt_factor(&self, model: &Model) -> f64 {
+        (1.0 - self.cache_rate) + self.cache_rate * model.cached_input_weight
+    }
+}
+
+/// A rate and a request shape.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Workload {
+    /// Requests per minute at the peak being sized for.
+    pub rpm: f64,
+    /// The shape of each request.
+    pub shape: RequestShape,
+}
+
+impl Workload {
+    /// Checks the rate and pairs it with a shape.
+    pub fn new(rpm: f64, shape: RequestShape) -> Result<Workload, InputError> {
+        if !(rpm.is_finite() && rpm > 0.0 && rpm <= MAX_RPM) {
+            return Err(InputError::InvalidValue {
+                field: "--rpm",
+                value: rpm.to_string(),
+                allowed: format!(
+                    "must be a positive number of requests per minute up to {MAX_RPM:e}"
+                ),
+            });
+        }
+        Ok(Workload { rpm, shape })
+    }
+
+    /// Queries per second: RPM ÷ 60.
+    pub fn qps(&self) -> f64 {
+        self.rpm / 60.0
+    }
+
+    /// Tokens per minute, prompt and completion together.
+    pub fn tpm(&self) -> f64 {
+        self.rpm * self.shape.tokens_per_request()
+    }
+
+    /// Prompt tokens per minute.
+    pub fn input_tpm(&self) -> f64 {
+        self.rpm * self.shape.prompt_tokens
+    }
+
+    /// Completion tokens per minute.
+    pub fn output_tpm(&self) -> f64 {
+        self.rpm * self.shape.completion_tokens
+    }
+}
+
+/// Checks `low <= value <= high` and finiteness, naming the field on failure.
+pub fn check_range(
+    field: &'static str,
+    value: f64,
+    low: f64,
+    high: f64,
+    what: &str,
+) -> Result<(), InputError> {
+    if value.is_finite() && (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(InputError::InvalidValue {
+            field,
+            value: value.to_string(),
+            allowed: format!("must be {what} from {low} to {high:e}"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(total: Option<f64>, prompt: Option<f64>, completion: Option<f64>) -> TokenCounts {
+        TokenCounts {
+            total,
+            prompt,
+            completion,
+        }
+    }
+
+    #[test]
+    fn seed_example_500_rpm_times_800_tokens_is_400k_tpm() {
+        let shape = RequestShape::new(counts(Some(800.0), None, None), 0.0, None).expect("valid");
+        let workload = Workload::new(500.0, shape).expect("valid");
+        assert_eq!(workload.tpm(), 400_000.0);
+        assert_eq!(shape.token_split, TokenSplit::AssumedAllPrompt);
+        assert_eq!(workload.input_tpm(), 400_000.0);
+        assert!((workload.qps() - 8.333_333).abs() < 1e-6);
+    }
+
+    #[test]
+    fn token_split_is_derived_from_the_total() {
+        assert_eq!(
+            counts(Some(800.0), None, Some(200.0)).resolve(),
+            Ok((600.0, 200.0, TokenSplit::PromptDerived))
+        );
+        assert_eq!(
+            counts(Some(800.0), Some(700.0), None).resolve(),
+            Ok((700.0, 100.0, TokenSplit::CompletionDerived))
+        );
+        assert!(counts(Some(800.0), None, Some(900.0)).resolve().is_err());
+        assert!(counts(Some(1.0), Some(1.0), Some(0.0)).resolve().is_err());
+        assert!(counts(None, Some(1.0), None).resolve().is_err());
+    }
+
+    #[test]
+    fn rejects_values_outside_their_range() {
+        let given = counts(None, Some(100.0), Some(50.0));
+        assert!(RequestShape::new(given, 1.5, None).is_err());
+        assert!(RequestShape::new(given, f64::NAN, None).is_err());
+        assert!(
+            RequestShape::new(given, 0.0, Some(10.0)).is_err(),
+            "max_tokens < completion"
+        );
+        assert!(RequestShape::new(counts(None, Some(0.0), Some(0.0)), 0.0, None).is_err());
+        assert!(RequestShape::new(counts(None, Some(-1.0), Some(0.0)), 0.0, None).is_err());
+        assert!(
+            RequestShape::new(counts(None, Some(f64::INFINITY), Some(0.0)), 0.0, None).is_err()
+        );
+        let shape = RequestShape::new(given, 0.0, None).expect("valid");
+        assert!(Workload::new(0.0, shape).is_err());
+        assert!(Workload::new(-5.0, shape).is_err());
+        assert!(Workload::new(f64::NAN, shape).is_err());
+        assert!(Workload::new(2e9, shape).is_err());
+    }
+
+    #[test]
+    fn admission_counts_max_tokens() {
+        let shape = RequestShape::new(counts(None, Some(100.0), Some(50.0)), 0.5, Some(400.0))
+            .expect("valid");
+        assert_eq!(shape.tokens_per_request(), 150.0);
+        assert_eq!(shape.admission_tokens_per_request(), 500.0);
+    }
+}

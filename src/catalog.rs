@@ -1,0 +1,581 @@
+//! The model catalog: per-model PTU ratios, deployment minimums and increments, standard
+//! (pay-as-you-go) RPM ratios and context windows, each with its source and date.
+//!
+//! The default catalog is `models.toml` at the top of the repository, embedded in the binary.
+//! [`Catalog::parse`] is pure: it turns TOML text into a validated catalog or an error that
+//! names the file, the model, the field and (for syntax errors) the line.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::deployment::DeploymentType;
+use crate::error::{CatalogError, InputError};
+
+/// The default catalog's TOML text, compiled into the binary.
+pub const EMBEDDED: &str = include_str!("../models.toml");
+
+/// The catalog schema version this build understands.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A validated catalog.
+#[derive(Debug, Clone, Serialize)]
+pub struct Catalog {
+    /// Where it was loaded from: `embedded` or a path.
+    pub origin: String,
+    /// Date the catalog's numbers were compiled (YYYY-MM-DD).
+    pub as_of: String,
+    /// One-line description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Cited sources by ID.
+    pub sources: BTreeMap<String, Source>,
+    /// Models in catalog order.
+    pub models: Vec<Model>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    schema_version: u32,
+    as_of: String,
+    description: Option<String>,
+    #[serde(default)]
+    source: BTreeMap<String, Source>,
+    #[serde(default)]
+    model: Vec<Model>,
+}
+
+/// A cited document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// What it is (document, repository path, commit).
+    pub title: String,
+    /// Where to read it, when public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The document's own date (YYYY-MM-DD).
+    pub date: String,
+}
+
+/// One model's capacity parameters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Canonical name, e.g. `gpt-4.1`.
+    pub name: String,
+    /// Other accepted names, e.g. versioned `gpt-4.1-2025-04-14`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Input tokens per minute one PTU serves.
+    pub input_tpm_per_ptu: f64,
+    /// How many input tokens one output token counts as.
+    pub output_weight: f64,
+    /// How many input tokens one cached prompt token counts as (0 = deducted entirely).
+    #[serde(default)]
+    pub cached_input_weight: f64,
+    /// Standard deployments: RPM granted per 1,000 TPM of quota (absent = not published).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpm_per_1000_tpm: Option<f64>,
+    /// Per-type exceptions to `rpm_per_1000_tpm`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rpm_per_1000_tpm_by_deployment: BTreeMap<DeploymentType, f64>,
+    /// Latency target as published, e.g. `99% > 50 TPS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_target: Option<String>,
+    /// Fields whose value is unverified or conflicting between sources.
+    #[serde(default)]
+    pub unverified: Vec<CatalogField>,
+    /// Conflicts, caveats and what is not modelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Source IDs behind each group of numbers.
+    pub sources: ModelSources,
+    /// Provisioned deployment types offered, with their minimum and increment.
+    #[serde(default)]
+    pub deployments: BTreeMap<DeploymentType, Provisioned>,
+    /// Context window limits, when published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+}
+
+/// Names of the catalog fields that can be marked unverified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum CatalogField {
+    InputTpmPerPtu,
+    OutputWeight,
+    CachedInputWeight,
+    #[serde(rename = "rpm_per_1000_tpm")]
+    RpmPer1000Tpm,
+    Deployments,
+    Context,
+    LatencyTarget,
+}
+
+/// Which source backs which group of a model's numbers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSources {
+    /// Input TPM per PTU, output weight, minimums and increments.
+    pub provisioned: String,
+    /// The standard RPM ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+    /// The context window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+}
+
+/// A provisioned deployment type's sizing grid.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provisioned {
+    /// Smallest deployment, in PTUs.
+    pub min_ptu: u32,
+    /// Step between deployable sizes, in PTUs.
+    pub increment: u32,
+}
+
+/// Context window limits in tokens; any may be unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    /// Largest prompt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_input: Option<u64>,
+    /// Largest completion (`max_tokens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output: Option<u64>,
+    /// Prompt + completion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_total: Option<u64>,
+    /// Largest prompt on provisioned deployments, where lower.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioned_max_input: Option<u64>,
+    /// Prompt + completion on standard deployments, where lower.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_max_total: Option<u64>,
+}
+
+impl Model {
+    /// The standard RPM per 1,000 TPM for a deployment type, if published.
+    pub fn rpm_per_1000_tpm_for(&self, deployment: DeploymentType) -> Option<f64> {
+        self.rpm_per_1000_tpm_by_deployment
+            .get(&deployment)
+            .copied()
+            .or(self.rpm_per_1000_tpm)
+    }
+
+    /// The provisioned grid for a deployment type, or `None` when not offered.
+    pub fn provisioned(&self, deployment: DeploymentType) -> Option<Provisioned> {
+        self.deployments.get(&deployment).copied()
+    }
+
+    /// The offered provisioned types as a comma-separated list (or `none`).
+    pub fn offered_list(&self) -> String {
+        if self.deployments.is_empty() {
+            return "none".to_string();
+        }
+        let names: Vec<&str> = self.deployments.keys().map(|d| d.as_str()).collect();
+        names.join(", ")
+    }
+
+    /// Whether a field is marked unverified.
+    pub fn is_unverified(&self, field: CatalogField) -> bool {
+        self.unverified.contains(&field)
+    }
+
+    /// The error for a deployment type this model is not offered as.
+    pub fn not_offered(&self, deployment: DeploymentType) -> InputError {
+        InputError::NotOffered {
+            model: self.name.clone(),
+            deployment: deployment.to_string(),
+            offered: self.offered_list(),
+        }
+    }
+}
+
+impl Catalog {
+    /// Parses and validates catalog TOML. `origin` names it in errors (`embedded` or a path).
+    pub fn parse(text: &str, origin: &str) -> Result<Catalog, CatalogError> {
+        let file: CatalogFile = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| line_and_column(text, span.start))
+                .unwrap_or((1, 1));
+            CatalogError::Syntax {
+                origin: origin.to_string(),
+                line,
+                column,
+                message: e.message().trim().replace('\n', " "),
+            }
+        })?;
+        let catalog = Catalog {
+            origin: origin.to_string(),
+            as_of: file.as_of,
+            description: file.description,
+            sources: file.source,
+            models: file.model,
+        };
+        let invalid = |place: String, message: String| CatalogError::Invalid {
+            origin: origin.to_string(),
+            place,
+            message,
+        };
+        if file.schema_version != SCHEMA_VERSION {
+            return Err(invalid(
+                "field 'schema_version'".into(),
+                format!(
+                    "is {}, this ptuplan reads version {SCHEMA_VERSION}",
+                    file.schema_version
+                ),
+            ));
+        }
+        catalog
+            .validate()
+            .map_err(|(place, message)| invalid(place, message))?;
+        Ok(catalog)
+    }
+
+    /// Finds a model by name or alias, ignoring ASCII case.
+    pub fn find(&self, name: &str) -> Result<&Model, InputError> {
+        let wanted = name.trim();
+        self.models
+            .iter()
+            .find(|m| {
+                m.name.eq_ignore_ascii_case(wanted)
+                    || m.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
+            })
+            .ok_or_else(|| InputError::UnknownModel {
+                name: name.to_string(),
+                suggestion: self.closest_name(wanted),
+            })
+    }
+
+    /// The catalog name closest to `wanted`, if it is close enough to be a likely typo.
+    fn closest_name(&self, wanted: &str) -> Option<String> {
+        let wanted = wanted.to_ascii_lowercase();
+        self.models
+            .iter()
+            .flat_map(|m| {
+                std::iter::once(&m.name)
+                    .chain(&m.aliases)
+                    .map(move |candidate| (m, candidate))
+            })
+            .map(|(m, candidate)| {
+                let distance = strsim::levenshtein(&wanted, &candidate.to_ascii_lowercase());
+                (distance, m.name.clone())
+            })
+            .filter(|(distance, _)| *distance <= 2.max(wanted.len() / 4))
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, name)| name)
+    }
+
+    /// Checks every value; returns the place (model and field) and the problem.
+    fn validate(&self) -> Result<(), (String, String)> {
+        check_date(&self.as_of).map_err(|m| ("field 'as_of'".to_string(), m))?;
+        if self.models.is_empty() {
+            return Err((
+                "models".into(),
+                "the catalog has no [[model]] entries".into(),
+            ));
+        }
+        for (id, source) in &self.sources {
+            check_date(&source.date).map_err(|m| (format!("source '{id}', field 'date'"), m))?;
+        }
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for model in &self.models {
+            let at = |field: &str| format!("model '{}', field '{field}'", model.name);
+            if model.name.trim().is_empty() {
+                return Err((at("name"), "must not be empty".into()));
+            }
+            for name in std::iter::once(&model.name).chain(&model.aliases) {
+                if let Some(other) = seen.insert(name.to_ascii_lowercase(), &model.name) {
+                    return Err((
+                        at("aliases"),
+                        format!("name '{name}' is already used by model '{other}'"),
+                    ));
+                }
+            }
+            check_positive(model.input_tpm_per_ptu).map_err(|m| (at("input_tpm_per_ptu"), m))?;
+            check_positive(model.output_weight).map_err(|m| (at("output_weight"), m))?;
+            if !(0.0..=1.0).contains(&model.cached_input_weight) {
+                return Err((
+                    at("cached_input_weight"),
+                    format!("must be between 0 and 1, got {}", model.cached_input_weight),
+                ));
+            }
+            if let Some(ratio) = model.rpm_per_1000_tpm {
+                check_positive(ratio).map_err(|m| (at("rpm_per_1000_tpm"), m))?;
+            }
+            for (deployment, ratio) in &model.rpm_per_1000_tpm_by_deployment {
+                check_positive(*ratio).map_err(|m| {
+                    (
+                        at(&format!("rpm_per_1000_tpm_by_deployment.{deployment}")),
+                        m,
+                    )
+                })?;
+            }
+            for (deployment, grid) in &model.deployments {
+                if grid.min_ptu == 0 {
+                    return Err((
+                        at(&format!("deployments.{deployment}.min_ptu")),
+                        "must be at least 1".into(),
+                    ));
+                }
+                if grid.increment == 0 {
+                    return Err((
+                        at(&format!("deployments.{deployment}.increment")),
+                        "must be at least 1".into(),
+                    ));
+                }
+            }
+            if let Some(context) = &model.context {
+                let limits = [
+                    ("max_input", context.max_input),
+                    ("max_output", context.max_output),
+                    ("max_total", context.max_total),
+                    ("provisioned_max_input", context.provisioned_max_input),
+                    ("standard_max_total", context.standard_max_total),
+                ];
+                for (field, limit) in limits {
+                    if limit == Some(0) {
+                        return Err((at(&format!("context.{field}")), "must be at least 1".into()));
+                    }
+                }
+            }
+            self.check_source(&model.sources.provisioned, at("sources.provisioned"))?;
+            let has_standard = model.rpm_per_1000_tpm.is_some()
+                || !model.rpm_per_1000_tpm_by_deployment.is_empty();
+            self.check_optional_source(
+                &model.sources.standard,
+                has_standard,
+                at("sources.standard"),
+            )?;
+            self.check_optional_source(
+                &model.sources.context,
+                model.context.is_some(),
+                at("sources.context"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn check_source(&self, id: &str, place: String) -> Result<(), (String, String)> {
+        if self.sources.contains_key(id) {
+            Ok(())
+        } else {
+            Err((
+                place,
+                format!("source '{id}' is not defined in a [source.{id}] table"),
+            ))
+        }
+    }
+
+    fn check_optional_source(
+        &self,
+        id: &Option<String>,
+        required: bool,
+        place: String,
+    ) -> Result<(), (String, String)> {
+        match id {
+            Some(id) => self.check_source(id, place),
+            None if required => Err((
+                place,
+                "is required: name the source of these numbers".into(),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn check_positive(value: f64) -> Result<(), String> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(format!("must be a positive finite number, got {value}"))
+    }
+}
+
+/// Accepts `YYYY-MM-DD` with a plausible month and day.
+fn check_date(date: &str) -> Result<(), String> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let ok = parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("must be a date written YYYY-MM-DD, got '{date}'"))
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+schema_version = 1
+as_of = "2026-11-22"
+[source.S1]
+title = "test"
+date = "2026-09-23"
+[[model]]
+name = "m"
+aliases = ["m-2025-01-01"]
+input_tpm_per_ptu = 3000
+output_weight = 4
+sources = { provisioned = "S1" }
+[model.deployments]
+global = { min_ptu = 15, increment = 5 }
+"#;
+
+    fn parse(text: &str) -> Result<Catalog, CatalogError> {
+        Catalog::parse(text, "test.toml")
+    }
+
+    #[test]
+    fn embedded_catalog_is_valid() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("embedded catalog parses");
+        assert!(catalog.models.len() >= 25);
+        // Spot checks against ../shared/reference/azure-facts.md §1a (S1, 2026-09-23).
+        let gpt52 = catalog.find("gpt-5.2").expect("gpt-5.2 present");
+        assert_eq!(gpt52.input_tpm_per_ptu, 3400.0);
+        assert_eq!(gpt52.output_weight, 8.0);
+        assert_eq!(
+            gpt52.provisioned(DeploymentType::Regional),
+            Some(Provisioned {
+                min_ptu: 50,
+                increment: 50
+            })
+        );
+        let o1 = catalog.find("o1").expect("o1 present");
+        assert_eq!(
+            o1.provisioned(DeploymentType::Regional),
+            Some(Provisioned {
+                min_ptu: 25,
+                increment: 50
+            })
+        );
+        let deepseek = catalog.find("DeepSeek-R1").expect("DeepSeek-R1 present");
+        assert_eq!(deepseek.provisioned(DeploymentType::Regional), None);
+        assert!(
+            catalog
+                .find("gpt-4o")
+                .expect("gpt-4o")
+                .is_unverified(CatalogField::OutputWeight)
+        );
+    }
+
+    #[test]
+    fn finds_by_alias_ignoring_case() {
+        let catalog = parse(MINIMAL).expect("valid");
+        assert_eq!(
+            catalog.find("M-2025-01-01").map(|m| m.name.as_str()),
+            Ok("m")
+        );
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        assert_eq!(
+            catalog.find("gpt-4.l").map(|m| m.name.clone()),
+            Err(InputError::UnknownModel {
+                name: "gpt-4.l".into(),
+                suggestion: Some("gpt-4.1".into())
+            })
+        );
+        assert!(matches!(
+            catalog.find("claude"),
+            Err(InputError::UnknownModel {
+                suggestion: None,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let text = MINIMAL.replace("output_weight = 4", "output_weight = = 4");
+        let err = parse(&text).expect_err("invalid");
+        assert!(
+            matches!(err, CatalogError::Syntax { line: 11, column: 17, .. }),
+            "{err}"
+        );
+        let text = MINIMAL.replace("output_weight = 4", "output_wieght = 4");
+        let message = parse(&text).expect_err("unknown field").to_string();
+        assert!(
+            message.contains("test.toml") && message.contains("output_wieght"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn semantic_errors_name_model_and_field() {
+        let cases = [
+            (
+                "output_weight = 4",
+                "output_weight = -4",
+                "field 'output_weight'",
+            ),
+            (
+                "output_weight = 4",
+                "output_weight = nan",
+                "field 'output_weight'",
+            ),
+            (
+                "input_tpm_per_ptu = 3000",
+                "input_tpm_per_ptu = inf",
+                "field 'input_tpm_per_ptu'",
+            ),
+            (
+                "increment = 5",
+                "increment = 0",
+                "deployments.global.increment",
+            ),
+            (
+                "provisioned = \"S1\"",
+                "provisioned = \"S9\"",
+                "source 'S9'",
+            ),
+            (
+                "aliases = [\"m-2025-01-01\"]",
+                "aliases = [\"M\"]",
+                "already used",
+            ),
+            (
+                "as_of = \"2026-11-22\"",
+                "as_of = \"22/11/2026\"",
+                "field 'as_of'",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let message = parse(&MINIMAL.replace(from, to)).expect_err(to).to_string();
+            assert!(message.contains(expected), "{to}: {message}");
+            assert!(message.contains("test.toml"), "{message}");
+        }
+    }
+
+    #[test]
+    fn unknown_deployment_type_is_rejected() {
+        let text = MINIMAL.replace("global = {", "everywhere = {");
+        let message = parse(&text).expect_err("unknown type").to_string();
+        assert!(message.contains("everywhere"), "{message}");
+    }
+}

@@ -1,0 +1,202 @@
+//! The command line: clap definitions only. Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::deployment::DeploymentType;
+use crate::input;
+
+const AFTER_HELP: &str = "\
+Examples:
+  ptuplan size --rpm 500 --tokens 800
+  ptuplan size --rpm 1000 --prompt 200 --completion 20 --cache-rate 50% --model gpt-5.2 --deployment data-zone
+  ptuplan capacity --tpm 15M --tokens 30000
+  ptuplan models gpt-4.1 --json
+
+Exit codes:
+  0  success (also when the reader of the output goes away, e.g. `| head`)
+  1  failure not caused by the command line: unreadable or invalid catalog, output error
+  2  bad command-line input: a value out of range, flags that do not go together, unknown model
+
+The catalog (models.toml) is embedded; --catalog PATH or PTUPLAN_CATALOG=PATH replaces it.";
+
+/// Capacity planner for Azure OpenAI: TPM, RPM, QPS, provisioned throughput units (PTU) and
+/// standard quota, from Microsoft's published per-model ratios.
+#[derive(Debug, Parser)]
+#[command(name = "ptuplan", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Shorthand for --format json.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Model catalog (TOML) to use instead of the embedded one.
+    #[arg(long, global = true, env = "PTUPLAN_CATALOG", value_name = "PATH")]
+    pub catalog: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// The output format after applying `--json`.
+    pub fn output_format(&self) -> Format {
+        if self.json { Format::Json } else { self.format }
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for people.
+    Table,
+    /// One JSON object for scripts (schema in the README).
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// PTUs per model and the standard TPM quota for a workload.
+    #[command(after_help = SIZE_HELP)]
+    Size(SizeArgs),
+    /// Largest request rate a TPM quota or a PTU deployment sustains.
+    #[command(after_help = CAPACITY_HELP)]
+    Capacity(CapacityArgs),
+    /// The model catalog: ratios, minimums, increments, RPM ratios, context windows, sources.
+    #[command(after_help = MODELS_HELP)]
+    Models(ModelsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  ptuplan completions bash > ~/.local/share/bash-completion/completions/ptuplan"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  ptuplan man > ptuplan.1 && man ./ptuplan.1")]
+    Man,
+}
+
+const SIZE_HELP: &str = "\
+Formula (Microsoft Learn): normalized TPM = input TPM × (1 − cache rate) + output weight × output TPM;
+PTU = normalized TPM ÷ input TPM per PTU, rounded up to the scale increment, at least the minimum.
+Standard quota = max(RPM × (prompt + max_tokens), RPM ÷ (RPM per 1,000 TPM) × 1,000).
+
+Examples:
+  ptuplan size --rpm 500 --tokens 800
+  ptuplan size --qps 20 --prompt 1500 --completion 300 --model gpt-4.1 --model gpt-5-mini
+  ptuplan size --rpm 1000 --prompt 200 --completion 20 --cache-rate 50% --model gpt-5.2 --deployment data-zone
+  ptuplan size --rpm 1000 --prompt 100 --completion 50 --target-utilization 85% --json | jq '.models[] | {model, ptu_for_target}'";
+
+const CAPACITY_HELP: &str = "\
+Examples:
+  ptuplan capacity --tpm 15M --tokens 30000
+  ptuplan capacity --tpm 100k --prompt 40 --completion 10 --model gpt-4o
+  ptuplan capacity --ptu 150 --model gpt-5.2 --deployment regional --prompt 100 --completion 50";
+
+const MODELS_HELP: &str = "\
+Examples:
+  ptuplan models
+  ptuplan models gpt-4o
+  ptuplan models --json | jq -r '.models[].name'";
+
+/// The request rate at the peak.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct RateArgs {
+    /// Peak requests per minute (e.g. 500, 1,000, 12k).
+    #[arg(long, value_parser = input::rpm, allow_negative_numbers = true)]
+    pub rpm: Option<f64>,
+    /// Peak requests per second (converted as RPM = QPS × 60).
+    #[arg(long, value_parser = input::qps, allow_negative_numbers = true)]
+    pub qps: Option<f64>,
+}
+
+/// The shape of one request.
+#[derive(Debug, Args)]
+pub struct ShapeArgs {
+    /// Total tokens per request (prompt + completion). Alone, all count as prompt tokens.
+    #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
+    pub tokens: Option<f64>,
+    /// Prompt (input) tokens per request, cached ones included.
+    #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
+    pub prompt: Option<f64>,
+    /// Completion (output) tokens per request.
+    #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
+    pub completion: Option<f64>,
+    /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
+    #[arg(long, value_parser = input::cache_rate, default_value = "0", allow_negative_numbers = true)]
+    pub cache_rate: f64,
+    /// The max_tokens your client sends: standard deployments count it at admission.
+    #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
+    pub max_tokens: Option<f64>,
+}
+
+/// Arguments of `size`.
+#[derive(Debug, Args)]
+pub struct SizeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub rate: RateArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub shape: ShapeArgs,
+    /// Model to size (repeatable; name or alias). Default: every catalog model.
+    #[arg(long = "model", short = 'm', value_name = "NAME")]
+    pub models: Vec<String>,
+    /// Deployment type: global, data-zone or regional (Azure SKU names accepted).
+    #[arg(long, short = 'd', value_parser = input::deployment, default_value = "global")]
+    pub deployment: DeploymentType,
+    /// Highest acceptable peak utilization: 0.85 or 85% adds headroom (PTU and quota).
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    pub target_utilization: f64,
+}
+
+/// Arguments of `capacity`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("limit").required(true).multiple(false))]
+pub struct CapacityArgs {
+    /// Standard deployment TPM quota (e.g. 240k, 15M).
+    #[arg(long, group = "limit", value_parser = input::tpm, allow_negative_numbers = true)]
+    pub tpm: Option<f64>,
+    /// Provisioned deployment size in PTUs (needs --model).
+    #[arg(long, group = "limit", requires = "model", value_parser = input::ptu, allow_negative_numbers = true)]
+    pub ptu: Option<f64>,
+    /// Model (name or alias): its PTU ratios, or its standard RPM limit with --tpm.
+    #[arg(long, short = 'm', value_name = "NAME")]
+    pub model: Option<String>,
+    /// Deployment type: global, data-zone or regional (Azure SKU names accepted).
+    #[arg(long, short = 'd', value_parser = input::deployment, default_value = "global")]
+    pub deployment: DeploymentType,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub shape: ShapeArgs,
+    /// Keep peak utilization at or under this (0.85 or 85%).
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    pub target_utilization: f64,
+}
+
+/// Arguments of `models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Show one model in full (name or alias).
+    pub name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

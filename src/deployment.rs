@@ -1,0 +1,104 @@
+//! Deployment types: where a deployment's capacity lives (global, data zone, one region).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// An Azure deployment type. Each has a provisioned (PTU) flavour and a standard
+/// (pay-as-you-go) flavour; the provisioned minimum and scale increment differ by type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeploymentType {
+    /// Global: traffic may be processed in any Azure region.
+    Global,
+    /// Data zone: traffic stays inside a data zone (e.g. the US or the EU).
+    DataZone,
+    /// Regional: traffic stays in the deployment's region.
+    Regional,
+}
+
+impl DeploymentType {
+    /// All types, in the order tables show them.
+    pub const ALL: [DeploymentType; 3] = [Self::Global, Self::DataZone, Self::Regional];
+
+    /// The catalog and JSON name: `global`, `data-zone` or `regional`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::DataZone => "data-zone",
+            Self::Regional => "regional",
+        }
+    }
+
+    /// Azure's SKU names for the provisioned and the standard flavour of this type.
+    pub fn azure_skus(self) -> [&'static str; 2] {
+        match self {
+            Self::Global => ["GlobalProvisionedManaged", "GlobalStandard"],
+            Self::DataZone => ["DataZoneProvisionedManaged", "DataZoneStandard"],
+            Self::Regional => ["ProvisionedManaged", "Standard"],
+        }
+    }
+}
+
+impl fmt::Display for DeploymentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The words accepted for each type, besides Azure's SKU names (case-insensitive).
+const SPELLINGS: [(&str, DeploymentType); 6] = [
+    ("global", DeploymentType::Global),
+    ("data-zone", DeploymentType::DataZone),
+    ("datazone", DeploymentType::DataZone),
+    ("data_zone", DeploymentType::DataZone),
+    ("dz", DeploymentType::DataZone),
+    ("regional", DeploymentType::Regional),
+];
+
+impl FromStr for DeploymentType {
+    type Err = String;
+
+    /// Parses `global`, `data-zone` (`datazone`, `dz`), `regional`, or an Azure SKU name
+    /// such as `GlobalProvisionedManaged` or `DataZoneStandard`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim();
+        SPELLINGS
+            .iter()
+            .find(|(word, _)| word.eq_ignore_ascii_case(wanted))
+            .map(|&(_, kind)| kind)
+            .or_else(|| {
+                Self::ALL.into_iter().find(|kind| {
+                    kind.azure_skus()
+                        .iter()
+                        .any(|sku| sku.eq_ignore_ascii_case(wanted))
+                })
+            })
+            .ok_or_else(|| {
+                "expected global, data-zone or regional (or an Azure SKU name such as \
+                 GlobalProvisionedManaged, DataZoneStandard, ProvisionedManaged)"
+                    .to_string()
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_short_names_and_azure_skus() {
+        assert_eq!("global".parse(), Ok(DeploymentType::Global));
+        assert_eq!("DZ".parse(), Ok(DeploymentType::DataZone));
+        assert_eq!("data-zone".parse(), Ok(DeploymentType::DataZone));
+        assert_eq!("Regional".parse(), Ok(DeploymentType::Regional));
+        assert_eq!(
+            "GlobalProvisionedManaged".parse(),
+            Ok(DeploymentType::Global)
+        );
+        assert_eq!("datazonestandard".parse(), Ok(DeploymentType::DataZone));
+        assert_eq!("ProvisionedManaged".parse(), Ok(DeploymentType::Regional));
+        assert!("everywhere".parse::<DeploymentType>().is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! Errors and the exit codes they map to.
+//!
+//! Exit codes (documented in `--help` and the README):
+//! - 0: success (also when the reader of stdout goes away, e.g. `| head`);
+//! - 1: a failure that is not the user's input: unreadable or invalid catalog, I/O;
+//! - 2: bad command-line input: a flag's value, a combination of flags, an unknown model.
+
+use std::io;
+
+use thiserror::Error;
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code for failures other than bad input (catalog, I/O).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for bad command-line input.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Bad input from the user: always exit code 2, always one line naming the field and value.
+#[derive(Debug, Error, PartialEq)]
+pub enum InputError {
+    /// A value outside what the field allows.
+    #[error("invalid value '{value}' for {field}: {allowed}")]
+    InvalidValue {
+        /// The flag or field, e.g. `--cache-rate`.
+        field: &'static str,
+        /// The offending value as the user gave it (or as computed from it).
+        value: String,
+        /// What is allowed instead.
+        allowed: String,
+    },
+    /// Flags that do not go together, or a missing one.
+    #[error("{0}")]
+    Usage(String),
+    /// A model name that is neither a catalog name nor an alias.
+    #[error("unknown model '{name}'{}; run 'ptuplan models' for the list", suggestion_text(.suggestion))]
+    UnknownModel {
+        /// The name as given.
+        name: String,
+        /// The closest catalog name, when one is close.
+        suggestion: Option<String>,
+    },
+    /// The model exists but not as a provisioned deployment of this type.
+    #[error("model '{model}' is not offered as {deployment} provisioned; offered: {offered}")]
+    NotOffered {
+        /// Catalog name of the model.
+        model: String,
+        /// The requested deployment type.
+        deployment: String,
+        /// The types the catalog lists for the model (or "none").
+        offered: String,
+    },
+}
+
+fn suggestion_text(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|name| format!(" (did you mean '{name}'?)"))
+        .unwrap_or_default()
+}
+
+/// A catalog that cannot be read or is not valid: exit code 1.
+#[derive(Debug, Error)]
+pub enum CatalogError {
+    /// The file could not be read.
+    #[error("cannot read catalog '{path}': {source}")]
+    Read {
+        /// Path as given.
+        path: String,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
+    /// TOML syntax or schema error (unknown key, wrong type), with its position.
+    #[error("catalog '{origin}', line {line}, column {column}: {message}")]
+    Syntax {
+        /// Where the catalog came from.
+        origin: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value that parses but makes no sense (negative ratio, duplicate name, ...).
+    #[error("catalog '{origin}': {place}: {message}")]
+    Invalid {
+        /// Where the catalog came from.
+        origin: String,
+        /// Which model and field, e.g. `model 'gpt-4o', field 'output_weight'`.
+        place: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+}
+
+/// Everything `ptuplan` can fail with.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// Bad user input.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Bad or missing catalog.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Io(#[from] io::Error),
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) => EXIT_USAGE,
+            Error::Catalog(_) | Error::Io(_) => EXIT_FAILURE,
+        }
+    }
+
+    /// True when stdout's reader went away: not a failure for a CLI (`ptuplan ... | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}

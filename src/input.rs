@@ -1,0 +1,164 @@
+//! Parsing of the numbers users type: `500`, `1,000`, `15M`, `30k`, `0.25`, `25%`.
+//! Each parser returns a message that says what is allowed; clap adds the flag and value.
+
+use crate::calc::capacity::{MAX_PTU, MAX_TPM_QUOTA};
+use crate::calc::workload::{MAX_RPM, MAX_TOKENS_PER_REQUEST};
+use crate::deployment::DeploymentType;
+
+/// A number with optional thousands separators (`,` or `_`) and suffix `k` (×1,000) or
+/// `M` (×1,000,000). Rejects NaN and infinities.
+pub fn quantity(text: &str) -> Result<f64, String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
+    let (digits, scale) = match cleaned.chars().last() {
+        Some('k' | 'K') => (&cleaned[..cleaned.len() - 1], 1e3),
+        Some('M') => (&cleaned[..cleaned.len() - 1], 1e6),
+        _ => (cleaned.as_str(), 1.0),
+    };
+    let is_numeral = !digits.is_empty()
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+    let value = if is_numeral {
+        digits.parse::<f64>().ok()
+    } else {
+        None
+    };
+    match value.map(|v| v * scale) {
+        Some(v) if v.is_finite() => Ok(v),
+        _ => Err("not a number; write e.g. 500, 1,000, 8.5, 30k or 15M".to_string()),
+    }
+}
+
+fn bounded(
+    text: &str,
+    low: f64,
+    low_inclusive: bool,
+    high: f64,
+    what: &str,
+) -> Result<f64, String> {
+    let value = quantity(text)?;
+    let above_low = if low_inclusive {
+        value >= low
+    } else {
+        value > low
+    };
+    if above_low && value <= high {
+        Ok(value)
+    } else {
+        let relation = if low_inclusive { "at least" } else { "above" };
+        Err(format!(
+            "{what} must be {relation} {low} and at most {high:e}"
+        ))
+    }
+}
+
+/// Requests per minute: above 0, at most [`MAX_RPM`].
+pub fn rpm(text: &str) -> Result<f64, String> {
+    bounded(text, 0.0, false, MAX_RPM, "requests per minute")
+}
+
+/// Requests per second: above 0, at most [`MAX_RPM`] ÷ 60.
+pub fn qps(text: &str) -> Result<f64, String> {
+    bounded(text, 0.0, false, MAX_RPM / 60.0, "requests per second")
+}
+
+/// Tokens per request: 0 or more, at most [`MAX_TOKENS_PER_REQUEST`].
+pub fn tokens(text: &str) -> Result<f64, String> {
+    bounded(text, 0.0, true, MAX_TOKENS_PER_REQUEST, "a token count")
+}
+
+/// A TPM quota: above 0, at most [`MAX_TPM_QUOTA`].
+pub fn tpm(text: &str) -> Result<f64, String> {
+    bounded(text, 0.0, false, MAX_TPM_QUOTA, "tokens per minute")
+}
+
+/// A PTU count: above 0, at most [`MAX_PTU`].
+pub fn ptu(text: &str) -> Result<f64, String> {
+    bounded(text, 0.0, false, MAX_PTU, "a PTU count")
+}
+
+/// A fraction written `0.25` or `25%`, without range check.
+fn fraction(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let (number, scale) = match trimmed.strip_suffix('%') {
+        Some(number) => (number.trim(), 0.01),
+        None => (trimmed, 1.0),
+    };
+    match number.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value * scale),
+        _ => Err("not a fraction; write e.g. 0.25 or 25%".to_string()),
+    }
+}
+
+/// A cache hit rate from 0 to 1 (`0.25` or `25%`).
+pub fn cache_rate(text: &str) -> Result<f64, String> {
+    let value = fraction(text)?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err("must be a fraction from 0 to 1 (e.g. 0.25) or a percentage from 0% to 100%".into())
+    }
+}
+
+/// A target utilization above 0 and at most 1 (`0.85` or `85%`).
+pub fn target_utilization(text: &str) -> Result<f64, String> {
+    let value = fraction(text)?;
+    if value > 0.0 && value <= 1.0 {
+        Ok(value)
+    } else {
+        Err("must be above 0 and at most 1 (e.g. 0.85) or a percentage up to 100%".into())
+    }
+}
+
+/// A deployment type name or Azure SKU name.
+pub fn deployment(text: &str) -> Result<DeploymentType, String> {
+    text.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_with_separators_and_suffixes() {
+        assert_eq!(quantity("500"), Ok(500.0));
+        assert_eq!(quantity("1,000"), Ok(1000.0));
+        assert_eq!(quantity("1_000_000"), Ok(1e6));
+        assert_eq!(quantity("15M"), Ok(15e6));
+        assert_eq!(quantity("30k"), Ok(30e3));
+        assert_eq!(quantity("8.5"), Ok(8.5));
+        for bad in [
+            "", "abc", "NaN", "nan", "inf", "-inf", "infinity", "5m", "1e999", "k",
+        ] {
+            assert!(quantity(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounds() {
+        assert!(rpm("0").is_err());
+        assert!(rpm("-5").is_err());
+        assert!(rpm("1e10").is_err());
+        assert_eq!(tokens("0"), Ok(0.0));
+        assert!(tokens("-1").is_err());
+        assert!(tokens("1e9").is_err());
+        assert!(ptu("0").is_err());
+    }
+
+    #[test]
+    fn fractions_and_percentages() {
+        assert_eq!(cache_rate("0.25"), Ok(0.25));
+        assert_eq!(cache_rate("25%"), Ok(0.25));
+        assert_eq!(cache_rate("0"), Ok(0.0));
+        assert!(cache_rate("25").is_err());
+        assert!(cache_rate("-0.1").is_err());
+        assert!(cache_rate("nan").is_err());
+        assert_eq!(target_utilization("85%"), Ok(0.85));
+        assert!(target_utilization("0").is_err());
+        assert!(target_utilization("120%").is_err());
+    }
+}

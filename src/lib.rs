@@ -1,0 +1,18 @@
+//! ptuplan: a capacity planner for LLM endpoints, Azure OpenAI first.
+//!
+//! The crate is split the way data flows:
+//! - [`cli`] and [`input`] parse the command line;
+//! - [`catalog`] loads and validates the model catalog (`models.toml`);
+//! - [`calc`] is the pure calculation core (sizing, standard quota, capacity);
+//! - [`render`] turns reports into tables or JSON;
+//! - [`app`] wires them together and is the only place that does I/O.
+
+pub mod app;
+pub mod calc;
+pub mod catalog;
+pub mod cli;
+pub mod deployment;
+pub mod error;
+pub mod input;
+pub mod numfmt;
+pub mod render;

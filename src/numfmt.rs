@@ -1,0 +1,70 @@
+//! Human-readable numbers: thousands separators and a fixed number of decimals.
+//! Used by rendered tables and by the sentences in notes.
+
+/// Formats with `decimals` decimals and thousands separators: `1234567.891, 2` → `1,234,567.89`.
+/// Whole numbers print without decimals when `trim_whole` is set: `400000` → `400,000`.
+pub fn number(value: f64, decimals: usize, trim_whole: bool) -> String {
+    let text = if trim_whole && value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.decimals$}")
+    };
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+/// A count with thousands separators, decimals only when it has a fraction: `83333.5` → `83,333.50`.
+pub fn count(value: f64) -> String {
+    number(value, 2, true)
+}
+
+/// A fraction as a percentage with one decimal: `0.9559` → `95.6%`; whole percentages trimmed.
+pub fn percent(fraction: f64) -> String {
+    let pct = fraction * 100.0;
+    if (pct - pct.round()).abs() < 1e-9 {
+        format!("{}%", pct.round())
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands_and_keeps_decimals() {
+        assert_eq!(number(1_234_567.891, 2, false), "1,234,567.89");
+        assert_eq!(number(400_000.0, 2, true), "400,000");
+        assert_eq!(number(-1_000.5, 1, true), "-1,000.5");
+        assert_eq!(count(999.0), "999");
+        assert_eq!(count(83_333.333), "83,333.33");
+        assert_eq!(count(1_047_576.0), "1,047,576");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(0.955_882), "95.6%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.85), "85%");
+    }
+}

@@ -1,0 +1,4 @@
+//! Rendering: finished reports in, bytes out. Tables for people, JSON for scripts.
+
+pub mod json;
+pub mod table;

@@ -1,0 +1,1 @@
+//! Integration tests: the `ptuplan` binary as users run it.
