@@ -11,11 +11,11 @@ use crate::calc::sizing::{SizeOptions, size};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{self, Catalog, Model, Source};
 use crate::cli::{CapacityArgs, Cli, Command, Format, ModelsArgs, ShapeArgs, SizeArgs};
-use crate::error::{CatalogError, Error};
+use crate::error::CatalogError;
 use crate::render::{json, table};
 
 /// Runs one command, writing its output to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Error> {
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let format = cli.output_format();
     let text = match &cli.command {
         Command::Completions { shell } => {
@@ -40,7 +40,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Error> {
 }
 
 /// The catalog named by `--catalog` / `PTUPLAN_CATALOG`, or the embedded one.
-fn load_catalog(cli: &Cli) -> Result<Catalog, Error> {
+fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
     match &cli.catalog {
         None => Ok(Catalog::parse(catalog::EMBEDDED, "embedded")?),
         Some(path) => {
@@ -54,7 +54,7 @@ fn load_catalog(cli: &Cli) -> Result<Catalog, Error> {
     }
 }
 
-fn request_shape(args: &ShapeArgs) -> Result<RequestShape, Error> {
+fn request_shape(args: &ShapeArgs) -> anyhow::Result<RequestShape> {
     let counts = TokenCounts {
         total: args.tokens,
         prompt: args.prompt,
@@ -63,11 +63,11 @@ fn request_shape(args: &ShapeArgs) -> Result<RequestShape, Error> {
     Ok(RequestShape::new(counts, args.cache_rate, args.max_tokens)?)
 }
 
-fn render_json<T: Serialize>(catalog: &Catalog, body: &T) -> Result<String, Error> {
-    json::render(catalog, body).map_err(|e| Error::Io(e.into()))
+fn render_json<T: Serialize>(catalog: &Catalog, body: &T) -> anyhow::Result<String> {
+    Ok(json::render(catalog, body)?)
 }
 
-fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> Result<String, Error> {
+fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     let rpm = match (args.rate.rpm, args.rate.qps) {
         (Some(rpm), _) => rpm,
         (None, Some(qps)) => qps * 60.0,
@@ -93,7 +93,7 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> Result<String
     }
 }
 
-fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> Result<String, Error> {
+fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     let shape = request_shape(&args.shape)?;
     let model = args
         .model
@@ -119,7 +119,7 @@ struct ModelsBody<'a> {
     sources: std::collections::BTreeMap<&'a str, &'a Source>,
 }
 
-fn run_models(args: &ModelsArgs, catalog: &Catalog, format: Format) -> Result<String, Error> {
+fn run_models(args: &ModelsArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     let models: Vec<&Model> = match &args.name {
         Some(name) => vec![catalog.find(name)?],
         None => catalog.models.iter().collect(),

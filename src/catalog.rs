@@ -515,7 +515,14 @@ global = { min_ptu = 15, increment = 5 }
         let text = MINIMAL.replace("output_weight = 4", "output_weight = = 4");
         let err = parse(&text).expect_err("invalid");
         assert!(
-            matches!(err, CatalogError::Syntax { line: 11, column: 17, .. }),
+            matches!(
+                err,
+                CatalogError::Syntax {
+                    line: 11,
+                    column: 17,
+                    ..
+                }
+            ),
             "{err}"
         );
         let text = MINIMAL.replace("output_weight = 4", "output_wieght = 4");

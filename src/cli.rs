@@ -10,7 +10,7 @@ use crate::input;
 const AFTER_HELP: &str = "\
 Examples:
   ptuplan size --rpm 500 --tokens 800
-  ptuplan size --rpm 1000 --prompt 200 --completion 20 --cache-rate 50% --model gpt-5.2 --deployment data-zone
+  ptuplan size --rpm 1000 --prompt 200 --completion 20 --model gpt-5.2
   ptuplan capacity --tpm 15M --tokens 30000
   ptuplan models gpt-4.1 --json
 
@@ -24,7 +24,7 @@ The catalog (models.toml) is embedded; --catalog PATH or PTUPLAN_CATALOG=PATH re
 /// Capacity planner for Azure OpenAI: TPM, RPM, QPS, provisioned throughput units (PTU) and
 /// standard quota, from Microsoft's published per-model ratios.
 #[derive(Debug, Parser)]
-#[command(name = "ptuplan", version, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "ptuplan", version, after_help = AFTER_HELP, max_term_width = 80)]
 pub struct Cli {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
@@ -85,21 +85,27 @@ pub enum Command {
 }
 
 const SIZE_HELP: &str = "\
-Formula (Microsoft Learn): normalized TPM = input TPM × (1 − cache rate) + output weight × output TPM;
-PTU = normalized TPM ÷ input TPM per PTU, rounded up to the scale increment, at least the minimum.
-Standard quota = max(RPM × (prompt + max_tokens), RPM ÷ (RPM per 1,000 TPM) × 1,000).
+Formula (Microsoft Learn):
+  normalized TPM = input TPM x (1 - cache rate) + output weight x output TPM
+  PTU = normalized TPM / input TPM per PTU, rounded up to the scale increment,
+        and at least the deployment type's minimum
+  standard quota = max(RPM x (prompt + max_tokens),
+                       RPM / (RPM per 1,000 TPM) x 1,000)
 
 Examples:
   ptuplan size --rpm 500 --tokens 800
-  ptuplan size --qps 20 --prompt 1500 --completion 300 --model gpt-4.1 --model gpt-5-mini
-  ptuplan size --rpm 1000 --prompt 200 --completion 20 --cache-rate 50% --model gpt-5.2 --deployment data-zone
-  ptuplan size --rpm 1000 --prompt 100 --completion 50 --target-utilization 85% --json | jq '.models[] | {model, ptu_for_target}'";
+  ptuplan size --qps 20 --prompt 1500 --completion 300 -m gpt-4.1 -m gpt-5-mini
+  ptuplan size --rpm 1000 --prompt 200 --completion 20 --cache-rate 50% \\
+      --model gpt-5.2 --deployment data-zone
+  ptuplan size --rpm 1000 --prompt 100 --completion 50 \\
+      --target-utilization 85% --json | jq '.models[] | {model, ptu_for_target}'";
 
 const CAPACITY_HELP: &str = "\
 Examples:
   ptuplan capacity --tpm 15M --tokens 30000
   ptuplan capacity --tpm 100k --prompt 40 --completion 10 --model gpt-4o
-  ptuplan capacity --ptu 150 --model gpt-5.2 --deployment regional --prompt 100 --completion 50";
+  ptuplan capacity --ptu 150 --model gpt-5.2 --deployment regional \\
+      --prompt 100 --completion 50";
 
 const MODELS_HELP: &str = "\
 Examples:

@@ -1,4 +1,4 @@
-//! Errors and the exit codes they map to.
+//! Typed errors of the library, and the exit codes `main` maps them to.
 //!
 //! Exit codes (documented in `--help` and the README):
 //! - 0: success (also when the reader of stdout goes away, e.g. `| head`);
@@ -94,31 +94,20 @@ pub enum CatalogError {
     },
 }
 
-/// Everything `ptuplan` can fail with.
-#[derive(Debug, Error)]
-pub enum Error {
-    /// Bad user input.
-    #[error(transparent)]
-    Input(#[from] InputError),
-    /// Bad or missing catalog.
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    /// Writing the output failed.
-    #[error("cannot write output: {0}")]
-    Io(#[from] io::Error),
+/// The exit code for an error that reached `main`: 2 for bad input, 1 for anything else.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<InputError>().is_some() {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILURE
+    }
 }
 
-impl Error {
-    /// The process exit code for this error.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Input(_) => EXIT_USAGE,
-            Error::Catalog(_) | Error::Io(_) => EXIT_FAILURE,
-        }
-    }
-
-    /// True when stdout's reader went away: not a failure for a CLI (`ptuplan ... | head`).
-    pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
-    }
+/// True when stdout's reader went away: not a failure for a CLI (`ptuplan ... | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }

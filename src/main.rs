@@ -7,7 +7,7 @@ use clap::Parser;
 use clap::error::ErrorKind;
 use ptuplan::app;
 use ptuplan::cli::Cli;
-use ptuplan::error::{EXIT_OK, EXIT_USAGE};
+use ptuplan::error::{EXIT_OK, EXIT_USAGE, exit_code, is_broken_pipe};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -17,10 +17,10 @@ fn main() -> ExitCode {
     let mut stdout = io::stdout().lock();
     match app::run(cli, &mut stdout) {
         Ok(()) => ExitCode::from(EXIT_OK),
-        Err(err) if err.is_broken_pipe() => ExitCode::from(EXIT_OK),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => {
-            let _ = writeln!(io::stderr(), "error: {err}");
-            ExitCode::from(err.exit_code())
+            let _ = writeln!(io::stderr(), "error: {err:#}");
+            ExitCode::from(exit_code(&err))
         }
     }
 }
@@ -42,9 +42,10 @@ fn command_line_error(err: &clap::Error) -> ExitCode {
     let message: Vec<&str> = rendered
         .lines()
         .map(str::trim)
-        .take_while(|line| !line.starts_with("Usage:"))
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
         .filter(|line| !line.is_empty())
         .collect();
-    let _ = writeln!(io::stderr(), "{} (see --help)", message.join(" "));
+    let message = message.join(" ").replace(" tip:", "; tip:");
+    let _ = writeln!(io::stderr(), "{message} (see --help)");
     ExitCode::from(EXIT_USAGE)
 }

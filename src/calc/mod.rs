@@ -5,3 +5,6 @@ pub mod context;
 pub mod rounding;
 pub mod sizing;
 pub mod workload;
+
+#[cfg(test)]
+mod properties;

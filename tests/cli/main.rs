@@ -1,1 +1,50 @@
-//! Integration tests: the `ptuplan` binary as users run it.
+//! Integration tests: the `ptuplan` binary as users run it. One test binary, a module per area.
+
+mod capacity;
+mod catalog;
+mod errors;
+mod json_contract;
+mod models;
+mod size;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// `ptuplan` with a clean environment (no PTUPLAN_CATALOG from the caller).
+pub fn ptuplan() -> Command {
+    let mut cmd = Command::cargo_bin("ptuplan").expect("binary built");
+    cmd.env_remove("PTUPLAN_CATALOG");
+    cmd
+}
+
+/// Runs `ptuplan ARGS --json`, asserts success and parses stdout.
+pub fn json(args: &[&str]) -> Value {
+    let output = ptuplan().args(args).arg("--json").output().expect("runs");
+    assert!(
+        output.status.success(),
+        "ptuplan {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+/// Runs `ptuplan ARGS`, asserts success and returns stdout.
+pub fn table(args: &[&str]) -> String {
+    let output = ptuplan().args(args).output().expect("runs");
+    assert!(
+        output.status.success(),
+        "ptuplan {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The entry for `model` in a `size --json` answer.
+pub fn model_entry<'a>(answer: &'a Value, model: &str) -> &'a Value {
+    answer["models"]
+        .as_array()
+        .expect("models array")
+        .iter()
+        .find(|m| m["model"] == model)
+        .unwrap_or_else(|| panic!("{model} in {answer}"))
+}

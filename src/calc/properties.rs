@@ -1,0 +1,163 @@
+//! Property tests of the core: the invariants every sizing must satisfy, over random
+//! workloads, every catalog model and every deployment type it offers.
+
+use proptest::prelude::*;
+
+use crate::calc::capacity::{Limit, capacity};
+use crate::calc::rounding::{RELATIVE_TOLERANCE, deployable_ptu};
+use crate::calc::sizing::{ModelSizing, SizeOptions, size_model, standard_quota};
+use crate::calc::workload::{RequestShape, TokenCounts, Workload};
+use crate::catalog::{Catalog, EMBEDDED, Model};
+use crate::deployment::DeploymentType;
+
+fn catalog() -> Catalog {
+    Catalog::parse(EMBEDDED, "embedded").expect("embedded catalog is valid")
+}
+
+fn shape(prompt: f64, completion: f64, cache_rate: f64) -> RequestShape {
+    let counts = TokenCounts {
+        total: None,
+        prompt: Some(prompt),
+        completion: Some(completion),
+    };
+    RequestShape::new(counts, cache_rate, None).expect("valid shape")
+}
+
+fn sized(
+    model: &Model,
+    deployment: DeploymentType,
+    rpm: f64,
+    shape: RequestShape,
+    target: f64,
+) -> ModelSizing {
+    let workload = Workload::new(rpm, shape).expect("valid workload");
+    size_model(
+        &workload,
+        model,
+        SizeOptions {
+            deployment,
+            target_utilization: target,
+        },
+    )
+    .expect("offered")
+}
+
+/// (model index, deployment index) pairs the catalog offers.
+fn offered(catalog: &Catalog) -> Vec<(usize, DeploymentType)> {
+    catalog
+        .models
+        .iter()
+        .enumerate()
+        .flat_map(|(i, m)| m.deployments.keys().map(move |d| (i, *d)))
+        .collect()
+}
+
+fn covers(ptu: u64, raw: f64) -> bool {
+    ptu as f64 >= raw * (1.0 - RELATIVE_TOLERANCE)
+}
+
+proptest! {
+    #[test]
+    fn deployable_is_on_the_grid_and_minimal(raw in 0.0f64..1e6, min in 1u32..500, increment in 1u32..500) {
+        let ptu = deployable_ptu(raw, min, increment);
+        prop_assert!(covers(ptu, raw), "{ptu} < {raw}");
+        prop_assert!(ptu >= u64::from(min));
+        prop_assert!(ptu == u64::from(min) || ptu.is_multiple_of(u64::from(increment)));
+        if ptu > u64::from(min) {
+            let smaller = ptu - u64::from(increment);
+            prop_assert!(smaller < u64::from(min) || !covers(smaller, raw), "{smaller} also covers {raw}");
+        }
+    }
+
+    #[test]
+    fn sizing_invariants_hold_for_every_model(
+        pick in any::<prop::sample::Index>(),
+        rpm in 0.01f64..1e6,
+        prompt in 0.0f64..200_000.0,
+        completion in 0.0f64..20_000.0,
+        cache_rate in 0.0f64..=1.0,
+        target in 0.05f64..=1.0,
+    ) {
+        prop_assume!(prompt + completion > 0.0);
+        let catalog = catalog();
+        let choices = offered(&catalog);
+        let (index, deployment) = choices[pick.index(choices.len())];
+        let model = &catalog.models[index];
+        let grid = model.provisioned(deployment).expect("offered");
+        let s = sized(model, deployment, rpm, shape(prompt, completion, cache_rate), target);
+        prop_assert!(s.ptu_raw.is_finite() && s.ptu_raw >= 0.0);
+        prop_assert!(covers(s.ptu, s.ptu_raw));
+        prop_assert!(s.ptu >= u64::from(grid.min_ptu));
+        prop_assert!(s.ptu == u64::from(grid.min_ptu) || s.ptu.is_multiple_of(u64::from(grid.increment)));
+        prop_assert!(s.ptu_for_target >= s.ptu);
+        prop_assert!(s.utilization_for_target <= target * (1.0 + RELATIVE_TOLERANCE));
+        prop_assert!(s.utilization <= 1.0 + RELATIVE_TOLERANCE);
+        if let Some(quota) = s.standard_tpm_quota {
+            let admitted = rpm * (prompt + completion);
+            prop_assert!(quota as f64 >= admitted * (1.0 - RELATIVE_TOLERANCE));
+        }
+    }
+
+    #[test]
+    fn more_load_never_needs_fewer_ptus(
+        pick in any::<prop::sample::Index>(),
+        rpm in 0.01f64..1e5,
+        extra_rpm in 0.0f64..1e5,
+        prompt in 1.0f64..50_000.0,
+        extra_prompt in 0.0f64..50_000.0,
+        completion in 0.0f64..5_000.0,
+        extra_completion in 0.0f64..5_000.0,
+        cache_rate in 0.0f64..=1.0,
+    ) {
+        let catalog = catalog();
+        let choices = offered(&catalog);
+        let (index, deployment) = choices[pick.index(choices.len())];
+        let model = &catalog.models[index];
+        let small = sized(model, deployment, rpm, shape(prompt, completion, cache_rate), 1.0);
+        let busier = sized(model, deployment, rpm + extra_rpm, shape(prompt, completion, cache_rate), 1.0);
+        let longer = sized(model, deployment, rpm, shape(prompt + extra_prompt, completion + extra_completion, cache_rate), 1.0);
+        prop_assert!(busier.ptu_raw >= small.ptu_raw && busier.ptu >= small.ptu);
+        prop_assert!(longer.ptu_raw >= small.ptu_raw && longer.ptu >= small.ptu);
+    }
+
+    #[test]
+    fn capacity_inverts_sizing(
+        pick in any::<prop::sample::Index>(),
+        steps in 0u32..200,
+        prompt in 1.0f64..50_000.0,
+        completion in 1.0f64..5_000.0,
+        cache_rate in 0.0f64..0.99,
+    ) {
+        let catalog = catalog();
+        let choices = offered(&catalog);
+        let (index, deployment) = choices[pick.index(choices.len())];
+        let model = &catalog.models[index];
+        let grid = model.provisioned(deployment).expect("offered");
+        // The grid: the minimum, then every multiple of the increment above it.
+        let first_multiple = grid.min_ptu.div_ceil(grid.increment) * grid.increment;
+        let ptu = match steps {
+            0 => f64::from(grid.min_ptu),
+            _ if first_multiple == grid.min_ptu => f64::from(grid.min_ptu + steps * grid.increment),
+            _ => f64::from(first_multiple + (steps - 1) * grid.increment),
+        };
+        let request = shape(prompt, completion, cache_rate);
+        let report = capacity(Limit::Provisioned { ptu, model }, &request, deployment, 1.0).expect("valid");
+        let back = sized(model, deployment, report.max_rpm, request, 1.0);
+        prop_assert!((back.ptu_raw - ptu).abs() <= ptu * 1e-9, "{} vs {ptu}", back.ptu_raw);
+        prop_assert!(back.ptu == ptu as u64, "{} vs {ptu}", back.ptu);
+    }
+
+    #[test]
+    fn standard_quota_admits_both_limits(
+        rpm in 0.01f64..1e6,
+        prompt in 0.0f64..100_000.0,
+        completion in 1.0f64..10_000.0,
+        ratio in prop::sample::select(vec![0.1, 1.0 / 6.0, 1.0, 2.5, 6.0, 10.0]),
+    ) {
+        let workload = Workload::new(rpm, shape(prompt, completion, 0.0)).expect("valid");
+        let quota = standard_quota(&workload, ratio, 1.0);
+        let q = quota.tpm_quota as f64 * (1.0 + RELATIVE_TOLERANCE);
+        prop_assert!(q >= rpm * (prompt + completion));
+        prop_assert!(q * ratio / 1000.0 >= rpm * (1.0 - 1e-9));
+    }
+}

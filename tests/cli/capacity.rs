@@ -1,0 +1,96 @@
+//! `ptuplan capacity`: the inverse of `size`.
+
+use crate::{json, table};
+
+#[test]
+fn seed_15m_tpm_at_30k_tokens_is_500_rpm_8_33_qps() {
+    let answer = json(&["capacity", "--tpm", "15M", "--tokens", "30000"]);
+    assert_eq!(answer["max_rpm"], 500);
+    assert!((answer["max_qps"].as_f64().expect("qps") - 8.333_333_333).abs() < 1e-6);
+    assert_eq!(answer["binding"], "tpm");
+    let out = table(&["capacity", "--tpm", "15,000,000", "--tokens", "30k"]);
+    assert!(out.contains("8.33"), "{out}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("RPM limit")),
+        "no model, no RPM limit row:\n{out}"
+    );
+    assert!(out.contains("was not checked"), "{out}");
+}
+
+#[test]
+fn small_requests_are_bound_by_rpm() {
+    // gpt-4o: 6 RPM per 1,000 TPM → 100,000 TPM allows 600 RPM, though 50-token
+    // requests would fit 2,000 RPM.
+    let answer = json(&[
+        "capacity",
+        "--tpm",
+        "100k",
+        "--prompt",
+        "40",
+        "--completion",
+        "10",
+        "-m",
+        "gpt-4o",
+    ]);
+    assert_eq!(answer["rpm_limit"], 600);
+    assert_eq!(answer["max_rpm"], 600);
+    assert_eq!(answer["max_qps"], 10);
+    assert_eq!(answer["binding"], "rpm");
+}
+
+#[test]
+fn ptu_capacity_of_gpt_5_2() {
+    // 150 × 3,400 = 510,000 normalized TPM; 100 + 8 × 50 = 500 per request → 1,020 RPM.
+    let answer = json(&[
+        "capacity",
+        "--ptu",
+        "150",
+        "-m",
+        "gpt-5.2",
+        "-d",
+        "regional",
+        "--prompt",
+        "100",
+        "--completion",
+        "50",
+    ]);
+    assert_eq!(answer["capacity_tpm"], 510_000);
+    assert_eq!(answer["counted_tokens_per_request"], 500);
+    assert_eq!(answer["max_rpm"], 1020);
+    assert_eq!(answer["max_qps"], 17);
+    assert_eq!(answer["binding"], "ptu");
+    assert_eq!(answer["max_tpm"], 153_000);
+}
+
+#[test]
+fn target_utilization_scales_the_capacity() {
+    let answer = json(&[
+        "capacity",
+        "--ptu",
+        "150",
+        "-m",
+        "gpt-5.2",
+        "-d",
+        "regional",
+        "--prompt",
+        "100",
+        "--completion",
+        "50",
+        "--target-utilization",
+        "50%",
+    ]);
+    assert_eq!(answer["max_rpm"], 510);
+}
+
+#[test]
+fn off_grid_ptu_counts_are_flagged() {
+    let answer = json(&[
+        "capacity", "--ptu", "17", "-m", "gpt-4.1", "--tokens", "1000",
+    ]);
+    assert!(
+        answer["notes"]
+            .to_string()
+            .contains("not a deployable global size"),
+        "{answer}"
+    );
+}

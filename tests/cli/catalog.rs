@@ -1,0 +1,108 @@
+//! Catalog selection (`--catalog`, `PTUPLAN_CATALOG`) and catalog errors.
+
+use std::fs;
+use std::path::PathBuf;
+
+use predicates::str::contains;
+
+use crate::ptuplan;
+
+const SMALL: &str = r#"
+schema_version = 1
+as_of = "2026-01-01"
+[source.T]
+title = "hand-made test catalog"
+date = "2026-01-01"
+[[model]]
+name = "toy"
+input_tpm_per_ptu = 1000
+output_weight = 2
+rpm_per_1000_tpm = 6
+sources = { provisioned = "T", standard = "T" }
+[model.deployments]
+global = { min_ptu = 10, increment = 10 }
+"#;
+
+fn write(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ptuplan-test-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    fs::write(&path, text).expect("write catalog");
+    path
+}
+
+#[test]
+fn catalog_flag_replaces_the_embedded_catalog() {
+    let path = write("small.toml", SMALL);
+    // 100 RPM × (500 + 2 × 100) = 70,000 normalized TPM ÷ 1,000 = 70 PTU.
+    ptuplan()
+        .args([
+            "size",
+            "--rpm",
+            "100",
+            "--prompt",
+            "500",
+            "--completion",
+            "100",
+            "--json",
+        ])
+        .arg("--catalog")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(contains("\"ptu\": 70"))
+        .stdout(contains("\"as_of\": \"2026-01-01\""));
+}
+
+#[test]
+fn environment_variable_replaces_the_embedded_catalog() {
+    let path = write("env.toml", SMALL);
+    ptuplan()
+        .env("PTUPLAN_CATALOG", &path)
+        .args(["models", "--json"])
+        .assert()
+        .success()
+        .stdout(contains("\"toy\""))
+        .stdout(contains("gpt-4o").not());
+}
+
+#[test]
+fn missing_catalog_is_exit_1_naming_the_path() {
+    ptuplan()
+        .args(["models", "--catalog", "/nonexistent/models.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot read catalog '/nonexistent/models.toml'"));
+}
+
+#[test]
+fn malformed_catalog_names_the_line() {
+    let path = write(
+        "bad-syntax.toml",
+        &SMALL.replace("output_weight = 2", "output_weight = = 2"),
+    );
+    ptuplan()
+        .args(["models", "--catalog"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(contains("bad-syntax.toml', line 10, column 17"));
+}
+
+#[test]
+fn semantically_invalid_catalog_names_model_and_field() {
+    let path = write(
+        "bad-value.toml",
+        &SMALL.replace("output_weight = 2", "output_weight = -2"),
+    );
+    ptuplan()
+        .args(["models", "--catalog"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "model 'toy', field 'output_weight': must be a positive finite number, got -2",
+        ));
+}
+
+use predicates::prelude::PredicateBooleanExt;

@@ -1,0 +1,189 @@
+//! The JSON contract documented in the README: every key, its type, nothing undocumented.
+//! Structs deny unknown fields, so adding or renaming a key fails here first.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::json;
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogInfo {
+    origin: String,
+    as_of: String,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SizeAnswer {
+    schema_version: u32,
+    catalog: CatalogInfo,
+    rpm: f64,
+    qps: f64,
+    prompt_tokens: f64,
+    completion_tokens: f64,
+    tokens_per_request: f64,
+    token_split: String,
+    cache_rate: f64,
+    max_tokens: Option<f64>,
+    tpm: f64,
+    input_tpm: f64,
+    output_tpm: f64,
+    deployment: String,
+    target_utilization: f64,
+    models: Vec<SizedModel>,
+    skipped: Vec<SkippedModel>,
+    notes: Vec<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SizedModel {
+    model: String,
+    deployment: String,
+    input_tpm_per_ptu: f64,
+    output_weight: f64,
+    cached_input_weight: f64,
+    normalized_tpm: f64,
+    ptu_raw: f64,
+    ptu: u64,
+    min_ptu: u32,
+    increment: u32,
+    utilization: f64,
+    target_utilization: f64,
+    ptu_for_target: u64,
+    utilization_for_target: f64,
+    rpm_per_1000_tpm: Option<f64>,
+    standard_tpm_quota: Option<u64>,
+    standard_tpm_quota_for_target: Option<u64>,
+    binding: Option<String>,
+    fits_context: Option<bool>,
+    fits_context_standard: Option<bool>,
+    unverified: Vec<String>,
+    notes: Vec<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SkippedModel {
+    model: String,
+    reason: String,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CapacityAnswer {
+    schema_version: u32,
+    catalog: CatalogInfo,
+    limit: String,
+    model: Option<String>,
+    deployment: String,
+    tpm_quota: Option<f64>,
+    ptu: Option<f64>,
+    prompt_tokens: f64,
+    completion_tokens: f64,
+    tokens_per_request: f64,
+    token_split: String,
+    cache_rate: f64,
+    max_tokens: Option<f64>,
+    counted_tokens_per_request: f64,
+    capacity_tpm: f64,
+    rpm_per_1000_tpm: Option<f64>,
+    rpm_limit: Option<f64>,
+    target_utilization: f64,
+    max_rpm: f64,
+    max_qps: f64,
+    max_tpm: f64,
+    binding: String,
+    notes: Vec<String>,
+}
+
+/// Every number in the tree is finite (serde_json has no NaN; this guards against `null`s
+/// standing in for one where a number is promised).
+fn assert_numbers_are_numbers(value: &Value, path: &str) {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| assert_numbers_are_numbers(v, &format!("{path}.{k}"))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| assert_numbers_are_numbers(v, &format!("{path}[{i}]"))),
+        Value::String(s) => assert!(s.parse::<f64>().is_err(), "number as string at {path}: {s}"),
+        _ => {}
+    }
+}
+
+#[test]
+fn size_answer_matches_the_contract() {
+    for args in [
+        &["size", "--rpm", "500", "--tokens", "800"][..],
+        &[
+            "size",
+            "--qps",
+            "3",
+            "--prompt",
+            "900",
+            "--completion",
+            "300",
+            "--cache-rate",
+            "0.2",
+            "--max-tokens",
+            "1000",
+            "--target-utilization",
+            "0.8",
+            "-d",
+            "regional",
+        ],
+    ] {
+        let value = json(args);
+        assert_numbers_are_numbers(&value, "$");
+        let answer: SizeAnswer = serde_json::from_value(value).expect("matches the contract");
+        assert_eq!(answer.schema_version, 1);
+        for m in &answer.models {
+            assert!(m.ptu as f64 >= m.ptu_raw, "{}: ptu < raw", m.model);
+            assert!(["tpm", "rpm"].contains(&m.binding.as_deref().unwrap_or("tpm")));
+        }
+    }
+}
+
+#[test]
+fn capacity_answer_matches_the_contract() {
+    for args in [
+        &["capacity", "--tpm", "15M", "--tokens", "30000"][..],
+        &[
+            "capacity",
+            "--ptu",
+            "100",
+            "-m",
+            "gpt-4.1",
+            "--prompt",
+            "500",
+            "--completion",
+            "100",
+        ],
+    ] {
+        let value = json(args);
+        assert_numbers_are_numbers(&value, "$");
+        let _: CapacityAnswer = serde_json::from_value(value).expect("matches the contract");
+    }
+}
+
+#[test]
+fn whole_numbers_are_integers() {
+    let text = crate::ptuplan()
+        .args([
+            "size", "--rpm", "500", "--tokens", "800", "-m", "gpt-4o", "--json",
+        ])
+        .output()
+        .expect("runs")
+        .stdout;
+    let text = String::from_utf8(text).expect("UTF-8");
+    assert!(text.contains("\"tpm\": 400000,"), "{text}");
+    assert!(!text.contains("400000.0"), "{text}");
+}
