@@ -39,13 +39,19 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The catalog named by `--catalog` / `PTUPLAN_CATALOG`, or the embedded one.
+/// Environment variable naming a catalog file; `--catalog` wins, an empty value is ignored.
+pub const CATALOG_ENV: &str = "PTUPLAN_CATALOG";
+
+/// The catalog named by `--catalog` or `PTUPLAN_CATALOG`, or the embedded one.
 fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
-    match &cli.catalog {
+    let from_env = std::env::var_os(CATALOG_ENV)
+        .filter(|value| !value.is_empty())
+        .map(std::path::PathBuf::from);
+    match cli.catalog.clone().or(from_env) {
         None => Ok(Catalog::parse(catalog::EMBEDDED, "embedded")?),
         Some(path) => {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
+            let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Read {
                 path: shown.clone(),
                 source,
             })?;

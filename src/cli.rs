@@ -34,8 +34,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Model catalog (TOML) to use instead of the embedded one.
-    #[arg(long, global = true, env = "PTUPLAN_CATALOG", value_name = "PATH")]
+    /// Model catalog (TOML) to use instead of the embedded one [env: PTUPLAN_CATALOG].
+    #[arg(long, global = true, value_name = "PATH")]
     pub catalog: Option<PathBuf>,
 
     /// What to do.

@@ -447,6 +447,29 @@ mod tests {
     }
 
     #[test]
+    fn gpt_4o_mini_output_weight_conflict_is_visible() {
+        // azure-facts.md §1c: Microsoft's gpt-4o-mini example (S26) — 1,000 RPM, 5,000 prompt,
+        // 50 response — gives 139.19 → 140 PTU only with output weight 3; the 2026 tables'
+        // weight 4 gives 140.54 → 145. The catalog follows the 2026 tables and says so.
+        let w = workload(1000.0, 5000.0, 50.0, 0.0);
+        let catalog = catalog();
+        let mut model = catalog.find("gpt-4o-mini").expect("present").clone();
+        assert!(model.is_unverified(CatalogField::OutputWeight));
+        let current = size_model(&w, &model, options(DeploymentType::Global)).expect("offered");
+        assert!((current.ptu_raw - 140.540_540_5).abs() < 1e-6);
+        assert_eq!(current.ptu, 145);
+        assert!(
+            current.notes[0].contains("UNVERIFIED"),
+            "{:?}",
+            current.notes
+        );
+        model.output_weight = 3.0;
+        let documented = size_model(&w, &model, options(DeploymentType::Global)).expect("offered");
+        assert!((documented.ptu_raw - 139.189_189_2).abs() < 1e-6);
+        assert_eq!(documented.ptu, 140);
+    }
+
+    #[test]
     fn target_utilization_adds_headroom() {
         let w = workload(1000.0, 200.0, 20.0, 0.0);
         let catalog = catalog();

@@ -30,9 +30,9 @@ fn table(header: &[&str]) -> Table {
     table
 }
 
-/// Finishes a table: one space between columns, none at the left edge; cells wrap only when
-/// the table would otherwise be wider than [`WIDTH`].
-fn finish(mut table: Table) -> String {
+/// Finishes a table: one space between columns, none at the left edge. When the table would be
+/// wider than [`WIDTH`], only the cells of column `wrap` wrap; the others keep their width.
+fn finish(mut table: Table, wrap: usize) -> String {
     for column in table.column_iter_mut() {
         column.set_padding((0, 1));
     }
@@ -40,7 +40,7 @@ fn finish(mut table: Table) -> String {
     if natural.lines().all(|line| line.chars().count() <= WIDTH) {
         return natural;
     }
-    // Too wide: keep every column but the first at its natural width and wrap the first.
+    // Too wide: keep every other column at its natural width and wrap column `wrap`.
     let widths: Vec<u16> = (0..table.column_count())
         .map(|i| {
             table
@@ -56,8 +56,10 @@ fn finish(mut table: Table) -> String {
                 .unwrap_or(0) as u16
         })
         .collect();
-    for (column, width) in table.column_iter_mut().zip(widths).skip(1) {
-        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width + 1)));
+    for (index, (column, width)) in table.column_iter_mut().zip(widths).enumerate() {
+        if index != wrap {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width + 1)));
+        }
     }
     table.set_content_arrangement(ContentArrangement::Dynamic);
     table.trim_fmt()
@@ -275,7 +277,7 @@ fn explain_model(
         )),
     ]);
     let _ = writeln!(out, "{} on {} provisioned", m.model, m.deployment);
-    let _ = writeln!(out, "{}", finish(t));
+    let _ = writeln!(out, "{}", finish(t, 1));
     if let Ok(model) = catalog.find(&m.model) {
         let source = short_source_line(catalog, &model.sources.provisioned);
         let _ = writeln!(out, "\n{}", wrap(&source, "source: ", "  "));
@@ -337,7 +339,7 @@ fn compare_models(out: &mut String, report: &SizeReport, models: &[ModelSizing])
             Cell::new(m.binding.map_or("-", |b| b.as_str())),
         ]);
     }
-    let _ = writeln!(out, "{}", finish(t));
+    let _ = writeln!(out, "{}", finish(t, 0));
     let mut legend = vec![
         "out = output weight (one output token counts as this many input tokens); \
          util = peak utilization of PTU"
@@ -499,7 +501,7 @@ pub fn capacity(report: &CapacityReport) -> String {
         )),
         right(count2(report.max_tpm)),
     ]);
-    let _ = writeln!(out, "{}", finish(t));
+    let _ = writeln!(out, "{}", finish(t, 1));
     notes(&mut out, &report.notes);
     out
 }
@@ -547,7 +549,7 @@ pub fn models(catalog: &Catalog) -> String {
         row.push(right(context_summary(model)));
         t.add_row(row);
     }
-    let _ = writeln!(out, "{}", finish(t));
+    let _ = writeln!(out, "{}", finish(t, 0));
     let legend = [
         "global, data-zone, regional = provisioned minimum/increment in PTU (- = not offered)",
         "RPM/1K = standard RPM per 1,000 TPM (global); context = max prompt/output tokens",
@@ -658,7 +660,7 @@ pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
             row(&format!("{what} from"), id.clone());
         }
     }
-    let _ = writeln!(out, "{}", finish(t));
+    let _ = writeln!(out, "{}", finish(t, 1));
     let mut shown = Vec::new();
     let _ = writeln!(out, "\nsources:");
     for id in cited.iter().filter_map(|(_, id)| *id) {

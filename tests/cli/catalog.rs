@@ -106,3 +106,24 @@ fn semantically_invalid_catalog_names_model_and_field() {
 }
 
 use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn empty_environment_variable_means_embedded() {
+    ptuplan()
+        .env("PTUPLAN_CATALOG", "")
+        .args(["models", "gpt-4o", "--json"])
+        .assert()
+        .success()
+        .stdout(contains("\"origin\": \"embedded\""));
+}
+
+#[test]
+fn flag_wins_over_environment_variable() {
+    let path = write("flag.toml", SMALL);
+    ptuplan()
+        .env("PTUPLAN_CATALOG", "/nonexistent/env.toml")
+        .args(["models", "toy", "--catalog"])
+        .arg(&path)
+        .assert()
+        .success();
+}

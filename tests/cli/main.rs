@@ -5,6 +5,7 @@ mod catalog;
 mod errors;
 mod json_contract;
 mod models;
+mod readme;
 mod size;
 
 use assert_cmd::Command;
