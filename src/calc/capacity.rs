@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::calc::sizing::{Binding, MAX_PTU_PER_DEPLOYMENT, check_target};
-use crate::calc::workload::{RequestShape, TokenSplit};
+use crate::calc::workload::{RequestShape, check_positive};
 use crate::catalog::Model;
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -57,18 +57,11 @@ pub struct CapacityReport {
     pub tpm_quota: Option<f64>,
     /// PTUs asked about (provisioned).
     pub ptu: Option<f64>,
-    /// Prompt tokens per request.
-    pub prompt_tokens: f64,
-    /// Completion tokens per request.
-    pub completion_tokens: f64,
+    /// The shape of one request (flattened into the JSON object).
+    #[serde(flatten)]
+    pub shape: RequestShape,
     /// Prompt + completion tokens per request.
     pub tokens_per_request: f64,
-    /// How the prompt/completion split was obtained.
-    pub token_split: TokenSplit,
-    /// Fraction of prompt tokens served from cache.
-    pub cache_rate: f64,
-    /// `max_tokens` sent by the client, if given.
-    pub max_tokens: Option<f64>,
     /// Tokens one request uses of the limit: prompt + max_tokens (standard admission) or
     /// normalized tokens (provisioned).
     pub counted_tokens_per_request: f64,
@@ -103,7 +96,7 @@ pub fn capacity(
     let mut notes = Vec::new();
     let (kind, model, tpm_quota, ptu, counted, capacity_tpm, ratio) = match limit {
         Limit::Standard { tpm, model } => {
-            check_amount("--tpm", tpm, MAX_TPM_QUOTA)?;
+            check_positive("--tpm", tpm, MAX_TPM_QUOTA, "tokens per minute")?;
             let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
             if ratio.is_none() {
                 notes.push(match model {
@@ -136,7 +129,7 @@ pub fn capacity(
             )
         }
         Limit::Provisioned { ptu, model } => {
-            check_amount("--ptu", ptu, MAX_PTU)?;
+            check_positive("--ptu", ptu, MAX_PTU, "a PTU count")?;
             let grid = model
                 .provisioned(deployment)
                 .ok_or_else(|| model.not_offered(deployment))?;
@@ -211,12 +204,8 @@ pub fn capacity(
         deployment,
         tpm_quota,
         ptu,
-        prompt_tokens: shape.prompt_tokens,
-        completion_tokens: shape.completion_tokens,
+        shape: *shape,
         tokens_per_request: shape.tokens_per_request(),
-        token_split: shape.token_split,
-        cache_rate: shape.cache_rate,
-        max_tokens: shape.max_tokens,
         counted_tokens_per_request: counted,
         capacity_tpm,
         rpm_per_1000_tpm: ratio,
@@ -228,18 +217,6 @@ pub fn capacity(
         binding,
         notes,
     })
-}
-
-fn check_amount(field: &'static str, value: f64, max: f64) -> Result<(), InputError> {
-    if value.is_finite() && value > 0.0 && value <= max {
-        Ok(())
-    } else {
-        Err(InputError::InvalidValue {
-            field,
-            value: value.to_string(),
-            allowed: format!("must be a positive number up to {max:e}"),
-        })
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::calc::context;
 use crate::calc::rounding::{ceil_whole, deployable_ptu};
-use crate::calc::workload::{TokenSplit, Workload};
+use crate::calc::workload::{RequestShape, TokenSplit, Workload, check_positive};
 use crate::catalog::{CatalogField, Model};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -133,18 +133,11 @@ pub struct SizeReport {
     pub rpm: f64,
     /// Requests per second.
     pub qps: f64,
-    /// Prompt tokens per request.
-    pub prompt_tokens: f64,
-    /// Completion tokens per request.
-    pub completion_tokens: f64,
+    /// The shape of one request (flattened into the JSON object).
+    #[serde(flatten)]
+    pub shape: RequestShape,
     /// Prompt + completion tokens per request.
     pub tokens_per_request: f64,
-    /// How the prompt/completion split was obtained.
-    pub token_split: TokenSplit,
-    /// Fraction of prompt tokens served from cache.
-    pub cache_rate: f64,
-    /// `max_tokens` sent by the client, if given.
-    pub max_tokens: Option<f64>,
     /// Tokens per minute (prompt + completion).
     pub tpm: f64,
     /// Prompt tokens per minute.
@@ -192,12 +185,8 @@ pub fn size(
     Ok(SizeReport {
         rpm: workload.rpm,
         qps: workload.qps(),
-        prompt_tokens: shape.prompt_tokens,
-        completion_tokens: shape.completion_tokens,
+        shape,
         tokens_per_request: shape.tokens_per_request(),
-        token_split: shape.token_split,
-        cache_rate: shape.cache_rate,
-        max_tokens: shape.max_tokens,
         tpm: workload.tpm(),
         input_tpm: workload.input_tpm(),
         output_tpm: workload.output_tpm(),
@@ -211,15 +200,7 @@ pub fn size(
 
 /// Checks a target utilization is in (0, 1].
 pub fn check_target(target: f64) -> Result<(), InputError> {
-    if target.is_finite() && target > 0.0 && target <= 1.0 {
-        Ok(())
-    } else {
-        Err(InputError::InvalidValue {
-            field: "--target-utilization",
-            value: target.to_string(),
-            allowed: "must be above 0 and at most 1 (e.g. 0.85 or 85%)".into(),
-        })
-    }
+    check_positive("--target-utilization", target, 1.0, "a target utilization")
 }
 
 /// Sizes one model, or `None` when it is not offered as this deployment type.

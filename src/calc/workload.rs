@@ -213,6 +213,24 @@ impl Workload {
     }
 }
 
+/// Checks `0 < value <= high` and finiteness, naming the field on failure.
+pub fn check_positive(
+    field: &'static str,
+    value: f64,
+    high: f64,
+    what: &str,
+) -> Result<(), InputError> {
+    if value.is_finite() && value > 0.0 && value <= high {
+        Ok(())
+    } else {
+        Err(InputError::InvalidValue {
+            field,
+            value: value.to_string(),
+            allowed: format!("{what} must be above 0 and at most {high:e}"),
+        })
+    }
+}
+
 /// Checks `low <= value <= high` and finiteness, naming the field on failure.
 pub fn check_range(
     field: &'static str,
@@ -227,7 +245,7 @@ pub fn check_range(
         Err(InputError::InvalidValue {
             field,
             value: value.to_string(),
-            allowed: format!("must be {what} from {low} to {high:e}"),
+            allowed: format!("{what} must be at least {low} and at most {high:e}"),
         })
     }
 }

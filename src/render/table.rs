@@ -115,17 +115,17 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
         count(report.tokens_per_request),
         count(report.tpm)
     );
-    let split = match report.token_split {
+    let split = match report.shape.token_split {
         TokenSplit::AssumedAllPrompt => " (split assumed)",
         _ => "",
     };
-    let max_tokens = report.max_tokens.map_or("-".to_string(), count);
+    let max_tokens = report.shape.max_tokens.map_or("-".to_string(), count);
     let _ = writeln!(
         out,
         "          prompt {} + completion {}{split}, cache {}, max_tokens {max_tokens}",
-        count(report.prompt_tokens),
-        count(report.completion_tokens),
-        percent(report.cache_rate)
+        count(report.shape.prompt_tokens),
+        count(report.shape.completion_tokens),
+        percent(report.shape.cache_rate)
     );
     let origin = if catalog.origin == "embedded" {
         String::new()
@@ -155,7 +155,7 @@ fn explain_model(
         Cell::new("input TPM"),
         Cell::new(format!(
             "{rpm} RPM x {} prompt",
-            count(report.prompt_tokens)
+            count(report.shape.prompt_tokens)
         )),
         right(count(report.input_tpm)),
     ]);
@@ -163,19 +163,19 @@ fn explain_model(
         Cell::new("output TPM"),
         Cell::new(format!(
             "{rpm} RPM x {} completion",
-            count(report.completion_tokens)
+            count(report.shape.completion_tokens)
         )),
         right(count(report.output_tpm)),
     ]);
-    let cache = if report.cache_rate == 0.0 {
+    let cache = if report.shape.cache_rate == 0.0 {
         String::new()
     } else if m.cached_input_weight == 0.0 {
-        format!(" x (1 - {})", percent(report.cache_rate))
+        format!(" x (1 - {})", percent(report.shape.cache_rate))
     } else {
         format!(
             " x (1 - {c} + {c} x {})",
             number(m.cached_input_weight, 2, true),
-            c = percent(report.cache_rate)
+            c = percent(report.shape.cache_rate)
         )
     };
     t.add_row(vec![
@@ -233,7 +233,11 @@ fn explain_model(
     match (m.rpm_per_1000_tpm, m.standard_tpm_quota, m.binding) {
         (Some(ratio), Some(quota), Some(binding)) => {
             let admitted = report.rpm
-                * (report.prompt_tokens + report.max_tokens.unwrap_or(report.completion_tokens));
+                * (report.shape.prompt_tokens
+                    + report
+                        .shape
+                        .max_tokens
+                        .unwrap_or(report.shape.completion_tokens));
             t.add_row(vec![
                 Cell::new("standard quota"),
                 Cell::new(format!(
@@ -425,13 +429,16 @@ pub fn capacity(report: &CapacityReport) -> String {
                     .as_ref()
                     .map_or(String::new(), |m| format!(" for {m}"))
             );
-            let output = report.max_tokens.map_or_else(
-                || format!("{} completion", count(report.completion_tokens)),
+            let output = report.shape.max_tokens.map_or_else(
+                || format!("{} completion", count(report.shape.completion_tokens)),
                 |m| format!("{} max_tokens", count(m)),
             );
             t.add_row(vec![
                 Cell::new("tokens counted"),
-                Cell::new(format!("{} prompt + {output}", count(report.prompt_tokens))),
+                Cell::new(format!(
+                    "{} prompt + {output}",
+                    count(report.shape.prompt_tokens)
+                )),
                 right(count(report.counted_tokens_per_request)),
             ]);
             t.add_row(vec![
