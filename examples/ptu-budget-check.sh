@@ -16,6 +16,10 @@ if [ $# -lt 2 ]; then
 fi
 max_ptu=$1
 shift
+if ! [[ $max_ptu =~ ^[0-9]+$ ]]; then
+  echo "MAX_PTU must be a whole number of PTUs, got '$max_ptu'" >&2
+  exit 2
+fi
 read -r -a ptuplan <<< "${PTUPLAN:-ptuplan}"
 
 answer=$("${ptuplan[@]}" size "$@" --json) || exit 2

@@ -7,10 +7,10 @@ use clap::CommandFactory;
 use serde::Serialize;
 
 use crate::calc::capacity::{Limit, capacity};
-use crate::calc::sizing::{SizeOptions, size};
+use crate::calc::sizing::{ModelSizing, SizeOptions, size};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{self, Catalog, Model, Source};
-use crate::cli::{CapacityArgs, Cli, Command, Format, ModelsArgs, ShapeArgs, SizeArgs};
+use crate::cli::{CapacityArgs, Cli, Command, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder};
 use crate::error::CatalogError;
 use crate::render::{json, table};
 
@@ -44,20 +44,21 @@ pub const CATALOG_ENV: &str = "PTUPLAN_CATALOG";
 
 /// The catalog named by `--catalog` or `PTUPLAN_CATALOG`, or the embedded one.
 fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
-    let from_env = std::env::var_os(CATALOG_ENV)
-        .filter(|value| !value.is_empty())
-        .map(std::path::PathBuf::from);
-    match cli.catalog.clone().or(from_env) {
-        None => Ok(Catalog::parse(catalog::EMBEDDED, "embedded")?),
-        Some(path) => {
-            let shown = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Read {
-                path: shown.clone(),
-                source,
-            })?;
-            Ok(Catalog::parse(&text, &shown)?)
+    let from_env = std::env::var_os(CATALOG_ENV).filter(|value| !value.is_empty());
+    let (path, shown) = match (&cli.catalog, from_env) {
+        (Some(path), _) => (path.clone(), path.display().to_string()),
+        (None, Some(value)) => {
+            let path = std::path::PathBuf::from(value);
+            let shown = format!("{} (from {CATALOG_ENV})", path.display());
+            (path, shown)
         }
-    }
+        (None, None) => return Ok(Catalog::parse(catalog::EMBEDDED, "embedded")?),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|error| CatalogError::Read {
+        path: shown.clone(),
+        error,
+    })?;
+    Ok(Catalog::parse(&text, &shown)?)
 }
 
 fn request_shape(args: &ShapeArgs) -> anyhow::Result<RequestShape> {
@@ -80,22 +81,37 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         (None, None) => unreachable!("clap requires --rpm or --qps"),
     };
     let workload = Workload::new(rpm, request_shape(&args.shape)?)?;
-    let models: Vec<&Model> = if args.models.is_empty() {
-        catalog.models.iter().collect()
-    } else {
-        args.models
-            .iter()
-            .map(|name| catalog.find(name))
-            .collect::<Result<_, _>>()?
-    };
+    // Named models in the order given, each once (a name and its alias are one model).
+    let mut models: Vec<&Model> = Vec::new();
+    for name in &args.models {
+        let model = catalog.find(name)?;
+        if !models.iter().any(|m| m.name == model.name) {
+            models.push(model);
+        }
+    }
+    if models.is_empty() {
+        models = catalog.models.iter().collect();
+    }
     let options = SizeOptions {
         deployment: args.deployment,
         target_utilization: args.target_utilization,
     };
-    let report = size(&workload, &models, options, !args.models.is_empty())?;
+    let mut report = size(&workload, &models, options, !args.models.is_empty())?;
+    sort_models(&mut report.models, args.sort);
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::size(&report, catalog)),
+    }
+}
+
+/// Orders sized models as `--sort` asks; ties keep catalog order.
+fn sort_models(models: &mut [ModelSizing], order: SortOrder) {
+    match order {
+        SortOrder::Catalog => {}
+        SortOrder::Ptu => models.sort_by_key(|m| m.ptu_for_target),
+        SortOrder::Quota => {
+            models.sort_by_key(|m| m.standard_tpm_quota_for_target.unwrap_or(u64::MAX))
+        }
     }
 }
 
@@ -132,16 +148,9 @@ fn run_models(args: &ModelsArgs, catalog: &Catalog, format: Format) -> anyhow::R
     };
     match format {
         Format::Json => {
-            let cited = models.iter().flat_map(|m| {
-                [
-                    Some(&m.sources.provisioned),
-                    m.sources.standard.as_ref(),
-                    m.sources.context.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-            });
-            let sources = cited
+            let sources = models
+                .iter()
+                .flat_map(|m| catalog.cited_sources(m))
                 .filter_map(|id| catalog.sources.get_key_value(id.as_str()))
                 .map(|(id, source)| (id.as_str(), source))
                 .collect();

@@ -26,7 +26,6 @@ pub struct Catalog {
     /// Date the catalog's numbers were compiled (YYYY-MM-DD).
     pub as_of: String,
     /// One-line description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Cited sources by ID.
     pub sources: BTreeMap<String, Source>,
@@ -53,7 +52,7 @@ pub struct Source {
     /// What it is (document, repository path, commit).
     pub title: String,
     /// Where to read it, when public.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub url: Option<String>,
     /// The document's own date (YYYY-MM-DD).
     pub date: String,
@@ -76,19 +75,19 @@ pub struct Model {
     #[serde(default)]
     pub cached_input_weight: f64,
     /// Standard deployments: RPM granted per 1,000 TPM of quota (absent = not published).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rpm_per_1000_tpm: Option<f64>,
     /// Per-type exceptions to `rpm_per_1000_tpm`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub rpm_per_1000_tpm_by_deployment: BTreeMap<DeploymentType, f64>,
     /// Latency target as published, e.g. `99% > 50 TPS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub latency_target: Option<String>,
     /// Fields whose value is unverified or conflicting between sources.
     #[serde(default)]
     pub unverified: Vec<CatalogField>,
     /// Conflicts, caveats and what is not modelled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub note: Option<String>,
     /// Source IDs behind each group of numbers.
     pub sources: ModelSources,
@@ -96,7 +95,7 @@ pub struct Model {
     #[serde(default)]
     pub deployments: BTreeMap<DeploymentType, Provisioned>,
     /// Context window limits, when published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub context: Option<Context>,
 }
 
@@ -122,10 +121,10 @@ pub struct ModelSources {
     /// Input TPM per PTU, output weight, minimums and increments.
     pub provisioned: String,
     /// The standard RPM ratio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub standard: Option<String>,
     /// The context window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub context: Option<String>,
 }
 
@@ -144,19 +143,19 @@ pub struct Provisioned {
 #[serde(deny_unknown_fields)]
 pub struct Context {
     /// Largest prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_input: Option<u64>,
     /// Largest completion (`max_tokens`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_output: Option<u64>,
     /// Prompt + completion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_total: Option<u64>,
     /// Largest prompt on provisioned deployments, where lower.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub provisioned_max_input: Option<u64>,
     /// Prompt + completion on standard deployments, where lower.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub standard_max_total: Option<u64>,
 }
 
@@ -210,7 +209,7 @@ impl Catalog {
                 origin: origin.to_string(),
                 line,
                 column,
-                message: e.message().trim().replace('\n', " "),
+                message: plain_type_names(e.message().trim()),
             }
         })?;
         let catalog = Catalog {
@@ -240,6 +239,26 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// IDs of the sources a model cites: its `sources` table, then any mentioned in its note.
+    pub fn cited_sources(&self, model: &Model) -> Vec<String> {
+        let mut ids: Vec<String> = [
+            Some(&model.sources.provisioned),
+            model.sources.standard.as_ref(),
+            model.sources.context.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        let note = model.note.as_deref().unwrap_or_default();
+        for word in note.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if self.sources.contains_key(word) && !ids.iter().any(|id| id == word) {
+                ids.push(word.to_string());
+            }
+        }
+        ids
+    }
+
     /// Finds a model by name or alias, ignoring ASCII case.
     pub fn find(&self, name: &str) -> Result<&Model, InputError> {
         let wanted = name.trim();
@@ -255,9 +274,20 @@ impl Catalog {
             })
     }
 
-    /// The catalog name closest to `wanted`, if it is close enough to be a likely typo.
+    /// The catalog name closest to `wanted`: the first name it begins, or the nearest name
+    /// within a typo's distance (one edit per four characters, at least one).
     fn closest_name(&self, wanted: &str) -> Option<String> {
         let wanted = wanted.to_ascii_lowercase();
+        if wanted.is_empty() {
+            return None;
+        }
+        if let Some(model) = self
+            .models
+            .iter()
+            .find(|m| m.name.to_ascii_lowercase().starts_with(&wanted))
+        {
+            return Some(model.name.clone());
+        }
         self.models
             .iter()
             .flat_map(|m| {
@@ -269,7 +299,7 @@ impl Catalog {
                 let distance = strsim::levenshtein(&wanted, &candidate.to_ascii_lowercase());
                 (distance, m.name.clone())
             })
-            .filter(|(distance, _)| *distance <= 2.max(wanted.len() / 4))
+            .filter(|(distance, _)| *distance <= 1.max(wanted.len() / 4))
             .min_by_key(|(distance, _)| *distance)
             .map(|(_, name)| name)
     }
@@ -286,19 +316,32 @@ impl Catalog {
         for (id, source) in &self.sources {
             check_date(&source.date).map_err(|m| (format!("source '{id}', field 'date'"), m))?;
         }
-        let mut seen: HashMap<String, &str> = HashMap::new();
+        // Every name and alias, lower-cased, with the model that owns it and how.
+        let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
         for model in &self.models {
             let at = |field: &str| format!("model '{}', field '{field}'", model.name);
             if model.name.trim().is_empty() {
                 return Err((at("name"), "must not be empty".into()));
             }
-            for name in std::iter::once(&model.name).chain(&model.aliases) {
-                if let Some(other) = seen.insert(name.to_ascii_lowercase(), &model.name) {
-                    return Err((
-                        at("aliases"),
-                        format!("name '{name}' is already used by model '{other}'"),
-                    ));
+            let names = std::iter::once((&model.name, "name"))
+                .chain(model.aliases.iter().map(|alias| (alias, "aliases")));
+            for (name, field) in names {
+                let key = name.to_ascii_lowercase();
+                if let Some((owner, how)) = seen.get(&key) {
+                    let used = if *how == "name" {
+                        "the name of"
+                    } else {
+                        "an alias of"
+                    };
+                    let message =
+                        if *owner == model.name.as_str() && *how == "name" && field == "name" {
+                            "the model is defined twice".to_string()
+                        } else {
+                            format!("'{name}' is already {used} model '{owner}'")
+                        };
+                    return Err((at(field), message));
                 }
+                seen.insert(key, (&model.name, field));
             }
             check_positive(model.input_tpm_per_ptu).map_err(|m| (at("input_tpm_per_ptu"), m))?;
             check_positive(model.output_weight).map_err(|m| (at("output_weight"), m))?;
@@ -415,6 +458,16 @@ fn check_date(date: &str) -> Result<(), String> {
     } else {
         Err(format!("must be a date written YYYY-MM-DD, got '{date}'"))
     }
+}
+
+/// serde's Rust type names in a message, in words: `expected f64` → `expected a number`.
+fn plain_type_names(message: &str) -> String {
+    message
+        .replace('\n', " ")
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected a sequence", "expected a list [\"...\"]")
 }
 
 /// 1-based line and column of a byte offset.
@@ -564,7 +617,12 @@ global = { min_ptu = 15, increment = 5 }
             (
                 "aliases = [\"m-2025-01-01\"]",
                 "aliases = [\"M\"]",
-                "already used",
+                "'M' is already the name of model 'm'",
+            ),
+            (
+                "output_weight = 4",
+                "output_weight = \"four\"",
+                "expected a number",
             ),
             (
                 "as_of = \"2026-11-22\"",

@@ -95,6 +95,7 @@ Formula (Microsoft Learn):
 Examples:
   ptuplan size --rpm 500 --tokens 800
   ptuplan size --qps 20 --prompt 1500 --completion 300 -m gpt-4.1 -m gpt-5-mini
+  ptuplan size --rpm 2000 --prompt 1200 --completion 300 --sort ptu
   ptuplan size --rpm 1000 --prompt 200 --completion 20 --cache-rate 50% \\
       --model gpt-5.2 --deployment data-zone
   ptuplan size --rpm 1000 --prompt 100 --completion 50 \\
@@ -163,6 +164,20 @@ pub struct SizeArgs {
     /// Highest acceptable peak utilization: 0.85 or 85% adds headroom (PTU and quota).
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
+    /// Order of the models: as in the catalog, fewest PTUs first, or smallest standard quota first.
+    #[arg(long, value_enum, default_value_t = SortOrder::Catalog)]
+    pub sort: SortOrder,
+}
+
+/// How `size` orders its models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortOrder {
+    /// Catalog order (newest models first).
+    Catalog,
+    /// Fewest PTUs (at the target utilization) first.
+    Ptu,
+    /// Smallest standard TPM quota first (models without a published ratio last).
+    Quota,
 }
 
 /// Arguments of `capacity`.

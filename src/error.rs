@@ -63,12 +63,12 @@ fn suggestion_text(suggestion: &Option<String>) -> String {
 #[derive(Debug, Error)]
 pub enum CatalogError {
     /// The file could not be read.
-    #[error("cannot read catalog '{path}': {source}")]
+    #[error("cannot read catalog '{path}': {error}")]
     Read {
-        /// Path as given.
+        /// Path as given (and where it came from, for the environment variable).
         path: String,
         /// The underlying I/O error.
-        source: io::Error,
+        error: io::Error,
     },
     /// TOML syntax or schema error (unknown key, wrong type), with its position.
     #[error("catalog '{origin}', line {line}, column {column}: {message}")]

@@ -1,18 +1,23 @@
 //! Parsing of the numbers users type: `500`, `1,000`, `15M`, `30k`, `0.25`, `25%`.
 //! Each parser returns a message that says what is allowed; clap adds the flag and value.
 
-use crate::calc::capacity::{MAX_PTU, MAX_TPM_QUOTA};
-use crate::calc::workload::{MAX_RPM, MAX_TOKENS_PER_REQUEST};
+use crate::calc::capacity::MAX_PTU;
+use crate::calc::workload::{MAX_RPM, MAX_TOKENS_PER_REQUEST, MAX_TPM};
 use crate::deployment::DeploymentType;
 
-/// A number with optional thousands separators (`,` or `_`) and suffix `k` (×1,000) or
-/// `M` (×1,000,000). Rejects NaN and infinities.
+/// A number with optional thousands separators (`1,000` or `1_000`, in groups of three) and
+/// suffix `k` (×1,000) or `M` (×1,000,000). Rejects NaN, infinities and `1,5`-style commas.
 pub fn quantity(text: &str) -> Result<f64, String> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '_')
-        .collect();
+    let text = text.trim();
+    if text.ends_with('m') {
+        return Err("write M for million (15M); lower-case m is not accepted".to_string());
+    }
+    if !separators_group_thousands(text) {
+        return Err(format!(
+            "misplaced separators in '{text}'; write 1,000 or 1000 (decimals with a point: 1.5)"
+        ));
+    }
+    let cleaned: String = text.chars().filter(|c| *c != ',' && *c != '_').collect();
     let (digits, scale) = match cleaned.chars().last() {
         Some('k' | 'K') => (&cleaned[..cleaned.len() - 1], 1e3),
         Some('M') => (&cleaned[..cleaned.len() - 1], 1e6),
@@ -31,6 +36,21 @@ pub fn quantity(text: &str) -> Result<f64, String> {
         Some(v) if v.is_finite() => Ok(v),
         _ => Err("not a number; write e.g. 500, 1,000, 8.5, 30k or 15M".to_string()),
     }
+}
+
+/// True when every `,` or `_` separates groups of exactly three digits in the whole part.
+fn separators_group_thousands(text: &str) -> bool {
+    let body = text
+        .trim_start_matches(['-', '+'])
+        .trim_end_matches(['k', 'K', 'M']);
+    let (whole, rest) = body.split_at(body.find(['.', 'e', 'E']).unwrap_or(body.len()));
+    if rest.contains([',', '_']) {
+        return false;
+    }
+    let mut groups = whole.split([',', '_']);
+    let first = groups.next().unwrap_or_default();
+    (1..=3).contains(&first.len()) && groups.all(|group| group.len() == 3)
+        || !whole.contains([',', '_'])
 }
 
 fn bounded(
@@ -71,9 +91,9 @@ pub fn tokens(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, true, MAX_TOKENS_PER_REQUEST, "a token count")
 }
 
-/// A TPM quota: above 0, at most [`MAX_TPM_QUOTA`].
+/// A TPM quota: above 0, at most [`MAX_TPM`].
 pub fn tpm(text: &str) -> Result<f64, String> {
-    bounded(text, 0.0, false, MAX_TPM_QUOTA, "tokens per minute")
+    bounded(text, 0.0, false, MAX_TPM, "tokens per minute")
 }
 
 /// A PTU count: above 0, at most [`MAX_PTU`].

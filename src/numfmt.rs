@@ -32,18 +32,25 @@ pub fn number(value: f64, decimals: usize, trim_whole: bool) -> String {
     out
 }
 
-/// A count with thousands separators, decimals only when it has a fraction: `83333.5` → `83,333.50`.
+/// A count with thousands separators, decimals only when it has a fraction: `83333.5` →
+/// `83,333.50`; below 1, three significant digits so small rates do not print as 0 (`0.0167`).
 pub fn count(value: f64) -> String {
+    if value != 0.0 && value.abs() < 1.0 && value.fract() != 0.0 {
+        let decimals = (2.0 - value.abs().log10().floor()) as usize;
+        let text = format!("{value:.decimals$}");
+        return text.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
     number(value, 2, true)
 }
 
-/// A fraction as a percentage with one decimal: `0.9559` → `95.6%`; whole percentages trimmed.
+/// A fraction as a percentage, rounded down to one decimal so it never overstates:
+/// `0.9559` → `95.5%`, `0.9999` → `99.9%`; whole percentages without decimals (`85%`).
 pub fn percent(fraction: f64) -> String {
-    let pct = fraction * 100.0;
-    if (pct - pct.round()).abs() < 1e-9 {
-        format!("{}%", pct.round())
+    let tenths = (fraction * 1000.0 + 1e-6).floor() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0}%")
     } else {
-        format!("{pct:.1}%")
+        format!("{tenths:.1}%")
     }
 }
 
@@ -62,8 +69,16 @@ mod tests {
     }
 
     #[test]
+    fn small_counts_keep_three_significant_digits() {
+        assert_eq!(count(0.001 / 60.0 * 1000.0), "0.0167");
+        assert_eq!(count(0.5), "0.5");
+        assert_eq!(count(0.125), "0.125");
+    }
+
+    #[test]
     fn percentages() {
-        assert_eq!(percent(0.955_882), "95.6%");
+        assert_eq!(percent(0.955_882), "95.5%");
+        assert_eq!(percent(0.9999), "99.9%");
         assert_eq!(percent(1.0), "100%");
         assert_eq!(percent(0.85), "85%");
     }

@@ -3,15 +3,15 @@
 
 use serde::Serialize;
 
+use crate::calc::context;
+use crate::calc::rounding::snap;
 use crate::calc::sizing::{Binding, MAX_PTU_PER_DEPLOYMENT, check_target};
-use crate::calc::workload::{RequestShape, check_positive};
+use crate::calc::workload::{MAX_TPM, RequestShape, check_positive};
 use crate::catalog::Model;
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
 use crate::numfmt;
 
-/// Largest TPM quota accepted (10 trillion tokens per minute).
-pub const MAX_TPM_QUOTA: f64 = 1e13;
 /// Largest PTU count accepted (far above one deployment's 100,000 maximum).
 pub const MAX_PTU: f64 = 1e7;
 
@@ -81,6 +81,9 @@ pub struct CapacityReport {
     pub max_tpm: f64,
     /// What binds: `tpm`, `rpm` or `ptu`.
     pub binding: Binding,
+    /// Whether one request fits the model's context window on this kind of deployment
+    /// (null: no model, or limits not published).
+    pub fits_context: Option<bool>,
     /// Assumptions and caveats.
     pub notes: Vec<String>,
 }
@@ -96,7 +99,7 @@ pub fn capacity(
     let mut notes = Vec::new();
     let (kind, model, tpm_quota, ptu, counted, capacity_tpm, ratio) = match limit {
         Limit::Standard { tpm, model } => {
-            check_positive("--tpm", tpm, MAX_TPM_QUOTA, "tokens per minute")?;
+            check_positive("--tpm", tpm, MAX_TPM, "tokens per minute")?;
             let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
             if ratio.is_none() {
                 notes.push(match model {
@@ -154,7 +157,7 @@ pub fn capacity(
                     numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
                 ));
             }
-            let counted = shape.normalized_tokens_per_request(model);
+            let counted = snap(shape.normalized_tokens_per_request(model));
             if counted <= 0.0 {
                 return Err(InputError::Usage(
                     "this request shape uses no provisioned capacity (all prompt tokens cached, \
@@ -169,7 +172,7 @@ pub fn capacity(
                         .into(),
                 );
             }
-            let capacity_tpm = ptu * model.input_tpm_per_ptu;
+            let capacity_tpm = snap(ptu * model.input_tpm_per_ptu);
             (
                 LimitKind::Provisioned,
                 Some(model),
@@ -181,6 +184,14 @@ pub fn capacity(
             )
         }
     };
+    let fit = model.map(|m| context::check(shape, m));
+    let fits_context = fit.as_ref().and_then(|fit| match kind {
+        LimitKind::Standard => fit.standard,
+        LimitKind::Provisioned => fit.provisioned,
+    });
+    if let Some(fit) = fit {
+        notes.extend(fit.problems);
+    }
     if let Some(m) = model
         && !m.unverified.is_empty()
     {
@@ -189,12 +200,12 @@ pub fn capacity(
             m.name, m.name
         ));
     }
-    let max_rpm_by_tokens = capacity_tpm * target_utilization / counted;
-    let rpm_limit = ratio.map(|r| tpm_quota.unwrap_or(0.0) * r / 1000.0);
+    let max_rpm_by_tokens = snap(capacity_tpm * target_utilization / counted);
+    let rpm_limit = ratio.map(|r| snap(tpm_quota.unwrap_or(0.0) * r / 1000.0));
     let (max_rpm, binding) = match (kind, rpm_limit) {
         (LimitKind::Provisioned, _) => (max_rpm_by_tokens, Binding::Ptu),
         (LimitKind::Standard, Some(rpm)) if rpm * target_utilization < max_rpm_by_tokens => {
-            (rpm * target_utilization, Binding::Rpm)
+            (snap(rpm * target_utilization), Binding::Rpm)
         }
         (LimitKind::Standard, _) => (max_rpm_by_tokens, Binding::Tpm),
     };
@@ -212,9 +223,10 @@ pub fn capacity(
         rpm_limit,
         target_utilization,
         max_rpm,
-        max_qps: max_rpm / 60.0,
-        max_tpm: max_rpm * shape.tokens_per_request(),
+        max_qps: snap(max_rpm / 60.0),
+        max_tpm: snap(max_rpm * shape.tokens_per_request()),
         binding,
+        fits_context,
         notes,
     })
 }

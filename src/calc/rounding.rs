@@ -9,14 +9,20 @@
 /// Relative distance from a whole number under which a value counts as that number.
 pub const RELATIVE_TOLERANCE: f64 = 1e-9;
 
-/// Rounds up to a whole number, treating values within the tolerance of one as that number.
-pub fn ceil_whole(x: f64) -> f64 {
+/// Removes floating-point noise from a value: one within the tolerance of a whole number
+/// becomes that number (`100.00000000000001` → `100`, `1.0000000000000002` → `1`).
+pub fn snap(x: f64) -> f64 {
     let nearest = x.round();
     if (x - nearest).abs() <= RELATIVE_TOLERANCE * nearest.abs().max(1.0) {
         nearest
     } else {
-        x.ceil()
+        x
     }
+}
+
+/// Rounds up to a whole number, treating values within the tolerance of one as that number.
+pub fn ceil_whole(x: f64) -> f64 {
+    snap(x).ceil()
 }
 
 /// The smallest deployable PTU count that is at least `raw`.
@@ -72,6 +78,15 @@ mod tests {
         assert_eq!(deployable_ptu(25.0, 25, 50), 25);
         assert_eq!(deployable_ptu(26.0, 25, 50), 50);
         assert_eq!(deployable_ptu(51.0, 25, 50), 100);
+    }
+
+    #[test]
+    fn snap_removes_noise_only() {
+        assert_eq!(snap(100.000_000_000_000_01), 100.0);
+        assert_eq!(snap(1.000_000_000_000_000_2), 1.0);
+        assert_eq!(snap(300_000.000_000_000_06), 300_000.0);
+        assert_eq!(snap(76.47), 76.47);
+        assert_eq!(snap(0.5), 0.5);
     }
 
     #[test]

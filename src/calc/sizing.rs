@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::calc::context;
-use crate::calc::rounding::{ceil_whole, deployable_ptu};
+use crate::calc::rounding::{ceil_whole, deployable_ptu, snap};
 use crate::calc::workload::{RequestShape, TokenSplit, Workload, check_positive};
 use crate::catalog::{CatalogField, Model};
 use crate::deployment::DeploymentType;
@@ -208,8 +208,8 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
     let grid = model.provisioned(options.deployment)?;
     let shape = workload.shape;
     let target = options.target_utilization;
-    let normalized_tpm = workload.rpm * shape.normalized_tokens_per_request(model);
-    let ptu_raw = normalized_tpm / model.input_tpm_per_ptu;
+    let normalized_tpm = snap(workload.rpm * shape.normalized_tokens_per_request(model));
+    let ptu_raw = snap(normalized_tpm / model.input_tpm_per_ptu);
     let ptu = deployable_ptu(ptu_raw, grid.min_ptu, grid.increment);
     let ptu_for_target = deployable_ptu(ptu_raw / target, grid.min_ptu, grid.increment);
     let rpm_per_1000_tpm = model.rpm_per_1000_tpm_for(options.deployment);
@@ -259,10 +259,10 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         ptu,
         min_ptu: grid.min_ptu,
         increment: grid.increment,
-        utilization: ptu_raw / ptu as f64,
+        utilization: snap(ptu_raw / ptu as f64),
         target_utilization: target,
         ptu_for_target,
-        utilization_for_target: ptu_raw / ptu_for_target as f64,
+        utilization_for_target: snap(ptu_raw / ptu_for_target as f64),
         rpm_per_1000_tpm,
         standard_tpm_quota: standard.map(|q| q.tpm_quota),
         standard_tpm_quota_for_target: standard.map(|q| q.tpm_quota_for_target),
@@ -276,8 +276,8 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
 
 /// The standard quota for a workload at a given RPM-per-1,000-TPM ratio.
 pub fn standard_quota(workload: &Workload, rpm_per_1000_tpm: f64, target: f64) -> StandardQuota {
-    let admission_tpm = workload.rpm * workload.shape.admission_tokens_per_request();
-    let rpm_as_tpm = workload.rpm / rpm_per_1000_tpm * 1000.0;
+    let admission_tpm = snap(workload.rpm * workload.shape.admission_tokens_per_request());
+    let rpm_as_tpm = snap(workload.rpm / rpm_per_1000_tpm * 1000.0);
     let (need, binding) = if rpm_as_tpm > admission_tpm {
         (rpm_as_tpm, Binding::Rpm)
     } else {

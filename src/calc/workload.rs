@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::calc::rounding::snap;
 use crate::catalog::Model;
 use crate::error::InputError;
 
@@ -9,6 +10,9 @@ use crate::error::InputError;
 pub const MAX_RPM: f64 = 1e9;
 /// Largest token count accepted for one request (context windows are about 1 million).
 pub const MAX_TOKENS_PER_REQUEST: f64 = 1e8;
+/// Largest load or quota accepted, in tokens per minute (a trillion: far beyond any deployment,
+/// and small enough that every count prints and serializes exactly).
+pub const MAX_TPM: f64 = 1e12;
 
 /// Where the prompt/completion split came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,7 +71,17 @@ impl TokenCounts {
                  --completion, or --tokens (optionally with one of them)"
                     .into(),
             )),
-            (None, _, _) => Err(InputError::Usage(
+            (None, Some(_), None) => Err(InputError::Usage(
+                "--prompt was given without --completion: add --completion N (tokens per \
+                 response; 0 if negligible), or give --tokens N"
+                    .into(),
+            )),
+            (None, None, Some(_)) => Err(InputError::Usage(
+                "--completion was given without --prompt: add --prompt N (tokens per prompt), \
+                 or give --tokens N"
+                    .into(),
+            )),
+            (None, None, None) => Err(InputError::Usage(
                 "missing token counts: give --prompt N --completion N (tokens per request), \
                  or --tokens N"
                     .into(),
@@ -121,6 +135,15 @@ impl RequestShape {
                 field: "tokens per request",
                 value: "0".into(),
                 allowed: "a request must have at least one prompt or completion token".into(),
+            });
+        }
+        if max_tokens == Some(0.0) {
+            return Err(InputError::InvalidValue {
+                field: "--max-tokens",
+                value: "0".into(),
+                allowed:
+                    "must be at least 1: a request with max_tokens 0 cannot produce a response"
+                        .into(),
             });
         }
         if let Some(max_tokens) = max_tokens
@@ -180,13 +203,16 @@ pub struct Workload {
 impl Workload {
     /// Checks the rate and pairs it with a shape.
     pub fn new(rpm: f64, shape: RequestShape) -> Result<Workload, InputError> {
-        if !(rpm.is_finite() && rpm > 0.0 && rpm <= MAX_RPM) {
+        check_positive("--rpm", rpm, MAX_RPM, "requests per minute")?;
+        let tpm = rpm
+            * shape
+                .tokens_per_request()
+                .max(shape.admission_tokens_per_request());
+        if tpm > MAX_TPM {
             return Err(InputError::InvalidValue {
-                field: "--rpm",
-                value: rpm.to_string(),
-                allowed: format!(
-                    "must be a positive number of requests per minute up to {MAX_RPM:e}"
-                ),
+                field: "rate x tokens per request",
+                value: format!("{tpm:e} TPM"),
+                allowed: format!("the load must be at most {MAX_TPM:e} tokens per minute"),
             });
         }
         Ok(Workload { rpm, shape })
@@ -199,17 +225,17 @@ impl Workload {
 
     /// Tokens per minute, prompt and completion together.
     pub fn tpm(&self) -> f64 {
-        self.rpm * self.shape.tokens_per_request()
+        snap(self.rpm * self.shape.tokens_per_request())
     }
 
     /// Prompt tokens per minute.
     pub fn input_tpm(&self) -> f64 {
-        self.rpm * self.shape.prompt_tokens
+        snap(self.rpm * self.shape.prompt_tokens)
     }
 
     /// Completion tokens per minute.
     pub fn output_tpm(&self) -> f64 {
-        self.rpm * self.shape.completion_tokens
+        snap(self.rpm * self.shape.completion_tokens)
     }
 }
 
@@ -306,6 +332,15 @@ mod tests {
         assert!(Workload::new(-5.0, shape).is_err());
         assert!(Workload::new(f64::NAN, shape).is_err());
         assert!(Workload::new(2e9, shape).is_err());
+        let huge = RequestShape::new(counts(Some(1e7), None, None), 0.0, None).expect("valid");
+        assert!(
+            Workload::new(1e9, huge).is_err(),
+            "1e16 TPM is beyond any deployment"
+        );
+        assert!(
+            RequestShape::new(given, 0.0, Some(0.0)).is_err(),
+            "max_tokens 0"
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ const STYLE: TableStyle =
 
 /// Width every table and paragraph is laid out for.
 const WIDTH: usize = 80;
+/// Narrowest a wrapped column may become.
+const MIN_WRAPPED_WIDTH: usize = 12;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -40,7 +42,8 @@ fn finish(mut table: Table, wrap: usize) -> String {
     if natural.lines().all(|line| line.chars().count() <= WIDTH) {
         return natural;
     }
-    // Too wide: keep every other column at its natural width and wrap column `wrap`.
+    // Too wide: keep every other column at its natural width and wrap column `wrap`, unless
+    // that would leave it too narrow to read; then the table stays wide.
     let widths: Vec<u16> = (0..table.column_count())
         .map(|i| {
             table
@@ -56,6 +59,15 @@ fn finish(mut table: Table, wrap: usize) -> String {
                 .unwrap_or(0) as u16
         })
         .collect();
+    let others: usize = widths
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index != wrap)
+        .map(|(_, width)| usize::from(*width) + 2)
+        .sum();
+    if others + MIN_WRAPPED_WIDTH > WIDTH {
+        return natural;
+    }
     for (index, (column, width)) in table.column_iter_mut().zip(widths).enumerate() {
         if index != wrap {
             column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width + 1)));
@@ -111,7 +123,7 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
         out,
         "Workload  {} RPM ({} QPS) x {} tokens/request = {} TPM",
         count(report.rpm),
-        number(report.qps, 2, true),
+        count(report.qps),
         count(report.tokens_per_request),
         count(report.tpm)
     );
@@ -134,8 +146,12 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
     };
     let _ = writeln!(
         out,
-        "Sizing    {} provisioned, utilization target {}, catalog{origin} {}",
-        report.deployment,
+        "Sizing    {} deployments: provisioned PTU and standard quota",
+        report.deployment
+    );
+    let _ = writeln!(
+        out,
+        "          utilization target {}, catalog{origin} {}",
         percent(report.target_utilization),
         catalog.as_of
     );
@@ -207,7 +223,11 @@ fn explain_model(
     ]);
     t.add_row(vec![
         Cell::new("utilization"),
-        Cell::new(format!("{} / {}", number(m.ptu_raw, 2, false), m.ptu)),
+        Cell::new(format!(
+            "{} / {}",
+            number(m.ptu_raw, 2, false),
+            count(m.ptu as f64)
+        )),
         right(percent(m.utilization)),
     ]);
     if m.target_utilization < 1.0 {
@@ -338,7 +358,7 @@ fn compare_models(out: &mut String, report: &SizeReport, models: &[ModelSizing])
             right(number(m.output_weight, 2, true)),
             right(number(m.ptu_raw, 2, false)),
             right(count(ptu as f64)),
-            right(percent_whole(utilization)),
+            right(percent(utilization)),
             right(quota.map_or("n/a".to_string(), |q| count(q as f64))),
             Cell::new(m.binding.map_or("-", |b| b.as_str())),
         ]);
@@ -393,10 +413,6 @@ fn compare_models(out: &mut String, report: &SizeReport, models: &[ModelSizing])
         .collect()
 }
 
-fn percent_whole(fraction: f64) -> String {
-    format!("{:.0}%", (fraction * 100.0).floor())
-}
-
 fn notes(out: &mut String, notes: &[String]) {
     if notes.is_empty() {
         return;
@@ -448,7 +464,7 @@ pub fn capacity(report: &CapacityReport) -> String {
                     count(quota),
                     count(report.counted_tokens_per_request)
                 )),
-                right(count2(
+                right(count(
                     quota * report.target_utilization / report.counted_tokens_per_request,
                 )),
             ]);
@@ -460,7 +476,7 @@ pub fn capacity(report: &CapacityReport) -> String {
                         count(quota),
                         number(ratio, 4, true)
                     )),
-                    right(count2(limit * report.target_utilization)),
+                    right(count(limit * report.target_utilization)),
                 ]);
             }
         }
@@ -485,37 +501,40 @@ pub fn capacity(report: &CapacityReport) -> String {
             t.add_row(vec![
                 Cell::new("tokens counted"),
                 Cell::new("normalized tokens per request"),
-                right(count2(report.counted_tokens_per_request)),
+                right(count(report.counted_tokens_per_request)),
             ]);
         }
     }
+    let max_formula = match report.limit {
+        LimitKind::Provisioned => format!(
+            "{}{target} / {}",
+            count(report.capacity_tpm),
+            count(report.counted_tokens_per_request)
+        ),
+        LimitKind::Standard => "the smaller of the above".to_string(),
+    };
     t.add_row(vec![
         Cell::new("max RPM"),
-        Cell::new(format!("{} binds", report.binding.as_str())),
-        right(count2(report.max_rpm)),
+        Cell::new(format!("{max_formula}; {} binds", report.binding.as_str())),
+        right(count(report.max_rpm)),
     ]);
     t.add_row(vec![
         Cell::new("max QPS"),
-        Cell::new(format!("{} / 60", count2(report.max_rpm))),
-        right(count2(report.max_qps)),
+        Cell::new(format!("{} / 60", count(report.max_rpm))),
+        right(count(report.max_qps)),
     ]);
     t.add_row(vec![
         Cell::new("TPM at max"),
         Cell::new(format!(
             "{} x {} tokens per request",
-            count2(report.max_rpm),
+            count(report.max_rpm),
             count(report.tokens_per_request)
         )),
-        right(count2(report.max_tpm)),
+        right(count(report.max_tpm)),
     ]);
     let _ = writeln!(out, "{}", finish(t, 1));
     notes(&mut out, &report.notes);
     out
-}
-
-/// Two decimals, none when whole.
-fn count2(value: f64) -> String {
-    number(value, 2, true)
 }
 
 /// Renders the catalog as one row per model.
@@ -668,13 +687,9 @@ pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
         }
     }
     let _ = writeln!(out, "{}", finish(t, 1));
-    let mut shown = Vec::new();
     let _ = writeln!(out, "\nsources:");
-    for id in cited.iter().filter_map(|(_, id)| *id) {
-        if !shown.contains(&id) {
-            shown.push(id);
-            let _ = writeln!(out, "{}", wrap(&source_line(catalog, id), "- ", "  "));
-        }
+    for id in catalog.cited_sources(model) {
+        let _ = writeln!(out, "{}", wrap(&source_line(catalog, &id), "- ", "  "));
     }
     if let Some(note) = &model.note {
         let _ = writeln!(out, "\n{}", wrap(note, "note: ", "  "));

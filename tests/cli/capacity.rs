@@ -63,6 +63,26 @@ fn ptu_capacity_of_gpt_5_2() {
 }
 
 #[test]
+fn capacity_checks_the_context_window() {
+    let answer = json(&[
+        "capacity",
+        "--ptu",
+        "300",
+        "-m",
+        "gpt-4.1",
+        "--prompt",
+        "500000",
+        "--completion",
+        "50000",
+    ]);
+    assert_eq!(answer["fits_context"], false);
+    assert!(
+        answer["notes"].to_string().contains("128,000-token limit"),
+        "{answer}"
+    );
+}
+
+#[test]
 fn target_utilization_scales_the_capacity() {
     let answer = json(&[
         "capacity",
@@ -80,6 +100,23 @@ fn target_utilization_scales_the_capacity() {
         "50%",
     ]);
     assert_eq!(answer["max_rpm"], 510);
+    let out = crate::table(&[
+        "capacity",
+        "--ptu",
+        "150",
+        "-m",
+        "gpt-5.2",
+        "-d",
+        "regional",
+        "--prompt",
+        "100",
+        "--completion",
+        "50",
+        "--target-utilization",
+        "85%",
+    ]);
+    assert!(out.contains("510,000 x 85% / 500"), "{out}");
+    assert!(out.contains("867"), "{out}");
 }
 
 #[test]

@@ -23,9 +23,10 @@ sources = { provisioned = "T", standard = "T" }
 global = { min_ptu = 10, increment = 10 }
 "#;
 
+/// Writes a catalog under cargo's per-target scratch directory (target/tmp), not /tmp.
 fn write(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ptuplan-test-{}", std::process::id()));
-    fs::create_dir_all(&dir).expect("temp dir");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("catalogs");
+    fs::create_dir_all(&dir).expect("scratch dir");
     let path = dir.join(name);
     fs::write(&path, text).expect("write catalog");
     path
@@ -72,7 +73,18 @@ fn missing_catalog_is_exit_1_naming_the_path() {
         .args(["models", "--catalog", "/nonexistent/models.toml"])
         .assert()
         .code(1)
-        .stderr(contains("cannot read catalog '/nonexistent/models.toml'"));
+        .stderr(contains(
+            "cannot read catalog '/nonexistent/models.toml': No such file",
+        ))
+        .stderr(predicates::function::function(|err: &str| {
+            err.matches("No such file").count() == 1
+        }));
+    ptuplan()
+        .env("PTUPLAN_CATALOG", "/nonexistent/env.toml")
+        .arg("models")
+        .assert()
+        .code(1)
+        .stderr(contains("'/nonexistent/env.toml (from PTUPLAN_CATALOG)'"));
 }
 
 #[test]

@@ -52,6 +52,18 @@ fn bad_numbers() {
         &["--tokens", "1e12"],
     );
     rejects(
+        &["size", "--rpm", "1,5", "--tokens", "8"],
+        &["--rpm", "1,5", "misplaced separators"],
+    );
+    rejects(
+        &["size", "--rpm", "2m", "--tokens", "8"],
+        &["--rpm", "M for million"],
+    );
+    rejects(
+        &["size", "--rpm", "1e9", "--tokens", "1e7"],
+        &["rate x tokens per request", "1e16 TPM", "at most 1e12"],
+    );
+    rejects(
         &["capacity", "--tpm", "0", "--tokens", "5"],
         &["--tpm", "'0'"],
     );
@@ -78,7 +90,15 @@ fn token_flags() {
     );
     rejects(
         &["size", "--rpm", "5", "--prompt", "10"],
-        &["missing token counts"],
+        &["--prompt was given without --completion"],
+    );
+    rejects(
+        &["size", "--rpm", "5", "--completion", "10"],
+        &["--completion was given without --prompt"],
+    );
+    rejects(
+        &["size", "--rpm", "5", "--tokens", "10", "--max-tokens", "0"],
+        &["--max-tokens", "at least 1"],
     );
     rejects(
         &["size", "--rpm", "5", "--tokens", "0"],

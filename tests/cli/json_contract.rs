@@ -100,6 +100,7 @@ struct CapacityAnswer {
     max_qps: f64,
     max_tpm: f64,
     binding: String,
+    fits_context: Option<bool>,
     notes: Vec<String>,
 }
 
@@ -172,6 +173,49 @@ fn capacity_answer_matches_the_contract() {
         assert_numbers_are_numbers(&value, "$");
         let _: CapacityAnswer = serde_json::from_value(value).expect("matches the contract");
     }
+}
+
+#[test]
+fn every_model_has_the_same_keys() {
+    let answer = json(&["models"]);
+    let models = answer["models"].as_array().expect("array");
+    let keys = |m: &Value| {
+        m.as_object()
+            .expect("object")
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let first = keys(&models[0]);
+    assert!(
+        first.contains(&"rpm_per_1000_tpm".to_string()) && first.contains(&"context".to_string())
+    );
+    for m in models {
+        assert_eq!(keys(m), first, "{}", m["name"]);
+    }
+}
+
+#[test]
+fn float_noise_never_reaches_the_output() {
+    // 1,000 RPM × 1,000 prompt × (1 − 0.7) = 300,000 normalized TPM; ÷ 3,000 = 100 PTU exactly.
+    let answer = json(&[
+        "size",
+        "--rpm",
+        "1000",
+        "--prompt",
+        "1000",
+        "--completion",
+        "0",
+        "--cache-rate",
+        "0.7",
+        "-m",
+        "gpt-4.1",
+    ]);
+    let m = &answer["models"][0];
+    assert_eq!(m["normalized_tpm"], 300_000);
+    assert_eq!(m["ptu_raw"], 100);
+    assert_eq!(m["ptu"], 100);
+    assert_eq!(m["utilization"], 1);
 }
 
 #[test]

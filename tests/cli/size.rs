@@ -108,7 +108,7 @@ fn single_model_table_shows_each_step() {
         "260,000 / 3,400 input TPM per PTU",
         "76.47",
         "up to a multiple of 5, at least 15",
-        "95.6%",
+        "95.5%",
         "source: S1",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in\n{out}");
@@ -253,6 +253,38 @@ fn comparison_table_fits_80_columns() {
             );
         }
     }
+}
+
+#[test]
+fn sort_by_ptu_and_duplicates_removed() {
+    let answer = json(&[
+        "size",
+        "--rpm",
+        "2000",
+        "--prompt",
+        "1200",
+        "--completion",
+        "300",
+        "--sort",
+        "ptu",
+        "-m",
+        "gpt-4.1",
+        "-m",
+        "gpt-4.1-nano",
+        "-m",
+        "gpt-4.1-2025-04-14",
+        "-m",
+        "gpt-4o-mini",
+    ]);
+    let order: Vec<&str> = answer["models"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|m| m["model"].as_str().expect("name"))
+        .collect();
+    // 2,000 × (1,200 + 4 × 300) = 4.8M normalized TPM: nano 80.8 → 85, 4o-mini 129.7 → 130,
+    // 4.1 1,600.
+    assert_eq!(order, ["gpt-4.1-nano", "gpt-4o-mini", "gpt-4.1"]);
 }
 
 #[test]
