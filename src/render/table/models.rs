@@ -1,0 +1,171 @@
+//! The `models` tables: the catalog in one table, or one model in full.
+
+use std::fmt::Write as _;
+
+use comfy_table::Cell;
+
+use super::{finish, right, source_line, table, wrap};
+use crate::calc::sizing::field_name;
+use crate::catalog::{Catalog, Model};
+use crate::deployment::DeploymentType;
+use crate::numfmt::{count, number};
+
+/// Renders the catalog as one row per model.
+pub fn models(catalog: &Catalog) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "catalog {} as of {}: {} models",
+        catalog.origin,
+        catalog.as_of,
+        catalog.models.len()
+    );
+    let mut t = table(&[
+        "model",
+        "TPM/PTU",
+        "out",
+        "global",
+        "data-zone",
+        "regional",
+        "RPM/1K",
+        "context",
+    ]);
+    for model in &catalog.models {
+        let marker = if model.unverified.is_empty() { "" } else { "*" };
+        let mut row = vec![
+            Cell::new(format!("{}{marker}", model.name)),
+            right(count(model.input_tpm_per_ptu)),
+            right(number(model.output_weight, 2, true)),
+        ];
+        for deployment in DeploymentType::ALL {
+            row.push(right(grid(model, deployment)));
+        }
+        row.push(right(
+            model
+                .rpm_per_1000_tpm_for(DeploymentType::Global)
+                .map_or("-".to_string(), |r| number(r, 2, true)),
+        ));
+        row.push(right(context_summary(model)));
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "{}", finish(t, 0));
+    let legend = [
+        "global, data-zone, regional = provisioned minimum/increment in PTU (- = not offered)",
+        "RPM/1K = standard RPM per 1,000 TPM (global); context = max prompt/output tokens",
+        "* some values UNVERIFIED or conflicting: 'ptuplan models NAME' has sources, notes",
+    ];
+    for line in legend {
+        let _ = writeln!(out, "{}", wrap(line, "", "  "));
+    }
+    out
+}
+
+fn grid(model: &Model, deployment: DeploymentType) -> String {
+    model.provisioned(deployment).map_or("-".to_string(), |g| {
+        format!("{}/{}", g.min_ptu, g.increment)
+    })
+}
+
+/// Token limits in short form: `128K`, `32.8K`, `1.05M`.
+fn short_tokens(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{}M", number(n as f64 / 1e6, 2, true))
+    } else if n >= 1000 && n.is_multiple_of(1000) {
+        format!("{}K", n / 1000)
+    } else if n >= 1000 {
+        format!("{}K", number(n as f64 / 1000.0, 1, true))
+    } else {
+        n.to_string()
+    }
+}
+
+fn context_summary(model: &Model) -> String {
+    let Some(context) = model.context else {
+        return "-".to_string();
+    };
+    let input = context
+        .max_input
+        .or(context.max_total)
+        .map_or("?".to_string(), short_tokens);
+    let output = context.max_output.map_or("?".to_string(), short_tokens);
+    format!("{input}/{output}")
+}
+
+/// Renders one model in full, with sources and notes.
+pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
+    let mut out = String::new();
+    let mut t = table(&[]);
+    let mut row = |key: &str, value: String| {
+        t.add_row(vec![Cell::new(key), Cell::new(value)]);
+    };
+    row("model", model.name.clone());
+    if !model.aliases.is_empty() {
+        row("aliases", model.aliases.join(", "));
+    }
+    row("input TPM per PTU", count(model.input_tpm_per_ptu));
+    row("output weight", number(model.output_weight, 4, true));
+    row(
+        "cached input weight",
+        number(model.cached_input_weight, 4, true),
+    );
+    for deployment in DeploymentType::ALL {
+        let value = model
+            .provisioned(deployment)
+            .map_or("not offered".to_string(), |g| {
+                format!("minimum {} PTU, increment {}", g.min_ptu, g.increment)
+            });
+        row(&format!("{deployment} provisioned"), value);
+    }
+    for deployment in DeploymentType::ALL {
+        row(
+            &format!("{deployment} standard"),
+            model
+                .rpm_per_1000_tpm_for(deployment)
+                .map_or("RPM ratio not published".to_string(), |r| {
+                    format!("{} RPM per 1,000 TPM", number(r, 4, true))
+                }),
+        );
+    }
+    if let Some(context) = model.context {
+        let limits = [
+            ("max prompt", context.max_input),
+            ("max output", context.max_output),
+            ("context window", context.max_total),
+            ("provisioned max prompt", context.provisioned_max_input),
+            ("standard context window", context.standard_max_total),
+        ];
+        for (label, limit) in limits {
+            if let Some(limit) = limit {
+                row(label, format!("{} tokens", count(limit as f64)));
+            }
+        }
+    } else {
+        row("context window", "not published".to_string());
+    }
+    if let Some(latency) = &model.latency_target {
+        row("latency target", latency.clone());
+    }
+    if !model.unverified.is_empty() {
+        let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
+        row("UNVERIFIED", fields.join(", "));
+    }
+    let cited = [
+        ("PTU numbers", Some(&model.sources.provisioned)),
+        ("RPM ratio", model.sources.standard.as_ref()),
+        ("context", model.sources.context.as_ref()),
+    ];
+    for (what, id) in cited {
+        if let Some(id) = id {
+            row(&format!("{what} from"), id.clone());
+        }
+    }
+    let _ = writeln!(out, "{}", finish(t, 1));
+    let _ = writeln!(out, "\nsources:");
+    for id in catalog.cited_sources(model) {
+        let _ = writeln!(out, "{}", wrap(&source_line(catalog, &id), "- ", "  "));
+    }
+    if let Some(note) = &model.note {
+        let _ = writeln!(out, "\n{}", wrap(note, "note: ", "  "));
+    }
+    out
+}
