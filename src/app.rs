@@ -7,11 +7,18 @@ use clap::CommandFactory;
 use serde::Serialize;
 
 use crate::calc::capacity::{Limit, capacity};
+use crate::calc::cost::{CostSettings, Term, cost};
+use crate::calc::load::{LoadCurve, MinuteLoad};
+use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::sizing::{ModelSizing, SizeOptions, size};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{self, Catalog, Model, Source};
-use crate::cli::{CapacityArgs, Cli, Command, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder};
-use crate::error::CatalogError;
+use crate::cli::{
+    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder,
+    TermArg,
+};
+use crate::error::{CatalogError, InputError};
+use crate::profile;
 use crate::render::{json, table};
 
 /// Runs one command, writing its output to `out`.
@@ -32,6 +39,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Size(args) => run_size(args, &load_catalog(&cli)?, format)?,
         Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format)?,
+        Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format)?,
         Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
     };
     out.write_all(text.as_bytes())?;
@@ -131,6 +139,103 @@ fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> anyho
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::capacity(&report)),
+    }
+}
+
+/// The request shape, or `None` when no token flag was given.
+fn optional_shape(args: &ShapeArgs) -> anyhow::Result<Option<RequestShape>> {
+    let given = args.tokens.is_some() || args.prompt.is_some() || args.completion.is_some();
+    Ok(if given {
+        Some(request_shape(args)?)
+    } else {
+        None
+    })
+}
+
+fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let model = catalog.find(&args.model)?;
+    let shape = optional_shape(&args.shape)?;
+    let peak_rpm = args.rpm.or(args.qps.map(|qps| qps * 60.0));
+    let peak_workload = match (peak_rpm, shape) {
+        (Some(rpm), Some(shape)) => Some(Workload::new(rpm, shape)?),
+        // No token flags: the shape's own error says which are missing.
+        (Some(_), None) => {
+            return Err(request_shape(&args.shape).err().unwrap_or_else(|| {
+                InputError::Usage("--rpm needs the request shape".into()).into()
+            }));
+        }
+        (None, _) => None,
+    };
+    let load = match (&args.profile, &peak_workload) {
+        (Some(path), _) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
+                kind: "profile",
+                path: shown.clone(),
+                line: None,
+                message: format!("cannot read it: {e}"),
+            })?;
+            let profile = profile::parse(&text, &shown)?;
+            let minutes: Vec<MinuteLoad> = profile.minutes.iter().map(|(_, m)| *m).collect();
+            LoadCurve::profile(
+                &minutes,
+                profile.span_minutes,
+                profile.has_tokens,
+                profile.has_cached,
+                shape.as_ref(),
+            )?
+        }
+        (None, Some(peak)) => {
+            let avg = args.avg_rpm.unwrap_or(peak.rpm);
+            if avg > peak.rpm {
+                return Err(InputError::InvalidValue {
+                    field: "--avg-rpm",
+                    value: avg.to_string(),
+                    allowed: format!("the average must not exceed the peak ({} RPM)", peak.rpm),
+                }
+                .into());
+            }
+            LoadCurve::peak_and_average(peak.rpm, avg, &peak.shape)
+        }
+        (None, None) => {
+            return Err(InputError::Usage(
+                "give the peak rate (--rpm or --qps) and the request shape, or a --profile FILE"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    let overrides = PriceOverrides {
+        input: args.price_input,
+        cached: args.price_cached,
+        output: args.price_output,
+        ptu_hourly: args.ptu_hourly,
+        ptu_monthly: args.ptu_monthly,
+        ptu_yearly: args.ptu_yearly,
+    };
+    let catalog_ptu = catalog.ptu_prices.get(&args.deployment);
+    let prices = prices::resolve(model, catalog_ptu, args.deployment, &overrides)?;
+    let settings = CostSettings {
+        deployment: args.deployment,
+        peak_normalized_tpm: peak_workload
+            .map(|w| w.rpm * w.shape.normalized_tokens_per_request(model)),
+        hours_per_month: args.hours,
+        hybrid_term: match args.hybrid_term {
+            TermArg::Hourly => Term::Hourly,
+            TermArg::OneMonth => Term::OneMonth,
+            TermArg::OneYear => Term::OneYear,
+        },
+        target_utilization: args.target_utilization,
+        token_prices: prices.tokens,
+        ptu_rates: prices.ptu,
+        token_price_source: prices.token_source,
+        ptu_price_source: prices.ptu_source,
+        prices_unverified: prices.unverified,
+    };
+    let report = cost(model, &load, &settings)?;
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::cost(&report)),
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Catalog {
     pub sources: BTreeMap<String, Source>,
     /// Models in catalog order.
     pub models: Vec<Model>,
+    /// PTU prices per provisioned deployment type.
+    pub ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +45,41 @@ struct CatalogFile {
     source: BTreeMap<String, Source>,
     #[serde(default)]
     model: Vec<Model>,
+    #[serde(default)]
+    ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
+}
+
+/// What one PTU of a provisioned deployment type costs, in USD.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PtuPrices {
+    /// Per PTU per hour, billed hourly.
+    pub hourly: f64,
+    /// Per PTU per month with a 1-month reservation.
+    pub monthly: f64,
+    /// Per PTU per year with a 1-year reservation.
+    pub yearly: f64,
+    /// Source ID of these prices.
+    pub source: String,
+    /// True when no Microsoft-owned source confirms them.
+    #[serde(default)]
+    pub unverified: bool,
+    /// Caveats and conflicts.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Pay-as-you-go prices of one standard deployment type, USD per 1 million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenPrices {
+    /// Uncached prompt tokens.
+    pub input: f64,
+    /// Cached prompt tokens (absent: not published).
+    #[serde(default)]
+    pub cached: Option<f64>,
+    /// Completion tokens.
+    pub output: f64,
 }
 
 /// A cited document.
@@ -97,6 +134,9 @@ pub struct Model {
     /// Context window limits, when published.
     #[serde(default)]
     pub context: Option<Context>,
+    /// Pay-as-you-go prices per standard deployment type (a type not listed: no price).
+    #[serde(default)]
+    pub prices: BTreeMap<DeploymentType, TokenPrices>,
 }
 
 /// Names of the catalog fields that can be marked unverified.
@@ -112,6 +152,8 @@ pub enum CatalogField {
     Deployments,
     Context,
     LatencyTarget,
+    Prices,
+    PtuPrices,
 }
 
 /// Which source backs which group of a model's numbers.
@@ -126,6 +168,9 @@ pub struct ModelSources {
     /// The context window.
     #[serde(default)]
     pub context: Option<String>,
+    /// The pay-as-you-go prices.
+    #[serde(default)]
+    pub prices: Option<String>,
 }
 
 /// A provisioned deployment type's sizing grid.
@@ -218,6 +263,7 @@ impl Catalog {
             description: file.description,
             sources: file.source,
             models: file.model,
+            ptu_prices: file.ptu_prices,
         };
         let invalid = |place: String, message: String| CatalogError::Invalid {
             origin: origin.to_string(),
@@ -245,6 +291,7 @@ impl Catalog {
             Some(&model.sources.provisioned),
             model.sources.standard.as_ref(),
             model.sources.context.as_ref(),
+            model.sources.prices.as_ref(),
         ]
         .into_iter()
         .flatten()
@@ -317,6 +364,13 @@ impl Catalog {
             check_date(&source.date).map_err(|m| (format!("source '{id}', field 'date'"), m))?;
         }
         // Every name and alias, lower-cased, with the model that owns it and how.
+        for (deployment, prices) in &self.ptu_prices {
+            let field = |name: &str| format!("ptu_prices.{deployment}, field '{name}'");
+            check_positive(prices.hourly).map_err(|m| (field("hourly"), m))?;
+            check_positive(prices.monthly).map_err(|m| (field("monthly"), m))?;
+            check_positive(prices.yearly).map_err(|m| (field("yearly"), m))?;
+            self.check_source(&prices.source, field("source"))?;
+        }
         let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
         for model in &self.models {
             let at = |field: &str| format!("model '{}', field '{field}'", model.name);
@@ -403,6 +457,19 @@ impl Catalog {
                 model.context.is_some(),
                 at("sources.context"),
             )?;
+            self.check_optional_source(
+                &model.sources.prices,
+                !model.prices.is_empty(),
+                at("sources.prices"),
+            )?;
+            for (deployment, prices) in &model.prices {
+                let field = |name: &str| at(&format!("prices.{deployment}.{name}"));
+                check_positive(prices.input).map_err(|m| (field("input"), m))?;
+                check_positive(prices.output).map_err(|m| (field("output"), m))?;
+                if let Some(cached) = prices.cached {
+                    check_positive(cached).map_err(|m| (field("cached"), m))?;
+                }
+            }
         }
         Ok(())
     }

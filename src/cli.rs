@@ -68,6 +68,9 @@ pub enum Command {
     /// Largest request rate a TPM quota or a PTU deployment sustains.
     #[command(after_help = CAPACITY_HELP)]
     Capacity(CapacityArgs),
+    /// Monthly cost: pay-as-you-go vs PTU (hourly, 1-month, 1-year) vs hybrid, and break-even.
+    #[command(after_help = COST_HELP)]
+    Cost(CostArgs),
     /// The model catalog: ratios, minimums, increments, RPM ratios, context windows, sources.
     #[command(after_help = MODELS_HELP)]
     Models(ModelsArgs),
@@ -107,6 +110,19 @@ Examples:
   ptuplan capacity --tpm 100k --prompt 40 --completion 10 --model gpt-4o
   ptuplan capacity --ptu 150 --model gpt-5.2 --deployment regional \\
       --prompt 100 --completion 50";
+
+const COST_HELP: &str = "\
+Options priced: payg (all tokens pay-as-you-go), ptu-hourly, ptu-1-month, ptu-1-year (PTUs for
+the peak), hybrid (the PTU base that minimizes PTU cost + spillover billed pay-as-you-go).
+Profile CSV: timestamp,rpm[,prompt,completion,cached], one row per minute (token columns are
+sums for the minute); it is scaled to the month (--hours x 60 minutes).
+
+Examples:
+  ptuplan cost -m gpt-4.1 --rpm 100 --prompt 1000 --completion 500
+  ptuplan cost -m gpt-4.1 --rpm 600 --avg-rpm 150 --prompt 1000 --completion 500
+  ptuplan cost -m gpt-4.1 --profile examples/profile-business-day.csv \\
+      --prompt 1000 --completion 500 --hybrid-term 1-month
+  ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --ptu-monthly 240 --json";
 
 const MODELS_HELP: &str = "\
 Examples:
@@ -202,6 +218,73 @@ pub struct CapacityArgs {
     /// Keep peak utilization at or under this (0.85 or 85%).
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
+}
+
+/// Arguments of `cost`.
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// Model (name or alias).
+    #[arg(long, short = 'm', value_name = "NAME")]
+    pub model: String,
+    /// Deployment type: global, data-zone or regional (Azure SKU names accepted).
+    #[arg(long, short = 'd', value_parser = input::deployment, default_value = "global")]
+    pub deployment: DeploymentType,
+    /// Peak requests per minute, used to size the PTU options (default: the profile's busiest
+    /// minute).
+    #[arg(long, value_parser = input::rpm, conflicts_with = "qps", allow_negative_numbers = true)]
+    pub rpm: Option<f64>,
+    /// Peak requests per second (RPM = QPS x 60).
+    #[arg(long, value_parser = input::qps, allow_negative_numbers = true)]
+    pub qps: Option<f64>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub shape: ShapeArgs,
+    /// Average requests per minute over the month (default: the peak, a flat load).
+    #[arg(long, value_parser = input::rpm, conflicts_with = "profile", allow_negative_numbers = true)]
+    pub avg_rpm: Option<f64>,
+    /// Per-minute load curve, CSV: timestamp,rpm[,prompt,completion,cached].
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Hours billed per month.
+    #[arg(long, value_parser = input::hours, default_value = "730", allow_negative_numbers = true)]
+    pub hours: f64,
+    /// How the hybrid's PTUs are paid for.
+    #[arg(long, value_enum, default_value_t = TermArg::OneYear)]
+    pub hybrid_term: TermArg,
+    /// Pay-as-you-go USD per 1M uncached prompt tokens (replaces the catalog's).
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub price_input: Option<f64>,
+    /// Pay-as-you-go USD per 1M cached prompt tokens.
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub price_cached: Option<f64>,
+    /// Pay-as-you-go USD per 1M completion tokens.
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub price_output: Option<f64>,
+    /// USD per PTU per hour.
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub ptu_hourly: Option<f64>,
+    /// USD per PTU per month on a 1-month reservation.
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub ptu_monthly: Option<f64>,
+    /// USD per PTU per year on a 1-year reservation.
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub ptu_yearly: Option<f64>,
+    /// Highest acceptable peak utilization of the PTU options (0.85 or 85%).
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    pub target_utilization: f64,
+}
+
+/// PTU billing terms on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TermArg {
+    /// Billed per hour.
+    Hourly,
+    /// 1-month reservation.
+    #[value(name = "1-month")]
+    OneMonth,
+    /// 1-year reservation.
+    #[value(name = "1-year")]
+    OneYear,
 }
 
 /// Arguments of `models`.

@@ -40,6 +40,18 @@ pub enum InputError {
         /// The closest catalog name, when one is close.
         suggestion: Option<String>,
     },
+    /// An input file (a load profile, a plan) that cannot be read or parsed.
+    #[error("{kind} '{path}'{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    File {
+        /// What the file is, e.g. `profile`.
+        kind: &'static str,
+        /// The path as given.
+        path: String,
+        /// 1-based line of the problem, when there is one.
+        line: Option<u64>,
+        /// What is wrong and what is expected.
+        message: String,
+    },
     /// The model exists but not as a provisioned deployment of this type.
     #[error("model '{model}' is not offered as {deployment} provisioned; offered: {offered}")]
     NotOffered {

@@ -101,6 +101,21 @@ pub fn ptu(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, false, MAX_PTU, "a PTU count")
 }
 
+/// A price in USD: 0 or more, at most a million.
+pub fn price(text: &str) -> Result<f64, String> {
+    bounded(text, 0.0, true, 1e6, "a price in USD")
+}
+
+/// Hours billed per month: above 0, at most 744 (31 days).
+pub fn hours(text: &str) -> Result<f64, String> {
+    let value = quantity(text)?;
+    if value > 0.0 && value <= 744.0 {
+        Ok(value)
+    } else {
+        Err("hours per month must be above 0 and at most 744 (31 days)".to_string())
+    }
+}
+
 /// A fraction written `0.25` or `25%`, without range check.
 fn fraction(text: &str) -> Result<f64, String> {
     let trimmed = text.trim();

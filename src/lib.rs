@@ -15,4 +15,6 @@ pub mod deployment;
 pub mod error;
 pub mod input;
 pub mod numfmt;
+pub mod profile;
 pub mod render;
+pub mod timestamp;

@@ -43,6 +43,30 @@ pub fn count(value: f64) -> String {
     number(value, 2, true)
 }
 
+/// A large count in short form with three significant digits: `6,570,000,000` → `6.57B`,
+/// `450,000` → `450K`; below 10,000 as [`count`].
+pub fn short(value: f64) -> String {
+    let (scaled, suffix) = match value.abs() {
+        v if v >= 1e12 => (value / 1e12, "T"),
+        v if v >= 1e9 => (value / 1e9, "B"),
+        v if v >= 1e6 => (value / 1e6, "M"),
+        v if v >= 1e4 => (value / 1e3, "K"),
+        _ => return count(value),
+    };
+    let decimals = match scaled.abs() {
+        v if v >= 100.0 => 0,
+        v if v >= 10.0 => 1,
+        _ => 2,
+    };
+    let text = format!("{scaled:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("{text}{suffix}")
+}
+
 /// A fraction as a percentage, rounded down to one decimal so it never overstates:
 /// `0.9559` → `95.5%`, `0.9999` → `99.9%`; whole percentages without decimals (`85%`).
 pub fn percent(fraction: f64) -> String {
@@ -73,6 +97,16 @@ mod tests {
         assert_eq!(count(0.001 / 60.0 * 1000.0), "0.0167");
         assert_eq!(count(0.5), "0.5");
         assert_eq!(count(0.125), "0.125");
+    }
+
+    #[test]
+    fn short_forms() {
+        assert_eq!(short(6_570_000_000.0), "6.57B");
+        assert_eq!(short(450_000.0), "450K");
+        assert_eq!(short(1_800_000.0), "1.8M");
+        assert_eq!(short(43_800.0), "43.8K");
+        assert_eq!(short(9_999.0), "9,999");
+        assert_eq!(short(3_285_000_000.0), "3.29B");
     }
 
     #[test]

@@ -2,6 +2,9 @@
 
 pub mod capacity;
 pub mod context;
+pub mod cost;
+pub mod load;
+pub mod prices;
 pub mod rounding;
 pub mod sizing;
 pub mod workload;

@@ -161,3 +161,105 @@ proptest! {
         prop_assert!(q * ratio / 1000.0 >= rpm * (1.0 - 1e-9));
     }
 }
+
+mod cost_properties {
+    use proptest::prelude::*;
+
+    use crate::calc::cost::{CostReport, CostSettings, OptionName, PtuRates, Term, cost};
+    use crate::calc::load::{LoadCurve, MinuteLoad};
+    use crate::catalog::{Catalog, EMBEDDED, TokenPrices};
+    use crate::deployment::DeploymentType;
+
+    fn settings(term: Term, target: f64) -> CostSettings {
+        CostSettings {
+            deployment: DeploymentType::Global,
+            peak_normalized_tpm: None,
+            hours_per_month: 730.0,
+            hybrid_term: term,
+            target_utilization: target,
+            token_prices: TokenPrices {
+                input: 2.0,
+                cached: Some(0.5),
+                output: 8.0,
+            },
+            ptu_rates: PtuRates {
+                hourly: 1.0,
+                monthly: 260.0,
+                yearly: 2652.0,
+            },
+            token_price_source: "test".into(),
+            ptu_price_source: "test".into(),
+            prices_unverified: false,
+        }
+    }
+
+    fn usd(report: &CostReport, name: OptionName) -> f64 {
+        report
+            .options
+            .iter()
+            .find(|o| o.option == name)
+            .map_or(f64::NAN, |o| o.monthly_usd)
+    }
+
+    fn minutes() -> impl Strategy<Value = Vec<MinuteLoad>> {
+        prop::collection::vec(
+            (0.0f64..500.0, 0.0f64..4000.0, 0.0f64..1.0, 0.0f64..1000.0),
+            1..60,
+        )
+        .prop_map(|rows| {
+            rows.into_iter()
+                .map(|(requests, prompt, cached, completion)| MinuteLoad {
+                    requests,
+                    prompt: requests * prompt,
+                    cached: requests * prompt * cached,
+                    completion: requests * completion,
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn hybrid_never_costs_more_than_payg_or_full_ptu_on_its_term(
+            minutes in minutes(),
+            term in prop::sample::select(vec![Term::Hourly, Term::OneMonth, Term::OneYear]),
+            target in 0.5f64..=1.0,
+        ) {
+            let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+            let model = catalog.find("gpt-4.1").expect("present");
+            let load = LoadCurve::profile(&minutes, minutes.len() as u64, true, true, None).expect("valid");
+            let report = cost(model, &load, &settings(term, target)).expect("valid");
+            let full = match term {
+                Term::Hourly => OptionName::PtuHourly,
+                Term::OneMonth => OptionName::PtuOneMonth,
+                Term::OneYear => OptionName::PtuOneYear,
+            };
+            let hybrid = usd(&report, OptionName::Hybrid);
+            prop_assert!(hybrid <= usd(&report, OptionName::Payg) + 0.01);
+            prop_assert!(hybrid <= usd(&report, full) + 0.01);
+            let recommended = usd(&report, report.recommended);
+            prop_assert!(report.options.iter().all(|o| recommended <= o.monthly_usd + 0.01));
+        }
+
+        #[test]
+        fn more_load_never_costs_less(minutes in minutes(), factor in 1.0f64..5.0) {
+            let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+            let model = catalog.find("gpt-4.1").expect("present");
+            let heavier: Vec<MinuteLoad> = minutes
+                .iter()
+                .map(|m| MinuteLoad {
+                    requests: m.requests * factor,
+                    prompt: m.prompt * factor,
+                    cached: m.cached * factor,
+                    completion: m.completion * factor,
+                })
+                .collect();
+            let span = minutes.len() as u64;
+            let light = cost(model, &LoadCurve::profile(&minutes, span, true, true, None).expect("valid"), &settings(Term::OneYear, 1.0)).expect("valid");
+            let heavy = cost(model, &LoadCurve::profile(&heavier, span, true, true, None).expect("valid"), &settings(Term::OneYear, 1.0)).expect("valid");
+            for (a, b) in light.options.iter().zip(&heavy.options) {
+                prop_assert!(b.monthly_usd >= a.monthly_usd - 0.01, "{:?}: {} < {}", a.option, b.monthly_usd, a.monthly_usd);
+            }
+        }
+    }
+}

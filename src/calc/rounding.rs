@@ -20,6 +20,11 @@ pub fn snap(x: f64) -> f64 {
     }
 }
 
+/// Money to the cent, as bills show it (after removing floating-point noise).
+pub fn cents(usd: f64) -> f64 {
+    (snap(usd * 100.0)).round() / 100.0
+}
+
 /// Rounds up to a whole number, treating values within the tolerance of one as that number.
 pub fn ceil_whole(x: f64) -> f64 {
     snap(x).ceil()

@@ -104,6 +104,106 @@ struct CapacityAnswer {
     notes: Vec<String>,
 }
 
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostAnswer {
+    schema_version: u32,
+    catalog: CatalogInfo,
+    model: String,
+    deployment: String,
+    target_utilization: f64,
+    ptu_for_peak: u64,
+    load: CostLoad,
+    prices: CostPrices,
+    options: Vec<CostOption>,
+    recommended: String,
+    reason: String,
+    notes: Vec<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostLoad {
+    kind: String,
+    hours: f64,
+    span_minutes: f64,
+    requests: f64,
+    prompt_tokens: f64,
+    cached_tokens: f64,
+    completion_tokens: f64,
+    avg_rpm: f64,
+    avg_normalized_tpm: f64,
+    peak_normalized_tpm: f64,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostPrices {
+    input: f64,
+    cached: Option<f64>,
+    output: f64,
+    ptu_hourly: f64,
+    ptu_monthly: f64,
+    ptu_yearly: f64,
+    token_price_source: String,
+    ptu_price_source: String,
+    unverified: bool,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostOption {
+    option: String,
+    monthly_usd: f64,
+    ptu: u64,
+    term: Option<String>,
+    usd_per_1m_tokens: Option<f64>,
+    utilization: Option<f64>,
+    break_even_utilization: Option<f64>,
+    spill_share: f64,
+    payg_usd: f64,
+}
+
+#[test]
+fn cost_answer_matches_the_contract() {
+    for args in [
+        &[
+            "cost",
+            "-m",
+            "gpt-4.1",
+            "--rpm",
+            "100",
+            "--prompt",
+            "1000",
+            "--completion",
+            "500",
+        ][..],
+        &[
+            "cost",
+            "-m",
+            "gpt-4.1",
+            "--profile",
+            "examples/profile-business-day.csv",
+            "--hybrid-term",
+            "hourly",
+        ],
+    ] {
+        let value = json(args);
+        assert_numbers_are_numbers(&value, "$");
+        let answer: CostAnswer = serde_json::from_value(value).expect("matches the contract");
+        let names: Vec<&str> = answer.options.iter().map(|o| o.option.as_str()).collect();
+        assert_eq!(
+            names,
+            ["payg", "ptu-hourly", "ptu-1-month", "ptu-1-year", "hybrid"]
+        );
+        assert!(names.contains(&answer.recommended.as_str()));
+    }
+}
+
 /// Every number in the tree is finite (serde_json has no NaN; this guards against `null`s
 /// standing in for one where a number is promised).
 fn assert_numbers_are_numbers(value: &Value, path: &str) {

@@ -2,6 +2,7 @@
 
 mod capacity;
 mod catalog;
+mod cost;
 mod errors;
 mod json_contract;
 mod models;

@@ -2,10 +2,12 @@
 //! Tables are laid out to fit 80 columns. One module per command; shared layout helpers here.
 
 mod capacity;
+mod cost;
 mod models;
 mod size;
 
 pub use capacity::capacity;
+pub use cost::cost;
 pub use models::{model_detail, models};
 pub use size::size;
 

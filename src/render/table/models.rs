@@ -145,6 +145,19 @@ pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
     if let Some(latency) = &model.latency_target {
         row("latency target", latency.clone());
     }
+    for deployment in DeploymentType::ALL {
+        let value = model
+            .prices
+            .get(&deployment)
+            .map_or("not in the catalog".to_string(), |p| {
+                let cached = p.cached.map_or("-".to_string(), |c| format!("${c}"));
+                format!(
+                    "${} in, {cached} cached, ${} out per 1M tokens",
+                    p.input, p.output
+                )
+            });
+        row(&format!("{deployment} PAYG price"), value);
+    }
     if !model.unverified.is_empty() {
         let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
         row("UNVERIFIED", fields.join(", "));

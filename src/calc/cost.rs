@@ -1,0 +1,712 @@
+//! `cost`: what a month of load costs as pay-as-you-go, as PTUs billed hourly or reserved for a
+//! month or a year, and as a hybrid (a PTU base with spillover to pay-as-you-go).
+//!
+//! Billing rules (Microsoft Learn, S5/S19/S28): PAYG bills input, cached input and output tokens;
+//! PTUs bill per hour whether used or not, or at a reservation's monthly price; spilled requests
+//! are billed at the standard deployment's token prices.
+
+use serde::Serialize;
+
+use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
+use crate::calc::rounding::{cents, deployable_ptu, snap};
+use crate::calc::sizing::check_target;
+use crate::calc::workload::check_positive;
+use crate::catalog::{Model, TokenPrices};
+use crate::deployment::DeploymentType;
+use crate::error::InputError;
+use crate::numfmt;
+
+/// Hours in a month by the common convention (8,760 ÷ 12).
+pub const DEFAULT_HOURS_PER_MONTH: f64 = 730.0;
+/// Most hours a month can have (31 days).
+pub const MAX_HOURS_PER_MONTH: f64 = 744.0;
+
+/// How PTUs are paid for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Term {
+    /// Hourly, no commitment.
+    #[serde(rename = "hourly")]
+    Hourly,
+    /// A 1-month reservation.
+    #[serde(rename = "1-month")]
+    OneMonth,
+    /// A 1-year reservation.
+    #[serde(rename = "1-year")]
+    OneYear,
+}
+
+/// PTU prices in USD per PTU.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PtuRates {
+    /// Per hour.
+    pub hourly: f64,
+    /// Per month on a 1-month reservation.
+    pub monthly: f64,
+    /// Per year on a 1-year reservation.
+    pub yearly: f64,
+}
+
+impl PtuRates {
+    /// What one PTU costs in a month of `hours` on this term.
+    pub fn per_ptu_month(&self, term: Term, hours: f64) -> f64 {
+        match term {
+            Term::Hourly => self.hourly * hours,
+            Term::OneMonth => self.monthly,
+            Term::OneYear => self.yearly / 12.0,
+        }
+    }
+}
+
+/// The options compared, in the order they are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum OptionName {
+    /// Everything pay-as-you-go.
+    #[serde(rename = "payg")]
+    Payg,
+    /// PTUs for the peak, billed hourly.
+    #[serde(rename = "ptu-hourly")]
+    PtuHourly,
+    /// PTUs for the peak on a 1-month reservation.
+    #[serde(rename = "ptu-1-month")]
+    PtuOneMonth,
+    /// PTUs for the peak on a 1-year reservation.
+    #[serde(rename = "ptu-1-year")]
+    PtuOneYear,
+    /// A PTU base plus spillover to pay-as-you-go.
+    #[serde(rename = "hybrid")]
+    Hybrid,
+}
+
+impl OptionName {
+    /// The name as in JSON and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptionName::Payg => "payg",
+            OptionName::PtuHourly => "ptu-hourly",
+            OptionName::PtuOneMonth => "ptu-1-month",
+            OptionName::PtuOneYear => "ptu-1-year",
+            OptionName::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// One priced option. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostOption {
+    /// Which option.
+    pub option: OptionName,
+    /// Monthly cost in USD (rounded to cents).
+    pub monthly_usd: f64,
+    /// PTUs deployed (0 for pay-as-you-go).
+    pub ptu: u64,
+    /// How the PTUs are paid for (null for pay-as-you-go).
+    pub term: Option<Term>,
+    /// USD per 1 million tokens (prompt + completion) served (null when no tokens).
+    pub usd_per_1m_tokens: Option<f64>,
+    /// Average utilization of the PTUs over the month (null without PTUs).
+    pub utilization: Option<f64>,
+    /// Average utilization at which these PTUs would cost the same as pay-as-you-go
+    /// (above 1: never; null without PTUs).
+    pub break_even_utilization: Option<f64>,
+    /// Share of normalized tokens served pay-as-you-go (1 for payg, 0 for full PTU).
+    pub spill_share: f64,
+    /// Pay-as-you-go part of the monthly cost, in USD.
+    pub payg_usd: f64,
+}
+
+/// What the month's load amounts to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthlyLoad {
+    /// `flat` or `profile`.
+    pub kind: LoadKind,
+    /// Hours billed in the month.
+    pub hours: f64,
+    /// Minutes the profile covers (1 for a flat load).
+    pub span_minutes: f64,
+    /// Requests in the month.
+    pub requests: f64,
+    /// Prompt tokens, cached ones included.
+    pub prompt_tokens: f64,
+    /// Cached prompt tokens.
+    pub cached_tokens: f64,
+    /// Completion tokens.
+    pub completion_tokens: f64,
+    /// Average requests per minute.
+    pub avg_rpm: f64,
+    /// Average normalized TPM on a provisioned deployment.
+    pub avg_normalized_tpm: f64,
+    /// Peak normalized TPM the PTU options are sized for.
+    pub peak_normalized_tpm: f64,
+}
+
+/// The prices used, after overrides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PricesUsed {
+    /// PAYG USD per 1M uncached prompt tokens.
+    pub input: f64,
+    /// PAYG USD per 1M cached prompt tokens (null: not published and not given).
+    pub cached: Option<f64>,
+    /// PAYG USD per 1M completion tokens.
+    pub output: f64,
+    /// USD per PTU per hour.
+    pub ptu_hourly: f64,
+    /// USD per PTU per month, 1-month reservation.
+    pub ptu_monthly: f64,
+    /// USD per PTU per year, 1-year reservation.
+    pub ptu_yearly: f64,
+    /// Where the token prices came from: source ID or `override`.
+    pub token_price_source: String,
+    /// Where the PTU prices came from: source ID or `override`.
+    pub ptu_price_source: String,
+    /// True when any price used is unverified.
+    pub unverified: bool,
+}
+
+/// The `cost` answer. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostReport {
+    /// Catalog name.
+    pub model: String,
+    /// Deployment type (provisioned and standard).
+    pub deployment: DeploymentType,
+    /// Target peak utilization used to size the PTU options.
+    pub target_utilization: f64,
+    /// PTU count of the full-PTU options.
+    pub ptu_for_peak: u64,
+    /// The month's load.
+    pub load: MonthlyLoad,
+    /// Prices used.
+    pub prices: PricesUsed,
+    /// Every option, in a fixed order.
+    pub options: Vec<CostOption>,
+    /// The cheapest option.
+    pub recommended: OptionName,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// Assumptions and caveats.
+    pub notes: Vec<String>,
+}
+
+/// Everything `cost` needs besides the model and the load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostSettings {
+    /// Deployment type.
+    pub deployment: DeploymentType,
+    /// Peak normalized TPM to size PTUs for (None: the load curve's busiest minute).
+    pub peak_normalized_tpm: Option<f64>,
+    /// Hours billed per month.
+    pub hours_per_month: f64,
+    /// Term of the hybrid's PTUs.
+    pub hybrid_term: Term,
+    /// Target peak utilization for the full-PTU options.
+    pub target_utilization: f64,
+    /// Pay-as-you-go token prices.
+    pub token_prices: TokenPrices,
+    /// PTU prices.
+    pub ptu_rates: PtuRates,
+    /// Source (or `override`) of the token prices.
+    pub token_price_source: String,
+    /// Source (or `override`) of the PTU prices.
+    pub ptu_price_source: String,
+    /// Whether any price used is unverified.
+    pub prices_unverified: bool,
+}
+
+/// Prices the month's load for every option.
+pub fn cost(
+    model: &Model,
+    load: &LoadCurve,
+    settings: &CostSettings,
+) -> Result<CostReport, InputError> {
+    check_target(settings.target_utilization)?;
+    check_positive(
+        "--hours",
+        settings.hours_per_month,
+        MAX_HOURS_PER_MONTH,
+        "hours per month",
+    )?;
+    let grid = model
+        .provisioned(settings.deployment)
+        .ok_or_else(|| model.not_offered(settings.deployment))?;
+    let total = load.total();
+    if total.cached > 0.0 && settings.token_prices.cached.is_none() {
+        return Err(InputError::Usage(format!(
+            "the catalog has no cached-input price for {} on {}: give --price-cached (USD per 1M \
+             cached tokens) or a cache rate of 0",
+            model.name, settings.deployment
+        )));
+    }
+    let hours = settings.hours_per_month;
+    let month_minutes = hours * 60.0;
+    let scale = month_minutes / load.span_minutes;
+    let minutes: Vec<MinuteCost> = load
+        .minutes
+        .iter()
+        .map(|m| MinuteCost::new(m, model, &settings.token_prices))
+        .collect();
+    let payg_month = minutes.iter().map(|m| m.usd).sum::<f64>() * scale;
+    let normalized_month = minutes.iter().map(|m| m.normalized).sum::<f64>() * scale;
+    let tokens_month = total.tokens() * scale;
+    let busiest = minutes.iter().map(|m| m.normalized).fold(0.0, f64::max);
+    let peak = settings.peak_normalized_tpm.unwrap_or(busiest);
+    let tpm_per_ptu = model.input_tpm_per_ptu;
+    let ptu_for_peak = deployable_ptu(
+        snap(peak / tpm_per_ptu / settings.target_utilization),
+        grid.min_ptu,
+        grid.increment,
+    );
+    let avg_normalized_tpm = normalized_month / month_minutes;
+    // PAYG cost of one fully used PTU-month at this load's token mix: the break-even yardstick.
+    let payg_per_normalized = (normalized_month > 0.0).then(|| payg_month / normalized_month);
+    let priced = |option: OptionName, ptu: u64, term: Option<Term>, payg_usd: f64, spilled: f64| {
+        let ptu_usd = term.map_or(0.0, |t| {
+            ptu as f64 * settings.ptu_rates.per_ptu_month(t, hours)
+        });
+        let monthly = ptu_usd + payg_usd;
+        let capacity_month = ptu as f64 * tpm_per_ptu * month_minutes;
+        let has_ptu = ptu > 0;
+        CostOption {
+            option,
+            monthly_usd: cents(monthly),
+            ptu,
+            term,
+            usd_per_1m_tokens: (tokens_month > 0.0).then(|| snap(monthly / tokens_month * 1e6)),
+            utilization: has_ptu.then(|| snap((normalized_month - spilled) / capacity_month)),
+            break_even_utilization: match (has_ptu, payg_per_normalized) {
+                (true, Some(rate)) if rate > 0.0 => Some(snap(ptu_usd / (capacity_month * rate))),
+                _ => None,
+            },
+            spill_share: if normalized_month > 0.0 {
+                snap(spilled / normalized_month)
+            } else {
+                0.0
+            },
+            payg_usd: cents(payg_usd),
+        }
+    };
+
+    let mut options = vec![priced(
+        OptionName::Payg,
+        0,
+        None,
+        payg_month,
+        normalized_month,
+    )];
+    for (name, term) in [
+        (OptionName::PtuHourly, Term::Hourly),
+        (OptionName::PtuOneMonth, Term::OneMonth),
+        (OptionName::PtuOneYear, Term::OneYear),
+    ] {
+        options.push(priced(name, ptu_for_peak, Some(term), 0.0, 0.0));
+    }
+    let spill = Spill::new(&minutes);
+    let most = ptu_for_peak.max(deployable_ptu(
+        busiest / tpm_per_ptu,
+        grid.min_ptu,
+        grid.increment,
+    ));
+    let per_ptu = settings
+        .ptu_rates
+        .per_ptu_month(settings.hybrid_term, hours);
+    let (best_ptu, best_usd, best_spilled) = hybrid_grid(grid.min_ptu, grid.increment, most)
+        .map(|ptu| {
+            let (usd, normalized) = spill.over(ptu as f64 * tpm_per_ptu);
+            (ptu, ptu as f64 * per_ptu + usd * scale, normalized * scale)
+        })
+        .fold((0, f64::INFINITY, 0.0), |best, candidate| {
+            if candidate.1 < best.1 - 1e-9 {
+                candidate
+            } else {
+                best
+            }
+        });
+    let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
+    let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
+    options.push(priced(
+        OptionName::Hybrid,
+        best_ptu,
+        hybrid_term,
+        hybrid_payg,
+        best_spilled,
+    ));
+
+    let mut notes = Vec::new();
+    if settings.prices_unverified {
+        notes.push(
+            "PTU prices are UNVERIFIED third-party figures (Microsoft's docs give none): check \
+             them against your agreement or pass --ptu-hourly/--ptu-monthly/--ptu-yearly"
+                .to_string(),
+        );
+    }
+    match load.kind {
+        LoadKind::Flat if load.span_minutes > 1.0 => notes.push(format!(
+            "no --profile: the load is taken to run at its peak {} of the time and to be idle \
+             otherwise, the least favourable shape for a partial PTU base; give --profile for an \
+             exact hybrid",
+            numfmt::percent(1.0 / load.span_minutes)
+        )),
+        LoadKind::Flat => notes.push(
+            "no --profile and no --avg-rpm: the load is taken as flat at the peak all month"
+                .to_string(),
+        ),
+        LoadKind::Profile => {
+            let missing = load.span_minutes - load.minutes.len() as f64;
+            if missing > 0.0 {
+                notes.push(format!(
+                    "{} of the profile's {} minutes have no row and count as no load",
+                    numfmt::count(missing),
+                    numfmt::count(load.span_minutes)
+                ));
+            }
+            notes.push(format!(
+                "the profile's {} minutes are scaled to the month's {} (x{})",
+                numfmt::count(load.span_minutes),
+                numfmt::count(month_minutes),
+                numfmt::number(scale, 2, true)
+            ));
+        }
+    }
+    let overflow = minutes
+        .iter()
+        .filter(|m| m.normalized > ptu_for_peak as f64 * tpm_per_ptu * (1.0 + 1e-9))
+        .count();
+    if overflow > 0 {
+        notes.push(format!(
+            "{overflow} profile minute(s) exceed the {ptu_for_peak} PTU sized for the given peak: \
+             the full-PTU options would throttle them (the hybrid prices them as spillover)"
+        ));
+    }
+    notes.push(
+        "spillover is computed per minute; bursts within a minute spill somewhat more".to_string(),
+    );
+    let (recommended, reason) = recommend(&options);
+    Ok(CostReport {
+        model: model.name.clone(),
+        deployment: settings.deployment,
+        target_utilization: settings.target_utilization,
+        ptu_for_peak,
+        load: MonthlyLoad {
+            kind: load.kind,
+            hours,
+            span_minutes: load.span_minutes,
+            requests: snap(total.requests * scale),
+            prompt_tokens: snap(total.prompt * scale),
+            cached_tokens: snap(total.cached * scale),
+            completion_tokens: snap(total.completion * scale),
+            avg_rpm: snap(total.requests / load.span_minutes),
+            avg_normalized_tpm: snap(avg_normalized_tpm),
+            peak_normalized_tpm: snap(peak),
+        },
+        prices: PricesUsed {
+            input: settings.token_prices.input,
+            cached: settings.token_prices.cached,
+            output: settings.token_prices.output,
+            ptu_hourly: settings.ptu_rates.hourly,
+            ptu_monthly: settings.ptu_rates.monthly,
+            ptu_yearly: settings.ptu_rates.yearly,
+            token_price_source: settings.token_price_source.clone(),
+            ptu_price_source: settings.ptu_price_source.clone(),
+            unverified: settings.prices_unverified,
+        },
+        options,
+        recommended,
+        reason,
+        notes,
+    })
+}
+
+/// One minute's normalized tokens and pay-as-you-go cost.
+#[derive(Debug, Clone, Copy)]
+struct MinuteCost {
+    normalized: f64,
+    usd: f64,
+}
+
+impl MinuteCost {
+    fn new(load: &MinuteLoad, model: &Model, prices: &TokenPrices) -> MinuteCost {
+        MinuteCost {
+            normalized: load.normalized(model),
+            usd: load.payg_usd(prices),
+        }
+    }
+}
+
+/// Spillover over a capacity, answered in O(log n): minutes sorted by load, with suffix sums of
+/// their cost and of their cost per normalized token. A minute with load n above capacity C
+/// spills (n − C) of its n normalized tokens, at its own token mix: cost × (n − C) / n.
+struct Spill {
+    /// Normalized loads, ascending.
+    loads: Vec<f64>,
+    /// Sums from index i to the end: (cost, cost ÷ load, load).
+    suffix: Vec<(f64, f64, f64)>,
+}
+
+impl Spill {
+    fn new(minutes: &[MinuteCost]) -> Spill {
+        let mut sorted: Vec<MinuteCost> = minutes
+            .iter()
+            .filter(|m| m.normalized > 0.0)
+            .copied()
+            .collect();
+        sorted.sort_by(|a, b| a.normalized.total_cmp(&b.normalized));
+        let mut suffix = vec![(0.0, 0.0, 0.0); sorted.len() + 1];
+        for (i, m) in sorted.iter().enumerate().rev() {
+            let next = suffix[i + 1];
+            suffix[i] = (
+                next.0 + m.usd,
+                next.1 + m.usd / m.normalized,
+                next.2 + m.normalized,
+            );
+        }
+        Spill {
+            loads: sorted.iter().map(|m| m.normalized).collect(),
+            suffix,
+        }
+    }
+
+    /// PAYG cost and normalized tokens of what spills over `capacity` normalized TPM.
+    fn over(&self, capacity: f64) -> (f64, f64) {
+        let first_above = self.loads.partition_point(|&load| load <= capacity);
+        let (usd, usd_per_token, tokens) = self.suffix[first_above];
+        let count = (self.loads.len() - first_above) as f64;
+        (
+            (usd - capacity * usd_per_token).max(0.0),
+            (tokens - capacity * count).max(0.0),
+        )
+    }
+}
+
+/// Deployable PTU counts from 0 to at least `most`: 0, the minimum, then multiples of the
+/// increment.
+fn hybrid_grid(min_ptu: u32, increment: u32, most: u64) -> impl Iterator<Item = u64> {
+    let min_ptu = u64::from(min_ptu);
+    let increment = u64::from(increment.max(1));
+    let first_multiple = min_ptu.div_ceil(increment) * increment;
+    let multiples = (first_multiple..=most.max(min_ptu))
+        .step_by(increment as usize)
+        .filter(move |&p| p > min_ptu);
+    [0, min_ptu].into_iter().chain(multiples)
+}
+
+/// The cheapest option (ties go to the simpler one, earlier in the list) and why.
+fn recommend(options: &[CostOption]) -> (OptionName, String) {
+    let payg = &options[0];
+    let best = options.iter().fold(payg, |best, o| {
+        if o.monthly_usd < best.monthly_usd - 0.005 {
+            o
+        } else {
+            best
+        }
+    });
+    let usd = |o: &CostOption| format!("${}", numfmt::number(o.monthly_usd, 2, false));
+    let reason = match best.option {
+        OptionName::Payg => {
+            let cheapest_ptu = options[1..]
+                .iter()
+                .filter(|o| o.ptu > 0)
+                .min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
+            match cheapest_ptu {
+                Some(o) => format!(
+                    "pay-as-you-go ({}/month) is cheapest: the cheapest PTU option, {} at {}, \
+                     would need {} average utilization to break even and gets {}",
+                    usd(payg),
+                    o.option.as_str(),
+                    usd(o),
+                    o.break_even_utilization.map_or("-".into(), numfmt::percent),
+                    o.utilization.map_or("-".into(), numfmt::percent)
+                ),
+                None => format!("pay-as-you-go ({}/month) is cheapest", usd(payg)),
+            }
+        }
+        _ => {
+            let saving = if payg.monthly_usd > 0.0 {
+                1.0 - best.monthly_usd / payg.monthly_usd
+            } else {
+                0.0
+            };
+            let spill = if best.option == OptionName::Hybrid {
+                format!(
+                    ", {} of the load spilling to pay-as-you-go",
+                    numfmt::percent(best.spill_share)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{} is cheapest: {} PTU{spill} for {}/month, {} less than pay-as-you-go ({})",
+                best.option.as_str(),
+                best.ptu,
+                usd(best),
+                numfmt::percent(saving),
+                usd(payg)
+            )
+        }
+    };
+    (best.option, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calc::workload::{RequestShape, TokenCounts};
+    use crate::catalog::{Catalog, EMBEDDED};
+
+    fn shape(prompt: f64, completion: f64, cache_rate: f64) -> RequestShape {
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(prompt),
+            completion: Some(completion),
+        };
+        RequestShape::new(counts, cache_rate, None).expect("valid")
+    }
+
+    /// Prices of the issue's hand example: $2/$0.50/$8 per 1M; $1/h, $260/month, $2,652/year.
+    fn settings(peak: Option<f64>) -> CostSettings {
+        CostSettings {
+            deployment: DeploymentType::Global,
+            peak_normalized_tpm: peak,
+            hours_per_month: 730.0,
+            hybrid_term: Term::OneYear,
+            target_utilization: 1.0,
+            token_prices: TokenPrices {
+                input: 2.0,
+                cached: Some(0.5),
+                output: 8.0,
+            },
+            ptu_rates: PtuRates {
+                hourly: 1.0,
+                monthly: 260.0,
+                yearly: 2652.0,
+            },
+            token_price_source: "S30".into(),
+            ptu_price_source: "S32".into(),
+            prices_unverified: true,
+        }
+    }
+
+    fn option(report: &CostReport, name: OptionName) -> &CostOption {
+        report
+            .options
+            .iter()
+            .find(|o| o.option == name)
+            .expect("option present")
+    }
+
+    #[test]
+    fn issue_hand_example_gpt_4_1_flat_100_rpm() {
+        // 100 RPM × 43,800 min = 4.38M requests; 4.38e9 input × $2 + 2.19e9 output × $8 per 1M
+        // = $8,760 + $17,520 = $26,280. 100 × (1,000 + 4 × 500) = 300,000 TPM ÷ 3,000 = 100 PTU:
+        // hourly 100 × $1 × 730 = $73,000; 1-month 100 × $260 = $26,000; 1-year 100 × $221.
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let request = shape(1000.0, 500.0, 0.0);
+        let load = LoadCurve::peak_and_average(100.0, 100.0, &request);
+        let report = cost(model, &load, &settings(Some(300_000.0))).expect("valid");
+        assert_eq!(report.ptu_for_peak, 100);
+        assert_eq!(option(&report, OptionName::Payg).monthly_usd, 26_280.0);
+        assert_eq!(option(&report, OptionName::PtuHourly).monthly_usd, 73_000.0);
+        assert_eq!(
+            option(&report, OptionName::PtuOneMonth).monthly_usd,
+            26_000.0
+        );
+        assert_eq!(
+            option(&report, OptionName::PtuOneYear).monthly_usd,
+            22_100.0
+        );
+        // Flat load fills 100 PTU exactly, so the hybrid is the 1-year option.
+        let hybrid = option(&report, OptionName::Hybrid);
+        assert_eq!((hybrid.ptu, hybrid.monthly_usd), (100, 22_100.0));
+        assert_eq!(
+            report.recommended,
+            OptionName::PtuOneYear,
+            "ties go to the simpler option"
+        );
+        // Break-even of the 1-year option: $22,100 ÷ $26,280 = 84.1% average utilization.
+        let be = option(&report, OptionName::PtuOneYear)
+            .break_even_utilization
+            .expect("some");
+        assert!((be - 22_100.0 / 26_280.0).abs() < 1e-9);
+        assert_eq!(
+            option(&report, OptionName::PtuOneYear).utilization,
+            Some(1.0)
+        );
+        // $26,280 for 6.57e9 tokens = $4.00 per 1M.
+        assert_eq!(
+            option(&report, OptionName::Payg).usd_per_1m_tokens,
+            Some(4.0)
+        );
+    }
+
+    #[test]
+    fn low_average_load_favours_payg() {
+        // Peak 100 RPM but an average of 10: PTUs sized for the peak run at 10%.
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let load = LoadCurve::peak_and_average(100.0, 10.0, &shape(1000.0, 500.0, 0.0));
+        let report = cost(model, &load, &settings(Some(300_000.0))).expect("valid");
+        assert_eq!(option(&report, OptionName::Payg).monthly_usd, 2_628.0);
+        assert_eq!(report.recommended, OptionName::Payg);
+        assert_eq!(
+            option(&report, OptionName::PtuOneYear).utilization,
+            Some(0.1)
+        );
+        assert!(report.reason.contains("break even"), "{}", report.reason);
+    }
+
+    #[test]
+    fn hybrid_covers_the_base_and_spills_the_peak() {
+        // A 10-minute profile of gpt-4.1 requests (1,000 prompt, 500 completion: $0.006 each,
+        // 3,000 normalized tokens): 9 minutes of 50 requests (150,000 TPM = 50 PTU), one minute of
+        // 100 (300,000 TPM = 100 PTU). Scale to the month: 43,800 ÷ 10 = 4,380.
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let request = shape(1000.0, 500.0, 0.0);
+        let mut minutes = vec![MinuteLoad::of_shape(50.0, &request); 9];
+        minutes.push(MinuteLoad::of_shape(100.0, &request));
+        let load = LoadCurve::profile(&minutes, 10, true, true, None).expect("valid");
+        let report = cost(model, &load, &settings(None)).expect("valid");
+        assert_eq!(report.ptu_for_peak, 100, "sized for the busiest minute");
+        // PAYG: (9 × $0.30 + $0.60) × 4,380 = $14,454.
+        assert_eq!(option(&report, OptionName::Payg).monthly_usd, 14_454.0);
+        // Hybrid at p PTU: below 50 the cost is 14,454 − 41.8 p, above 50 it is 2,628 + 194.72 p,
+        // so 50 PTU is best: 50 × $221 + the busy minute's half (0.5 × $0.60 × 4,380 = $1,314).
+        let hybrid = option(&report, OptionName::Hybrid);
+        assert_eq!((hybrid.ptu, hybrid.monthly_usd), (50, 12_364.0));
+        assert_eq!(hybrid.payg_usd, 1_314.0);
+        // Spilled: 150,000 of 1,650,000 normalized tokens in the profile.
+        assert!((hybrid.spill_share - 150_000.0 / 1_650_000.0).abs() < 1e-12);
+        assert_eq!(report.recommended, OptionName::Hybrid);
+        for o in &report.options {
+            assert!(
+                hybrid.monthly_usd <= o.monthly_usd + 0.005,
+                "{:?}",
+                o.option
+            );
+        }
+    }
+
+    #[test]
+    fn missing_cached_price_is_an_error_only_with_cached_tokens() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let mut no_cached = settings(None);
+        no_cached.token_prices.cached = None;
+        let cached_load = LoadCurve::peak_and_average(10.0, 10.0, &shape(1000.0, 100.0, 0.5));
+        assert!(cost(model, &cached_load, &no_cached).is_err());
+        let plain_load = LoadCurve::peak_and_average(10.0, 10.0, &shape(1000.0, 100.0, 0.0));
+        assert!(cost(model, &plain_load, &no_cached).is_ok());
+    }
+
+    #[test]
+    fn hybrid_grid_is_deployable() {
+        assert_eq!(
+            hybrid_grid(15, 5, 30).collect::<Vec<_>>(),
+            [0, 15, 20, 25, 30]
+        );
+        assert_eq!(
+            hybrid_grid(25, 50, 100).collect::<Vec<_>>(),
+            [0, 25, 50, 100]
+        );
+        assert_eq!(hybrid_grid(100, 100, 50).collect::<Vec<_>>(), [0, 100]);
+    }
+}

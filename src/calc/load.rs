@@ -1,0 +1,138 @@
+//! A month's load as per-minute requests and tokens: flat (one average minute) or a profile.
+
+use crate::calc::workload::RequestShape;
+use crate::catalog::{Model, TokenPrices};
+use crate::error::InputError;
+
+/// One minute of load: requests and the token sums of those requests.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MinuteLoad {
+    /// Requests in the minute.
+    pub requests: f64,
+    /// Prompt tokens, cached ones included.
+    pub prompt: f64,
+    /// Prompt tokens served from the prompt cache.
+    pub cached: f64,
+    /// Completion tokens.
+    pub completion: f64,
+}
+
+impl MinuteLoad {
+    /// The load of `requests` requests of one shape.
+    pub fn of_shape(requests: f64, shape: &RequestShape) -> MinuteLoad {
+        let prompt = requests * shape.prompt_tokens;
+        MinuteLoad {
+            requests,
+            prompt,
+            cached: prompt * shape.cache_rate,
+            completion: requests * shape.completion_tokens,
+        }
+    }
+
+    /// Prompt + completion tokens.
+    pub fn tokens(&self) -> f64 {
+        self.prompt + self.completion
+    }
+
+    /// Input-equivalent tokens on a provisioned deployment of `model`.
+    pub fn normalized(&self, model: &Model) -> f64 {
+        (self.prompt - self.cached)
+            + self.cached * model.cached_input_weight
+            + self.completion * model.output_weight
+    }
+
+    /// Pay-as-you-go cost in USD. Cached tokens without a cached price cost the input price.
+    pub fn payg_usd(&self, prices: &TokenPrices) -> f64 {
+        let cached_price = prices.cached.unwrap_or(prices.input);
+        ((self.prompt - self.cached) * prices.input
+            + self.cached * cached_price
+            + self.completion * prices.output)
+            / 1e6
+    }
+}
+
+/// Where a load curve came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadKind {
+    /// One average minute standing for every minute of the month.
+    Flat,
+    /// A per-minute profile scaled to the month.
+    Profile,
+}
+
+/// Per-minute loads covering `span_minutes` (minutes without an entry had no load).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadCurve {
+    /// Flat or profile.
+    pub kind: LoadKind,
+    /// The minutes that had load.
+    pub minutes: Vec<MinuteLoad>,
+    /// How many minutes the curve covers.
+    pub span_minutes: f64,
+}
+
+impl LoadCurve {
+    /// A load known only by its peak and average: it runs at `peak_rpm` for `avg_rpm ÷
+    /// peak_rpm` of the time and is idle otherwise (flat when the two are equal). Of all curves
+    /// with this peak and average, this is the least favourable to a partial PTU base, so the
+    /// hybrid priced on it is never optimistic.
+    pub fn peak_and_average(peak_rpm: f64, avg_rpm: f64, shape: &RequestShape) -> LoadCurve {
+        LoadCurve {
+            kind: LoadKind::Flat,
+            minutes: vec![MinuteLoad::of_shape(peak_rpm, shape)],
+            span_minutes: peak_rpm / avg_rpm,
+        }
+    }
+
+    /// A profile's minutes. Where the profile has no token sums, `shape` supplies them (an
+    /// error when it is absent); where it has no cached sums, `shape`'s cache rate applies.
+    pub fn profile(
+        minutes: &[MinuteLoad],
+        span_minutes: u64,
+        has_tokens: bool,
+        has_cached: bool,
+        shape: Option<&RequestShape>,
+    ) -> Result<LoadCurve, InputError> {
+        let minutes = match (has_tokens, shape) {
+            (true, _) => minutes
+                .iter()
+                .map(|m| match (has_cached, shape) {
+                    (false, Some(shape)) => MinuteLoad {
+                        cached: m.prompt * shape.cache_rate,
+                        ..*m
+                    },
+                    _ => *m,
+                })
+                .collect(),
+            (false, Some(shape)) => minutes
+                .iter()
+                .map(|m| MinuteLoad::of_shape(m.requests, shape))
+                .collect(),
+            (false, None) => {
+                return Err(InputError::Usage(
+                    "the profile has no prompt/completion columns: give the request shape with \
+                     --prompt and --completion (or --tokens)"
+                        .into(),
+                ));
+            }
+        };
+        Ok(LoadCurve {
+            kind: LoadKind::Profile,
+            minutes,
+            span_minutes: span_minutes as f64,
+        })
+    }
+
+    /// Totals over the curve (not scaled).
+    pub fn total(&self) -> MinuteLoad {
+        self.minutes
+            .iter()
+            .fold(MinuteLoad::default(), |sum, m| MinuteLoad {
+                requests: sum.requests + m.requests,
+                prompt: sum.prompt + m.prompt,
+                cached: sum.cached + m.cached,
+                completion: sum.completion + m.completion,
+            })
+    }
+}

@@ -1,0 +1,212 @@
+//! Which prices `cost` uses: the catalog's, with any of them replaced from the command line.
+
+use crate::calc::cost::PtuRates;
+use crate::catalog::{CatalogField, Model, PtuPrices, TokenPrices};
+use crate::deployment::DeploymentType;
+use crate::error::InputError;
+
+/// Prices given on the command line; each replaces the catalog's.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PriceOverrides {
+    /// `--price-input`, USD per 1M uncached prompt tokens.
+    pub input: Option<f64>,
+    /// `--price-cached`, USD per 1M cached prompt tokens.
+    pub cached: Option<f64>,
+    /// `--price-output`, USD per 1M completion tokens.
+    pub output: Option<f64>,
+    /// `--ptu-hourly`, USD per PTU per hour.
+    pub ptu_hourly: Option<f64>,
+    /// `--ptu-monthly`, USD per PTU per month (1-month reservation).
+    pub ptu_monthly: Option<f64>,
+    /// `--ptu-yearly`, USD per PTU per year (1-year reservation).
+    pub ptu_yearly: Option<f64>,
+}
+
+/// Prices ready for `cost`, with where they came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPrices {
+    /// Pay-as-you-go token prices.
+    pub tokens: TokenPrices,
+    /// Source ID, `override`, or `SOURCE + override`.
+    pub token_source: String,
+    /// PTU prices.
+    pub ptu: PtuRates,
+    /// Source ID, `override`, or `SOURCE + override`.
+    pub ptu_source: String,
+    /// True when an unverified catalog price is in use.
+    pub unverified: bool,
+}
+
+/// Merges the catalog's prices for `deployment` with the overrides; an error names the flags
+/// to give when a price is neither in the catalog nor given.
+pub fn resolve(
+    model: &Model,
+    catalog_ptu: Option<&PtuPrices>,
+    deployment: DeploymentType,
+    overrides: &PriceOverrides,
+) -> Result<ResolvedPrices, InputError> {
+    let catalog_tokens = model.prices.get(&deployment);
+    let missing = |what: &str, flags: &str| {
+        InputError::Usage(format!(
+            "the catalog has no {what} for {} on {deployment}: give {flags}",
+            model.name
+        ))
+    };
+    let input = overrides
+        .input
+        .or(catalog_tokens.map(|p| p.input))
+        .ok_or_else(|| {
+            missing(
+                "pay-as-you-go price",
+                "--price-input and --price-output (USD per 1M tokens)",
+            )
+        })?;
+    let output = overrides
+        .output
+        .or(catalog_tokens.map(|p| p.output))
+        .ok_or_else(|| {
+            missing(
+                "pay-as-you-go output price",
+                "--price-output (USD per 1M tokens)",
+            )
+        })?;
+    let cached = overrides.cached.or(catalog_tokens.and_then(|p| p.cached));
+    let token_overridden =
+        overrides.input.is_some() || overrides.output.is_some() || overrides.cached.is_some();
+    let token_source = origin(
+        model
+            .sources
+            .prices
+            .as_deref()
+            .filter(|_| catalog_tokens.is_some()),
+        token_overridden,
+    );
+
+    let hourly = overrides.ptu_hourly.or(catalog_ptu.map(|p| p.hourly));
+    let monthly = overrides.ptu_monthly.or(catalog_ptu.map(|p| p.monthly));
+    let yearly = overrides.ptu_yearly.or(catalog_ptu.map(|p| p.yearly));
+    let (Some(hourly), Some(monthly), Some(yearly)) = (hourly, monthly, yearly) else {
+        return Err(missing(
+            "PTU prices",
+            "--ptu-hourly, --ptu-monthly and --ptu-yearly (USD per PTU)",
+        ));
+    };
+    let ptu_overridden = overrides.ptu_hourly.is_some()
+        || overrides.ptu_monthly.is_some()
+        || overrides.ptu_yearly.is_some();
+    let ptu_fully_overridden = overrides.ptu_hourly.is_some()
+        && overrides.ptu_monthly.is_some()
+        && overrides.ptu_yearly.is_some();
+    let ptu_source = origin(
+        catalog_ptu
+            .map(|p| p.source.as_str())
+            .filter(|_| !ptu_fully_overridden),
+        ptu_overridden,
+    );
+    let unverified_ptu = !ptu_fully_overridden
+        && (catalog_ptu.is_some_and(|p| p.unverified)
+            || model.is_unverified(CatalogField::PtuPrices));
+    let unverified_tokens = catalog_tokens.is_some()
+        && !(overrides.input.is_some() && overrides.output.is_some())
+        && model.is_unverified(CatalogField::Prices);
+    Ok(ResolvedPrices {
+        tokens: TokenPrices {
+            input,
+            cached,
+            output,
+        },
+        token_source,
+        ptu: PtuRates {
+            hourly,
+            monthly,
+            yearly,
+        },
+        ptu_source,
+        unverified: unverified_ptu || unverified_tokens,
+    })
+}
+
+fn origin(source: Option<&str>, overridden: bool) -> String {
+    match (source, overridden) {
+        (Some(id), false) => id.to_string(),
+        (Some(id), true) => format!("{id} + override"),
+        (None, _) => "override".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, EMBEDDED};
+
+    #[test]
+    fn catalog_prices_with_overrides() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let ptu = catalog.ptu_prices.get(&DeploymentType::Global);
+        let plain = resolve(
+            model,
+            ptu,
+            DeploymentType::Global,
+            &PriceOverrides::default(),
+        )
+        .expect("priced");
+        assert_eq!(
+            plain.tokens,
+            TokenPrices {
+                input: 2.0,
+                cached: Some(0.5),
+                output: 8.0
+            }
+        );
+        assert_eq!(
+            plain.ptu,
+            PtuRates {
+                hourly: 1.0,
+                monthly: 260.0,
+                yearly: 2652.0
+            }
+        );
+        assert!(plain.unverified, "PTU prices are third-party figures");
+        assert_eq!(
+            (plain.token_source.as_str(), plain.ptu_source.as_str()),
+            ("S30", "S32")
+        );
+        let all = PriceOverrides {
+            ptu_hourly: Some(0.5),
+            ptu_monthly: Some(200.0),
+            ptu_yearly: Some(2000.0),
+            input: Some(1.0),
+            ..PriceOverrides::default()
+        };
+        let custom = resolve(model, ptu, DeploymentType::Global, &all).expect("priced");
+        assert_eq!(custom.tokens.input, 1.0);
+        assert_eq!(custom.tokens.output, 8.0);
+        assert_eq!(custom.token_source, "S30 + override");
+        assert_eq!(custom.ptu_source, "override");
+        assert!(!custom.unverified);
+    }
+
+    #[test]
+    fn missing_prices_name_the_flags() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let ptu = catalog.ptu_prices.get(&DeploymentType::Regional);
+        let err = resolve(
+            model,
+            ptu,
+            DeploymentType::Regional,
+            &PriceOverrides::default(),
+        )
+        .expect_err("no regional PAYG price");
+        assert!(err.to_string().contains("--price-input"), "{err}");
+        let err = resolve(
+            model,
+            None,
+            DeploymentType::Global,
+            &PriceOverrides::default(),
+        )
+        .expect_err("no PTU price");
+        assert!(err.to_string().contains("--ptu-hourly"), "{err}");
+    }
+}

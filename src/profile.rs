@@ -1,0 +1,236 @@
+//! Load profiles: a CSV with one row per minute, read into per-minute loads for `cost`.
+//!
+//! Format (the one `analyze --profile-out` writes):
+//!
+//! ```text
+//! timestamp,rpm,prompt,completion,cached
+//! 2026-11-02T09:00:00Z,812,650000,162000,120000
+//! ```
+//!
+//! `timestamp` and `rpm` (requests in that minute) are required; `prompt`, `completion` and
+//! `cached` are optional token sums for the minute (without `prompt` and `completion`, the
+//! request shape from the command line applies to every minute). Rows may come in any order;
+//! a minute may appear once. Minutes missing inside the span count as minutes with no load.
+
+use std::collections::HashMap;
+
+use crate::calc::load::MinuteLoad;
+use crate::error::InputError;
+use crate::timestamp;
+
+/// A parsed profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Minutes that have a row, in time order, each with the minute it stands for.
+    pub minutes: Vec<(i64, MinuteLoad)>,
+    /// Minutes from the first to the last row, both included.
+    pub span_minutes: u64,
+    /// Whether the rows carry prompt and completion token sums.
+    pub has_tokens: bool,
+    /// Whether the rows carry cached token sums.
+    pub has_cached: bool,
+}
+
+const REQUIRED: [&str; 2] = ["timestamp", "rpm"];
+const OPTIONAL: [&str; 3] = ["prompt", "completion", "cached"];
+
+/// Parses profile CSV text; `path` names the file in errors.
+pub fn parse(text: &str, path: &str) -> Result<Profile, InputError> {
+    let error = |line: Option<u64>, message: String| InputError::File {
+        kind: "profile",
+        path: path.to_string(),
+        line,
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    for name in REQUIRED {
+        if column(name).is_none() {
+            return Err(error(
+                Some(1),
+                format!(
+                    "no '{name}' column; the header must have timestamp,rpm[,prompt,completion,cached]"
+                ),
+            ));
+        }
+    }
+    for header in headers.iter() {
+        let known = REQUIRED
+            .iter()
+            .chain(&OPTIONAL)
+            .any(|n| n.eq_ignore_ascii_case(header));
+        if !known {
+            return Err(error(
+                Some(1),
+                format!(
+                    "unknown column '{header}'; expected timestamp, rpm, prompt, completion, cached"
+                ),
+            ));
+        }
+    }
+    let (prompt_col, completion_col, cached_col) =
+        (column("prompt"), column("completion"), column("cached"));
+    if prompt_col.is_some() != completion_col.is_some() {
+        return Err(error(
+            Some(1),
+            "give both 'prompt' and 'completion' columns, or neither".into(),
+        ));
+    }
+    if cached_col.is_some() && prompt_col.is_none() {
+        return Err(error(
+            Some(1),
+            "a 'cached' column needs 'prompt' and 'completion' columns".into(),
+        ));
+    }
+    let timestamp_col = column("timestamp").unwrap_or_default();
+    let rpm_col = column("rpm").unwrap_or_default();
+
+    let mut seen: HashMap<i64, u64> = HashMap::new();
+    let mut minutes = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            error(line, format!("malformed CSV: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |index: usize, name: &str| -> Result<f64, InputError> {
+            let text = record.get(index).unwrap_or_default();
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+                _ => Err(error(
+                    Some(line),
+                    format!("column '{name}': '{text}' is not a non-negative number"),
+                )),
+            }
+        };
+        let stamp = record.get(timestamp_col).unwrap_or_default();
+        let minute = timestamp::minute(stamp).ok_or_else(|| {
+            error(
+                Some(line),
+                format!(
+                    "column 'timestamp': '{stamp}' is not a time; use {}",
+                    timestamp::ACCEPTED
+                ),
+            )
+        })?;
+        if let Some(first) = seen.insert(minute, line) {
+            return Err(error(
+                Some(line),
+                format!("minute of '{stamp}' already has a row (line {first}); one row per minute"),
+            ));
+        }
+        let requests = field(rpm_col, "rpm")?;
+        let mut load = MinuteLoad {
+            requests,
+            ..MinuteLoad::default()
+        };
+        if let (Some(p), Some(c)) = (prompt_col, completion_col) {
+            load.prompt = field(p, "prompt")?;
+            load.completion = field(c, "completion")?;
+        }
+        if let Some(index) = cached_col {
+            load.cached = field(index, "cached")?;
+            if load.cached > load.prompt {
+                return Err(error(
+                    Some(line),
+                    format!(
+                        "cached tokens ({}) exceed prompt tokens ({})",
+                        load.cached, load.prompt
+                    ),
+                ));
+            }
+        }
+        minutes.push((minute, load));
+    }
+    if minutes.is_empty() {
+        return Err(error(
+            None,
+            "no rows after the header: a profile needs at least one minute".into(),
+        ));
+    }
+    minutes.sort_by_key(|(minute, _)| *minute);
+    let first = minutes.first().map_or(0, |(m, _)| *m);
+    let last = minutes.last().map_or(0, |(m, _)| *m);
+    Ok(Profile {
+        span_minutes: (last - first) as u64 + 1,
+        has_tokens: prompt_col.is_some(),
+        has_cached: cached_col.is_some(),
+        minutes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_in_any_order_and_counts_the_span() {
+        let text = "timestamp,rpm,prompt,completion,cached\n\
+                    2026-11-02T09:02:00Z,10,1000,500,100\n\
+                    2026-11-02T09:00:00Z,20,2000,1000,0\n";
+        let profile = parse(text, "p.csv").expect("valid");
+        assert_eq!(profile.span_minutes, 3, "09:00 to 09:02, 09:01 missing");
+        assert_eq!(profile.minutes.len(), 2);
+        assert_eq!(profile.minutes[0].1.requests, 20.0);
+        assert_eq!(profile.minutes[1].1.cached, 100.0);
+        assert!(profile.has_tokens && profile.has_cached);
+    }
+
+    #[test]
+    fn rpm_only_profiles_use_the_flags_shape() {
+        let profile = parse("timestamp,rpm\n2026-11-02 09:00,5\n", "p.csv").expect("valid");
+        assert!(!profile.has_tokens);
+        assert_eq!(profile.span_minutes, 1);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_column() {
+        let cases = [
+            ("time,rpm\nx,1\n", "no 'timestamp' column"),
+            (
+                "timestamp,rpm,extra\n2026-11-02T09:00:00Z,1,2\n",
+                "unknown column 'extra'",
+            ),
+            (
+                "timestamp,rpm\n2026-11-02T09:00:00Z,abc\n",
+                "line 2: column 'rpm': 'abc'",
+            ),
+            (
+                "timestamp,rpm\n2026-11-02T09:00:00Z,-1\n",
+                "line 2: column 'rpm': '-1'",
+            ),
+            (
+                "timestamp,rpm\nsoon,1\n",
+                "line 2: column 'timestamp': 'soon' is not a time",
+            ),
+            (
+                "timestamp,rpm\n2026-11-02T09:00:00Z,1\n2026-11-02T09:00:30Z,1\n",
+                "line 3: minute of",
+            ),
+            (
+                "timestamp,rpm,prompt\n2026-11-02T09:00:00Z,1,5\n",
+                "both 'prompt' and 'completion'",
+            ),
+            (
+                "timestamp,rpm,prompt,completion,cached\n2026-11-02T09:00:00Z,1,5,1,9\n",
+                "cached tokens (9) exceed",
+            ),
+            ("timestamp,rpm\n", "no rows"),
+            (
+                "timestamp,rpm\n2026-11-02T09:00:00Z,1,2\n",
+                "line 2: malformed CSV",
+            ),
+        ];
+        for (text, expected) in cases {
+            let message = parse(text, "p.csv").expect_err(expected).to_string();
+            assert!(message.starts_with("profile 'p.csv'"), "{message}");
+            assert!(message.contains(expected), "{expected}: {message}");
+        }
+    }
+}

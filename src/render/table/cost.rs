@@ -1,0 +1,130 @@
+//! The `cost` table: the month's load and prices, one row per option, the recommendation.
+
+use std::fmt::Write as _;
+
+use comfy_table::Cell;
+
+use super::{finish, notes, right, table, wrap};
+use crate::calc::cost::{CostReport, Term};
+use crate::calc::load::LoadKind;
+use crate::numfmt::{count, number, percent, short};
+
+/// Renders `cost`.
+pub fn cost(report: &CostReport) -> String {
+    let mut out = String::new();
+    let load = &report.load;
+    let kind = match load.kind {
+        LoadKind::Flat if load.span_minutes > 1.0 => "peak and average load".to_string(),
+        LoadKind::Flat => "flat load".to_string(),
+        LoadKind::Profile => format!("profile of {} minutes", count(load.span_minutes)),
+    };
+    let _ = writeln!(
+        out,
+        "{} on {} deployments, {kind}, {} hours/month",
+        report.model,
+        report.deployment,
+        count(load.hours)
+    );
+    let _ = writeln!(
+        out,
+        "Load      peak {} normalized TPM = {} PTU; average {} RPM = {} normalized",
+        short(load.peak_normalized_tpm),
+        count(report.ptu_for_peak as f64),
+        count(load.avg_rpm),
+        short(load.avg_normalized_tpm)
+    );
+    let _ = writeln!(
+        out,
+        "Month     {} requests; {} prompt ({} cached) + {} completion tokens",
+        short(load.requests),
+        short(load.prompt_tokens),
+        short(load.cached_tokens),
+        short(load.completion_tokens)
+    );
+    let p = &report.prices;
+    let cached = p
+        .cached
+        .map_or("-".to_string(), |c| format!("${}", money_rate(c)));
+    let _ = writeln!(
+        out,
+        "Prices    PAYG ${} in, {cached} cached, ${} out per 1M tokens ({})",
+        money_rate(p.input),
+        money_rate(p.output),
+        p.token_price_source
+    );
+    let _ = writeln!(
+        out,
+        "          PTU ${}/hour, ${}/month, ${}/year ({}){}",
+        money_rate(p.ptu_hourly),
+        number(p.ptu_monthly, 2, true),
+        number(p.ptu_yearly, 2, true),
+        p.ptu_price_source,
+        if p.unverified { ", UNVERIFIED" } else { "" }
+    );
+    out.push('\n');
+    let mut t = table(&[
+        "option",
+        "PTU",
+        "term",
+        "USD/month",
+        "USD/1M",
+        "util",
+        "break-even",
+        "spill",
+    ]);
+    for o in &report.options {
+        t.add_row(vec![
+            Cell::new(o.option.as_str()),
+            right(if o.ptu == 0 {
+                "-".to_string()
+            } else {
+                count(o.ptu as f64)
+            }),
+            Cell::new(o.term.map_or("-", term_name)),
+            right(number(o.monthly_usd, 2, false)),
+            right(
+                o.usd_per_1m_tokens
+                    .map_or("-".to_string(), |u| number(u, 2, false)),
+            ),
+            right(o.utilization.map_or("-".to_string(), percent)),
+            right(o.break_even_utilization.map_or("-".to_string(), percent)),
+            right(percent(o.spill_share)),
+        ]);
+    }
+    let _ = writeln!(out, "{}", finish(t, 0));
+    let legend = "USD/1M = per million tokens served; util = average PTU utilization; \
+                  break-even = average utilization at which the PTUs cost as much as \
+                  pay-as-you-go; spill = share of the load served pay-as-you-go";
+    let _ = writeln!(out, "{}", wrap(legend, "", "  "));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        wrap(
+            &report.reason,
+            &format!("recommended: {} - ", report.recommended.as_str()),
+            "  "
+        )
+    );
+    notes(&mut out, &report.notes);
+    out
+}
+
+fn term_name(term: Term) -> &'static str {
+    match term {
+        Term::Hourly => "hourly",
+        Term::OneMonth => "1-month",
+        Term::OneYear => "1-year",
+    }
+}
+
+/// A per-unit price: cents, or more digits for fractions of a cent ($0.0275).
+fn money_rate(usd: f64) -> String {
+    let text = number(usd, 4, false);
+    let trimmed = text.trim_end_matches('0');
+    match trimmed.split_once('.') {
+        Some((_, decimals)) if decimals.len() < 2 => {
+            format!("{trimmed}{}", "0".repeat(2 - decimals.len()))
+        }
+        _ => trimmed.to_string(),
+    }
+}
