@@ -6,9 +6,11 @@ use std::io::Write;
 use clap::CommandFactory;
 use serde::Serialize;
 
+use crate::calc::budget::{self, BudgetReport};
 use crate::calc::capacity::{Limit, capacity};
 use crate::calc::cost::{CostSettings, Term, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
+use crate::calc::plan::{PlanReport, plan};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::sizing::{ModelSizing, SizeOptions, size};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
@@ -17,9 +19,9 @@ use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder,
     TermArg,
 };
-use crate::error::{CatalogError, InputError};
-use crate::profile;
+use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::render::{json, table};
+use crate::{plan_file, profile};
 
 /// Runs one command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -40,6 +42,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Size(args) => run_size(args, &load_catalog(&cli)?, format)?,
         Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format)?,
         Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format)?,
+        Command::Plan(args) => run_plan(&args.file, None, &load_catalog(&cli)?, format)?.0,
+        Command::Check(args) => {
+            let catalog = load_catalog(&cli)?;
+            let (text, budget) =
+                run_plan(&args.file, Some(args.baseline.as_deref()), &catalog, format)?;
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            return match budget {
+                Some(report) if !report.ok => Err(BudgetExceeded(report.exceeded_summary()).into()),
+                _ => Ok(()),
+            };
+        }
         Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
     };
     out.write_all(text.as_bytes())?;
@@ -237,6 +251,85 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::cost(&report)),
     }
+}
+
+/// The JSON body of `plan` and `check`.
+#[derive(Serialize)]
+struct PlanBody<'a> {
+    plan: String,
+    #[serde(flatten)]
+    report: &'a PlanReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<&'a BudgetReport>,
+}
+
+/// Sizes and prices a plan file. With `check` set (to the optional baseline path), also
+/// evaluates its budget and returns the result.
+fn run_plan(
+    path: &std::path::Path,
+    check: Option<Option<&std::path::Path>>,
+    catalog: &Catalog,
+    format: Format,
+) -> anyhow::Result<(String, Option<BudgetReport>)> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
+        kind: "plan",
+        path: shown.clone(),
+        line: None,
+        message: format!("cannot read it: {e}"),
+    })?;
+    let file = plan_file::parse(&text, &shown)?;
+    let base_dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let read = |p: &std::path::Path| std::fs::read_to_string(p);
+    let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
+    let report = plan(&resolved.workloads, &resolved.settings)?;
+    let budget = match check {
+        None => None,
+        Some(baseline) => {
+            let limits = resolved.budget.ok_or_else(|| InputError::File {
+                kind: "plan",
+                path: shown.clone(),
+                line: None,
+                message: "no [budget] table: nothing to check (see the README's plan format)"
+                    .into(),
+            })?;
+            let baseline_usd = baseline.map(read_baseline).transpose()?;
+            Some(budget::evaluate(&report, &limits, baseline_usd))
+        }
+    };
+    let text = match format {
+        Format::Json => render_json(
+            catalog,
+            &PlanBody {
+                plan: shown,
+                report: &report,
+                budget: budget.as_ref(),
+            },
+        )?,
+        Format::Table => table::plan(&report, budget.as_ref()),
+    };
+    Ok((text, budget))
+}
+
+/// The monthly cost recorded in an earlier `plan --json` report.
+fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
+    let shown = path.display().to_string();
+    let error = |message: String| InputError::File {
+        kind: "baseline",
+        path: shown.clone(),
+        line: None,
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read it: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| InputError::File {
+        kind: "baseline",
+        path: shown.clone(),
+        line: Some(e.line() as u64),
+        message: format!("not JSON: {e}"),
+    })?;
+    Ok(value["monthly_usd"].as_f64().ok_or_else(|| {
+        error("has no numeric 'monthly_usd': give a report written by 'ptuplan plan --json'".into())
+    })?)
 }
 
 /// The JSON body of `models`: the models shown and the sources they cite.

@@ -17,7 +17,9 @@ Examples:
 Exit codes:
   0  success (also when the reader of the output goes away, e.g. `| head`)
   1  failure not caused by the command line: unreadable or invalid catalog, output error
-  2  bad command-line input: a value out of range, flags that do not go together, unknown model
+  2  bad command-line input: a value out of range, flags that do not go together, unknown model,
+     a malformed plan or profile file
+  3  check: a budget limit is exceeded
 
 The catalog (models.toml) is embedded; --catalog PATH or PTUPLAN_CATALOG=PATH replaces it.";
 
@@ -71,6 +73,12 @@ pub enum Command {
     /// Monthly cost: pay-as-you-go vs PTU (hourly, 1-month, 1-year) vs hybrid, and break-even.
     #[command(after_help = COST_HELP)]
     Cost(CostArgs),
+    /// Size and price a plan file: several workloads, shared deployments, regions, reservations.
+    #[command(after_help = PLAN_HELP)]
+    Plan(PlanArgs),
+    /// Check a plan file against its [budget]: exit 3 when a limit is exceeded (a CI gate).
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
     /// The model catalog: ratios, minimums, increments, RPM ratios, context windows, sources.
     #[command(after_help = MODELS_HELP)]
     Models(ModelsArgs),
@@ -123,6 +131,21 @@ Examples:
   ptuplan cost -m gpt-4.1 --profile examples/profile-business-day.csv \\
       --prompt 1000 --completion 500 --hybrid-term 1-month
   ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --ptu-monthly 240 --json";
+
+const PLAN_HELP: &str = "\
+The plan file format is in the README (section 'Plan files').
+
+Examples:
+  ptuplan plan examples/plan-contoso.toml
+  ptuplan plan examples/plan-contoso.toml --json > baseline.json";
+
+const CHECK_HELP: &str = "\
+Exit codes: 0 within budget, 3 a budget limit exceeded (each named on stderr), 2 a malformed
+plan, 1 other failures.
+
+Examples:
+  ptuplan check examples/plan-contoso.toml
+  ptuplan check examples/plan-contoso.toml --baseline baseline.json";
 
 const MODELS_HELP: &str = "\
 Examples:
@@ -285,6 +308,24 @@ pub enum TermArg {
     /// 1-year reservation.
     #[value(name = "1-year")]
     OneYear,
+}
+
+/// Arguments of `plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The plan file (TOML).
+    pub file: PathBuf,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The plan file (TOML) with a [budget] table.
+    pub file: PathBuf,
+    /// An earlier `ptuplan plan --json` report: prints the difference and applies
+    /// max_increase_pct.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Arguments of `models`.

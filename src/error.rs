@@ -15,6 +15,13 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code for bad command-line input.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code of `check` when a budget limit is exceeded.
+pub const EXIT_BUDGET: u8 = 3;
+
+/// A plan over its budget: the report was printed; this names the exceeded limits.
+#[derive(Debug, Error)]
+#[error("{0}")]
+pub struct BudgetExceeded(pub String);
 
 /// Bad input from the user: always exit code 2, always one line naming the field and value.
 #[derive(Debug, Error, PartialEq)]
@@ -110,6 +117,8 @@ pub enum CatalogError {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<InputError>().is_some() {
         EXIT_USAGE
+    } else if err.downcast_ref::<BudgetExceeded>().is_some() {
+        EXIT_BUDGET
     } else {
         EXIT_FAILURE
     }

@@ -15,6 +15,7 @@ pub mod deployment;
 pub mod error;
 pub mod input;
 pub mod numfmt;
+pub mod plan_file;
 pub mod profile;
 pub mod render;
 pub mod timestamp;

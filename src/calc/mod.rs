@@ -1,9 +1,11 @@
 //! The pure calculation core: no I/O, no printing, no clock. Plain data in, reports out.
 
+pub mod budget;
 pub mod capacity;
 pub mod context;
 pub mod cost;
 pub mod load;
+pub mod plan;
 pub mod prices;
 pub mod rounding;
 pub mod sizing;

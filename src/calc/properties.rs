@@ -263,3 +263,62 @@ mod cost_properties {
         }
     }
 }
+
+mod plan_properties {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use crate::calc::cost::{PtuRates, Term};
+    use crate::calc::load::LoadCurve;
+    use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload, plan};
+    use crate::calc::workload::{RequestShape, TokenCounts, Workload};
+    use crate::catalog::{Catalog, EMBEDDED};
+    use crate::deployment::DeploymentType;
+
+    proptest! {
+        #[test]
+        fn sharing_never_needs_more_ptus_than_separate_deployments(
+            shapes in prop::collection::vec((1.0f64..2000.0, 10.0f64..5000.0, 0.0f64..1000.0), 1..6),
+            regions in 1usize..4,
+            active_active in any::<bool>(),
+            target in 0.5f64..=1.0,
+        ) {
+            let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+            let model = catalog.find("gpt-5-mini").expect("present");
+            let workloads: Vec<PlannedWorkload<'_>> = shapes
+                .iter()
+                .enumerate()
+                .map(|(i, &(rpm, prompt, completion))| {
+                    let counts = TokenCounts { total: None, prompt: Some(prompt), completion: Some(completion) };
+                    let shape = RequestShape::new(counts, 0.0, None).expect("valid");
+                    PlannedWorkload {
+                        name: format!("w{i}"),
+                        model,
+                        deployment: DeploymentType::Regional,
+                        billing: Billing::Ptu,
+                        peak: Workload::new(rpm, shape).expect("valid"),
+                        load: LoadCurve::peak_and_average(rpm, rpm, &shape),
+                        token_prices: None,
+                    }
+                })
+                .collect();
+            let settings = PlanSettings {
+                hours_per_month: 730.0,
+                target_utilization: target,
+                regions: (0..regions).map(|r| format!("r{r}")).collect(),
+                failover: Some(if active_active { Failover::ActiveActive } else { Failover::ActivePassive }),
+                reserved: BTreeMap::new(),
+                reservation_term: Term::OneYear,
+                ptu_rates: [(DeploymentType::Regional, PtuRates { hourly: 2.0, monthly: 286.0, yearly: 2916.0 })].into(),
+            };
+            let report = plan(&workloads, &settings).expect("valid");
+            let d = &report.deployments[0];
+            prop_assert!(d.ptu <= d.ptu_if_separate);
+            let alone: u64 = report.workloads.iter().filter_map(|w| w.ptu_alone).sum();
+            prop_assert_eq!(alone, d.ptu_if_separate);
+            prop_assert!(d.utilization <= target + 1e-9);
+            prop_assert_eq!(d.ptu, d.ptu_per_region * regions as u64);
+        }
+    }
+}

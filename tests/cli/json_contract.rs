@@ -168,6 +168,64 @@ struct CostOption {
     payg_usd: f64,
 }
 
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanAnswer {
+    schema_version: u32,
+    catalog: CatalogInfo,
+    plan: String,
+    workloads: Vec<Value>,
+    deployments: Vec<PlanDeployment>,
+    quota: Vec<Value>,
+    reservations: Vec<Value>,
+    total_ptu: u64,
+    ptu_usd: f64,
+    payg_usd: f64,
+    monthly_usd: f64,
+    hours_per_month: f64,
+    target_utilization: f64,
+    regions: Vec<String>,
+    failover: Option<String>,
+    notes: Vec<String>,
+    budget: Option<Value>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanDeployment {
+    model: String,
+    deployment: String,
+    workloads: Vec<String>,
+    normalized_tpm: f64,
+    ptu_raw: f64,
+    regions: u64,
+    ptu_per_region: u64,
+    ptu: u64,
+    utilization: f64,
+    ptu_if_separate: u64,
+    ptu_saved: u64,
+}
+
+#[test]
+fn plan_answer_matches_the_contract() {
+    let value = json(&["plan", "examples/plan-contoso.toml"]);
+    assert_numbers_are_numbers(&value, "$");
+    let answer: PlanAnswer = serde_json::from_value(value).expect("matches the contract");
+    assert!(
+        answer.budget.is_none(),
+        "plan has no budget evaluation; check does"
+    );
+    let total: u64 = answer.deployments.iter().map(|d| d.ptu).sum();
+    assert_eq!(total, answer.total_ptu);
+    let value = json(&["check", "examples/plan-contoso.toml"]);
+    let answer: PlanAnswer = serde_json::from_value(value).expect("matches the contract");
+    let budget = answer.budget.expect("check evaluates the budget");
+    assert_eq!(budget["ok"], true);
+    assert!(budget["checks"].as_array().is_some_and(|c| c.len() >= 3));
+}
+
 #[test]
 fn cost_answer_matches_the_contract() {
     for args in [

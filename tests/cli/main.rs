@@ -6,6 +6,7 @@ mod cost;
 mod errors;
 mod json_contract;
 mod models;
+mod plan;
 mod readme;
 mod size;
 

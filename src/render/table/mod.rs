@@ -4,11 +4,13 @@
 mod capacity;
 mod cost;
 mod models;
+mod plan;
 mod size;
 
 pub use capacity::capacity;
 pub use cost::cost;
 pub use models::{model_detail, models};
+pub use plan::plan;
 pub use size::size;
 
 use std::fmt::Write as _;

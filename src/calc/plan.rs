@@ -1,0 +1,463 @@
+//! `plan`: several workloads sized together. Workloads on the same model and deployment type
+//! share one deployment (rounded once); regions and failover multiply deployments; PTU quota
+//! and reservations are counted per deployment type; everything is priced for the month.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::calc::cost::{PtuRates, Term};
+use crate::calc::load::LoadCurve;
+use crate::calc::rounding::{cents, deployable_ptu, snap};
+use crate::calc::sizing::{Binding, standard_quota};
+use crate::calc::workload::Workload;
+use crate::catalog::{Model, TokenPrices};
+use crate::deployment::DeploymentType;
+use crate::error::InputError;
+
+/// How a workload is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Billing {
+    /// On a provisioned deployment (PTUs).
+    Ptu,
+    /// On a standard deployment, pay-as-you-go.
+    Payg,
+}
+
+/// How deployments in several regions back each other up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Failover {
+    /// One region serves; each other region must be able to carry everything alone.
+    ActivePassive,
+    /// All regions serve; with one region lost, the others carry everything.
+    ActiveActive,
+}
+
+/// One workload, validated and resolved against the catalog.
+#[derive(Debug, Clone)]
+pub struct PlannedWorkload<'a> {
+    /// Name from the plan.
+    pub name: String,
+    /// Catalog model.
+    pub model: &'a Model,
+    /// Deployment type.
+    pub deployment: DeploymentType,
+    /// PTU or pay-as-you-go.
+    pub billing: Billing,
+    /// Peak rate and request shape.
+    pub peak: Workload,
+    /// The month's load.
+    pub load: LoadCurve,
+    /// Pay-as-you-go prices for this model and type, if known.
+    pub token_prices: Option<TokenPrices>,
+}
+
+/// Plan-wide settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSettings {
+    /// Hours billed per month.
+    pub hours_per_month: f64,
+    /// Target peak utilization for sizing.
+    pub target_utilization: f64,
+    /// Regions (empty: one unnamed region).
+    pub regions: Vec<String>,
+    /// How regions back each other up (with two or more regions).
+    pub failover: Option<Failover>,
+    /// Reserved PTUs per deployment type (all regions together).
+    pub reserved: BTreeMap<DeploymentType, u64>,
+    /// Term of the reservation.
+    pub reservation_term: Term,
+    /// PTU prices per deployment type.
+    pub ptu_rates: BTreeMap<DeploymentType, PtuRates>,
+}
+
+/// One workload's share of the plan. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkloadLine {
+    /// Name.
+    pub name: String,
+    /// Model.
+    pub model: String,
+    /// Deployment type.
+    pub deployment: DeploymentType,
+    /// `ptu` or `payg`.
+    pub billing: Billing,
+    /// Peak requests per minute.
+    pub rpm: f64,
+    /// Prompt + completion tokens per request at the peak.
+    pub tokens_per_request: f64,
+    /// Peak normalized TPM on a provisioned deployment.
+    pub normalized_tpm: f64,
+    /// PTUs this workload would need on its own (null for payg).
+    pub ptu_alone: Option<u64>,
+    /// Standard TPM quota it needs at the target (payg; null without an RPM ratio).
+    pub standard_tpm_quota: Option<u64>,
+    /// Which standard limit binds (payg).
+    pub binding: Option<Binding>,
+    /// Requests in the month.
+    pub monthly_requests: f64,
+    /// Tokens (prompt + completion) in the month.
+    pub monthly_tokens: f64,
+    /// What the month would cost pay-as-you-go (null without prices).
+    pub monthly_payg_usd: Option<f64>,
+}
+
+/// A shared provisioned deployment. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeploymentLine {
+    /// Model.
+    pub model: String,
+    /// Deployment type.
+    pub deployment: DeploymentType,
+    /// Workloads it serves.
+    pub workloads: Vec<String>,
+    /// Sum of the workloads' peak normalized TPM.
+    pub normalized_tpm: f64,
+    /// PTUs for that sum before rounding (all traffic, one region).
+    pub ptu_raw: f64,
+    /// Regions it is deployed in (1 without regions).
+    pub regions: u64,
+    /// PTUs in each region.
+    pub ptu_per_region: u64,
+    /// PTUs in all regions.
+    pub ptu: u64,
+    /// Peak utilization of a serving region in normal operation.
+    pub utilization: f64,
+    /// PTUs if each workload had its own deployment (all regions).
+    pub ptu_if_separate: u64,
+    /// PTUs saved by sharing: ptu_if_separate − ptu.
+    pub ptu_saved: u64,
+}
+
+/// PTUs per deployment type and region: what PTU quota must allow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaLine {
+    /// Deployment type.
+    pub deployment: DeploymentType,
+    /// Region (`-` without regions).
+    pub region: String,
+    /// PTUs deployed.
+    pub ptu: u64,
+}
+
+/// Reserved against deployed PTUs of one deployment type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReservationLine {
+    /// Deployment type.
+    pub deployment: DeploymentType,
+    /// PTUs reserved.
+    pub reserved: u64,
+    /// PTUs deployed.
+    pub deployed: u64,
+    /// PTUs deployed beyond the reservation, billed hourly.
+    pub billed_hourly: u64,
+    /// Reserved PTUs with no deployment (paid for, unused).
+    pub unused: u64,
+    /// Monthly USD for this type's PTUs.
+    pub monthly_usd: f64,
+}
+
+/// The `plan` answer. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanReport {
+    /// Per workload.
+    pub workloads: Vec<WorkloadLine>,
+    /// Per shared provisioned deployment.
+    pub deployments: Vec<DeploymentLine>,
+    /// PTU quota needed per deployment type and region.
+    pub quota: Vec<QuotaLine>,
+    /// Reservations against deployments per type.
+    pub reservations: Vec<ReservationLine>,
+    /// All PTUs deployed.
+    pub total_ptu: u64,
+    /// Monthly USD for PTUs (reserved and hourly).
+    pub ptu_usd: f64,
+    /// Monthly USD for pay-as-you-go workloads.
+    pub payg_usd: f64,
+    /// Monthly USD in all.
+    pub monthly_usd: f64,
+    /// Hours billed per month.
+    pub hours_per_month: f64,
+    /// Target peak utilization used for sizing.
+    pub target_utilization: f64,
+    /// Regions and failover.
+    pub regions: Vec<String>,
+    /// Failover mode, if any.
+    pub failover: Option<Failover>,
+    /// Assumptions and caveats.
+    pub notes: Vec<String>,
+}
+
+/// Sizes and prices a plan.
+pub fn plan(
+    workloads: &[PlannedWorkload<'_>],
+    settings: &PlanSettings,
+) -> Result<PlanReport, InputError> {
+    let target = settings.target_utilization;
+    let region_count = settings.regions.len().max(1) as u64;
+    let failover = if region_count > 1 {
+        settings.failover
+    } else {
+        None
+    };
+    if region_count > 1 && failover.is_none() {
+        return Err(InputError::Usage(
+            "a plan with several regions needs failover = \"active-passive\" or \"active-active\""
+                .into(),
+        ));
+    }
+    let month_minutes = settings.hours_per_month * 60.0;
+    let mut notes = Vec::new();
+    let mut lines = Vec::new();
+    let mut payg_usd = 0.0;
+    // Shared deployments keyed by (model, type), in first-seen order.
+    let mut groups: Vec<(&Model, DeploymentType, Vec<&PlannedWorkload<'_>>)> = Vec::new();
+    for w in workloads {
+        let normalized = snap(w.peak.rpm * w.peak.shape.normalized_tokens_per_request(w.model));
+        let scale = month_minutes / w.load.span_minutes;
+        let total = w.load.total();
+        let monthly_payg = w.token_prices.map(|prices| {
+            cents(
+                w.load
+                    .minutes
+                    .iter()
+                    .map(|m| m.payg_usd(&prices))
+                    .sum::<f64>()
+                    * scale,
+            )
+        });
+        let (ptu_alone, quota, binding) = match w.billing {
+            Billing::Ptu => {
+                let grid = w
+                    .model
+                    .provisioned(w.deployment)
+                    .ok_or_else(|| w.model.not_offered(w.deployment))?;
+                let raw = normalized / w.model.input_tpm_per_ptu;
+                let alone = region_size(
+                    raw,
+                    failover,
+                    region_count,
+                    target,
+                    grid.min_ptu,
+                    grid.increment,
+                );
+                if let Some(i) = groups
+                    .iter()
+                    .position(|(m, d, _)| m.name == w.model.name && *d == w.deployment)
+                {
+                    groups[i].2.push(w);
+                } else {
+                    groups.push((w.model, w.deployment, vec![w]));
+                }
+                (Some(alone * region_count), None, None)
+            }
+            Billing::Payg => {
+                let usd = monthly_payg.ok_or_else(|| {
+                    InputError::Usage(format!(
+                        "workload '{}': the catalog has no pay-as-you-go price for {} on {}; \
+                         serve it on PTUs or use a model with a price",
+                        w.name, w.model.name, w.deployment
+                    ))
+                })?;
+                // Pay-as-you-go bills tokens, so regions and failover do not change it.
+                payg_usd += usd;
+                let quota = w
+                    .model
+                    .rpm_per_1000_tpm_for(w.deployment)
+                    .map(|ratio| standard_quota(&w.peak, ratio, target));
+                (
+                    None,
+                    quota.map(|q| q.tpm_quota_for_target),
+                    quota.map(|q| q.binding),
+                )
+            }
+        };
+        lines.push(WorkloadLine {
+            name: w.name.clone(),
+            model: w.model.name.clone(),
+            deployment: w.deployment,
+            billing: w.billing,
+            rpm: w.peak.rpm,
+            tokens_per_request: w.peak.shape.tokens_per_request(),
+            normalized_tpm: normalized,
+            ptu_alone,
+            standard_tpm_quota: quota,
+            binding,
+            monthly_requests: snap(total.requests * scale),
+            monthly_tokens: snap(total.tokens() * scale),
+            monthly_payg_usd: monthly_payg,
+        });
+    }
+
+    let mut deployments = Vec::new();
+    for (model, deployment, members) in &groups {
+        let grid = model
+            .provisioned(*deployment)
+            .ok_or_else(|| model.not_offered(*deployment))?;
+        let normalized: f64 = members
+            .iter()
+            .map(|w| w.peak.rpm * w.peak.shape.normalized_tokens_per_request(model))
+            .sum();
+        let raw = snap(normalized / model.input_tpm_per_ptu);
+        let per_region = region_size(
+            raw,
+            failover,
+            region_count,
+            target,
+            grid.min_ptu,
+            grid.increment,
+        );
+        let serving_share = match failover {
+            Some(Failover::ActiveActive) => raw / region_count as f64,
+            _ => raw,
+        };
+        let separate: u64 = members
+            .iter()
+            .map(|w| {
+                let alone = snap(
+                    w.peak.rpm * w.peak.shape.normalized_tokens_per_request(model)
+                        / model.input_tpm_per_ptu,
+                );
+                region_size(
+                    alone,
+                    failover,
+                    region_count,
+                    target,
+                    grid.min_ptu,
+                    grid.increment,
+                ) * region_count
+            })
+            .sum();
+        let ptu = per_region * region_count;
+        deployments.push(DeploymentLine {
+            model: model.name.clone(),
+            deployment: *deployment,
+            workloads: members.iter().map(|w| w.name.clone()).collect(),
+            normalized_tpm: snap(normalized),
+            ptu_raw: raw,
+            regions: region_count,
+            ptu_per_region: per_region,
+            ptu,
+            utilization: snap(serving_share / per_region as f64),
+            ptu_if_separate: separate,
+            ptu_saved: separate.saturating_sub(ptu),
+        });
+    }
+
+    let region_names: Vec<String> = if settings.regions.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        settings.regions.clone()
+    };
+    let mut per_type: BTreeMap<DeploymentType, u64> = BTreeMap::new();
+    for d in &deployments {
+        *per_type.entry(d.deployment).or_default() += d.ptu;
+    }
+    let quota = per_type
+        .iter()
+        .flat_map(|(deployment, total)| {
+            region_names.iter().map(move |region| QuotaLine {
+                deployment: *deployment,
+                region: region.clone(),
+                ptu: total / region_count,
+            })
+        })
+        .collect();
+
+    let mut reservations = Vec::new();
+    let mut ptu_usd = 0.0;
+    let types: std::collections::BTreeSet<DeploymentType> = per_type
+        .keys()
+        .chain(settings.reserved.keys())
+        .copied()
+        .collect();
+    for deployment in types {
+        let deployed = per_type.get(&deployment).copied().unwrap_or(0);
+        let reserved = settings.reserved.get(&deployment).copied().unwrap_or(0);
+        let rates = settings.ptu_rates.get(&deployment).ok_or_else(|| {
+            InputError::Usage(format!(
+                "no PTU prices for {deployment}: the catalog has none"
+            ))
+        })?;
+        let billed_hourly = deployed.saturating_sub(reserved);
+        let usd = reserved as f64
+            * rates.per_ptu_month(settings.reservation_term, settings.hours_per_month)
+            + billed_hourly as f64 * rates.per_ptu_month(Term::Hourly, settings.hours_per_month);
+        ptu_usd += usd;
+        reservations.push(ReservationLine {
+            deployment,
+            reserved,
+            deployed,
+            billed_hourly,
+            unused: reserved.saturating_sub(deployed),
+            monthly_usd: cents(usd),
+        });
+    }
+    if let Some(mode) = failover {
+        notes.push(match mode {
+            Failover::ActivePassive => format!(
+                "active-passive over {region_count} regions: every region is sized to carry all \
+                 traffic alone"
+            ),
+            Failover::ActiveActive => format!(
+                "active-active over {region_count} regions: each region is sized so that the \
+                 remaining {} carry all traffic when one region is lost",
+                if region_count == 2 {
+                    "region can".to_string()
+                } else {
+                    format!("{} regions", region_count - 1)
+                }
+            ),
+        });
+    }
+    let saved: u64 = deployments.iter().map(|d| d.ptu_saved).sum();
+    if saved > 0 {
+        notes.push(format!(
+            "sharing deployments saves {saved} PTU over one deployment per workload"
+        ));
+    }
+    if reservations.iter().any(|r| r.billed_hourly > 0) {
+        notes.push("PTUs beyond the reservation are billed hourly".to_string());
+    }
+    notes.push(
+        "workloads sharing a deployment are sized for the sum of their peaks (peaks that never \
+         coincide need less)"
+            .to_string(),
+    );
+    let total_ptu = deployments.iter().map(|d| d.ptu).sum();
+    let payg_usd = cents(payg_usd);
+    let ptu_usd = cents(ptu_usd);
+    Ok(PlanReport {
+        workloads: lines,
+        deployments,
+        quota,
+        reservations,
+        total_ptu,
+        ptu_usd,
+        payg_usd,
+        monthly_usd: cents(ptu_usd + payg_usd),
+        hours_per_month: settings.hours_per_month,
+        target_utilization: target,
+        regions: settings.regions.clone(),
+        failover,
+        notes,
+    })
+}
+
+/// PTUs one region needs for `raw` PTUs of traffic (all regions together).
+fn region_size(
+    raw: f64,
+    failover: Option<Failover>,
+    regions: u64,
+    target: f64,
+    min: u32,
+    increment: u32,
+) -> u64 {
+    let carried = match failover {
+        Some(Failover::ActiveActive) if regions > 1 => raw / (regions - 1) as f64,
+        _ => raw,
+    };
+    deployable_ptu(snap(carried / target), min, increment)
+}

@@ -1,0 +1,186 @@
+//! The `plan` and `check` tables: workloads, shared deployments, quota, reservations, total,
+//! and the budget checks.
+
+use std::fmt::Write as _;
+
+use comfy_table::Cell;
+
+use super::{finish, notes, right, table, wrap};
+use crate::calc::budget::{BudgetReport, show};
+use crate::calc::plan::{Billing, Failover, PlanReport};
+use crate::numfmt::{count, number, percent, short};
+
+/// Renders `plan`, and `check` when `budget` is given.
+pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
+    let mut out = String::new();
+    let mut t = table(&[
+        "workload",
+        "model",
+        "type",
+        "bill",
+        "RPM",
+        "tok/req",
+        "needs alone",
+    ]);
+    for w in &report.workloads {
+        t.add_row(vec![
+            Cell::new(&w.name),
+            Cell::new(&w.model),
+            Cell::new(w.deployment.as_str()),
+            Cell::new(match w.billing {
+                Billing::Ptu => "ptu",
+                Billing::Payg => "payg",
+            }),
+            right(count(w.rpm)),
+            right(count(w.tokens_per_request)),
+            right(match (w.ptu_alone, w.standard_tpm_quota) {
+                (Some(ptu), _) => format!("{} PTU", count(ptu as f64)),
+                (None, Some(quota)) => format!("{} TPM", short(quota as f64)),
+                (None, None) => "-".to_string(),
+            }),
+        ]);
+    }
+    let _ = writeln!(out, "Workloads\n{}", finish(t, 0));
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(
+            "needs alone = PTUs on a deployment of its own (ptu), or the standard TPM quota \
+             (payg), at the target utilization and across all regions",
+            "",
+            "  "
+        )
+    );
+
+    if !report.deployments.is_empty() {
+        let mut t = table(&[
+            "model",
+            "type",
+            "PTU raw",
+            "PTU each",
+            "PTU",
+            "util",
+            "saved",
+            "workloads",
+        ]);
+        for d in &report.deployments {
+            t.add_row(vec![
+                Cell::new(&d.model),
+                Cell::new(d.deployment.as_str()),
+                right(number(d.ptu_raw, 2, false)),
+                right(count(d.ptu_per_region as f64)),
+                right(count(d.ptu as f64)),
+                right(percent(d.utilization)),
+                right(count(d.ptu_saved as f64)),
+                Cell::new(d.workloads.join(", ")),
+            ]);
+        }
+        let regions = match (report.regions.len(), report.failover) {
+            (0 | 1, _) => String::new(),
+            (n, Some(Failover::ActiveActive)) => format!(", {n} regions, active-active"),
+            (n, Some(Failover::ActivePassive)) => format!(", {n} regions, active-passive"),
+            (n, None) => format!(", {n} regions"),
+        };
+        let _ = writeln!(
+            out,
+            "\nDeployments (one per model and type{regions})\n{}",
+            finish(t, 7)
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                "workloads on the same model and type share one deployment; PTU raw = all \
+                 traffic in one region; PTU each = per region; util = peak utilization of a \
+                 serving region; saved = PTUs saved over one deployment per workload",
+                "",
+                "  "
+            )
+        );
+        let mut t = table(&["type", "region", "PTU quota"]);
+        for q in &report.quota {
+            t.add_row(vec![
+                Cell::new(q.deployment.as_str()),
+                Cell::new(&q.region),
+                right(count(q.ptu as f64)),
+            ]);
+        }
+        let _ = writeln!(
+            out,
+            "\nPTU quota needed (per deployment type and region)\n{}",
+            finish(t, 1)
+        );
+    }
+    if !report.reservations.is_empty() {
+        let mut t = table(&[
+            "type",
+            "reserved",
+            "deployed",
+            "hourly",
+            "unused",
+            "USD/month",
+        ]);
+        for r in &report.reservations {
+            t.add_row(vec![
+                Cell::new(r.deployment.as_str()),
+                right(count(r.reserved as f64)),
+                right(count(r.deployed as f64)),
+                right(count(r.billed_hourly as f64)),
+                right(count(r.unused as f64)),
+                right(number(r.monthly_usd, 2, false)),
+            ]);
+        }
+        let _ = writeln!(
+            out,
+            "\nPTU billing (reserved, and hourly beyond the reservation)\n{}",
+            finish(t, 0)
+        );
+    }
+    let total = format!(
+        "{} PTU; ${} per month (PTU ${} + pay-as-you-go ${}; {} hours)",
+        count(report.total_ptu as f64),
+        number(report.monthly_usd, 2, false),
+        number(report.ptu_usd, 2, false),
+        number(report.payg_usd, 2, false),
+        count(report.hours_per_month)
+    );
+    let _ = writeln!(out, "\n{}", wrap(&total, "Total     ", "          "));
+    let mut all_notes = report.notes.clone();
+    if let Some(budget) = budget {
+        let mut t = table(&["limit", "applies to", "value", "max", "excess", "result"]);
+        for c in &budget.checks {
+            t.add_row(vec![
+                Cell::new(c.limit),
+                Cell::new(&c.subject),
+                right(show(c.limit, c.value)),
+                right(show(c.limit, c.max)),
+                right(if c.ok {
+                    "-".to_string()
+                } else {
+                    show(c.limit, c.excess)
+                }),
+                Cell::new(if c.ok { "ok" } else { "EXCEEDED" }),
+            ]);
+        }
+        let _ = writeln!(out, "\nBudget\n{}", finish(t, 1));
+        if let (Some(base), Some(pct)) = (budget.baseline_monthly_usd, budget.increase_pct) {
+            let line = format!(
+                "against the baseline: ${} -> ${} per month ({}{}%)",
+                number(base, 2, false),
+                number(report.monthly_usd, 2, false),
+                if pct >= 0.0 { "+" } else { "" },
+                number(pct, 1, false)
+            );
+            let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+        }
+        let verdict = if budget.ok {
+            "within budget"
+        } else {
+            "OVER BUDGET"
+        };
+        let _ = writeln!(out, "result: {verdict}");
+        all_notes.extend(budget.notes.iter().cloned());
+    }
+    notes(&mut out, &all_notes);
+    out
+}

@@ -1,0 +1,244 @@
+//! `ptuplan plan` and `ptuplan check`: shared deployments, failover, reservations, budgets,
+//! baselines, and malformed plan files.
+
+use std::fs;
+use std::path::PathBuf;
+
+use predicates::str::contains;
+use serde_json::Value;
+
+use crate::{json, ptuplan};
+
+fn write(name: &str, text: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plans");
+    fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    fs::write(&path, text).expect("write");
+    path.to_str().expect("utf-8").to_string()
+}
+
+const TWO_WORKLOADS: &str = r#"
+[[workload]]
+name = "a"
+model = "gpt-4.1"
+rpm = 100
+prompt = 1000
+completion = 500
+
+[[workload]]
+name = "b"
+model = "gpt-4.1"
+rpm = 10
+prompt = 1000
+completion = 500
+"#;
+
+#[test]
+fn workloads_on_one_model_share_a_deployment() {
+    // a: 100 × 3,000 = 300,000 TPM = 100 PTU; b: 30,000 TPM = 10 → 15 PTU alone.
+    // Shared: 330,000 ÷ 3,000 = 110 PTU, 5 fewer than 100 + 15.
+    let path = write("two.toml", TWO_WORKLOADS);
+    let answer = json(&["plan", &path]);
+    let d = &answer["deployments"][0];
+    assert_eq!(
+        (d["model"].as_str(), d["ptu"].as_u64()),
+        (Some("gpt-4.1"), Some(110))
+    );
+    assert_eq!(d["ptu_if_separate"], 115);
+    assert_eq!(d["ptu_saved"], 5);
+    assert_eq!(answer["total_ptu"], 110);
+    // No reservation: 110 PTU × $1 × 730 h.
+    assert_eq!(answer["monthly_usd"], 80_300);
+    assert!(
+        answer["notes"].to_string().contains("saves 5 PTU"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn failover_sizes_every_region() {
+    let active_passive =
+        format!("regions = [\"a\", \"b\"]\nfailover = \"active-passive\"\n{TWO_WORKLOADS}");
+    let answer = json(&["plan", &write("ap.toml", &active_passive)]);
+    let d = &answer["deployments"][0];
+    assert_eq!(
+        (d["ptu_per_region"].as_u64(), d["ptu"].as_u64()),
+        (Some(110), Some(220))
+    );
+    let quota = answer["quota"].as_array().expect("quota");
+    assert_eq!(quota.len(), 2);
+    assert!(quota.iter().all(|q| q["ptu"] == 110));
+    // Active-active over 3 regions: losing one leaves 2 to carry 110 → 55 each.
+    let active_active =
+        format!("regions = [\"a\", \"b\", \"c\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}");
+    let answer = json(&["plan", &write("aa.toml", &active_active)]);
+    let d = &answer["deployments"][0];
+    assert_eq!(
+        (d["ptu_per_region"].as_u64(), d["ptu"].as_u64()),
+        (Some(55), Some(165))
+    );
+    // In normal operation each region serves a third: 36.67 ÷ 55.
+    assert!((d["utilization"].as_f64().expect("number") - 110.0 / 3.0 / 55.0).abs() < 1e-9);
+}
+
+#[test]
+fn reservation_splits_reserved_and_hourly() {
+    // The docs' example: 500 reserved, 600 deployed → 100 billed hourly.
+    let plan = r#"
+[[workload]]
+name = "big"
+model = "gpt-4.1"
+rpm = 600
+prompt = 1000
+completion = 500
+[reservation]
+term = "1-year"
+global = 500
+"#;
+    let answer = json(&["plan", &write("reserved.toml", plan)]);
+    let r = &answer["reservations"][0];
+    assert_eq!(
+        (r["reserved"].as_u64(), r["deployed"].as_u64()),
+        (Some(500), Some(600))
+    );
+    assert_eq!(
+        (r["billed_hourly"].as_u64(), r["unused"].as_u64()),
+        (Some(100), Some(0))
+    );
+    // 500 × $221 + 100 × $730 = $110,500 + $73,000.
+    assert_eq!(r["monthly_usd"], 183_500);
+    let over_reserved = plan.replace("global = 500", "global = 700");
+    let answer = json(&["plan", &write("over-reserved.toml", &over_reserved)]);
+    assert_eq!(answer["reservations"][0]["unused"], 100);
+}
+
+#[test]
+fn check_exits_3_naming_each_exceeded_limit() {
+    let plan = format!("{TWO_WORKLOADS}\n[budget]\nmax_monthly_usd = 50000\nmax_ptu = 200\n");
+    let path = write("over.toml", &plan);
+    ptuplan()
+        .args(["check", &path])
+        .assert()
+        .code(3)
+        .stdout(contains("EXCEEDED"))
+        .stderr(contains(
+            "budget exceeded: max_monthly_usd is $80,300.00, limit $50,000.00 (over by $30,300.00)",
+        ));
+    let within = format!("{TWO_WORKLOADS}\n[budget]\nmax_monthly_usd = 90000\nmax_ptu = 200\n");
+    ptuplan()
+        .args(["check", &write("within.toml", &within)])
+        .assert()
+        .success()
+        .stdout(contains("within budget"));
+}
+
+#[test]
+fn check_against_a_baseline() {
+    let base_path = write("base.toml", TWO_WORKLOADS);
+    let baseline = ptuplan()
+        .args(["plan", &base_path, "--json"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let baseline_path = write(
+        "baseline.json",
+        &String::from_utf8(baseline).expect("utf-8"),
+    );
+    // 20% more traffic on workload a: 120 RPM → 120 + 10 → 130 PTU, $94,900: +18.2%.
+    let grown = format!(
+        "{}\n[budget]\nmax_increase_pct = 10\n",
+        TWO_WORKLOADS.replacen("rpm = 100", "rpm = 120", 1)
+    );
+    let output = ptuplan()
+        .args([
+            "check",
+            &write("grown.toml", &grown),
+            "--baseline",
+            &baseline_path,
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(answer["budget"]["baseline_monthly_usd"], 80_300);
+    let pct = answer["budget"]["increase_pct"].as_f64().expect("number");
+    assert!(
+        (pct - (94_900.0 / 80_300.0 - 1.0) * 100.0).abs() < 1e-9,
+        "{pct}"
+    );
+}
+
+#[test]
+fn examples_are_valid_plans() {
+    ptuplan()
+        .args(["check", "examples/plan-contoso.toml"])
+        .assert()
+        .success();
+    ptuplan()
+        .args(["check", "examples/plan-business-day.toml"])
+        .assert()
+        .code(3);
+}
+
+#[test]
+fn malformed_plans_name_file_line_and_field() {
+    let cases = [
+        (
+            TWO_WORKLOADS.replace("rpm = 10\n", "rpm = 10\ncolour = \"red\"\n"),
+            "line 13",
+            "unknown field `colour`",
+        ),
+        (
+            TWO_WORKLOADS.replace("rpm = 10\n", "rpm = \"ten\"\n"),
+            "line 12",
+            "expected a number",
+        ),
+        (
+            TWO_WORKLOADS.replacen("model = \"gpt-4.1\"", "model = \"gpt-4.l\"", 1),
+            "line 2",
+            "workload 'a': field 'model': unknown model 'gpt-4.l' (did you mean 'gpt-4.1'?)",
+        ),
+        (
+            format!("{TWO_WORKLOADS}\n[budget]\nmax_ptu = -5\n"),
+            "line 16",
+            "[budget] field 'max_ptu': -5 must be 0 or more",
+        ),
+        (
+            TWO_WORKLOADS.replace("completion = 500\n\n", "\n"),
+            "line 2",
+            "workload 'a': prompt was given without completion",
+        ),
+        (
+            TWO_WORKLOADS.replace("name = \"b\"", "name = \"a\""),
+            "line 9",
+            "workload 'a': the name is used twice",
+        ),
+        (
+            "regions = [\"x\", \"y\"]\n".to_string() + TWO_WORKLOADS,
+            "line 1",
+            "field 'regions': several regions need failover",
+        ),
+        ("hours = 5".to_string(), "no [[workload]]", ""),
+    ];
+    for (i, (text, place, message)) in cases.iter().enumerate() {
+        let path = write(&format!("bad-{i}.toml"), text);
+        let output = ptuplan().args(["plan", &path]).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "case {i}: {stderr}");
+        assert!(
+            stderr.contains(&format!("plan '{path}'")),
+            "case {i}: {stderr}"
+        );
+        assert!(
+            stderr.contains(place) && stderr.contains(message),
+            "case {i}: {stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "case {i}: {stderr}");
+    }
+    ptuplan()
+        .args(["check", &write("no-budget.toml", TWO_WORKLOADS)])
+        .assert()
+        .code(2)
+        .stderr(contains("no [budget] table"));
+}
