@@ -231,8 +231,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     let prices = prices::resolve(model, catalog_ptu, args.deployment, &overrides)?;
     let settings = CostSettings {
         deployment: args.deployment,
-        peak_normalized_tpm: peak_workload
-            .map(|w| w.rpm * w.shape.normalized_tokens_per_request(model)),
+        peak_normalized_tpm: peak_workload.map(|w| w.normalized_tpm(model)),
         hours_per_month: args.hours,
         hybrid_term: match args.hybrid_term {
             TermArg::Hourly => Term::Hourly,

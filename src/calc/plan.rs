@@ -215,7 +215,7 @@ pub fn plan(
     // Shared deployments keyed by (model, type), in first-seen order.
     let mut groups: Vec<(&Model, DeploymentType, Vec<&PlannedWorkload<'_>>)> = Vec::new();
     for w in workloads {
-        let normalized = snap(w.peak.rpm * w.peak.shape.normalized_tokens_per_request(w.model));
+        let normalized = w.peak.normalized_tpm(w.model);
         let scale = month_minutes / w.load.span_minutes;
         let total = w.load.total();
         let monthly_payg = w.token_prices.map(|prices| {
@@ -296,10 +296,7 @@ pub fn plan(
         let grid = model
             .provisioned(*deployment)
             .ok_or_else(|| model.not_offered(*deployment))?;
-        let normalized: f64 = members
-            .iter()
-            .map(|w| w.peak.rpm * w.peak.shape.normalized_tokens_per_request(model))
-            .sum();
+        let normalized: f64 = members.iter().map(|w| w.peak.normalized_tpm(model)).sum();
         let raw = snap(normalized / model.input_tpm_per_ptu);
         let per_region = region_size(
             raw,
@@ -313,22 +310,11 @@ pub fn plan(
             Some(Failover::ActiveActive) => raw / region_count as f64,
             _ => raw,
         };
-        let separate: u64 = members
+        // Each member's own size, computed with its line above.
+        let separate: u64 = lines
             .iter()
-            .map(|w| {
-                let alone = snap(
-                    w.peak.rpm * w.peak.shape.normalized_tokens_per_request(model)
-                        / model.input_tpm_per_ptu,
-                );
-                region_size(
-                    alone,
-                    failover,
-                    region_count,
-                    target,
-                    grid.min_ptu,
-                    grid.increment,
-                ) * region_count
-            })
+            .filter(|line| members.iter().any(|w| w.name == line.name))
+            .filter_map(|line| line.ptu_alone)
             .sum();
         let ptu = per_region * region_count;
         deployments.push(DeploymentLine {

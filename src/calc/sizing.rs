@@ -208,7 +208,7 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
     let grid = model.provisioned(options.deployment)?;
     let shape = workload.shape;
     let target = options.target_utilization;
-    let normalized_tpm = snap(workload.rpm * shape.normalized_tokens_per_request(model));
+    let normalized_tpm = workload.normalized_tpm(model);
     let ptu_raw = snap(normalized_tpm / model.input_tpm_per_ptu);
     let ptu = deployable_ptu(ptu_raw, grid.min_ptu, grid.increment);
     let ptu_for_target = deployable_ptu(ptu_raw / target, grid.min_ptu, grid.increment);

@@ -223,6 +223,11 @@ impl Workload {
         self.rpm / 60.0
     }
 
+    /// Input-equivalent tokens per minute on a provisioned deployment of `model`.
+    pub fn normalized_tpm(&self, model: &Model) -> f64 {
+        snap(self.rpm * self.shape.normalized_tokens_per_request(model))
+    }
+
     /// Tokens per minute, prompt and completion together.
     pub fn tpm(&self) -> f64 {
         snap(self.rpm * self.shape.tokens_per_request())
