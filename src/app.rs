@@ -17,10 +17,13 @@ use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{self, Catalog, Model, Source};
 use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder,
-    TermArg,
+    TermArg, TokensArgs,
 };
 use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::render::{json, table};
+use crate::tokens::count::{MeasuredTokens, ParsedInput, count_inputs};
+use crate::tokens::encoding::Encoding;
+use crate::tokens::request::{self, InputKind};
 use crate::{plan_file, profile};
 
 /// Runs one command, writing its output to `out`.
@@ -42,6 +45,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Size(args) => run_size(args, &load_catalog(&cli)?, format)?,
         Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format)?,
         Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format)?,
+        Command::Tokens(args) => run_tokens(args, &load_catalog(&cli)?, format)?,
         Command::Plan(args) => run_plan(&args.file, None, &load_catalog(&cli)?, format)?.0,
         Command::Check(args) => {
             let catalog = load_catalog(&cli)?;
@@ -102,7 +106,6 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         (None, Some(qps)) => qps * 60.0,
         (None, None) => unreachable!("clap requires --rpm or --qps"),
     };
-    let workload = Workload::new(rpm, request_shape(&args.shape)?)?;
     // Named models in the order given, each once (a name and its alias are one model).
     let mut models: Vec<&Model> = Vec::new();
     for name in &args.models {
@@ -114,15 +117,147 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     if models.is_empty() {
         models = catalog.models.iter().collect();
     }
+    let measure = |files: &[String]| -> anyhow::Result<Option<MeasuredTokens>> {
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let encoding = match args.encoding {
+            Some(encoding) => encoding,
+            None => models_encoding(&models)?,
+        };
+        let inputs = files
+            .iter()
+            .map(|path| read_input(path, InputKind::Auto, args.lossy))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let counted = count_inputs(encoding, None, &inputs);
+        Ok(Some(MeasuredTokens {
+            stat: args.token_stat,
+            encoding,
+            files: files.to_vec(),
+            tokens: args.token_stat.of(&counted.distribution),
+            distribution: counted.distribution,
+        }))
+    };
+    let measured_prompt = measure(&args.prompt_file)?;
+    let measured_completion = measure(&args.completion_file)?;
+    let mut shape_args = args.shape.clone();
+    if let Some(m) = &measured_prompt {
+        shape_args.prompt = Some(m.tokens);
+        if shape_args.completion.is_none() && measured_completion.is_none() {
+            return Err(InputError::Usage(
+                "--prompt-file needs the completion side too: give --completion N or \
+                 --completion-file FILE"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    if let Some(m) = &measured_completion {
+        shape_args.completion = Some(m.tokens);
+        if shape_args.prompt.is_none() {
+            return Err(InputError::Usage(
+                "--completion-file needs the prompt side too: give --prompt N or --prompt-file FILE"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    let workload = Workload::new(rpm, request_shape(&shape_args)?)?;
     let options = SizeOptions {
         deployment: args.deployment,
         target_utilization: args.target_utilization,
     };
     let mut report = size(&workload, &models, options, !args.models.is_empty())?;
     sort_models(&mut report.models, args.sort);
+    report.measured_prompt = measured_prompt;
+    report.measured_completion = measured_completion;
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::size(&report, catalog)),
+    }
+}
+
+/// The one encoding the models use (o200k_base when none names one); an error when they differ.
+fn models_encoding(models: &[&Model]) -> anyhow::Result<Encoding> {
+    let mut found: Vec<Encoding> = models.iter().filter_map(|m| m.tokenizer).collect();
+    found.dedup();
+    match found.as_slice() {
+        [] => Ok(Encoding::O200kBase),
+        [one] => Ok(*one),
+        _ => Err(InputError::Usage(
+            "the models use different encodings: give --encoding, or size one model at a time"
+                .into(),
+        )
+        .into()),
+    }
+}
+
+/// Reads, decodes and parses one token input (`-` is stdin).
+fn read_input(path: &str, kind: InputKind, lossy: bool) -> anyhow::Result<ParsedInput> {
+    let bytes = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| {
+            InputError::File {
+                kind: "file",
+                path: "-".into(),
+                line: None,
+                message: format!("cannot read stdin: {e}"),
+            }
+        })?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| InputError::File {
+            kind: "file",
+            path: path.to_string(),
+            line: None,
+            message: format!("cannot read it: {e}"),
+        })?
+    };
+    let text = request::decode(bytes, path, lossy)?;
+    let kind = request::resolve_kind(kind, path, &text);
+    let requests = request::parse(&text, path, kind)?;
+    Ok(ParsedInput {
+        path: path.to_string(),
+        kind,
+        requests,
+    })
+}
+
+fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let model = args
+        .model
+        .as_deref()
+        .map(|name| catalog.find(name))
+        .transpose()?;
+    let encoding = match (args.encoding, model) {
+        (Some(encoding), _) => encoding,
+        (None, Some(model)) => model.tokenizer.ok_or_else(|| {
+            InputError::Usage(format!(
+                "{} has no tiktoken encoding in the catalog (its tokenizer is not tiktoken's): \
+                 give --encoding o200k_base to approximate",
+                model.name
+            ))
+        })?,
+        (None, None) => Encoding::O200kBase,
+    };
+    let paths: Vec<String> = if args.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.files.clone()
+    };
+    let inputs = paths
+        .iter()
+        .map(|path| read_input(path, args.input_kind, args.lossy))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut report = count_inputs(encoding, model.map(|m| m.name.as_str()), &inputs);
+    if args.encoding.is_none() && model.is_none() {
+        report
+            .notes
+            .push("no --model or --encoding: counted with o200k_base (gpt-4o and later)".into());
+    }
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::tokens(&report)),
     }
 }
 

@@ -134,6 +134,9 @@ pub struct Model {
     /// Context window limits, when published.
     #[serde(default)]
     pub context: Option<Context>,
+    /// tiktoken encoding of the model's tokens (absent: not in tiktoken's table).
+    #[serde(default)]
+    pub tokenizer: Option<crate::tokens::encoding::Encoding>,
     /// Pay-as-you-go prices per standard deployment type (a type not listed: no price).
     #[serde(default)]
     pub prices: BTreeMap<DeploymentType, TokenPrices>,
@@ -171,6 +174,9 @@ pub struct ModelSources {
     /// The pay-as-you-go prices.
     #[serde(default)]
     pub prices: Option<String>,
+    /// The tokenizer encoding.
+    #[serde(default)]
+    pub tokenizer: Option<String>,
 }
 
 /// A provisioned deployment type's sizing grid.
@@ -292,6 +298,7 @@ impl Catalog {
             model.sources.standard.as_ref(),
             model.sources.context.as_ref(),
             model.sources.prices.as_ref(),
+            model.sources.tokenizer.as_ref(),
         ]
         .into_iter()
         .flatten()
@@ -462,6 +469,11 @@ impl Catalog {
                 !model.prices.is_empty(),
                 at("sources.prices"),
             )?;
+            self.check_optional_source(
+                &model.sources.tokenizer,
+                model.tokenizer.is_some(),
+                at("sources.tokenizer"),
+            )?;
             for (deployment, prices) in &model.prices {
                 let field = |name: &str| at(&format!("prices.{deployment}.{name}"));
                 check_positive(prices.input).map_err(|m| (field("input"), m))?;
@@ -600,6 +612,22 @@ global = { min_ptu = 15, increment = 5 }
                 .expect("gpt-4o")
                 .is_unverified(CatalogField::OutputWeight)
         );
+    }
+
+    #[test]
+    fn tokenizers_agree_with_tiktokens_model_table() {
+        use crate::tokens::encoding::Encoding;
+        use tiktoken_rs::tokenizer::{Tokenizer, get_tokenizer};
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        for model in &catalog.models {
+            let expected = match get_tokenizer(&model.name) {
+                Some(Tokenizer::O200kBase) => Some(Encoding::O200kBase),
+                Some(Tokenizer::Cl100kBase) => Some(Encoding::Cl100kBase),
+                Some(other) => panic!("{}: unexpected {other:?}", model.name),
+                None => None,
+            };
+            assert_eq!(model.tokenizer, expected, "{}", model.name);
+        }
     }
 
     #[test]

@@ -6,6 +6,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::deployment::DeploymentType;
 use crate::input;
+use crate::tokens::count::TokenStat;
+use crate::tokens::encoding::Encoding;
+use crate::tokens::request::InputKind;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -73,6 +76,9 @@ pub enum Command {
     /// Monthly cost: pay-as-you-go vs PTU (hourly, 1-month, 1-year) vs hybrid, and break-even.
     #[command(after_help = COST_HELP)]
     Cost(CostArgs),
+    /// Count tokens of sample prompts, chat requests and request logs (tiktoken encodings).
+    #[command(after_help = TOKENS_HELP)]
+    Tokens(TokensArgs),
     /// Size and price a plan file: several workloads, shared deployments, regions, reservations.
     #[command(after_help = PLAN_HELP)]
     Plan(PlanArgs),
@@ -132,6 +138,17 @@ Examples:
       --prompt 1000 --completion 500 --hybrid-term 1-month
   ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --ptu-monthly 240 --json";
 
+const TOKENS_HELP: &str = "\
+Inputs: plain text (the whole file is one prompt); a chat request (.json: {\"messages\": [...]}
+or a bare messages array); JSONL (.jsonl: one request per line, a string, a chat request or an
+object with prompt/text/input/completion/content). '-' or no file reads stdin.
+
+Examples:
+  ptuplan tokens prompt.txt --model gpt-4.1
+  ptuplan tokens requests.jsonl --encoding o200k_base --json | jq '{count, mean, p95, max}'
+  echo 'hello world' | ptuplan tokens --encoding cl100k_base
+  ptuplan size --rpm 300 --prompt-file requests.jsonl --completion 250 -m gpt-4.1";
+
 const PLAN_HELP: &str = "\
 The plan file format is in the README (section 'Plan files').
 
@@ -166,7 +183,7 @@ pub struct RateArgs {
 }
 
 /// The shape of one request.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ShapeArgs {
     /// Total tokens per request (prompt + completion). Alone, all count as prompt tokens.
     #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
@@ -203,6 +220,21 @@ pub struct SizeArgs {
     /// Highest acceptable peak utilization: 0.85 or 85% adds headroom (PTU and quota).
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
+    /// Measure prompt tokens from sample files (text, chat .json, .jsonl); replaces --prompt.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["prompt", "tokens"])]
+    pub prompt_file: Vec<String>,
+    /// Measure completion tokens from sample responses; replaces --completion.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["completion", "tokens"])]
+    pub completion_file: Vec<String>,
+    /// Statistic of the measured requests used as tokens per request.
+    #[arg(long, value_enum, default_value_t = TokenStat::Mean)]
+    pub token_stat: TokenStat,
+    /// Encoding for --prompt-file/--completion-file (default: the models' own).
+    #[arg(long, value_parser = input::encoding)]
+    pub encoding: Option<Encoding>,
+    /// Replace invalid UTF-8 bytes in sample files instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
     /// Order of the models: as in the catalog, fewest PTUs first, or smallest standard quota first.
     #[arg(long, value_enum, default_value_t = SortOrder::Catalog)]
     pub sort: SortOrder,
@@ -308,6 +340,26 @@ pub enum TermArg {
     /// 1-year reservation.
     #[value(name = "1-year")]
     OneYear,
+}
+
+/// Arguments of `tokens`.
+#[derive(Debug, Args)]
+pub struct TokensArgs {
+    /// Files to count; '-' or none reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Model whose encoding to use (name or alias).
+    #[arg(long, short = 'm', value_name = "NAME", conflicts_with = "encoding")]
+    pub model: Option<String>,
+    /// Encoding: o200k_base (gpt-4o and later; the default), cl100k_base, p50k_base, r50k_base.
+    #[arg(long, value_parser = input::encoding)]
+    pub encoding: Option<Encoding>,
+    /// How to read the inputs.
+    #[arg(long = "input", value_enum, default_value_t = InputKind::Auto)]
+    pub input_kind: InputKind,
+    /// Replace invalid UTF-8 bytes instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
 }
 
 /// Arguments of `plan`.

@@ -149,6 +149,11 @@ pub fn target_utilization(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A tiktoken encoding name.
+pub fn encoding(text: &str) -> Result<crate::tokens::encoding::Encoding, String> {
+    text.parse()
+}
+
 /// A deployment type name or Azure SKU name.
 pub fn deployment(text: &str) -> Result<DeploymentType, String> {
     text.parse()

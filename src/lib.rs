@@ -19,3 +19,4 @@ pub mod plan_file;
 pub mod profile;
 pub mod render;
 pub mod timestamp;
+pub mod tokens;

@@ -9,6 +9,7 @@ pub mod plan;
 pub mod prices;
 pub mod rounding;
 pub mod sizing;
+pub mod stats;
 pub mod workload;
 
 #[cfg(test)]

@@ -152,6 +152,10 @@ pub struct SizeReport {
     pub models: Vec<ModelSizing>,
     /// Models not offered for this deployment type (all-models comparison only).
     pub skipped: Vec<Skipped>,
+    /// Prompt tokens measured from files (`size --prompt-file`), else null.
+    pub measured_prompt: Option<crate::tokens::count::MeasuredTokens>,
+    /// Completion tokens measured from files (`size --completion-file`), else null.
+    pub measured_completion: Option<crate::tokens::count::MeasuredTokens>,
     /// Notes about the workload as a whole.
     pub notes: Vec<String>,
 }
@@ -193,6 +197,8 @@ pub fn size(
         deployment: options.deployment,
         target_utilization: options.target_utilization,
         notes: workload_notes(workload),
+        measured_prompt: None,
+        measured_completion: None,
         models: sized,
         skipped,
     })

@@ -254,7 +254,9 @@ fn help_and_version_succeed_and_document_exit_codes() {
         "{help}"
     );
     ptuplan().arg("--version").assert().success();
-    for sub in ["size", "capacity", "models"] {
+    for sub in [
+        "size", "capacity", "cost", "plan", "check", "tokens", "models",
+    ] {
         let out = ptuplan().args([sub, "--help"]).output().expect("runs");
         assert!(
             String::from_utf8_lossy(&out.stdout).contains("Examples:"),

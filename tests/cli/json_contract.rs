@@ -35,6 +35,8 @@ struct SizeAnswer {
     target_utilization: f64,
     models: Vec<SizedModel>,
     skipped: Vec<SkippedModel>,
+    measured_prompt: Option<Value>,
+    measured_completion: Option<Value>,
     notes: Vec<String>,
 }
 
@@ -224,6 +226,54 @@ fn plan_answer_matches_the_contract() {
     let budget = answer.budget.expect("check evaluates the budget");
     assert_eq!(budget["ok"], true);
     assert!(budget["checks"].as_array().is_some_and(|c| c.len() >= 3));
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensAnswer {
+    schema_version: u32,
+    catalog: CatalogInfo,
+    encoding: String,
+    model: Option<String>,
+    files: Vec<TokensFile>,
+    total_tokens: u64,
+    count: u64,
+    mean: f64,
+    p50: f64,
+    p95: f64,
+    max: f64,
+    uncounted_parts: u64,
+    notes: Vec<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensFile {
+    path: String,
+    kind: String,
+    total_tokens: u64,
+    count: u64,
+    mean: f64,
+    p50: f64,
+    p95: f64,
+    max: f64,
+}
+
+#[test]
+fn tokens_answer_matches_the_contract() {
+    let value = json(&[
+        "tokens",
+        "examples/samples/requests.jsonl",
+        "examples/samples/support-chat.json",
+    ]);
+    assert_numbers_are_numbers(&value, "$");
+    let answer: TokensAnswer = serde_json::from_value(value).expect("matches the contract");
+    assert_eq!(
+        answer.total_tokens,
+        answer.files.iter().map(|f| f.total_tokens).sum::<u64>()
+    );
 }
 
 #[test]

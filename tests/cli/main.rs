@@ -9,6 +9,7 @@ mod models;
 mod plan;
 mod readme;
 mod size;
+mod tokens;
 
 use assert_cmd::Command;
 use serde_json::Value;

@@ -6,12 +6,14 @@ mod cost;
 mod models;
 mod plan;
 mod size;
+mod tokens;
 
 pub use capacity::capacity;
 pub use cost::cost;
 pub use models::{model_detail, models};
 pub use plan::plan;
 pub use size::size;
+pub use tokens::tokens;
 
 use std::fmt::Write as _;
 

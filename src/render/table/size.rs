@@ -44,6 +44,25 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
         count(report.shape.completion_tokens),
         percent(report.shape.cache_rate)
     );
+    for (side, measured) in [
+        ("prompt", &report.measured_prompt),
+        ("completion", &report.measured_completion),
+    ] {
+        if let Some(m) = measured {
+            let stat = serde_json::to_value(m.stat)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let line = format!(
+                "{side} tokens measured: {stat} of {} requests in {} ({}): {}",
+                count(m.distribution.count as f64),
+                m.files.join(", "),
+                m.encoding,
+                count(m.tokens)
+            );
+            let _ = writeln!(out, "{}", wrap(&line, "          ", "            "));
+        }
+    }
     let origin = if catalog.origin == "embedded" {
         String::new()
     } else {
