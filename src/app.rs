@@ -14,7 +14,7 @@ use crate::calc::plan::{PlanReport, plan};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::sizing::{ModelSizing, SizeOptions, size};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
-use crate::catalog::{self, Catalog, Model, Source};
+use crate::catalog::{Catalog, Model, Source};
 use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder,
     TermArg, TokensArgs,
@@ -78,7 +78,7 @@ fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
             let shown = format!("{} (from {CATALOG_ENV})", path.display());
             (path, shown)
         }
-        (None, None) => return Ok(Catalog::parse(catalog::EMBEDDED, "embedded")?),
+        (None, None) => return Ok(Catalog::embedded()?),
     };
     let text = std::fs::read_to_string(&path).map_err(|error| CatalogError::Read {
         path: shown.clone(),
@@ -315,6 +315,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         }
         (None, _) => None,
     };
+    let mut profile_has_cached = false;
     let load = match (&args.profile, &peak_workload) {
         (Some(path), _) => {
             let shown = path.display().to_string();
@@ -325,6 +326,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
                 message: format!("cannot read it: {e}"),
             })?;
             let profile = profile::parse(&text, &shown)?;
+            profile_has_cached = profile.has_cached;
             let minutes: Vec<MinuteLoad> = profile.minutes.iter().map(|(_, m)| *m).collect();
             LoadCurve::profile(
                 &minutes,
@@ -380,7 +382,13 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         ptu_price_source: prices.ptu_source,
         prices_unverified: prices.unverified,
     };
-    let report = cost(model, &load, &settings)?;
+    let mut report = cost(model, &load, &settings)?;
+    if profile_has_cached && args.shape.cache_rate > 0.0 {
+        report.notes.push(
+            "--cache-rate is not used: the profile's 'cached' column gives the cached tokens"
+                .into(),
+        );
+    }
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::cost(&report)),
@@ -461,9 +469,20 @@ fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
         line: Some(e.line() as u64),
         message: format!("not JSON: {e}"),
     })?;
-    Ok(value["monthly_usd"].as_f64().ok_or_else(|| {
-        error("has no numeric 'monthly_usd': give a report written by 'ptuplan plan --json'".into())
-    })?)
+    let is_plan_report = value["schema_version"] == 1 && value["deployments"].is_array();
+    match value["monthly_usd"].as_f64() {
+        Some(usd) if is_plan_report && usd.is_finite() && usd > 0.0 => Ok(usd),
+        Some(usd) if is_plan_report => Err(error(format!(
+            "'monthly_usd' is {usd}: an increase can only be measured from a positive cost"
+        ))
+        .into()),
+        _ => Err(error(
+            "is not a plan report (schema_version 1 with deployments and monthly_usd): give the \
+             output of 'ptuplan plan --json'"
+                .into(),
+        )
+        .into()),
+    }
 }
 
 /// The JSON body of `models`: the models shown and the sources they cite.

@@ -12,8 +12,12 @@ use serde::{Deserialize, Serialize};
 use crate::deployment::DeploymentType;
 use crate::error::{CatalogError, InputError};
 
-/// The default catalog's TOML text, compiled into the binary.
+/// The default catalog's TOML text (`models.toml`), compiled into the binary.
 pub const EMBEDDED: &str = include_str!("../models.toml");
+
+/// The same catalog as JSON, converted by `build.rs`: JSON parses several times faster, and the
+/// embedded catalog is read on every run. Empty when the TOML does not parse.
+const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/models.json"));
 
 /// The catalog schema version this build understands.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -249,6 +253,15 @@ impl Model {
 }
 
 impl Catalog {
+    /// The embedded catalog, validated. Reads the build-time JSON copy; falls back to the TOML
+    /// (for its error message) if that copy is missing.
+    pub fn embedded() -> Result<Catalog, CatalogError> {
+        match serde_json::from_str::<CatalogFile>(EMBEDDED_JSON) {
+            Ok(file) => Catalog::from_file(file, "embedded"),
+            Err(_) => Catalog::parse(EMBEDDED, "embedded"),
+        }
+    }
+
     /// Parses and validates catalog TOML. `origin` names it in errors (`embedded` or a path).
     pub fn parse(text: &str, origin: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile = toml::from_str(text).map_err(|e| {
@@ -263,6 +276,11 @@ impl Catalog {
                 message: plain_type_names(e.message().trim()),
             }
         })?;
+        Catalog::from_file(file, origin)
+    }
+
+    /// Validates a deserialized catalog file.
+    fn from_file(file: CatalogFile, origin: &str) -> Result<Catalog, CatalogError> {
         let catalog = Catalog {
             origin: origin.to_string(),
             as_of: file.as_of,
@@ -584,6 +602,13 @@ global = { min_ptu = 15, increment = 5 }
     #[test]
     fn embedded_catalog_is_valid() {
         let catalog = Catalog::parse(EMBEDDED, "embedded").expect("embedded catalog parses");
+        // The build-time JSON copy is the same catalog.
+        let fast = Catalog::embedded().expect("embedded JSON parses");
+        assert_eq!(
+            serde_json::to_value(&fast.models).expect("serializes"),
+            serde_json::to_value(&catalog.models).expect("serializes")
+        );
+        assert_eq!(fast.sources.len(), catalog.sources.len());
         assert!(catalog.models.len() >= 25);
         // Spot checks against ../shared/reference/azure-facts.md §1a (S1, 2026-09-23).
         let gpt52 = catalog.find("gpt-5.2").expect("gpt-5.2 present");

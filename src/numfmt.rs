@@ -67,6 +67,17 @@ pub fn short(value: f64) -> String {
     format!("{text}{suffix}")
 }
 
+/// A fraction as a percentage rounded to one decimal (for savings and shares, where rounding
+/// down would understate): `0.1148` → `11.5%`.
+pub fn percent_rounded(fraction: f64) -> String {
+    let tenths = (fraction * 1000.0).round() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0}%")
+    } else {
+        format!("{tenths:.1}%")
+    }
+}
+
 /// A fraction as a percentage, rounded down to one decimal so it never overstates:
 /// `0.9559` → `95.5%`, `0.9999` → `99.9%`; whole percentages without decimals (`85%`).
 pub fn percent(fraction: f64) -> String {

@@ -127,15 +127,24 @@ fn line_of(text: &str, offset: usize) -> u64 {
 
 /// Parses plan TOML; `path` names the file in errors.
 pub fn parse(text: &str, path: &str) -> Result<PlanFile, InputError> {
-    toml::from_str(text).map_err(|e| InputError::File {
-        kind: "plan",
-        path: path.to_string(),
-        line: e.span().map(|span| line_of(text, span.start)),
-        message: e
+    toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|span| span.start);
+        let message = e
             .message()
             .trim()
             .replace('\n', " ")
-            .replace("expected f64", "expected a number"),
+            .replace("expected f64", "expected a number")
+            .replace("expected u64", "expected a whole number, 0 or more");
+        let message = match offset.and_then(|o| key_of_line(text, o)) {
+            Some(key) if !message.contains("unknown field") => format!("field '{key}': {message}"),
+            _ => message,
+        };
+        InputError::File {
+            kind: "plan",
+            path: path.to_string(),
+            line: offset.map(|o| line_of(text, o)),
+            message,
+        }
     })
 }
 
@@ -163,91 +172,27 @@ pub fn resolve<'a>(
             message: "no [[workload]] tables: a plan needs at least one workload".into(),
         });
     }
-    let mut workloads = Vec::new();
+    let mut workloads: Vec<PlannedWorkload<'a>> = Vec::new();
     for spanned in &file.workload {
-        let offset = spanned.span().start;
+        let span = spanned.span();
         let spec = spanned.get_ref();
-        let in_workload =
-            |message: String| at(offset, format!("workload '{}': {message}", spec.name));
-        if workloads
-            .iter()
-            .any(|w: &PlannedWorkload<'_>| w.name == spec.name)
-        {
-            return Err(in_workload("the name is used twice".into()));
+        // Errors point at the field's own line inside this workload's table when there is one.
+        let field_error = |field: &str, message: String| {
+            at(
+                field_offset(text, span.clone(), field),
+                format!("workload '{}': {message}", spec.name),
+            )
+        };
+        if workloads.iter().any(|w| w.name == spec.name) {
+            return Err(field_error("name", "the name is used twice".into()));
         }
-        let model = catalog
-            .find(&spec.model)
-            .map_err(|e| in_workload(format!("field 'model': {e}")))?;
-        let deployment = match &spec.deployment {
-            Some(name) => name
-                .parse::<DeploymentType>()
-                .map_err(|e| in_workload(format!("field 'deployment': '{name}': {e}")))?,
-            None => DeploymentType::Global,
-        };
-        let rpm = match (spec.rpm, spec.qps) {
-            (Some(rpm), None) => rpm,
-            (None, Some(qps)) => qps * 60.0,
-            _ => {
-                return Err(in_workload(
-                    "give exactly one of 'rpm' and 'qps' (the peak)".into(),
-                ));
-            }
-        };
-        let counts = TokenCounts {
-            total: spec.tokens,
-            prompt: spec.prompt,
-            completion: spec.completion,
-        };
-        let shape = RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens)
-            .map_err(|e| in_workload(plan_words(&e.to_string())))?;
-        let peak =
-            Workload::new(rpm, shape).map_err(|e| in_workload(plan_words(&e.to_string())))?;
-        let load = match (&spec.profile, spec.avg_rpm) {
-            (Some(_), Some(_)) => {
-                return Err(in_workload("give 'avg_rpm' or 'profile', not both".into()));
-            }
-            (Some(file_name), None) => {
-                let profile_path = base_dir.join(file_name);
-                let shown = profile_path.display().to_string();
-                let text = read(&profile_path).map_err(|e| InputError::File {
-                    kind: "profile",
-                    path: shown.clone(),
-                    line: None,
-                    message: format!("cannot read it (workload '{}'): {e}", spec.name),
-                })?;
-                let parsed = profile::parse(&text, &shown)?;
-                let minutes: Vec<MinuteLoad> = parsed.minutes.iter().map(|(_, m)| *m).collect();
-                LoadCurve::profile(
-                    &minutes,
-                    parsed.span_minutes,
-                    parsed.has_tokens,
-                    parsed.has_cached,
-                    Some(&shape),
-                )?
-            }
-            (None, avg) => {
-                let avg = avg.unwrap_or(rpm);
-                if !(avg > 0.0 && avg <= rpm) {
-                    return Err(in_workload(format!(
-                        "field 'avg_rpm': {avg} must be above 0 and at most the peak ({rpm} RPM)"
-                    )));
-                }
-                LoadCurve::peak_and_average(rpm, avg, &shape)
-            }
-        };
-        let billing = spec.billing.unwrap_or(Billing::Ptu);
-        if billing == Billing::Ptu && model.provisioned(deployment).is_none() {
-            return Err(in_workload(model.not_offered(deployment).to_string()));
-        }
-        workloads.push(PlannedWorkload {
-            name: spec.name.clone(),
-            model,
-            deployment,
-            billing,
-            peak,
-            load,
-            token_prices: model.prices.get(&deployment).copied(),
-        });
+        workloads.push(resolve_workload(
+            spec,
+            &field_error,
+            base_dir,
+            catalog,
+            read,
+        )?);
     }
     // Top-level keys carry no span; find them in the text to place the error.
     let key_offset = |key: &str| {
@@ -277,6 +222,20 @@ pub fn resolve<'a>(
             "field 'regions': several regions need failover = \"active-passive\" or \"active-active\"".into(),
         ));
     }
+    if file.failover.is_some() && file.regions.len() < 2 {
+        return Err(at(
+            key_offset("failover"),
+            "field 'failover': failover needs two or more regions in 'regions'".into(),
+        ));
+    }
+    for (i, region) in file.regions.iter().enumerate() {
+        if file.regions[..i].contains(region) {
+            return Err(at(
+                key_offset("regions"),
+                format!("field 'regions': '{region}' is listed twice"),
+            ));
+        }
+    }
     let mut reserved = BTreeMap::new();
     let mut reservation_term = Term::OneYear;
     if let Some(spanned) = &file.reservation {
@@ -305,12 +264,22 @@ pub fn resolve<'a>(
                 ("max_increase_pct", budget.max_increase_pct),
             ];
             for (name, value) in limits {
+                let place = field_offset(text, spanned.span(), name);
                 if let Some(value) = value
                     && !(value.is_finite() && value >= 0.0)
                 {
                     return Err(at(
-                        spanned.span().start,
+                        place,
                         format!("[budget] field '{name}': {value} must be 0 or more"),
+                    ));
+                }
+                if name == "max_ptu"
+                    && let Some(value) = value
+                    && value.fract() != 0.0
+                {
+                    return Err(at(
+                        place,
+                        format!("[budget] field 'max_ptu': {value} must be a whole number of PTUs"),
                     ));
                 }
             }
@@ -352,6 +321,220 @@ pub fn resolve<'a>(
         },
         budget,
     })
+}
+
+/// Resolves one `[[workload]]`; `error(field, message)` places an error on the field's line.
+fn resolve_workload<'a>(
+    spec: &WorkloadSpec,
+    error: &dyn Fn(&str, String) -> InputError,
+    base_dir: &Path,
+    catalog: &'a Catalog,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<PlannedWorkload<'a>, InputError> {
+    let model = catalog
+        .find(&spec.model)
+        .map_err(|e| error("model", format!("field 'model': {e}")))?;
+    let deployment = match &spec.deployment {
+        Some(name) => name
+            .parse::<DeploymentType>()
+            .map_err(|e| error("deployment", format!("field 'deployment': '{name}': {e}")))?,
+        None => DeploymentType::Global,
+    };
+    let billing = spec.billing.unwrap_or(Billing::Ptu);
+    match billing {
+        Billing::Ptu if model.provisioned(deployment).is_none() => {
+            return Err(error(
+                "deployment",
+                model.not_offered(deployment).to_string(),
+            ));
+        }
+        Billing::Payg if !model.prices.contains_key(&deployment) => {
+            return Err(error(
+                "billing",
+                format!(
+                    "field 'billing': the catalog has no pay-as-you-go price for {} on {deployment}; \
+                     use billing = \"ptu\", another deployment type, or a catalog with the price",
+                    model.name
+                ),
+            ));
+        }
+        _ => {}
+    }
+    let shape_given = spec.tokens.is_some() || spec.prompt.is_some() || spec.completion.is_some();
+    let shape = if shape_given {
+        let counts = TokenCounts {
+            total: spec.tokens,
+            prompt: spec.prompt,
+            completion: spec.completion,
+        };
+        Some(
+            RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens).map_err(
+                |e| {
+                    let field = match &e {
+                        InputError::InvalidValue { field, .. } => plan_words(field),
+                        _ => "name".to_string(),
+                    };
+                    error(&field, plan_words(&e.to_string()))
+                },
+            )?,
+        )
+    } else {
+        None
+    };
+    let profile = match (&spec.profile, spec.avg_rpm) {
+        (Some(_), Some(_)) => {
+            return Err(error(
+                "avg_rpm",
+                "give 'avg_rpm' or 'profile', not both".into(),
+            ));
+        }
+        (Some(file_name), None) => {
+            let profile_path = base_dir.join(file_name);
+            let shown = profile_path.display().to_string();
+            let text = read(&profile_path).map_err(|e| InputError::File {
+                kind: "profile",
+                path: shown.clone(),
+                line: None,
+                message: format!("cannot read it (workload '{}'): {e}", spec.name),
+            })?;
+            Some(profile::parse(&text, &shown)?)
+        }
+        (None, _) => None,
+    };
+    let rate = match (spec.rpm, spec.qps) {
+        (Some(_), Some(_)) => return Err(error("qps", "give 'rpm' or 'qps', not both".into())),
+        (rpm, qps) => rpm.or(qps.map(|q| q * 60.0)),
+    };
+    let rate_field = if spec.rpm.is_some() { "rpm" } else { "qps" };
+    let missing_shape = || {
+        error(
+            "name",
+            "give the request shape: 'prompt' and 'completion' (or 'tokens')".into(),
+        )
+    };
+    let load = match &profile {
+        Some(parsed) => {
+            let minutes: Vec<MinuteLoad> = parsed.minutes.iter().map(|(_, m)| *m).collect();
+            LoadCurve::profile(
+                &minutes,
+                parsed.span_minutes,
+                parsed.has_tokens,
+                parsed.has_cached,
+                shape.as_ref(),
+            )
+            .map_err(|e| error("profile", plan_words(&e.to_string())))?
+        }
+        None => {
+            let rpm = rate.ok_or_else(|| {
+                error(
+                    "name",
+                    "give the peak 'rpm' (or 'qps'), or a 'profile'".into(),
+                )
+            })?;
+            let avg = spec.avg_rpm.unwrap_or(rpm);
+            if !(avg > 0.0 && avg <= rpm) {
+                return Err(error(
+                    "avg_rpm",
+                    format!(
+                        "field 'avg_rpm': {avg} must be above 0 and at most the peak ({rpm} RPM)"
+                    ),
+                ));
+            }
+            LoadCurve::peak_and_average(rpm, avg, &shape.ok_or_else(missing_shape)?)
+        }
+    };
+    // The peak: the given rate and shape, else the profile's busiest minute for this model.
+    let busiest = load
+        .minutes
+        .iter()
+        .copied()
+        .max_by(|a, b| a.normalized(model).total_cmp(&b.normalized(model)));
+    let peak = match (rate, busiest) {
+        (Some(rpm), busiest) => {
+            let peak = Workload::new(rpm, shape.ok_or_else(missing_shape)?)
+                .map_err(|e| error(rate_field, plan_words(&e.to_string())))?;
+            if let Some(m) =
+                busiest.filter(|m| m.normalized(model) > peak.normalized_tpm(model) * (1.0 + 1e-9))
+            {
+                return Err(error(
+                    rate_field,
+                    format!(
+                        "field '{rate_field}': the peak ({rpm} RPM) is below the profile's busiest \
+                         minute ({} requests): omit 'rpm' and 'qps' to size from the profile, or \
+                         raise the peak",
+                        m.requests
+                    ),
+                ));
+            }
+            peak
+        }
+        (None, Some(m)) => {
+            let counts = TokenCounts {
+                total: None,
+                prompt: Some(m.prompt / m.requests),
+                completion: Some(m.completion / m.requests),
+            };
+            let cache_rate = if m.prompt > 0.0 {
+                m.cached / m.prompt
+            } else {
+                0.0
+            };
+            let shape = RequestShape::new(counts, cache_rate, spec.max_tokens)
+                .map_err(|e| error("max_tokens", plan_words(&e.to_string())))?;
+            Workload::new(m.requests, shape)
+                .map_err(|e| error("profile", plan_words(&e.to_string())))?
+        }
+        (None, None) => {
+            return Err(error(
+                "name",
+                "give the peak 'rpm' (or 'qps'), or a 'profile'".into(),
+            ));
+        }
+    };
+    Ok(PlannedWorkload {
+        name: spec.name.clone(),
+        model,
+        deployment,
+        billing,
+        peak,
+        load,
+        token_prices: model.prices.get(&deployment).copied(),
+    })
+}
+
+/// Offset of `field = ...` in the table that starts at `span` (up to the next table header),
+/// else the table's start.
+fn field_offset(text: &str, span: std::ops::Range<usize>, field: &str) -> usize {
+    let start = span.start.min(text.len());
+    let mut offset = start;
+    for (index, line) in text[start..].split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start();
+        if index > 0 && trimmed.starts_with('[') {
+            break;
+        }
+        if let Some(rest) = trimmed.strip_prefix(field)
+            && rest.trim_start().starts_with('=')
+        {
+            return offset;
+        }
+        offset += line.len();
+    }
+    start
+}
+
+/// The key of a `key = value` line, if the line is one.
+fn key_of_line(text: &str, offset: usize) -> Option<&str> {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    .then_some(key)
 }
 
 /// Command-line flag names in a core message, as plan field names: `--prompt` → `prompt`.

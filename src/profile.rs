@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 
 use crate::calc::load::MinuteLoad;
+use crate::calc::workload::{MAX_RPM, MAX_TPM};
 use crate::error::InputError;
 use crate::timestamp;
 
@@ -126,6 +127,14 @@ pub fn parse(text: &str, path: &str) -> Result<Profile, InputError> {
             ));
         }
         let requests = field(rpm_col, "rpm")?;
+        if requests > MAX_RPM {
+            return Err(error(
+                Some(line),
+                format!(
+                    "column 'rpm': {requests} is above the {MAX_RPM:e} requests a minute ptuplan accepts"
+                ),
+            ));
+        }
         let mut load = MinuteLoad {
             requests,
             ..MinuteLoad::default()
@@ -133,6 +142,23 @@ pub fn parse(text: &str, path: &str) -> Result<Profile, InputError> {
         if let (Some(p), Some(c)) = (prompt_col, completion_col) {
             load.prompt = field(p, "prompt")?;
             load.completion = field(c, "completion")?;
+        }
+        if load.prompt + load.completion > MAX_TPM {
+            return Err(error(
+                Some(line),
+                format!(
+                    "{} tokens in one minute is above the {MAX_TPM:e} ptuplan accepts",
+                    load.prompt + load.completion
+                ),
+            ));
+        }
+        if prompt_col.is_some() && (requests == 0.0) != (load.prompt + load.completion == 0.0) {
+            let message = if requests == 0.0 {
+                "tokens without requests: 'rpm' is 0 but 'prompt' or 'completion' is not"
+            } else {
+                "requests without tokens: 'prompt' and 'completion' are both 0"
+            };
+            return Err(error(Some(line), message.to_string()));
         }
         if let Some(index) = cached_col {
             load.cached = field(index, "cached")?;
@@ -152,6 +178,12 @@ pub fn parse(text: &str, path: &str) -> Result<Profile, InputError> {
         return Err(error(
             None,
             "no rows after the header: a profile needs at least one minute".into(),
+        ));
+    }
+    if minutes.iter().all(|(_, m)| m.requests == 0.0) {
+        return Err(error(
+            None,
+            "every minute has 0 requests: there is no load to price".into(),
         ));
     }
     minutes.sort_by_key(|(minute, _)| *minute);
@@ -222,6 +254,22 @@ mod tests {
                 "cached tokens (9) exceed",
             ),
             ("timestamp,rpm\n", "no rows"),
+            (
+                "timestamp,rpm\n2026-11-02T09:00:00Z,1e30\n",
+                "line 2: column 'rpm': 1000000000000000000000000000000 is above",
+            ),
+            (
+                "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,0,10,5\n",
+                "line 2: tokens without requests",
+            ),
+            (
+                "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,3,0,0\n",
+                "line 2: requests without tokens",
+            ),
+            (
+                "timestamp,rpm\n2026-11-02T09:00:00Z,0\n",
+                "every minute has 0 requests",
+            ),
             (
                 "timestamp,rpm\n2026-11-02T09:00:00Z,1,2\n",
                 "line 2: malformed CSV",

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calc::plan::PlanReport;
+use crate::calc::rounding::{cents, snap};
 use crate::numfmt;
 
 /// Limits from a plan's `[budget]` table; each is optional.
@@ -91,12 +92,20 @@ pub fn show(limit: &str, value: f64) -> String {
 pub fn evaluate(report: &PlanReport, budget: &Budget, baseline_usd: Option<f64>) -> BudgetReport {
     let mut checks = Vec::new();
     let mut push = |limit: &'static str, subject: String, max: f64, value: f64| {
-        let excess = (value - max).max(0.0);
+        // Money to the cent, everything else without floating-point noise.
+        let tidy = |x: f64| {
+            if limit == "max_monthly_usd" {
+                cents(x)
+            } else {
+                snap(x)
+            }
+        };
+        let excess = tidy((value - max).max(0.0));
         checks.push(Check {
             limit,
             subject,
             max,
-            value,
+            value: tidy(value),
             excess,
             ok: excess <= 1e-9 * max.abs().max(1.0),
         });
@@ -108,12 +117,20 @@ pub fn evaluate(report: &PlanReport, budget: &Budget, baseline_usd: Option<f64>)
         push("max_ptu", "plan".into(), max, report.total_ptu as f64);
     }
     if let Some(max) = budget.max_utilization {
+        // The worst case: after a region is lost, when failover puts more on each survivor.
         for d in &report.deployments {
+            let after_loss = d.utilization_failover > d.utilization;
+            let subject = format!(
+                "{} {}{}",
+                d.model,
+                d.deployment,
+                if after_loss { " (one region lost)" } else { "" }
+            );
             push(
                 "max_utilization",
-                format!("{} {}", d.model, d.deployment),
+                subject,
                 max,
-                d.utilization,
+                d.utilization_failover.max(d.utilization),
             );
         }
     }

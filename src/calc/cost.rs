@@ -110,6 +110,10 @@ pub struct CostOption {
     pub break_even_utilization: Option<f64>,
     /// Share of normalized tokens served pay-as-you-go (1 for payg, 0 for full PTU).
     pub spill_share: f64,
+    /// Share of normalized tokens above the PTUs that nothing serves (throttled with 429s):
+    /// above 0 only for full-PTU options sized below the busiest minute. Such an option is
+    /// never recommended.
+    pub throttled_share: f64,
     /// Pay-as-you-go part of the monthly cost, in USD.
     pub payg_usd: f64,
 }
@@ -258,7 +262,21 @@ pub fn cost(
     let avg_normalized_tpm = normalized_month / month_minutes;
     // PAYG cost of one fully used PTU-month at this load's token mix: the break-even yardstick.
     let payg_per_normalized = (normalized_month > 0.0).then(|| payg_month / normalized_month);
-    let priced = |option: OptionName, ptu: u64, term: Option<Term>, payg_usd: f64, spilled: f64| {
+    let share = |tokens: f64| {
+        if normalized_month > 0.0 {
+            snap(tokens / normalized_month)
+        } else {
+            0.0
+        }
+    };
+    // `spilled`: normalized tokens served pay-as-you-go; `throttled`: tokens above the PTUs
+    // that nothing serves (full-PTU options sized below the busiest minute).
+    let priced = |option: OptionName,
+                  ptu: u64,
+                  term: Option<Term>,
+                  payg_usd: f64,
+                  spilled: f64,
+                  throttled: f64| {
         let ptu_usd = term.map_or(0.0, |t| {
             ptu as f64 * settings.ptu_rates.per_ptu_month(t, hours)
         });
@@ -271,35 +289,35 @@ pub fn cost(
             ptu,
             term,
             usd_per_1m_tokens: (tokens_month > 0.0).then(|| snap(monthly / tokens_month * 1e6)),
-            utilization: has_ptu.then(|| snap((normalized_month - spilled) / capacity_month)),
+            utilization: has_ptu
+                .then(|| snap((normalized_month - spilled - throttled) / capacity_month)),
             break_even_utilization: match (has_ptu, payg_per_normalized) {
                 (true, Some(rate)) if rate > 0.0 => Some(snap(ptu_usd / (capacity_month * rate))),
                 _ => None,
             },
-            spill_share: if normalized_month > 0.0 {
-                snap(spilled / normalized_month)
-            } else {
-                0.0
-            },
+            spill_share: share(spilled),
+            throttled_share: share(throttled),
             payg_usd: cents(payg_usd),
         }
     };
 
+    let spill = Spill::new(&minutes);
     let mut options = vec![priced(
         OptionName::Payg,
         0,
         None,
         payg_month,
         normalized_month,
+        0.0,
     )];
+    let throttled = spill.over(ptu_for_peak as f64 * tpm_per_ptu).1 * scale;
     for (name, term) in [
         (OptionName::PtuHourly, Term::Hourly),
         (OptionName::PtuOneMonth, Term::OneMonth),
         (OptionName::PtuOneYear, Term::OneYear),
     ] {
-        options.push(priced(name, ptu_for_peak, Some(term), 0.0, 0.0));
+        options.push(priced(name, ptu_for_peak, Some(term), 0.0, 0.0, throttled));
     }
-    let spill = Spill::new(&minutes);
     let most = ptu_for_peak.max(deployable_ptu(
         busiest / tpm_per_ptu,
         grid.min_ptu,
@@ -308,18 +326,12 @@ pub fn cost(
     let per_ptu = settings
         .ptu_rates
         .per_ptu_month(settings.hybrid_term, hours);
-    let (best_ptu, best_usd, best_spilled) = hybrid_grid(grid.min_ptu, grid.increment, most)
-        .map(|ptu| {
-            let (usd, normalized) = spill.over(ptu as f64 * tpm_per_ptu);
-            (ptu, ptu as f64 * per_ptu + usd * scale, normalized * scale)
-        })
-        .fold((0, f64::INFINITY, 0.0), |best, candidate| {
-            if candidate.1 < best.1 - 1e-9 {
-                candidate
-            } else {
-                best
-            }
-        });
+    let hybrid_cost = |ptu: u64| {
+        let (usd, normalized) = spill.over(ptu as f64 * tpm_per_ptu);
+        (ptu, ptu as f64 * per_ptu + usd * scale, normalized * scale)
+    };
+    let search = PtuGrid::new(grid.min_ptu, grid.increment, most);
+    let (best_ptu, best_usd, best_spilled) = hybrid_cost(search.cheapest(|ptu| hybrid_cost(ptu).1));
     let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
     let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
     options.push(priced(
@@ -328,6 +340,7 @@ pub fn cost(
         hybrid_term,
         hybrid_payg,
         best_spilled,
+        0.0,
     ));
 
     let mut notes = Vec::new();
@@ -353,14 +366,20 @@ pub fn cost(
             let missing = load.span_minutes - load.minutes.len() as f64;
             if missing > 0.0 {
                 notes.push(format!(
-                    "{} of the profile's {} minutes have no row and count as no load",
+                    "{} of the profile's {} minutes {} no row and count as no load",
                     numfmt::count(missing),
-                    numfmt::count(load.span_minutes)
+                    numfmt::count(load.span_minutes),
+                    if missing == 1.0 { "has" } else { "have" }
                 ));
             }
             notes.push(format!(
-                "the profile's {} minutes are scaled to the month's {} (x{})",
+                "the profile's {} {} scaled to the month's {} (x{})",
                 numfmt::count(load.span_minutes),
+                if load.span_minutes == 1.0 {
+                    "minute is"
+                } else {
+                    "minutes are"
+                },
                 numfmt::count(month_minutes),
                 numfmt::number(scale, 2, true)
             ));
@@ -372,8 +391,10 @@ pub fn cost(
         .count();
     if overflow > 0 {
         notes.push(format!(
-            "{overflow} profile minute(s) exceed the {ptu_for_peak} PTU sized for the given peak: \
-             the full-PTU options would throttle them (the hybrid prices them as spillover)"
+            "{} of the load ({overflow} minute(s)) is above the {ptu_for_peak} PTU sized for the \
+             given peak: the full-PTU options would throttle it and are not recommended (the \
+             hybrid serves it pay-as-you-go)",
+            numfmt::percent_rounded(share(throttled))
         ));
     }
     notes.push(
@@ -476,34 +497,87 @@ impl Spill {
     }
 }
 
-/// Deployable PTU counts from 0 to at least `most`: 0, the minimum, then multiples of the
-/// increment.
-fn hybrid_grid(min_ptu: u32, increment: u32, most: u64) -> impl Iterator<Item = u64> {
-    let min_ptu = u64::from(min_ptu);
-    let increment = u64::from(increment.max(1));
-    let first_multiple = min_ptu.div_ceil(increment) * increment;
-    let multiples = (first_multiple..=most.max(min_ptu))
-        .step_by(increment as usize)
-        .filter(move |&p| p > min_ptu);
-    [0, min_ptu].into_iter().chain(multiples)
+/// The deployable PTU counts a hybrid can use, from 0 to at least `most`: 0, the minimum, then
+/// the multiples of the increment above it.
+#[derive(Debug, Clone, Copy)]
+struct PtuGrid {
+    min: u64,
+    increment: u64,
+    /// First multiple of the increment above the minimum.
+    first_multiple: u64,
+    /// How many points.
+    len: u64,
+}
+
+impl PtuGrid {
+    fn new(min_ptu: u32, increment: u32, most: u64) -> PtuGrid {
+        let min = u64::from(min_ptu);
+        let increment = u64::from(increment.max(1));
+        let first_multiple = (min / increment + 1) * increment;
+        let multiples = if most >= first_multiple {
+            (most - first_multiple) / increment + 1
+        } else {
+            0
+        };
+        let multiples = if multiples > 0 && first_multiple + (multiples - 1) * increment < most {
+            multiples + 1
+        } else {
+            multiples
+        };
+        PtuGrid {
+            min,
+            increment,
+            first_multiple,
+            len: 2 + multiples,
+        }
+    }
+
+    /// The k-th point.
+    fn at(&self, k: u64) -> u64 {
+        match k {
+            0 => 0,
+            1 => self.min,
+            _ => self.first_multiple + (k - 2) * self.increment,
+        }
+    }
+
+    /// The point where `cost` is lowest. PTU cost grows linearly and the spilled cost falls in
+    /// a convex, piecewise-linear way, so the total along the grid falls and then rises: a
+    /// binary search for the first point where the next one costs no less finds it in
+    /// O(log n) evaluations, however large the grid. Ties go to fewer PTUs.
+    fn cheapest(&self, cost: impl Fn(u64) -> f64) -> u64 {
+        let (mut low, mut high) = (0, self.len - 1);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if cost(self.at(mid + 1)) >= cost(self.at(mid)) - 1e-9 {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        self.at(low)
+    }
 }
 
 /// The cheapest option (ties go to the simpler one, earlier in the list) and why.
 fn recommend(options: &[CostOption]) -> (OptionName, String) {
     let payg = &options[0];
-    let best = options.iter().fold(payg, |best, o| {
-        if o.monthly_usd < best.monthly_usd - 0.005 {
-            o
-        } else {
-            best
-        }
-    });
+    let best = options
+        .iter()
+        .filter(|o| o.throttled_share == 0.0)
+        .fold(payg, |best, o| {
+            if o.monthly_usd < best.monthly_usd - 0.005 {
+                o
+            } else {
+                best
+            }
+        });
     let usd = |o: &CostOption| format!("${}", numfmt::number(o.monthly_usd, 2, false));
     let reason = match best.option {
         OptionName::Payg => {
             let cheapest_ptu = options[1..]
                 .iter()
-                .filter(|o| o.ptu > 0)
+                .filter(|o| o.ptu > 0 && o.throttled_share == 0.0)
                 .min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
             match cheapest_ptu {
                 Some(o) => format!(
@@ -527,7 +601,7 @@ fn recommend(options: &[CostOption]) -> (OptionName, String) {
             let spill = if best.option == OptionName::Hybrid {
                 format!(
                     ", {} of the load spilling to pay-as-you-go",
-                    numfmt::percent(best.spill_share)
+                    numfmt::percent_rounded(best.spill_share)
                 )
             } else {
                 String::new()
@@ -535,9 +609,9 @@ fn recommend(options: &[CostOption]) -> (OptionName, String) {
             format!(
                 "{} is cheapest: {} PTU{spill} for {}/month, {} less than pay-as-you-go ({})",
                 best.option.as_str(),
-                best.ptu,
+                numfmt::count(best.ptu as f64),
                 usd(best),
-                numfmt::percent(saving),
+                numfmt::percent_rounded(saving),
                 usd(payg)
             )
         }
@@ -697,16 +771,40 @@ mod tests {
         assert!(cost(model, &plain_load, &no_cached).is_ok());
     }
 
+    fn points(grid: PtuGrid) -> Vec<u64> {
+        (0..grid.len).map(|k| grid.at(k)).collect()
+    }
+
     #[test]
     fn hybrid_grid_is_deployable() {
-        assert_eq!(
-            hybrid_grid(15, 5, 30).collect::<Vec<_>>(),
-            [0, 15, 20, 25, 30]
-        );
-        assert_eq!(
-            hybrid_grid(25, 50, 100).collect::<Vec<_>>(),
-            [0, 25, 50, 100]
-        );
-        assert_eq!(hybrid_grid(100, 100, 50).collect::<Vec<_>>(), [0, 100]);
+        assert_eq!(points(PtuGrid::new(15, 5, 30)), [0, 15, 20, 25, 30]);
+        assert_eq!(points(PtuGrid::new(15, 5, 32)), [0, 15, 20, 25, 30, 35]);
+        assert_eq!(points(PtuGrid::new(25, 50, 100)), [0, 25, 50, 100]);
+        assert_eq!(points(PtuGrid::new(100, 100, 50)), [0, 100]);
+        assert_eq!(points(PtuGrid::new(15, 5, 15)), [0, 15]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn binary_search_finds_the_brute_force_minimum(
+            loads in proptest::collection::vec((1.0f64..2e6, 0.01f64..50.0), 1..40),
+            per_ptu in 50.0f64..3000.0,
+        ) {
+            let minutes: Vec<MinuteCost> = loads.iter().map(|&(normalized, usd)| MinuteCost { normalized, usd }).collect();
+            let spill = Spill::new(&minutes);
+            let grid = PtuGrid::new(15, 5, 700);
+            let cost = |ptu: u64| ptu as f64 * per_ptu + spill.over(ptu as f64 * 3000.0).0 * 100.0;
+            let brute = (0..grid.len).map(|k| cost(grid.at(k))).fold(f64::INFINITY, f64::min);
+            let found = cost(grid.cheapest(cost));
+            proptest::prop_assert!((found - brute).abs() <= 1e-6 * brute.max(1.0), "{found} vs {brute}");
+        }
+    }
+
+    #[test]
+    fn cheapest_point_of_a_valley() {
+        let grid = PtuGrid::new(15, 5, 1_000_000_000);
+        assert_eq!(grid.cheapest(|p| (p as f64 - 4_000_000.0).abs()), 4_000_000);
+        assert_eq!(grid.cheapest(|p| p as f64), 0);
+        assert_eq!(grid.cheapest(|p| -(p as f64)), grid.at(grid.len - 1));
     }
 }

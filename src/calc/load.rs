@@ -1,6 +1,6 @@
 //! A month's load as per-minute requests and tokens: flat (one average minute) or a profile.
 
-use crate::calc::workload::RequestShape;
+use crate::calc::workload::{MAX_TPM, RequestShape};
 use crate::catalog::{Model, TokenPrices};
 use crate::error::InputError;
 
@@ -94,7 +94,7 @@ impl LoadCurve {
         has_cached: bool,
         shape: Option<&RequestShape>,
     ) -> Result<LoadCurve, InputError> {
-        let minutes = match (has_tokens, shape) {
+        let minutes: Vec<MinuteLoad> = match (has_tokens, shape) {
             (true, _) => minutes
                 .iter()
                 .map(|m| match (has_cached, shape) {
@@ -117,6 +117,14 @@ impl LoadCurve {
                 ));
             }
         };
+        if let Some(m) = minutes.iter().find(|m| m.tokens() > MAX_TPM) {
+            return Err(InputError::Usage(format!(
+                "a profile minute of {} requests carries {:e} tokens, above the {MAX_TPM:e} \
+                 tokens a minute ptuplan accepts",
+                m.requests,
+                m.tokens()
+            )));
+        }
         Ok(LoadCurve {
             kind: LoadKind::Profile,
             minutes,

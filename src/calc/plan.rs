@@ -92,7 +92,8 @@ pub struct WorkloadLine {
     pub normalized_tpm: f64,
     /// PTUs this workload would need on its own (null for payg).
     pub ptu_alone: Option<u64>,
-    /// Standard TPM quota it needs at the target (payg; null without an RPM ratio).
+    /// Standard TPM quota it needs in each region at the target (payg; null without an RPM
+    /// ratio).
     pub standard_tpm_quota: Option<u64>,
     /// Which standard limit binds (payg).
     pub binding: Option<Binding>,
@@ -125,6 +126,9 @@ pub struct DeploymentLine {
     pub ptu: u64,
     /// Peak utilization of a serving region in normal operation.
     pub utilization: f64,
+    /// Peak utilization of a serving region after one region is lost (as `utilization`
+    /// without failover or with active-passive).
+    pub utilization_failover: f64,
     /// PTUs if each workload had its own deployment (all regions).
     pub ptu_if_separate: u64,
     /// PTUs saved by sharing: ptu_if_separate − ptu.
@@ -263,10 +267,13 @@ pub fn plan(
                 })?;
                 // Pay-as-you-go bills tokens, so regions and failover do not change it.
                 payg_usd += usd;
-                let quota = w
-                    .model
-                    .rpm_per_1000_tpm_for(w.deployment)
-                    .map(|ratio| standard_quota(&w.peak, ratio, target));
+                let quota = w.model.rpm_per_1000_tpm_for(w.deployment).map(|ratio| {
+                    standard_quota(
+                        &region_share(&w.peak, failover, region_count),
+                        ratio,
+                        target,
+                    )
+                });
                 (
                     None,
                     quota.map(|q| q.tpm_quota_for_target),
@@ -306,9 +313,13 @@ pub fn plan(
             grid.min_ptu,
             grid.increment,
         );
-        let serving_share = match failover {
-            Some(Failover::ActiveActive) => raw / region_count as f64,
-            _ => raw,
+        // In normal operation active-active regions split the traffic; after losing one
+        // region, the survivors carry it all.
+        let (serving_share, failover_share) = match failover {
+            Some(Failover::ActiveActive) => {
+                (raw / region_count as f64, raw / (region_count - 1) as f64)
+            }
+            _ => (raw, raw),
         };
         // Each member's own size, computed with its line above.
         let separate: u64 = lines
@@ -327,6 +338,7 @@ pub fn plan(
             ptu_per_region: per_region,
             ptu,
             utilization: snap(serving_share / per_region as f64),
+            utilization_failover: snap(failover_share / per_region as f64),
             ptu_if_separate: separate,
             ptu_saved: separate.saturating_sub(ptu),
         });
@@ -405,7 +417,25 @@ pub fn plan(
         ));
     }
     if reservations.iter().any(|r| r.billed_hourly > 0) {
-        notes.push("PTUs beyond the reservation are billed hourly".to_string());
+        let hourly: u64 = reservations.iter().map(|r| r.billed_hourly).sum();
+        notes.push(if settings.reserved.is_empty() {
+            "no [reservation]: every PTU is billed hourly".to_string()
+        } else {
+            format!("{hourly} PTU beyond the reservation are billed hourly")
+        });
+    }
+    let unused: u64 = reservations.iter().map(|r| r.unused).sum();
+    if unused > 0 {
+        notes.push(format!(
+            "{unused} reserved PTU have no deployment: paid for, unused"
+        ));
+    }
+    if region_count > 1 && !settings.reserved.is_empty() {
+        notes.push(
+            "a reservation is counted against its deployment type in all regions together \
+             (Azure matches reservations per region: buy one per region)"
+                .to_string(),
+        );
     }
     notes.push(
         "workloads sharing a deployment are sized for the sum of their peaks (peaks that never \
@@ -430,6 +460,18 @@ pub fn plan(
         failover,
         notes,
     })
+}
+
+/// The part of a workload one region must serve: all of it, or with active-active failover
+/// what falls to each survivor when one region is lost.
+fn region_share(peak: &Workload, failover: Option<Failover>, regions: u64) -> Workload {
+    match failover {
+        Some(Failover::ActiveActive) if regions > 1 => Workload {
+            rpm: peak.rpm / (regions - 1) as f64,
+            shape: peak.shape,
+        },
+        _ => *peak,
+    }
 }
 
 /// PTUs one region needs for `raw` PTUs of traffic (all regions together).

@@ -153,7 +153,7 @@ fn profile_without_tokens_uses_the_flags_shape() {
     assert!(
         answer["notes"]
             .to_string()
-            .contains("1 of the profile's 4 minutes have no row"),
+            .contains("1 of the profile's 4 minutes has no row"),
         "{answer}"
     );
     ptuplan()
@@ -242,4 +242,79 @@ fn bad_cost_input() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     }
+}
+
+#[test]
+fn ptu_options_below_the_profile_peak_are_never_recommended() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("profiles");
+    fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("two-minutes.csv");
+    // 100 and 10 requests of 1,000/500 tokens: 300,000 and 30,000 normalized TPM.
+    fs::write(&path, "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,100,100000,50000\n2026-11-02T09:01:00Z,10,10000,5000\n").expect("write");
+    let path = path.to_str().expect("utf-8");
+    // --rpm 10 sizes 15 PTU (45,000 TPM): 255,000 of the 330,000 normalized tokens are above it.
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "--profile",
+        path,
+        "--rpm",
+        "10",
+        "--prompt",
+        "1000",
+        "--completion",
+        "500",
+    ]);
+    let year = option(&answer, "ptu-1-year");
+    assert_eq!(year["ptu"], 15);
+    assert!(
+        (year["throttled_share"].as_f64().expect("number") - 255_000.0 / 330_000.0).abs() < 1e-9
+    );
+    // Served 30,000 + 45,000 of 2 × 45,000 capacity.
+    assert!((year["utilization"].as_f64().expect("number") - 75_000.0 / 90_000.0).abs() < 1e-9);
+    assert_ne!(answer["recommended"], "ptu-1-year", "{answer}");
+    assert_eq!(option(&answer, "hybrid")["throttled_share"], 0);
+}
+
+#[test]
+fn absurd_profile_rows_are_rejected_quickly() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("profiles");
+    fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("huge.csv");
+    fs::write(&path, "timestamp,rpm\n2026-11-02T10:00:00Z,1e30\n").expect("write");
+    ptuplan()
+        .args([
+            "cost",
+            "-m",
+            "gpt-4.1",
+            "--profile",
+            path.to_str().expect("utf-8"),
+            "--prompt",
+            "100",
+            "--completion",
+            "50",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("column 'rpm'"));
+    // The largest accepted load prices instantly too (binary search over the PTU grid).
+    let path = dir.join("largest.csv");
+    fs::write(
+        &path,
+        "timestamp,rpm\n2026-11-02T10:00:00Z,1e9\n2026-11-02T10:01:00Z,1\n",
+    )
+    .expect("write");
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "--profile",
+        path.to_str().expect("utf-8"),
+        "--prompt",
+        "900",
+        "--completion",
+        "50",
+    ]);
+    assert_eq!(answer["ptu_for_peak"], 366_666_670);
 }

@@ -167,6 +167,7 @@ struct CostOption {
     utilization: Option<f64>,
     break_even_utilization: Option<f64>,
     spill_share: f64,
+    throttled_share: f64,
     payg_usd: f64,
 }
 
@@ -206,6 +207,7 @@ struct PlanDeployment {
     ptu_per_region: u64,
     ptu: u64,
     utilization: f64,
+    utilization_failover: f64,
     ptu_if_separate: u64,
     ptu_saved: u64,
 }

@@ -183,7 +183,7 @@ fn examples_are_valid_plans() {
 
 #[test]
 fn malformed_plans_name_file_line_and_field() {
-    let cases = [
+    let cases: Vec<(String, &str, &str)> = vec![
         (
             TWO_WORKLOADS.replace("rpm = 10\n", "rpm = 10\ncolour = \"red\"\n"),
             "line 13",
@@ -196,22 +196,22 @@ fn malformed_plans_name_file_line_and_field() {
         ),
         (
             TWO_WORKLOADS.replacen("model = \"gpt-4.1\"", "model = \"gpt-4.l\"", 1),
-            "line 2",
+            "line 4",
             "workload 'a': field 'model': unknown model 'gpt-4.l' (did you mean 'gpt-4.1'?)",
         ),
         (
             format!("{TWO_WORKLOADS}\n[budget]\nmax_ptu = -5\n"),
-            "line 16",
+            "line 17",
             "[budget] field 'max_ptu': -5 must be 0 or more",
         ),
         (
             TWO_WORKLOADS.replace("completion = 500\n\n", "\n"),
-            "line 2",
+            "line 3",
             "workload 'a': prompt was given without completion",
         ),
         (
             TWO_WORKLOADS.replace("name = \"b\"", "name = \"a\""),
-            "line 9",
+            "line 10",
             "workload 'a': the name is used twice",
         ),
         (
@@ -220,6 +220,50 @@ fn malformed_plans_name_file_line_and_field() {
             "field 'regions': several regions need failover",
         ),
         ("hours = 5".to_string(), "no [[workload]]", ""),
+        (
+            TWO_WORKLOADS.replacen("completion = 500", "completion = 500\ncache_rate = 1.5", 1),
+            "line 8",
+            "workload 'a': invalid value '1.5' for cache_rate",
+        ),
+        (
+            TWO_WORKLOADS.replacen("rpm = 100", "rpm = \"100\"", 1),
+            "line 5",
+            "field 'rpm': invalid type: string \"100\", expected a number",
+        ),
+        (
+            format!("{TWO_WORKLOADS}\n[reservation]\nterm = \"3-year\"\n"),
+            "line 17",
+            "field 'term': unknown variant `3-year`",
+        ),
+        (
+            format!("{TWO_WORKLOADS}\n[reservation]\nglobal = -10\n"),
+            "line 17",
+            "field 'global'",
+        ),
+        (
+            TWO_WORKLOADS.replacen(
+                "rpm = 100",
+                "rpm = 100\nbilling = \"payg\"\ndeployment = \"regional\"",
+                1,
+            ),
+            "line 6",
+            "field 'billing': the catalog has no pay-as-you-go price",
+        ),
+        (
+            format!("regions = [\"x\", \"x\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}"),
+            "line 1",
+            "'x' is listed twice",
+        ),
+        (
+            format!("failover = \"active-active\"\n{TWO_WORKLOADS}"),
+            "line 1",
+            "failover needs two or more regions",
+        ),
+        (
+            format!("{TWO_WORKLOADS}\n[budget]\nmax_ptu = 10.5\n"),
+            "line 17",
+            "must be a whole number of PTUs",
+        ),
     ];
     for (i, (text, place, message)) in cases.iter().enumerate() {
         let path = write(&format!("bad-{i}.toml"), text);
@@ -241,4 +285,74 @@ fn malformed_plans_name_file_line_and_field() {
         .assert()
         .code(2)
         .stderr(contains("no [budget] table"));
+}
+
+#[test]
+fn a_workload_sized_from_its_profile() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plans");
+    fs::create_dir_all(&dir).expect("dir");
+    // Busiest minute: 100 requests of 1,000/500 tokens = 300,000 normalized TPM = 100 PTU.
+    fs::write(dir.join("p.csv"), "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,100,100000,50000\n2026-11-02T09:01:00Z,10,10000,5000\n").expect("write");
+    let plan = "[[workload]]\nname = \"w\"\nmodel = \"gpt-4.1\"\nprofile = \"p.csv\"\n";
+    let answer = json(&["plan", &write("from-profile.toml", plan)]);
+    assert_eq!(answer["workloads"][0]["rpm"], 100);
+    assert_eq!(answer["deployments"][0]["ptu"], 100);
+    let below = "[[workload]]\nname = \"w\"\nmodel = \"gpt-4.1\"\nrpm = 10\nprompt = 1000\ncompletion = 500\nprofile = \"p.csv\"\n";
+    ptuplan()
+        .args(["plan", &write("below-peak.toml", below)])
+        .assert()
+        .code(2)
+        .stderr(contains("line 4: workload 'w': field 'rpm': the peak (10 RPM) is below the profile's busiest minute"));
+}
+
+#[test]
+fn active_active_reports_utilization_after_losing_a_region() {
+    // 2 regions, 110 PTU of traffic: each region sized for all of it (110); normally each
+    // serves half (50%), after a loss one serves all (100%): max_utilization checks the latter.
+    let plan = format!(
+        "regions = [\"a\", \"b\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}\n[budget]\nmax_utilization = 0.9\n"
+    );
+    let output = ptuplan()
+        .args(["check", &write("aa-util.toml", &plan), "--json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let d = &answer["deployments"][0];
+    assert_eq!(
+        (
+            d["utilization"].as_f64(),
+            d["utilization_failover"].as_f64()
+        ),
+        (Some(0.5), Some(1.0))
+    );
+    assert_eq!(
+        answer["budget"]["checks"][0]["subject"],
+        "gpt-4.1 global (one region lost)"
+    );
+}
+
+#[test]
+fn baselines_must_be_plan_reports() {
+    let plan = format!("{TWO_WORKLOADS}\n[budget]\nmax_increase_pct = 10\n");
+    let plan = write("for-baseline.toml", &plan);
+    for (name, text, expected) in [
+        (
+            "zero.json",
+            r#"{"schema_version": 1, "deployments": [], "monthly_usd": 0}"#,
+            "'monthly_usd' is 0",
+        ),
+        (
+            "other.json",
+            r#"{"schema_version": 2, "monthly_usd": 100, "total_ptu": "x"}"#,
+            "is not a plan report",
+        ),
+        ("broken.json", "{", "not JSON"),
+    ] {
+        ptuplan()
+            .args(["check", &plan, "--baseline", &write(name, text)])
+            .assert()
+            .code(2)
+            .stderr(contains(expected));
+    }
 }

@@ -7,7 +7,7 @@ use comfy_table::Cell;
 use super::{finish, notes, right, table, wrap};
 use crate::calc::cost::{CostReport, Term};
 use crate::calc::load::LoadKind;
-use crate::numfmt::{count, number, percent, short};
+use crate::numfmt::{count, number, percent, percent_rounded, short};
 
 /// Renders `cost`.
 pub fn cost(report: &CostReport) -> String {
@@ -16,53 +16,56 @@ pub fn cost(report: &CostReport) -> String {
     let kind = match load.kind {
         LoadKind::Flat if load.span_minutes > 1.0 => "peak and average load".to_string(),
         LoadKind::Flat => "flat load".to_string(),
+        LoadKind::Profile if load.span_minutes == 1.0 => "profile of 1 minute".to_string(),
         LoadKind::Profile => format!("profile of {} minutes", count(load.span_minutes)),
     };
-    let _ = writeln!(
-        out,
+    let title = format!(
         "{} on {} deployments, {kind}, {} hours/month",
         report.model,
         report.deployment,
         count(load.hours)
     );
-    let _ = writeln!(
-        out,
-        "Load      peak {} normalized TPM = {} PTU; average {} RPM = {} normalized",
+    let _ = writeln!(out, "{}", wrap(&title, "", "  "));
+    let line = format!(
+        "peak {} normalized TPM = {} PTU; average {} RPM = {} normalized TPM",
         short(load.peak_normalized_tpm),
         count(report.ptu_for_peak as f64),
-        count(load.avg_rpm),
+        short(load.avg_rpm),
         short(load.avg_normalized_tpm)
     );
-    let _ = writeln!(
-        out,
-        "Month     {} requests; {} prompt ({} cached) + {} completion tokens",
+    let _ = writeln!(out, "{}", wrap(&line, "Load      ", "          "));
+    let line = format!(
+        "{} requests; {} prompt ({} cached) + {} completion tokens",
         short(load.requests),
         short(load.prompt_tokens),
         short(load.cached_tokens),
         short(load.completion_tokens)
     );
+    let _ = writeln!(out, "{}", wrap(&line, "Month     ", "          "));
     let p = &report.prices;
     let cached = p
         .cached
         .map_or("-".to_string(), |c| format!("${}", money_rate(c)));
-    let _ = writeln!(
-        out,
-        "Prices    PAYG ${} in, {cached} cached, ${} out per 1M tokens ({})",
+    let line = format!(
+        "PAYG ${} in, {cached} cached, ${} out per 1M tokens ({})",
         money_rate(p.input),
         money_rate(p.output),
         p.token_price_source
     );
-    let _ = writeln!(
-        out,
-        "          PTU ${}/hour, ${}/month, ${}/year ({}){}",
+    let _ = writeln!(out, "{}", wrap(&line, "Prices    ", "          "));
+    let line = format!(
+        "PTU ${}/hour, ${}/month, ${}/year ({}){}",
         money_rate(p.ptu_hourly),
         number(p.ptu_monthly, 2, true),
         number(p.ptu_yearly, 2, true),
         p.ptu_price_source,
         if p.unverified { ", UNVERIFIED" } else { "" }
     );
+    let _ = writeln!(out, "{}", wrap(&line, "          ", "          "));
     out.push('\n');
-    let mut t = table(&[
+
+    let throttles = report.options.iter().any(|o| o.throttled_share > 0.0);
+    let mut header = vec![
         "option",
         "PTU",
         "term",
@@ -71,9 +74,13 @@ pub fn cost(report: &CostReport) -> String {
         "util",
         "break-even",
         "spill",
-    ]);
+    ];
+    if throttles {
+        header.push("429s");
+    }
+    let mut t = table(&header);
     for o in &report.options {
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(o.option.as_str()),
             right(if o.ptu == 0 {
                 "-".to_string()
@@ -88,23 +95,24 @@ pub fn cost(report: &CostReport) -> String {
             ),
             right(o.utilization.map_or("-".to_string(), percent)),
             right(o.break_even_utilization.map_or("-".to_string(), percent)),
-            right(percent(o.spill_share)),
-        ]);
+            right(percent_rounded(o.spill_share)),
+        ];
+        if throttles {
+            row.push(right(percent_rounded(o.throttled_share)));
+        }
+        t.add_row(row);
     }
     let _ = writeln!(out, "{}", finish(t, 0));
-    let legend = "USD/1M = per million tokens served; util = average PTU utilization; \
-                  break-even = average utilization at which the PTUs cost as much as \
-                  pay-as-you-go; spill = share of the load served pay-as-you-go";
-    let _ = writeln!(out, "{}", wrap(legend, "", "  "));
-    let _ = writeln!(
-        out,
-        "\n{}",
-        wrap(
-            &report.reason,
-            &format!("recommended: {} - ", report.recommended.as_str()),
-            "  "
-        )
-    );
+    let mut legend = "USD/1M = per million tokens served; util = average PTU utilization; \
+                      break-even = average utilization at which the PTUs cost as much as \
+                      pay-as-you-go; spill = share of the load served pay-as-you-go"
+        .to_string();
+    if throttles {
+        legend.push_str("; 429s = share above the PTUs, throttled");
+    }
+    let _ = writeln!(out, "{}", wrap(&legend, "", "  "));
+    let recommended = format!("recommended: {} - ", report.recommended.as_str());
+    let _ = writeln!(out, "\n{}", wrap(&report.reason, &recommended, "  "));
     notes(&mut out, &report.notes);
     out
 }

@@ -45,35 +45,41 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         out,
         "{}",
         wrap(
-            "needs alone = PTUs on a deployment of its own (ptu), or the standard TPM quota \
-             (payg), at the target utilization and across all regions",
+            "needs alone = PTUs on a deployment of its own in all regions together (ptu), or the \
+             standard TPM quota each region needs (payg), at the target utilization",
             "",
             "  "
         )
     );
 
     if !report.deployments.is_empty() {
-        let mut t = table(&[
-            "model",
-            "type",
-            "PTU raw",
-            "PTU each",
-            "PTU",
-            "util",
-            "saved",
-            "workloads",
-        ]);
+        let after_loss = report
+            .deployments
+            .iter()
+            .any(|d| d.utilization_failover > d.utilization);
+        let mut header = vec!["model", "type", "PTU raw", "PTU each", "PTU", "util"];
+        if after_loss {
+            header.push("1 lost");
+        }
+        header.extend(["saved", "workloads"]);
+        let mut t = table(&header);
         for d in &report.deployments {
-            t.add_row(vec![
+            let mut row = vec![
                 Cell::new(&d.model),
                 Cell::new(d.deployment.as_str()),
                 right(number(d.ptu_raw, 2, false)),
                 right(count(d.ptu_per_region as f64)),
                 right(count(d.ptu as f64)),
                 right(percent(d.utilization)),
+            ];
+            if after_loss {
+                row.push(right(percent(d.utilization_failover)));
+            }
+            row.extend([
                 right(count(d.ptu_saved as f64)),
                 Cell::new(d.workloads.join(", ")),
             ]);
+            t.add_row(row);
         }
         let regions = match (report.regions.len(), report.failover) {
             (0 | 1, _) => String::new(),
@@ -84,7 +90,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         let _ = writeln!(
             out,
             "\nDeployments (one per model and type{regions})\n{}",
-            finish(t, 7)
+            finish(t, header.len() - 1)
         );
         let _ = writeln!(
             out,
@@ -92,7 +98,8 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
             wrap(
                 "workloads on the same model and type share one deployment; PTU raw = all \
                  traffic in one region; PTU each = per region; util = peak utilization of a \
-                 serving region; saved = PTUs saved over one deployment per workload",
+                 serving region (1 lost: after one region is lost); saved = PTUs saved over one \
+                 deployment per workload",
                 "",
                 "  "
             )

@@ -1,0 +1,18 @@
+//! Converts the embedded catalog (models.toml) to JSON at build time: parsing JSON at start-up
+//! costs a fraction of parsing TOML, and `ptuplan size` should cost little more than starting a
+//! process. The TOML stays the source; a catalog given with --catalog is read as TOML.
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo::rerun-if-changed=models.toml");
+    let text = std::fs::read_to_string("models.toml").expect("models.toml is readable");
+    // A syntax error here is reported, with its line, by the catalog tests and at run time
+    // when the TOML is parsed for the error message; the build only needs valid TOML.
+    let json = match toml::from_str::<toml::Value>(&text) {
+        Ok(value) => serde_json::to_string(&value).expect("TOML values convert to JSON"),
+        Err(_) => String::new(),
+    };
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("models.json"), json).expect("OUT_DIR is writable");
+}
