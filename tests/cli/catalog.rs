@@ -1,8 +1,5 @@
 //! Catalog selection (`--catalog`, `PTUPLAN_CATALOG`) and catalog errors.
 
-use std::fs;
-use std::path::PathBuf;
-
 use predicates::str::contains;
 
 use crate::ptuplan;
@@ -24,13 +21,6 @@ global = { min_ptu = 10, increment = 10 }
 "#;
 
 /// Writes a catalog under cargo's per-target scratch directory (target/tmp), not /tmp.
-fn write(name: &str, text: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("catalogs");
-    fs::create_dir_all(&dir).expect("scratch dir");
-    let path = dir.join(name);
-    fs::write(&path, text).expect("write catalog");
-    path
-}
 
 #[test]
 fn catalog_flag_replaces_the_embedded_catalog() {
@@ -138,4 +128,8 @@ fn flag_wins_over_environment_variable() {
         .arg(&path)
         .assert()
         .success();
+}
+
+fn write(name: &str, text: &str) -> String {
+    crate::scratch("catalogs", name, text)
 }

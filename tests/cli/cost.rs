@@ -1,8 +1,5 @@
 //! `ptuplan cost`: money figures checked by hand, profiles, overrides and errors.
 
-use std::fs;
-use std::path::PathBuf;
-
 use serde_json::Value;
 
 use crate::{json, ptuplan, table};
@@ -131,12 +128,12 @@ fn profile_example_prices_a_hybrid() {
 
 #[test]
 fn profile_without_tokens_uses_the_flags_shape() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("profiles");
-    fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("rpm-only.csv");
     // Two minutes of 100 RPM and two idle minutes (one missing): span 4 minutes.
-    fs::write(&path, "timestamp,rpm\n2026-11-02T09:00:00Z,100\n2026-11-02T09:01:00Z,100\n2026-11-02T09:03:00Z,0\n").expect("write");
-    let path = path.to_str().expect("utf-8");
+    let path = &crate::scratch(
+        "profiles",
+        "rpm-only.csv",
+        "timestamp,rpm\n2026-11-02T09:00:00Z,100\n2026-11-02T09:01:00Z,100\n2026-11-02T09:03:00Z,0\n",
+    );
     let answer = json(&[
         "cost",
         "-m",
@@ -246,12 +243,12 @@ fn bad_cost_input() {
 
 #[test]
 fn ptu_options_below_the_profile_peak_are_never_recommended() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("profiles");
-    fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("two-minutes.csv");
     // 100 and 10 requests of 1,000/500 tokens: 300,000 and 30,000 normalized TPM.
-    fs::write(&path, "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,100,100000,50000\n2026-11-02T09:01:00Z,10,10000,5000\n").expect("write");
-    let path = path.to_str().expect("utf-8");
+    let path = &crate::scratch(
+        "profiles",
+        "two-minutes.csv",
+        "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,100,100000,50000\n2026-11-02T09:01:00Z,10,10000,5000\n",
+    );
     // --rpm 10 sizes 15 PTU (45,000 TPM): 255,000 of the 330,000 normalized tokens are above it.
     let answer = json(&[
         "cost",
@@ -279,17 +276,18 @@ fn ptu_options_below_the_profile_peak_are_never_recommended() {
 
 #[test]
 fn absurd_profile_rows_are_rejected_quickly() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("profiles");
-    fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("huge.csv");
-    fs::write(&path, "timestamp,rpm\n2026-11-02T10:00:00Z,1e30\n").expect("write");
+    let path = crate::scratch(
+        "profiles",
+        "huge.csv",
+        "timestamp,rpm\n2026-11-02T10:00:00Z,1e30\n",
+    );
     ptuplan()
         .args([
             "cost",
             "-m",
             "gpt-4.1",
             "--profile",
-            path.to_str().expect("utf-8"),
+            &path,
             "--prompt",
             "100",
             "--completion",
@@ -299,18 +297,17 @@ fn absurd_profile_rows_are_rejected_quickly() {
         .code(2)
         .stderr(predicates::str::contains("column 'rpm'"));
     // The largest accepted load prices instantly too (binary search over the PTU grid).
-    let path = dir.join("largest.csv");
-    fs::write(
-        &path,
+    let path = crate::scratch(
+        "profiles",
+        "largest.csv",
         "timestamp,rpm\n2026-11-02T10:00:00Z,1e9\n2026-11-02T10:01:00Z,1\n",
-    )
-    .expect("write");
+    );
     let answer = json(&[
         "cost",
         "-m",
         "gpt-4.1",
         "--profile",
-        path.to_str().expect("utf-8"),
+        &path,
         "--prompt",
         "900",
         "--completion",

@@ -43,6 +43,16 @@ pub fn table(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("UTF-8")
 }
 
+/// Writes `contents` to `folder/name` under cargo's per-target scratch directory (target/tmp)
+/// and returns the path.
+pub fn scratch(folder: &str, name: &str, contents: impl AsRef<[u8]>) -> String {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(folder);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write scratch file");
+    path.to_str().expect("UTF-8 path").to_string()
+}
+
 /// The entry for `model` in a `size --json` answer.
 pub fn model_entry<'a>(answer: &'a Value, model: &str) -> &'a Value {
     answer["models"]

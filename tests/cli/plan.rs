@@ -1,21 +1,10 @@
 //! `ptuplan plan` and `ptuplan check`: shared deployments, failover, reservations, budgets,
 //! baselines, and malformed plan files.
 
-use std::fs;
-use std::path::PathBuf;
-
 use predicates::str::contains;
 use serde_json::Value;
 
 use crate::{json, ptuplan};
-
-fn write(name: &str, text: &str) -> String {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plans");
-    fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(name);
-    fs::write(&path, text).expect("write");
-    path.to_str().expect("utf-8").to_string()
-}
 
 const TWO_WORKLOADS: &str = r#"
 [[workload]]
@@ -289,10 +278,11 @@ fn malformed_plans_name_file_line_and_field() {
 
 #[test]
 fn a_workload_sized_from_its_profile() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plans");
-    fs::create_dir_all(&dir).expect("dir");
     // Busiest minute: 100 requests of 1,000/500 tokens = 300,000 normalized TPM = 100 PTU.
-    fs::write(dir.join("p.csv"), "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,100,100000,50000\n2026-11-02T09:01:00Z,10,10000,5000\n").expect("write");
+    write(
+        "p.csv",
+        "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,100,100000,50000\n2026-11-02T09:01:00Z,10,10000,5000\n",
+    );
     let plan = "[[workload]]\nname = \"w\"\nmodel = \"gpt-4.1\"\nprofile = \"p.csv\"\n";
     let answer = json(&["plan", &write("from-profile.toml", plan)]);
     assert_eq!(answer["workloads"][0]["rpm"], 100);
@@ -355,4 +345,8 @@ fn baselines_must_be_plan_reports() {
             .code(2)
             .stderr(contains(expected));
     }
+}
+
+fn write(name: &str, contents: impl AsRef<[u8]>) -> String {
+    crate::scratch("plans", name, contents)
 }

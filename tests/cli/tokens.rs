@@ -1,19 +1,8 @@
 //! `ptuplan tokens` and `size --prompt-file`: every input form and error.
 
-use std::fs;
-use std::path::PathBuf;
-
 use predicates::str::contains;
 
 use crate::{json, ptuplan};
-
-fn write(name: &str, bytes: &[u8]) -> String {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tokens");
-    fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(name);
-    fs::write(&path, bytes).expect("write");
-    path.to_str().expect("utf-8").to_string()
-}
 
 #[test]
 fn plain_text_from_a_file_and_stdin() {
@@ -173,4 +162,8 @@ fn bad_token_input() {
         .args(["tokens", &invalid, "--lossy", "--json"])
         .assert()
         .success();
+}
+
+fn write(name: &str, contents: impl AsRef<[u8]>) -> String {
+    crate::scratch("tokens", name, contents)
 }
