@@ -21,9 +21,9 @@ use crate::cli::{
 };
 use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::render::{json, table};
-use crate::tokens::count::{MeasuredTokens, ParsedInput, count_inputs};
+use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
 use crate::tokens::encoding::Encoding;
-use crate::tokens::request::{self, InputKind};
+use crate::tokens::request::{self, InputKind, Request, Side};
 use crate::{plan_file, profile};
 
 /// Runs one command, writing its output to `out`.
@@ -117,19 +117,36 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     if models.is_empty() {
         models = catalog.models.iter().collect();
     }
-    let measure = |files: &[String]| -> anyhow::Result<Option<MeasuredTokens>> {
+    if args.prompt_file.is_empty()
+        && args.completion_file.is_empty()
+        && args.token_stat != TokenStat::Mean
+    {
+        return Err(InputError::Usage(
+            "--token-stat applies to --prompt-file and --completion-file; give one of them".into(),
+        )
+        .into());
+    }
+    let mut token_notes = Vec::new();
+    let measure = |files: &[String],
+                   side: Side,
+                   notes: &mut Vec<String>|
+     -> anyhow::Result<Option<MeasuredTokens>> {
         if files.is_empty() {
             return Ok(None);
         }
         let encoding = match args.encoding {
             Some(encoding) => encoding,
-            None => models_encoding(&models)?,
+            None => models_encoding(&models, notes)?,
         };
-        let inputs = files
-            .iter()
-            .map(|path| read_input(path, InputKind::Auto, args.lossy))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let inputs = read_inputs(files, InputKind::Auto, side, args.lossy)?;
         let counted = count_inputs(encoding, None, &inputs);
+        notes.extend(
+            counted
+                .notes
+                .iter()
+                .filter(|n| n.contains("not counted"))
+                .cloned(),
+        );
         Ok(Some(MeasuredTokens {
             stat: args.token_stat,
             encoding,
@@ -138,8 +155,8 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
             distribution: counted.distribution,
         }))
     };
-    let measured_prompt = measure(&args.prompt_file)?;
-    let measured_completion = measure(&args.completion_file)?;
+    let measured_prompt = measure(&args.prompt_file, Side::Prompt, &mut token_notes)?;
+    let measured_completion = measure(&args.completion_file, Side::Completion, &mut token_notes)?;
     let mut shape_args = args.shape.clone();
     if let Some(m) = &measured_prompt {
         shape_args.prompt = Some(m.tokens);
@@ -171,29 +188,68 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     sort_models(&mut report.models, args.sort);
     report.measured_prompt = measured_prompt;
     report.measured_completion = measured_completion;
+    token_notes.dedup();
+    report.notes.extend(token_notes);
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::size(&report, catalog)),
     }
 }
 
-/// The one encoding the models use (o200k_base when none names one); an error when they differ.
-fn models_encoding(models: &[&Model]) -> anyhow::Result<Encoding> {
+/// The one encoding the models use (o200k_base when none names one); an error when they
+/// differ. Models without a tiktoken encoding get a note: their counts are approximations.
+fn models_encoding(models: &[&Model], notes: &mut Vec<String>) -> anyhow::Result<Encoding> {
     let mut found: Vec<Encoding> = models.iter().filter_map(|m| m.tokenizer).collect();
     found.dedup();
-    match found.as_slice() {
-        [] => Ok(Encoding::O200kBase),
-        [one] => Ok(*one),
-        _ => Err(InputError::Usage(
-            "the models use different encodings: give --encoding, or size one model at a time"
-                .into(),
-        )
-        .into()),
+    let without: Vec<&str> = models
+        .iter()
+        .filter(|m| m.tokenizer.is_none())
+        .map(|m| m.name.as_str())
+        .collect();
+    let encoding = match found.as_slice() {
+        [] => Encoding::O200kBase,
+        [one] => *one,
+        _ => {
+            return Err(InputError::Usage(
+                "the models use different encodings: give --encoding, or size one model at a time"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    if !without.is_empty() {
+        notes.push(format!(
+            "{} not in tiktoken's model table: sample tokens counted with {encoding}, an \
+             approximation for {}",
+            if without.len() == 1 {
+                "one model is"
+            } else {
+                "some models are"
+            },
+            without.join(", ")
+        ));
     }
+    Ok(encoding)
+}
+
+/// Reads several token inputs; stdin may appear once.
+fn read_inputs(
+    paths: &[String],
+    kind: InputKind,
+    side: Side,
+    lossy: bool,
+) -> anyhow::Result<Vec<ParsedInput>> {
+    if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
+        return Err(InputError::Usage("'-' (stdin) is given more than once".into()).into());
+    }
+    paths
+        .iter()
+        .map(|path| read_input(path, kind, side, lossy))
+        .collect()
 }
 
 /// Reads, decodes and parses one token input (`-` is stdin).
-fn read_input(path: &str, kind: InputKind, lossy: bool) -> anyhow::Result<ParsedInput> {
+fn read_input(path: &str, kind: InputKind, side: Side, lossy: bool) -> anyhow::Result<ParsedInput> {
     let bytes = if path == "-" {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| {
@@ -215,7 +271,7 @@ fn read_input(path: &str, kind: InputKind, lossy: bool) -> anyhow::Result<Parsed
     };
     let text = request::decode(bytes, path, lossy)?;
     let kind = request::resolve_kind(kind, path, &text);
-    let requests = request::parse(&text, path, kind)?;
+    let requests = request::parse(&text, path, kind, side)?;
     Ok(ParsedInput {
         path: path.to_string(),
         kind,
@@ -233,8 +289,8 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
         (Some(encoding), _) => encoding,
         (None, Some(model)) => model.tokenizer.ok_or_else(|| {
             InputError::Usage(format!(
-                "{} has no tiktoken encoding in the catalog (its tokenizer is not tiktoken's): \
-                 give --encoding o200k_base to approximate",
+                "{} is not in tiktoken's model table, so its encoding is unknown: add \
+                 --encoding o200k_base to approximate",
                 model.name
             ))
         })?,
@@ -245,11 +301,32 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
     } else {
         args.files.clone()
     };
-    let inputs = paths
-        .iter()
-        .map(|path| read_input(path, args.input_kind, args.lossy))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let inputs = read_inputs(&paths, args.input_kind, Side::Any, args.lossy)?;
     let mut report = count_inputs(encoding, model.map(|m| m.name.as_str()), &inputs);
+    if let (Some(model), Some(_)) = (model, args.encoding)
+        && model.tokenizer != Some(encoding)
+    {
+        report.notes.push(format!(
+            "counted with {encoding}, which is not {}'s own encoding: an approximation",
+            model.name
+        ));
+    }
+    for input in inputs
+        .iter()
+        .filter(|i| i.path == "-" && i.kind == InputKind::Text)
+    {
+        let start = input.requests.first().map(|r| match r {
+            Request::Text(text) => text.trim_start().starts_with(['{', '[']),
+            Request::Chat(..) => false,
+        });
+        if start == Some(true) {
+            report.notes.push(
+                "stdin looks like JSON but does not parse as a chat request or JSONL: counted \
+                 as plain text (give --input chat or jsonl to see the error)"
+                    .into(),
+            );
+        }
+    }
     if args.encoding.is_none() && model.is_none() {
         report
             .notes

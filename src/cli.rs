@@ -139,15 +139,18 @@ Examples:
   ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --ptu-monthly 240 --json";
 
 const TOKENS_HELP: &str = "\
-Inputs: plain text (the whole file is one prompt); a chat request (.json: {\"messages\": [...]}
-or a bare messages array); JSONL (.jsonl: one request per line, a string, a chat request or an
-object with prompt/text/input/completion/content). '-' or no file reads stdin.
+Inputs:
+  plain text   the whole file is one prompt
+  chat .json   {\"messages\": [...]} or a bare messages array
+  .jsonl       one request per line: a JSON string, a chat request, or an
+               object with prompt, input, text, content, completion, ...
+  - or none    stdin (its kind is guessed from the content)
 
 Examples:
   ptuplan tokens prompt.txt --model gpt-4.1
-  ptuplan tokens requests.jsonl --encoding o200k_base --json | jq '{count, mean, p95, max}'
-  echo 'hello world' | ptuplan tokens --encoding cl100k_base
-  ptuplan size --rpm 300 --prompt-file requests.jsonl --completion 250 -m gpt-4.1";
+  ptuplan tokens requests.jsonl --json | jq '{count, mean, p95, max}'
+  printf 'hello world' | ptuplan tokens --encoding cl100k_base
+  ptuplan size --rpm 300 --prompt-file requests.jsonl --completion 250";
 
 const PLAN_HELP: &str = "\
 The plan file format is in the README (section 'Plan files').
@@ -221,10 +224,11 @@ pub struct SizeArgs {
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
     /// Measure prompt tokens from sample files (text, chat .json, .jsonl); replaces --prompt.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["prompt", "tokens"])]
+    /// Needs --completion or --completion-file.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["prompt", "tokens"])]
     pub prompt_file: Vec<String>,
     /// Measure completion tokens from sample responses; replaces --completion.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["completion", "tokens"])]
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["completion", "tokens"])]
     pub completion_file: Vec<String>,
     /// Statistic of the measured requests used as tokens per request.
     #[arg(long, value_enum, default_value_t = TokenStat::Mean)]
@@ -349,7 +353,7 @@ pub struct TokensArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
     /// Model whose encoding to use (name or alias).
-    #[arg(long, short = 'm', value_name = "NAME", conflicts_with = "encoding")]
+    #[arg(long, short = 'm', value_name = "NAME")]
     pub model: Option<String>,
     /// Encoding: o200k_base (gpt-4o and later; the default), cl100k_base, p50k_base, r50k_base.
     #[arg(long, value_parser = input::encoding)]

@@ -20,7 +20,7 @@ const TOKENS_PER_CALL: usize = 1;
 pub fn request_tokens(encoding: Encoding, request: &Request) -> usize {
     match request {
         Request::Text(text) => encoding.count(text),
-        Request::Chat(messages) => {
+        Request::Chat(messages, _) => {
             messages
                 .iter()
                 .map(|m| message_tokens(encoding, m))
@@ -46,15 +46,15 @@ fn message_tokens(encoding: Encoding, message: &Message) -> usize {
     tokens
 }
 
-/// Non-text message parts (images, audio) that were not counted.
-pub fn uncounted_parts(requests: &[Request]) -> usize {
-    requests
-        .iter()
-        .map(|r| match r {
-            Request::Chat(messages) => messages.iter().map(|m| m.uncounted_parts).sum(),
-            Request::Text(_) => 0,
-        })
-        .sum()
+/// What was not counted: non-text message parts (images, audio) and tool definitions.
+pub fn uncounted(requests: &[Request]) -> (usize, usize) {
+    requests.iter().fold((0, 0), |(parts, tools), r| match r {
+        Request::Chat(messages, defined) => (
+            parts + messages.iter().map(|m| m.uncounted_parts).sum::<usize>(),
+            tools + defined,
+        ),
+        Request::Text(_) => (parts, tools),
+    })
 }
 
 /// Token counts of one input file. Field names are the JSON contract.
@@ -74,14 +74,14 @@ pub struct FileCount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokens::request::{InputKind, parse};
+    use crate::tokens::request::{InputKind, Side, parse};
 
     #[test]
     fn chat_rule_matches_the_cookbook_arithmetic() {
         // Two messages: 3 + role + content each, 1 + name tokens for the name, 3 priming.
         let chat = r#"[{"role": "system", "content": "You are helpful."},
                        {"role": "user", "name": "example_user", "content": "Hello!"}]"#;
-        let requests = parse(chat, "c.json", InputKind::Chat).expect("valid");
+        let requests = parse(chat, "c.json", InputKind::Chat, Side::Prompt).expect("valid");
         let e = Encoding::O200kBase;
         let expected = 3
             + e.count("system")
@@ -136,6 +136,8 @@ pub struct TokensReport {
     pub distribution: Distribution,
     /// Non-text message parts (images, audio) not counted.
     pub uncounted_parts: u64,
+    /// Tool definitions (`tools`) not counted: they cost prompt tokens in an unpublished format.
+    pub uncounted_tools: u64,
     /// How chat requests were counted, and caveats.
     pub notes: Vec<String>,
 }
@@ -148,14 +150,16 @@ pub fn count_inputs(
 ) -> TokensReport {
     let mut all = Vec::new();
     let mut files = Vec::new();
-    let mut uncounted = 0;
+    let (mut uncounted_parts, mut uncounted_tools) = (0, 0);
     for input in inputs {
         let counts: Vec<f64> = input
             .requests
             .iter()
             .map(|r| request_tokens(encoding, r) as f64)
             .collect();
-        uncounted += uncounted_parts(&input.requests);
+        let (parts, tools) = uncounted(&input.requests);
+        uncounted_parts += parts;
+        uncounted_tools += tools;
         files.push(FileCount {
             path: input.path.clone(),
             kind: input.kind,
@@ -167,7 +171,7 @@ pub fn count_inputs(
     let mut notes = Vec::new();
     if inputs
         .iter()
-        .any(|i| i.requests.iter().any(|r| matches!(r, Request::Chat(_))))
+        .any(|i| i.requests.iter().any(|r| matches!(r, Request::Chat(..))))
     {
         notes.push(
             "chat requests: 3 tokens per message + role + content (+ 1 + name), + 3 to prime the \
@@ -175,9 +179,15 @@ pub fn count_inputs(
                 .to_string(),
         );
     }
-    if uncounted > 0 {
+    if uncounted_parts > 0 {
         notes.push(format!(
-            "{uncounted} non-text message part(s) (images, audio) were not counted"
+            "{uncounted_parts} non-text message part(s) (images, audio) were not counted"
+        ));
+    }
+    if uncounted_tools > 0 {
+        notes.push(format!(
+            "{uncounted_tools} tool definition(s) ('tools') were not counted: they cost prompt \
+             tokens in a format OpenAI does not publish"
         ));
     }
     TokensReport {
@@ -186,7 +196,8 @@ pub fn count_inputs(
         files,
         total_tokens: all.iter().sum::<f64>() as u64,
         distribution: Distribution::of(&all).unwrap_or(EMPTY),
-        uncounted_parts: uncounted as u64,
+        uncounted_parts: uncounted_parts as u64,
+        uncounted_tools: uncounted_tools as u64,
         notes,
     }
 }
@@ -268,7 +279,7 @@ mod properties {
             let e = Encoding::O200kBase;
             let content: usize = contents.iter().map(|c| e.count(c)).sum();
             let expected = content + contents.len() * (TOKENS_PER_MESSAGE + e.count("user")) + REPLY_PRIMING;
-            prop_assert_eq!(request_tokens(e, &Request::Chat(messages)), expected);
+            prop_assert_eq!(request_tokens(e, &Request::Chat(messages, 0)), expected);
         }
     }
 }

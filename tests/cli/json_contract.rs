@@ -246,6 +246,7 @@ struct TokensAnswer {
     p95: f64,
     max: f64,
     uncounted_parts: u64,
+    uncounted_tools: u64,
     notes: Vec<String>,
 }
 

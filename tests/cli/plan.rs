@@ -129,10 +129,7 @@ fn check_against_a_baseline() {
         .output()
         .expect("runs")
         .stdout;
-    let baseline_path = write(
-        "baseline.json",
-        String::from_utf8(baseline).expect("utf-8"),
-    );
+    let baseline_path = write("baseline.json", String::from_utf8(baseline).expect("utf-8"));
     // 20% more traffic on workload a: 120 RPM → 120 + 10 → 130 PTU, $94,900: +18.2%.
     let grown = format!(
         "{}\n[budget]\nmax_increase_pct = 10\n",

@@ -144,7 +144,7 @@ fn bad_token_input() {
         ),
         (
             vec!["tokens", &invalid, "-m", "Llama-3.3-70B-Instruct"],
-            "has no tiktoken encoding",
+            "is not in tiktoken's model table",
         ),
         (
             vec!["size", "--rpm", "5", "--prompt-file", &invalid, "--lossy"],
@@ -166,4 +166,100 @@ fn bad_token_input() {
 
 fn write(name: &str, contents: impl AsRef<[u8]>) -> String {
     crate::scratch("tokens", name, contents)
+}
+
+#[test]
+fn each_sample_file_counts_its_own_side() {
+    // A line with both fields: --prompt-file counts the prompt (6 tokens), --completion-file the
+    // completion (1 token).
+    let both = write(
+        "both.jsonl",
+        "{\"prompt\": \"one two three four five six\", \"completion\": \"x\"}\n",
+    );
+    let answer = json(&[
+        "size",
+        "--rpm",
+        "10",
+        "--prompt-file",
+        &both,
+        "--completion-file",
+        &both,
+        "-m",
+        "gpt-4.1",
+    ]);
+    assert_eq!(
+        (
+            answer["prompt_tokens"].as_f64(),
+            answer["completion_tokens"].as_f64()
+        ),
+        (Some(6.0), Some(1.0))
+    );
+    // Several files after one flag.
+    let more = write("more.jsonl", "\"a b c d e f g h\"\n");
+    let answer = json(&[
+        "size",
+        "--rpm",
+        "10",
+        "--prompt-file",
+        &both,
+        &more,
+        "--completion",
+        "5",
+        "-m",
+        "gpt-4.1",
+    ]);
+    assert_eq!(answer["measured_prompt"]["count"], 2);
+}
+
+#[test]
+fn approximations_and_omissions_are_said() {
+    let text = write("plain.txt", "hello world");
+    let answer = json(&[
+        "tokens",
+        &text,
+        "-m",
+        "Llama-3.3-70B-Instruct",
+        "--encoding",
+        "o200k_base",
+    ]);
+    assert!(
+        answer["notes"].to_string().contains("approximation"),
+        "{answer}"
+    );
+    let image = write(
+        "image.json",
+        r#"[{"role": "user", "content": [{"type": "text", "text": "Hi"}, {"type": "image_url", "image_url": {"url": "x"}}]}]"#,
+    );
+    let answer = json(&[
+        "size",
+        "--rpm",
+        "10",
+        "--prompt-file",
+        &image,
+        "--completion",
+        "5",
+        "-m",
+        "Llama-3.3-70B-Instruct",
+    ]);
+    let notes = answer["notes"].to_string();
+    assert!(notes.contains("1 non-text message part(s)"), "{notes}");
+    assert!(
+        notes.contains("approximation for Llama-3.3-70B-Instruct"),
+        "{notes}"
+    );
+    ptuplan()
+        .args(["tokens", &text, "-", "-"])
+        .assert()
+        .code(2)
+        .stderr(contains("more than once"));
+    ptuplan()
+        .args(["size", "--rpm", "5", "--tokens", "5", "--token-stat", "p95"])
+        .assert()
+        .code(2)
+        .stderr(contains("--token-stat applies to"));
+    ptuplan()
+        .args(["tokens", &write("empty.txt", "")])
+        .assert()
+        .code(2)
+        .stderr(contains("empty"));
 }

@@ -54,8 +54,13 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             let line = format!(
-                "{side} tokens measured: {stat} of {} requests in {} ({}): {}",
+                "{side} tokens measured: {stat} of {} {} in {} ({}): {}",
                 count(m.distribution.count as f64),
+                if m.distribution.count == 1 {
+                    "request"
+                } else {
+                    "requests"
+                },
                 m.files.join(", "),
                 m.encoding,
                 count(m.tokens)
