@@ -1,7 +1,7 @@
 //! Orchestration: command-line arguments → validated request → pure core → rendered bytes.
 //! The only module that reads files or writes output.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use clap::CommandFactory;
 use serde::Serialize;
@@ -16,15 +16,17 @@ use crate::calc::sizing::{ModelSizing, SizeOptions, size};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, Model, Source};
 use crate::cli::{
-    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder,
-    TermArg, TokensArgs,
+    AnalyzeArgs, CapacityArgs, Cli, Command, CostArgs, Format, LogFormatArg, ModelsArgs, ShapeArgs,
+    SizeArgs, SortOrder, TermArg, TokensArgs,
 };
 use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::render::{json, table};
 use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
 use crate::tokens::encoding::Encoding;
 use crate::tokens::request::{self, InputKind, Request, Side};
-use crate::{plan_file, profile};
+use crate::traffic::analysis::{self, AnalyzeReport};
+use crate::traffic::log::{ColumnNames, LogFormat, ReadStats, SecondBuckets};
+use crate::{numfmt, plan_file, profile, traffic};
 
 /// Runs one command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -46,6 +48,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format)?,
         Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format)?,
         Command::Tokens(args) => run_tokens(args, &load_catalog(&cli)?, format)?,
+        Command::Analyze(args) => run_analyze(args, &load_catalog(&cli)?, format)?,
         Command::Plan(args) => run_plan(&args.file, None, &load_catalog(&cli)?, format)?.0,
         Command::Check(args) => {
             let catalog = load_catalog(&cli)?;
@@ -335,6 +338,213 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::tokens(&report)),
+    }
+}
+
+/// Opens a log (`-` is stdin), decompressing gzip, and decides its format.
+fn open_log(
+    path: &str,
+    given: Option<LogFormatArg>,
+) -> anyhow::Result<(Box<dyn BufRead>, LogFormat)> {
+    let error = |message: String| InputError::File {
+        kind: "log",
+        path: path.to_string(),
+        line: None,
+        message,
+    };
+    let raw: Box<dyn std::io::Read> = if path == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| error(format!("cannot read it: {e}")))?)
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, raw);
+    let gzip = reader
+        .fill_buf()
+        .map_err(|e| error(format!("cannot read it: {e}")))?
+        .starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn BufRead> = if gzip {
+        Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(reader),
+        ))
+    } else {
+        Box::new(reader)
+    };
+    let name = path.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let format = match given {
+        Some(LogFormatArg::Csv) => LogFormat::Csv,
+        Some(LogFormatArg::Jsonl) => LogFormat::Jsonl,
+        None if name.ends_with(".csv") => LogFormat::Csv,
+        None if name.ends_with(".jsonl")
+            || name.ends_with(".ndjson")
+            || name.ends_with(".json") =>
+        {
+            LogFormat::Jsonl
+        }
+        None => {
+            let head = reader
+                .fill_buf()
+                .map_err(|e| error(format!("cannot read it: {e}")))?;
+            match head.iter().find(|b| !b.is_ascii_whitespace()) {
+                Some(b'{') => LogFormat::Jsonl,
+                _ => LogFormat::Csv,
+            }
+        }
+    };
+    Ok((reader, format))
+}
+
+fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let models = args
+        .models
+        .iter()
+        .map(|name| catalog.find(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    if args.ptu.is_some() && models.len() != 1 {
+        return Err(
+            InputError::Usage("--ptu needs exactly one --model (its PTU ratios)".into()).into(),
+        );
+    }
+    let names = ColumnNames {
+        timestamp: args.timestamp_column.clone(),
+        prompt: args.prompt_column.clone(),
+        completion: args.completion_column.clone(),
+        cached: args.cached_column.clone(),
+    };
+    let paths: Vec<String> = if args.files.is_empty() {
+        vec!["-".into()]
+    } else {
+        args.files.clone()
+    };
+    if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
+        return Err(InputError::Usage("'-' (stdin) is given more than once".into()).into());
+    }
+    let mut buckets = SecondBuckets::new();
+    let mut stats = ReadStats::default();
+    for path in &paths {
+        let (reader, log_format) = open_log(path, args.log_format)?;
+        let read = traffic::log::read(
+            reader,
+            path,
+            log_format,
+            &names,
+            args.skip_invalid,
+            &mut buckets,
+        )?;
+        stats.rows += read.rows;
+        stats.skipped += read.skipped;
+        stats.first_skipped.extend(read.first_skipped);
+    }
+    if buckets.is_empty() {
+        return Err(
+            InputError::Usage("the logs hold no requests: nothing to analyze".into()).into(),
+        );
+    }
+    let (minutes, first_minute) = analysis::minutes(&buckets);
+    let summary = analysis::summarize(&buckets, &minutes);
+    let mut notes = Vec::new();
+    let mut analyses = Vec::new();
+    for model in &models {
+        let prices = prices::resolve(
+            model,
+            catalog.ptu_prices.get(&args.deployment),
+            args.deployment,
+            &PriceOverrides::default(),
+        );
+        let settings = prices.ok().map(|p| CostSettings {
+            deployment: args.deployment,
+            peak_normalized_tpm: None,
+            hours_per_month: crate::calc::cost::DEFAULT_HOURS_PER_MONTH,
+            hybrid_term: Term::OneYear,
+            target_utilization: 1.0,
+            token_prices: p.tokens,
+            ptu_rates: p.ptu,
+            token_price_source: p.token_source,
+            ptu_price_source: p.ptu_source,
+            prices_unverified: p.unverified,
+        });
+        if settings.is_none() {
+            notes.push(format!(
+                "{}: no catalog prices on {}, so no hybrid",
+                model.name, args.deployment
+            ));
+        }
+        let usable =
+            settings.filter(|s| summary.cached_tokens == 0.0 || s.token_prices.cached.is_some());
+        analyses.push(analysis::analyze_model(
+            &buckets,
+            &minutes,
+            model,
+            args.deployment,
+            usable.as_ref(),
+        )?);
+    }
+    let mut over = Vec::new();
+    if let (Some(ptu), [model]) = (args.ptu, models.as_slice()) {
+        let label = format!(
+            "{} PTU of {} ({})",
+            numfmt::count(ptu),
+            model.name,
+            args.deployment
+        );
+        over.push(analysis::over_capacity(
+            &minutes,
+            ptu * model.input_tpm_per_ptu,
+            label,
+            |m| m.normalized(model),
+        ));
+    }
+    if let Some(quota) = args.tpm_quota {
+        let label = format!("{} TPM standard quota", numfmt::count(quota));
+        over.push(analysis::over_capacity(
+            &minutes,
+            quota,
+            label,
+            MinuteLoad::tokens,
+        ));
+    }
+    if stats.skipped > 0 {
+        notes.push(format!("{} row(s) skipped as invalid", stats.skipped));
+    }
+    notes.push(
+        "peaks are the busiest windows starting on any whole second, not calendar minutes; \
+         distributions and capacity checks are per calendar minute"
+            .into(),
+    );
+    let profile_out = match &args.profile_out {
+        Some(path) => {
+            let mut csv = String::from("timestamp,rpm,prompt,completion,cached\n");
+            for (i, m) in minutes.iter().enumerate() {
+                let stamp = crate::timestamp::format_second((first_minute + i as i64) * 60);
+                csv.push_str(&format!(
+                    "{stamp},{},{},{},{}\n",
+                    m.requests, m.prompt, m.completion, m.cached
+                ));
+            }
+            std::fs::write(path, csv).map_err(|e| InputError::File {
+                kind: "profile",
+                path: path.display().to_string(),
+                line: None,
+                message: format!("cannot write it: {e}"),
+            })?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
+    let report = AnalyzeReport {
+        summary,
+        models: analyses,
+        over_capacity: over,
+        rows: stats.rows,
+        skipped_rows: stats.skipped,
+        first_skipped_lines: stats.first_skipped,
+        profile_out,
+        notes,
+    };
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::analyze(&report)),
     }
 }
 

@@ -79,6 +79,9 @@ pub enum Command {
     /// Count tokens of sample prompts, chat requests and request logs (tiktoken encodings).
     #[command(after_help = TOKENS_HELP)]
     Tokens(TokensArgs),
+    /// Size from real traffic: request logs (CSV/JSONL, gzip) to true sliding-window peaks.
+    #[command(after_help = ANALYZE_HELP)]
+    Analyze(AnalyzeArgs),
     /// Size and price a plan file: several workloads, shared deployments, regions, reservations.
     #[command(after_help = PLAN_HELP)]
     Plan(PlanArgs),
@@ -151,6 +154,17 @@ Examples:
   ptuplan tokens requests.jsonl --json | jq '{count, mean, p95, max}'
   printf 'hello world' | ptuplan tokens --encoding cl100k_base
   ptuplan size --rpm 300 --prompt-file requests.jsonl --completion 250";
+
+const ANALYZE_HELP: &str = "\
+Logs: one row per request, CSV with a header or JSONL (OpenAI-style responses with a 'usage'
+object work as they are), optionally gzip-compressed; '-' or no file reads stdin. Recognized
+columns: timestamp/time/TimeGenerated/created, prompt_tokens/input_tokens/PromptTokens,
+completion_tokens/output_tokens/CompletionTokens, cached_tokens (or name them with flags).
+
+Examples:
+  ptuplan analyze requests.csv -m gpt-4.1
+  ptuplan analyze responses.jsonl.gz -m gpt-4.1 -m gpt-5-mini --json | jq '.models'
+  ptuplan analyze requests.csv -m gpt-4.1 --ptu 300 --profile-out profile.csv";
 
 const PLAN_HELP: &str = "\
 The plan file format is in the README (section 'Plan files').
@@ -364,6 +378,56 @@ pub struct TokensArgs {
     /// Replace invalid UTF-8 bytes instead of failing.
     #[arg(long)]
     pub lossy: bool,
+}
+
+/// Arguments of `analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Request logs; '-' or none reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Models to size the traffic for (repeatable).
+    #[arg(long = "model", short = 'm', value_name = "NAME")]
+    pub models: Vec<String>,
+    /// Deployment type: global, data-zone or regional (Azure SKU names accepted).
+    #[arg(long, short = 'd', value_parser = input::deployment, default_value = "global")]
+    pub deployment: DeploymentType,
+    /// Log format (default: by extension, .csv or .jsonl, else by content).
+    #[arg(long = "log-format", value_enum)]
+    pub log_format: Option<LogFormatArg>,
+    /// Timestamp column or JSON path.
+    #[arg(long, value_name = "NAME")]
+    pub timestamp_column: Option<String>,
+    /// Prompt-token column or JSON path (e.g. usage.prompt_tokens).
+    #[arg(long, value_name = "NAME")]
+    pub prompt_column: Option<String>,
+    /// Completion-token column or JSON path.
+    #[arg(long, value_name = "NAME")]
+    pub completion_column: Option<String>,
+    /// Cached-token column or JSON path.
+    #[arg(long, value_name = "NAME")]
+    pub cached_column: Option<String>,
+    /// Skip rows that cannot be read (counted and reported) instead of failing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Check a candidate provisioned deployment of this many PTUs (needs one --model).
+    #[arg(long, value_parser = input::ptu, allow_negative_numbers = true)]
+    pub ptu: Option<f64>,
+    /// Check a candidate standard TPM quota.
+    #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
+    pub tpm_quota: Option<f64>,
+    /// Write the per-minute load curve in the profile format `cost --profile` reads.
+    #[arg(long, value_name = "FILE")]
+    pub profile_out: Option<PathBuf>,
+}
+
+/// Log formats on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    /// Comma-separated values with a header.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
 }
 
 /// Arguments of `plan`.

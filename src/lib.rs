@@ -20,3 +20,4 @@ pub mod profile;
 pub mod render;
 pub mod timestamp;
 pub mod tokens;
+pub mod traffic;

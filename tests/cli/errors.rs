@@ -255,7 +255,7 @@ fn help_and_version_succeed_and_document_exit_codes() {
     );
     ptuplan().arg("--version").assert().success();
     for sub in [
-        "size", "capacity", "cost", "plan", "check", "tokens", "models",
+        "size", "capacity", "cost", "plan", "check", "tokens", "analyze", "models",
     ] {
         let out = ptuplan().args([sub, "--help"]).output().expect("runs");
         assert!(

@@ -1,5 +1,6 @@
 //! Integration tests: the `ptuplan` binary as users run it. One test binary, a module per area.
 
+mod analyze;
 mod capacity;
 mod catalog;
 mod cost;

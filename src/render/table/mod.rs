@@ -1,6 +1,7 @@
 //! Tables for people: the formula's inputs and steps, readable numbers, notes for assumptions.
 //! Tables are laid out to fit 80 columns. One module per command; shared layout helpers here.
 
+mod analyze;
 mod capacity;
 mod cost;
 mod models;
@@ -8,6 +9,7 @@ mod plan;
 mod size;
 mod tokens;
 
+pub use analyze::analyze;
 pub use capacity::capacity;
 pub use cost::cost;
 pub use models::{model_detail, models};

@@ -1,0 +1,142 @@
+//! The `analyze` table: totals, true peaks, per-minute distributions, and per-model sizing.
+
+use std::fmt::Write as _;
+
+use comfy_table::Cell;
+
+use super::{finish, notes, right, table, wrap};
+use crate::numfmt::{count, number, percent, short};
+use crate::traffic::analysis::{AnalyzeReport, Percentiles};
+
+/// Renders `analyze`.
+pub fn analyze(report: &AnalyzeReport) -> String {
+    let mut out = String::new();
+    let s = &report.summary;
+    let lines = [
+        (
+            "Span",
+            format!(
+                "{} to {} ({} minutes)",
+                s.first,
+                s.last,
+                count(s.span_minutes as f64)
+            ),
+        ),
+        (
+            "Totals",
+            format!(
+                "{} requests; {} prompt ({} cached) + {} completion tokens",
+                short(s.requests),
+                short(s.prompt_tokens),
+                short(s.cached_tokens),
+                short(s.completion_tokens)
+            ),
+        ),
+        (
+            "Average",
+            format!(
+                "{} RPM, {} TPM",
+                number(s.avg_rpm, 2, true),
+                short(s.avg_tpm)
+            ),
+        ),
+        (
+            "Peaks",
+            format!(
+                "{} TPM from {}; {} RPM from {} (busiest 60 s); {} requests in 10 s, {} in 1 s; \
+                 peak/average {}",
+                short(s.peak_tpm),
+                s.peak_tpm_at,
+                count(s.peak_rpm),
+                s.peak_rpm_at,
+                count(s.peak_requests_10s),
+                count(s.peak_requests_1s),
+                number(s.peak_to_average, 2, true)
+            ),
+        ),
+    ];
+    for (label, text) in lines {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&text, &format!("{label:<10}"), "          ")
+        );
+    }
+    let mut t = table(&["per minute", "p50", "p90", "p95", "p99", "max", "mean"]);
+    let row = |name: &str, p: &Percentiles| {
+        vec![
+            Cell::new(name),
+            right(short(p.p50)),
+            right(short(p.p90)),
+            right(short(p.p95)),
+            right(short(p.p99)),
+            right(short(p.max)),
+            right(short(p.mean)),
+        ]
+    };
+    t.add_row(row("requests", &s.rpm));
+    t.add_row(row("tokens", &s.tpm));
+    for m in &report.models {
+        t.add_row(row(&format!("{} normalized", m.model), &m.normalized_tpm));
+    }
+    let _ = writeln!(out, "\n{}", finish(t, 0));
+    if !report.models.is_empty() {
+        let mut t = table(&[
+            "model",
+            "type",
+            "PTU peak",
+            "PTU p99",
+            "std quota",
+            "binds",
+            "hybrid",
+        ]);
+        for m in &report.models {
+            let hybrid = match (m.hybrid_ptu, m.hybrid_monthly_usd, m.hybrid_spill_share) {
+                (Some(0), Some(usd), _) => format!("payg ${}", short(usd)),
+                (Some(ptu), Some(usd), Some(spill)) => {
+                    format!("{ptu} PTU+{} ${}", percent(spill), short(usd))
+                }
+                _ => "-".to_string(),
+            };
+            t.add_row(vec![
+                Cell::new(&m.model),
+                Cell::new(m.deployment.as_str()),
+                right(count(m.ptu_for_peak as f64)),
+                right(count(m.ptu_for_p99 as f64)),
+                right(
+                    m.standard_tpm_quota
+                        .map_or("n/a".to_string(), |q| short(q as f64)),
+                ),
+                Cell::new(m.binding.map_or("-", |b| b.as_str())),
+                right(hybrid),
+            ]);
+        }
+        let _ = writeln!(out, "\n{}", finish(t, 0));
+        let legend = "PTU peak = for the busiest 60 s; PTU p99 = for the 99th percentile minute; \
+                      std quota = standard TPM quota for the busiest 60 s of tokens and of \
+                      requests; hybrid = cheapest PTU base (1-year) + share spilled, $/month";
+        let _ = writeln!(out, "{}", wrap(legend, "", "  "));
+    }
+    for o in &report.over_capacity {
+        let line = format!(
+            "{}: {} {} over ({}), {} requests and {} tokens above it (spilled, or throttled \
+             without spillover)",
+            o.capacity,
+            count(o.minutes_over as f64),
+            if o.minutes_over == 1 {
+                "minute"
+            } else {
+                "minutes"
+            },
+            percent(o.minutes_over_share),
+            short(o.requests_over),
+            short(o.tokens_over)
+        );
+        let _ = writeln!(out, "\n{}", wrap(&line, "Check     ", "          "));
+    }
+    if let Some(path) = &report.profile_out {
+        let _ = writeln!(out, "\nprofile written to {path}");
+    }
+    notes(&mut out, &report.notes);
+    out
+}

@@ -1,0 +1,377 @@
+//! Reading request logs, CSV or JSONL (optionally gzip-compressed), one row per request, into
+//! per-second buckets. Streaming: memory grows with the seconds the log spans, not its rows.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+use serde_json::Value;
+
+use crate::calc::load::MinuteLoad;
+use crate::error::InputError;
+use crate::timestamp;
+
+/// Column names recognized without flags (case-insensitive; JSONL also looks inside `usage`).
+pub const TIMESTAMP_NAMES: [&str; 6] = [
+    "timestamp",
+    "time",
+    "TimeGenerated",
+    "created",
+    "created_at",
+    "date",
+];
+/// Prompt-token column names.
+pub const PROMPT_NAMES: [&str; 5] = [
+    "prompt_tokens",
+    "input_tokens",
+    "PromptTokens",
+    "usage.prompt_tokens",
+    "usage.input_tokens",
+];
+/// Completion-token column names.
+pub const COMPLETION_NAMES: [&str; 5] = [
+    "completion_tokens",
+    "output_tokens",
+    "CompletionTokens",
+    "usage.completion_tokens",
+    "usage.output_tokens",
+];
+/// Cached-token column names.
+pub const CACHED_NAMES: [&str; 4] = [
+    "cached_tokens",
+    "CachedTokens",
+    "usage.prompt_tokens_details.cached_tokens",
+    "usage.input_tokens_details.cached_tokens",
+];
+
+/// Columns named on the command line (a dotted path reaches into JSON objects).
+#[derive(Debug, Clone, Default)]
+pub struct ColumnNames {
+    /// `--timestamp-column`.
+    pub timestamp: Option<String>,
+    /// `--prompt-column`.
+    pub prompt: Option<String>,
+    /// `--completion-column`.
+    pub completion: Option<String>,
+    /// `--cached-column`.
+    pub cached: Option<String>,
+}
+
+/// Requests and tokens per second.
+pub type SecondBuckets = BTreeMap<i64, MinuteLoad>;
+
+/// What reading a log found besides the requests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadStats {
+    /// Rows read as requests.
+    pub rows: u64,
+    /// Rows skipped with --skip-invalid.
+    pub skipped: u64,
+    /// Line numbers of the first skipped rows.
+    pub first_skipped: Vec<u64>,
+}
+
+/// The log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Comma-separated with a header.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+struct Row {
+    second: i64,
+    prompt: f64,
+    completion: f64,
+    cached: f64,
+}
+
+/// Reads one log into `buckets`. Without `skip_invalid` the first bad row is an error naming
+/// the file, line and column; with it, bad rows are counted and skipped.
+pub fn read(
+    input: impl BufRead,
+    path: &str,
+    format: LogFormat,
+    names: &ColumnNames,
+    skip_invalid: bool,
+    buckets: &mut SecondBuckets,
+) -> Result<ReadStats, InputError> {
+    let error = |line: Option<u64>, message: String| InputError::File {
+        kind: "log",
+        path: path.to_string(),
+        line,
+        message,
+    };
+    let mut stats = ReadStats::default();
+    let mut add = |row: Row, stats: &mut ReadStats| {
+        let bucket = buckets.entry(row.second).or_default();
+        bucket.requests += 1.0;
+        bucket.prompt += row.prompt;
+        bucket.completion += row.completion;
+        bucket.cached += row.cached;
+        stats.rows += 1;
+    };
+    let skip = |line: u64, message: String, stats: &mut ReadStats| -> Result<(), InputError> {
+        if !skip_invalid {
+            return Err(error(
+                Some(line),
+                format!("{message} (--skip-invalid skips such rows)"),
+            ));
+        }
+        stats.skipped += 1;
+        if stats.first_skipped.len() < 5 {
+            stats.first_skipped.push(line);
+        }
+        Ok(())
+    };
+    match format {
+        LogFormat::Csv => {
+            let mut reader = csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .flexible(true)
+                .from_reader(input);
+            let headers = reader
+                .headers()
+                .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?
+                .clone();
+            let find = |given: &Option<String>, known: &[&str]| -> Option<usize> {
+                match given {
+                    Some(name) => headers.iter().position(|h| h.eq_ignore_ascii_case(name)),
+                    None => known
+                        .iter()
+                        .find_map(|k| headers.iter().position(|h| h.eq_ignore_ascii_case(k))),
+                }
+            };
+            let column = |given: &Option<String>, known: &[&str], what: &str| {
+                find(given, known).ok_or_else(|| {
+                    let wanted = given.clone().unwrap_or_else(|| known.join(", "));
+                    error(
+                        Some(1),
+                        format!(
+                            "no {what} column: looked for {wanted}; name it with --{what}-column"
+                        ),
+                    )
+                })
+            };
+            let t = column(&names.timestamp, &TIMESTAMP_NAMES, "timestamp")?;
+            let p = column(&names.prompt, &PROMPT_NAMES, "prompt")?;
+            let c = column(&names.completion, &COMPLETION_NAMES, "completion")?;
+            let k = find(&names.cached, &CACHED_NAMES);
+            let header_names: Vec<String> = headers.iter().map(str::to_string).collect();
+            for record in reader.records() {
+                let record = record.map_err(|e| {
+                    error(
+                        e.position().map(|p| p.line()),
+                        format!("malformed CSV: {e}"),
+                    )
+                })?;
+                let line = record.position().map_or(0, |p| p.line());
+                let parsed = (|| -> Result<Row, String> {
+                    let stamp = record.get(t).unwrap_or_default();
+                    let second = timestamp::second(stamp).ok_or_else(|| {
+                        format!(
+                            "column '{}': '{stamp}' is not a time; use {}",
+                            header_names[t],
+                            timestamp::ACCEPTED
+                        )
+                    })?;
+                    let number = |index: usize| -> Result<f64, String> {
+                        let text = record.get(index).unwrap_or_default();
+                        if index == k.unwrap_or(usize::MAX) && text.is_empty() {
+                            return Ok(0.0);
+                        }
+                        token_count(text).ok_or_else(|| {
+                            format!("column '{}': '{text}' is not a token count (a whole number, 0 or more)", header_names[index])
+                        })
+                    };
+                    let row = Row {
+                        second,
+                        prompt: number(p)?,
+                        completion: number(c)?,
+                        cached: k.map(number).transpose()?.unwrap_or(0.0),
+                    };
+                    check_cached(&row)?;
+                    Ok(row)
+                })();
+                match parsed {
+                    Ok(row) => add(row, &mut stats),
+                    Err(message) => skip(line, message, &mut stats)?,
+                }
+            }
+        }
+        LogFormat::Jsonl => {
+            for (index, line) in input.lines().enumerate() {
+                let number = index as u64 + 1;
+                let line = line.map_err(|e| error(Some(number), format!("cannot read: {e}")))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let parsed = (|| -> Result<Row, String> {
+                    let value: Value = serde_json::from_str(&line).map_err(|e| {
+                        let message = e.to_string();
+                        format!(
+                            "column {}: malformed JSON: {}",
+                            e.column(),
+                            message.split(" at line ").next().unwrap_or(&message)
+                        )
+                    })?;
+                    let find =
+                        |given: &Option<String>, known: &[&str]| -> Option<(String, Value)> {
+                            let candidates: Vec<String> = match given {
+                                Some(name) => vec![name.clone()],
+                                None => known.iter().map(|k| k.to_string()).collect(),
+                            };
+                            candidates
+                                .into_iter()
+                                .find_map(|path| lookup(&value, &path).map(|v| (path, v.clone())))
+                        };
+                    let (_, stamp) = find(&names.timestamp, &TIMESTAMP_NAMES).ok_or_else(|| {
+                        format!(
+                            "no timestamp field (looked for {}; name it with --timestamp-column)",
+                            TIMESTAMP_NAMES.join(", ")
+                        )
+                    })?;
+                    let stamp_text = match &stamp {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let second = timestamp::second(&stamp_text).ok_or_else(|| {
+                        format!(
+                            "timestamp '{stamp_text}' is not a time; use {}",
+                            timestamp::ACCEPTED
+                        )
+                    })?;
+                    let count = |given: &Option<String>,
+                                 known: &[&str],
+                                 what: &str,
+                                 required: bool|
+                     -> Result<f64, String> {
+                        match find(given, known) {
+                            Some((path, v)) => v
+                                .as_f64()
+                                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+                                .ok_or_else(|| format!("field '{path}': {v} is not a token count (a whole number, 0 or more)")),
+                            None if required => Err(format!("no {what} field (looked for {}; name it with --{what}-column)", known.join(", "))),
+                            None => Ok(0.0),
+                        }
+                    };
+                    let row = Row {
+                        second,
+                        prompt: count(&names.prompt, &PROMPT_NAMES, "prompt", true)?,
+                        completion: count(
+                            &names.completion,
+                            &COMPLETION_NAMES,
+                            "completion",
+                            true,
+                        )?,
+                        cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
+                    };
+                    check_cached(&row)?;
+                    Ok(row)
+                })();
+                match parsed {
+                    Ok(row) => add(row, &mut stats),
+                    Err(message) => skip(number, message, &mut stats)?,
+                }
+            }
+        }
+    }
+    Ok(stats)
+}
+
+/// A token count: a whole number, 0 or more.
+fn token_count(text: &str) -> Option<f64> {
+    let value: f64 = text.parse().ok()?;
+    (value.is_finite() && value >= 0.0 && value.fract() == 0.0).then_some(value)
+}
+
+fn check_cached(row: &Row) -> Result<(), String> {
+    if row.cached > row.prompt {
+        Err(format!(
+            "cached tokens ({}) exceed prompt tokens ({})",
+            row.cached, row.prompt
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A value by dotted path (`usage.prompt_tokens`), matching keys without regard to case.
+fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, key| {
+        v.as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(
+        text: &str,
+        format: LogFormat,
+        skip: bool,
+    ) -> Result<(SecondBuckets, ReadStats), InputError> {
+        let mut buckets = SecondBuckets::new();
+        let stats = read(
+            text.as_bytes(),
+            "log",
+            format,
+            &ColumnNames::default(),
+            skip,
+            &mut buckets,
+        )?;
+        Ok((buckets, stats))
+    }
+
+    #[test]
+    fn csv_with_known_column_names() {
+        let text = "TimeGenerated,PromptTokens,CompletionTokens\n\
+                    2026-11-02T09:00:00Z,100,10\n2026-11-02T09:00:00.5Z,50,5\n2026-11-02T09:00:01Z,1,1\n";
+        let (buckets, stats) = read_str(text, LogFormat::Csv, false).expect("valid");
+        assert_eq!(stats.rows, 3);
+        let first = buckets[&1_793_610_000];
+        assert_eq!(
+            (first.requests, first.prompt, first.completion),
+            (2.0, 150.0, 15.0)
+        );
+    }
+
+    #[test]
+    fn jsonl_openai_responses_with_nested_usage() {
+        let text = r#"{"created": 1793610000, "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "prompt_tokens_details": {"cached_tokens": 1024}}}
+{"created": 1793610001, "usage": {"input_tokens": 10, "output_tokens": 2}}
+"#;
+        let (buckets, _) = read_str(text, LogFormat::Jsonl, false).expect("valid");
+        assert_eq!(buckets[&1_793_610_000].cached, 1024.0);
+        assert_eq!(buckets[&1_793_610_001].prompt, 10.0);
+    }
+
+    #[test]
+    fn bad_rows_fail_or_are_skipped_and_counted() {
+        let text = "timestamp,prompt_tokens,completion_tokens\nsoon,1,1\n2026-11-02T09:00:00Z,-3,1\n2026-11-02T09:00:00Z,3,1\n";
+        let err = read_str(text, LogFormat::Csv, false)
+            .expect_err("bad")
+            .to_string();
+        assert!(
+            err.starts_with("log 'log', line 2: column 'timestamp': 'soon' is not a time"),
+            "{err}"
+        );
+        let (_, stats) = read_str(text, LogFormat::Csv, true).expect("skips");
+        assert_eq!(
+            (stats.rows, stats.skipped, stats.first_skipped.clone()),
+            (1, 2, vec![2, 3])
+        );
+        let err = read_str("time,x\n", LogFormat::Csv, false)
+            .expect_err("no column")
+            .to_string();
+        assert!(err.contains("no prompt column"), "{err}");
+        let err = read_str("{\"created\": 1, \"usage\": {}}\n", LogFormat::Jsonl, false)
+            .expect_err("no tokens")
+            .to_string();
+        assert!(err.contains("line 1: no prompt field"), "{err}");
+    }
+}

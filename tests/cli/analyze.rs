@@ -1,0 +1,147 @@
+//! `ptuplan analyze`: true sliding-window peaks from request logs, every input form and error.
+
+use std::io::Write;
+
+use predicates::str::contains;
+
+use crate::{json, ptuplan, scratch};
+
+/// 30 requests of 100 prompt tokens in 09:00:45..09:00:59 and 30 in 09:01:00..09:01:14: each
+/// calendar minute holds 3,000 tokens; the window from 09:00:45 holds 6,000.
+fn straddling_csv() -> String {
+    let mut text = String::from("time,input_tokens,output_tokens\n");
+    for s in 45..75 {
+        let (minute, second) = (s / 60, s % 60);
+        text.push_str(&format!("2026-11-02 09:{minute:02}:{second:02},100,0\n"));
+    }
+    text
+}
+
+#[test]
+fn a_burst_across_a_minute_boundary_is_the_peak() {
+    let path = scratch("logs", "burst.csv", straddling_csv());
+    let answer = json(&["analyze", &path, "-m", "gpt-4.1"]);
+    assert_eq!(answer["requests"], 30);
+    assert_eq!(answer["prompt_tokens"], 3000);
+    assert_eq!(answer["completion_tokens"], 0);
+    assert_eq!(answer["peak_tpm"], 3000);
+    assert_eq!(answer["peak_tpm_at"], "2026-11-02T09:00:45Z");
+    assert_eq!(
+        answer["tpm"]["max"], 1500,
+        "calendar minutes split the burst"
+    );
+    assert_eq!(answer["peak_rpm"], 30);
+    assert_eq!(answer["peak_requests_10s"], 10);
+    assert_eq!(answer["p99_tpm"], 1500);
+    // gpt-4.1: 3,000 TPM ÷ 3,000 per PTU = 1 → the 15 PTU minimum.
+    assert_eq!(answer["models"][0]["ptu_for_peak"], 15);
+}
+
+#[test]
+fn jsonl_gzip_and_stdin_give_the_same_answer() {
+    let lines: String = (0..10)
+        .map(|i| format!("{{\"created\": {}, \"usage\": {{\"prompt_tokens\": 1000, \"completion_tokens\": 100, \"prompt_tokens_details\": {{\"cached_tokens\": 200}}}}}}\n", 1_793_610_000 + i * 7))
+        .collect();
+    let plain = scratch("logs", "responses.jsonl", &lines);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(lines.as_bytes()).expect("compress");
+    let compressed = scratch("logs", "responses.jsonl.gz", gz.finish().expect("gzip"));
+    let a = json(&["analyze", &plain]);
+    let b = json(&["analyze", &compressed]);
+    assert_eq!(a["cached_tokens"], 2000);
+    assert_eq!(
+        (a["peak_tpm"].clone(), a["requests"].clone()),
+        (b["peak_tpm"].clone(), b["requests"].clone())
+    );
+    ptuplan()
+        .arg("analyze")
+        .arg("--json")
+        .write_stdin(lines)
+        .assert()
+        .success()
+        .stdout(contains("\"requests\": 10"));
+}
+
+#[test]
+fn profile_out_feeds_cost() {
+    let log = scratch("logs", "for-profile.csv", straddling_csv());
+    let profile =
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("logs/profile-out.csv");
+    let profile = profile.to_str().expect("utf-8");
+    ptuplan()
+        .args(["analyze", &log, "--profile-out", profile])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(profile).expect("written");
+    assert_eq!(
+        written.lines().next(),
+        Some("timestamp,rpm,prompt,completion,cached")
+    );
+    assert_eq!(written.lines().count(), 3);
+    let answer = json(&["cost", "-m", "gpt-4.1", "--profile", profile]);
+    assert_eq!(answer["load"]["span_minutes"], 2);
+}
+
+#[test]
+fn candidate_capacity_checks() {
+    let log = scratch("logs", "check.csv", straddling_csv());
+    let answer = json(&["analyze", &log, "-m", "gpt-4.1", "--tpm-quota", "1000"]);
+    let check = &answer["over_capacity"][0];
+    // Both minutes hold 1,500 tokens: 500 over in each.
+    assert_eq!(
+        (
+            check["minutes_over"].as_u64(),
+            check["tokens_over"].as_f64()
+        ),
+        (Some(2), Some(1000.0))
+    );
+}
+
+#[test]
+fn bad_logs() {
+    let bad = scratch(
+        "logs",
+        "bad.csv",
+        "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,1,1\nlater,1,1\n2026-11-02T09:00:01Z,x,1\n",
+    );
+    ptuplan()
+        .args(["analyze", &bad])
+        .assert()
+        .code(2)
+        .stderr(contains("log '").and(contains(
+            "line 3: column 'timestamp': 'later' is not a time",
+        )));
+    let answer = json(&["analyze", &bad, "--skip-invalid"]);
+    assert_eq!(
+        (answer["rows"].as_u64(), answer["skipped_rows"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(answer["first_skipped_lines"], serde_json::json!([3, 4]));
+    let no_tokens = scratch(
+        "logs",
+        "no-tokens.csv",
+        "timestamp,x\n2026-11-02T09:00:00Z,1\n",
+    );
+    ptuplan()
+        .args(["analyze", &no_tokens])
+        .assert()
+        .code(2)
+        .stderr(contains("no prompt column"));
+    let empty = scratch(
+        "logs",
+        "empty.csv",
+        "timestamp,prompt_tokens,completion_tokens\n",
+    );
+    ptuplan()
+        .args(["analyze", &empty])
+        .assert()
+        .code(2)
+        .stderr(contains("no requests"));
+    ptuplan()
+        .args(["analyze", &bad, "--ptu", "100"])
+        .assert()
+        .code(2)
+        .stderr(contains("exactly one --model"));
+}
+
+use predicates::prelude::PredicateBooleanExt;
