@@ -395,7 +395,22 @@ fn open_log(
     Ok((reader, format))
 }
 
+/// A Kusto query for Log Analytics that writes the per-minute export `analyze` reads.
+const KQL: &str = "\
+// Per-minute Azure OpenAI traffic for `ptuplan analyze` (export the result as CSV).
+// Needs the resource's platform metrics sent to Log Analytics (diagnostic setting AllMetrics).
+AzureMetrics
+| where ResourceProvider == \"MICROSOFT.COGNITIVESERVICES\"
+| where MetricName in (\"AzureOpenAIRequests\", \"ProcessedPromptTokens\", \"GeneratedTokens\")
+| where TimeGenerated > ago(7d)
+| summarize Total = sum(Total) by TimeGenerated = bin(TimeGenerated, 1m), MetricName
+| order by TimeGenerated asc
+";
+
 fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    if args.kql {
+        return Ok(KQL.to_string());
+    }
     let models = args
         .models
         .iter()
@@ -435,6 +450,7 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         stats.rows += read.rows;
         stats.skipped += read.skipped;
         stats.first_skipped.extend(read.first_skipped);
+        stats.per_minute_metrics |= read.per_minute_metrics;
     }
     if buckets.is_empty() {
         return Err(
@@ -442,8 +458,16 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         );
     }
     let (minutes, first_minute) = analysis::minutes(&buckets);
-    let summary = analysis::summarize(&buckets, &minutes);
+    let summary = analysis::summarize(&buckets, &minutes, stats.per_minute_metrics);
     let mut notes = Vec::new();
+    if stats.per_minute_metrics {
+        notes.push(
+            "per-minute metric totals (AzureOpenAIRequests, ProcessedPromptTokens, \
+             GeneratedTokens): peaks are calendar minutes, sub-minute peaks unknown, cached \
+             tokens not included"
+                .into(),
+        );
+    }
     let mut analyses = Vec::new();
     for model in &models {
         let prices = prices::resolve(

@@ -419,6 +419,9 @@ pub struct AnalyzeArgs {
     /// Write the per-minute load curve in the profile format `cost --profile` reads.
     #[arg(long, value_name = "FILE")]
     pub profile_out: Option<PathBuf>,
+    /// Print a Kusto query for Log Analytics that exports per-minute traffic for analyze.
+    #[arg(long)]
+    pub kql: bool,
 }
 
 /// Log formats on the command line.

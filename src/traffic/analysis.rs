@@ -203,10 +203,10 @@ pub struct TrafficSummary {
     pub peak_rpm: f64,
     /// Where that window starts.
     pub peak_rpm_at: String,
-    /// Most requests in any 1-second window.
-    pub peak_requests_1s: f64,
-    /// Most requests in any 10-second window.
-    pub peak_requests_10s: f64,
+    /// Most requests in any 1-second window (null for per-minute metric exports).
+    pub peak_requests_1s: Option<f64>,
+    /// Most requests in any 10-second window (null for per-minute metric exports).
+    pub peak_requests_10s: Option<f64>,
     /// 99th percentile of per-minute TPM.
     pub p99_tpm: f64,
     /// Per-minute requests.
@@ -217,8 +217,13 @@ pub struct TrafficSummary {
     pub peak_to_average: f64,
 }
 
-/// Summarizes buckets that hold at least one request.
-pub fn summarize(buckets: &SecondBuckets, minutes: &[MinuteLoad]) -> TrafficSummary {
+/// Summarizes buckets that hold at least one request. `per_minute` buckets (metric exports)
+/// have no sub-minute detail, so their 1- and 10-second peaks are unknown.
+pub fn summarize(
+    buckets: &SecondBuckets,
+    minutes: &[MinuteLoad],
+    per_minute: bool,
+) -> TrafficSummary {
     let total = LoadCurve {
         kind: crate::calc::load::LoadKind::Profile,
         minutes: minutes.to_vec(),
@@ -244,8 +249,8 @@ pub fn summarize(buckets: &SecondBuckets, minutes: &[MinuteLoad]) -> TrafficSumm
         peak_tpm_at: format_second(tpm_at),
         peak_rpm,
         peak_rpm_at: format_second(rpm_at),
-        peak_requests_1s: window_max(buckets, 1, |b| b.requests).0,
-        peak_requests_10s: window_max(buckets, 10, |b| b.requests).0,
+        peak_requests_1s: (!per_minute).then(|| window_max(buckets, 1, |b| b.requests).0),
+        peak_requests_10s: (!per_minute).then(|| window_max(buckets, 10, |b| b.requests).0),
         p99_tpm: tpm.p99,
         rpm: Percentiles::of(&minutes.iter().map(|m| m.requests).collect::<Vec<_>>()),
         tpm,
@@ -284,12 +289,12 @@ mod tests {
             minutes.iter().map(MinuteLoad::tokens).collect::<Vec<_>>(),
             [3000.0, 3000.0]
         );
-        let summary = summarize(&buckets, &minutes);
+        let summary = summarize(&buckets, &minutes, false);
         assert_eq!(summary.peak_tpm, 6000.0);
         assert_eq!(summary.peak_tpm_at, "2026-11-02T09:00:45Z");
         assert_eq!(summary.peak_rpm, 60.0);
-        assert_eq!(summary.peak_requests_1s, 2.0);
-        assert_eq!(summary.peak_requests_10s, 20.0);
+        assert_eq!(summary.peak_requests_1s, Some(2.0));
+        assert_eq!(summary.peak_requests_10s, Some(20.0));
         assert_eq!(
             summary.tpm.max, 3000.0,
             "the busiest calendar minute misses half the burst"

@@ -59,9 +59,37 @@ pub struct ColumnNames {
 /// Requests and tokens per second.
 pub type SecondBuckets = BTreeMap<i64, MinuteLoad>;
 
+/// Azure Monitor metric names (REST name, display name) and the field each adds to.
+const METRICS: [(&str, &str, Field); 3] = [
+    (
+        "AzureOpenAIRequests",
+        "Azure OpenAI Requests",
+        Field::Requests,
+    ),
+    (
+        "ProcessedPromptTokens",
+        "Processed Prompt Tokens",
+        Field::Prompt,
+    ),
+    (
+        "GeneratedTokens",
+        "Generated Completion Tokens",
+        Field::Completion,
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    Requests,
+    Prompt,
+    Completion,
+}
+
 /// What reading a log found besides the requests.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadStats {
+    /// The log held per-minute metric totals, not requests: sub-minute peaks are unknown.
+    pub per_minute_metrics: bool,
     /// Rows read as requests.
     pub rows: u64,
     /// Rows skipped with --skip-invalid.
@@ -154,6 +182,67 @@ pub fn read(
                 })
             };
             let t = column(&names.timestamp, &TIMESTAMP_NAMES, "timestamp")?;
+            let metric_column = find(&None, &["MetricName", "metric", "name"]);
+            let value_column = find(&None, &["Total", "value", "Sum"]);
+            if let (Some(m), Some(v), None) = (
+                metric_column,
+                value_column,
+                find(&names.prompt, &PROMPT_NAMES),
+            ) {
+                stats.per_minute_metrics = true;
+                for record in reader.records() {
+                    let record = record.map_err(|e| {
+                        error(
+                            e.position().map(|p| p.line()),
+                            format!("malformed CSV: {e}"),
+                        )
+                    })?;
+                    let line = record.position().map_or(0, |p| p.line());
+                    let stamp = record.get(t).unwrap_or_default();
+                    let Some(second) = timestamp::second(stamp) else {
+                        skip(
+                            line,
+                            format!(
+                                "column '{}': '{stamp}' is not a time; use {}",
+                                &headers[t],
+                                timestamp::ACCEPTED
+                            ),
+                            &mut stats,
+                        )?;
+                        continue;
+                    };
+                    let name = record.get(m).unwrap_or_default();
+                    let Some(&(_, _, field)) = METRICS.iter().find(|(rest, display, _)| {
+                        rest.eq_ignore_ascii_case(name) || display.eq_ignore_ascii_case(name)
+                    }) else {
+                        continue;
+                    };
+                    let text = record.get(v).unwrap_or_default();
+                    let Some(value) = text
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite() && *x >= 0.0)
+                    else {
+                        skip(
+                            line,
+                            format!(
+                                "column '{}': '{text}' is not a count, 0 or more",
+                                &headers[v]
+                            ),
+                            &mut stats,
+                        )?;
+                        continue;
+                    };
+                    let bucket = buckets.entry(second.div_euclid(60) * 60).or_default();
+                    match field {
+                        Field::Requests => bucket.requests += value,
+                        Field::Prompt => bucket.prompt += value,
+                        Field::Completion => bucket.completion += value,
+                    }
+                    stats.rows += 1;
+                }
+                return Ok(stats);
+            }
             let p = column(&names.prompt, &PROMPT_NAMES, "prompt")?;
             let c = column(&names.completion, &COMPLETION_NAMES, "completion")?;
             let k = find(&names.cached, &CACHED_NAMES);

@@ -145,3 +145,47 @@ fn bad_logs() {
 }
 
 use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn azure_monitor_per_minute_export() {
+    let export = scratch(
+        "logs",
+        "metrics.csv",
+        "TimeGenerated,MetricName,Total\n\
+         2026-11-02T09:00:00Z,AzureOpenAIRequests,120\n\
+         2026-11-02T09:00:00Z,ProcessedPromptTokens,150000\n\
+         2026-11-02T09:00:00Z,GeneratedTokens,30000\n\
+         2026-11-02T09:01:00Z,Azure OpenAI Requests,60\n\
+         2026-11-02T09:01:00Z,Processed Prompt Tokens,70000\n\
+         2026-11-02T09:01:00Z,Generated Completion Tokens,15000\n\
+         2026-11-02T09:01:00Z,TimeToResponse,500\n",
+    );
+    let answer = json(&["analyze", &export, "-m", "gpt-4.1"]);
+    assert_eq!(answer["requests"], 180);
+    assert_eq!(answer["peak_tpm"], 180_000);
+    assert_eq!(answer["peak_rpm"], 120);
+    assert!(
+        answer["peak_requests_1s"].is_null(),
+        "no sub-minute detail in a metric export"
+    );
+    // gpt-4.1: 150,000 + 4 × 30,000 = 270,000 normalized TPM ÷ 3,000 = 90 PTU.
+    assert_eq!(answer["models"][0]["ptu_for_peak"], 90);
+    assert!(
+        answer["notes"]
+            .to_string()
+            .contains("per-minute metric totals")
+    );
+}
+
+#[test]
+fn kql_query_for_the_export() {
+    ptuplan()
+        .args(["analyze", "--kql"])
+        .assert()
+        .success()
+        .stdout(
+            contains("AzureMetrics")
+                .and(contains("bin(TimeGenerated, 1m)"))
+                .and(contains("ProcessedPromptTokens")),
+        );
+}

@@ -43,14 +43,16 @@ pub fn analyze(report: &AnalyzeReport) -> String {
         (
             "Peaks",
             format!(
-                "{} TPM from {}; {} RPM from {} (busiest 60 s); {} requests in 10 s, {} in 1 s; \
-                 peak/average {}",
+                "{} TPM from {}; {} RPM from {} (busiest 60 s); {}peak/average {}",
                 short(s.peak_tpm),
                 s.peak_tpm_at,
                 count(s.peak_rpm),
                 s.peak_rpm_at,
-                count(s.peak_requests_10s),
-                count(s.peak_requests_1s),
+                match (s.peak_requests_10s, s.peak_requests_1s) {
+                    (Some(ten), Some(one)) =>
+                        format!("{} requests in 10 s, {} in 1 s; ", count(ten), count(one)),
+                    _ => String::new(),
+                },
                 number(s.peak_to_average, 2, true)
             ),
         ),
