@@ -619,6 +619,32 @@ fn recommend(options: &[CostOption]) -> (OptionName, String) {
     (best.option, reason)
 }
 
+/// Settings with the hand-example prices, for tests: gpt-4.1 global, $2/$0.50/$8 per 1M
+/// tokens; $1/h, $260/month, $2,652/year per PTU; 730 h; 1-year hybrid; 100% target.
+#[cfg(test)]
+pub(crate) fn example_settings() -> CostSettings {
+    CostSettings {
+        deployment: DeploymentType::Global,
+        peak_normalized_tpm: None,
+        hours_per_month: 730.0,
+        hybrid_term: Term::OneYear,
+        target_utilization: 1.0,
+        token_prices: TokenPrices {
+            input: 2.0,
+            cached: Some(0.5),
+            output: 8.0,
+        },
+        ptu_rates: PtuRates {
+            hourly: 1.0,
+            monthly: 260.0,
+            yearly: 2652.0,
+        },
+        token_price_source: "S30".into(),
+        ptu_price_source: "S32".into(),
+        prices_unverified: true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,27 +660,10 @@ mod tests {
         RequestShape::new(counts, cache_rate, None).expect("valid")
     }
 
-    /// Prices of the hand example: $2/$0.50/$8 per 1M; $1/h, $260/month, $2,652/year.
     fn settings(peak: Option<f64>) -> CostSettings {
         CostSettings {
-            deployment: DeploymentType::Global,
             peak_normalized_tpm: peak,
-            hours_per_month: 730.0,
-            hybrid_term: Term::OneYear,
-            target_utilization: 1.0,
-            token_prices: TokenPrices {
-                input: 2.0,
-                cached: Some(0.5),
-                output: 8.0,
-            },
-            ptu_rates: PtuRates {
-                hourly: 1.0,
-                monthly: 260.0,
-                yearly: 2652.0,
-            },
-            token_price_source: "S30".into(),
-            ptu_price_source: "S32".into(),
-            prices_unverified: true,
+            ..example_settings()
         }
     }
 

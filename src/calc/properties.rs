@@ -165,31 +165,15 @@ proptest! {
 mod cost_properties {
     use proptest::prelude::*;
 
-    use crate::calc::cost::{CostReport, CostSettings, OptionName, PtuRates, Term, cost};
+    use crate::calc::cost::{CostReport, CostSettings, OptionName, Term, cost, example_settings};
     use crate::calc::load::{LoadCurve, MinuteLoad};
-    use crate::catalog::{Catalog, EMBEDDED, TokenPrices};
-    use crate::deployment::DeploymentType;
+    use crate::catalog::{Catalog, EMBEDDED};
 
     fn settings(term: Term, target: f64) -> CostSettings {
         CostSettings {
-            deployment: DeploymentType::Global,
-            peak_normalized_tpm: None,
-            hours_per_month: 730.0,
             hybrid_term: term,
             target_utilization: target,
-            token_prices: TokenPrices {
-                input: 2.0,
-                cached: Some(0.5),
-                output: 8.0,
-            },
-            ptu_rates: PtuRates {
-                hourly: 1.0,
-                monthly: 260.0,
-                yearly: 2652.0,
-            },
-            token_price_source: "test".into(),
-            ptu_price_source: "test".into(),
-            prices_unverified: false,
+            ..example_settings()
         }
     }
 
