@@ -131,12 +131,32 @@ pub fn read(
         message,
     };
     let mut stats = ReadStats::default();
-    let mut add = |row: Row, stats: &mut ReadStats| {
-        let bucket = buckets.entry(row.second).or_default();
-        bucket.requests += 1.0;
-        bucket.prompt += row.prompt;
-        bucket.completion += row.completion;
-        bucket.cached += row.cached;
+    // Logs are mostly in time order: sum into the current second and touch the map only when
+    // the second changes.
+    let mut current: Option<(i64, MinuteLoad)> = None;
+    let mut add = |row: Row, stats: &mut ReadStats, buckets: &mut SecondBuckets| {
+        match &mut current {
+            Some((second, sum)) if *second == row.second => {
+                sum.requests += 1.0;
+                sum.prompt += row.prompt;
+                sum.completion += row.completion;
+                sum.cached += row.cached;
+            }
+            _ => {
+                if let Some((second, sum)) = current.take() {
+                    merge(buckets, second, sum);
+                }
+                current = Some((
+                    row.second,
+                    MinuteLoad {
+                        requests: 1.0,
+                        prompt: row.prompt,
+                        cached: row.cached,
+                        completion: row.completion,
+                    },
+                ));
+            }
+        }
         stats.rows += 1;
     };
     let skip = |line: u64, message: String, stats: &mut ReadStats| -> Result<(), InputError> {
@@ -154,20 +174,31 @@ pub fn read(
     };
     match format {
         LogFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .trim(csv::Trim::All)
-                .flexible(true)
-                .from_reader(input);
-            let headers = reader
-                .headers()
+            // The header through the csv crate (it may quote names); the rows below through a
+            // fast line splitter, with the csv crate for lines that quote a field.
+            let mut input = input;
+            let mut header_line = Vec::new();
+            input
+                .read_until(b'\n', &mut header_line)
+                .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?;
+            let headers = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(header_line.as_slice())
+                .records()
+                .next()
+                .transpose()
                 .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?
-                .clone();
+                .unwrap_or_default();
             let find = |given: &Option<String>, known: &[&str]| -> Option<usize> {
                 match given {
-                    Some(name) => headers.iter().position(|h| h.eq_ignore_ascii_case(name)),
-                    None => known
+                    Some(name) => headers
                         .iter()
-                        .find_map(|k| headers.iter().position(|h| h.eq_ignore_ascii_case(k))),
+                        .position(|h| h.trim().eq_ignore_ascii_case(name)),
+                    None => known.iter().find_map(|k| {
+                        headers
+                            .iter()
+                            .position(|h| h.trim().eq_ignore_ascii_case(k))
+                    }),
                 }
             };
             let column = |given: &Option<String>, known: &[&str], what: &str| {
@@ -190,6 +221,10 @@ pub fn read(
                 find(&names.prompt, &PROMPT_NAMES),
             ) {
                 stats.per_minute_metrics = true;
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(input);
                 for record in reader.records() {
                     let record = record.map_err(|e| {
                         error(
@@ -197,8 +232,9 @@ pub fn read(
                             format!("malformed CSV: {e}"),
                         )
                     })?;
-                    let line = record.position().map_or(0, |p| p.line());
-                    let stamp = record.get(t).unwrap_or_default();
+                    // Positions count from the first row after the header.
+                    let line = record.position().map_or(0, |p| p.line()) + 1;
+                    let stamp = record.get(t).unwrap_or_default().trim();
                     let Some(second) = timestamp::second(stamp) else {
                         skip(
                             line,
@@ -211,13 +247,13 @@ pub fn read(
                         )?;
                         continue;
                     };
-                    let name = record.get(m).unwrap_or_default();
+                    let name = record.get(m).unwrap_or_default().trim();
                     let Some(&(_, _, field)) = METRICS.iter().find(|(rest, display, _)| {
                         rest.eq_ignore_ascii_case(name) || display.eq_ignore_ascii_case(name)
                     }) else {
                         continue;
                     };
-                    let text = record.get(v).unwrap_or_default();
+                    let text = record.get(v).unwrap_or_default().trim();
                     let Some(value) = text
                         .parse::<f64>()
                         .ok()
@@ -246,32 +282,88 @@ pub fn read(
             let p = column(&names.prompt, &PROMPT_NAMES, "prompt")?;
             let c = column(&names.completion, &COMPLETION_NAMES, "completion")?;
             let k = find(&names.cached, &CACHED_NAMES);
-            let header_names: Vec<String> = headers.iter().map(str::to_string).collect();
-            for record in reader.records() {
-                let record = record.map_err(|e| {
-                    error(
-                        e.position().map(|p| p.line()),
-                        format!("malformed CSV: {e}"),
-                    )
-                })?;
-                let line = record.position().map_or(0, |p| p.line());
+            let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+            // One reused line buffer and fast paths for the common timestamp and integer forms:
+            // this loop runs once per request.
+            let mut buffer = Vec::with_capacity(256);
+            let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(8);
+            let mut quoted = csv::ByteRecord::new();
+            let mut line = 1u64;
+            loop {
+                buffer.clear();
+                let read = input
+                    .read_until(b'\n', &mut buffer)
+                    .map_err(|e| error(Some(line + 1), format!("cannot read: {e}")))?;
+                if read == 0 {
+                    break;
+                }
+                line += 1;
+                let text = buffer.trim_ascii_end();
+                if text.is_empty() {
+                    continue;
+                }
+                ranges.clear();
+                let is_quoted = text.contains(&b'"');
+                if is_quoted {
+                    let mut one = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .flexible(true)
+                        .from_reader(text);
+                    match one.read_byte_record(&mut quoted) {
+                        Ok(true) => {}
+                        _ => {
+                            return Err(error(
+                                Some(line),
+                                "malformed CSV (quoted fields must close on their line)".into(),
+                            ));
+                        }
+                    }
+                } else {
+                    let mut from = 0;
+                    for (index, &byte) in text.iter().enumerate() {
+                        if byte == b',' {
+                            ranges.push((from, index));
+                            from = index + 1;
+                        }
+                    }
+                    ranges.push((from, text.len()));
+                }
+                let field = |index: usize| -> &[u8] {
+                    if is_quoted {
+                        quoted.get(index).unwrap_or_default().trim_ascii()
+                    } else {
+                        ranges
+                            .get(index)
+                            .map_or(&[][..], |&(a, b)| &text[a..b])
+                            .trim_ascii()
+                    }
+                };
                 let parsed = (|| -> Result<Row, String> {
-                    let stamp = record.get(t).unwrap_or_default();
-                    let second = timestamp::second(stamp).ok_or_else(|| {
-                        format!(
-                            "column '{}': '{stamp}' is not a time; use {}",
-                            header_names[t],
-                            timestamp::ACCEPTED
-                        )
-                    })?;
+                    let stamp = field(t);
+                    let second = fast_second(stamp)
+                        .or_else(|| std::str::from_utf8(stamp).ok().and_then(timestamp::second))
+                        .ok_or_else(|| {
+                            format!(
+                                "column '{}': '{}' is not a time; use {}",
+                                header_names[t],
+                                String::from_utf8_lossy(stamp),
+                                timestamp::ACCEPTED
+                            )
+                        })?;
                     let number = |index: usize| -> Result<f64, String> {
-                        let text = record.get(index).unwrap_or_default();
-                        if index == k.unwrap_or(usize::MAX) && text.is_empty() {
+                        let bytes = field(index);
+                        if index == k.unwrap_or(usize::MAX) && bytes.is_empty() {
                             return Ok(0.0);
                         }
-                        token_count(text).ok_or_else(|| {
-                            format!("column '{}': '{text}' is not a token count (a whole number, 0 or more)", header_names[index])
-                        })
+                        fast_count(bytes)
+                            .or_else(|| std::str::from_utf8(bytes).ok().and_then(token_count))
+                            .ok_or_else(|| {
+                                format!(
+                                    "column '{}': '{}' is not a token count (a whole number, 0 or more)",
+                                    header_names[index],
+                                    String::from_utf8_lossy(bytes)
+                                )
+                            })
                     };
                     let row = Row {
                         second,
@@ -283,7 +375,7 @@ pub fn read(
                     Ok(row)
                 })();
                 match parsed {
-                    Ok(row) => add(row, &mut stats),
+                    Ok(row) => add(row, &mut stats, buckets),
                     Err(message) => skip(line, message, &mut stats)?,
                 }
             }
@@ -359,13 +451,85 @@ pub fn read(
                     Ok(row)
                 })();
                 match parsed {
-                    Ok(row) => add(row, &mut stats),
+                    Ok(row) => add(row, &mut stats, buckets),
                     Err(message) => skip(number, message, &mut stats)?,
                 }
             }
         }
     }
+    if let Some((second, sum)) = current {
+        merge(buckets, second, sum);
+    }
     Ok(stats)
+}
+
+fn merge(buckets: &mut SecondBuckets, second: i64, sum: MinuteLoad) {
+    let bucket = buckets.entry(second).or_default();
+    bucket.requests += sum.requests;
+    bucket.prompt += sum.prompt;
+    bucket.completion += sum.completion;
+    bucket.cached += sum.cached;
+}
+
+/// Seconds since the epoch for the common form `YYYY-MM-DDTHH:MM:SS[.fff]Z` (or with a space,
+/// or without a zone: UTC); `None` for anything else, which the general parser then reads.
+fn fast_second(b: &[u8]) -> Option<i64> {
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let rest = &b[19..];
+    let rest = match rest.first() {
+        Some(b'.') => {
+            let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            &rest[1 + digits..]
+        }
+        _ => rest,
+    };
+    if !(rest.is_empty() || rest == b"Z") {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        b[range].iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// A token count written as plain digits.
+fn fast_count(b: &[u8]) -> Option<f64> {
+    if b.is_empty() || b.len() > 15 {
+        return None;
+    }
+    b.iter()
+        .try_fold(0u64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u64::from(c - b'0'))
+        })
+        .map(|n| n as f64)
 }
 
 /// A token count: a whole number, 0 or more.
@@ -414,6 +578,31 @@ mod tests {
             &mut buckets,
         )?;
         Ok((buckets, stats))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_timestamps_agree_with_the_general_parser(
+            seconds in 0i64..4_102_444_800,
+            millis in 0u32..1000,
+            separator in proptest::sample::select(vec!["T", " "]),
+            zone in proptest::sample::select(vec!["Z", ""]),
+        ) {
+            let text = chrono::DateTime::from_timestamp(seconds, 0).expect("in range")
+                .format(&format!("%Y-%m-%d{separator}%H:%M:%S.{millis:03}{zone}")).to_string();
+            proptest::prop_assert_eq!(fast_second(text.as_bytes()), Some(seconds));
+            proptest::prop_assert_eq!(timestamp::second(&text), Some(seconds));
+        }
+    }
+
+    #[test]
+    fn fast_paths_leave_other_forms_to_the_general_parser() {
+        assert_eq!(fast_second(b"2026-11-02T10:00:00+01:00"), None);
+        assert_eq!(fast_second(b"1793610000"), None);
+        assert_eq!(fast_second(b"2026-13-02T09:00:00Z"), None);
+        assert_eq!(fast_count(b"1200"), Some(1200.0));
+        assert_eq!(fast_count(b"12.0"), None);
+        assert_eq!(fast_count(b"-3"), None);
     }
 
     #[test]
