@@ -462,9 +462,9 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
     let mut notes = Vec::new();
     if stats.per_minute_metrics {
         notes.push(
-            "per-minute metric totals (AzureOpenAIRequests, ProcessedPromptTokens, \
-             GeneratedTokens): peaks are calendar minutes, sub-minute peaks unknown, cached \
-             tokens not included"
+            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
+             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
+             cached tokens not included"
                 .into(),
         );
     }

@@ -381,10 +381,49 @@ pub fn read(
             }
         }
         LogFormat::Jsonl => {
+            // azure-openai-benchmark output: one line per second with rolling 60-second `rpm`
+            // and `tpm` {context, gen}; the last line of each minute stands for that minute.
+            let mut benchmark: std::collections::BTreeMap<i64, MinuteLoad> = Default::default();
             for (index, line) in input.lines().enumerate() {
                 let number = index as u64 + 1;
                 let line = line.map_err(|e| error(Some(number), format!("cannot read: {e}")))?;
                 if line.trim().is_empty() {
+                    continue;
+                }
+                if let Ok(value) = serde_json::from_str::<Value>(&line)
+                    && let (Some(rpm), Some(context), Some(generated)) = (
+                        value.get("rpm").and_then(Value::as_f64),
+                        lookup(&value, "tpm.context").and_then(Value::as_f64),
+                        lookup(&value, "tpm.gen").and_then(Value::as_f64),
+                    )
+                {
+                    let stamp = match value.get("timestamp") {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                        None => String::new(),
+                    };
+                    let Some(second) = timestamp::second(&stamp) else {
+                        skip(
+                            number,
+                            format!(
+                                "timestamp '{stamp}' is not a time; use {}",
+                                timestamp::ACCEPTED
+                            ),
+                            &mut stats,
+                        )?;
+                        continue;
+                    };
+                    benchmark.insert(
+                        second.div_euclid(60),
+                        MinuteLoad {
+                            requests: rpm,
+                            prompt: context,
+                            cached: 0.0,
+                            completion: generated,
+                        },
+                    );
+                    stats.per_minute_metrics = true;
+                    stats.rows += 1;
                     continue;
                 }
                 let parsed = (|| -> Result<Row, String> {
@@ -454,6 +493,9 @@ pub fn read(
                     Ok(row) => add(row, &mut stats, buckets),
                     Err(message) => skip(number, message, &mut stats)?,
                 }
+            }
+            for (minute, load) in benchmark {
+                merge(buckets, minute * 60, load);
             }
         }
     }

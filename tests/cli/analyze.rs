@@ -170,11 +170,33 @@ fn azure_monitor_per_minute_export() {
     );
     // gpt-4.1: 150,000 + 4 × 30,000 = 270,000 normalized TPM ÷ 3,000 = 90 PTU.
     assert_eq!(answer["models"][0]["ptu_for_peak"], 90);
-    assert!(
-        answer["notes"]
-            .to_string()
-            .contains("per-minute metric totals")
-    );
+    assert!(answer["notes"].to_string().contains("per-minute input"));
+}
+
+#[test]
+fn azure_openai_benchmark_output() {
+    // One line per second with rolling 60-second rpm and tpm; the last line of each minute
+    // stands for it: 09:00 → 30 RPM, 40,000 + 3,000; 09:01 → 50 RPM, 70,000 + 5,000.
+    let mut lines = String::new();
+    for (second, rpm, context, generated) in [
+        (58, 20, 30000, 2000),
+        (59, 30, 40000, 3000),
+        (60, 31, 41000, 3100),
+        (119, 50, 70000, 5000),
+    ] {
+        lines.push_str(&format!(
+            "{{\"run_seconds\": {second}, \"timestamp\": \"2026-11-02 09:{:02}:{:02}\", \"rpm\": {rpm}, \"requests\": 9, \"tpm\": {{\"context\": {context}, \"gen\": {generated}, \"total\": {}}}}}\n",
+            second / 60,
+            second % 60,
+            context + generated
+        ));
+    }
+    let path = scratch("logs", "benchmark.jsonl", lines);
+    let answer = json(&["analyze", &path]);
+    assert_eq!(answer["requests"], 80);
+    assert_eq!(answer["peak_tpm"], 75_000);
+    assert_eq!(answer["span_minutes"], 2);
+    assert!(answer["peak_requests_10s"].is_null());
 }
 
 #[test]
