@@ -341,10 +341,12 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
     }
 }
 
-/// Opens a log (`-` is stdin), decompressing gzip, and decides its format.
+/// Opens a log (`-` is stdin), decompressing gzip, and decides its format. A file read while
+/// stderr is a terminal shows a progress bar (by bytes read); otherwise nothing is drawn.
 fn open_log(
     path: &str,
     given: Option<LogFormatArg>,
+    progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<(Box<dyn BufRead>, LogFormat)> {
     let error = |message: String| InputError::File {
         kind: "log",
@@ -355,7 +357,11 @@ fn open_log(
     let raw: Box<dyn std::io::Read> = if path == "-" {
         Box::new(std::io::stdin())
     } else {
-        Box::new(std::fs::File::open(path).map_err(|e| error(format!("cannot read it: {e}")))?)
+        let file = std::fs::File::open(path).map_err(|e| error(format!("cannot read it: {e}")))?;
+        progress.set_length(file.metadata().map_or(0, |m| m.len()));
+        progress.set_position(0);
+        progress.set_message(path.to_string());
+        Box::new(progress.wrap_read(file))
     };
     let mut reader = std::io::BufReader::with_capacity(1 << 16, raw);
     let gzip = reader
@@ -437,8 +443,16 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
     }
     let mut buckets = SecondBuckets::new();
     let mut stats = ReadStats::default();
+    let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     for path in &paths {
-        let (reader, log_format) = open_log(path, args.log_format)?;
+        let (reader, log_format) = open_log(path, args.log_format, &progress)?;
         let read = traffic::log::read(
             reader,
             path,
@@ -452,6 +466,7 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         stats.first_skipped.extend(read.first_skipped);
         stats.per_minute_metrics |= read.per_minute_metrics;
     }
+    progress.finish_and_clear();
     if buckets.is_empty() {
         return Err(
             InputError::Usage("the logs hold no requests: nothing to analyze".into()).into(),
