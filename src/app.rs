@@ -20,7 +20,7 @@ use crate::cli::{
     SizeArgs, SortOrder, TermArg, TokensArgs,
 };
 use crate::error::{BudgetExceeded, CatalogError, InputError};
-use crate::render::{json, table};
+use crate::render::{json, plot, table};
 use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
 use crate::tokens::encoding::Encoding;
 use crate::tokens::request::{self, InputKind, Request, Side};
@@ -571,6 +571,60 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         }
         None => None,
     };
+    if let Some(path) = &args.plot {
+        let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
+        let mut series = vec![plot::Series {
+            label: "tokens per minute",
+            values: &tokens,
+            color: plot::GREY,
+        }];
+        let normalized: Vec<f64> = models.first().map_or(Vec::new(), |m| {
+            minutes.iter().map(|x| x.normalized(m)).collect()
+        });
+        let normalized_label = models
+            .first()
+            .map(|m| format!("{} normalized TPM", m.name))
+            .unwrap_or_default();
+        if !normalized.is_empty() {
+            series.push(plot::Series {
+                label: &normalized_label,
+                values: &normalized,
+                color: plot::BLUE,
+            });
+        }
+        let mut levels = Vec::new();
+        let ptu_label;
+        if let (Some(model), Some(first)) = (models.first(), analyses.first()) {
+            let ptu = args.ptu.unwrap_or(first.ptu_for_peak as f64);
+            ptu_label = format!("{} PTU capacity (normalized TPM)", numfmt::count(ptu));
+            levels.push(plot::Level {
+                label: &ptu_label,
+                value: ptu * model.input_tpm_per_ptu,
+                color: plot::RED,
+            });
+        }
+        let quota = args.tpm_quota.or(analyses
+            .first()
+            .and_then(|a| a.standard_tpm_quota.map(|q| q as f64)));
+        let quota_label = format!("standard quota {} TPM", numfmt::short(quota.unwrap_or(0.0)));
+        if let Some(quota) = quota {
+            levels.push(plot::Level {
+                label: &quota_label,
+                value: quota,
+                color: plot::ORANGE,
+            });
+        }
+        let title = format!("Per-minute load, {} to {}", summary.first, summary.last);
+        let svg = plot::svg(&title, &summary.first, &series, &levels)
+            .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+        std::fs::write(path, svg).map_err(|e| InputError::File {
+            kind: "plot",
+            path: path.display().to_string(),
+            line: None,
+            message: format!("cannot write it: {e}"),
+        })?;
+        notes.push(format!("plot written to {}", path.display()));
+    }
     let report = AnalyzeReport {
         summary,
         models: analyses,

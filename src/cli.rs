@@ -419,6 +419,10 @@ pub struct AnalyzeArgs {
     /// Write the per-minute load curve in the profile format `cost --profile` reads.
     #[arg(long, value_name = "FILE")]
     pub profile_out: Option<PathBuf>,
+    /// Draw per-minute tokens and normalized TPM against the PTU capacity and the standard
+    /// quota, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
     /// Print a Kusto query for Log Analytics that exports per-minute traffic for analyze.
     #[arg(long)]
     pub kql: bool,

@@ -200,6 +200,26 @@ fn azure_openai_benchmark_output() {
 }
 
 #[test]
+fn plot_draws_load_and_capacity() {
+    let log = scratch("logs", "plot.csv", straddling_csv());
+    let svg = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("logs/plot.svg");
+    let svg = svg.to_str().expect("utf-8");
+    ptuplan()
+        .args(["analyze", &log, "-m", "gpt-4.1", "--plot", svg])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(svg).expect("written");
+    assert!(text.starts_with("<svg"), "{}", &text[..40.min(text.len())]);
+    for label in [
+        "gpt-4.1 normalized TPM",
+        "15 PTU capacity",
+        "standard quota",
+    ] {
+        assert!(text.contains(label), "missing {label}");
+    }
+}
+
+#[test]
 fn kql_query_for_the_export() {
     ptuplan()
         .args(["analyze", "--kql"])
