@@ -286,6 +286,7 @@ pub fn read(
             // One reused line buffer and fast paths for the common timestamp and integer forms:
             // this loop runs once per request.
             let mut buffer = Vec::with_capacity(256);
+            let mut stamps = StampCache::default();
             let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(8);
             let mut quoted = csv::ByteRecord::new();
             let mut line = 1u64;
@@ -340,7 +341,8 @@ pub fn read(
                 };
                 let parsed = (|| -> Result<Row, String> {
                     let stamp = field(t);
-                    let second = fast_second(stamp)
+                    let second = stamps
+                        .second(stamp)
                         .or_else(|| std::str::from_utf8(stamp).ok().and_then(timestamp::second))
                         .ok_or_else(|| {
                             format!(
@@ -505,6 +507,13 @@ pub fn read(
     Ok(stats)
 }
 
+/// Adds every bucket of `from` into `into`.
+pub fn merge_buckets(into: &mut SecondBuckets, from: SecondBuckets) {
+    for (second, sum) in from {
+        merge(into, second, sum);
+    }
+}
+
 fn merge(buckets: &mut SecondBuckets, second: i64, sum: MinuteLoad) {
     let bucket = buckets.entry(second).or_default();
     bucket.requests += sum.requests;
@@ -515,7 +524,16 @@ fn merge(buckets: &mut SecondBuckets, second: i64, sum: MinuteLoad) {
 
 /// Seconds since the epoch for the common form `YYYY-MM-DDTHH:MM:SS[.fff]Z` (or with a space,
 /// or without a zone: UTC); `None` for anything else, which the general parser then reads.
+#[cfg(test)]
 fn fast_second(b: &[u8]) -> Option<i64> {
+    if !fast_form(b) {
+        return None;
+    }
+    civil_second(b)
+}
+
+/// Whether `b` has the form `YYYY-MM-DD[T ]HH:MM:SS[.fff][Z]` (digits checked later).
+fn fast_form(b: &[u8]) -> bool {
     if b.len() < 19
         || b[4] != b'-'
         || b[7] != b'-'
@@ -523,7 +541,7 @@ fn fast_second(b: &[u8]) -> Option<i64> {
         || b[13] != b':'
         || b[16] != b':'
     {
-        return None;
+        return false;
     }
     let rest = &b[19..];
     let rest = match rest.first() {
@@ -533,9 +551,34 @@ fn fast_second(b: &[u8]) -> Option<i64> {
         }
         _ => rest,
     };
-    if !(rest.is_empty() || rest == b"Z") {
-        return None;
+    rest.is_empty() || rest == b"Z"
+}
+
+/// Remembers the last whole second parsed: rows of one second share their first 19 bytes, so
+/// most timestamps cost a comparison.
+#[derive(Default)]
+struct StampCache {
+    prefix: [u8; 19],
+    second: Option<i64>,
+}
+
+impl StampCache {
+    fn second(&mut self, b: &[u8]) -> Option<i64> {
+        if !fast_form(b) {
+            return None;
+        }
+        if self.second.is_some() && b[..19] == self.prefix {
+            return self.second;
+        }
+        let second = civil_second(b)?;
+        self.prefix.copy_from_slice(&b[..19]);
+        self.second = Some(second);
+        Some(second)
     }
+}
+
+/// Seconds since the epoch of a string of [`fast_form`].
+fn civil_second(b: &[u8]) -> Option<i64> {
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
         b[range].iter().try_fold(0i64, |n, &c| {
             c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))

@@ -231,3 +231,33 @@ fn kql_query_for_the_export() {
                 .and(contains("ProcessedPromptTokens")),
         );
 }
+
+#[test]
+fn a_large_file_read_in_halves_matches_one_pass() {
+    // Over 1 MiB, so the file is read as two halves on two threads; stdin is read in one pass.
+    let mut text = String::from("timestamp,prompt_tokens,completion_tokens,cached_tokens\n");
+    for i in 0..40_000u32 {
+        let second = i / 7;
+        text.push_str(&format!(
+            "2026-11-02T{:02}:{:02}:{:02}.{:03}Z,{},{},{}\n",
+            second / 3600,
+            second / 60 % 60,
+            second % 60,
+            i % 1000,
+            100 + i % 900,
+            10 + i % 90,
+            i % 50
+        ));
+    }
+    assert!(text.len() > 1 << 20);
+    let path = scratch("logs", "large.csv", &text);
+    let halves = json(&["analyze", &path, "-m", "gpt-4.1"]);
+    let output = ptuplan()
+        .args(["analyze", "--log-format", "csv", "-m", "gpt-4.1", "--json"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    let one_pass: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(halves, one_pass);
+    assert_eq!(halves["requests"], 40_000);
+}
