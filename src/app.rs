@@ -586,6 +586,7 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         analyses.push(analysis::analyze_model(
             &buckets,
             &minutes,
+            &summary,
             model,
             args.deployment,
             usable.as_ref(),

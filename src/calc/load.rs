@@ -134,13 +134,18 @@ impl LoadCurve {
 
     /// Totals over the curve (not scaled).
     pub fn total(&self) -> MinuteLoad {
-        self.minutes
-            .iter()
-            .fold(MinuteLoad::default(), |sum, m| MinuteLoad {
-                requests: sum.requests + m.requests,
-                prompt: sum.prompt + m.prompt,
-                cached: sum.cached + m.cached,
-                completion: sum.completion + m.completion,
-            })
+        total(&self.minutes)
     }
+}
+
+/// The sum of minute loads.
+pub fn total(minutes: &[MinuteLoad]) -> MinuteLoad {
+    minutes
+        .iter()
+        .fold(MinuteLoad::default(), |sum, m| MinuteLoad {
+            requests: sum.requests + m.requests,
+            prompt: sum.prompt + m.prompt,
+            cached: sum.cached + m.cached,
+            completion: sum.completion + m.completion,
+        })
 }

@@ -116,10 +116,12 @@ pub struct ModelAnalysis {
     pub hybrid_spill_share: Option<f64>,
 }
 
-/// Sizes one model for the traffic. `settings` prices the hybrid when prices are known.
+/// Sizes one model for the traffic summarized in `summary` (its token and request peaks are
+/// the same for every model). `settings` prices the hybrid when prices are known.
 pub fn analyze_model(
     buckets: &SecondBuckets,
     minutes: &[MinuteLoad],
+    summary: &TrafficSummary,
     model: &Model,
     deployment: DeploymentType,
     settings: Option<&CostSettings>,
@@ -137,8 +139,7 @@ pub fn analyze_model(
             grid.increment,
         )
     };
-    let (peak_tokens, _) = window_max(buckets, 60, MinuteLoad::tokens);
-    let (peak_requests, _) = window_max(buckets, 60, |b| b.requests);
+    let (peak_tokens, peak_requests) = (summary.peak_tpm, summary.peak_rpm);
     let ratio = model.rpm_per_1000_tpm_for(deployment);
     let quota = ratio.map(|r| {
         let for_requests = peak_requests / r * 1000.0;
@@ -224,12 +225,7 @@ pub fn summarize(
     minutes: &[MinuteLoad],
     per_minute: bool,
 ) -> TrafficSummary {
-    let total = LoadCurve {
-        kind: crate::calc::load::LoadKind::Profile,
-        minutes: minutes.to_vec(),
-        span_minutes: minutes.len() as f64,
-    }
-    .total();
+    let total = crate::calc::load::total(minutes);
     let span = minutes.len() as f64;
     let (peak_tpm, tpm_at) = window_max(buckets, 60, MinuteLoad::tokens);
     let (peak_rpm, rpm_at) = window_max(buckets, 60, |b| b.requests);

@@ -392,13 +392,25 @@ pub fn read(
                 if line.trim().is_empty() {
                     continue;
                 }
-                if let Ok(value) = serde_json::from_str::<Value>(&line)
-                    && let (Some(rpm), Some(context), Some(generated)) = (
-                        value.get("rpm").and_then(Value::as_f64),
-                        lookup(&value, "tpm.context").and_then(Value::as_f64),
-                        lookup(&value, "tpm.gen").and_then(Value::as_f64),
-                    )
-                {
+                // Each line is parsed once: a benchmark sample, or a request.
+                let value: Value = match serde_json::from_str(&line) {
+                    Ok(value) => value,
+                    Err(e) => {
+                        let message = e.to_string();
+                        let message = message.split(" at line ").next().unwrap_or(&message);
+                        skip(
+                            number,
+                            format!("column {}: malformed JSON: {message}", e.column()),
+                            &mut stats,
+                        )?;
+                        continue;
+                    }
+                };
+                if let (Some(rpm), Some(context), Some(generated)) = (
+                    value.get("rpm").and_then(Value::as_f64),
+                    lookup(&value, "tpm.context").and_then(Value::as_f64),
+                    lookup(&value, "tpm.gen").and_then(Value::as_f64),
+                ) {
                     let stamp = match value.get("timestamp") {
                         Some(Value::String(s)) => s.clone(),
                         Some(other) => other.to_string(),
@@ -429,31 +441,18 @@ pub fn read(
                     continue;
                 }
                 let parsed = (|| -> Result<Row, String> {
-                    let value: Value = serde_json::from_str(&line).map_err(|e| {
-                        let message = e.to_string();
-                        format!(
-                            "column {}: malformed JSON: {}",
-                            e.column(),
-                            message.split(" at line ").next().unwrap_or(&message)
-                        )
-                    })?;
-                    let find =
-                        |given: &Option<String>, known: &[&str]| -> Option<(String, Value)> {
-                            let candidates: Vec<String> = match given {
-                                Some(name) => vec![name.clone()],
-                                None => known.iter().map(|k| k.to_string()).collect(),
-                            };
-                            candidates
-                                .into_iter()
-                                .find_map(|path| lookup(&value, &path).map(|v| (path, v.clone())))
-                        };
-                    let (_, stamp) = find(&names.timestamp, &TIMESTAMP_NAMES).ok_or_else(|| {
+                    let (_, stamp) = find_field(
+                        &value,
+                        names.timestamp.as_deref(),
+                        &TIMESTAMP_NAMES,
+                    )
+                    .ok_or_else(|| {
                         format!(
                             "no timestamp field (looked for {}; name it with --timestamp-column)",
                             TIMESTAMP_NAMES.join(", ")
                         )
                     })?;
-                    let stamp_text = match &stamp {
+                    let stamp_text = match stamp {
                         Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
@@ -468,7 +467,7 @@ pub fn read(
                                  what: &str,
                                  required: bool|
                      -> Result<f64, String> {
-                        match find(given, known) {
+                        match find_field(&value, given.as_deref(), known) {
                             Some((path, v)) => v
                                 .as_f64()
                                 .filter(|n| *n >= 0.0 && n.fract() == 0.0)
@@ -631,6 +630,20 @@ fn check_cached(row: &Row) -> Result<(), String> {
         ))
     } else {
         Ok(())
+    }
+}
+
+/// The field named on the command line, else the first known name present, with its path.
+fn find_field<'a>(
+    value: &'a Value,
+    given: Option<&'a str>,
+    known: &[&'a str],
+) -> Option<(&'a str, &'a Value)> {
+    match given {
+        Some(path) => lookup(value, path).map(|v| (path, v)),
+        None => known
+            .iter()
+            .find_map(|path| lookup(value, path).map(|v| (*path, v))),
     }
 }
 
