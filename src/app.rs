@@ -24,8 +24,8 @@ use crate::render::{json, plot, table};
 use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
 use crate::tokens::encoding::Encoding;
 use crate::tokens::request::{self, InputKind, Request, Side};
-use crate::traffic::analysis::{self, AnalyzeReport};
-use crate::traffic::log::{ColumnNames, LogFormat, ReadStats, SecondBuckets};
+use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, TrafficSummary};
+use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondBuckets};
 use crate::{numfmt, plan_file, profile, traffic};
 
 /// Runs one command, writing its output to `out`.
@@ -348,7 +348,7 @@ fn read_csv_in_halves(
     path: &str,
     given: Option<LogFormatArg>,
     names: &ColumnNames,
-    buckets: &mut SecondBuckets,
+    log: &mut LogBuckets,
 ) -> Option<ReadStats> {
     use std::io::{Read, Seek, SeekFrom};
     let is_csv = match given {
@@ -382,7 +382,7 @@ fn read_csv_in_halves(
         std::io::Cursor::new(header).chain(file)
     };
     let read_half = |input: Box<dyn Read + Send>| {
-        let mut own = SecondBuckets::new();
+        let mut own = LogBuckets::default();
         let reader = std::io::BufReader::with_capacity(1 << 16, input);
         traffic::log::read(reader, path, LogFormat::Csv, names, false, &mut own)
             .ok()
@@ -395,10 +395,11 @@ fn read_csv_in_halves(
     });
     let ((first_buckets, first_stats), (second_buckets, second_stats)) = (first?, second?);
     for half in [first_buckets, second_buckets] {
-        traffic::log::merge_buckets(buckets, half);
+        log.merge(half);
     }
     Some(ReadStats {
         rows: first_stats.rows + second_stats.rows,
+        group_column: first_stats.group_column.or(second_stats.group_column),
         per_minute_metrics: first_stats.per_minute_metrics || second_stats.per_minute_metrics,
         ..ReadStats::default()
     })
@@ -495,6 +496,8 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         prompt: args.prompt_column.clone(),
         completion: args.completion_column.clone(),
         cached: args.cached_column.clone(),
+        model: args.model_column.clone(),
+        deployment: args.deployment_column.clone(),
     };
     let paths: Vec<String> = if args.files.is_empty() {
         vec!["-".into()]
@@ -504,7 +507,7 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
     if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
         return Err(InputError::Usage("'-' (stdin) is given more than once".into()).into());
     }
-    let mut buckets = SecondBuckets::new();
+    let mut log = LogBuckets::default();
     let mut stats = ReadStats::default();
     let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(0).with_style(
@@ -518,9 +521,10 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         // A plain CSV file is read in two halves on two threads; any error is then reported
         // by reading it again in one pass, so that line numbers are exact.
         if !args.skip_invalid
-            && let Some(read) = read_csv_in_halves(path, args.log_format, &names, &mut buckets)
+            && let Some(read) = read_csv_in_halves(path, args.log_format, &names, &mut log)
         {
             stats.rows += read.rows;
+            stats.group_column = stats.group_column.or(read.group_column);
             stats.per_minute_metrics |= read.per_minute_metrics;
             continue;
         }
@@ -531,14 +535,19 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
             log_format,
             &names,
             args.skip_invalid,
-            &mut buckets,
+            &mut log,
         )?;
         stats.rows += read.rows;
+        stats.group_column = stats.group_column.or(read.group_column);
         stats.skipped += read.skipped;
         stats.first_skipped.extend(read.first_skipped);
         stats.per_minute_metrics |= read.per_minute_metrics;
     }
     progress.finish_and_clear();
+    let LogBuckets {
+        all: buckets,
+        groups,
+    } = log;
     if buckets.is_empty() {
         return Err(
             InputError::Usage("the logs hold no requests: nothing to analyze".into()).into(),
@@ -555,8 +564,13 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
                 .into(),
         );
     }
-    let mut analyses = Vec::new();
-    for model in &models {
+    // Sizes `model` for the traffic in `buckets` (per minute `minutes`, summarized `summary`),
+    // with a hybrid when the catalog prices it.
+    let size_model = |buckets: &SecondBuckets,
+                      minutes: &[MinuteLoad],
+                      summary: &TrafficSummary,
+                      model: &Model,
+                      notes: &mut Vec<String>| {
         let prices = prices::resolve(
             model,
             catalog.ptu_prices.get(&args.deployment),
@@ -583,14 +597,55 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         }
         let usable =
             settings.filter(|s| summary.cached_tokens == 0.0 || s.token_prices.cached.is_some());
-        analyses.push(analysis::analyze_model(
-            &buckets,
-            &minutes,
-            &summary,
+        analysis::analyze_model(
+            buckets,
+            minutes,
+            summary,
             model,
             args.deployment,
             usable.as_ref(),
-        )?);
+        )
+    };
+    let mut analyses = Vec::new();
+    for model in &models {
+        analyses.push(size_model(&buckets, &minutes, &summary, model, &mut notes)?);
+    }
+    let mut group_analyses = Vec::new();
+    for (name, group) in &groups {
+        let (group_minutes, _) = analysis::minutes(&group.buckets);
+        let traffic = analysis::summarize(&group.buckets, &group_minutes, stats.per_minute_metrics);
+        let model = catalog
+            .find_logged(group.model.as_deref().unwrap_or(name))
+            .or_else(|| catalog.find_logged(name));
+        let sizing = match model {
+            Some(model) if model.provisioned(args.deployment).is_some() => Some(size_model(
+                &group.buckets,
+                &group_minutes,
+                &traffic,
+                model,
+                &mut notes,
+            )?),
+            Some(model) => {
+                notes.push(format!(
+                    "{name}: {} has no {} provisioned deployment, so no sizing",
+                    model.name, args.deployment
+                ));
+                None
+            }
+            None => {
+                notes.push(format!(
+                    "{name}: model '{}' is not in the catalog, so no sizing (size it with -m)",
+                    group.model.as_deref().unwrap_or(name)
+                ));
+                None
+            }
+        };
+        group_analyses.push(GroupAnalysis {
+            name: name.clone(),
+            log_model: group.model.clone(),
+            traffic,
+            sizing,
+        });
     }
     let mut over = Vec::new();
     if let (Some(ptu), [model]) = (args.ptu, models.as_slice()) {
@@ -701,6 +756,8 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
     let report = AnalyzeReport {
         summary,
         models: analyses,
+        group_column: stats.group_column,
+        groups: group_analyses,
         over_capacity: over,
         rows: stats.rows,
         skipped_rows: stats.skipped,

@@ -346,6 +346,21 @@ impl Catalog {
             })
     }
 
+    /// The model a log names: a catalog name or alias, also with a dated version suffix as
+    /// OpenAI-style responses report it (`gpt-4o-2024-08-06` is gpt-4o).
+    pub fn find_logged(&self, name: &str) -> Option<&Model> {
+        let name = name.trim();
+        self.find(name).ok().or_else(|| {
+            let (base, date) = name.split_at_checked(name.len().checked_sub(11)?)?;
+            let is_date = date.len() == 11
+                && date.bytes().enumerate().all(|(i, c)| match i {
+                    0 | 5 | 8 => c == b'-',
+                    _ => c.is_ascii_digit(),
+                });
+            is_date.then(|| self.find(base).ok()).flatten()
+        })
+    }
+
     /// The catalog name closest to `wanted`: the first name it begins, or the nearest name
     /// within a typo's distance (one edit per four characters, at least one).
     fn closest_name(&self, wanted: &str) -> Option<String> {
@@ -597,6 +612,22 @@ global = { min_ptu = 15, increment = 5 }
 
     fn parse(text: &str) -> Result<Catalog, CatalogError> {
         Catalog::parse(text, "test.toml")
+    }
+
+    #[test]
+    fn models_named_in_logs_with_a_dated_version() {
+        let catalog = Catalog::embedded().expect("embedded");
+        let name = |logged: &str| catalog.find_logged(logged).map(|m| m.name.as_str());
+        assert_eq!(name("gpt-4o-2024-08-06"), Some("gpt-4o"));
+        assert_eq!(name(" GPT-4.1 "), Some("gpt-4.1"));
+        assert_eq!(name("gpt-4o-mini-2024-07-18"), Some("gpt-4o-mini"));
+        assert_eq!(name("gpt-35-turbo"), None);
+        assert_eq!(
+            name("gpt-4o-2024-8-6"),
+            None,
+            "only a full date is a version"
+        );
+        assert_eq!(name("é-2024-08-06x"), None, "no panic on a char boundary");
     }
 
     #[test]

@@ -407,6 +407,14 @@ pub struct AnalyzeArgs {
     /// Cached-token column or JSON path.
     #[arg(long, value_name = "NAME")]
     pub cached_column: Option<String>,
+    /// Model column or JSON path (default: model, model_name, ModelName); each model in the
+    /// log is also analyzed and sized on its own.
+    #[arg(long, value_name = "NAME")]
+    pub model_column: Option<String>,
+    /// Deployment column or JSON path (default: deployment, DeploymentName,
+    /// ModelDeploymentName, ...); groups the traffic per deployment instead of per model.
+    #[arg(long, value_name = "NAME")]
+    pub deployment_column: Option<String>,
     /// Skip rows that cannot be read (counted and reported) instead of failing.
     #[arg(long)]
     pub skip_invalid: bool,

@@ -374,14 +374,31 @@ pub fn over_capacity(
     over
 }
 
+/// The traffic of one deployment or model named in the log. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupAnalysis {
+    /// The deployment or model as the log names it.
+    pub name: String,
+    /// The model the log names for it (its first value), if the log has a model column.
+    pub log_model: Option<String>,
+    /// Its traffic.
+    pub traffic: TrafficSummary,
+    /// Its sizing as the catalog model the log names (null when not in the catalog).
+    pub sizing: Option<ModelAnalysis>,
+}
+
 /// The `analyze` answer. Field names are the JSON contract.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnalyzeReport {
     /// The traffic as a whole.
     #[serde(flatten)]
     pub summary: TrafficSummary,
-    /// Per model sized.
+    /// Per model sized (`--model`), for all the traffic.
     pub models: Vec<ModelAnalysis>,
+    /// The log column that names deployments or models (null: none).
+    pub group_column: Option<String>,
+    /// Per deployment or model named in the log.
+    pub groups: Vec<GroupAnalysis>,
     /// Candidate capacities checked (--ptu, --tpm-quota).
     pub over_capacity: Vec<OverCapacity>,
     /// Rows read as requests.

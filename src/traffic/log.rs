@@ -43,6 +43,17 @@ pub const CACHED_NAMES: [&str; 4] = [
     "usage.input_tokens_details.cached_tokens",
 ];
 
+/// Model column names: rows are then analyzed per model as well.
+pub const MODEL_NAMES: [&str; 4] = ["model", "model_name", "ModelName", "modelName"];
+/// Deployment column names: rows are then analyzed per deployment (before the model column).
+pub const DEPLOYMENT_NAMES: [&str; 5] = [
+    "deployment",
+    "deployment_name",
+    "DeploymentName",
+    "ModelDeploymentName",
+    "deployment_id",
+];
+
 /// Columns named on the command line (a dotted path reaches into JSON objects).
 #[derive(Debug, Clone, Default)]
 pub struct ColumnNames {
@@ -54,10 +65,71 @@ pub struct ColumnNames {
     pub completion: Option<String>,
     /// `--cached-column`.
     pub cached: Option<String>,
+    /// `--model-column`.
+    pub model: Option<String>,
+    /// `--deployment-column`.
+    pub deployment: Option<String>,
 }
 
 /// Requests and tokens per second.
 pub type SecondBuckets = BTreeMap<i64, MinuteLoad>;
+
+/// The traffic of one deployment or model named in the log.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Group {
+    /// The model column's first value in the group, if the log has one.
+    pub model: Option<String>,
+    /// Its requests and tokens per second.
+    pub buckets: SecondBuckets,
+}
+
+/// What a log adds up to: all requests, and the requests of each deployment (or model) when
+/// the log names them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogBuckets {
+    /// Every request.
+    pub all: SecondBuckets,
+    /// Per value of the deployment column, else of the model column.
+    pub groups: BTreeMap<String, Group>,
+}
+
+impl LogBuckets {
+    /// Adds everything in `other`.
+    pub fn merge(&mut self, other: LogBuckets) {
+        merge_buckets(&mut self.all, other.all);
+        for (name, group) in other.groups {
+            let into = self.groups.entry(name).or_default();
+            if into.model.is_none() {
+                into.model = group.model;
+            }
+            merge_buckets(&mut into.buckets, group.buckets);
+        }
+    }
+
+    /// Adds one request of `row` to the group named `name` (model `model`).
+    fn add_to_group(&mut self, name: &str, model: Option<&str>, row: &Row) {
+        let group = match self.groups.get_mut(name) {
+            Some(group) => group,
+            None => self
+                .groups
+                .entry(name.to_string())
+                .or_insert_with(|| Group {
+                    model: model.map(str::to_string),
+                    buckets: SecondBuckets::new(),
+                }),
+        };
+        merge(
+            &mut group.buckets,
+            row.second,
+            MinuteLoad {
+                requests: 1.0,
+                prompt: row.prompt,
+                cached: row.cached,
+                completion: row.completion,
+            },
+        );
+    }
+}
 
 /// Azure Monitor metric names (REST name, display name) and the field each adds to.
 const METRICS: [(&str, &str, Field); 3] = [
@@ -96,6 +168,8 @@ pub struct ReadStats {
     pub skipped: u64,
     /// Line numbers of the first skipped rows.
     pub first_skipped: Vec<u64>,
+    /// The column whose values split the traffic into groups (deployment, else model).
+    pub group_column: Option<String>,
 }
 
 /// The log format.
@@ -107,6 +181,7 @@ pub enum LogFormat {
     Jsonl,
 }
 
+#[derive(Clone, Copy)]
 struct Row {
     second: i64,
     prompt: f64,
@@ -122,7 +197,7 @@ pub fn read(
     format: LogFormat,
     names: &ColumnNames,
     skip_invalid: bool,
-    buckets: &mut SecondBuckets,
+    log: &mut LogBuckets,
 ) -> Result<ReadStats, InputError> {
     let error = |line: Option<u64>, message: String| InputError::File {
         kind: "log",
@@ -269,7 +344,7 @@ pub fn read(
                         )?;
                         continue;
                     };
-                    let bucket = buckets.entry(second.div_euclid(60) * 60).or_default();
+                    let bucket = log.all.entry(second.div_euclid(60) * 60).or_default();
                     match field {
                         Field::Requests => bucket.requests += value,
                         Field::Prompt => bucket.prompt += value,
@@ -282,6 +357,14 @@ pub fn read(
             let p = column(&names.prompt, &PROMPT_NAMES, "prompt")?;
             let c = column(&names.completion, &COMPLETION_NAMES, "completion")?;
             let k = find(&names.cached, &CACHED_NAMES);
+            let optional = |given: &Option<String>, known: &[&str], what: &str| match given {
+                Some(_) => column(given, known, what).map(Some),
+                None => Ok(find(given, known)),
+            };
+            let model_column = optional(&names.model, &MODEL_NAMES, "model")?;
+            let group_column =
+                optional(&names.deployment, &DEPLOYMENT_NAMES, "deployment")?.or(model_column);
+            stats.group_column = group_column.map(|g| headers[g].trim().to_string());
             let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
             // One reused line buffer and fast paths for the common timestamp and integer forms:
             // this loop runs once per request.
@@ -377,7 +460,14 @@ pub fn read(
                     Ok(row)
                 })();
                 match parsed {
-                    Ok(row) => add(row, &mut stats, buckets),
+                    Ok(row) => {
+                        if let Some(g) = group_column {
+                            let name = String::from_utf8_lossy(field(g));
+                            let model = model_column.map(|m| String::from_utf8_lossy(field(m)));
+                            log.add_to_group(group_name(&name), model.as_deref(), &row);
+                        }
+                        add(row, &mut stats, &mut log.all)
+                    }
                     Err(message) => skip(line, message, &mut stats)?,
                 }
             }
@@ -491,19 +581,50 @@ pub fn read(
                     Ok(row)
                 })();
                 match parsed {
-                    Ok(row) => add(row, &mut stats, buckets),
+                    Ok(row) => {
+                        // Rows without the field join a "(none)" group, dropped below when no
+                        // row names a deployment or model.
+                        let text = |v: &Value| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        let deployment =
+                            find_field(&value, names.deployment.as_deref(), &DEPLOYMENT_NAMES);
+                        let model = find_field(&value, names.model.as_deref(), &MODEL_NAMES);
+                        let group = deployment.or(model);
+                        if stats.group_column.is_none() {
+                            stats.group_column = group.map(|(path, _)| path.to_string());
+                        }
+                        let name = group.map(|(_, v)| text(v)).unwrap_or_default();
+                        let model = model.map(|(_, v)| text(v));
+                        log.add_to_group(group_name(&name), model.as_deref(), &row);
+                        add(row, &mut stats, &mut log.all)
+                    }
                     Err(message) => skip(number, message, &mut stats)?,
                 }
             }
+            if stats.group_column.is_none() {
+                log.groups.clear();
+            }
             for (minute, load) in benchmark {
-                merge(buckets, minute * 60, load);
+                merge(&mut log.all, minute * 60, load);
             }
         }
     }
     if let Some((second, sum)) = current {
-        merge(buckets, second, sum);
+        merge(&mut log.all, second, sum);
     }
     Ok(stats)
+}
+
+/// The group of a row whose deployment or model cell is blank.
+pub const NO_GROUP: &str = "(none)";
+
+fn group_name(value: &str) -> &str {
+    match value.trim() {
+        "" => NO_GROUP,
+        name => name,
+    }
 }
 
 /// Adds every bucket of `from` into `into`.
@@ -666,16 +787,79 @@ mod tests {
         format: LogFormat,
         skip: bool,
     ) -> Result<(SecondBuckets, ReadStats), InputError> {
-        let mut buckets = SecondBuckets::new();
-        let stats = read(
-            text.as_bytes(),
-            "log",
-            format,
-            &ColumnNames::default(),
-            skip,
-            &mut buckets,
-        )?;
-        Ok((buckets, stats))
+        let (log, stats) = read_grouped(text, format, &ColumnNames::default(), skip)?;
+        Ok((log.all, stats))
+    }
+
+    fn read_grouped(
+        text: &str,
+        format: LogFormat,
+        names: &ColumnNames,
+        skip: bool,
+    ) -> Result<(LogBuckets, ReadStats), InputError> {
+        let mut log = LogBuckets::default();
+        let stats = read(text.as_bytes(), "log", format, names, skip, &mut log)?;
+        Ok((log, stats))
+    }
+
+    #[test]
+    fn rows_are_grouped_by_deployment_else_model() {
+        // Two deployments of gpt-4o and one of gpt-4.1; a blank deployment is "(none)".
+        let text = "timestamp,deployment,model,prompt_tokens,completion_tokens\n\
+                    2026-11-02T09:00:00Z,chat,gpt-4o,100,10\n\
+                    2026-11-02T09:00:00Z,chat,gpt-4o,50,5\n\
+                    2026-11-02T09:00:01Z,batch,gpt-4.1,7,3\n\
+                    2026-11-02T09:00:02Z,,gpt-4o,1,1\n";
+        let (log, stats) =
+            read_grouped(text, LogFormat::Csv, &ColumnNames::default(), false).expect("valid");
+        assert_eq!(stats.group_column.as_deref(), Some("deployment"));
+        let names: Vec<&str> = log.groups.keys().map(String::as_str).collect();
+        assert_eq!(names, ["(none)", "batch", "chat"]);
+        let chat = &log.groups["chat"];
+        assert_eq!(chat.model.as_deref(), Some("gpt-4o"));
+        assert_eq!(
+            (
+                chat.buckets[&1_793_610_000].requests,
+                chat.buckets[&1_793_610_000].prompt
+            ),
+            (2.0, 150.0)
+        );
+        assert_eq!(log.groups["batch"].buckets[&1_793_610_001].completion, 3.0);
+        assert_eq!(log.all.values().map(|b| b.requests).sum::<f64>(), 4.0);
+        // Naming the model column groups per model instead.
+        let names = ColumnNames {
+            deployment: Some("model".into()),
+            ..ColumnNames::default()
+        };
+        let (log, _) = read_grouped(text, LogFormat::Csv, &names, false).expect("valid");
+        assert_eq!(log.groups.keys().collect::<Vec<_>>(), ["gpt-4.1", "gpt-4o"]);
+        // A named column that is missing is an error.
+        let names = ColumnNames {
+            model: Some("engine".into()),
+            ..ColumnNames::default()
+        };
+        let err = read_grouped(text, LogFormat::Csv, &names, false)
+            .expect_err("no such column")
+            .to_string();
+        assert!(err.contains("no model column: looked for engine"), "{err}");
+    }
+
+    #[test]
+    fn jsonl_rows_are_grouped_by_model_only_when_some_row_names_one() {
+        let text = r#"{"created": 1793610000, "model": "gpt-4o-2024-08-06", "usage": {"prompt_tokens": 10, "completion_tokens": 1}}
+{"created": 1793610001, "usage": {"prompt_tokens": 5, "completion_tokens": 1}}
+"#;
+        let (log, stats) =
+            read_grouped(text, LogFormat::Jsonl, &ColumnNames::default(), false).expect("valid");
+        assert_eq!(stats.group_column.as_deref(), Some("model"));
+        assert_eq!(
+            log.groups.keys().collect::<Vec<_>>(),
+            ["(none)", "gpt-4o-2024-08-06"]
+        );
+        let plain = "{\"created\": 1793610000, \"prompt_tokens\": 1, \"completion_tokens\": 1}\n";
+        let (log, stats) =
+            read_grouped(plain, LogFormat::Jsonl, &ColumnNames::default(), false).expect("valid");
+        assert_eq!((stats.group_column, log.groups.len()), (None, 0));
     }
 
     proptest::proptest! {

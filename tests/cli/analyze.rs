@@ -4,7 +4,7 @@ use std::io::Write;
 
 use predicates::str::contains;
 
-use crate::{json, ptuplan, scratch};
+use crate::{json, ptuplan, scratch, table};
 
 /// 30 requests of 100 prompt tokens in 09:00:45..09:00:59 and 30 in 09:01:00..09:01:14: each
 /// calendar minute holds 3,000 tokens; the window from 09:00:45 holds 6,000.
@@ -235,18 +235,19 @@ fn kql_query_for_the_export() {
 #[test]
 fn a_large_file_read_in_halves_matches_one_pass() {
     // Over 1 MiB, so the file is read as two halves on two threads; stdin is read in one pass.
-    let mut text = String::from("timestamp,prompt_tokens,completion_tokens,cached_tokens\n");
+    let mut text = String::from("timestamp,prompt_tokens,completion_tokens,cached_tokens,model\n");
     for i in 0..40_000u32 {
         let second = i / 7;
         text.push_str(&format!(
-            "2026-11-02T{:02}:{:02}:{:02}.{:03}Z,{},{},{}\n",
+            "2026-11-02T{:02}:{:02}:{:02}.{:03}Z,{},{},{},{}\n",
             second / 3600,
             second / 60 % 60,
             second % 60,
             i % 1000,
             100 + i % 900,
             10 + i % 90,
-            i % 50
+            i % 50,
+            ["gpt-4.1", "gpt-4o"][(i % 2) as usize]
         ));
     }
     assert!(text.len() > 1 << 20);
@@ -260,4 +261,47 @@ fn a_large_file_read_in_halves_matches_one_pass() {
     let one_pass: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(halves, one_pass);
     assert_eq!(halves["requests"], 40_000);
+    assert_eq!(halves["groups"][1]["traffic"]["requests"], 20_000);
+}
+
+#[test]
+fn traffic_is_also_sized_per_deployment_named_in_the_log() {
+    // "chat" (gpt-4.1 with a dated version): 60 requests of 10,000 prompt + 500 completion
+    // tokens in one minute. By hand: normalized 60 × (10,000 + 4 × 500) = 720,000 TPM ÷ 3,000
+    // per PTU = 240 PTU (global: minimum 15, increment 5); standard quota 60 × 10,500 =
+    // 630,000 TPM, tokens bind (60 RPM needs only 10,000 TPM at 6 RPM per 1,000).
+    // "legacy" names a model not in the catalog: counted, not sized.
+    let mut text = String::from("timestamp,deployment,model,prompt_tokens,completion_tokens\n");
+    for i in 0..60 {
+        text.push_str(&format!(
+            "2026-11-02T09:00:{i:02}Z,chat,gpt-4.1-2025-04-14,10000,500\n"
+        ));
+    }
+    text.push_str("2026-11-02T09:00:30Z,legacy,gpt-35-turbo,100,10\n");
+    let path = scratch("logs", "grouped.csv", &text);
+    let answer = json(&["analyze", &path]);
+    assert_eq!(answer["group_column"], "deployment");
+    assert_eq!(answer["requests"], 61);
+    let chat = &answer["groups"][0];
+    assert_eq!(chat["name"], "chat");
+    assert_eq!(chat["traffic"]["peak_tpm"], 630_000);
+    assert_eq!(chat["sizing"]["model"], "gpt-4.1");
+    assert_eq!(chat["sizing"]["ptu_for_peak"], 240);
+    assert_eq!(chat["sizing"]["standard_tpm_quota"], 630_000);
+    assert_eq!(chat["sizing"]["binding"], "tpm");
+    let legacy = &answer["groups"][1];
+    assert_eq!(
+        (
+            &legacy["name"],
+            &legacy["traffic"]["requests"],
+            &legacy["sizing"]
+        ),
+        (&"legacy".into(), &1.into(), &serde_json::Value::Null)
+    );
+    let table = table(&["analyze", &path]);
+    assert!(table.contains("chat (gpt-4.1)"), "{table}");
+    assert!(
+        table.contains("legacy: model 'gpt-35-turbo' is not in the catalog"),
+        "{table}"
+    );
 }

@@ -442,3 +442,143 @@ fn whole_numbers_are_integers() {
     assert!(text.contains("\"tpm\": 400000,"), "{text}");
     assert!(!text.contains("400000.0"), "{text}");
 }
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Percentiles {
+    p50: f64,
+    p90: f64,
+    p95: f64,
+    p99: f64,
+    max: f64,
+    mean: f64,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Traffic {
+    requests: f64,
+    prompt_tokens: f64,
+    cached_tokens: f64,
+    completion_tokens: f64,
+    first: String,
+    last: String,
+    span_minutes: u64,
+    avg_rpm: f64,
+    avg_tpm: f64,
+    peak_tpm: f64,
+    peak_tpm_at: String,
+    peak_rpm: f64,
+    peak_rpm_at: String,
+    peak_requests_1s: Option<f64>,
+    peak_requests_10s: Option<f64>,
+    p99_tpm: f64,
+    rpm: Percentiles,
+    tpm: Percentiles,
+    peak_to_average: f64,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalyzedModel {
+    model: String,
+    deployment: String,
+    normalized_tpm: Percentiles,
+    peak_normalized_tpm: f64,
+    ptu_for_peak: u64,
+    ptu_for_p99: u64,
+    rpm_per_1000_tpm: Option<f64>,
+    standard_tpm_quota: Option<u64>,
+    binding: Option<String>,
+    hybrid_ptu: Option<u64>,
+    hybrid_monthly_usd: Option<f64>,
+    hybrid_spill_share: Option<f64>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalyzedGroup {
+    name: String,
+    log_model: Option<String>,
+    traffic: Traffic,
+    sizing: Option<AnalyzedModel>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverCapacity {
+    capacity: String,
+    minutes_over: u64,
+    minutes_over_share: f64,
+    requests_over: f64,
+    tokens_over: f64,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalyzeAnswer {
+    schema_version: u32,
+    catalog: CatalogInfo,
+    // The whole traffic's summary, flattened (serde's flatten cannot deny unknown fields).
+    requests: f64,
+    prompt_tokens: f64,
+    cached_tokens: f64,
+    completion_tokens: f64,
+    first: String,
+    last: String,
+    span_minutes: u64,
+    avg_rpm: f64,
+    avg_tpm: f64,
+    peak_tpm: f64,
+    peak_tpm_at: String,
+    peak_rpm: f64,
+    peak_rpm_at: String,
+    peak_requests_1s: Option<f64>,
+    peak_requests_10s: Option<f64>,
+    p99_tpm: f64,
+    rpm: Percentiles,
+    tpm: Percentiles,
+    peak_to_average: f64,
+    models: Vec<AnalyzedModel>,
+    group_column: Option<String>,
+    groups: Vec<AnalyzedGroup>,
+    over_capacity: Vec<OverCapacity>,
+    rows: u64,
+    skipped_rows: u64,
+    first_skipped_lines: Vec<u64>,
+    profile_out: Option<String>,
+    notes: Vec<String>,
+}
+
+#[test]
+fn analyze_answer_matches_the_contract() {
+    let log = crate::scratch(
+        "contract",
+        "grouped.csv",
+        "timestamp,deployment,model,prompt_tokens,completion_tokens\n\
+         2026-11-02T09:00:00Z,chat,gpt-4o-2024-08-06,1000,100\n\
+         2026-11-02T09:00:01Z,legacy,gpt-35-turbo,100,10\n",
+    );
+    let value = json(&[
+        "analyze",
+        &log,
+        "-m",
+        "gpt-4.1",
+        "--ptu",
+        "100",
+        "--tpm-quota",
+        "1000",
+    ]);
+    assert_numbers_are_numbers(&value, "$");
+    let answer: AnalyzeAnswer = serde_json::from_value(value).expect("matches the contract");
+    assert_eq!(answer.groups.len(), 2);
+    assert_eq!(answer.over_capacity.len(), 2);
+    let requests: f64 = answer.groups.iter().map(|g| g.traffic.requests).sum();
+    assert_eq!(requests, answer.requests);
+}

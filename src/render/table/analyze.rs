@@ -119,6 +119,39 @@ pub fn analyze(report: &AnalyzeReport) -> String {
                       requests; hybrid = cheapest PTU base (1-year) + share spilled, $/month";
         let _ = writeln!(out, "{}", wrap(legend, "", "  "));
     }
+    if !report.groups.is_empty() {
+        let column = report.group_column.as_deref().unwrap_or("group");
+        let mut t = table(&[
+            column,
+            "requests",
+            "peak TPM",
+            "PTU peak",
+            "PTU p99",
+            "std quota",
+        ]);
+        for g in &report.groups {
+            let name = match (&g.sizing, &g.log_model) {
+                (Some(s), _) if s.model != g.name => format!("{} ({})", g.name, s.model),
+                (None, Some(model)) if *model != g.name => format!("{} ({model}?)", g.name),
+                _ => g.name.clone(),
+            };
+            let sizing = |value: Option<String>| right(value.unwrap_or_else(|| "-".into()));
+            t.add_row(vec![
+                Cell::new(name),
+                right(short(g.traffic.requests)),
+                right(short(g.traffic.peak_tpm)),
+                sizing(g.sizing.as_ref().map(|s| count(s.ptu_for_peak as f64))),
+                sizing(g.sizing.as_ref().map(|s| count(s.ptu_for_p99 as f64))),
+                sizing(
+                    g.sizing
+                        .as_ref()
+                        .and_then(|s| s.standard_tpm_quota)
+                        .map(|q| short(q as f64)),
+                ),
+            ]);
+        }
+        let _ = writeln!(out, "\nPer {column} in the log:\n{}", finish(t, 0));
+    }
     for o in &report.over_capacity {
         let line = format!(
             "{}: {} {} over ({}), {} requests and {} tokens above it (spilled, or throttled \
