@@ -5,6 +5,8 @@
 # their ratios. Needs: python3 with duckdb and pandas (installed with pip when missing).
 #
 #   benches/analyze.sh [REQUESTS]        (default 10000000; the log is cached in target/)
+#   RUNS=3 (default): each tool runs that many times; its best wall time and its largest peak
+#   RSS are reported, so that one run slowed by other work on the machine does not decide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000000}
@@ -15,14 +17,21 @@ cargo build --release --locked --quiet
 out=target/bench-analyze
 mkdir -p "$out"
 
-measure() { # name, command...: runs once, records "seconds max_rss_kb"
+runs=${RUNS:-3}
+measure() { # name, command...: runs $runs times, records "best_seconds max_rss_kb"
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$out/$name.out"
+  : > "$out/$name.times"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$out/$name.run" "$@" > "$out/$name.out"
+    cat "$out/$name.run" >> "$out/$name.times"
+  done
+  sort -n "$out/$name.times" | awk 'NR == 1 { t = $1 } $2 > m { m = $2 } END { print t, m }' \
+    > "$out/$name.time"
 }
 
 measure ptuplan target/release/ptuplan analyze "$log" --json --profile-out "$out/ptuplan-minutes.csv"
 
-measure duckdb python3 - "$log" "$out/duckdb-minutes.csv" <<'PY'
+cat > "$out/duckdb.py" <<'PY'
 import duckdb, sys
 log, minutes = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
@@ -38,7 +47,9 @@ peak = con.execute("""SELECT max(w) FROM (SELECT sum(p + c) OVER (ORDER BY s RAN
 print(int(peak))
 PY
 
-measure pandas python3 - "$log" "$out/pandas-minutes.csv" <<'PY'
+measure duckdb python3 "$out/duckdb.py" "$log" "$out/duckdb-minutes.csv"
+
+cat > "$out/pandas.py" <<'PY'
 import pandas as pd, sys
 log, minutes = sys.argv[1], sys.argv[2]
 df = pd.read_csv(log)
@@ -51,6 +62,7 @@ full = sec.reindex(range(sec.index.min(), sec.index.max() + 1), fill_value=0)
 tokens = (full["p"] + full["c"])[::-1].rolling(60, min_periods=1).sum()[::-1]
 print(int(tokens.max()))
 PY
+measure pandas python3 "$out/pandas.py" "$log" "$out/pandas-minutes.csv"
 
 python3 - "$out" <<'PY'
 import csv, json, sys

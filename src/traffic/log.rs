@@ -368,23 +368,13 @@ pub fn read(
             let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
             // One reused line buffer and fast paths for the common timestamp and integer forms:
             // this loop runs once per request.
-            let mut buffer = Vec::with_capacity(256);
             let mut stamps = StampCache::default();
             let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(8);
             let mut quoted = csv::ByteRecord::new();
-            let mut line = 1u64;
-            loop {
-                buffer.clear();
-                let read = input
-                    .read_until(b'\n', &mut buffer)
-                    .map_err(|e| error(Some(line + 1), format!("cannot read: {e}")))?;
-                if read == 0 {
-                    break;
-                }
-                line += 1;
-                let text = buffer.trim_ascii_end();
+            let mut on_line = |text: &[u8], line: u64| -> Result<(), InputError> {
+                let text = text.trim_ascii_end();
                 if text.is_empty() {
-                    continue;
+                    return Ok(());
                 }
                 ranges.clear();
                 let is_quoted = text.contains(&b'"');
@@ -404,11 +394,9 @@ pub fn read(
                     }
                 } else {
                     let mut from = 0;
-                    for (index, &byte) in text.iter().enumerate() {
-                        if byte == b',' {
-                            ranges.push((from, index));
-                            from = index + 1;
-                        }
+                    for comma in memchr::memchr_iter(b',', text) {
+                        ranges.push((from, comma));
+                        from = comma + 1;
                     }
                     ranges.push((from, text.len()));
                 }
@@ -470,6 +458,37 @@ pub fn read(
                     }
                     Err(message) => skip(line, message, &mut stats)?,
                 }
+                Ok(())
+            };
+            // Lines are read in place from the reader's buffer; only a line split across two
+            // refills is copied.
+            let mut line = 1u64;
+            let mut partial: Vec<u8> = Vec::new();
+            loop {
+                let chunk = input
+                    .fill_buf()
+                    .map_err(|e| error(Some(line + 1), format!("cannot read: {e}")))?;
+                if chunk.is_empty() {
+                    if !partial.is_empty() {
+                        on_line(&partial, line + 1)?;
+                    }
+                    break;
+                }
+                let mut from = 0;
+                for end in memchr::memchr_iter(b'\n', chunk) {
+                    line += 1;
+                    if partial.is_empty() {
+                        on_line(&chunk[from..end], line)?;
+                    } else {
+                        partial.extend_from_slice(&chunk[from..end]);
+                        on_line(&partial, line)?;
+                        partial.clear();
+                    }
+                    from = end + 1;
+                }
+                partial.extend_from_slice(&chunk[from..]);
+                let used = chunk.len();
+                input.consume(used);
             }
         }
         LogFormat::Jsonl => {
@@ -800,6 +819,34 @@ mod tests {
         let mut log = LogBuckets::default();
         let stats = read(text.as_bytes(), "log", format, names, skip, &mut log)?;
         Ok((log, stats))
+    }
+
+    #[test]
+    fn lines_split_across_buffer_refills_are_read_whole() {
+        // The same rows through a 5-byte buffer (every line split) and a large one; the last
+        // line has no line break, and the error on line 5 names line 5 in both.
+        let text = "timestamp,prompt_tokens,completion_tokens\n\
+                    2026-11-02T09:00:00Z,100,10\n\n2026-11-02T09:00:01.5Z,\"7\",3\r\n\
+                    2026-11-02T09:00:01Z,1,1";
+        let read_with = |capacity: usize, text: &str| {
+            let mut log = LogBuckets::default();
+            let input = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            let names = ColumnNames::default();
+            read(input, "log", LogFormat::Csv, &names, false, &mut log).map(|s| (log, s))
+        };
+        let (small, stats) = read_with(5, text).expect("valid");
+        let (large, _) = read_with(1 << 16, text).expect("valid");
+        assert_eq!(small, large);
+        assert_eq!(stats.rows, 3);
+        assert_eq!(small.all[&1_793_610_001].prompt, 8.0);
+        let bad = format!("{text}\n2026-11-02T09:00:02Z,x,1\n");
+        for capacity in [5, 1 << 16] {
+            let err = read_with(capacity, &bad).expect_err("bad").to_string();
+            assert!(
+                err.starts_with("log 'log', line 6: column 'prompt_tokens'"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
