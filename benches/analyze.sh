@@ -31,7 +31,7 @@ measure() { # name, command...: runs $runs times, records "best_seconds max_rss_
 
 measure ptuplan target/release/ptuplan analyze "$log" --json --profile-out "$out/ptuplan-minutes.csv"
 
-cat > "$out/duckdb.py" <<'PY'
+cat > "$out/query_duckdb.py" <<'PY'
 import duckdb, sys
 log, minutes = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
@@ -47,9 +47,9 @@ peak = con.execute("""SELECT max(w) FROM (SELECT sum(p + c) OVER (ORDER BY s RAN
 print(int(peak))
 PY
 
-measure duckdb python3 "$out/duckdb.py" "$log" "$out/duckdb-minutes.csv"
+measure duckdb python3 "$out/query_duckdb.py" "$log" "$out/duckdb-minutes.csv"
 
-cat > "$out/pandas.py" <<'PY'
+cat > "$out/query_pandas.py" <<'PY'
 import pandas as pd, sys
 log, minutes = sys.argv[1], sys.argv[2]
 df = pd.read_csv(log)
@@ -62,7 +62,7 @@ full = sec.reindex(range(sec.index.min(), sec.index.max() + 1), fill_value=0)
 tokens = (full["p"] + full["c"])[::-1].rolling(60, min_periods=1).sum()[::-1]
 print(int(tokens.max()))
 PY
-measure pandas python3 "$out/pandas.py" "$log" "$out/pandas-minutes.csv"
+measure pandas python3 "$out/query_pandas.py" "$log" "$out/pandas-minutes.csv"
 
 python3 - "$out" <<'PY'
 import csv, json, sys
