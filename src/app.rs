@@ -242,8 +242,13 @@ fn read_inputs(
     side: Side,
     lossy: bool,
 ) -> anyhow::Result<Vec<ParsedInput>> {
-    if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
-        return Err(InputError::Usage("'-' (stdin) is given more than once".into()).into());
+    for (i, path) in paths.iter().enumerate() {
+        if paths[..i].contains(path) {
+            return Err(InputError::Usage(format!(
+                "'{path}' is given more than once: its requests would be counted twice"
+            ))
+            .into());
+        }
     }
     paths
         .iter()
@@ -466,6 +471,9 @@ fn open_log(
 }
 
 /// A Kusto query for Log Analytics that writes the per-minute export `analyze` reads.
+/// The longest time span `analyze` takes: longer is almost always a wrong timestamp.
+const MAX_SPAN_DAYS: i64 = 2 * 366;
+
 const KQL: &str = "\
 // Per-minute Azure OpenAI traffic for `ptuplan analyze` (export the result as CSV).
 // Needs the resource's platform metrics sent to Log Analytics (diagnostic setting AllMetrics).
@@ -479,7 +487,16 @@ AzureMetrics
 
 fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     if args.kql {
-        return Ok(KQL.to_string());
+        if !args.files.is_empty() {
+            return Err(InputError::Usage(
+                "--kql prints a query and reads no log: drop the files".into(),
+            )
+            .into());
+        }
+        return match format {
+            Format::Json => render_json(catalog, &serde_json::json!({ "kql": KQL })),
+            Format::Table => Ok(KQL.to_string()),
+        };
     }
     let models = args
         .models
@@ -504,11 +521,17 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
     } else {
         args.files.clone()
     };
-    if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
-        return Err(InputError::Usage("'-' (stdin) is given more than once".into()).into());
+    for (i, path) in paths.iter().enumerate() {
+        if paths[..i].contains(path) {
+            return Err(InputError::Usage(format!(
+                "'{path}' is given more than once: its requests would be counted twice"
+            ))
+            .into());
+        }
     }
     let mut log = LogBuckets::default();
     let mut stats = ReadStats::default();
+    let mut first_skipped = Vec::new();
     let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(0).with_style(
             indicatif::ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {eta}")
@@ -540,7 +563,11 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         stats.rows += read.rows;
         stats.group_column = stats.group_column.or(read.group_column);
         stats.skipped += read.skipped;
-        stats.first_skipped.extend(read.first_skipped);
+        first_skipped.extend(
+            read.first_skipped
+                .iter()
+                .map(|line| format!("{path}:{line}")),
+        );
         stats.per_minute_metrics |= read.per_minute_metrics;
     }
     progress.finish_and_clear();
@@ -549,9 +576,24 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         groups,
     } = log;
     if buckets.is_empty() {
-        return Err(
-            InputError::Usage("the logs hold no requests: nothing to analyze".into()).into(),
-        );
+        let why = if stats.skipped > 0 {
+            format!("all {} rows were skipped as invalid", stats.skipped)
+        } else {
+            "the logs hold no requests".to_string()
+        };
+        return Err(InputError::Usage(format!("{why}: nothing to analyze")).into());
+    }
+    let first_second = *buckets.keys().next().unwrap_or(&0);
+    let last_second = *buckets.keys().next_back().unwrap_or(&0);
+    if last_second - first_second > MAX_SPAN_DAYS * 86_400 {
+        return Err(InputError::Usage(format!(
+            "the logs span {} days ({} to {}); analyze at most {MAX_SPAN_DAYS} days at a time \
+             (is one timestamp wrong?)",
+            (last_second - first_second) / 86_400,
+            crate::timestamp::format_second(first_second),
+            crate::timestamp::format_second(last_second)
+        ))
+        .into());
     }
     let (minutes, first_minute) = analysis::minutes(&buckets);
     let summary = analysis::summarize(&buckets, &minutes, stats.per_minute_metrics);
@@ -663,24 +705,58 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         ));
     }
     if let Some(quota) = args.tpm_quota {
-        let label = format!("{} TPM standard quota", numfmt::count(quota));
-        over.push(analysis::over_capacity(
-            &minutes,
-            quota,
-            label,
-            MinuteLoad::tokens,
-        ));
+        // A quota grants requests too: a minute's requests count as the quota they need.
+        let ratio = match models.as_slice() {
+            [model] => model.rpm_per_1000_tpm_for(args.deployment),
+            _ => None,
+        };
+        let label = match ratio {
+            Some(ratio) => format!(
+                "{} TPM standard quota ({} RPM)",
+                numfmt::count(quota),
+                numfmt::count(quota / 1000.0 * ratio)
+            ),
+            None => {
+                notes.push(
+                    "--tpm-quota: its request limit is not checked (give one --model for its \
+                     RPM ratio)"
+                        .into(),
+                );
+                format!("{} TPM standard quota", numfmt::count(quota))
+            }
+        };
+        over.push(analysis::over_capacity(&minutes, quota, label, |m| {
+            ratio.map_or(m.tokens(), |r| m.tokens().max(m.requests / r * 1000.0))
+        }));
     }
     if stats.skipped > 0 {
-        notes.push(format!("{} row(s) skipped as invalid", stats.skipped));
+        notes.push(format!(
+            "{} skipped as invalid, first at {}",
+            numfmt::plural(stats.skipped as f64, "row", "rows"),
+            first_skipped.join(", ")
+        ));
     }
-    notes.push(
-        "peaks are the busiest windows starting on any whole second, not calendar minutes; \
-         distributions and capacity checks are per calendar minute"
-            .into(),
-    );
+    if !stats.per_minute_metrics {
+        notes.push(
+            "peaks are the busiest windows starting on any whole second, not calendar minutes; \
+             distributions and capacity checks are per calendar minute"
+                .into(),
+        );
+    }
     let profile_out = match &args.profile_out {
         Some(path) => {
+            for a in &analyses {
+                if a.peak_normalized_tpm > a.normalized_tpm.max {
+                    notes.push(format!(
+                        "the profile holds calendar minutes: `cost --profile` sizes {} for the \
+                         busiest one ({} normalized TPM), below the busiest 60 s ({}, {} PTU)",
+                        a.model,
+                        numfmt::short(a.normalized_tpm.max),
+                        numfmt::short(a.peak_normalized_tpm),
+                        numfmt::count(a.ptu_for_peak as f64)
+                    ));
+                }
+            }
             let mut csv = String::from("timestamp,rpm,prompt,completion,cached\n");
             for (i, m) in minutes.iter().enumerate() {
                 let stamp = crate::timestamp::format_second((first_minute + i as i64) * 60);
@@ -700,6 +776,7 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         None => None,
     };
     if let Some(path) = &args.plot {
+        check_svg_path(path)?;
         let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
         let mut series = vec![plot::Series {
             label: "tokens per minute",
@@ -743,8 +820,14 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
             });
         }
         let title = format!("Per-minute load, {} to {}", summary.first, summary.last);
-        let svg = plot::svg(&title, &summary.first, &series, &levels)
-            .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+        let svg = plot::svg(
+            &title,
+            &summary.first,
+            "tokens per minute",
+            &series,
+            &levels,
+        )
+        .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
         std::fs::write(path, svg).map_err(|e| InputError::File {
             kind: "plot",
             path: path.display().to_string(),
@@ -761,13 +844,24 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
         over_capacity: over,
         rows: stats.rows,
         skipped_rows: stats.skipped,
-        first_skipped_lines: stats.first_skipped,
+        first_skipped,
         profile_out,
         notes,
     };
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::analyze(&report)),
+    }
+}
+
+/// `--plot` writes SVG: a name ending otherwise would mislead whoever opens it.
+fn check_svg_path(path: &std::path::Path) -> Result<(), InputError> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("svg") => Ok(()),
+        _ => Err(InputError::Usage(format!(
+            "--plot {}: the chart is SVG; name the file .svg (convert it with e.g. rsvg-convert)",
+            path.display()
+        ))),
     }
 }
 

@@ -19,9 +19,11 @@ Examples:
 
 Exit codes:
   0  success (also when the reader of the output goes away, e.g. `| head`)
-  1  failure not caused by the command line: unreadable or invalid catalog, output error
-  2  bad command-line input: a value out of range, flags that do not go together, unknown model,
-     a malformed plan or profile file
+  1  failure not caused by the command line: unreadable or invalid catalog,
+     standard output cannot be written
+  2  bad command-line input: a value out of range, flags that do not go together,
+     unknown model, a malformed plan, profile or log file, an output file
+     (--profile-out, --plot) that cannot be written
   3  check: a budget limit is exceeded
 
 The catalog (models.toml) is embedded; --catalog PATH or PTUPLAN_CATALOG=PATH replaces it.";
@@ -156,15 +158,23 @@ Examples:
   ptuplan size --rpm 300 --prompt-file requests.jsonl --completion 250";
 
 const ANALYZE_HELP: &str = "\
-Logs: one row per request, CSV with a header or JSONL (OpenAI-style responses with a 'usage'
-object work as they are), optionally gzip-compressed; '-' or no file reads stdin. Recognized
-columns: timestamp/time/TimeGenerated/created, prompt_tokens/input_tokens/PromptTokens,
-completion_tokens/output_tokens/CompletionTokens, cached_tokens (or name them with flags).
+Logs: one row per request, CSV with a header or JSONL (OpenAI-style responses
+with a 'usage' object work as they are), optionally gzip-compressed; '-' or no
+file reads stdin. Azure Monitor per-minute metric exports and
+azure-openai-benchmark output are read too. Recognized columns:
+  time       timestamp, time, TimeGenerated, created, created_at, date
+  prompt     prompt_tokens, input_tokens, PromptTokens
+  completion completion_tokens, output_tokens, CompletionTokens
+  cached     cached_tokens (optional)
+  groups     deployment, DeploymentName, ...; model, ModelName (optional)
+Other names: --timestamp-column, --prompt-column, ... (dotted paths in JSON).
 
 Examples:
   ptuplan analyze requests.csv -m gpt-4.1
-  ptuplan analyze responses.jsonl.gz -m gpt-4.1 -m gpt-5-mini --json | jq '.models'
-  ptuplan analyze requests.csv -m gpt-4.1 --ptu 300 --profile-out profile.csv";
+  ptuplan analyze responses.jsonl.gz -m gpt-4.1 -m gpt-5-mini --json |
+      jq '.models'
+  ptuplan analyze requests.csv -m gpt-4.1 --ptu 300 --profile-out profile.csv
+  ptuplan analyze --kql";
 
 const PLAN_HELP: &str = "\
 The plan file format is in the README (section 'Plan files').

@@ -149,6 +149,61 @@ pub fn target_utilization(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A duration with a unit: `500ms`, `30s`, `15m` (or `min`), `2h`, `1d`; returned in seconds.
+/// A bare number is refused: its unit would be a guess.
+pub fn duration(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit.trim() {
+        "ms" => 0.001,
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        "" => {
+            return Err(format!(
+                "'{text}' has no unit; write e.g. 500ms, 30s, 15m, 2h or 1d"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "unknown unit '{other}'; use ms, s, m (minutes), h or d"
+            ));
+        }
+    };
+    match number.parse::<f64>() {
+        Ok(value) if value.is_finite() && value * scale <= 3.2e8 => Ok(value * scale),
+        Ok(_) => Err("too long: at most 10 years".to_string()),
+        Err(_) => Err("not a duration; write e.g. 500ms, 30s, 15m, 2h or 1d".to_string()),
+    }
+}
+
+/// A burst `START+LENGTHxFACTOR`: from START into the run, for LENGTH, the request rate times
+/// FACTOR (e.g. `10m+60sx4`). Returns (start s, length s, factor).
+pub fn burst(text: &str) -> Result<(f64, f64, f64), String> {
+    let usage = "write START+LENGTHxFACTOR, e.g. 10m+60sx4 (at 10 minutes, for 60 s, 4x the rate)";
+    let (start, rest) = text.split_once('+').ok_or_else(|| usage.to_string())?;
+    let (length, factor) = rest
+        .rsplit_once(['x', '*'])
+        .ok_or_else(|| usage.to_string())?;
+    let start = duration(start).map_err(|e| format!("start: {e}"))?;
+    let length = duration(length).map_err(|e| format!("length: {e}"))?;
+    let factor: f64 = factor
+        .trim()
+        .parse()
+        .map_err(|_| format!("factor '{factor}' is not a number; {usage}"))?;
+    if length <= 0.0 {
+        return Err("length must be above 0".into());
+    }
+    if !(factor.is_finite() && factor > 0.0 && factor <= 1000.0) {
+        return Err("factor must be above 0 and at most 1000".into());
+    }
+    Ok((start, length, factor))
+}
+
 /// A tiktoken encoding name.
 pub fn encoding(text: &str) -> Result<crate::tokens::encoding::Encoding, String> {
     text.parse()
@@ -187,6 +242,23 @@ mod tests {
         assert!(tokens("-1").is_err());
         assert!(tokens("1e9").is_err());
         assert!(ptu("0").is_err());
+    }
+
+    #[test]
+    fn durations_need_a_unit() {
+        assert_eq!(duration("500ms"), Ok(0.5));
+        assert_eq!(duration("30s"), Ok(30.0));
+        assert_eq!(duration("15m"), Ok(900.0));
+        assert_eq!(duration("1.5h"), Ok(5400.0));
+        assert_eq!(duration("1d"), Ok(86_400.0));
+        for bad in ["30", "", "s", "-5s", "5 parsecs", "1e3s", "100000000d"] {
+            assert!(duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(burst("10m+60sx4"), Ok((600.0, 60.0, 4.0)));
+        assert_eq!(burst("0s+1h*1.5"), Ok((0.0, 3600.0, 1.5)));
+        for bad in ["10m", "10m+60s", "10m+0sx2", "10m+60sx0", "10m+60sxfast"] {
+            assert!(burst(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

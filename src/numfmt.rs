@@ -32,6 +32,11 @@ pub fn number(value: f64, decimals: usize, trim_whole: bool) -> String {
     out
 }
 
+/// A count and its noun, singular for exactly one: `1 row`, `3 rows`.
+pub fn plural(value: f64, one: &str, many: &str) -> String {
+    format!("{} {}", count(value), if value == 1.0 { one } else { many })
+}
+
 /// A count with thousands separators, decimals only when it has a fraction: `83333.5` →
 /// `83,333.50`; below 1, three significant digits so small rates do not print as 0 (`0.0167`).
 pub fn count(value: f64) -> String {

@@ -4,7 +4,12 @@ use chrono::{DateTime, NaiveDateTime};
 
 /// The forms accepted, for error messages.
 pub const ACCEPTED: &str = "RFC 3339 (2026-11-02T09:00:00Z or with an offset), \
-    'YYYY-MM-DD HH:MM[:SS[.fff]]' (UTC), or Unix seconds or milliseconds";
+    'YYYY-MM-DD HH:MM[:SS[.fff]]' (UTC), 'M/D/YYYY, h:mm:ss[.fff] AM' (UTC), or Unix seconds, \
+    milliseconds, microseconds or nanoseconds, in the years 2000 to 2199";
+
+/// The first and last second accepted: 2000-01-01 and the end of 2199. Anything else in a
+/// traffic log is a unit or parsing mistake (a stray 0, microseconds read as seconds).
+pub const SECONDS_ACCEPTED: std::ops::Range<i64> = 946_684_800..7_258_118_400;
 
 /// Parses a timestamp and returns the minute it falls in (minutes since 1970-01-01T00:00Z).
 ///
@@ -16,9 +21,13 @@ pub fn minute(text: &str) -> Option<i64> {
 
 /// Parses a timestamp and returns the whole second it falls in (seconds since the epoch).
 /// Besides the forms of [`minute`], Unix time may have a fraction (`1793610000.25`) or be in
-/// milliseconds (13 digits or more: `1793610000250`).
+/// milliseconds, microseconds or nanoseconds (told apart by their number of digits). Times
+/// outside the years 2000 to 2199 are refused.
 pub fn second(text: &str) -> Option<i64> {
-    let text = text.trim();
+    parse_second(text.trim()).filter(|s| SECONDS_ACCEPTED.contains(s))
+}
+
+fn parse_second(text: &str) -> Option<i64> {
     if let Ok(parsed) = DateTime::parse_from_rfc3339(text) {
         return Some(parsed.timestamp());
     }
@@ -31,12 +40,15 @@ pub fn second(text: &str) -> Option<i64> {
         return None;
     }
     let value: i64 = whole.parse().ok()?;
-    // 13 or more digits is milliseconds (seconds would be after the year 5000).
-    Some(if whole.len() >= 13 {
-        value.div_euclid(1000)
-    } else {
-        value
-    })
+    // Seconds have 10 digits from 2001 to 2286; each finer unit adds three.
+    let per_second = match whole.trim_start_matches('0').len() {
+        0..=11 => 1,
+        12..=14 => 1_000,
+        15..=17 => 1_000_000,
+        18..=19 => 1_000_000_000,
+        _ => return None,
+    };
+    Some(value.div_euclid(per_second))
 }
 
 /// A second as RFC 3339 in UTC, e.g. `2026-11-02T09:00:00Z`.
@@ -47,11 +59,14 @@ pub fn format_second(second: i64) -> String {
 }
 
 fn naive(text: &str) -> Option<NaiveDateTime> {
-    const FORMATS: [&str; 4] = [
+    const FORMATS: [&str; 6] = [
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M",
         "%Y-%m-%dT%H:%M",
+        // The Azure portal's CSV export of Log Analytics results.
+        "%m/%d/%Y, %I:%M:%S%.f %p",
+        "%m/%d/%Y %I:%M:%S%.f %p",
     ];
     FORMATS
         .iter()
@@ -77,6 +92,35 @@ mod tests {
         assert_eq!(second("1793610059.75"), Some(1_793_610_059));
         assert_eq!(second("1793610059750"), Some(1_793_610_059));
         assert_eq!(format_second(1_793_610_000), "2026-11-02T09:00:00Z");
+        assert_eq!(
+            second("1793610059750123"),
+            Some(1_793_610_059),
+            "microseconds"
+        );
+        assert_eq!(
+            second("1793610059750123456"),
+            Some(1_793_610_059),
+            "nanoseconds"
+        );
+        assert_eq!(second("11/2/2026, 9:00:59.000 AM"), Some(1_793_610_059));
+        assert_eq!(
+            second("11/2/2026 9:00:59 PM"),
+            Some(1_793_610_059 + 12 * 3600)
+        );
+    }
+
+    #[test]
+    fn times_outside_2000_to_2199_are_refused() {
+        for text in [
+            "0",
+            "1",
+            "1999-12-31T23:59:59Z",
+            "2200-01-01T00:00:00Z",
+            "99999999999",
+        ] {
+            assert_eq!(second(text), None, "{text}");
+        }
+        assert_eq!(second("2000-01-01T00:00:00Z"), Some(946_684_800));
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub struct Level<'a> {
 pub fn svg(
     title: &str,
     start: &str,
+    y_desc: &str,
     series: &[Series<'_>],
     levels: &[Level<'_>],
 ) -> Result<String, String> {
@@ -64,7 +65,8 @@ pub fn svg(
         chart
             .configure_mesh()
             .x_desc(format!("minutes from {start}"))
-            .y_desc("tokens per minute")
+            .y_desc(y_desc)
+            .x_labels(minutes.min(11))
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| crate::numfmt::short(*v))
             .draw()

@@ -338,9 +338,11 @@ pub struct OverCapacity {
     pub minutes_over: u64,
     /// Share of minutes above it.
     pub minutes_over_share: f64,
-    /// Requests above it (each minute's excess share of its requests).
+    /// Requests above it: in each minute over, its requests times the share of its load above
+    /// the capacity.
     pub requests_over: f64,
-    /// Tokens above it: they would spill over, or be throttled without spillover.
+    /// Tokens (prompt + completion) of the requests above it: they would spill over, or be
+    /// throttled without spillover.
     pub tokens_over: f64,
 }
 
@@ -362,10 +364,10 @@ pub fn over_capacity(
     for m in minutes {
         let value = load(m);
         if value > capacity * (1.0 + 1e-9) {
-            let excess = value - capacity;
+            let share = (value - capacity) / value;
             over.minutes_over += 1;
-            over.tokens_over += excess;
-            over.requests_over += m.requests * excess / value;
+            over.tokens_over += m.tokens() * share;
+            over.requests_over += m.requests * share;
         }
     }
     over.minutes_over_share = snap(over.minutes_over as f64 / minutes.len().max(1) as f64);
@@ -405,8 +407,8 @@ pub struct AnalyzeReport {
     pub rows: u64,
     /// Rows skipped with --skip-invalid.
     pub skipped_rows: u64,
-    /// Line numbers of the first skipped rows.
-    pub first_skipped_lines: Vec<u64>,
+    /// The first skipped rows, as `FILE:LINE`.
+    pub first_skipped: Vec<String>,
     /// Where the per-minute profile was written, if asked.
     pub profile_out: Option<String>,
     /// Caveats.

@@ -264,27 +264,35 @@ pub fn read(
                 .transpose()
                 .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?
                 .unwrap_or_default();
+            if header_line.trim_ascii().is_empty() {
+                return Err(error(None, "the file is empty: no header, no rows".into()));
+            }
+            // The Azure portal's export writes `TimeGenerated [UTC]`.
+            let bare = |h: &str| h.trim().trim_end_matches(" [UTC]").to_string();
             let find = |given: &Option<String>, known: &[&str]| -> Option<usize> {
                 match given {
                     Some(name) => headers
                         .iter()
-                        .position(|h| h.trim().eq_ignore_ascii_case(name)),
-                    None => known.iter().find_map(|k| {
-                        headers
-                            .iter()
-                            .position(|h| h.trim().eq_ignore_ascii_case(k))
-                    }),
+                        .position(|h| bare(h).eq_ignore_ascii_case(name.trim())),
+                    None => known
+                        .iter()
+                        .find_map(|k| headers.iter().position(|h| bare(h).eq_ignore_ascii_case(k))),
                 }
             };
             let column = |given: &Option<String>, known: &[&str], what: &str| {
                 find(given, known).ok_or_else(|| {
-                    let wanted = given.clone().unwrap_or_else(|| known.join(", "));
-                    error(
-                        Some(1),
-                        format!(
-                            "no {what} column: looked for {wanted}; name it with --{what}-column"
+                    let columns = headers.iter().map(bare).collect::<Vec<_>>().join(", ");
+                    let message = match given {
+                        Some(name) => format!(
+                            "no {what} column '{name}' (--{what}-column); the header has {columns}"
                         ),
-                    )
+                        None => format!(
+                            "no {what} column: looked for {}; the header has {columns}; name \
+                             it with --{what}-column",
+                            known.join(", ")
+                        ),
+                    };
+                    error(Some(1), message)
                 })
             };
             let t = column(&names.timestamp, &TIMESTAMP_NAMES, "timestamp")?;
@@ -366,6 +374,12 @@ pub fn read(
                 optional(&names.deployment, &DEPLOYMENT_NAMES, "deployment")?.or(model_column);
             stats.group_column = group_column.map(|g| headers[g].trim().to_string());
             let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+            // The last column a row must have.
+            let needed = [Some(t), Some(p), Some(c), k, group_column, model_column]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(0);
             // One reused line buffer and fast paths for the common timestamp and integer forms:
             // this loop runs once per request.
             let mut stamps = StampCache::default();
@@ -411,6 +425,17 @@ pub fn read(
                     }
                 };
                 let parsed = (|| -> Result<Row, String> {
+                    let fields = if is_quoted {
+                        quoted.len()
+                    } else {
+                        ranges.len()
+                    };
+                    if fields <= needed {
+                        return Err(format!(
+                            "the row has {fields} fields, the header {}",
+                            header_names.len()
+                        ));
+                    }
                     let stamp = field(t);
                     let second = stamps
                         .second(stamp)
@@ -742,6 +767,7 @@ fn civil_second(b: &[u8]) -> Option<i64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+        .filter(|s| timestamp::SECONDS_ACCEPTED.contains(s))
 }
 
 /// A token count written as plain digits.
@@ -888,7 +914,12 @@ mod tests {
         let err = read_grouped(text, LogFormat::Csv, &names, false)
             .expect_err("no such column")
             .to_string();
-        assert!(err.contains("no model column: looked for engine"), "{err}");
+        assert!(
+            err.contains(
+                "no model column 'engine' (--model-column); the header has timestamp, deployment"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -912,15 +943,16 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fast_timestamps_agree_with_the_general_parser(
-            seconds in 0i64..4_102_444_800,
+            seconds in 0i64..8_000_000_000,
             millis in 0u32..1000,
             separator in proptest::sample::select(vec!["T", " "]),
             zone in proptest::sample::select(vec!["Z", ""]),
         ) {
             let text = chrono::DateTime::from_timestamp(seconds, 0).expect("in range")
                 .format(&format!("%Y-%m-%d{separator}%H:%M:%S.{millis:03}{zone}")).to_string();
-            proptest::prop_assert_eq!(fast_second(text.as_bytes()), Some(seconds));
-            proptest::prop_assert_eq!(timestamp::second(&text), Some(seconds));
+            let expected = timestamp::SECONDS_ACCEPTED.contains(&seconds).then_some(seconds);
+            proptest::prop_assert_eq!(fast_second(text.as_bytes()), expected);
+            proptest::prop_assert_eq!(timestamp::second(&text), expected);
         }
     }
 
@@ -976,9 +1008,13 @@ mod tests {
             .expect_err("no column")
             .to_string();
         assert!(err.contains("no prompt column"), "{err}");
-        let err = read_str("{\"created\": 1, \"usage\": {}}\n", LogFormat::Jsonl, false)
-            .expect_err("no tokens")
-            .to_string();
+        let err = read_str(
+            "{\"created\": 1793610000, \"usage\": {}}\n",
+            LogFormat::Jsonl,
+            false,
+        )
+        .expect_err("no tokens")
+        .to_string();
         assert!(err.contains("line 1: no prompt field"), "{err}");
     }
 }

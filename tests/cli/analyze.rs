@@ -85,15 +85,29 @@ fn profile_out_feeds_cost() {
 #[test]
 fn candidate_capacity_checks() {
     let log = scratch("logs", "check.csv", straddling_csv());
-    let answer = json(&["analyze", &log, "-m", "gpt-4.1", "--tpm-quota", "1000"]);
+    // Both minutes hold 15 requests of 100 tokens: 500 tokens over a 1,000 TPM quota in each,
+    // a third of each minute's load, so 1,000 tokens and 10 requests above it.
+    let answer = json(&["analyze", &log, "--tpm-quota", "1000"]);
     let check = &answer["over_capacity"][0];
-    // Both minutes hold 1,500 tokens: 500 over in each.
     assert_eq!(
         (
             check["minutes_over"].as_u64(),
-            check["tokens_over"].as_f64()
+            check["tokens_over"].as_f64(),
+            check["requests_over"].as_f64()
         ),
-        (Some(2), Some(1000.0))
+        (Some(2), Some(1000.0), Some(10.0))
+    );
+    // With gpt-4.1 (1 RPM per 1,000 TPM) the quota grants 1 RPM: 15 requests need 15,000 TPM
+    // of quota, so 14/15 of each minute is above it: 28 requests and 2,800 tokens.
+    let answer = json(&["analyze", &log, "-m", "gpt-4.1", "--tpm-quota", "1000"]);
+    let check = &answer["over_capacity"][0];
+    assert_eq!(check["capacity"], "1,000 TPM standard quota (1 RPM)");
+    assert_eq!(
+        (
+            check["tokens_over"].as_f64(),
+            check["requests_over"].as_f64()
+        ),
+        (Some(2800.0), Some(28.0))
     );
 }
 
@@ -116,7 +130,10 @@ fn bad_logs() {
         (answer["rows"].as_u64(), answer["skipped_rows"].as_u64()),
         (Some(1), Some(2))
     );
-    assert_eq!(answer["first_skipped_lines"], serde_json::json!([3, 4]));
+    assert_eq!(
+        answer["first_skipped"],
+        serde_json::json!([format!("{bad}:3"), format!("{bad}:4")])
+    );
     let no_tokens = scratch(
         "logs",
         "no-tokens.csv",
@@ -304,4 +321,64 @@ fn traffic_is_also_sized_per_deployment_named_in_the_log() {
         table.contains("legacy: model 'gpt-35-turbo' is not in the catalog"),
         "{table}"
     );
+}
+
+#[test]
+fn mistaken_inputs_are_refused_with_a_reason() {
+    let cases: [(&str, &str, &[&str], &str); 5] = [
+        ("empty.csv", "", &[], "the file is empty"),
+        // A stray 0 would otherwise stretch the span from 1970 to 2026.
+        (
+            "zero.csv",
+            "timestamp,prompt_tokens,completion_tokens\n0,1,1\n2026-11-02T09:00:00Z,1,1\n",
+            &[],
+            "line 2: column 'timestamp': '0' is not a time",
+        ),
+        (
+            "short.csv",
+            "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,1\n",
+            &[],
+            "line 2: the row has 2 fields, the header 3",
+        ),
+        (
+            "allbad.csv",
+            "timestamp,prompt_tokens,completion_tokens\nsoon,1,1\n",
+            &["--skip-invalid"],
+            "all 1 rows were skipped as invalid",
+        ),
+        (
+            "plot.csv",
+            "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,1,1\n",
+            &["--plot", "chart.png"],
+            "the chart is SVG; name the file .svg",
+        ),
+    ];
+    for (name, text, flags, message) in cases {
+        let path = scratch("refused", name, text);
+        ptuplan()
+            .arg("analyze")
+            .arg(&path)
+            .args(flags)
+            .assert()
+            .code(2)
+            .stderr(contains(message));
+    }
+    let log = scratch(
+        "refused",
+        "twice.csv",
+        "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,1,1\n",
+    );
+    ptuplan()
+        .args(["analyze", &log, &log])
+        .assert()
+        .code(2)
+        .stderr(contains("is given more than once"));
+    // Microseconds next to seconds: the same second.
+    let mixed = scratch(
+        "refused",
+        "micro.csv",
+        "timestamp,prompt_tokens,completion_tokens\n1793610000250000,1,1\n1793610000,1,1\n",
+    );
+    let answer = json(&["analyze", &mixed]);
+    assert_eq!(answer["peak_requests_1s"], 2);
 }

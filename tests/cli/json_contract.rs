@@ -551,7 +551,7 @@ struct AnalyzeAnswer {
     over_capacity: Vec<OverCapacity>,
     rows: u64,
     skipped_rows: u64,
-    first_skipped_lines: Vec<u64>,
+    first_skipped: Vec<String>,
     profile_out: Option<String>,
     notes: Vec<String>,
 }

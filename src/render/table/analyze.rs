@@ -5,7 +5,22 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, notes, right, table, wrap};
-use crate::numfmt::{count, number, percent, short};
+use crate::numfmt::{count, number, percent, percent_rounded, plural, short};
+
+/// Dollars in three significant digits: `$70K`, `$1.57K`, `$8.84K`, `$10.3M`.
+fn short_usd(usd: f64) -> String {
+    let (value, suffix) = match usd {
+        u if u >= 1e6 => (u / 1e6, "M"),
+        u if u >= 1e3 => (u / 1e3, "K"),
+        u => return number(u.round(), 0, true),
+    };
+    let decimals = match value {
+        v if v < 10.0 => 2,
+        v if v < 100.0 => 1,
+        _ => 0,
+    };
+    format!("{}{suffix}", number(value, decimals, true))
+}
 use crate::traffic::analysis::{AnalyzeReport, Percentiles};
 
 /// Renders `analyze`.
@@ -16,17 +31,21 @@ pub fn analyze(report: &AnalyzeReport) -> String {
         (
             "Span",
             format!(
-                "{} to {} ({} minutes)",
+                "{} to {} ({})",
                 s.first,
                 s.last,
-                count(s.span_minutes as f64)
+                plural(s.span_minutes as f64, "minute", "minutes")
             ),
         ),
         (
             "Totals",
             format!(
-                "{} requests; {} prompt ({} cached) + {} completion tokens",
-                short(s.requests),
+                "{}; {} prompt ({} cached) + {} completion tokens",
+                if s.requests == 1.0 {
+                    "1 request".to_string()
+                } else {
+                    format!("{} requests", short(s.requests))
+                },
                 short(s.prompt_tokens),
                 short(s.cached_tokens),
                 short(s.completion_tokens)
@@ -43,11 +62,16 @@ pub fn analyze(report: &AnalyzeReport) -> String {
         (
             "Peaks",
             format!(
-                "{} TPM from {}; {} RPM from {} (busiest 60 s); {}peak/average {}",
+                "{} TPM from {}; {} RPM from {} ({}); {}peak/average {}",
                 short(s.peak_tpm),
                 s.peak_tpm_at,
                 count(s.peak_rpm),
                 s.peak_rpm_at,
+                if s.peak_requests_1s.is_some() {
+                    "busiest 60 s"
+                } else {
+                    "busiest calendar minute"
+                },
                 match (s.peak_requests_10s, s.peak_requests_1s) {
                     (Some(ten), Some(one)) =>
                         format!("{} requests in 10 s, {} in 1 s; ", count(ten), count(one)),
@@ -94,10 +118,13 @@ pub fn analyze(report: &AnalyzeReport) -> String {
         ]);
         for m in &report.models {
             let hybrid = match (m.hybrid_ptu, m.hybrid_monthly_usd, m.hybrid_spill_share) {
-                (Some(0), Some(usd), _) => format!("payg ${}", short(usd)),
-                (Some(ptu), Some(usd), Some(spill)) => {
-                    format!("{ptu} PTU+{} ${}", percent(spill), short(usd))
-                }
+                (Some(0), Some(usd), _) => format!("payg ${}", short_usd(usd)),
+                (Some(ptu), Some(usd), Some(spill)) => format!(
+                    "{}+{} ${}",
+                    count(ptu as f64),
+                    percent_rounded(spill),
+                    short_usd(usd)
+                ),
                 _ => "-".to_string(),
             };
             t.add_row(vec![
@@ -116,7 +143,9 @@ pub fn analyze(report: &AnalyzeReport) -> String {
         let _ = writeln!(out, "\n{}", finish(t, 0));
         let legend = "PTU peak = for the busiest 60 s; PTU p99 = for the 99th percentile minute; \
                       std quota = standard TPM quota for the busiest 60 s of tokens and of \
-                      requests; hybrid = cheapest PTU base (1-year) + share spilled, $/month";
+                      requests; hybrid = cheapest PTU base (1-year) + share spilled, $/month; \
+                      the standard quota counts prompt + max_tokens at admission: add max_tokens \
+                      headroom";
         let _ = writeln!(out, "{}", wrap(legend, "", "  "));
     }
     if !report.groups.is_empty() {
