@@ -4,6 +4,8 @@
 //! - [`cli`] and [`input`] parse the command line;
 //! - [`catalog`] loads and validates the model catalog (`models.toml`);
 //! - [`calc`] is the pure calculation core (sizing, standard quota, capacity);
+//! - [`traffic`] reads request logs and finds their true peaks;
+//! - [`sim`] is the pure discrete-event simulator of Azure OpenAI's rate limiters;
 //! - [`render`] turns reports into tables or JSON;
 //! - [`app`] wires them together and is the only place that does I/O.
 
@@ -18,6 +20,7 @@ pub mod numfmt;
 pub mod plan_file;
 pub mod profile;
 pub mod render;
+pub mod sim;
 pub mod timestamp;
 pub mod tokens;
 pub mod traffic;

@@ -1,0 +1,665 @@
+//! `sim`: a discrete-event simulation of Azure OpenAI's rate limiters. Pure: plain structs in,
+//! a [`SimReport`] out; no I/O, no clock, deterministic for a seed.
+//!
+//! # What is simulated
+//!
+//! Clients send [`Request`]s (first attempts, in time order, e.g. from [`traffic::Traffic`]) to
+//! a [`Target`]: a standard deployment, or a provisioned one with optional spillover to a
+//! standard one. Each attempt is admitted or gets a 429; throttled clients retry by their
+//! [`RetryPolicy`]. Time is integer microseconds; token levels are `f64`.
+//!
+//! - **Standard limiter** ([`standard`], Learn quota "How rate limiting works", azure-facts
+//!   §3c): `prompt + max_tokens` per request against a running count reset each calendar minute
+//!   (the request crossing the quota is admitted), and at most ⌊rpm ÷ 60⌋ or ⌊rpm ÷ 6⌋ requests
+//!   per fixed 1 s or 10 s window. Every request received counts, admitted or not. 429
+//!   retry-after: to the next minute or window.
+//! - **Provisioned leaky bucket** ([`provisioned`], Learn "How does utilization work",
+//!   azure-facts §2e): normalized tokens drain at C = PTU × input TPM per PTU ÷ 60 per second; a
+//!   request is admitted while the level ≤ D = `bucket_seconds` × C (100 % utilization), adds
+//!   its estimate (prompt − cached + cached × weight + max_tokens × output weight), and is
+//!   corrected to its actual tokens at completion. 429 retry-after: (level − D) ÷ C. D is not
+//!   published by Microsoft: `bucket_seconds` is an assumption.
+//! - **Spillover** (azure-facts §3d): a request the PTU refuses goes at once to the standard
+//!   deployment; if that refuses too the client sees the PTU's 429 (its retry-after) and retries
+//!   by its policy, starting again at the PTU.
+//! - **Retry-after** is sent as whole milliseconds (`retry-after-ms`), rounded up, so a client
+//!   that waits it finds the limit lifted (unless other requests took the room first).
+//! - **Service time**: an admitted request completes after `ttft_ms` + completion ÷
+//!   `tokens_per_second`; its latency is completion time − its first attempt's arrival, so it
+//!   includes every 429 and backoff wait. Concurrency limits are not modelled.
+//! - **Clients** ([`retry`]): no retries, a fixed delay, or exponential backoff with full jitter
+//!   (seeded xoshiro256++); optionally waiting at least the retry-after; giving up after
+//!   `max_retries`, past a deadline, or 24 h after the first attempt (a guard).
+//! - **Bounds**: arrivals may span at most 366 days, so the per-minute series stays bounded.
+//!
+//! # Engine
+//!
+//! Arrivals are pulled from the iterator in time order, never queued. Retries and completion
+//! corrections are future events in two timing wheels ([`queue`]), stored inline (`Copy`: a
+//! retry carries its request, a correction its `f64`), so the steady state allocates nothing per
+//! request; keeping the frequent corrections in their own queue halves the bytes sorted and
+//! moved. Events due at or before an arrival's time are handled before it; at equal times
+//! corrections come first, then retries in the order they were scheduled, then the arrival. A
+//! completion whose correction is zero (completion = `max_tokens`, or served by spillover)
+//! schedules no event.
+//!
+//! # Report
+//!
+//! Per calendar minute (index from the first request's minute): utilization, client-visible
+//! 429s and requests served. Provisioned utilization = actual normalized tokens admitted that
+//! minute ÷ (C × 60); standard = max(counted tokens admitted ÷ quota, requests admitted ÷ rpm).
+//! Latency percentiles come from a log-bucketed [`histogram`] (error ≤ 0.39 %, max exact).
+
+pub mod histogram;
+pub mod provisioned;
+pub mod queue;
+pub mod retry;
+pub mod standard;
+pub mod traffic;
+
+mod check;
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::calc::stats::nearest_rank;
+use crate::sim::check::{non_negative, positive};
+use crate::sim::histogram::Histogram;
+use crate::sim::provisioned::LeakyBucket;
+pub use crate::sim::provisioned::ProvisionedParams;
+use crate::sim::queue::EventQueue;
+pub use crate::sim::retry::{RetryKind, RetryPolicy};
+use crate::sim::standard::StandardLimiter;
+pub use crate::sim::standard::{RpmWindow, StandardParams};
+
+const MINUTE_US: u64 = 60_000_000;
+/// Longest span of arrivals accepted after the first request, µs (366 days).
+pub const MAX_SPAN_US: u64 = 366 * 86_400 * 1_000_000;
+/// Utilization above which a minute counts as "hot" in the report.
+pub const HOT_UTILIZATION: f64 = 0.85;
+/// Mixed into the seed so the engine's jitter stream differs from a traffic stream.
+const ENGINE_STREAM: u64 = 0x656e_6769_6e65_2121;
+
+/// Why a simulation cannot run.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SimError {
+    /// A parameter is out of range.
+    #[error("{field} = {value}: must be {expected}")]
+    InvalidParam {
+        /// Which parameter, e.g. `provisioned.ptu`.
+        field: &'static str,
+        /// The value given.
+        value: f64,
+        /// What is allowed.
+        expected: &'static str,
+    },
+    /// Requests were not in time order.
+    #[error(
+        "request {index} arrives at {at_us} µs, before the previous one at {previous_us} µs: \
+         requests must be in time order"
+    )]
+    OutOfOrder {
+        /// 0-based index of the offending request.
+        index: u64,
+        /// Its arrival, µs.
+        at_us: u64,
+        /// The previous request's arrival, µs.
+        previous_us: u64,
+    },
+    /// A request's token counts are inconsistent.
+    #[error("request {index}: {problem}")]
+    InvalidRequest {
+        /// 0-based index of the offending request.
+        index: u64,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// One request as offered by a client (its first attempt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request {
+    /// First attempt, µs since 00:00 UTC of day 0.
+    pub at_us: u64,
+    /// Prompt tokens (cached included).
+    pub prompt: u32,
+    /// Prompt tokens served from the prompt cache (≤ `prompt`).
+    pub cached: u32,
+    /// Completion tokens the model will generate (≤ `max_tokens`).
+    pub completion: u32,
+    /// The request's `max_tokens`, counted at admission.
+    pub max_tokens: u32,
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// A standard (pay-as-you-go) deployment.
+    Standard(StandardParams),
+    /// A provisioned deployment, optionally spilling over to a standard one.
+    Provisioned {
+        /// The PTU deployment.
+        ptu: ProvisionedParams,
+        /// Standard deployment that takes the PTU's 429s, if any.
+        spillover: Option<StandardParams>,
+    },
+}
+
+/// How long an admitted request takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Service {
+    /// Time to first token, ms.
+    pub ttft_ms: f64,
+    /// Generation speed, completion tokens per second.
+    pub tokens_per_second: f64,
+}
+
+/// Everything a simulation needs besides the requests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimConfig {
+    /// The deployment(s).
+    pub target: Target,
+    /// Service time.
+    pub service: Service,
+    /// Client behaviour on 429.
+    pub retry: RetryPolicy,
+    /// Seed of the retry jitter.
+    pub seed: u64,
+}
+
+impl SimConfig {
+    /// Checks every parameter; errors name the field and the value.
+    pub fn validate(&self) -> Result<(), SimError> {
+        match &self.target {
+            Target::Standard(s) => s.validate("standard.tpm_quota", "standard.rpm")?,
+            Target::Provisioned { ptu, spillover } => {
+                ptu.validate()?;
+                if let Some(s) = spillover {
+                    s.validate("spillover.tpm_quota", "spillover.rpm")?;
+                }
+            }
+        }
+        non_negative("service.ttft_ms", self.service.ttft_ms)?;
+        positive("service.tokens_per_second", self.service.tokens_per_second)?;
+        self.retry.validate()
+    }
+}
+
+/// Token counts. Field names are the JSON contract.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TokenTotals {
+    /// Prompt tokens (cached included).
+    pub prompt: u64,
+    /// Cached prompt tokens.
+    pub cached: u64,
+    /// Completion tokens.
+    pub completion: u64,
+}
+
+impl TokenTotals {
+    #[inline]
+    fn add(&mut self, r: &Request) {
+        self.prompt += u64::from(r.prompt);
+        self.cached += u64::from(r.cached);
+        self.completion += u64::from(r.completion);
+    }
+}
+
+/// Latency of served requests, ms (first arrival to completion).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LatencySummary {
+    /// Mean (exact).
+    pub mean: f64,
+    /// Median (≤ 0.39 % error).
+    pub p50: f64,
+    /// 95th percentile (≤ 0.39 % error).
+    pub p95: f64,
+    /// 99th percentile (≤ 0.39 % error).
+    pub p99: f64,
+    /// Largest (exact).
+    pub max: f64,
+}
+
+/// Distribution of per-minute utilization (nearest rank over all simulated minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct UtilizationSummary {
+    /// Median minute.
+    pub p50: f64,
+    /// 90th percentile minute.
+    pub p90: f64,
+    /// 99th percentile minute.
+    pub p99: f64,
+    /// Busiest minute.
+    pub max: f64,
+    /// Share of minutes with utilization above 0.85.
+    pub share_above_85: f64,
+}
+
+/// One calendar minute of the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MinuteStats {
+    /// Minutes since the first request's minute.
+    pub minute: u64,
+    /// Utilization of the PTU deployment (or the standard one).
+    pub utilization: f64,
+    /// 429 responses the clients saw (not those rescued by spillover).
+    pub throttled: u64,
+    /// Requests admitted (served), by PTU or spillover.
+    pub served: u64,
+}
+
+/// The outcome of a simulation. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimReport {
+    /// Requests offered (first attempts).
+    pub requests: u64,
+    /// Tokens of the requests offered.
+    pub offered_tokens: TokenTotals,
+    /// Requests served (by the PTU, the standard deployment or spillover).
+    pub served: u64,
+    /// Requests served by the spillover deployment.
+    pub served_by_spillover: u64,
+    /// Tokens of all requests served.
+    pub served_tokens: TokenTotals,
+    /// Tokens of the requests served by spillover (billed at standard rates).
+    pub spillover_tokens: TokenTotals,
+    /// Requests whose first attempt got a 429 the client saw.
+    pub first_attempt_throttled: u64,
+    /// 429s from the PTU limiter, including those rescued by spillover.
+    pub ptu_rejections: u64,
+    /// Requests given up after their last retry or deadline.
+    pub throttled_final: u64,
+    /// Attempts made, retries included.
+    pub attempts: u64,
+    /// Attempts ÷ requests offered.
+    pub attempts_per_request: f64,
+    /// Latency of the requests served, ms; `null` when none was served.
+    pub latency_ms: Option<LatencySummary>,
+    /// Per-minute utilization summary; `null` when there was no request.
+    pub utilization: Option<UtilizationSummary>,
+    /// One entry per simulated minute.
+    pub minutes: Vec<MinuteStats>,
+}
+
+/// A scheduled retry; the request's state travels inline.
+#[derive(Debug, Clone, Copy)]
+struct Retry {
+    req: Request,
+    /// Retries so far, this one included.
+    retries: u32,
+}
+
+/// The limiter state behind a target.
+#[derive(Debug)]
+enum Limiters {
+    Standard(StandardLimiter, StandardParams),
+    Provisioned {
+        bucket: LeakyBucket,
+        params: ProvisionedParams,
+        spillover: Option<StandardLimiter>,
+    },
+}
+
+/// What the limiters decided for one attempt.
+enum Outcome {
+    Served {
+        by_spillover: bool,
+        /// What the attempt adds to the minute's utilization numerator.
+        load: f64,
+        /// PTU correction at completion (0: none).
+        correction: f64,
+    },
+    Throttled {
+        retry_after_us: u64,
+    },
+}
+
+/// Per-minute accumulator.
+#[derive(Debug, Clone, Copy, Default)]
+struct MinuteAcc {
+    load: f64,
+    admitted: u64,
+    served: u64,
+    throttled: u64,
+}
+
+/// Runs the simulation over `requests` (first attempts, in non-decreasing `at_us`).
+pub fn simulate(
+    config: &SimConfig,
+    requests: impl IntoIterator<Item = Request>,
+) -> Result<SimReport, SimError> {
+    config.validate()?;
+    let mut engine = Engine::new(config);
+    let mut previous_us = 0u64;
+    let mut first_us = None;
+    for (index, req) in requests.into_iter().enumerate() {
+        let index = index as u64;
+        if req.at_us < previous_us {
+            return Err(SimError::OutOfOrder {
+                index,
+                at_us: req.at_us,
+                previous_us,
+            });
+        }
+        let first = *first_us.get_or_insert(req.at_us);
+        if req.at_us - first > MAX_SPAN_US {
+            return Err(SimError::InvalidRequest {
+                index,
+                problem: format!(
+                    "arrives at {} µs, more than 366 days after the first request at {first} µs",
+                    req.at_us
+                ),
+            });
+        }
+        check_request(index, &req)?;
+        previous_us = req.at_us;
+        engine.run_until(req.at_us);
+        engine.offer(req);
+    }
+    engine.run_until(u64::MAX);
+    Ok(engine.report())
+}
+
+fn check_request(index: u64, r: &Request) -> Result<(), SimError> {
+    if r.cached > r.prompt {
+        return Err(SimError::InvalidRequest {
+            index,
+            problem: format!(
+                "{} cached tokens exceed its {} prompt tokens",
+                r.cached, r.prompt
+            ),
+        });
+    }
+    if r.completion > r.max_tokens {
+        return Err(SimError::InvalidRequest {
+            index,
+            problem: format!(
+                "{} completion tokens exceed its max_tokens {}",
+                r.completion, r.max_tokens
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The simulation state.
+struct Engine<'a> {
+    config: &'a SimConfig,
+    limiters: Limiters,
+    /// PTU level corrections (actual − estimate) at completions.
+    corrections: EventQueue<f64>,
+    retries: EventQueue<Retry>,
+    rng: Xoshiro256PlusPlus,
+    latency: Histogram,
+    ttft_us: f64,
+    us_per_token: f64,
+    first_minute: Option<u64>,
+    minutes: Vec<MinuteAcc>,
+    requests: u64,
+    offered_tokens: TokenTotals,
+    served: u64,
+    served_by_spillover: u64,
+    served_tokens: TokenTotals,
+    spillover_tokens: TokenTotals,
+    first_attempt_throttled: u64,
+    ptu_rejections: u64,
+    throttled_final: u64,
+    attempts: u64,
+}
+
+impl<'a> Engine<'a> {
+    fn new(config: &'a SimConfig) -> Self {
+        let limiters = match &config.target {
+            Target::Standard(s) => Limiters::Standard(StandardLimiter::new(s), *s),
+            Target::Provisioned { ptu, spillover } => Limiters::Provisioned {
+                bucket: LeakyBucket::new(ptu),
+                params: *ptu,
+                spillover: spillover.as_ref().map(StandardLimiter::new),
+            },
+        };
+        Engine {
+            config,
+            limiters,
+            corrections: EventQueue::new(),
+            retries: EventQueue::new(),
+            rng: Xoshiro256PlusPlus::seed_from_u64(config.seed ^ ENGINE_STREAM),
+            latency: Histogram::new(),
+            ttft_us: config.service.ttft_ms * 1_000.0,
+            us_per_token: 1e6 / config.service.tokens_per_second,
+            first_minute: None,
+            minutes: Vec::new(),
+            requests: 0,
+            offered_tokens: TokenTotals::default(),
+            served: 0,
+            served_by_spillover: 0,
+            served_tokens: TokenTotals::default(),
+            spillover_tokens: TokenTotals::default(),
+            first_attempt_throttled: 0,
+            ptu_rejections: 0,
+            throttled_final: 0,
+            attempts: 0,
+        }
+    }
+
+    /// A new request's first attempt.
+    #[inline]
+    fn offer(&mut self, req: Request) {
+        if self.first_minute.is_none() {
+            self.first_minute = Some(req.at_us / MINUTE_US);
+        }
+        self.requests += 1;
+        self.offered_tokens.add(&req);
+        self.attempt(req.at_us, req, 0);
+    }
+
+    /// Handles every event due at or before `limit`: retries in `(time, scheduling)` order,
+    /// each after the corrections due at or before its time.
+    #[inline]
+    fn run_until(&mut self, limit: u64) {
+        while let Some((t, retry)) = self.retries.pop_until(limit) {
+            self.apply_corrections(t);
+            self.attempt(t, retry.req, retry.retries);
+        }
+        self.apply_corrections(limit);
+    }
+
+    /// Applies the PTU corrections due at or before `limit`, in time order.
+    #[inline]
+    fn apply_corrections(&mut self, limit: u64) {
+        if let Limiters::Provisioned { bucket, .. } = &mut self.limiters {
+            while let Some((t, delta)) = self.corrections.pop_until(limit) {
+                bucket.correct(t, delta);
+            }
+        }
+    }
+
+    /// The accumulator of the minute holding `now`.
+    #[inline]
+    fn minute(&mut self, now: u64) -> &mut MinuteAcc {
+        let first = self.first_minute.unwrap_or(now / MINUTE_US);
+        let i = (now / MINUTE_US - first) as usize;
+        if i >= self.minutes.len() {
+            self.minutes.resize(i + 1, MinuteAcc::default());
+        }
+        &mut self.minutes[i]
+    }
+
+    /// One attempt of `req` at `now`, after `retries` retries.
+    #[inline]
+    fn attempt(&mut self, now: u64, req: Request, retries: u32) {
+        self.attempts += 1;
+        let outcome = match &mut self.limiters {
+            Limiters::Standard(limiter, _) => {
+                let counted = f64::from(req.prompt) + f64::from(req.max_tokens);
+                match limiter.try_admit(now, counted) {
+                    Ok(()) => Outcome::Served {
+                        by_spillover: false,
+                        load: counted,
+                        correction: 0.0,
+                    },
+                    Err(retry_after_us) => Outcome::Throttled {
+                        retry_after_us: ceil_ms(retry_after_us as f64),
+                    },
+                }
+            }
+            Limiters::Provisioned {
+                bucket,
+                params,
+                spillover,
+            } => {
+                let estimate = params.estimate(&req);
+                match bucket.try_admit(now, estimate) {
+                    Ok(()) => {
+                        let actual = params.actual(&req);
+                        Outcome::Served {
+                            by_spillover: false,
+                            load: actual,
+                            correction: actual - estimate,
+                        }
+                    }
+                    Err(retry_after_s) => {
+                        self.ptu_rejections += 1;
+                        let counted = f64::from(req.prompt) + f64::from(req.max_tokens);
+                        match spillover.as_mut().map(|s| s.try_admit(now, counted)) {
+                            Some(Ok(())) => Outcome::Served {
+                                by_spillover: true,
+                                load: 0.0,
+                                correction: 0.0,
+                            },
+                            _ => Outcome::Throttled {
+                                retry_after_us: ceil_ms(retry_after_s * 1e6),
+                            },
+                        }
+                    }
+                }
+            }
+        };
+        match outcome {
+            Outcome::Served {
+                by_spillover,
+                load,
+                correction,
+            } => {
+                // + 0.5 then truncate: rounding without a libm call (the value is ≥ 0).
+                let service_us = self.ttft_us + f64::from(req.completion) * self.us_per_token;
+                let done = now.saturating_add((service_us + 0.5) as u64);
+                self.latency.record(done - req.at_us);
+                self.served += 1;
+                self.served_tokens.add(&req);
+                if by_spillover {
+                    self.served_by_spillover += 1;
+                    self.spillover_tokens.add(&req);
+                }
+                if correction != 0.0 {
+                    self.corrections.push(done, correction);
+                }
+                let minute = self.minute(now);
+                minute.served += 1;
+                if !by_spillover {
+                    minute.load += load;
+                    minute.admitted += 1;
+                }
+            }
+            Outcome::Throttled { retry_after_us } => {
+                self.minute(now).throttled += 1;
+                if retries == 0 {
+                    self.first_attempt_throttled += 1;
+                }
+                match self.config.retry.next_attempt(
+                    &mut self.rng,
+                    now,
+                    req.at_us,
+                    retries,
+                    retry_after_us,
+                ) {
+                    Some(at) => self.retries.push(
+                        at,
+                        Retry {
+                            req,
+                            retries: retries + 1,
+                        },
+                    ),
+                    None => self.throttled_final += 1,
+                }
+            }
+        }
+    }
+
+    fn report(self) -> SimReport {
+        let utilization_of = |m: &MinuteAcc| match &self.limiters {
+            Limiters::Standard(_, p) => (m.load / p.tpm_quota).max(m.admitted as f64 / p.rpm),
+            Limiters::Provisioned { params, .. } => m.load / (params.capacity_per_s() * 60.0),
+        };
+        let minutes: Vec<MinuteStats> = self
+            .minutes
+            .iter()
+            .enumerate()
+            .map(|(i, m)| MinuteStats {
+                minute: i as u64,
+                utilization: utilization_of(m),
+                throttled: m.throttled,
+                served: m.served,
+            })
+            .collect();
+        let utilization = (!minutes.is_empty()).then(|| {
+            let mut sorted: Vec<f64> = minutes.iter().map(|m| m.utilization).collect();
+            sorted.sort_by(f64::total_cmp);
+            let hot = sorted.iter().filter(|&&u| u > HOT_UTILIZATION).count();
+            UtilizationSummary {
+                p50: nearest_rank(&sorted, 50.0),
+                p90: nearest_rank(&sorted, 90.0),
+                p99: nearest_rank(&sorted, 99.0),
+                max: sorted[sorted.len() - 1],
+                share_above_85: hot as f64 / sorted.len() as f64,
+            }
+        });
+        let ms = |us: f64| us / 1_000.0;
+        let latency_ms = match (
+            self.latency.mean(),
+            self.latency.percentile(50.0),
+            self.latency.percentile(95.0),
+            self.latency.percentile(99.0),
+            self.latency.max(),
+        ) {
+            (Some(mean), Some(p50), Some(p95), Some(p99), Some(max)) => Some(LatencySummary {
+                mean: ms(mean),
+                p50: ms(p50),
+                p95: ms(p95),
+                p99: ms(p99),
+                max: ms(max as f64),
+            }),
+            _ => None,
+        };
+        SimReport {
+            requests: self.requests,
+            offered_tokens: self.offered_tokens,
+            served: self.served,
+            served_by_spillover: self.served_by_spillover,
+            served_tokens: self.served_tokens,
+            spillover_tokens: self.spillover_tokens,
+            first_attempt_throttled: self.first_attempt_throttled,
+            ptu_rejections: self.ptu_rejections,
+            throttled_final: self.throttled_final,
+            attempts: self.attempts,
+            attempts_per_request: if self.requests == 0 {
+                0.0
+            } else {
+                self.attempts as f64 / self.requests as f64
+            },
+            latency_ms,
+            utilization,
+            minutes,
+        }
+    }
+}
+
+/// A retry-after in µs rounded up to whole milliseconds, as `retry-after-ms` carries it.
+#[inline]
+fn ceil_ms(us: f64) -> u64 {
+    ((us / 1_000.0).ceil() * 1_000.0) as u64
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! Client retry policies: what a client does after a 429.
+//!
+//! A throttled request is retried after a delay chosen by [`RetryKind`]; when
+//! `honour_retry_after` is set the client waits at least the `retry-after-ms` the service sent
+//! (the openai SDKs honour it, azure-facts §3c). It gives up — the request is *throttled
+//! finally* — after `max_retries` retries (the openai Python SDK defaults to 2, §3c) or when the
+//! next attempt would start later than its first arrival + `deadline_ms`. Whatever the policy,
+//! a request still unserved [`GIVE_UP_AFTER_MS`] (24 h) after its first attempt is given up: a
+//! guard that keeps a run bounded (real client deadlines are far shorter).
+
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use crate::sim::SimError;
+use crate::sim::check::{non_negative, non_negative_or_infinite};
+
+/// Longest a request is retried after its first attempt, ms (24 h).
+pub const GIVE_UP_AFTER_MS: f64 = 86_400_000.0;
+
+/// How long a client waits before retrying.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RetryKind {
+    /// Never retries: the first 429 is final.
+    None,
+    /// Waits a fixed delay.
+    Fixed {
+        /// The delay, ms.
+        delay_ms: f64,
+    },
+    /// Exponential backoff with full jitter: retry `n` (0-based) waits
+    /// uniform(0, min(cap_ms, base_ms × 2ⁿ)).
+    Exponential {
+        /// Upper bound of the first retry's delay, ms.
+        base_ms: f64,
+        /// Largest upper bound, ms.
+        cap_ms: f64,
+    },
+}
+
+/// A client's retry behaviour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Delay rule.
+    pub kind: RetryKind,
+    /// Retries after the first attempt before giving up.
+    pub max_retries: u32,
+    /// Gives up rather than start an attempt later than first arrival + this, ms
+    /// (`f64::INFINITY`: no deadline).
+    pub deadline_ms: f64,
+    /// Waits at least the 429's retry-after.
+    pub honour_retry_after: bool,
+}
+
+impl RetryPolicy {
+    /// A client that never retries.
+    pub const NONE: RetryPolicy = RetryPolicy {
+        kind: RetryKind::None,
+        max_retries: 0,
+        deadline_ms: 0.0,
+        honour_retry_after: false,
+    };
+
+    /// Checks the delays and the deadline.
+    pub fn validate(&self) -> Result<(), SimError> {
+        non_negative_or_infinite("retry.deadline_ms", self.deadline_ms)?;
+        match self.kind {
+            RetryKind::None => Ok(()),
+            RetryKind::Fixed { delay_ms } => non_negative("retry.delay_ms", delay_ms),
+            RetryKind::Exponential { base_ms, cap_ms } => {
+                non_negative("retry.base_ms", base_ms)?;
+                non_negative("retry.cap_ms", cap_ms)
+            }
+        }
+    }
+
+    /// When the next attempt starts, µs, for a request first sent at `first_us` that got a 429
+    /// at `now_us` with `retry_after_us`, after `retries_done` retries; `None`: the client gives
+    /// up. Draws jitter from `rng` only for exponential backoff.
+    pub(crate) fn next_attempt(
+        &self,
+        rng: &mut Xoshiro256PlusPlus,
+        now_us: u64,
+        first_us: u64,
+        retries_done: u32,
+        retry_after_us: u64,
+    ) -> Option<u64> {
+        if retries_done >= self.max_retries {
+            return None;
+        }
+        let delay_ms = match self.kind {
+            RetryKind::None => return None,
+            RetryKind::Fixed { delay_ms } => delay_ms,
+            RetryKind::Exponential { base_ms, cap_ms } => {
+                let ceiling = (base_ms * 2f64.powi(retries_done.min(1_000) as i32)).min(cap_ms);
+                rng.random::<f64>() * ceiling
+            }
+        };
+        let mut wait_us = (delay_ms * 1_000.0).round() as u64;
+        if self.honour_retry_after {
+            wait_us = wait_us.max(retry_after_us);
+        }
+        let next = now_us.saturating_add(wait_us);
+        let deadline = first_us as f64 + self.deadline_ms.min(GIVE_UP_AFTER_MS) * 1_000.0;
+        (next as f64 <= deadline).then_some(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn policy(kind: RetryKind, max_retries: u32, honour: bool) -> RetryPolicy {
+        RetryPolicy {
+            kind,
+            max_retries,
+            deadline_ms: f64::INFINITY,
+            honour_retry_after: honour,
+        }
+    }
+
+    #[test]
+    fn fixed_delay_retry_after_and_limits() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let fixed = policy(RetryKind::Fixed { delay_ms: 250.0 }, 2, false);
+        // 429 at 1 s: next attempt at 1 s + 250 ms, whatever the retry-after.
+        assert_eq!(
+            fixed.next_attempt(&mut rng, 1_000_000, 0, 0, 5_000_000),
+            Some(1_250_000)
+        );
+        // Honouring a 5 s retry-after waits 5 s instead.
+        let honour = policy(RetryKind::Fixed { delay_ms: 250.0 }, 2, true);
+        assert_eq!(
+            honour.next_attempt(&mut rng, 1_000_000, 0, 0, 5_000_000),
+            Some(6_000_000)
+        );
+        // Two retries done of two allowed: give up.
+        assert_eq!(fixed.next_attempt(&mut rng, 1_000_000, 0, 2, 0), None);
+        // Deadline 1 s after first arrival at 0: an attempt at 1.25 s is too late.
+        let short = RetryPolicy {
+            deadline_ms: 1_000.0,
+            ..fixed
+        };
+        assert_eq!(short.next_attempt(&mut rng, 1_000_000, 0, 0, 0), None);
+        assert_eq!(
+            short.next_attempt(&mut rng, 500_000, 0, 0, 0),
+            Some(750_000)
+        );
+        // No retries at all.
+        assert_eq!(RetryPolicy::NONE.next_attempt(&mut rng, 0, 0, 0, 0), None);
+    }
+
+    #[test]
+    fn exponential_full_jitter_stays_under_the_capped_ceiling() {
+        // Retry n waits uniform(0, min(cap, base × 2ⁿ)): base 500 ms, cap 8 s → ceilings
+        // 0.5, 1, 2, 4, 8, 8 s. Over many draws the mean is half the ceiling.
+        let p = policy(
+            RetryKind::Exponential {
+                base_ms: 500.0,
+                cap_ms: 8_000.0,
+            },
+            10,
+            false,
+        );
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        for (n, ceiling_us) in [
+            500_000u64, 1_000_000, 2_000_000, 4_000_000, 8_000_000, 8_000_000,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let draws = 20_000;
+            let mut sum = 0u64;
+            for _ in 0..draws {
+                let next = p
+                    .next_attempt(&mut rng, 0, 0, n as u32, 0)
+                    .expect("retries");
+                assert!(next <= ceiling_us, "retry {n}: {next}");
+                sum += next;
+            }
+            let mean = sum as f64 / draws as f64;
+            // Uniform mean = ceiling / 2; sd of the mean = ceiling/√12/√20000 ≈ 0.2 % of it.
+            assert!(
+                (mean / (ceiling_us as f64 / 2.0) - 1.0).abs() < 0.02,
+                "retry {n}: mean {mean}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let bad = policy(RetryKind::Fixed { delay_ms: -1.0 }, 2, true);
+        let err = bad.validate().expect_err("negative delay");
+        assert!(err.to_string().contains("retry.delay_ms"), "{err}");
+        let bad = RetryPolicy {
+            deadline_ms: f64::NAN,
+            ..RetryPolicy::NONE
+        };
+        assert!(bad.validate().is_err());
+        assert!(RetryPolicy::NONE.validate().is_ok());
+    }
+}
