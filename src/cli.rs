@@ -84,6 +84,9 @@ pub enum Command {
     /// Size from real traffic: request logs (CSV/JSONL, gzip) to true sliding-window peaks.
     #[command(after_help = ANALYZE_HELP)]
     Analyze(AnalyzeArgs),
+    /// Simulate deployments under traffic: 429s, retries, latency, spillover (discrete-event).
+    #[command(after_help = SIMULATE_HELP)]
+    Simulate(SimulateArgs),
     /// Size and price a plan file: several workloads, shared deployments, regions, reservations.
     #[command(after_help = PLAN_HELP)]
     Plan(PlanArgs),
@@ -175,6 +178,23 @@ Examples:
       jq '.models'
   ptuplan analyze requests.csv -m gpt-4.1 --ptu 300 --profile-out profile.csv
   ptuplan analyze --kql";
+
+const SIMULATE_HELP: &str = "\
+Models (details, sources and assumptions in the README):
+  standard     prompt + max_tokens counted against a TPM budget reset each minute; requests
+               limited per 1 s (or 10 s) window to RPM/60 (RPM/6); RPM from the catalog ratio
+  provisioned  leaky bucket: admitted while utilization <= 100%; estimate (prompt - cached +
+               max_tokens x output weight) added at admission, corrected at completion;
+               drains at PTU x input TPM per PTU; --bucket seconds of capacity is 100%
+  spillover    a PTU 429 goes to the standard deployment of --spillover-quota
+  requests     take --ttft plus completion tokens at the catalog's tokens per second
+
+Examples:
+  ptuplan simulate -m gpt-4.1 --rpm 1200 --prompt 1500 --completion 300 --ptu 100,150,200
+  ptuplan simulate -m gpt-4.1 --rpm 600 --prompt 2000 --prompt-p95 5000 --completion 300 \\
+      --ptu 150 --tpm-quota 2M --duration 1d --daily-peak 2.5 --burst 14h+5mx3
+  ptuplan simulate -m gpt-4.1 --replay requests.csv --ptu 300 --spillover-quota 1M --json
+  ptuplan simulate -m gpt-4o --rpm 300 --tokens 1000 --tpm-quota 300k --retry none";
 
 const PLAN_HELP: &str = "\
 The plan file format is in the README (section 'Plan files').
@@ -453,6 +473,138 @@ pub enum LogFormatArg {
     Csv,
     /// One JSON object per line.
     Jsonl,
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Model (name or alias): PTU ratios, RPM ratio, speed.
+    #[arg(long, short = 'm', value_name = "NAME")]
+    pub model: String,
+    /// Deployment type: global, data-zone or regional (Azure SKU names accepted).
+    #[arg(long, short = 'd', value_parser = input::deployment, default_value = "global")]
+    pub deployment: DeploymentType,
+    /// Candidate provisioned deployments in PTUs; a comma-separated list is compared side by
+    /// side (write 1000, not 1,000, in a list).
+    #[arg(long, value_delimiter = ',', value_parser = input::ptu, allow_negative_numbers = true)]
+    pub ptu: Vec<f64>,
+    /// Candidate standard deployments: TPM quota (repeatable: --tpm-quota 300k --tpm-quota 1M).
+    #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
+    pub tpm_quota: Vec<f64>,
+    /// Spill PTU 429s to a standard deployment with this TPM quota.
+    #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
+    pub spillover_quota: Option<f64>,
+    /// Mean request rate per minute (Poisson arrivals).
+    #[arg(long, value_parser = input::rpm, allow_negative_numbers = true, conflicts_with = "replay")]
+    pub rpm: Option<f64>,
+    /// Mean request rate per second (Poisson arrivals).
+    #[arg(long, value_parser = input::qps, allow_negative_numbers = true, conflicts_with_all = ["replay", "rpm"])]
+    pub qps: Option<f64>,
+    /// Replay a request log (the formats `analyze` reads) instead of synthetic traffic.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<String>,
+    /// Replay faster (2 = twice the rate) or slower (0.5).
+    #[arg(long, requires = "replay", default_value = "1")]
+    pub speedup: f64,
+    /// Simulated time for synthetic traffic (e.g. 30m, 2h, 1d).
+    #[arg(long, value_parser = input::duration, default_value = "1h", conflicts_with = "replay")]
+    pub duration: f64,
+    /// Daily pattern: peak-to-average ratio of the request rate over 24 h (e.g. 2.5).
+    #[arg(long, value_name = "RATIO", conflicts_with = "replay")]
+    pub daily_peak: Option<f64>,
+    /// Hour of the daily peak (UTC, 0-23).
+    #[arg(long, default_value_t = 14, requires = "daily_peak", value_parser = clap::value_parser!(u8).range(0..24))]
+    pub peak_hour: u8,
+    /// Hour of day the run starts (UTC, 0-23): where on the daily pattern it begins.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..24))]
+    pub start_hour: u8,
+    /// A burst: START+LENGTHxFACTOR, e.g. 10m+60sx4 (repeatable).
+    #[arg(long, value_parser = input::burst, conflicts_with = "replay")]
+    pub burst: Vec<(f64, f64, f64)>,
+    /// Total tokens per request, all counted as prompt tokens.
+    #[arg(long, value_parser = input::tokens, conflicts_with_all = ["prompt", "replay"])]
+    pub tokens: Option<f64>,
+    /// Prompt tokens per request (the mean when --prompt-p95 is given).
+    #[arg(long, value_parser = input::tokens, conflicts_with = "replay")]
+    pub prompt: Option<f64>,
+    /// 95th percentile of prompt tokens: sizes become log-normal.
+    #[arg(long, value_parser = input::tokens, requires = "prompt")]
+    pub prompt_p95: Option<f64>,
+    /// Completion tokens per request (the mean when --completion-p95 is given).
+    #[arg(long, value_parser = input::tokens, conflicts_with = "replay")]
+    pub completion: Option<f64>,
+    /// 95th percentile of completion tokens: sizes become log-normal.
+    #[arg(long, value_parser = input::tokens, requires = "completion")]
+    pub completion_p95: Option<f64>,
+    /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
+    #[arg(long, value_parser = input::cache_rate, default_value = "0", conflicts_with = "replay")]
+    pub cache_rate: f64,
+    /// The max_tokens clients send (default: the completion size; its p95 when log-normal;
+    /// each request's own completion when replaying).
+    #[arg(long, value_parser = input::tokens)]
+    pub max_tokens: Option<f64>,
+    /// Client retry policy.
+    #[arg(long, value_enum, default_value_t = RetryArg::Exponential)]
+    pub retry: RetryArg,
+    /// Retries after the first attempt (the OpenAI SDKs default to 2).
+    #[arg(long, default_value_t = 2)]
+    pub max_retries: u32,
+    /// Fixed delay, or the first exponential backoff (doubling, full jitter).
+    #[arg(long, value_parser = input::duration, default_value = "500ms")]
+    pub retry_delay: f64,
+    /// Longest exponential backoff.
+    #[arg(long, value_parser = input::duration, default_value = "8s")]
+    pub retry_cap: f64,
+    /// Give up on a request this long after its first attempt.
+    #[arg(long, value_parser = input::duration, default_value = "60s")]
+    pub deadline: f64,
+    /// Clients ignore the retry-after header (by default they wait at least that long).
+    #[arg(long)]
+    pub ignore_retry_after: bool,
+    /// Standard deployments: the window requests are limited over.
+    #[arg(long, value_enum, default_value_t = RpmWindowArg::OneSecond)]
+    pub rpm_window: RpmWindowArg,
+    /// Provisioned deployments: the capacity the leaky bucket holds at 100% utilization, as
+    /// time at full rate (not published; an assumption).
+    #[arg(long, value_parser = input::duration, default_value = "60s")]
+    pub bucket: f64,
+    /// Time to first token of every request.
+    #[arg(long, value_parser = input::duration, default_value = "500ms")]
+    pub ttft: f64,
+    /// Generation speed in tokens per second (default: the catalog's latency target).
+    #[arg(long)]
+    pub tokens_per_second: Option<f64>,
+    /// Seed of the traffic and the clients' jitter: the same seed, the same answer.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Draw utilization and 429s per minute, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Write the offered requests as CSV (time in ms, prompt, cached, completion, max_tokens).
+    #[arg(long, value_name = "FILE")]
+    pub trace_out: Option<PathBuf>,
+}
+
+/// Client retry policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryArg {
+    /// No retries: a 429 is final.
+    None,
+    /// Wait --retry-delay between attempts.
+    Fixed,
+    /// Wait a random time up to --retry-delay x 2^retry, at most --retry-cap (full jitter).
+    Exponential,
+}
+
+/// Windows of the standard request limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RpmWindowArg {
+    /// RPM/60 requests per second.
+    #[value(name = "1s")]
+    OneSecond,
+    /// RPM/6 requests per 10 seconds.
+    #[value(name = "10s")]
+    TenSeconds,
 }
 
 /// Arguments of `plan`.

@@ -1,4 +1,4 @@
-//! `analyze --plot`: the per-minute load against capacity lines, as SVG.
+//! `analyze --plot` and `simulate --plot`: per-minute series against level lines, as SVG.
 
 use plotters::prelude::*;
 
@@ -10,6 +10,13 @@ pub const BLUE: RGBColor = RGBColor(31, 119, 180);
 pub const RED: RGBColor = RGBColor(214, 39, 40);
 /// Standard quota.
 pub const ORANGE: RGBColor = RGBColor(255, 127, 14);
+/// Candidates of `simulate`: a strong color for utilization, a light one for its 429s.
+pub const CANDIDATES: [(RGBColor, RGBColor); 4] = [
+    (BLUE, RGBColor(158, 202, 225)),
+    (RGBColor(44, 160, 44), RGBColor(161, 217, 155)),
+    (RGBColor(148, 103, 189), RGBColor(203, 184, 222)),
+    (RGBColor(140, 86, 75), RGBColor(210, 180, 170)),
+];
 
 /// One series of per-minute values.
 pub struct Series<'a> {

@@ -50,9 +50,11 @@
 //! minute ÷ (C × 60); standard = max(counted tokens admitted ÷ quota, requests admitted ÷ rpm).
 //! Latency percentiles come from a log-bucketed [`histogram`] (error ≤ 0.39 %, max exact).
 
+pub mod compare;
 pub mod histogram;
 pub mod provisioned;
 pub mod queue;
+pub mod replay;
 pub mod retry;
 pub mod standard;
 pub mod traffic;

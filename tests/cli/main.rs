@@ -9,6 +9,7 @@ mod json_contract;
 mod models;
 mod plan;
 mod readme;
+mod simulate;
 mod size;
 mod tokens;
 

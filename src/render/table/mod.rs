@@ -6,6 +6,7 @@ mod capacity;
 mod cost;
 mod models;
 mod plan;
+mod simulate;
 mod size;
 mod tokens;
 
@@ -14,6 +15,7 @@ pub use capacity::capacity;
 pub use cost::cost;
 pub use models::{model_detail, models};
 pub use plan::plan;
+pub use simulate::simulate;
 pub use size::size;
 pub use tokens::tokens;
 

@@ -1,0 +1,111 @@
+//! The `simulate` table: the traffic and assumptions, then the candidates side by side.
+
+use std::fmt::Write as _;
+
+use comfy_table::Cell;
+
+use super::{finish, notes, right, table, wrap};
+use crate::numfmt::{count, number, percent, short};
+use crate::sim::compare::{CandidateResult, SimulateReport};
+
+/// Renders `simulate`.
+pub fn simulate(report: &SimulateReport) -> String {
+    let mut out = String::new();
+    let t = &report.traffic;
+    let lines = [
+        (
+            "Traffic",
+            format!(
+                "{}: {} requests, {} prompt ({} cached) + {} completion tokens; busiest \
+                 60 s: {} TPM, {} normalized, {} RPM",
+                t.source,
+                count(t.requests),
+                short(t.prompt_tokens),
+                short(t.cached_tokens),
+                short(t.completion_tokens),
+                short(t.peaks.peak_tpm),
+                short(t.peaks.peak_normalized_tpm),
+                count(t.peaks.peak_rpm)
+            ),
+        ),
+        ("Clients", report.client.clone()),
+        ("Service", report.service.clone()),
+        ("Limiters", report.limiters.clone()),
+    ];
+    let _ = writeln!(
+        out,
+        "{} on {}, seed {}",
+        report.model, report.deployment, report.seed
+    );
+    for (label, text) in lines {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&text, &format!("{label:<10}"), "          ")
+        );
+    }
+    let mut header = vec![String::new()];
+    header.extend(report.candidates.iter().map(|c| c.label.clone()));
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut tbl = table(&header_refs);
+    let seconds = |v: Option<f64>| {
+        v.map_or("-".to_string(), |v| {
+            format!("{} s", number(v / 1000.0, 2, false))
+        })
+    };
+    let share = |v: Option<f64>| v.map_or("-".to_string(), percent);
+    let mut add = |label: &str, cell: &dyn Fn(&CandidateResult) -> String| {
+        let mut row = vec![Cell::new(label)];
+        row.extend(report.candidates.iter().map(|c| right(cell(c))));
+        tbl.add_row(row);
+    };
+    add("naive peak ÷ capacity", &|c| {
+        number(c.naive_peak_to_capacity, 2, false)
+    });
+    add("served", &|c| {
+        format!(
+            "{} ({})",
+            short(c.served as f64),
+            percent(c.served as f64 / c.requests.max(1) as f64)
+        )
+    });
+    add("429 on 1st attempt", &|c| percent(c.first_attempt_429_rate));
+    add("gave up (final 429)", &|c| {
+        format!(
+            "{} ({})",
+            short(c.throttled_final as f64),
+            percent(c.final_429_rate)
+        )
+    });
+    add("attempts per request", &|c| {
+        number(c.attempts_per_request, 3, false)
+    });
+    if report
+        .candidates
+        .iter()
+        .any(|c| c.spillover_tpm_quota.is_some())
+    {
+        add("spillover share", &|c| match c.spillover_tpm_quota {
+            Some(_) => percent(c.spillover_share),
+            None => "-".into(),
+        });
+        add(
+            "spillover cost",
+            &|c| match (c.spillover_tpm_quota, c.spillover_usd) {
+                (Some(_), Some(usd)) => format!("${}", number(usd, 2, false)),
+                _ => "-".into(),
+            },
+        );
+    }
+    add("latency p50", &|c| seconds(c.latency_p50_ms));
+    add("latency p99", &|c| seconds(c.latency_p99_ms));
+    add("utilization p50", &|c| share(c.utilization_p50));
+    add("utilization p99", &|c| share(c.utilization_p99));
+    add("minutes above 85%", &|c| share(c.minutes_above_85_share));
+    let _ = writeln!(out, "\n{}", finish(tbl, 0));
+    let legend = "naive = busiest 60 s of offered load ÷ capacity (above 1: too small, at or \
+                  below 1: fits); latency includes 429 waits and backoff";
+    let _ = writeln!(out, "{}", wrap(legend, "", "  "));
+    notes(&mut out, &report.notes);
+    out
+}

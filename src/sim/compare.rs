@@ -1,0 +1,215 @@
+//! Candidates side by side for `simulate`: each candidate's simulation next to the naive
+//! "busiest minute ÷ capacity" estimate, with the pay-as-you-go cost of its spillover.
+
+use serde::Serialize;
+
+use crate::calc::load::MinuteLoad;
+use crate::calc::rounding::snap;
+use crate::catalog::TokenPrices;
+use crate::sim::{MinuteStats, SimReport, TokenTotals};
+
+/// What one candidate deployment is, for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// E.g. `150 PTU` or `300K TPM`.
+    pub label: String,
+    /// PTUs (provisioned candidates).
+    pub ptu: Option<f64>,
+    /// TPM quota (standard candidates).
+    pub tpm_quota: Option<f64>,
+    /// Its capacity in the unit the naive estimate divides by: normalized TPM for PTUs, TPM
+    /// for a quota.
+    pub capacity_tpm: f64,
+    /// Standard request limit per minute (standard candidates).
+    pub rpm_limit: Option<f64>,
+    /// TPM quota of the spillover deployment (provisioned candidates).
+    pub spillover_tpm_quota: Option<f64>,
+}
+
+/// The busiest 60 seconds of the offered traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OfferedPeaks {
+    /// Most tokens (prompt + completion) in any 60 s.
+    pub peak_tpm: f64,
+    /// Most normalized tokens (the model's PTU weighting) in any 60 s.
+    pub peak_normalized_tpm: f64,
+    /// Most requests in any 60 s.
+    pub peak_rpm: f64,
+}
+
+/// One candidate's outcome. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateResult {
+    /// E.g. `150 PTU` or `300K TPM`.
+    pub label: String,
+    /// `provisioned` or `standard`.
+    pub kind: &'static str,
+    /// PTUs (null for standard).
+    pub ptu: Option<f64>,
+    /// TPM quota (null for provisioned).
+    pub tpm_quota: Option<f64>,
+    /// Standard request limit per minute (null for provisioned).
+    pub rpm_limit: Option<f64>,
+    /// TPM quota of the spillover deployment (null: none).
+    pub spillover_tpm_quota: Option<f64>,
+    /// The naive estimate: busiest 60 s of offered load ÷ capacity (above 1: "too small").
+    pub naive_peak_to_capacity: f64,
+    /// Requests offered.
+    pub requests: u64,
+    /// Requests served.
+    pub served: u64,
+    /// Requests served by spillover.
+    pub served_by_spillover: u64,
+    /// Served by spillover ÷ served.
+    pub spillover_share: f64,
+    /// Requests whose first attempt got a 429.
+    pub first_attempt_throttled: u64,
+    /// That ÷ requests.
+    pub first_attempt_429_rate: f64,
+    /// Requests that gave up (429 after the last retry or past the deadline).
+    pub throttled_final: u64,
+    /// That ÷ requests.
+    pub final_429_rate: f64,
+    /// Attempts, retries included.
+    pub attempts: u64,
+    /// Attempts ÷ requests (retry amplification).
+    pub attempts_per_request: f64,
+    /// Latency of served requests incl. 429 waits and backoff, ms (null: none served).
+    pub latency_p50_ms: Option<f64>,
+    /// 95th percentile.
+    pub latency_p95_ms: Option<f64>,
+    /// 99th percentile.
+    pub latency_p99_ms: Option<f64>,
+    /// Slowest.
+    pub latency_max_ms: Option<f64>,
+    /// Per-minute utilization, median minute.
+    pub utilization_p50: Option<f64>,
+    /// 99th percentile minute.
+    pub utilization_p99: Option<f64>,
+    /// Busiest minute.
+    pub utilization_max: Option<f64>,
+    /// Share of minutes above 85% utilization (the usual alert threshold).
+    pub minutes_above_85_share: Option<f64>,
+    /// Tokens served by spillover.
+    pub spillover_tokens: TokenTotals,
+    /// Their pay-as-you-go cost for the simulated span, USD (cached tokens without a cached
+    /// price at the input price; null: no catalog prices).
+    pub spillover_usd: Option<f64>,
+    /// Per-minute utilization, 429s and served requests (for the plot; not in the JSON).
+    #[serde(skip)]
+    pub minutes: Vec<MinuteStats>,
+}
+
+/// Puts one simulation next to its naive estimate and prices its spillover with `prices`
+/// (USD per million tokens).
+pub fn result(
+    candidate: &Candidate,
+    report: SimReport,
+    peaks: &OfferedPeaks,
+    prices: Option<&TokenPrices>,
+) -> CandidateResult {
+    let naive = match (candidate.ptu, candidate.rpm_limit) {
+        (Some(_), _) => peaks.peak_normalized_tpm / candidate.capacity_tpm,
+        (None, Some(rpm)) => (peaks.peak_tpm / candidate.capacity_tpm).max(peaks.peak_rpm / rpm),
+        (None, None) => peaks.peak_tpm / candidate.capacity_tpm,
+    };
+    let share = |part: u64, whole: u64| {
+        if whole == 0 {
+            0.0
+        } else {
+            snap(part as f64 / whole as f64)
+        }
+    };
+    let spill = report.spillover_tokens;
+    let spillover_usd = prices.map(|p| {
+        let load = MinuteLoad {
+            requests: report.served_by_spillover as f64,
+            prompt: spill.prompt as f64,
+            cached: spill.cached as f64,
+            completion: spill.completion as f64,
+        };
+        snap(load.payg_usd(p))
+    });
+    let latency = report.latency_ms;
+    let utilization = report.utilization;
+    CandidateResult {
+        label: candidate.label.clone(),
+        kind: if candidate.ptu.is_some() {
+            "provisioned"
+        } else {
+            "standard"
+        },
+        ptu: candidate.ptu,
+        tpm_quota: candidate.tpm_quota,
+        rpm_limit: candidate.rpm_limit,
+        spillover_tpm_quota: candidate.spillover_tpm_quota,
+        naive_peak_to_capacity: snap(naive),
+        requests: report.requests,
+        served: report.served,
+        served_by_spillover: report.served_by_spillover,
+        spillover_share: share(report.served_by_spillover, report.served),
+        first_attempt_throttled: report.first_attempt_throttled,
+        first_attempt_429_rate: share(report.first_attempt_throttled, report.requests),
+        throttled_final: report.throttled_final,
+        final_429_rate: share(report.throttled_final, report.requests),
+        attempts: report.attempts,
+        attempts_per_request: snap(report.attempts_per_request),
+        latency_p50_ms: latency.map(|l| snap(l.p50)),
+        latency_p95_ms: latency.map(|l| snap(l.p95)),
+        latency_p99_ms: latency.map(|l| snap(l.p99)),
+        latency_max_ms: latency.map(|l| snap(l.max)),
+        utilization_p50: utilization.map(|u| snap(u.p50)),
+        utilization_p99: utilization.map(|u| snap(u.p99)),
+        utilization_max: utilization.map(|u| snap(u.max)),
+        minutes_above_85_share: utilization.map(|u| snap(u.share_above_85)),
+        spillover_tokens: spill,
+        spillover_usd,
+        minutes: report.minutes,
+    }
+}
+
+/// The offered traffic, measured while the first candidate ran. Field names are the JSON
+/// contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferedTraffic {
+    /// Where the requests come from, in words.
+    pub source: String,
+    /// Requests offered.
+    pub requests: f64,
+    /// Seconds from the first to the last request's second, inclusive.
+    pub span_seconds: u64,
+    /// Requests per minute over that span.
+    pub mean_rpm: f64,
+    /// Prompt tokens offered, cached included.
+    pub prompt_tokens: f64,
+    /// Cached prompt tokens.
+    pub cached_tokens: f64,
+    /// Completion tokens offered.
+    pub completion_tokens: f64,
+    /// Its busiest 60 seconds.
+    #[serde(flatten)]
+    pub peaks: OfferedPeaks,
+}
+
+/// The `simulate` answer. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulateReport {
+    /// Catalog model name.
+    pub model: String,
+    /// Deployment type.
+    pub deployment: crate::deployment::DeploymentType,
+    /// The traffic offered to every candidate.
+    pub traffic: OfferedTraffic,
+    /// The clients' retry policy, in words.
+    pub client: String,
+    /// Service time, in words.
+    pub service: String,
+    /// Limiter assumptions, in words.
+    pub limiters: String,
+    /// Seed of the traffic and the jitter.
+    pub seed: u64,
+    /// One entry per candidate deployment, in the order given.
+    pub candidates: Vec<CandidateResult>,
+    /// Caveats.
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,340 @@
+//! `simulate`: candidates side by side, validation cases with known answers, replay, errors.
+
+use predicates::str::contains;
+
+use crate::{json, ptuplan, scratch, table};
+
+#[test]
+fn load_well_under_capacity_is_never_throttled() {
+    // 60 RPM of 1,000 + 100 tokens on gpt-4.1 is 84,000 normalized TPM; 100 PTU hold 300,000.
+    let answer = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "60",
+        "--prompt",
+        "1000",
+        "--completion",
+        "100",
+        "--ptu",
+        "100",
+        "--duration",
+        "30m",
+    ]);
+    let c = &answer["candidates"][0];
+    assert_eq!(c["first_attempt_throttled"], 0);
+    assert_eq!(c["served"], answer["traffic"]["requests"]);
+    assert_eq!(c["attempts_per_request"], 1);
+}
+
+#[test]
+fn twice_the_capacity_serves_the_capacity() {
+    // gpt-4.1, 100 PTU: 300,000 normalized tokens per minute. Requests of 2,000 prompt + 250
+    // completion tokens weigh 2,000 + 4 × 250 = 3,000, so 100 per minute fit; 200 RPM are
+    // offered for 30 minutes without retries. Served = 30 min × 100 + one bucket (60 s of
+    // capacity = 100 requests) admitted while it first fills = 3,100, give or take the last
+    // request's timing.
+    let answer = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "200",
+        "--prompt",
+        "2000",
+        "--completion",
+        "250",
+        "--ptu",
+        "100",
+        "--duration",
+        "30m",
+        "--retry",
+        "none",
+    ]);
+    let c = &answer["candidates"][0];
+    let served = c["served"].as_u64().expect("served");
+    assert!((3_095..=3_102).contains(&served), "served {served}");
+    assert_eq!(
+        c["throttled_final"].as_u64().expect("count") + served,
+        answer["traffic"]["requests"].as_f64().expect("requests") as u64
+    );
+}
+
+#[test]
+fn candidates_side_by_side_and_more_ptu_throttle_less() {
+    let args = [
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "1200",
+        "--prompt",
+        "1500",
+        "--completion",
+        "300",
+        "--ptu",
+        "600,900,1200",
+        "--tpm-quota",
+        "3M",
+        "--duration",
+        "20m",
+    ];
+    let answer = json(&args);
+    let candidates = answer["candidates"].as_array().expect("candidates");
+    let labels: Vec<&str> = candidates
+        .iter()
+        .map(|c| c["label"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(labels, ["600 PTU", "900 PTU", "1,200 PTU", "3M TPM"]);
+    let throttled: Vec<u64> = candidates[..3]
+        .iter()
+        .map(|c| c["first_attempt_throttled"].as_u64().expect("count"))
+        .collect();
+    assert!(
+        throttled[0] > throttled[1] && throttled[1] >= throttled[2],
+        "{throttled:?}"
+    );
+    // gpt-4.1 standard: 1 RPM per 1,000 TPM.
+    assert_eq!(candidates[3]["rpm_limit"], 3000);
+    let text = table(&args);
+    assert!(
+        text.contains("600 PTU") && text.contains("3M TPM"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_answer() {
+    let run = |seed: &str| {
+        json(&[
+            "simulate",
+            "-m",
+            "gpt-4o",
+            "--rpm",
+            "900",
+            "--prompt",
+            "100",
+            "--completion",
+            "50",
+            "--tpm-quota",
+            "200k",
+            "--duration",
+            "20m",
+            "--seed",
+            seed,
+        ])
+    };
+    assert_eq!(run("7"), run("7"));
+    assert_ne!(run("7")["candidates"], run("8")["candidates"]);
+}
+
+#[test]
+fn aggressive_retries_raise_attempts_under_overload() {
+    let attempts = |retries: &str, delay: &str| {
+        let answer = json(&[
+            "simulate",
+            "-m",
+            "gpt-4.1",
+            "--rpm",
+            "300",
+            "--prompt",
+            "2000",
+            "--completion",
+            "250",
+            "--ptu",
+            "100",
+            "--duration",
+            "20m",
+            "--retry",
+            "fixed",
+            "--max-retries",
+            retries,
+            "--retry-delay",
+            delay,
+            "--ignore-retry-after",
+        ]);
+        answer["candidates"][0]["attempts_per_request"]
+            .as_f64()
+            .expect("number")
+    };
+    let gentle = attempts("1", "10s");
+    let aggressive = attempts("5", "100ms");
+    assert!(aggressive > gentle + 1.0, "{gentle} vs {aggressive}");
+}
+
+#[test]
+fn requests_below_the_rpm_limit_are_throttled_by_one_second_windows() {
+    // gpt-4o standard: 6 RPM per 1,000 TPM, so 200K TPM grants 1,200 RPM = 20 per second.
+    // Poisson traffic at 900 RPM (15 per second) fits per minute (naive 0.83) but exceeds 20
+    // in some seconds; 10-second windows (200 per window) smooth that out.
+    let run = |window: &str| {
+        let answer = json(&[
+            "simulate",
+            "-m",
+            "gpt-4o",
+            "--rpm",
+            "900",
+            "--prompt",
+            "100",
+            "--completion",
+            "50",
+            "--tpm-quota",
+            "200k",
+            "--duration",
+            "1h",
+            "--retry",
+            "none",
+            "--rpm-window",
+            window,
+        ]);
+        answer["candidates"][0].clone()
+    };
+    let one = run("1s");
+    assert!(one["naive_peak_to_capacity"].as_f64().expect("number") < 1.0);
+    assert!(
+        one["first_attempt_429_rate"].as_f64().expect("number") > 0.005,
+        "{one}"
+    );
+    let ten = run("10s");
+    assert!(
+        ten["first_attempt_throttled"].as_u64() < one["first_attempt_throttled"].as_u64(),
+        "{ten}"
+    );
+}
+
+#[test]
+fn spillover_serves_what_the_ptu_refuses_and_is_priced() {
+    let answer = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "200",
+        "--prompt",
+        "2000",
+        "--completion",
+        "250",
+        "--ptu",
+        "100",
+        "--spillover-quota",
+        "2M",
+        "--duration",
+        "20m",
+    ]);
+    let c = &answer["candidates"][0];
+    assert_eq!(c["served"], answer["traffic"]["requests"]);
+    let share = c["spillover_share"].as_f64().expect("share");
+    assert!(share > 0.3 && share < 0.6, "{share}");
+    // Spillover at gpt-4.1's global prices: $2 per million input and $8 per million output.
+    let tokens = &c["spillover_tokens"];
+    let usd = (tokens["prompt"].as_f64().expect("n") * 2.0
+        + tokens["completion"].as_f64().expect("n") * 8.0)
+        / 1e6;
+    assert!((c["spillover_usd"].as_f64().expect("usd") - usd).abs() < 1e-6);
+}
+
+#[test]
+fn a_log_is_replayed_and_the_trace_written() {
+    let trace = scratch("sim", "trace.csv", "");
+    let answer = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--replay",
+        "examples/logs/deployments.csv",
+        "--ptu",
+        "100",
+        "--trace-out",
+        &trace,
+    ]);
+    assert_eq!(answer["traffic"]["requests"], 302);
+    let analyzed = json(&["analyze", "examples/logs/deployments.csv"]);
+    assert_eq!(
+        answer["traffic"]["prompt_tokens"],
+        analyzed["prompt_tokens"]
+    );
+    let written = std::fs::read_to_string(&trace).expect("trace");
+    assert_eq!(written.lines().count(), 303);
+    assert!(written.starts_with("at_ms,prompt,cached,completion,max_tokens\n"));
+    let fast = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--replay",
+        "examples/logs/deployments.csv",
+        "--ptu",
+        "100",
+        "--speedup",
+        "2",
+    ]);
+    let span = |a: &serde_json::Value| a["traffic"]["span_seconds"].as_u64().expect("span");
+    assert!(
+        span(&fast) <= span(&answer) / 2 + 1,
+        "{} vs {}",
+        span(&fast),
+        span(&answer)
+    );
+}
+
+#[test]
+fn bad_simulations_are_refused_with_a_reason() {
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["--rpm", "60", "--tokens", "100"],
+            "name at least one deployment",
+        ),
+        (&["--ptu", "100", "--tokens", "100"], "give the traffic"),
+        (
+            &["--ptu", "100", "--rpm", "60", "--prompt", "100"],
+            "--prompt needs --completion",
+        ),
+        (
+            &[
+                "--tpm-quota",
+                "1M",
+                "--rpm",
+                "60",
+                "--tokens",
+                "9",
+                "--spillover-quota",
+                "1M",
+            ],
+            "--spillover-quota needs --ptu",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "9",
+                "--duration",
+                "30",
+            ],
+            "has no unit",
+        ),
+        (
+            &[
+                "--ptu", "100", "--rpm", "60", "--tokens", "9", "--burst", "10m",
+            ],
+            "START+LENGTHxFACTOR",
+        ),
+        (
+            &[
+                "--ptu", "100", "--rpm", "60", "--tokens", "9", "--plot", "a.png",
+            ],
+            "name the file .svg",
+        ),
+    ];
+    for (args, message) in cases {
+        ptuplan()
+            .args(["simulate", "-m", "gpt-4.1"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(contains(message));
+    }
+}
