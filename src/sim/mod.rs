@@ -398,6 +398,9 @@ struct Engine<'a> {
     ttft_us: f64,
     us_per_token: f64,
     first_minute: Option<u64>,
+    /// The minute last looked up: its start and end (µs) and index, so that most lookups cost
+    /// two comparisons instead of a division.
+    current_minute: (u64, u64, usize),
     minutes: Vec<MinuteAcc>,
     requests: u64,
     offered_tokens: TokenTotals,
@@ -431,6 +434,7 @@ impl<'a> Engine<'a> {
             ttft_us: config.service.ttft_ms * 1_000.0,
             us_per_token: 1e6 / config.service.tokens_per_second,
             first_minute: None,
+            current_minute: (0, 0, 0),
             minutes: Vec::new(),
             requests: 0,
             offered_tokens: TokenTotals::default(),
@@ -480,11 +484,17 @@ impl<'a> Engine<'a> {
     /// The accumulator of the minute holding `now`.
     #[inline]
     fn minute(&mut self, now: u64) -> &mut MinuteAcc {
+        let (start, end, index) = self.current_minute;
+        if now >= start && now < end {
+            return &mut self.minutes[index];
+        }
         let first = self.first_minute.unwrap_or(now / MINUTE_US);
-        let i = (now / MINUTE_US - first) as usize;
+        let minute = now / MINUTE_US;
+        let i = (minute - first) as usize;
         if i >= self.minutes.len() {
             self.minutes.resize(i + 1, MinuteAcc::default());
         }
+        self.current_minute = (minute * MINUTE_US, (minute + 1) * MINUTE_US, i);
         &mut self.minutes[i]
     }
 

@@ -1,0 +1,79 @@
+//! The simulation core alone on a preloaded trace, for `benches/simulate.sh` to compare with a
+//! SimPy model of the same limiter on the same trace: prints requests, served, throttled and
+//! the seconds `sim::simulate` took (reading the trace excluded, as for SimPy).
+//!
+//! cargo bench --bench sim_trace -- TRACE.csv PTU TPM_PER_PTU OUTPUT_WEIGHT CACHED_WEIGHT \
+//!     BUCKET_S TTFT_MS TOKENS_PER_S
+
+use std::time::Instant;
+
+use ptuplan::sim::{ProvisionedParams, Request, RetryPolicy, Service, SimConfig, Target, simulate};
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let [trace, numbers @ ..] = args.as_slice() else {
+        return Err("usage: sim_trace TRACE.csv PTU TPM_PER_PTU OUTPUT_WEIGHT CACHED_WEIGHT BUCKET_S TTFT_MS TOKENS_PER_S".into());
+    };
+    let numbers: Vec<f64> = numbers
+        .iter()
+        .map(|n| n.parse().map_err(|_| format!("not a number: {n}")))
+        .collect::<Result<_, _>>()?;
+    let [
+        ptu,
+        input_tpm_per_ptu,
+        output_weight,
+        cached_weight,
+        bucket_seconds,
+        ttft_ms,
+        tps,
+    ] = numbers[..]
+    else {
+        return Err("seven numbers are needed after the trace".into());
+    };
+    let text = std::fs::read_to_string(trace).map_err(|e| format!("{trace}: {e}"))?;
+    let requests: Vec<Request> = text
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let int = |i: usize| f[i].parse::<u32>().map_err(|_| format!("bad line: {line}"));
+            let at_ms: f64 = f[0].parse().map_err(|_| format!("bad line: {line}"))?;
+            Ok(Request {
+                at_us: (at_ms * 1000.0).round() as u64,
+                prompt: int(1)?,
+                cached: int(2)?,
+                completion: int(3)?,
+                max_tokens: int(4)?,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    let config = SimConfig {
+        target: Target::Provisioned {
+            ptu: ProvisionedParams {
+                ptu,
+                input_tpm_per_ptu,
+                output_weight,
+                cached_weight,
+                bucket_seconds,
+            },
+            spillover: None,
+        },
+        service: Service {
+            ttft_ms,
+            tokens_per_second: tps,
+        },
+        retry: RetryPolicy::NONE,
+        seed: 1,
+    };
+    let start = Instant::now();
+    let report = simulate(&config, requests.iter().copied()).map_err(|e| e.to_string())?;
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "{} {} {} {seconds}",
+        report.requests, report.served, report.throttled_final
+    );
+    Ok(())
+}
