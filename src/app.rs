@@ -1395,14 +1395,25 @@ fn run_simulate(args: &SimulateArgs, catalog: &Catalog, format: Format) -> anyho
                 _ => String::new(),
             }
         ),
-        limiters: format!(
-            "standard requests per {} window; PTU bucket holds {} of capacity",
-            match args.rpm_window {
-                RpmWindowArg::OneSecond => "1 s",
-                RpmWindowArg::TenSeconds => "10 s",
-            },
-            describe_duration(args.bucket)
-        ),
+        limiters: {
+            let mut parts = Vec::new();
+            if !args.tpm_quota.is_empty() || args.spillover_quota.is_some() {
+                parts.push(format!(
+                    "standard: requests limited per {} window, tokens per minute",
+                    match args.rpm_window {
+                        RpmWindowArg::OneSecond => "1 s",
+                        RpmWindowArg::TenSeconds => "10 s",
+                    }
+                ));
+            }
+            if !args.ptu.is_empty() {
+                parts.push(format!(
+                    "PTU: leaky bucket holding {} of capacity at 100%",
+                    describe_duration(args.bucket)
+                ));
+            }
+            parts.join("; ")
+        },
         seed: args.seed,
         candidates: results,
         notes,

@@ -582,3 +582,108 @@ fn analyze_answer_matches_the_contract() {
     let requests: f64 = answer.groups.iter().map(|g| g.traffic.requests).sum();
     assert_eq!(requests, answer.requests);
 }
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tokens {
+    prompt: u64,
+    cached: u64,
+    completion: u64,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimulatedTraffic {
+    source: String,
+    requests: f64,
+    span_seconds: u64,
+    mean_rpm: f64,
+    prompt_tokens: f64,
+    cached_tokens: f64,
+    completion_tokens: f64,
+    peak_tpm: f64,
+    peak_normalized_tpm: f64,
+    peak_rpm: f64,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimulatedCandidate {
+    label: String,
+    kind: String,
+    ptu: Option<f64>,
+    tpm_quota: Option<f64>,
+    rpm_limit: Option<f64>,
+    spillover_tpm_quota: Option<f64>,
+    naive_peak_to_capacity: f64,
+    requests: u64,
+    served: u64,
+    served_by_spillover: u64,
+    spillover_share: f64,
+    first_attempt_throttled: u64,
+    first_attempt_429_rate: f64,
+    throttled_final: u64,
+    final_429_rate: f64,
+    attempts: u64,
+    attempts_per_request: f64,
+    latency_p50_ms: Option<f64>,
+    latency_p95_ms: Option<f64>,
+    latency_p99_ms: Option<f64>,
+    latency_max_ms: Option<f64>,
+    utilization_p50: Option<f64>,
+    utilization_p99: Option<f64>,
+    utilization_max: Option<f64>,
+    minutes_above_85_share: Option<f64>,
+    spillover_tokens: Tokens,
+    spillover_usd: Option<f64>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimulateAnswer {
+    schema_version: u32,
+    catalog: CatalogInfo,
+    model: String,
+    deployment: String,
+    traffic: SimulatedTraffic,
+    client: String,
+    service: String,
+    limiters: String,
+    seed: u64,
+    candidates: Vec<SimulatedCandidate>,
+    notes: Vec<String>,
+}
+
+#[test]
+fn simulate_answer_matches_the_contract() {
+    let value = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "600",
+        "--prompt",
+        "2000",
+        "--completion",
+        "250",
+        "--ptu",
+        "100,200",
+        "--spillover-quota",
+        "1M",
+        "--tpm-quota",
+        "2M",
+        "--duration",
+        "10m",
+    ]);
+    assert_numbers_are_numbers(&value, "$");
+    let answer: SimulateAnswer = serde_json::from_value(value).expect("matches the contract");
+    assert_eq!(answer.candidates.len(), 3);
+    for c in &answer.candidates {
+        assert_eq!(c.requests as f64, answer.traffic.requests);
+        assert!(c.served + c.throttled_final <= c.requests);
+    }
+}
