@@ -767,12 +767,7 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
                     m.requests, m.prompt, m.completion, m.cached
                 ));
             }
-            std::fs::write(path, csv).map_err(|e| InputError::File {
-                kind: "profile",
-                path: path.display().to_string(),
-                line: None,
-                message: format!("cannot write it: {e}"),
-            })?;
+            std::fs::write(path, csv).map_err(|e| cannot_write("profile", path, e))?;
             Some(path.display().to_string())
         }
         None => None,
@@ -830,12 +825,7 @@ fn run_analyze(args: &AnalyzeArgs, catalog: &Catalog, format: Format) -> anyhow:
             &levels,
         )
         .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-        std::fs::write(path, svg).map_err(|e| InputError::File {
-            kind: "plot",
-            path: path.display().to_string(),
-            line: None,
-            message: format!("cannot write it: {e}"),
-        })?;
+        std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
         notes.push(format!("plot written to {}", path.display()));
     }
     let report = AnalyzeReport {
@@ -1194,12 +1184,9 @@ fn run_simulate(args: &SimulateArgs, catalog: &Catalog, format: Format) -> anyho
     let mut trace = match &args.trace_out {
         Some(path) => Some((
             path,
-            std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| InputError::File {
-                kind: "trace",
-                path: path.display().to_string(),
-                line: None,
-                message: format!("cannot write it: {e}"),
-            })?),
+            std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?,
+            ),
         )),
         None => None,
     };
@@ -1270,24 +1257,14 @@ fn run_simulate(args: &SimulateArgs, catalog: &Catalog, format: Format) -> anyho
                 ));
             }
         }
-        let peaks = OfferedPeaks {
-            peak_tpm: analysis::window_max(&offered, 60, MinuteLoad::tokens).0,
-            peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,
-            peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
-        };
-        results.push(compare::result(candidate, report, &peaks, prices.as_ref()));
+        results.push((candidate, report));
     }
     if let Some((path, mut out)) = trace {
         let flushed = match trace_error {
             Some(e) => Err(e),
             None => out.flush(),
         };
-        flushed.map_err(|e| InputError::File {
-            kind: "trace",
-            path: path.display().to_string(),
-            line: None,
-            message: format!("cannot write it: {e}"),
-        })?;
+        flushed.map_err(|e| cannot_write("trace", path, e))?;
         notes.push(format!("offered requests written to {}", path.display()));
     }
     let total = crate::calc::load::total(&offered.values().copied().collect::<Vec<_>>());
@@ -1296,6 +1273,10 @@ fn run_simulate(args: &SimulateArgs, catalog: &Catalog, format: Format) -> anyho
         peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,
         peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
     };
+    let results: Vec<_> = results
+        .into_iter()
+        .map(|(candidate, report)| compare::result(candidate, report, &peaks, prices.as_ref()))
+        .collect();
     let span_s = offered
         .keys()
         .next_back()
@@ -1364,12 +1345,7 @@ fn run_simulate(args: &SimulateArgs, catalog: &Catalog, format: Format) -> anyho
             &levels,
         )
         .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-        std::fs::write(path, svg).map_err(|e| InputError::File {
-            kind: "plot",
-            path: path.display().to_string(),
-            line: None,
-            message: format!("cannot write it: {e}"),
-        })?;
+        std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
         notes.push(format!("plot written to {}", path.display()));
     }
     let report = crate::sim::compare::SimulateReport {
@@ -1460,6 +1436,16 @@ fn describe_client(args: &SimulateArgs) -> String {
         },
         describe_duration(args.deadline)
     )
+}
+
+/// The error for an output file (`kind`: plot, profile, trace) that cannot be written.
+fn cannot_write(kind: &'static str, path: &std::path::Path, e: std::io::Error) -> InputError {
+    InputError::File {
+        kind,
+        path: path.display().to_string(),
+        line: None,
+        message: format!("cannot write it: {e}"),
+    }
 }
 
 /// `--plot` writes SVG: a name ending otherwise would mislead whoever opens it.

@@ -118,16 +118,7 @@ impl LogBuckets {
                     buckets: SecondBuckets::new(),
                 }),
         };
-        merge(
-            &mut group.buckets,
-            row.second,
-            MinuteLoad {
-                requests: 1.0,
-                prompt: row.prompt,
-                cached: row.cached,
-                completion: row.completion,
-            },
-        );
+        merge(&mut group.buckets, row.second, row.load());
     }
 }
 
@@ -189,6 +180,18 @@ struct Row {
     cached: f64,
 }
 
+impl Row {
+    /// The row as one request's load.
+    fn load(&self) -> MinuteLoad {
+        MinuteLoad {
+            requests: 1.0,
+            prompt: self.prompt,
+            cached: self.cached,
+            completion: self.completion,
+        }
+    }
+}
+
 /// Reads one log into `buckets`. Without `skip_invalid` the first bad row is an error naming
 /// the file, line and column; with it, bad rows are counted and skipped.
 pub fn read(
@@ -221,15 +224,7 @@ pub fn read(
                 if let Some((second, sum)) = current.take() {
                     merge(buckets, second, sum);
                 }
-                current = Some((
-                    row.second,
-                    MinuteLoad {
-                        requests: 1.0,
-                        prompt: row.prompt,
-                        cached: row.cached,
-                        completion: row.completion,
-                    },
-                ));
+                current = Some((row.second, row.load()));
             }
         }
         stats.rows += 1;
