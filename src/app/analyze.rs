@@ -1,0 +1,518 @@
+//! `analyze`: reading request logs (files, gzip, stdin; CSV in two halves) and reporting.
+
+use std::io::BufRead;
+
+use crate::calc::cost::{CostSettings, Term};
+use crate::calc::load::MinuteLoad;
+use crate::calc::prices::{self, PriceOverrides};
+use crate::catalog::{Catalog, Model};
+use crate::cli::{AnalyzeArgs, Format, LogFormatArg};
+use crate::error::InputError;
+use crate::render::{plot, table};
+use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, TrafficSummary};
+use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondBuckets};
+use crate::{numfmt, traffic};
+
+use super::{cannot_write, check_svg_path, render_json};
+
+/// Reads an uncompressed CSV file as two halves on two threads (the second half gets a copy
+/// of the header), adding its requests to `buckets`. `None` when the file is not such a file,
+/// the machine has one core, or a half fails: the caller then reads it in one pass.
+fn read_csv_in_halves(
+    path: &str,
+    given: Option<LogFormatArg>,
+    names: &ColumnNames,
+    log: &mut LogBuckets,
+) -> Option<ReadStats> {
+    use std::io::{Read, Seek, SeekFrom};
+    let is_csv = match given {
+        Some(LogFormatArg::Csv) => true,
+        Some(LogFormatArg::Jsonl) => false,
+        None => path.to_ascii_lowercase().ends_with(".csv"),
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if path == "-" || !is_csv || cores < 2 {
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    let mut magic = [0u8; 2];
+    if size < 1 << 20 || file.read_exact(&mut magic).is_err() || magic == [0x1f, 0x8b] {
+        return None;
+    }
+    file.seek(SeekFrom::Start(0)).ok()?;
+    let mut start = std::io::BufReader::new(&mut file);
+    let mut header = Vec::new();
+    start.read_until(b'\n', &mut header).ok()?;
+    // The second half starts at the first line break after the middle.
+    let mut split_reader = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    split_reader.seek(SeekFrom::Start(size / 2)).ok()?;
+    let mut partial = Vec::new();
+    let split = size / 2 + split_reader.read_until(b'\n', &mut partial).ok()? as u64;
+    let first_half = std::fs::File::open(path).ok()?.take(split);
+    let second_half = {
+        let mut file = std::fs::File::open(path).ok()?;
+        file.seek(SeekFrom::Start(split)).ok()?;
+        std::io::Cursor::new(header).chain(file)
+    };
+    let read_half = |input: Box<dyn Read + Send>| {
+        let mut own = LogBuckets::default();
+        let reader = std::io::BufReader::with_capacity(1 << 16, input);
+        traffic::log::read(reader, path, LogFormat::Csv, names, false, &mut own)
+            .ok()
+            .map(|stats| (own, stats))
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| read_half(Box::new(first_half)));
+        let second = read_half(Box::new(second_half));
+        (first.join().ok().flatten(), second)
+    });
+    let ((first_buckets, first_stats), (second_buckets, second_stats)) = (first?, second?);
+    for half in [first_buckets, second_buckets] {
+        log.merge(half);
+    }
+    Some(ReadStats {
+        rows: first_stats.rows + second_stats.rows,
+        group_column: first_stats.group_column.or(second_stats.group_column),
+        per_minute_metrics: first_stats.per_minute_metrics || second_stats.per_minute_metrics,
+        ..ReadStats::default()
+    })
+}
+
+/// Opens a log (`-` is stdin), decompressing gzip, and decides its format. A file read while
+/// stderr is a terminal shows a progress bar (by bytes read); otherwise nothing is drawn.
+pub(super) fn open_log(
+    path: &str,
+    given: Option<LogFormatArg>,
+    progress: &indicatif::ProgressBar,
+) -> anyhow::Result<(Box<dyn BufRead>, LogFormat)> {
+    let error = |message: String| InputError::File {
+        kind: "log",
+        path: path.to_string(),
+        line: None,
+        message,
+    };
+    let raw: Box<dyn std::io::Read> = if path == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| error(format!("cannot read it: {e}")))?;
+        progress.set_length(file.metadata().map_or(0, |m| m.len()));
+        progress.set_position(0);
+        progress.set_message(path.to_string());
+        Box::new(progress.wrap_read(file))
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, raw);
+    let gzip = reader
+        .fill_buf()
+        .map_err(|e| error(format!("cannot read it: {e}")))?
+        .starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn BufRead> = if gzip {
+        Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(reader),
+        ))
+    } else {
+        Box::new(reader)
+    };
+    let name = path.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let format = match given {
+        Some(LogFormatArg::Csv) => LogFormat::Csv,
+        Some(LogFormatArg::Jsonl) => LogFormat::Jsonl,
+        None if name.ends_with(".csv") => LogFormat::Csv,
+        None if name.ends_with(".jsonl")
+            || name.ends_with(".ndjson")
+            || name.ends_with(".json") =>
+        {
+            LogFormat::Jsonl
+        }
+        None => {
+            let head = reader
+                .fill_buf()
+                .map_err(|e| error(format!("cannot read it: {e}")))?;
+            match head.iter().find(|b| !b.is_ascii_whitespace()) {
+                Some(b'{') => LogFormat::Jsonl,
+                _ => LogFormat::Csv,
+            }
+        }
+    };
+    Ok((reader, format))
+}
+
+/// The longest time span `analyze` takes: longer is almost always a wrong timestamp.
+const MAX_SPAN_DAYS: i64 = 2 * 366;
+
+/// A Kusto query for Log Analytics that writes the per-minute export `analyze` reads.
+const KQL: &str = "\
+// Per-minute Azure OpenAI traffic for `ptuplan analyze` (export the result as CSV).
+// Needs the resource's platform metrics sent to Log Analytics (diagnostic setting AllMetrics).
+AzureMetrics
+| where ResourceProvider == \"MICROSOFT.COGNITIVESERVICES\"
+| where MetricName in (\"AzureOpenAIRequests\", \"ProcessedPromptTokens\", \"GeneratedTokens\")
+| where TimeGenerated > ago(7d)
+| summarize Total = sum(Total) by TimeGenerated = bin(TimeGenerated, 1m), MetricName
+| order by TimeGenerated asc
+";
+
+pub(super) fn run_analyze(
+    args: &AnalyzeArgs,
+    catalog: &Catalog,
+    format: Format,
+) -> anyhow::Result<String> {
+    if args.kql {
+        if !args.files.is_empty() {
+            return Err(InputError::Usage(
+                "--kql prints a query and reads no log: drop the files".into(),
+            )
+            .into());
+        }
+        return match format {
+            Format::Json => render_json(catalog, &serde_json::json!({ "kql": KQL })),
+            Format::Table => Ok(KQL.to_string()),
+        };
+    }
+    let models = args
+        .models
+        .iter()
+        .map(|name| catalog.find(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    if args.ptu.is_some() && models.len() != 1 {
+        return Err(
+            InputError::Usage("--ptu needs exactly one --model (its PTU ratios)".into()).into(),
+        );
+    }
+    let names = ColumnNames {
+        timestamp: args.timestamp_column.clone(),
+        prompt: args.prompt_column.clone(),
+        completion: args.completion_column.clone(),
+        cached: args.cached_column.clone(),
+        model: args.model_column.clone(),
+        deployment: args.deployment_column.clone(),
+    };
+    let paths: Vec<String> = if args.files.is_empty() {
+        vec!["-".into()]
+    } else {
+        args.files.clone()
+    };
+    for (i, path) in paths.iter().enumerate() {
+        if paths[..i].contains(path) {
+            return Err(InputError::Usage(format!(
+                "'{path}' is given more than once: its requests would be counted twice"
+            ))
+            .into());
+        }
+    }
+    let mut log = LogBuckets::default();
+    let mut stats = ReadStats::default();
+    let mut first_skipped = Vec::new();
+    let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    for path in &paths {
+        // A plain CSV file is read in two halves on two threads; any error is then reported
+        // by reading it again in one pass, so that line numbers are exact.
+        if !args.skip_invalid
+            && let Some(read) = read_csv_in_halves(path, args.log_format, &names, &mut log)
+        {
+            stats.rows += read.rows;
+            stats.group_column = stats.group_column.or(read.group_column);
+            stats.per_minute_metrics |= read.per_minute_metrics;
+            continue;
+        }
+        let (reader, log_format) = open_log(path, args.log_format, &progress)?;
+        let read = traffic::log::read(
+            reader,
+            path,
+            log_format,
+            &names,
+            args.skip_invalid,
+            &mut log,
+        )?;
+        stats.rows += read.rows;
+        stats.group_column = stats.group_column.or(read.group_column);
+        stats.skipped += read.skipped;
+        first_skipped.extend(
+            read.first_skipped
+                .iter()
+                .map(|line| format!("{path}:{line}")),
+        );
+        stats.per_minute_metrics |= read.per_minute_metrics;
+    }
+    progress.finish_and_clear();
+    let LogBuckets {
+        all: buckets,
+        groups,
+    } = log;
+    if buckets.is_empty() {
+        let why = if stats.skipped > 0 {
+            format!("all {} rows were skipped as invalid", stats.skipped)
+        } else {
+            "the logs hold no requests".to_string()
+        };
+        return Err(InputError::Usage(format!("{why}: nothing to analyze")).into());
+    }
+    let first_second = *buckets.keys().next().unwrap_or(&0);
+    let last_second = *buckets.keys().next_back().unwrap_or(&0);
+    if last_second - first_second > MAX_SPAN_DAYS * 86_400 {
+        return Err(InputError::Usage(format!(
+            "the logs span {} days ({} to {}); analyze at most {MAX_SPAN_DAYS} days at a time \
+             (is one timestamp wrong?)",
+            (last_second - first_second) / 86_400,
+            crate::timestamp::format_second(first_second),
+            crate::timestamp::format_second(last_second)
+        ))
+        .into());
+    }
+    let (minutes, first_minute) = analysis::minutes(&buckets);
+    let summary = analysis::summarize(&buckets, &minutes, stats.per_minute_metrics);
+    let mut notes = Vec::new();
+    if stats.per_minute_metrics {
+        notes.push(
+            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
+             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
+             cached tokens not included"
+                .into(),
+        );
+    }
+    // Sizes `model` for the traffic in `buckets` (per minute `minutes`, summarized `summary`),
+    // with a hybrid when the catalog prices it.
+    let size_model = |buckets: &SecondBuckets,
+                      minutes: &[MinuteLoad],
+                      summary: &TrafficSummary,
+                      model: &Model,
+                      notes: &mut Vec<String>| {
+        let prices = prices::resolve(
+            model,
+            catalog.ptu_prices.get(&args.deployment),
+            args.deployment,
+            &PriceOverrides::default(),
+        );
+        let settings = prices.ok().map(|p| CostSettings {
+            deployment: args.deployment,
+            peak_normalized_tpm: None,
+            hours_per_month: crate::calc::cost::DEFAULT_HOURS_PER_MONTH,
+            hybrid_term: Term::OneYear,
+            target_utilization: 1.0,
+            token_prices: p.tokens,
+            ptu_rates: p.ptu,
+            token_price_source: p.token_source,
+            ptu_price_source: p.ptu_source,
+            prices_unverified: p.unverified,
+        });
+        if settings.is_none() {
+            notes.push(format!(
+                "{}: no catalog prices on {}, so no hybrid",
+                model.name, args.deployment
+            ));
+        }
+        let usable =
+            settings.filter(|s| summary.cached_tokens == 0.0 || s.token_prices.cached.is_some());
+        analysis::analyze_model(
+            buckets,
+            minutes,
+            summary,
+            model,
+            args.deployment,
+            usable.as_ref(),
+        )
+    };
+    let mut analyses = Vec::new();
+    for model in &models {
+        analyses.push(size_model(&buckets, &minutes, &summary, model, &mut notes)?);
+    }
+    let mut group_analyses = Vec::new();
+    for (name, group) in &groups {
+        let (group_minutes, _) = analysis::minutes(&group.buckets);
+        let traffic = analysis::summarize(&group.buckets, &group_minutes, stats.per_minute_metrics);
+        let model = catalog
+            .find_logged(group.model.as_deref().unwrap_or(name))
+            .or_else(|| catalog.find_logged(name));
+        let sizing = match model {
+            Some(model) if model.provisioned(args.deployment).is_some() => Some(size_model(
+                &group.buckets,
+                &group_minutes,
+                &traffic,
+                model,
+                &mut notes,
+            )?),
+            Some(model) => {
+                notes.push(format!(
+                    "{name}: {} has no {} provisioned deployment, so no sizing",
+                    model.name, args.deployment
+                ));
+                None
+            }
+            None => {
+                notes.push(format!(
+                    "{name}: model '{}' is not in the catalog, so no sizing (size it with -m)",
+                    group.model.as_deref().unwrap_or(name)
+                ));
+                None
+            }
+        };
+        group_analyses.push(GroupAnalysis {
+            name: name.clone(),
+            log_model: group.model.clone(),
+            traffic,
+            sizing,
+        });
+    }
+    let mut over = Vec::new();
+    if let (Some(ptu), [model]) = (args.ptu, models.as_slice()) {
+        let label = format!(
+            "{} PTU of {} ({})",
+            numfmt::count(ptu),
+            model.name,
+            args.deployment
+        );
+        over.push(analysis::over_capacity(
+            &minutes,
+            ptu * model.input_tpm_per_ptu,
+            label,
+            |m| m.normalized(model),
+        ));
+    }
+    if let Some(quota) = args.tpm_quota {
+        // A quota grants requests too: a minute's requests count as the quota they need.
+        let ratio = match models.as_slice() {
+            [model] => model.rpm_per_1000_tpm_for(args.deployment),
+            _ => None,
+        };
+        let label = match ratio {
+            Some(ratio) => format!(
+                "{} TPM standard quota ({} RPM)",
+                numfmt::count(quota),
+                numfmt::count(quota / 1000.0 * ratio)
+            ),
+            None => {
+                notes.push(
+                    "--tpm-quota: its request limit is not checked (give one --model for its \
+                     RPM ratio)"
+                        .into(),
+                );
+                format!("{} TPM standard quota", numfmt::count(quota))
+            }
+        };
+        over.push(analysis::over_capacity(&minutes, quota, label, |m| {
+            ratio.map_or(m.tokens(), |r| m.tokens().max(m.requests / r * 1000.0))
+        }));
+    }
+    if stats.skipped > 0 {
+        notes.push(format!(
+            "{} skipped as invalid, first at {}",
+            numfmt::plural(stats.skipped as f64, "row", "rows"),
+            first_skipped.join(", ")
+        ));
+    }
+    if !stats.per_minute_metrics {
+        notes.push(
+            "peaks are the busiest windows starting on any whole second, not calendar minutes; \
+             distributions and capacity checks are per calendar minute"
+                .into(),
+        );
+    }
+    let profile_out = match &args.profile_out {
+        Some(path) => {
+            for a in &analyses {
+                if a.peak_normalized_tpm > a.normalized_tpm.max {
+                    notes.push(format!(
+                        "the profile holds calendar minutes: `cost --profile` sizes {} for the \
+                         busiest one ({} normalized TPM), below the busiest 60 s ({}, {} PTU)",
+                        a.model,
+                        numfmt::short(a.normalized_tpm.max),
+                        numfmt::short(a.peak_normalized_tpm),
+                        numfmt::count(a.ptu_for_peak as f64)
+                    ));
+                }
+            }
+            let mut csv = String::from("timestamp,rpm,prompt,completion,cached\n");
+            for (i, m) in minutes.iter().enumerate() {
+                let stamp = crate::timestamp::format_second((first_minute + i as i64) * 60);
+                csv.push_str(&format!(
+                    "{stamp},{},{},{},{}\n",
+                    m.requests, m.prompt, m.completion, m.cached
+                ));
+            }
+            std::fs::write(path, csv).map_err(|e| cannot_write("profile", path, e))?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
+    if let Some(path) = &args.plot {
+        check_svg_path(path)?;
+        let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
+        let mut series = vec![plot::Series {
+            label: "tokens per minute",
+            values: &tokens,
+            color: plot::GREY,
+        }];
+        let normalized: Vec<f64> = models.first().map_or(Vec::new(), |m| {
+            minutes.iter().map(|x| x.normalized(m)).collect()
+        });
+        let normalized_label = models
+            .first()
+            .map(|m| format!("{} normalized TPM", m.name))
+            .unwrap_or_default();
+        if !normalized.is_empty() {
+            series.push(plot::Series {
+                label: &normalized_label,
+                values: &normalized,
+                color: plot::BLUE,
+            });
+        }
+        let mut levels = Vec::new();
+        let ptu_label;
+        if let (Some(model), Some(first)) = (models.first(), analyses.first()) {
+            let ptu = args.ptu.unwrap_or(first.ptu_for_peak as f64);
+            ptu_label = format!("{} PTU capacity (normalized TPM)", numfmt::count(ptu));
+            levels.push(plot::Level {
+                label: &ptu_label,
+                value: ptu * model.input_tpm_per_ptu,
+                color: plot::RED,
+            });
+        }
+        let quota = args.tpm_quota.or(analyses
+            .first()
+            .and_then(|a| a.standard_tpm_quota.map(|q| q as f64)));
+        let quota_label = format!("standard quota {} TPM", numfmt::short(quota.unwrap_or(0.0)));
+        if let Some(quota) = quota {
+            levels.push(plot::Level {
+                label: &quota_label,
+                value: quota,
+                color: plot::ORANGE,
+            });
+        }
+        let title = format!("Per-minute load, {} to {}", summary.first, summary.last);
+        let svg = plot::svg(
+            &title,
+            &summary.first,
+            "tokens per minute",
+            &series,
+            &levels,
+        )
+        .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+        std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
+        notes.push(format!("plot written to {}", path.display()));
+    }
+    let report = AnalyzeReport {
+        summary,
+        models: analyses,
+        group_column: stats.group_column,
+        groups: group_analyses,
+        over_capacity: over,
+        rows: stats.rows,
+        skipped_rows: stats.skipped,
+        first_skipped,
+        profile_out,
+        notes,
+    };
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::analyze(&report)),
+    }
+}

@@ -1,0 +1,627 @@
+//! Orchestration: command-line arguments → validated request → pure core → rendered bytes
+//! (`analyze` and `simulate` in their own files).
+//! The only module that reads files or writes output.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+use serde::Serialize;
+
+use crate::calc::budget::{self, BudgetReport};
+use crate::calc::capacity::{Limit, capacity};
+use crate::calc::cost::{CostSettings, Term, cost};
+use crate::calc::load::{LoadCurve, MinuteLoad};
+use crate::calc::plan::{PlanReport, plan};
+use crate::calc::prices::{self, PriceOverrides};
+use crate::calc::sizing::{ModelSizing, SizeOptions, size};
+use crate::calc::workload::{RequestShape, TokenCounts, Workload};
+use crate::catalog::{Catalog, Model, Source};
+use crate::cli::{
+    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder,
+    TermArg, TokensArgs,
+};
+use crate::error::{BudgetExceeded, CatalogError, InputError};
+use crate::render::{json, table};
+use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
+use crate::tokens::encoding::Encoding;
+use crate::tokens::request::{self, InputKind, Request, Side};
+use crate::{plan_file, profile};
+
+mod analyze;
+mod simulate;
+
+use analyze::run_analyze;
+use simulate::run_simulate;
+
+/// Runs one command, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = cli.output_format();
+    let text = match &cli.command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "ptuplan", &mut script);
+            out.write_all(&script)?;
+            return Ok(());
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            out.write_all(&page)?;
+            return Ok(());
+        }
+        Command::Size(args) => run_size(args, &load_catalog(&cli)?, format)?,
+        Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format)?,
+        Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format)?,
+        Command::Tokens(args) => run_tokens(args, &load_catalog(&cli)?, format)?,
+        Command::Analyze(args) => run_analyze(args, &load_catalog(&cli)?, format)?,
+        Command::Simulate(args) => run_simulate(args, &load_catalog(&cli)?, format)?,
+        Command::Plan(args) => run_plan(&args.file, None, &load_catalog(&cli)?, format)?.0,
+        Command::Check(args) => {
+            let catalog = load_catalog(&cli)?;
+            let (text, budget) =
+                run_plan(&args.file, Some(args.baseline.as_deref()), &catalog, format)?;
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            return match budget {
+                Some(report) if !report.ok => Err(BudgetExceeded(report.exceeded_summary()).into()),
+                _ => Ok(()),
+            };
+        }
+        Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Environment variable naming a catalog file; `--catalog` wins, an empty value is ignored.
+pub const CATALOG_ENV: &str = "PTUPLAN_CATALOG";
+
+/// The catalog named by `--catalog` or `PTUPLAN_CATALOG`, or the embedded one.
+fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
+    let from_env = std::env::var_os(CATALOG_ENV).filter(|value| !value.is_empty());
+    let (path, shown) = match (&cli.catalog, from_env) {
+        (Some(path), _) => (path.clone(), path.display().to_string()),
+        (None, Some(value)) => {
+            let path = std::path::PathBuf::from(value);
+            let shown = format!("{} (from {CATALOG_ENV})", path.display());
+            (path, shown)
+        }
+        (None, None) => return Ok(Catalog::embedded()?),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|error| CatalogError::Read {
+        path: shown.clone(),
+        error,
+    })?;
+    Ok(Catalog::parse(&text, &shown)?)
+}
+
+fn request_shape(args: &ShapeArgs) -> anyhow::Result<RequestShape> {
+    let counts = TokenCounts {
+        total: args.tokens,
+        prompt: args.prompt,
+        completion: args.completion,
+    };
+    Ok(RequestShape::new(counts, args.cache_rate, args.max_tokens)?)
+}
+
+fn render_json<T: Serialize>(catalog: &Catalog, body: &T) -> anyhow::Result<String> {
+    Ok(json::render(catalog, body)?)
+}
+
+fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let rpm = match (args.rate.rpm, args.rate.qps) {
+        (Some(rpm), _) => rpm,
+        (None, Some(qps)) => qps * 60.0,
+        (None, None) => unreachable!("clap requires --rpm or --qps"),
+    };
+    // Named models in the order given, each once (a name and its alias are one model).
+    let mut models: Vec<&Model> = Vec::new();
+    for name in &args.models {
+        let model = catalog.find(name)?;
+        if !models.iter().any(|m| m.name == model.name) {
+            models.push(model);
+        }
+    }
+    if models.is_empty() {
+        models = catalog.models.iter().collect();
+    }
+    if args.prompt_file.is_empty()
+        && args.completion_file.is_empty()
+        && args.token_stat != TokenStat::Mean
+    {
+        return Err(InputError::Usage(
+            "--token-stat applies to --prompt-file and --completion-file; give one of them".into(),
+        )
+        .into());
+    }
+    let mut token_notes = Vec::new();
+    let measure = |files: &[String],
+                   side: Side,
+                   notes: &mut Vec<String>|
+     -> anyhow::Result<Option<MeasuredTokens>> {
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let encoding = match args.encoding {
+            Some(encoding) => encoding,
+            None => models_encoding(&models, notes)?,
+        };
+        let inputs = read_inputs(files, InputKind::Auto, side, args.lossy)?;
+        let counted = count_inputs(encoding, None, &inputs);
+        notes.extend(
+            counted
+                .notes
+                .iter()
+                .filter(|n| n.contains("not counted"))
+                .cloned(),
+        );
+        Ok(Some(MeasuredTokens {
+            stat: args.token_stat,
+            encoding,
+            files: files.to_vec(),
+            tokens: args.token_stat.of(&counted.distribution),
+            distribution: counted.distribution,
+        }))
+    };
+    let measured_prompt = measure(&args.prompt_file, Side::Prompt, &mut token_notes)?;
+    let measured_completion = measure(&args.completion_file, Side::Completion, &mut token_notes)?;
+    let mut shape_args = args.shape.clone();
+    if let Some(m) = &measured_prompt {
+        shape_args.prompt = Some(m.tokens);
+        if shape_args.completion.is_none() && measured_completion.is_none() {
+            return Err(InputError::Usage(
+                "--prompt-file needs the completion side too: give --completion N or \
+                 --completion-file FILE"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    if let Some(m) = &measured_completion {
+        shape_args.completion = Some(m.tokens);
+        if shape_args.prompt.is_none() {
+            return Err(InputError::Usage(
+                "--completion-file needs the prompt side too: give --prompt N or --prompt-file FILE"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    let workload = Workload::new(rpm, request_shape(&shape_args)?)?;
+    let options = SizeOptions {
+        deployment: args.deployment,
+        target_utilization: args.target_utilization,
+    };
+    let mut report = size(&workload, &models, options, !args.models.is_empty())?;
+    sort_models(&mut report.models, args.sort);
+    report.measured_prompt = measured_prompt;
+    report.measured_completion = measured_completion;
+    token_notes.dedup();
+    report.notes.extend(token_notes);
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::size(&report, catalog)),
+    }
+}
+
+/// The one encoding the models use (o200k_base when none names one); an error when they
+/// differ. Models without a tiktoken encoding get a note: their counts are approximations.
+fn models_encoding(models: &[&Model], notes: &mut Vec<String>) -> anyhow::Result<Encoding> {
+    let mut found: Vec<Encoding> = models.iter().filter_map(|m| m.tokenizer).collect();
+    found.dedup();
+    let without: Vec<&str> = models
+        .iter()
+        .filter(|m| m.tokenizer.is_none())
+        .map(|m| m.name.as_str())
+        .collect();
+    let encoding = match found.as_slice() {
+        [] => Encoding::O200kBase,
+        [one] => *one,
+        _ => {
+            return Err(InputError::Usage(
+                "the models use different encodings: give --encoding, or size one model at a time"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    if !without.is_empty() {
+        notes.push(format!(
+            "{} not in tiktoken's model table: sample tokens counted with {encoding}, an \
+             approximation for {}",
+            if without.len() == 1 {
+                "one model is"
+            } else {
+                "some models are"
+            },
+            without.join(", ")
+        ));
+    }
+    Ok(encoding)
+}
+
+/// Reads several token inputs; stdin may appear once.
+fn read_inputs(
+    paths: &[String],
+    kind: InputKind,
+    side: Side,
+    lossy: bool,
+) -> anyhow::Result<Vec<ParsedInput>> {
+    for (i, path) in paths.iter().enumerate() {
+        if paths[..i].contains(path) {
+            return Err(InputError::Usage(format!(
+                "'{path}' is given more than once: its requests would be counted twice"
+            ))
+            .into());
+        }
+    }
+    paths
+        .iter()
+        .map(|path| read_input(path, kind, side, lossy))
+        .collect()
+}
+
+/// Reads, decodes and parses one token input (`-` is stdin).
+fn read_input(path: &str, kind: InputKind, side: Side, lossy: bool) -> anyhow::Result<ParsedInput> {
+    let bytes = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| {
+            InputError::File {
+                kind: "file",
+                path: "-".into(),
+                line: None,
+                message: format!("cannot read stdin: {e}"),
+            }
+        })?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| InputError::File {
+            kind: "file",
+            path: path.to_string(),
+            line: None,
+            message: format!("cannot read it: {e}"),
+        })?
+    };
+    let text = request::decode(bytes, path, lossy)?;
+    let kind = request::resolve_kind(kind, path, &text);
+    let requests = request::parse(&text, path, kind, side)?;
+    Ok(ParsedInput {
+        path: path.to_string(),
+        kind,
+        requests,
+    })
+}
+
+fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let model = args
+        .model
+        .as_deref()
+        .map(|name| catalog.find(name))
+        .transpose()?;
+    let encoding = match (args.encoding, model) {
+        (Some(encoding), _) => encoding,
+        (None, Some(model)) => model.tokenizer.ok_or_else(|| {
+            InputError::Usage(format!(
+                "{} is not in tiktoken's model table, so its encoding is unknown: add \
+                 --encoding o200k_base to approximate",
+                model.name
+            ))
+        })?,
+        (None, None) => Encoding::O200kBase,
+    };
+    let paths: Vec<String> = if args.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.files.clone()
+    };
+    let inputs = read_inputs(&paths, args.input_kind, Side::Any, args.lossy)?;
+    let mut report = count_inputs(encoding, model.map(|m| m.name.as_str()), &inputs);
+    if let (Some(model), Some(_)) = (model, args.encoding)
+        && model.tokenizer != Some(encoding)
+    {
+        report.notes.push(format!(
+            "counted with {encoding}, which is not {}'s own encoding: an approximation",
+            model.name
+        ));
+    }
+    for input in inputs
+        .iter()
+        .filter(|i| i.path == "-" && i.kind == InputKind::Text)
+    {
+        let start = input.requests.first().map(|r| match r {
+            Request::Text(text) => text.trim_start().starts_with(['{', '[']),
+            Request::Chat(..) => false,
+        });
+        if start == Some(true) {
+            report.notes.push(
+                "stdin looks like JSON but does not parse as a chat request or JSONL: counted \
+                 as plain text (give --input chat or jsonl to see the error)"
+                    .into(),
+            );
+        }
+    }
+    if args.encoding.is_none() && model.is_none() {
+        report
+            .notes
+            .push("no --model or --encoding: counted with o200k_base (gpt-4o and later)".into());
+    }
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::tokens(&report)),
+    }
+}
+
+/// The error for an output file (`kind`: plot, profile, trace) that cannot be written.
+fn cannot_write(kind: &'static str, path: &std::path::Path, e: std::io::Error) -> InputError {
+    InputError::File {
+        kind,
+        path: path.display().to_string(),
+        line: None,
+        message: format!("cannot write it: {e}"),
+    }
+}
+
+/// `--plot` writes SVG: a name ending otherwise would mislead whoever opens it.
+fn check_svg_path(path: &std::path::Path) -> Result<(), InputError> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("svg") => Ok(()),
+        _ => Err(InputError::Usage(format!(
+            "--plot {}: the chart is SVG; name the file .svg (convert it with e.g. rsvg-convert)",
+            path.display()
+        ))),
+    }
+}
+
+/// Orders sized models as `--sort` asks; ties keep catalog order.
+fn sort_models(models: &mut [ModelSizing], order: SortOrder) {
+    match order {
+        SortOrder::Catalog => {}
+        SortOrder::Ptu => models.sort_by_key(|m| m.ptu_for_target),
+        SortOrder::Quota => {
+            models.sort_by_key(|m| m.standard_tpm_quota_for_target.unwrap_or(u64::MAX))
+        }
+    }
+}
+
+fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let shape = request_shape(&args.shape)?;
+    let model = args
+        .model
+        .as_deref()
+        .map(|name| catalog.find(name))
+        .transpose()?;
+    let limit = match (args.tpm, args.ptu, model) {
+        (Some(tpm), _, model) => Limit::Standard { tpm, model },
+        (None, Some(ptu), Some(model)) => Limit::Provisioned { ptu, model },
+        _ => unreachable!("clap requires --tpm, or --ptu with --model"),
+    };
+    let report = capacity(limit, &shape, args.deployment, args.target_utilization)?;
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::capacity(&report)),
+    }
+}
+
+/// The request shape, or `None` when no token flag was given.
+fn optional_shape(args: &ShapeArgs) -> anyhow::Result<Option<RequestShape>> {
+    let given = args.tokens.is_some() || args.prompt.is_some() || args.completion.is_some();
+    Ok(if given {
+        Some(request_shape(args)?)
+    } else {
+        None
+    })
+}
+
+fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let model = catalog.find(&args.model)?;
+    let shape = optional_shape(&args.shape)?;
+    let peak_rpm = args.rpm.or(args.qps.map(|qps| qps * 60.0));
+    let peak_workload = match (peak_rpm, shape) {
+        (Some(rpm), Some(shape)) => Some(Workload::new(rpm, shape)?),
+        // No token flags: the shape's own error says which are missing.
+        (Some(_), None) => {
+            return Err(request_shape(&args.shape).err().unwrap_or_else(|| {
+                InputError::Usage("--rpm needs the request shape".into()).into()
+            }));
+        }
+        (None, _) => None,
+    };
+    let mut profile_has_cached = false;
+    let load = match (&args.profile, &peak_workload) {
+        (Some(path), _) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
+                kind: "profile",
+                path: shown.clone(),
+                line: None,
+                message: format!("cannot read it: {e}"),
+            })?;
+            let profile = profile::parse(&text, &shown)?;
+            profile_has_cached = profile.has_cached;
+            let minutes: Vec<MinuteLoad> = profile.minutes.iter().map(|(_, m)| *m).collect();
+            LoadCurve::profile(
+                &minutes,
+                profile.span_minutes,
+                profile.has_tokens,
+                profile.has_cached,
+                shape.as_ref(),
+            )?
+        }
+        (None, Some(peak)) => {
+            let avg = args.avg_rpm.unwrap_or(peak.rpm);
+            if avg > peak.rpm {
+                return Err(InputError::InvalidValue {
+                    field: "--avg-rpm",
+                    value: avg.to_string(),
+                    allowed: format!("the average must not exceed the peak ({} RPM)", peak.rpm),
+                }
+                .into());
+            }
+            LoadCurve::peak_and_average(peak.rpm, avg, &peak.shape)
+        }
+        (None, None) => {
+            return Err(InputError::Usage(
+                "give the peak rate (--rpm or --qps) and the request shape, or a --profile FILE"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    let overrides = PriceOverrides {
+        input: args.price_input,
+        cached: args.price_cached,
+        output: args.price_output,
+        ptu_hourly: args.ptu_hourly,
+        ptu_monthly: args.ptu_monthly,
+        ptu_yearly: args.ptu_yearly,
+    };
+    let catalog_ptu = catalog.ptu_prices.get(&args.deployment);
+    let prices = prices::resolve(model, catalog_ptu, args.deployment, &overrides)?;
+    let settings = CostSettings {
+        deployment: args.deployment,
+        peak_normalized_tpm: peak_workload.map(|w| w.normalized_tpm(model)),
+        hours_per_month: args.hours,
+        hybrid_term: match args.hybrid_term {
+            TermArg::Hourly => Term::Hourly,
+            TermArg::OneMonth => Term::OneMonth,
+            TermArg::OneYear => Term::OneYear,
+        },
+        target_utilization: args.target_utilization,
+        token_prices: prices.tokens,
+        ptu_rates: prices.ptu,
+        token_price_source: prices.token_source,
+        ptu_price_source: prices.ptu_source,
+        prices_unverified: prices.unverified,
+    };
+    let mut report = cost(model, &load, &settings)?;
+    if profile_has_cached && args.shape.cache_rate > 0.0 {
+        report.notes.push(
+            "--cache-rate is not used: the profile's 'cached' column gives the cached tokens"
+                .into(),
+        );
+    }
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::cost(&report)),
+    }
+}
+
+/// The JSON body of `plan` and `check`.
+#[derive(Serialize)]
+struct PlanBody<'a> {
+    plan: String,
+    #[serde(flatten)]
+    report: &'a PlanReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<&'a BudgetReport>,
+}
+
+/// Sizes and prices a plan file. With `check` set (to the optional baseline path), also
+/// evaluates its budget and returns the result.
+fn run_plan(
+    path: &std::path::Path,
+    check: Option<Option<&std::path::Path>>,
+    catalog: &Catalog,
+    format: Format,
+) -> anyhow::Result<(String, Option<BudgetReport>)> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
+        kind: "plan",
+        path: shown.clone(),
+        line: None,
+        message: format!("cannot read it: {e}"),
+    })?;
+    let file = plan_file::parse(&text, &shown)?;
+    let base_dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let read = |p: &std::path::Path| std::fs::read_to_string(p);
+    let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
+    let report = plan(&resolved.workloads, &resolved.settings)?;
+    let budget = match check {
+        None => None,
+        Some(baseline) => {
+            let limits = resolved.budget.ok_or_else(|| InputError::File {
+                kind: "plan",
+                path: shown.clone(),
+                line: None,
+                message: "no [budget] table: nothing to check (see the README's plan format)"
+                    .into(),
+            })?;
+            let baseline_usd = baseline.map(read_baseline).transpose()?;
+            Some(budget::evaluate(&report, &limits, baseline_usd))
+        }
+    };
+    let text = match format {
+        Format::Json => render_json(
+            catalog,
+            &PlanBody {
+                plan: shown,
+                report: &report,
+                budget: budget.as_ref(),
+            },
+        )?,
+        Format::Table => table::plan(&report, budget.as_ref()),
+    };
+    Ok((text, budget))
+}
+
+/// The monthly cost recorded in an earlier `plan --json` report.
+fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
+    let shown = path.display().to_string();
+    let error = |message: String| InputError::File {
+        kind: "baseline",
+        path: shown.clone(),
+        line: None,
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read it: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| InputError::File {
+        kind: "baseline",
+        path: shown.clone(),
+        line: Some(e.line() as u64),
+        message: format!("not JSON: {e}"),
+    })?;
+    let is_plan_report = value["schema_version"] == 1 && value["deployments"].is_array();
+    match value["monthly_usd"].as_f64() {
+        Some(usd) if is_plan_report && usd.is_finite() && usd > 0.0 => Ok(usd),
+        Some(usd) if is_plan_report => Err(error(format!(
+            "'monthly_usd' is {usd}: an increase can only be measured from a positive cost"
+        ))
+        .into()),
+        _ => Err(error(
+            "is not a plan report (schema_version 1 with deployments and monthly_usd): give the \
+             output of 'ptuplan plan --json'"
+                .into(),
+        )
+        .into()),
+    }
+}
+
+/// The JSON body of `models`: the models shown and the sources they cite.
+#[derive(Serialize)]
+struct ModelsBody<'a> {
+    models: Vec<&'a Model>,
+    sources: std::collections::BTreeMap<&'a str, &'a Source>,
+}
+
+fn run_models(args: &ModelsArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let models: Vec<&Model> = match &args.name {
+        Some(name) => vec![catalog.find(name)?],
+        None => catalog.models.iter().collect(),
+    };
+    match format {
+        Format::Json => {
+            let sources = models
+                .iter()
+                .flat_map(|m| catalog.cited_sources(m))
+                .filter_map(|id| catalog.sources.get_key_value(id.as_str()))
+                .map(|(id, source)| (id.as_str(), source))
+                .collect();
+            render_json(catalog, &ModelsBody { models, sources })
+        }
+        Format::Table => Ok(match models.as_slice() {
+            [one] if args.name.is_some() => table::model_detail(one, catalog),
+            _ => table::models(catalog),
+        }),
+    }
+}

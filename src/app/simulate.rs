@@ -1,0 +1,613 @@
+//! `simulate`: candidates and traffic from the command line, the runs, the report.
+
+use std::io::Write;
+
+use crate::calc::load::MinuteLoad;
+use crate::calc::prices::{self, PriceOverrides};
+use crate::calc::rounding::{deployable_ptu, snap};
+use crate::catalog::Catalog;
+use crate::cli::{Format, RetryArg, RpmWindowArg, SimulateArgs};
+use crate::error::InputError;
+use crate::render::{plot, table};
+use crate::traffic::analysis;
+use crate::traffic::log::{ColumnNames, LogBuckets, SecondBuckets};
+use crate::{numfmt, traffic};
+
+use super::analyze::open_log;
+use super::{cannot_write, check_svg_path, render_json};
+
+/// The requests a simulation replays: synthetic, or rebuilt from a log. One value per run,
+/// so the large variant stays inline (boxing would add a pointer chase per request).
+#[allow(clippy::large_enum_variant)]
+enum Requests {
+    Synthetic(crate::sim::traffic::Traffic),
+    Replay(crate::sim::replay::Replay),
+}
+
+impl Iterator for Requests {
+    type Item = crate::sim::Request;
+
+    fn next(&mut self) -> Option<crate::sim::Request> {
+        match self {
+            Requests::Synthetic(traffic) => traffic.next(),
+            Requests::Replay(replay) => replay.next(),
+        }
+    }
+}
+
+/// Tokens per second from a catalog latency target such as `99% > 80 TPS`.
+fn tokens_per_second(latency_target: &str) -> Option<f64> {
+    let number = latency_target
+        .split('>')
+        .nth(1)?
+        .trim()
+        .strip_suffix("TPS")?;
+    number.trim().parse().ok().filter(|v: &f64| *v > 0.0)
+}
+
+pub(super) fn run_simulate(
+    args: &SimulateArgs,
+    catalog: &Catalog,
+    format: Format,
+) -> anyhow::Result<String> {
+    use crate::sim::compare::{self, Candidate, OfferedPeaks};
+    use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
+    use crate::sim::{
+        ProvisionedParams, RetryKind, RetryPolicy, RpmWindow, Service, SimConfig, StandardParams,
+        Target,
+    };
+    let model = catalog.find(&args.model)?;
+    let deployment = args.deployment;
+    let mut notes = Vec::new();
+    let usage = |message: String| anyhow::Error::from(InputError::Usage(message));
+    if args.ptu.is_empty() && args.tpm_quota.is_empty() {
+        return Err(usage(
+            "name at least one deployment to simulate: --ptu 100 (or a list: --ptu 100,150,200) \
+             and/or --tpm-quota 300k"
+                .into(),
+        ));
+    }
+    if args.spillover_quota.is_some() && args.ptu.is_empty() {
+        return Err(usage(
+            "--spillover-quota needs --ptu (it takes the PTU's 429s)".into(),
+        ));
+    }
+    let rpm_window = match args.rpm_window {
+        RpmWindowArg::OneSecond => RpmWindow::OneSecond,
+        RpmWindowArg::TenSeconds => RpmWindow::TenSeconds,
+    };
+    let ratio = model.rpm_per_1000_tpm_for(deployment);
+    let standard = |quota: f64, flag: &str| match ratio {
+        Some(ratio) => Ok(StandardParams {
+            tpm_quota: quota,
+            rpm: quota / 1000.0 * ratio,
+            rpm_window,
+        }),
+        None => Err(usage(format!(
+            "{flag}: the catalog has no standard RPM per 1,000 TPM for {} on {deployment}, so its \
+             request limit is unknown",
+            model.name
+        ))),
+    };
+    let spillover = args
+        .spillover_quota
+        .map(|q| standard(q, "--spillover-quota"))
+        .transpose()?;
+    let mut candidates: Vec<(Candidate, Target)> = Vec::new();
+    if !args.ptu.is_empty() {
+        let grid = model
+            .provisioned(deployment)
+            .ok_or_else(|| model.not_offered(deployment))?;
+        for &ptu in &args.ptu {
+            if deployable_ptu(ptu, grid.min_ptu, grid.increment) as f64 != ptu {
+                notes.push(format!(
+                    "{} PTU is not deployable ({} {deployment} deploys from {} PTU in steps of {}); \
+                     simulated as given",
+                    numfmt::count(ptu),
+                    model.name,
+                    grid.min_ptu,
+                    grid.increment
+                ));
+            }
+            let label = match args.spillover_quota {
+                Some(q) => format!("{} PTU+{}", numfmt::count(ptu), numfmt::short(q)),
+                None => format!("{} PTU", numfmt::count(ptu)),
+            };
+            candidates.push((
+                Candidate {
+                    label,
+                    ptu: Some(ptu),
+                    tpm_quota: None,
+                    capacity_tpm: ptu * model.input_tpm_per_ptu,
+                    rpm_limit: None,
+                    spillover_tpm_quota: args.spillover_quota,
+                },
+                Target::Provisioned {
+                    ptu: ProvisionedParams {
+                        ptu,
+                        input_tpm_per_ptu: model.input_tpm_per_ptu,
+                        output_weight: model.output_weight,
+                        cached_weight: model.cached_input_weight,
+                        bucket_seconds: args.bucket,
+                    },
+                    spillover,
+                },
+            ));
+        }
+    }
+    for &quota in &args.tpm_quota {
+        let params = standard(quota, "--tpm-quota")?;
+        candidates.push((
+            Candidate {
+                label: format!("{} TPM", numfmt::short(quota)),
+                ptu: None,
+                tpm_quota: Some(quota),
+                capacity_tpm: quota,
+                rpm_limit: Some(params.rpm),
+                spillover_tpm_quota: None,
+            },
+            Target::Standard(params),
+        ));
+    }
+    let tokens_per_second = match args.tokens_per_second {
+        Some(tps) if tps.is_finite() && tps > 0.0 => tps,
+        Some(tps) => {
+            return Err(usage(format!(
+                "--tokens-per-second {tps}: must be above 0 (e.g. 80)"
+            )));
+        }
+        None => model
+            .latency_target
+            .as_deref()
+            .and_then(tokens_per_second)
+            .ok_or_else(|| {
+                usage(format!(
+                    "the catalog has no latency target for {}: give --tokens-per-second",
+                    model.name
+                ))
+            })?,
+    };
+    let service = Service {
+        ttft_ms: args.ttft * 1000.0,
+        tokens_per_second,
+    };
+    let retry = RetryPolicy {
+        kind: match args.retry {
+            RetryArg::None => RetryKind::None,
+            RetryArg::Fixed => RetryKind::Fixed {
+                delay_ms: args.retry_delay * 1000.0,
+            },
+            RetryArg::Exponential => RetryKind::Exponential {
+                base_ms: args.retry_delay * 1000.0,
+                cap_ms: args.retry_cap * 1000.0,
+            },
+        },
+        max_retries: if args.retry == RetryArg::None {
+            0
+        } else {
+            args.max_retries
+        },
+        deadline_ms: args.deadline * 1000.0,
+        honour_retry_after: !args.ignore_retry_after,
+    };
+    let whole = |value: f64, flag: &str| -> anyhow::Result<u32> {
+        if value.fract() == 0.0 && value <= f64::from(u32::MAX) {
+            Ok(value as u32)
+        } else {
+            Err(usage(format!(
+                "{flag} {value}: must be a whole number of tokens"
+            )))
+        }
+    };
+    let max_tokens = args
+        .max_tokens
+        .map(|m| whole(m, "--max-tokens"))
+        .transpose()?;
+    // The traffic: a generator made anew for each candidate, so that all see the same requests.
+    let (describe, make_requests): (String, Box<dyn Fn() -> anyhow::Result<Requests>>) = match &args
+        .replay
+    {
+        Some(path) => {
+            if !(args.speedup.is_finite() && args.speedup > 0.0) {
+                return Err(usage(format!(
+                    "--speedup {}: must be above 0 (2 = twice as fast)",
+                    args.speedup
+                )));
+            }
+            let (reader, log_format) = open_log(path, None, &indicatif::ProgressBar::hidden())?;
+            let mut log = LogBuckets::default();
+            let stats = traffic::log::read(
+                reader,
+                path,
+                log_format,
+                &ColumnNames::default(),
+                false,
+                &mut log,
+            )?;
+            if log.all.is_empty() {
+                return Err(usage(format!("{path}: the log holds no requests")));
+            }
+            if stats.per_minute_metrics {
+                notes.push(
+                    "per-minute input: each minute's requests are spread evenly over it, so \
+                         sub-minute bursts are not replayed"
+                        .into(),
+                );
+            }
+            notes.push(
+                "replay: each second's requests are spread evenly over it, with the second's \
+                     mean sizes"
+                    .into(),
+            );
+            let bucket_seconds = if stats.per_minute_metrics { 60 } else { 1 };
+            let buckets = log.all;
+            let speedup = args.speedup;
+            (
+                format!("replay of {path} at {}x", numfmt::number(speedup, 2, true)),
+                Box::new(move || {
+                    Ok(Requests::Replay(crate::sim::replay::Replay::new(
+                        &buckets,
+                        bucket_seconds,
+                        speedup,
+                        max_tokens,
+                    )))
+                }),
+            )
+        }
+        None => {
+            let rate_per_s = match (args.rpm, args.qps) {
+                (Some(rpm), _) => rpm / 60.0,
+                (None, Some(qps)) => qps,
+                (None, None) => {
+                    return Err(usage(
+                        "give the traffic: --rpm or --qps (mean rate), or --replay LOG".into(),
+                    ));
+                }
+            };
+            let size = |mean: f64, p95: Option<f64>, flag: &str| -> anyhow::Result<TokenSize> {
+                Ok(match p95 {
+                    Some(p95) => TokenSize::LogNormal { mean, p95 },
+                    None => TokenSize::Fixed(whole(mean, flag)?),
+                })
+            };
+            let (prompt, completion) = match (args.tokens, args.prompt, args.completion) {
+                (Some(tokens), None, None) => (
+                    TokenSize::Fixed(whole(tokens, "--tokens")?),
+                    TokenSize::Fixed(0),
+                ),
+                (None, Some(p), Some(c)) => (
+                    size(p, args.prompt_p95, "--prompt")?,
+                    size(c, args.completion_p95, "--completion")?,
+                ),
+                (None, Some(_), None) => {
+                    return Err(usage(
+                        "--prompt needs --completion (completion tokens weigh most on PTUs)".into(),
+                    ));
+                }
+                _ => {
+                    return Err(usage(
+                        "give the request size: --prompt N --completion N, or --tokens N".into(),
+                    ));
+                }
+            };
+            let spec = TrafficSpec {
+                rate_per_s,
+                duration_s: args.duration,
+                start_s: f64::from(args.start_hour) * 3600.0,
+                daily: args.daily_peak.map(|peak_to_average| DailyPattern {
+                    peak_to_average,
+                    peak_hour: args.peak_hour,
+                }),
+                bursts: args
+                    .burst
+                    .iter()
+                    .map(|&(start_s, duration_s, multiplier)| Burst {
+                        start_s,
+                        duration_s,
+                        multiplier,
+                    })
+                    .collect(),
+                prompt,
+                completion,
+                cached_share: args.cache_rate,
+                max_tokens,
+                seed: args.seed,
+            };
+            Traffic::new(&spec).map_err(|e| usage(e.to_string()))?;
+            let mut describe = format!(
+                "Poisson, mean {} RPM for {}",
+                numfmt::count(rate_per_s * 60.0),
+                describe_duration(args.duration)
+            );
+            if let Some(p) = args.daily_peak {
+                describe.push_str(&format!(
+                    ", daily peak {}x at {:02}:00 UTC",
+                    numfmt::number(p, 2, true),
+                    args.peak_hour
+                ));
+            }
+            for &(start, length, factor) in &args.burst {
+                describe.push_str(&format!(
+                    ", {}x burst at {} for {}",
+                    numfmt::number(factor, 2, true),
+                    describe_duration(start),
+                    describe_duration(length)
+                ));
+            }
+            (
+                describe,
+                Box::new(move || {
+                    Ok(Requests::Synthetic(
+                        Traffic::new(&spec).map_err(|e| usage(e.to_string()))?,
+                    ))
+                }),
+            )
+        }
+    };
+    let prices = prices::resolve(
+        model,
+        catalog.ptu_prices.get(&deployment),
+        deployment,
+        &PriceOverrides::default(),
+    )
+    .ok()
+    .map(|p| p.tokens);
+    // The first run also measures the offered traffic (and writes the trace).
+    let mut offered = SecondBuckets::new();
+    let mut current: Option<(i64, MinuteLoad)> = None;
+    let mut trace = match &args.trace_out {
+        Some(path) => Some((
+            path,
+            std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?,
+            ),
+        )),
+        None => None,
+    };
+    let mut trace_error = None;
+    if let Some((_, out)) = &mut trace
+        && let Err(e) = writeln!(out, "at_ms,prompt,cached,completion,max_tokens")
+    {
+        trace_error = Some(e);
+    }
+    let mut results = Vec::new();
+    for (index, (candidate, target)) in candidates.iter().enumerate() {
+        let config = SimConfig {
+            target: *target,
+            service,
+            retry,
+            seed: args.seed,
+        };
+        let requests = make_requests()?;
+        let report = if index == 0 {
+            let measured = requests.inspect(|r| {
+                let second = (r.at_us / 1_000_000) as i64;
+                let load = MinuteLoad {
+                    requests: 1.0,
+                    prompt: f64::from(r.prompt),
+                    cached: f64::from(r.cached),
+                    completion: f64::from(r.completion),
+                };
+                match &mut current {
+                    Some((s, sum)) if *s == second => {
+                        sum.requests += 1.0;
+                        sum.prompt += load.prompt;
+                        sum.cached += load.cached;
+                        sum.completion += load.completion;
+                    }
+                    _ => {
+                        if let Some((s, sum)) = current.replace((second, load)) {
+                            offered.insert(s, sum);
+                        }
+                    }
+                }
+                if let Some((_, out)) = &mut trace
+                    && trace_error.is_none()
+                    && let Err(e) = writeln!(
+                        out,
+                        "{:.3},{},{},{},{}",
+                        r.at_us as f64 / 1000.0,
+                        r.prompt,
+                        r.cached,
+                        r.completion,
+                        r.max_tokens
+                    )
+                {
+                    trace_error = Some(e);
+                }
+            });
+            crate::sim::simulate(&config, measured)
+        } else {
+            crate::sim::simulate(&config, requests)
+        }
+        .map_err(|e| usage(e.to_string()))?;
+        if index == 0 {
+            if let Some((s, sum)) = current.take() {
+                offered.insert(s, sum);
+            }
+            if report.requests == 0 {
+                return Err(usage(
+                    "the traffic has no requests: raise --rpm or --duration".into(),
+                ));
+            }
+        }
+        results.push((candidate, report));
+    }
+    if let Some((path, mut out)) = trace {
+        let flushed = match trace_error {
+            Some(e) => Err(e),
+            None => out.flush(),
+        };
+        flushed.map_err(|e| cannot_write("trace", path, e))?;
+        notes.push(format!("offered requests written to {}", path.display()));
+    }
+    let total = crate::calc::load::total(&offered.values().copied().collect::<Vec<_>>());
+    let peaks = OfferedPeaks {
+        peak_tpm: analysis::window_max(&offered, 60, MinuteLoad::tokens).0,
+        peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,
+        peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
+    };
+    let results: Vec<_> = results
+        .into_iter()
+        .map(|(candidate, report)| compare::result(candidate, report, &peaks, prices.as_ref()))
+        .collect();
+    let span_s = offered
+        .keys()
+        .next_back()
+        .zip(offered.keys().next())
+        .map_or(0, |(last, first)| last - first + 1);
+    if let Some(path) = &args.plot {
+        check_svg_path(path)?;
+        let series_values: Vec<(String, Vec<f64>, Vec<f64>)> = results
+            .iter()
+            .map(|r| {
+                (
+                    r.label.clone(),
+                    r.minutes
+                        .iter()
+                        .map(|m| snap(m.utilization * 100.0))
+                        .collect(),
+                    r.minutes
+                        .iter()
+                        .map(|m| {
+                            let attempts = m.served + m.throttled;
+                            if attempts == 0 {
+                                0.0
+                            } else {
+                                snap(m.throttled as f64 * 100.0 / attempts as f64)
+                            }
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let labels: Vec<(String, String)> = series_values
+            .iter()
+            .map(|(label, _, _)| {
+                (
+                    format!("{label}: utilization %"),
+                    format!("{label}: 429s %"),
+                )
+            })
+            .collect();
+        let mut series = Vec::new();
+        for (i, ((_, utilization, throttled), (u_label, t_label))) in
+            series_values.iter().zip(&labels).enumerate()
+        {
+            let (strong, light) = plot::CANDIDATES[i % plot::CANDIDATES.len()];
+            series.push(plot::Series {
+                label: u_label,
+                values: utilization,
+                color: strong,
+            });
+            series.push(plot::Series {
+                label: t_label,
+                values: throttled,
+                color: light,
+            });
+        }
+        let levels = [plot::Level {
+            label: "85% (alert)",
+            value: 85.0,
+            color: plot::RED,
+        }];
+        let svg = plot::svg(
+            &format!("{}: utilization and 429s per minute", model.name),
+            "the start",
+            "percent",
+            &series,
+            &levels,
+        )
+        .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+        std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
+        notes.push(format!("plot written to {}", path.display()));
+    }
+    let report = crate::sim::compare::SimulateReport {
+        model: model.name.clone(),
+        deployment,
+        traffic: crate::sim::compare::OfferedTraffic {
+            source: describe,
+            requests: total.requests,
+            span_seconds: span_s as u64,
+            mean_rpm: snap(total.requests * 60.0 / span_s.max(1) as f64),
+            prompt_tokens: total.prompt,
+            cached_tokens: total.cached,
+            completion_tokens: total.completion,
+            peaks,
+        },
+        client: describe_client(args),
+        service: format!(
+            "{} to first token + {} tokens/s{}",
+            describe_duration(args.ttft),
+            numfmt::number(tokens_per_second, 1, true),
+            match (&args.tokens_per_second, &model.latency_target) {
+                (None, Some(target)) => format!(" (catalog latency target: {target})"),
+                _ => String::new(),
+            }
+        ),
+        limiters: {
+            let mut parts = Vec::new();
+            if !args.tpm_quota.is_empty() || args.spillover_quota.is_some() {
+                parts.push(format!(
+                    "standard: requests limited per {} window, tokens per minute",
+                    match args.rpm_window {
+                        RpmWindowArg::OneSecond => "1 s",
+                        RpmWindowArg::TenSeconds => "10 s",
+                    }
+                ));
+            }
+            if !args.ptu.is_empty() {
+                parts.push(format!(
+                    "PTU: leaky bucket holding {} of capacity at 100%",
+                    describe_duration(args.bucket)
+                ));
+            }
+            parts.join("; ")
+        },
+        seed: args.seed,
+        candidates: results,
+        notes,
+    };
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::simulate(&report)),
+    }
+}
+
+/// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.
+fn describe_duration(seconds: f64) -> String {
+    let units = [(86_400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")];
+    for (size, unit) in units {
+        if seconds >= size && (seconds / size).fract() == 0.0 {
+            return format!("{} {unit}", numfmt::count(seconds / size));
+        }
+    }
+    if seconds >= 1.0 {
+        format!("{} s", numfmt::number(seconds, 1, true))
+    } else {
+        format!("{} ms", numfmt::number(seconds * 1000.0, 0, true))
+    }
+}
+
+/// The client policy in words.
+fn describe_client(args: &SimulateArgs) -> String {
+    let policy = match args.retry {
+        RetryArg::None => return "no retries: the first 429 is final".into(),
+        RetryArg::Fixed => format!("retry after {}", describe_duration(args.retry_delay)),
+        RetryArg::Exponential => format!(
+            "exponential backoff from {} up to {} (full jitter)",
+            describe_duration(args.retry_delay),
+            describe_duration(args.retry_cap)
+        ),
+    };
+    format!(
+        "{policy}, {} retries, {}, give up after {}",
+        args.max_retries,
+        if args.ignore_retry_after {
+            "ignoring retry-after"
+        } else {
+            "waiting at least retry-after"
+        },
+        describe_duration(args.deadline)
+    )
+}
