@@ -448,6 +448,9 @@ pub struct AnalyzeArgs {
     /// Skip rows that cannot be read (counted and reported) instead of failing.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Highest acceptable peak utilization: 0.85 or 85% adds headroom to the PTUs and quota.
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    pub target_utilization: f64,
     /// Check a candidate provisioned deployment of this many PTUs (needs one --model).
     #[arg(long, value_parser = input::ptu, allow_negative_numbers = true)]
     pub ptu: Option<f64>,

@@ -318,6 +318,7 @@ pub(super) fn run_analyze(
             summary,
             model,
             args.deployment,
+            args.target_utilization,
             usable.as_ref(),
         )
     };

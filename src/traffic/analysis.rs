@@ -94,13 +94,15 @@ pub struct ModelAnalysis {
     pub model: String,
     /// Deployment type.
     pub deployment: DeploymentType,
+    /// The highest peak utilization the PTUs and quota below allow (1: none of headroom).
+    pub target_utilization: f64,
     /// Per-minute normalized TPM on a provisioned deployment of this model.
     pub normalized_tpm: Percentiles,
     /// Busiest 60-second window in normalized TPM.
     pub peak_normalized_tpm: f64,
-    /// PTUs for that window.
+    /// PTUs for that window (at the target utilization).
     pub ptu_for_peak: u64,
-    /// PTUs for the 99th percentile minute.
+    /// PTUs for the 99th percentile minute (at the target utilization).
     pub ptu_for_p99: u64,
     /// Standard RPM per 1,000 TPM (null: not published).
     pub rpm_per_1000_tpm: Option<f64>,
@@ -124,6 +126,7 @@ pub fn analyze_model(
     summary: &TrafficSummary,
     model: &Model,
     deployment: DeploymentType,
+    target_utilization: f64,
     settings: Option<&CostSettings>,
 ) -> Result<ModelAnalysis, InputError> {
     let grid = model
@@ -134,12 +137,15 @@ pub fn analyze_model(
     let (peak_normalized, _) = window_max(buckets, 60, |b| b.normalized(model));
     let ptu = |tpm: f64| {
         deployable_ptu(
-            snap(tpm / model.input_tpm_per_ptu),
+            snap(tpm / target_utilization / model.input_tpm_per_ptu),
             grid.min_ptu,
             grid.increment,
         )
     };
-    let (peak_tokens, peak_requests) = (summary.peak_tpm, summary.peak_rpm);
+    let (peak_tokens, peak_requests) = (
+        summary.peak_tpm / target_utilization,
+        summary.peak_rpm / target_utilization,
+    );
     let ratio = model.rpm_per_1000_tpm_for(deployment);
     let quota = ratio.map(|r| {
         let for_requests = peak_requests / r * 1000.0;
@@ -162,6 +168,7 @@ pub fn analyze_model(
     Ok(ModelAnalysis {
         model: model.name.clone(),
         deployment,
+        target_utilization,
         normalized_tpm: normalized,
         peak_normalized_tpm: peak_normalized,
         ptu_for_peak: ptu(peak_normalized),

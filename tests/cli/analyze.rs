@@ -382,3 +382,24 @@ fn mistaken_inputs_are_refused_with_a_reason() {
     let answer = json(&["analyze", &mixed]);
     assert_eq!(answer["peak_requests_1s"], 2);
 }
+
+#[test]
+fn target_utilization_adds_headroom() {
+    // burst.csv on gpt-4.1: busiest 60 s = 354,840 normalized TPM and 327,750 TPM. At 80%:
+    // 354,840 ÷ 0.8 ÷ 3,000 = 147.9 → 150 PTU (global increment 5, against 120 at 100%), and
+    // a quota of 327,750 ÷ 0.8 = 409,687.5 → 409,688 TPM.
+    let full = json(&["analyze", "examples/logs/burst.csv", "-m", "gpt-4.1"]);
+    let headroom = json(&[
+        "analyze",
+        "examples/logs/burst.csv",
+        "-m",
+        "gpt-4.1",
+        "--target-utilization",
+        "80%",
+    ]);
+    assert_eq!(full["models"][0]["peak_normalized_tpm"], 354_840);
+    assert_eq!(full["models"][0]["ptu_for_peak"], 120);
+    assert_eq!(headroom["models"][0]["ptu_for_peak"], 150);
+    assert_eq!(headroom["models"][0]["standard_tpm_quota"], 409_688);
+    assert_eq!(headroom["models"][0]["target_utilization"], 0.8);
+}

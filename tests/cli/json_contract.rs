@@ -486,6 +486,7 @@ struct Traffic {
 struct AnalyzedModel {
     model: String,
     deployment: String,
+    target_utilization: f64,
     normalized_tpm: Percentiles,
     peak_normalized_tpm: f64,
     ptu_for_peak: u64,
