@@ -11,8 +11,8 @@
 //! - **Standard limiter** ([`standard`], Learn quota "How rate limiting works", azure-facts
 //!   §3c): `prompt + max_tokens` per request against a running count reset each calendar minute
 //!   (the request crossing the quota is admitted), and at most ⌊rpm ÷ 60⌋ or ⌊rpm ÷ 6⌋ requests
-//!   per fixed 1 s or 10 s window. Every request received counts, admitted or not. 429
-//!   retry-after: to the next minute or window.
+//!   per fixed 1 s or 10 s window. Every request received counts toward the window; only
+//!   admitted ones spend tokens. 429 retry-after: to the next minute or window.
 //! - **Provisioned leaky bucket** ([`provisioned`], Learn "How does utilization work",
 //!   azure-facts §2e): normalized tokens drain at C = PTU × input TPM per PTU ÷ 60 per second; a
 //!   request is admitted while the level ≤ D = `bucket_seconds` × C (100 % utilization), adds

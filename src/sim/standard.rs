@@ -11,10 +11,11 @@
 //!   more than 10 requests are received during each 1-second period": at most ⌊rpm ÷ 60⌋
 //!   (1 s) or ⌊rpm ÷ 6⌋ (10 s) requests per window, at least 1; windows are aligned to
 //!   multiples of their length.
-//! - Every request received counts, admitted or not ("Unsuccessful requests still count toward
-//!   your per-minute rate limit", S22). Within a window a rejected request changes nothing (its
-//!   count is already at the limit); across the two limits it does: a request refused by the
-//!   request window still adds its tokens to the minute's running count.
+//! - Every request received counts toward the request window, admitted or not ("Unsuccessful
+//!   requests still count toward your per-minute rate limit", S22); only admitted requests add
+//!   their tokens to the minute's running count. (Counting a refused request's tokens too is a
+//!   stronger reading that Learn does not state; with it, clients retrying at the minute
+//!   boundary exhaust the quota with refused requests and a deployment collapses.)
 //! - A 429 carries retry-after = time to the next minute (token limit) or the next window
 //!   (request limit), the later if both apply.
 
@@ -121,10 +122,16 @@ impl StandardLimiter {
         }
         let tokens_ok = self.tokens < self.quota;
         let requests_ok = self.requests < self.per_window;
-        self.tokens += counted;
+        // Refused requests count toward the request window ("Unsuccessful requests still count
+        // toward your per-minute rate limit"), but only admitted ones spend tokens: counting a
+        // refused request's prompt + max_tokens too would be a stronger reading of that
+        // sentence, and makes retries exhaust a quota the admitted traffic never reaches.
         self.requests += 1;
         match (tokens_ok, requests_ok) {
-            (true, true) => Ok(()),
+            (true, true) => {
+                self.tokens += counted;
+                Ok(())
+            }
             (tokens_ok, requests_ok) => {
                 let to_minute = if tokens_ok {
                     0
@@ -152,6 +159,20 @@ mod tests {
             rpm,
             rpm_window,
         }
+    }
+
+    #[test]
+    fn a_request_refused_by_the_window_spends_no_tokens() {
+        // 1,000 TPM and 60 RPM: one request per second. A (600 tokens) is admitted at 0 s, B
+        // at 0.5 s is refused by the window; C (300) at 1 s is admitted because only A's 600
+        // are counted (with B's 600 the count would be 1,200, over the quota); D (100) at 2 s
+        // is admitted too (900 < 1,000) and reaches 1,000, so E at 3 s waits for the minute.
+        let mut limiter = StandardLimiter::new(&params(1000.0, 60.0, RpmWindow::OneSecond));
+        assert_eq!(limiter.try_admit(0, 600.0), Ok(()));
+        assert_eq!(limiter.try_admit(500_000, 600.0), Err(500_000));
+        assert_eq!(limiter.try_admit(1_000_000, 300.0), Ok(()));
+        assert_eq!(limiter.try_admit(2_000_000, 100.0), Ok(()));
+        assert_eq!(limiter.try_admit(3_000_000, 10.0), Err(57_000_000));
     }
 
     #[test]
