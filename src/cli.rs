@@ -180,21 +180,27 @@ Examples:
   ptuplan analyze --kql";
 
 const SIMULATE_HELP: &str = "\
-Models (details, sources and assumptions in the README):
-  standard     prompt + max_tokens counted against a TPM budget reset each minute; requests
-               limited per 1 s (or 10 s) window to RPM/60 (RPM/6); RPM from the catalog ratio
-  provisioned  leaky bucket: admitted while utilization <= 100%; estimate (prompt - cached +
-               max_tokens x output weight) added at admission, corrected at completion;
-               drains at PTU x input TPM per PTU; --bucket seconds of capacity is 100%
+Models (sources and assumptions in the README):
+  standard     prompt + max_tokens count against a TPM budget reset each
+               minute; requests per 1 s (or 10 s) window at most RPM/60
+               (RPM/6), RPM from the catalog ratio
+  provisioned  leaky bucket: admitted while utilization <= 100%; the
+               estimate (prompt - cached + max_tokens x output weight) is
+               added at admission and corrected at completion; it drains at
+               PTU x input TPM per PTU; 100% holds --bucket of capacity
   spillover    a PTU 429 goes to the standard deployment of --spillover-quota
-  requests     take --ttft plus completion tokens at the catalog's tokens per second
+  requests     take --ttft plus completion tokens at the catalog's speed
 
 Examples:
-  ptuplan simulate -m gpt-4.1 --rpm 1200 --prompt 1500 --completion 300 --ptu 100,150,200
-  ptuplan simulate -m gpt-4.1 --rpm 600 --prompt 2000 --prompt-p95 5000 --completion 300 \\
-      --ptu 150 --tpm-quota 2M --duration 1d --daily-peak 2.5 --burst 14h+5mx3
-  ptuplan simulate -m gpt-4.1 --replay requests.csv --ptu 300 --spillover-quota 1M --json
-  ptuplan simulate -m gpt-4o --rpm 300 --tokens 1000 --tpm-quota 300k --retry none";
+  ptuplan simulate -m gpt-4.1 --rpm 1200 --prompt 1500 --completion 300 \\
+      --ptu 900,1000,1100
+  ptuplan simulate -m gpt-4.1 --rpm 600 --prompt 2000 --prompt-p95 5000 \\
+      --completion 300 --ptu 600 --tpm-quota 2M --duration 1d \\
+      --daily-peak 2.5 --burst 14h+5mx3
+  ptuplan simulate -m gpt-4.1 --replay requests.csv --ptu 300 \\
+      --spillover-quota 1M --json
+  ptuplan simulate -m gpt-4o --rpm 300 --tokens 1000 --tpm-quota 400k \\
+      --retry none";
 
 const PLAN_HELP: &str = "\
 The plan file format is in the README (section 'Plan files').
@@ -487,10 +493,10 @@ pub struct SimulateArgs {
     /// Deployment type: global, data-zone or regional (Azure SKU names accepted).
     #[arg(long, short = 'd', value_parser = input::deployment, default_value = "global")]
     pub deployment: DeploymentType,
-    /// Candidate provisioned deployments in PTUs; a comma-separated list is compared side by
-    /// side (write 1000, not 1,000, in a list).
-    #[arg(long, value_delimiter = ',', value_parser = input::ptu, allow_negative_numbers = true)]
-    pub ptu: Vec<f64>,
+    /// Candidate provisioned deployments in PTUs: a list (100,150,200) or the flag repeated;
+    /// all are compared side by side. No thousands separators here (1500, not 1,500).
+    #[arg(long, value_name = "PTU[,PTU...]", value_parser = input::ptu_list, allow_negative_numbers = true)]
+    pub ptu: Vec<Vec<f64>>,
     /// Candidate standard deployments: TPM quota (repeatable: --tpm-quota 300k --tpm-quota 1M).
     #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
     pub tpm_quota: Vec<f64>,
@@ -506,6 +512,9 @@ pub struct SimulateArgs {
     /// Replay a request log (the formats `analyze` reads) instead of synthetic traffic.
     #[arg(long, value_name = "FILE")]
     pub replay: Option<String>,
+    /// Skip rows of the replayed log that cannot be read (counted in the notes).
+    #[arg(long, requires = "replay")]
+    pub skip_invalid: bool,
     /// Replay faster (2 = twice the rate) or slower (0.5).
     #[arg(long, requires = "replay", default_value = "1")]
     pub speedup: f64,

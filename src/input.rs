@@ -101,6 +101,27 @@ pub fn ptu(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, false, MAX_PTU, "a PTU count")
 }
 
+/// A list of PTU counts, `100,150,200`. Thousands separators cannot be told from the list's
+/// commas, so a value that reads as one number of at most 100,000 (`1,500`) is refused.
+pub fn ptu_list(text: &str) -> Result<Vec<f64>, String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let like_thousands = parts.len() > 1
+        && (1..=3).contains(&parts[0].len())
+        && parts[1..]
+            .iter()
+            .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.concat().parse::<f64>().is_ok_and(|v| v <= 100_000.0);
+    if like_thousands {
+        return Err(format!(
+            "'{text}' reads as a list ({}) or as {}: write PTU counts without separators \
+             (1500), and a list as 100,150,200 or by repeating --ptu",
+            parts.join(" and "),
+            parts.concat()
+        ));
+    }
+    parts.iter().map(|p| ptu(p)).collect()
+}
+
 /// A price in USD: 0 or more, at most a million.
 pub fn price(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, true, 1e6, "a price in USD")
@@ -242,6 +263,23 @@ mod tests {
         assert!(tokens("-1").is_err());
         assert!(tokens("1e9").is_err());
         assert!(ptu("0").is_err());
+    }
+
+    #[test]
+    fn ptu_lists_refuse_what_reads_as_thousands() {
+        assert_eq!(ptu_list("100,150,200"), Ok(vec![100.0, 150.0, 200.0]));
+        assert_eq!(ptu_list("300"), Ok(vec![300.0]));
+        assert_eq!(ptu_list("1500, 2000"), Ok(vec![1500.0, 2000.0]));
+        assert_eq!(
+            ptu_list("100,150"),
+            Ok(vec![100.0, 150.0]),
+            "100150 is over 100,000"
+        );
+        for ambiguous in ["1,500", "10,000", "1,000", "50,500"] {
+            assert!(ptu_list(ambiguous).is_err(), "{ambiguous}");
+        }
+        assert!(ptu_list("100,,200").is_err());
+        assert!(ptu_list("100,-5").is_err());
     }
 
     #[test]

@@ -60,14 +60,15 @@ pub(super) fn run_simulate(
     let deployment = args.deployment;
     let mut notes = Vec::new();
     let usage = |message: String| anyhow::Error::from(InputError::Usage(message));
-    if args.ptu.is_empty() && args.tpm_quota.is_empty() {
+    let ptus: Vec<f64> = args.ptu.iter().flatten().copied().collect();
+    if ptus.is_empty() && args.tpm_quota.is_empty() {
         return Err(usage(
             "name at least one deployment to simulate: --ptu 100 (or a list: --ptu 100,150,200) \
              and/or --tpm-quota 300k"
                 .into(),
         ));
     }
-    if args.spillover_quota.is_some() && args.ptu.is_empty() {
+    if args.spillover_quota.is_some() && ptus.is_empty() {
         return Err(usage(
             "--spillover-quota needs --ptu (it takes the PTU's 429s)".into(),
         ));
@@ -94,11 +95,11 @@ pub(super) fn run_simulate(
         .map(|q| standard(q, "--spillover-quota"))
         .transpose()?;
     let mut candidates: Vec<(Candidate, Target)> = Vec::new();
-    if !args.ptu.is_empty() {
+    if !ptus.is_empty() {
         let grid = model
             .provisioned(deployment)
             .ok_or_else(|| model.not_offered(deployment))?;
-        for &ptu in &args.ptu {
+        for &ptu in &ptus {
             if deployable_ptu(ptu, grid.min_ptu, grid.increment) as f64 != ptu {
                 notes.push(format!(
                     "{} PTU is not deployable ({} {deployment} deploys from {} PTU in steps of {}); \
@@ -137,6 +138,21 @@ pub(super) fn run_simulate(
     }
     for &quota in &args.tpm_quota {
         let params = standard(quota, "--tpm-quota")?;
+        let per_window = params.requests_per_window() as f64;
+        let exact = match rpm_window {
+            RpmWindow::OneSecond => params.rpm / 60.0,
+            RpmWindow::TenSeconds => params.rpm / 6.0,
+        };
+        if per_window < exact * 0.95 {
+            notes.push(format!(
+                "{} TPM grants {} RPM, {} per window rounded down to {}: effectively {} RPM",
+                numfmt::short(quota),
+                numfmt::count(params.rpm),
+                numfmt::number(exact, 2, true),
+                numfmt::count(per_window),
+                numfmt::count(per_window * params.rpm / exact)
+            ));
+        }
         candidates.push((
             Candidate {
                 label: format!("{} TPM", numfmt::short(quota)),
@@ -221,11 +237,26 @@ pub(super) fn run_simulate(
                 path,
                 log_format,
                 &ColumnNames::default(),
-                false,
+                args.skip_invalid,
                 &mut log,
             )?;
             if log.all.is_empty() {
                 return Err(usage(format!("{path}: the log holds no requests")));
+            }
+            if stats.skipped > 0 {
+                notes.push(format!(
+                    "{} skipped as invalid",
+                    numfmt::plural(stats.skipped as f64, "row", "rows")
+                ));
+            }
+            if log.groups.len() > 1 {
+                notes.push(format!(
+                    "the log names {} {}s ({}): all are replayed together, as {}",
+                    log.groups.len(),
+                    stats.group_column.as_deref().unwrap_or("deployment"),
+                    log.groups.keys().cloned().collect::<Vec<_>>().join(", "),
+                    model.name
+                ));
             }
             if stats.per_minute_metrics {
                 notes.push(
@@ -255,6 +286,13 @@ pub(super) fn run_simulate(
             )
         }
         None => {
+            if args.speedup != 1.0 {
+                return Err(usage(
+                    "--speedup replays a log faster: it needs --replay (synthetic traffic is \
+                     set by --rpm or --qps)"
+                        .into(),
+                ));
+            }
             let rate_per_s = match (args.rpm, args.qps) {
                 (Some(rpm), _) => rpm / 60.0,
                 (None, Some(qps)) => qps,
@@ -271,6 +309,9 @@ pub(super) fn run_simulate(
                 })
             };
             let (prompt, completion) = match (args.tokens, args.prompt, args.completion) {
+                (Some(tokens), None, None) if tokens < 1.0 => {
+                    return Err(usage("--tokens 0: a request has at least 1 token".into()));
+                }
                 (Some(tokens), None, None) => (
                     TokenSize::Fixed(whole(tokens, "--tokens")?),
                     TokenSize::Fixed(0),
@@ -313,7 +354,23 @@ pub(super) fn run_simulate(
                 max_tokens,
                 seed: args.seed,
             };
-            Traffic::new(&spec).map_err(|e| usage(e.to_string()))?;
+            Traffic::new(&spec).map_err(|e| usage(in_flags(&e.to_string())))?;
+            if let (Some(max), TokenSize::Fixed(c)) = (max_tokens, spec.completion)
+                && c > max
+            {
+                return Err(usage(format!(
+                    "--max-tokens {max} is below --completion {c}: the service stops at max_tokens"
+                )));
+            }
+            for &(start, _, _) in &args.burst {
+                if start >= args.duration {
+                    return Err(usage(format!(
+                        "--burst starts at {} but the run lasts {} (--duration)",
+                        describe_duration(start),
+                        describe_duration(args.duration)
+                    )));
+                }
+            }
             let mut describe = format!(
                 "Poisson, mean {} RPM for {}",
                 numfmt::count(rate_per_s * 60.0),
@@ -338,7 +395,7 @@ pub(super) fn run_simulate(
                 describe,
                 Box::new(move || {
                     Ok(Requests::Synthetic(
-                        Traffic::new(&spec).map_err(|e| usage(e.to_string()))?,
+                        Traffic::new(&spec).map_err(|e| usage(in_flags(&e.to_string())))?,
                     ))
                 }),
             )
@@ -354,7 +411,9 @@ pub(super) fn run_simulate(
     .map(|p| p.tokens);
     // The first run also measures the offered traffic (and writes the trace).
     let mut offered = SecondBuckets::new();
-    let mut current: Option<(i64, MinuteLoad)> = None;
+    // Per second: the load, and what standard admission counts (prompt + max_tokens).
+    let mut counted = SecondBuckets::new();
+    let mut current: Option<(i64, MinuteLoad, f64)> = None;
     let mut trace = match &args.trace_out {
         Some(path) => Some((
             path,
@@ -388,16 +447,25 @@ pub(super) fn run_simulate(
                     cached: f64::from(r.cached),
                     completion: f64::from(r.completion),
                 };
+                let admission = f64::from(r.prompt) + f64::from(r.max_tokens);
                 match &mut current {
-                    Some((s, sum)) if *s == second => {
+                    Some((s, sum, count)) if *s == second => {
                         sum.requests += 1.0;
                         sum.prompt += load.prompt;
                         sum.cached += load.cached;
                         sum.completion += load.completion;
+                        *count += admission;
                     }
                     _ => {
-                        if let Some((s, sum)) = current.replace((second, load)) {
+                        if let Some((s, sum, count)) = current.replace((second, load, admission)) {
                             offered.insert(s, sum);
+                            counted.insert(
+                                s,
+                                MinuteLoad {
+                                    prompt: count,
+                                    ..sum
+                                },
+                            );
                         }
                     }
                 }
@@ -420,10 +488,17 @@ pub(super) fn run_simulate(
         } else {
             crate::sim::simulate(&config, requests)
         }
-        .map_err(|e| usage(e.to_string()))?;
+        .map_err(|e| usage(in_flags(&e.to_string())))?;
         if index == 0 {
-            if let Some((s, sum)) = current.take() {
+            if let Some((s, sum, count)) = current.take() {
                 offered.insert(s, sum);
+                counted.insert(
+                    s,
+                    MinuteLoad {
+                        prompt: count,
+                        ..sum
+                    },
+                );
             }
             if report.requests == 0 {
                 return Err(usage(
@@ -446,6 +521,7 @@ pub(super) fn run_simulate(
         peak_tpm: analysis::window_max(&offered, 60, MinuteLoad::tokens).0,
         peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,
         peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
+        peak_admission_tpm: analysis::window_max(&counted, 60, |b| b.prompt).0,
     };
     let results: Vec<_> = results
         .into_iter()
@@ -556,7 +632,7 @@ pub(super) fn run_simulate(
                     }
                 ));
             }
-            if !args.ptu.is_empty() {
+            if !ptus.is_empty() {
                 parts.push(format!(
                     "PTU: leaky bucket holding {} of capacity at 100%",
                     describe_duration(args.bucket)
@@ -572,6 +648,39 @@ pub(super) fn run_simulate(
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::simulate(&report)),
     }
+}
+
+/// A simulator error with its parameter names (`traffic.duration_s`) as the flags that set
+/// them (`--duration`), for the user who typed the flags.
+fn in_flags(message: &str) -> String {
+    const FLAGS: [(&str, &str); 23] = [
+        ("provisioned.bucket_seconds", "--bucket (seconds)"),
+        ("provisioned.ptu", "--ptu"),
+        ("retry.base_ms", "--retry-delay (ms)"),
+        ("retry.delay_ms", "--retry-delay (ms)"),
+        ("retry.cap_ms", "--retry-cap (ms)"),
+        ("retry.deadline_ms", "--deadline (ms)"),
+        ("service.tokens_per_second", "--tokens-per-second"),
+        ("service.ttft_ms", "--ttft (ms)"),
+        ("spillover.tpm_quota", "--spillover-quota"),
+        ("spillover.rpm", "the spillover RPM limit"),
+        ("standard.tpm_quota", "--tpm-quota"),
+        ("standard.rpm", "the standard RPM limit"),
+        ("traffic.burst.duration_s", "--burst length (seconds)"),
+        ("traffic.burst.multiplier", "--burst factor"),
+        ("traffic.burst.start_s", "--burst start (seconds)"),
+        ("traffic.cached_share", "--cache-rate"),
+        ("traffic.completion.mean", "--completion"),
+        ("traffic.completion.p95", "--completion-p95"),
+        ("traffic.daily.peak_to_average", "--daily-peak"),
+        ("traffic.duration_s", "--duration (seconds)"),
+        ("traffic.prompt.mean", "--prompt"),
+        ("traffic.prompt.p95", "--prompt-p95"),
+        ("traffic.rate_per_s", "the request rate (per second)"),
+    ];
+    FLAGS.iter().fold(message.to_string(), |m, (field, flag)| {
+        m.replace(field, flag)
+    })
 }
 
 /// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.

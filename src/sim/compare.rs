@@ -35,6 +35,9 @@ pub struct OfferedPeaks {
     pub peak_normalized_tpm: f64,
     /// Most requests in any 60 s.
     pub peak_rpm: f64,
+    /// Most tokens a standard deployment counts at admission (prompt + max_tokens) in any
+    /// 60 s.
+    pub peak_admission_tpm: f64,
 }
 
 /// One candidate's outcome. Field names are the JSON contract.
@@ -52,7 +55,9 @@ pub struct CandidateResult {
     pub rpm_limit: Option<f64>,
     /// TPM quota of the spillover deployment (null: none).
     pub spillover_tpm_quota: Option<f64>,
-    /// The naive estimate: busiest 60 s of offered load ÷ capacity (above 1: "too small").
+    /// The naive estimate: busiest 60 s of offered load ÷ capacity (above 1: "too small"):
+    /// normalized tokens for PTUs; for a quota, prompt + max_tokens as admission counts them,
+    /// or requests against the RPM limit, whichever is higher.
     pub naive_peak_to_capacity: f64,
     /// Requests offered.
     pub requests: u64,
@@ -110,8 +115,10 @@ pub fn result(
 ) -> CandidateResult {
     let naive = match (candidate.ptu, candidate.rpm_limit) {
         (Some(_), _) => peaks.peak_normalized_tpm / candidate.capacity_tpm,
-        (None, Some(rpm)) => (peaks.peak_tpm / candidate.capacity_tpm).max(peaks.peak_rpm / rpm),
-        (None, None) => peaks.peak_tpm / candidate.capacity_tpm,
+        (None, Some(rpm)) => {
+            (peaks.peak_admission_tpm / candidate.capacity_tpm).max(peaks.peak_rpm / rpm)
+        }
+        (None, None) => peaks.peak_admission_tpm / candidate.capacity_tpm,
     };
     let share = |part: u64, whole: u64| {
         if whole == 0 {

@@ -607,6 +607,7 @@ struct SimulatedTraffic {
     peak_tpm: f64,
     peak_normalized_tpm: f64,
     peak_rpm: f64,
+    peak_admission_tpm: f64,
 }
 
 #[allow(dead_code)]

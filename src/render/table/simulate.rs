@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, notes, right, table, wrap};
-use crate::numfmt::{count, number, percent, short};
+use crate::numfmt::{count, number, percent, plural, short};
 use crate::sim::compare::{CandidateResult, SimulateReport};
 
 /// Renders `simulate`.
@@ -16,13 +16,15 @@ pub fn simulate(report: &SimulateReport) -> String {
         (
             "Traffic",
             format!(
-                "{}: {} requests, {} prompt ({} cached) + {} completion tokens; busiest \
-                 60 s: {} TPM, {} normalized, {} RPM",
+                "{}: {}, {} prompt ({} cached) + {} completion tokens (mean {} + {}); \
+                 busiest 60 s: {} TPM, {} normalized, {} RPM",
                 t.source,
-                count(t.requests),
+                plural(t.requests, "request", "requests"),
                 short(t.prompt_tokens),
                 short(t.cached_tokens),
                 short(t.completion_tokens),
+                count((t.prompt_tokens / t.requests.max(1.0)).round()),
+                count((t.completion_tokens / t.requests.max(1.0)).round()),
                 short(t.peaks.peak_tpm),
                 short(t.peaks.peak_normalized_tpm),
                 count(t.peaks.peak_rpm)
@@ -44,8 +46,24 @@ pub fn simulate(report: &SimulateReport) -> String {
             wrap(&text, &format!("{label:<10}"), "          ")
         );
     }
+    // At most four candidates a table, so that a table fits 80 columns.
+    for candidates in report.candidates.chunks(4) {
+        let _ = writeln!(out, "\n{}", candidates_table(candidates));
+    }
+    let legend = "naive = busiest 60 s of offered load ÷ capacity (above 1: too small); \
+                  utilization = load admitted in a calendar minute ÷ a minute's capacity (above \
+                  100% while a full bucket drains); latency = of served requests, from first \
+                  attempt to last token, 429 waits and backoff included; spillover cost = \
+                  pay-as-you-go for the simulated span";
+    let _ = writeln!(out, "{}", wrap(legend, "", "  "));
+    notes(&mut out, &report.notes);
+    out
+}
+
+/// The candidates side by side: one column each.
+fn candidates_table(candidates: &[CandidateResult]) -> String {
     let mut header = vec![String::new()];
-    header.extend(report.candidates.iter().map(|c| c.label.clone()));
+    header.extend(candidates.iter().map(|c| c.label.clone()));
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut tbl = table(&header_refs);
     let seconds = |v: Option<f64>| {
@@ -56,7 +74,7 @@ pub fn simulate(report: &SimulateReport) -> String {
     let share = |v: Option<f64>| v.map_or("-".to_string(), percent);
     let mut add = |label: &str, cell: &dyn Fn(&CandidateResult) -> String| {
         let mut row = vec![Cell::new(label)];
-        row.extend(report.candidates.iter().map(|c| right(cell(c))));
+        row.extend(candidates.iter().map(|c| right(cell(c))));
         tbl.add_row(row);
     };
     add("naive peak ÷ capacity", &|c| {
@@ -80,11 +98,7 @@ pub fn simulate(report: &SimulateReport) -> String {
     add("attempts per request", &|c| {
         number(c.attempts_per_request, 3, false)
     });
-    if report
-        .candidates
-        .iter()
-        .any(|c| c.spillover_tpm_quota.is_some())
-    {
+    if candidates.iter().any(|c| c.spillover_tpm_quota.is_some()) {
         add("spillover share", &|c| match c.spillover_tpm_quota {
             Some(_) => percent(c.spillover_share),
             None => "-".into(),
@@ -102,10 +116,5 @@ pub fn simulate(report: &SimulateReport) -> String {
     add("utilization p50", &|c| share(c.utilization_p50));
     add("utilization p99", &|c| share(c.utilization_p99));
     add("minutes above 85%", &|c| share(c.minutes_above_85_share));
-    let _ = writeln!(out, "\n{}", finish(tbl, 0));
-    let legend = "naive = busiest 60 s of offered load ÷ capacity (above 1: too small, at or \
-                  below 1: fits); latency includes 429 waits and backoff";
-    let _ = writeln!(out, "{}", wrap(legend, "", "  "));
-    notes(&mut out, &report.notes);
-    out
+    finish(tbl, 0)
 }
