@@ -670,7 +670,10 @@ impl<'a> Engine<'a> {
 /// A retry-after in µs rounded up to whole milliseconds, as `retry-after-ms` carries it.
 #[inline]
 fn ceil_ms(us: f64) -> u64 {
-    ((us / 1_000.0).ceil() * 1_000.0) as u64
+    // Integer rounding up, not f64::ceil: a libm call on this hot path under overload.
+    let ms = us / 1_000.0;
+    let whole = ms as u64;
+    (whole + u64::from((whole as f64) < ms)) * 1_000
 }
 
 #[cfg(test)]
