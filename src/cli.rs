@@ -516,7 +516,7 @@ pub struct SimulateArgs {
     #[arg(long, requires = "replay")]
     pub skip_invalid: bool,
     /// Replay faster (2 = twice the rate) or slower (0.5).
-    #[arg(long, requires = "replay", default_value = "1")]
+    #[arg(long, default_value = "1", allow_negative_numbers = true)]
     pub speedup: f64,
     /// Simulated time for synthetic traffic (e.g. 30m, 2h, 1d).
     #[arg(long, value_parser = input::duration, default_value = "1h", conflicts_with = "replay")]

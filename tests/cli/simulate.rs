@@ -280,7 +280,7 @@ fn a_log_is_replayed_and_the_trace_written() {
 
 #[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 11] = [
         (
             &["--rpm", "60", "--tokens", "100"],
             "name at least one deployment",
@@ -327,6 +327,47 @@ fn bad_simulations_are_refused_with_a_reason() {
                 "--ptu", "100", "--rpm", "60", "--tokens", "9", "--plot", "a.png",
             ],
             "name the file .svg",
+        ),
+        (
+            &["--ptu", "1,500", "--rpm", "60", "--tokens", "9"],
+            "reads as a list (1 and 500) or as 1500",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "9",
+                "--speedup",
+                "2",
+            ],
+            "it needs --replay",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--replay",
+                "examples/logs/deployments.csv",
+                "--speedup",
+                "-1",
+            ],
+            "--speedup -1: must be above 0",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "9",
+                "--duration",
+                "0s",
+            ],
+            "--duration (seconds) = 0",
         ),
     ];
     for (args, message) in cases {
