@@ -61,7 +61,8 @@ pub fn svg(
             .flat_map(|s| s.values.iter().copied())
             .chain(levels.iter().map(|l| l.value))
             .fold(1.0, f64::max)
-            * 1.1;
+            // Head room above the data for the legend, drawn in the upper right.
+            * (1.15 + 0.07 * (series.len() + levels.len()) as f64);
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 20))
             .margin(15)
@@ -106,6 +107,7 @@ pub fn svg(
         }
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw()
