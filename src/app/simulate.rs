@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::calc::cost::{DEFAULT_HOURS_PER_MONTH, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::rounding::{deployable_ptu, snap};
@@ -407,8 +408,14 @@ pub(super) fn run_simulate(
         deployment,
         &PriceOverrides::default(),
     )
-    .ok()
-    .map(|p| p.tokens);
+    .ok();
+    if prices.as_ref().is_some_and(|p| p.unverified) {
+        notes.push(
+            "prices: PTU dollar prices come from third parties only (UNVERIFIED); see \
+             `ptuplan models` for sources"
+                .into(),
+        );
+    }
     // The first run also measures the offered traffic (and writes the trace).
     let mut offered = SecondBuckets::new();
     // Per second: the load, and what standard admission counts (prompt + max_tokens).
@@ -523,15 +530,20 @@ pub(super) fn run_simulate(
         peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
         peak_admission_tpm: analysis::window_max(&counted, 60, |b| b.prompt).0,
     };
-    let results: Vec<_> = results
-        .into_iter()
-        .map(|(candidate, report)| compare::result(candidate, report, &peaks, prices.as_ref()))
-        .collect();
-    let span_s = offered
+    let span_seconds = offered
         .keys()
         .next_back()
         .zip(offered.keys().next())
         .map_or(0, |(last, first)| last - first + 1);
+    let pricing = prices.map(|p| compare::Pricing {
+        tokens: p.tokens,
+        ptu_month: p.ptu.per_ptu_month(Term::OneYear, DEFAULT_HOURS_PER_MONTH),
+        months: span_seconds as f64 / (DEFAULT_HOURS_PER_MONTH * 3600.0),
+    });
+    let results: Vec<_> = results
+        .into_iter()
+        .map(|(candidate, report)| compare::result(candidate, report, &peaks, pricing.as_ref()))
+        .collect();
     if let Some(path) = &args.plot {
         check_svg_path(path)?;
         let series_values: Vec<(String, Vec<f64>, Vec<f64>)> = results
@@ -604,8 +616,8 @@ pub(super) fn run_simulate(
         traffic: crate::sim::compare::OfferedTraffic {
             source: describe,
             requests: total.requests,
-            span_seconds: span_s as u64,
-            mean_rpm: snap(total.requests * 60.0 / span_s.max(1) as f64),
+            span_seconds: span_seconds as u64,
+            mean_rpm: snap(total.requests * 60.0 / span_seconds.max(1) as f64),
             prompt_tokens: total.prompt,
             cached_tokens: total.cached,
             completion_tokens: total.completion,

@@ -100,19 +100,34 @@ pub struct CandidateResult {
     /// Their pay-as-you-go cost for the simulated span, USD (cached tokens without a cached
     /// price at the input price; null: no catalog prices).
     pub spillover_usd: Option<f64>,
+    /// A month at this traffic, USD: PTUs on a 1-year reservation plus spillover, or the
+    /// served tokens pay-as-you-go; the simulated span repeated for 730 hours (null: no
+    /// catalog prices).
+    pub monthly_usd: Option<f64>,
     /// Per-minute utilization, 429s and served requests (for the plot; not in the JSON).
     #[serde(skip)]
     pub minutes: Vec<MinuteStats>,
 }
 
-/// Puts one simulation next to its naive estimate and prices its spillover with `prices`
-/// (USD per million tokens).
+/// What a candidate costs: token prices (USD per million) and one PTU's monthly price.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pricing {
+    /// Pay-as-you-go token prices.
+    pub tokens: TokenPrices,
+    /// One PTU for a month (on a 1-year reservation).
+    pub ptu_month: f64,
+    /// Months in the simulated span (its seconds ÷ 730 hours'): spans scale by its inverse.
+    pub months: f64,
+}
+
+/// Puts one simulation next to its naive estimate and prices it with `pricing`.
 pub fn result(
     candidate: &Candidate,
     report: SimReport,
     peaks: &OfferedPeaks,
-    prices: Option<&TokenPrices>,
+    pricing: Option<&Pricing>,
 ) -> CandidateResult {
+    let prices = pricing.map(|p| &p.tokens);
     let naive = match (candidate.ptu, candidate.rpm_limit) {
         (Some(_), _) => peaks.peak_normalized_tpm / candidate.capacity_tpm,
         (None, Some(rpm)) => {
@@ -171,6 +186,22 @@ pub fn result(
         minutes_above_85_share: utilization.map(|u| snap(u.share_above_85)),
         spillover_tokens: spill,
         spillover_usd,
+        monthly_usd: pricing.map(|p| {
+            let per_month = |usd: f64| usd / p.months;
+            match candidate.ptu {
+                Some(ptu) => snap(ptu * p.ptu_month + per_month(spillover_usd.unwrap_or(0.0))),
+                None => {
+                    let served = report.served_tokens;
+                    let load = MinuteLoad {
+                        requests: report.served as f64,
+                        prompt: served.prompt as f64,
+                        cached: served.cached as f64,
+                        completion: served.completion as f64,
+                    };
+                    snap(per_month(load.payg_usd(&p.tokens)))
+                }
+            }
+        }),
         minutes: report.minutes,
     }
 }

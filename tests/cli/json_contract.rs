@@ -641,6 +641,7 @@ struct SimulatedCandidate {
     minutes_above_85_share: Option<f64>,
     spillover_tokens: Tokens,
     spillover_usd: Option<f64>,
+    monthly_usd: Option<f64>,
 }
 
 #[allow(dead_code)]

@@ -379,3 +379,45 @@ fn bad_simulations_are_refused_with_a_reason() {
             .stderr(contains(message));
     }
 }
+
+#[test]
+fn each_candidate_is_priced_for_a_month() {
+    // 10 minutes of traffic repeated for 730 hours = 4,380 times. Standard: the served tokens
+    // at gpt-4.1's global prices ($2 in, $8 out per million). PTU: 150 PTU at the catalog's
+    // 1-year rate (a twelfth of the yearly price) plus any spillover.
+    let answer = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "60",
+        "--prompt",
+        "1000",
+        "--completion",
+        "100",
+        "--ptu",
+        "150",
+        "--tpm-quota",
+        "1M",
+        "--duration",
+        "10m",
+    ]);
+    let span = answer["traffic"]["span_seconds"].as_f64().expect("span");
+    let repeats = 730.0 * 3600.0 / span;
+    let standard = &answer["candidates"][1];
+    let requests = standard["served"].as_f64().expect("served");
+    let expected = requests * (1000.0 * 2.0 + 100.0 * 8.0) / 1e6 * repeats;
+    let monthly = standard["monthly_usd"].as_f64().expect("usd");
+    assert!((monthly - expected).abs() < 0.01, "{monthly} vs {expected}");
+    let catalog: toml::Table = std::fs::read_to_string("models.toml")
+        .expect("catalog")
+        .parse()
+        .expect("TOML");
+    let yearly = catalog["ptu_prices"]["global"]["yearly"]
+        .as_float()
+        .expect("a yearly PTU price");
+    assert_eq!(
+        answer["candidates"][0]["monthly_usd"].as_f64(),
+        Some(150.0 * yearly / 12.0)
+    );
+}

@@ -54,7 +54,9 @@ pub fn simulate(report: &SimulateReport) -> String {
                   utilization = load admitted in a calendar minute ÷ a minute's capacity (above \
                   100% while a full bucket drains); latency = of served requests, from first \
                   attempt to last token, 429 waits and backoff included; spillover cost = \
-                  pay-as-you-go for the simulated span";
+                  pay-as-you-go for the simulated span; cost per month = PTUs on a 1-year \
+                  reservation plus spillover, or the served tokens pay-as-you-go, with the \
+                  simulated span repeated for 730 hours";
     let _ = writeln!(out, "{}", wrap(legend, "", "  "));
     notes(&mut out, &report.notes);
     out
@@ -111,6 +113,10 @@ fn candidates_table(candidates: &[CandidateResult]) -> String {
             },
         );
     }
+    add("cost per month", &|c| {
+        c.monthly_usd
+            .map_or("-".into(), |usd| format!("${}", short(usd)))
+    });
     add("latency p50", &|c| seconds(c.latency_p50_ms));
     add("latency p99", &|c| seconds(c.latency_p99_ms));
     add("utilization p50", &|c| share(c.utilization_p50));
