@@ -446,8 +446,10 @@ pub(super) fn run_simulate(
         };
         let requests = make_requests()?;
         let report = if index == 0 {
+            // Requests come in time order: a new second starts at `second_end_us`, which
+            // saves a division per request.
+            let mut second_end_us = 0u64;
             let measured = requests.inspect(|r| {
-                let second = (r.at_us / 1_000_000) as i64;
                 let load = MinuteLoad {
                     requests: 1.0,
                     prompt: f64::from(r.prompt),
@@ -456,7 +458,7 @@ pub(super) fn run_simulate(
                 };
                 let admission = f64::from(r.prompt) + f64::from(r.max_tokens);
                 match &mut current {
-                    Some((s, sum, count)) if *s == second => {
+                    Some((_, sum, count)) if r.at_us < second_end_us => {
                         sum.requests += 1.0;
                         sum.prompt += load.prompt;
                         sum.cached += load.cached;
@@ -464,7 +466,11 @@ pub(super) fn run_simulate(
                         *count += admission;
                     }
                     _ => {
-                        if let Some((s, sum, count)) = current.replace((second, load, admission)) {
+                        let second = r.at_us / 1_000_000;
+                        second_end_us = (second + 1) * 1_000_000;
+                        if let Some((s, sum, count)) =
+                            current.replace((second as i64, load, admission))
+                        {
                             offered.insert(s, sum);
                             counted.insert(
                                 s,
