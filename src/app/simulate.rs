@@ -6,10 +6,16 @@ use crate::calc::cost::{DEFAULT_HOURS_PER_MONTH, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::rounding::{deployable_ptu, snap};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Model};
 use crate::cli::{Format, RetryArg, RpmWindowArg, SimulateArgs};
 use crate::error::InputError;
 use crate::render::{plot, table};
+use crate::sim::compare::{self, Candidate, CandidateResult, OfferedPeaks};
+use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
+use crate::sim::{
+    ProvisionedParams, RetryKind, RetryPolicy, RpmWindow, Service, SimConfig, StandardParams,
+    Target,
+};
 use crate::traffic::analysis;
 use crate::traffic::log::{ColumnNames, LogBuckets, SecondBuckets};
 use crate::{numfmt, traffic};
@@ -36,6 +42,25 @@ impl Iterator for Requests {
     }
 }
 
+/// Makes the offered requests anew, the same each time.
+type MakeRequests = Box<dyn Fn() -> anyhow::Result<Requests>>;
+
+/// A command-line error (exit 2).
+fn usage(message: String) -> anyhow::Error {
+    anyhow::Error::from(InputError::Usage(message))
+}
+
+/// A token count given as a flag, as a whole number.
+fn whole(value: f64, flag: &str) -> anyhow::Result<u32> {
+    if value.fract() == 0.0 && value <= f64::from(u32::MAX) {
+        Ok(value as u32)
+    } else {
+        Err(usage(format!(
+            "{flag} {value}: must be a whole number of tokens"
+        )))
+    }
+}
+
 /// Tokens per second from a catalog latency target such as `99% > 80 TPS`.
 fn tokens_per_second(latency_target: &str) -> Option<f64> {
     let number = latency_target
@@ -51,16 +76,9 @@ pub(super) fn run_simulate(
     catalog: &Catalog,
     format: Format,
 ) -> anyhow::Result<String> {
-    use crate::sim::compare::{self, Candidate, OfferedPeaks};
-    use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
-    use crate::sim::{
-        ProvisionedParams, RetryKind, RetryPolicy, RpmWindow, Service, SimConfig, StandardParams,
-        Target,
-    };
     let model = catalog.find(&args.model)?;
     let deployment = args.deployment;
     let mut notes = Vec::new();
-    let usage = |message: String| anyhow::Error::from(InputError::Usage(message));
     let ptus: Vec<f64> = args.ptu.iter().flatten().copied().collect();
     if ptus.is_empty() && args.tpm_quota.is_empty() {
         return Err(usage(
@@ -74,6 +92,337 @@ pub(super) fn run_simulate(
             "--spillover-quota needs --ptu (it takes the PTU's 429s)".into(),
         ));
     }
+    let candidates = candidates(args, model, &ptus, &mut notes)?;
+    let tokens_per_second = match args.tokens_per_second {
+        Some(tps) if tps.is_finite() && tps > 0.0 => tps,
+        Some(tps) => {
+            return Err(usage(format!(
+                "--tokens-per-second {tps}: must be above 0 (e.g. 80)"
+            )));
+        }
+        None => model
+            .latency_target
+            .as_deref()
+            .and_then(tokens_per_second)
+            .ok_or_else(|| {
+                usage(format!(
+                    "the catalog has no latency target for {}: give --tokens-per-second",
+                    model.name
+                ))
+            })?,
+    };
+    let service = Service {
+        ttft_ms: args.ttft * 1000.0,
+        tokens_per_second,
+    };
+    let retry = RetryPolicy {
+        kind: match args.retry {
+            RetryArg::None => RetryKind::None,
+            RetryArg::Fixed => RetryKind::Fixed {
+                delay_ms: args.retry_delay * 1000.0,
+            },
+            RetryArg::Exponential => RetryKind::Exponential {
+                base_ms: args.retry_delay * 1000.0,
+                cap_ms: args.retry_cap * 1000.0,
+            },
+        },
+        max_retries: if args.retry == RetryArg::None {
+            0
+        } else {
+            args.max_retries
+        },
+        deadline_ms: args.deadline * 1000.0,
+        honour_retry_after: !args.ignore_retry_after,
+    };
+    let max_tokens = args
+        .max_tokens
+        .map(|m| whole(m, "--max-tokens"))
+        .transpose()?;
+    let (describe, make_requests) = traffic(args, model, max_tokens, &mut notes)?;
+    let prices = prices::resolve(
+        model,
+        catalog.ptu_prices.get(&deployment),
+        deployment,
+        &PriceOverrides::default(),
+    )
+    .ok();
+    if prices.as_ref().is_some_and(|p| p.unverified) {
+        notes.push(
+            "prices: PTU dollar prices come from third parties only (UNVERIFIED); see \
+             `ptuplan models` for sources"
+                .into(),
+        );
+    }
+    // The first run also measures the offered traffic (and writes the trace).
+    let mut offered = SecondBuckets::new();
+    // Per second: the load, and what standard admission counts (prompt + max_tokens).
+    let mut counted = SecondBuckets::new();
+    let mut current: Option<(i64, MinuteLoad, f64)> = None;
+    let mut trace = match &args.trace_out {
+        Some(path) => Some((
+            path,
+            std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?,
+            ),
+        )),
+        None => None,
+    };
+    let mut trace_error = None;
+    if let Some((_, out)) = &mut trace
+        && let Err(e) = writeln!(out, "at_ms,prompt,cached,completion,max_tokens")
+    {
+        trace_error = Some(e);
+    }
+    let mut results = Vec::new();
+    for (index, (candidate, target)) in candidates.iter().enumerate() {
+        let config = SimConfig {
+            target: *target,
+            service,
+            retry,
+            seed: args.seed,
+        };
+        let requests = make_requests()?;
+        let report = if index == 0 {
+            // Requests come in time order: a new second starts at `second_end_us`, which
+            // saves a division per request.
+            let mut second_end_us = 0u64;
+            let measured = requests.inspect(|r| {
+                let load = MinuteLoad {
+                    requests: 1.0,
+                    prompt: f64::from(r.prompt),
+                    cached: f64::from(r.cached),
+                    completion: f64::from(r.completion),
+                };
+                let admission = f64::from(r.prompt) + f64::from(r.max_tokens);
+                match &mut current {
+                    Some((_, sum, count)) if r.at_us < second_end_us => {
+                        sum.requests += 1.0;
+                        sum.prompt += load.prompt;
+                        sum.cached += load.cached;
+                        sum.completion += load.completion;
+                        *count += admission;
+                    }
+                    _ => {
+                        let second = r.at_us / 1_000_000;
+                        second_end_us = (second + 1) * 1_000_000;
+                        if let Some((s, sum, count)) =
+                            current.replace((second as i64, load, admission))
+                        {
+                            offered.insert(s, sum);
+                            counted.insert(
+                                s,
+                                MinuteLoad {
+                                    prompt: count,
+                                    ..sum
+                                },
+                            );
+                        }
+                    }
+                }
+                if let Some((_, out)) = &mut trace
+                    && trace_error.is_none()
+                    && let Err(e) = writeln!(
+                        out,
+                        "{:.3},{},{},{},{}",
+                        r.at_us as f64 / 1000.0,
+                        r.prompt,
+                        r.cached,
+                        r.completion,
+                        r.max_tokens
+                    )
+                {
+                    trace_error = Some(e);
+                }
+            });
+            crate::sim::simulate(&config, measured)
+        } else {
+            crate::sim::simulate(&config, requests)
+        }
+        .map_err(|e| usage(in_flags(&e.to_string())))?;
+        if index == 0 {
+            if let Some((s, sum, count)) = current.take() {
+                offered.insert(s, sum);
+                counted.insert(
+                    s,
+                    MinuteLoad {
+                        prompt: count,
+                        ..sum
+                    },
+                );
+            }
+            if report.requests == 0 {
+                return Err(usage(
+                    "the traffic has no requests: raise --rpm or --duration".into(),
+                ));
+            }
+        }
+        results.push((candidate, report));
+    }
+    if let Some((path, mut out)) = trace {
+        let flushed = match trace_error {
+            Some(e) => Err(e),
+            None => out.flush(),
+        };
+        flushed.map_err(|e| cannot_write("trace", path, e))?;
+        notes.push(format!("offered requests written to {}", path.display()));
+    }
+    let total = crate::calc::load::total(&offered.values().copied().collect::<Vec<_>>());
+    let peaks = OfferedPeaks {
+        peak_tpm: analysis::window_max(&offered, 60, MinuteLoad::tokens).0,
+        peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,
+        peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
+        peak_admission_tpm: analysis::window_max(&counted, 60, |b| b.prompt).0,
+    };
+    let span_seconds = offered
+        .keys()
+        .next_back()
+        .zip(offered.keys().next())
+        .map_or(0, |(last, first)| last - first + 1);
+    let pricing = prices.map(|p| compare::Pricing {
+        tokens: p.tokens,
+        ptu_month: p.ptu.per_ptu_month(Term::OneYear, DEFAULT_HOURS_PER_MONTH),
+        months: span_seconds as f64 / (DEFAULT_HOURS_PER_MONTH * 3600.0),
+    });
+    let results: Vec<_> = results
+        .into_iter()
+        .map(|(candidate, report)| compare::result(candidate, report, &peaks, pricing.as_ref()))
+        .collect();
+    if let Some(path) = &args.plot {
+        plot(path, model, &results)?;
+        notes.push(format!("plot written to {}", path.display()));
+    }
+    let report = crate::sim::compare::SimulateReport {
+        model: model.name.clone(),
+        deployment,
+        traffic: crate::sim::compare::OfferedTraffic {
+            source: describe,
+            requests: total.requests,
+            span_seconds: span_seconds as u64,
+            mean_rpm: snap(total.requests * 60.0 / span_seconds.max(1) as f64),
+            prompt_tokens: total.prompt,
+            cached_tokens: total.cached,
+            completion_tokens: total.completion,
+            peaks,
+        },
+        client: describe_client(args),
+        service: format!(
+            "{} to first token + {} tokens/s{}",
+            describe_duration(args.ttft),
+            numfmt::number(tokens_per_second, 1, true),
+            match (&args.tokens_per_second, &model.latency_target) {
+                (None, Some(target)) => format!(" (catalog latency target: {target})"),
+                _ => String::new(),
+            }
+        ),
+        limiters: {
+            let mut parts = Vec::new();
+            if !args.tpm_quota.is_empty() || args.spillover_quota.is_some() {
+                parts.push(format!(
+                    "standard: requests limited per {} window, tokens per minute",
+                    match args.rpm_window {
+                        RpmWindowArg::OneSecond => "1 s",
+                        RpmWindowArg::TenSeconds => "10 s",
+                    }
+                ));
+            }
+            if !ptus.is_empty() {
+                parts.push(format!(
+                    "PTU: leaky bucket holding {} of capacity at 100%",
+                    describe_duration(args.bucket)
+                ));
+            }
+            parts.join("; ")
+        },
+        seed: args.seed,
+        candidates: results,
+        notes,
+    };
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::simulate(&report)),
+    }
+}
+
+/// A simulator error with its parameter names (`traffic.duration_s`) as the flags that set
+/// them (`--duration`), for the user who typed the flags.
+fn in_flags(message: &str) -> String {
+    const FLAGS: [(&str, &str); 23] = [
+        ("provisioned.bucket_seconds", "--bucket (seconds)"),
+        ("provisioned.ptu", "--ptu"),
+        ("retry.base_ms", "--retry-delay (ms)"),
+        ("retry.delay_ms", "--retry-delay (ms)"),
+        ("retry.cap_ms", "--retry-cap (ms)"),
+        ("retry.deadline_ms", "--deadline (ms)"),
+        ("service.tokens_per_second", "--tokens-per-second"),
+        ("service.ttft_ms", "--ttft (ms)"),
+        ("spillover.tpm_quota", "--spillover-quota"),
+        ("spillover.rpm", "the spillover RPM limit"),
+        ("standard.tpm_quota", "--tpm-quota"),
+        ("standard.rpm", "the standard RPM limit"),
+        ("traffic.burst.duration_s", "--burst length (seconds)"),
+        ("traffic.burst.multiplier", "--burst factor"),
+        ("traffic.burst.start_s", "--burst start (seconds)"),
+        ("traffic.cached_share", "--cache-rate"),
+        ("traffic.completion.mean", "--completion"),
+        ("traffic.completion.p95", "--completion-p95"),
+        ("traffic.daily.peak_to_average", "--daily-peak"),
+        ("traffic.duration_s", "--duration (seconds)"),
+        ("traffic.prompt.mean", "--prompt"),
+        ("traffic.prompt.p95", "--prompt-p95"),
+        ("traffic.rate_per_s", "the request rate (per second)"),
+    ];
+    FLAGS.iter().fold(message.to_string(), |m, (field, flag)| {
+        m.replace(field, flag)
+    })
+}
+
+/// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.
+fn describe_duration(seconds: f64) -> String {
+    let units = [(86_400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")];
+    for (size, unit) in units {
+        if seconds >= size && (seconds / size).fract() == 0.0 {
+            return format!("{} {unit}", numfmt::count(seconds / size));
+        }
+    }
+    if seconds >= 1.0 {
+        format!("{} s", numfmt::number(seconds, 1, true))
+    } else {
+        format!("{} ms", numfmt::number(seconds * 1000.0, 0, true))
+    }
+}
+
+/// The client policy in words.
+fn describe_client(args: &SimulateArgs) -> String {
+    let policy = match args.retry {
+        RetryArg::None => return "no retries: the first 429 is final".into(),
+        RetryArg::Fixed => format!("retry after {}", describe_duration(args.retry_delay)),
+        RetryArg::Exponential => format!(
+            "exponential backoff from {} up to {} (full jitter)",
+            describe_duration(args.retry_delay),
+            describe_duration(args.retry_cap)
+        ),
+    };
+    format!(
+        "{policy}, {} retries, {}, give up after {}",
+        args.max_retries,
+        if args.ignore_retry_after {
+            "ignoring retry-after"
+        } else {
+            "waiting at least retry-after"
+        },
+        describe_duration(args.deadline)
+    )
+}
+
+/// The deployments to simulate, in the order given: PTU candidates (with the spillover
+/// deployment, if any), then standard quotas.
+fn candidates(
+    args: &SimulateArgs,
+    model: &Model,
+    ptus: &[f64],
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Vec<(Candidate, Target)>> {
+    let deployment = args.deployment;
     let rpm_window = match args.rpm_window {
         RpmWindowArg::OneSecond => RpmWindow::OneSecond,
         RpmWindowArg::TenSeconds => RpmWindow::TenSeconds,
@@ -100,7 +449,7 @@ pub(super) fn run_simulate(
         let grid = model
             .provisioned(deployment)
             .ok_or_else(|| model.not_offered(deployment))?;
-        for &ptu in &ptus {
+        for &ptu in ptus {
             if deployable_ptu(ptu, grid.min_ptu, grid.increment) as f64 != ptu {
                 notes.push(format!(
                     "{} PTU is not deployable ({} {deployment} deploys from {} PTU in steps of {}); \
@@ -166,64 +515,19 @@ pub(super) fn run_simulate(
             Target::Standard(params),
         ));
     }
-    let tokens_per_second = match args.tokens_per_second {
-        Some(tps) if tps.is_finite() && tps > 0.0 => tps,
-        Some(tps) => {
-            return Err(usage(format!(
-                "--tokens-per-second {tps}: must be above 0 (e.g. 80)"
-            )));
-        }
-        None => model
-            .latency_target
-            .as_deref()
-            .and_then(tokens_per_second)
-            .ok_or_else(|| {
-                usage(format!(
-                    "the catalog has no latency target for {}: give --tokens-per-second",
-                    model.name
-                ))
-            })?,
-    };
-    let service = Service {
-        ttft_ms: args.ttft * 1000.0,
-        tokens_per_second,
-    };
-    let retry = RetryPolicy {
-        kind: match args.retry {
-            RetryArg::None => RetryKind::None,
-            RetryArg::Fixed => RetryKind::Fixed {
-                delay_ms: args.retry_delay * 1000.0,
-            },
-            RetryArg::Exponential => RetryKind::Exponential {
-                base_ms: args.retry_delay * 1000.0,
-                cap_ms: args.retry_cap * 1000.0,
-            },
-        },
-        max_retries: if args.retry == RetryArg::None {
-            0
-        } else {
-            args.max_retries
-        },
-        deadline_ms: args.deadline * 1000.0,
-        honour_retry_after: !args.ignore_retry_after,
-    };
-    let whole = |value: f64, flag: &str| -> anyhow::Result<u32> {
-        if value.fract() == 0.0 && value <= f64::from(u32::MAX) {
-            Ok(value as u32)
-        } else {
-            Err(usage(format!(
-                "{flag} {value}: must be a whole number of tokens"
-            )))
-        }
-    };
-    let max_tokens = args
-        .max_tokens
-        .map(|m| whole(m, "--max-tokens"))
-        .transpose()?;
+    Ok(candidates)
+}
+
+/// The offered traffic in words, and a generator of it made anew for each candidate, so that
+/// all see the same requests.
+fn traffic(
+    args: &SimulateArgs,
+    model: &Model,
+    max_tokens: Option<u32>,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(String, MakeRequests)> {
     // The traffic: a generator made anew for each candidate, so that all see the same requests.
-    let (describe, make_requests): (String, Box<dyn Fn() -> anyhow::Result<Requests>>) = match &args
-        .replay
-    {
+    let (describe, make_requests): (String, MakeRequests) = match &args.replay {
         Some(path) => {
             if !(args.speedup.is_finite() && args.speedup > 0.0) {
                 return Err(usage(format!(
@@ -402,339 +706,72 @@ pub(super) fn run_simulate(
             )
         }
     };
-    let prices = prices::resolve(
-        model,
-        catalog.ptu_prices.get(&deployment),
-        deployment,
-        &PriceOverrides::default(),
-    )
-    .ok();
-    if prices.as_ref().is_some_and(|p| p.unverified) {
-        notes.push(
-            "prices: PTU dollar prices come from third parties only (UNVERIFIED); see \
-             `ptuplan models` for sources"
-                .into(),
-        );
-    }
-    // The first run also measures the offered traffic (and writes the trace).
-    let mut offered = SecondBuckets::new();
-    // Per second: the load, and what standard admission counts (prompt + max_tokens).
-    let mut counted = SecondBuckets::new();
-    let mut current: Option<(i64, MinuteLoad, f64)> = None;
-    let mut trace = match &args.trace_out {
-        Some(path) => Some((
-            path,
-            std::io::BufWriter::new(
-                std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?,
-            ),
-        )),
-        None => None,
-    };
-    let mut trace_error = None;
-    if let Some((_, out)) = &mut trace
-        && let Err(e) = writeln!(out, "at_ms,prompt,cached,completion,max_tokens")
-    {
-        trace_error = Some(e);
-    }
-    let mut results = Vec::new();
-    for (index, (candidate, target)) in candidates.iter().enumerate() {
-        let config = SimConfig {
-            target: *target,
-            service,
-            retry,
-            seed: args.seed,
-        };
-        let requests = make_requests()?;
-        let report = if index == 0 {
-            // Requests come in time order: a new second starts at `second_end_us`, which
-            // saves a division per request.
-            let mut second_end_us = 0u64;
-            let measured = requests.inspect(|r| {
-                let load = MinuteLoad {
-                    requests: 1.0,
-                    prompt: f64::from(r.prompt),
-                    cached: f64::from(r.cached),
-                    completion: f64::from(r.completion),
-                };
-                let admission = f64::from(r.prompt) + f64::from(r.max_tokens);
-                match &mut current {
-                    Some((_, sum, count)) if r.at_us < second_end_us => {
-                        sum.requests += 1.0;
-                        sum.prompt += load.prompt;
-                        sum.cached += load.cached;
-                        sum.completion += load.completion;
-                        *count += admission;
-                    }
-                    _ => {
-                        let second = r.at_us / 1_000_000;
-                        second_end_us = (second + 1) * 1_000_000;
-                        if let Some((s, sum, count)) =
-                            current.replace((second as i64, load, admission))
-                        {
-                            offered.insert(s, sum);
-                            counted.insert(
-                                s,
-                                MinuteLoad {
-                                    prompt: count,
-                                    ..sum
-                                },
-                            );
+    Ok((describe, make_requests))
+}
+/// Draws each candidate's per-minute utilization and share of 429s against the 85% line.
+fn plot(path: &std::path::Path, model: &Model, results: &[CandidateResult]) -> anyhow::Result<()> {
+    check_svg_path(path)?;
+    let series_values: Vec<(String, Vec<f64>, Vec<f64>)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.label.clone(),
+                r.minutes
+                    .iter()
+                    .map(|m| snap(m.utilization * 100.0))
+                    .collect(),
+                r.minutes
+                    .iter()
+                    .map(|m| {
+                        let attempts = m.served + m.throttled;
+                        if attempts == 0 {
+                            0.0
+                        } else {
+                            snap(m.throttled as f64 * 100.0 / attempts as f64)
                         }
-                    }
-                }
-                if let Some((_, out)) = &mut trace
-                    && trace_error.is_none()
-                    && let Err(e) = writeln!(
-                        out,
-                        "{:.3},{},{},{},{}",
-                        r.at_us as f64 / 1000.0,
-                        r.prompt,
-                        r.cached,
-                        r.completion,
-                        r.max_tokens
-                    )
-                {
-                    trace_error = Some(e);
-                }
-            });
-            crate::sim::simulate(&config, measured)
-        } else {
-            crate::sim::simulate(&config, requests)
-        }
-        .map_err(|e| usage(in_flags(&e.to_string())))?;
-        if index == 0 {
-            if let Some((s, sum, count)) = current.take() {
-                offered.insert(s, sum);
-                counted.insert(
-                    s,
-                    MinuteLoad {
-                        prompt: count,
-                        ..sum
-                    },
-                );
-            }
-            if report.requests == 0 {
-                return Err(usage(
-                    "the traffic has no requests: raise --rpm or --duration".into(),
-                ));
-            }
-        }
-        results.push((candidate, report));
-    }
-    if let Some((path, mut out)) = trace {
-        let flushed = match trace_error {
-            Some(e) => Err(e),
-            None => out.flush(),
-        };
-        flushed.map_err(|e| cannot_write("trace", path, e))?;
-        notes.push(format!("offered requests written to {}", path.display()));
-    }
-    let total = crate::calc::load::total(&offered.values().copied().collect::<Vec<_>>());
-    let peaks = OfferedPeaks {
-        peak_tpm: analysis::window_max(&offered, 60, MinuteLoad::tokens).0,
-        peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,
-        peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
-        peak_admission_tpm: analysis::window_max(&counted, 60, |b| b.prompt).0,
-    };
-    let span_seconds = offered
-        .keys()
-        .next_back()
-        .zip(offered.keys().next())
-        .map_or(0, |(last, first)| last - first + 1);
-    let pricing = prices.map(|p| compare::Pricing {
-        tokens: p.tokens,
-        ptu_month: p.ptu.per_ptu_month(Term::OneYear, DEFAULT_HOURS_PER_MONTH),
-        months: span_seconds as f64 / (DEFAULT_HOURS_PER_MONTH * 3600.0),
-    });
-    let results: Vec<_> = results
-        .into_iter()
-        .map(|(candidate, report)| compare::result(candidate, report, &peaks, pricing.as_ref()))
+                    })
+                    .collect(),
+            )
+        })
         .collect();
-    if let Some(path) = &args.plot {
-        check_svg_path(path)?;
-        let series_values: Vec<(String, Vec<f64>, Vec<f64>)> = results
-            .iter()
-            .map(|r| {
-                (
-                    r.label.clone(),
-                    r.minutes
-                        .iter()
-                        .map(|m| snap(m.utilization * 100.0))
-                        .collect(),
-                    r.minutes
-                        .iter()
-                        .map(|m| {
-                            let attempts = m.served + m.throttled;
-                            if attempts == 0 {
-                                0.0
-                            } else {
-                                snap(m.throttled as f64 * 100.0 / attempts as f64)
-                            }
-                        })
-                        .collect(),
-                )
-            })
-            .collect();
-        let labels: Vec<(String, String)> = series_values
-            .iter()
-            .map(|(label, _, _)| {
-                (
-                    format!("{label}: utilization %"),
-                    format!("{label}: 429s %"),
-                )
-            })
-            .collect();
-        let mut series = Vec::new();
-        for (i, ((_, utilization, throttled), (u_label, t_label))) in
-            series_values.iter().zip(&labels).enumerate()
-        {
-            let (strong, light) = plot::CANDIDATES[i % plot::CANDIDATES.len()];
-            series.push(plot::Series {
-                label: u_label,
-                values: utilization,
-                color: strong,
-            });
-            series.push(plot::Series {
-                label: t_label,
-                values: throttled,
-                color: light,
-            });
-        }
-        let levels = [plot::Level {
-            label: "85% (alert)",
-            value: 85.0,
-            color: plot::RED,
-        }];
-        let svg = plot::svg(
-            &format!("{}: utilization and 429s per minute", model.name),
-            "the start",
-            "percent",
-            &series,
-            &levels,
-        )
-        .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-        std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
-        notes.push(format!("plot written to {}", path.display()));
+    let labels: Vec<(String, String)> = series_values
+        .iter()
+        .map(|(label, _, _)| {
+            (
+                format!("{label}: utilization %"),
+                format!("{label}: 429s %"),
+            )
+        })
+        .collect();
+    let mut series = Vec::new();
+    for (i, ((_, utilization, throttled), (u_label, t_label))) in
+        series_values.iter().zip(&labels).enumerate()
+    {
+        let (strong, light) = plot::CANDIDATES[i % plot::CANDIDATES.len()];
+        series.push(plot::Series {
+            label: u_label,
+            values: utilization,
+            color: strong,
+        });
+        series.push(plot::Series {
+            label: t_label,
+            values: throttled,
+            color: light,
+        });
     }
-    let report = crate::sim::compare::SimulateReport {
-        model: model.name.clone(),
-        deployment,
-        traffic: crate::sim::compare::OfferedTraffic {
-            source: describe,
-            requests: total.requests,
-            span_seconds: span_seconds as u64,
-            mean_rpm: snap(total.requests * 60.0 / span_seconds.max(1) as f64),
-            prompt_tokens: total.prompt,
-            cached_tokens: total.cached,
-            completion_tokens: total.completion,
-            peaks,
-        },
-        client: describe_client(args),
-        service: format!(
-            "{} to first token + {} tokens/s{}",
-            describe_duration(args.ttft),
-            numfmt::number(tokens_per_second, 1, true),
-            match (&args.tokens_per_second, &model.latency_target) {
-                (None, Some(target)) => format!(" (catalog latency target: {target})"),
-                _ => String::new(),
-            }
-        ),
-        limiters: {
-            let mut parts = Vec::new();
-            if !args.tpm_quota.is_empty() || args.spillover_quota.is_some() {
-                parts.push(format!(
-                    "standard: requests limited per {} window, tokens per minute",
-                    match args.rpm_window {
-                        RpmWindowArg::OneSecond => "1 s",
-                        RpmWindowArg::TenSeconds => "10 s",
-                    }
-                ));
-            }
-            if !ptus.is_empty() {
-                parts.push(format!(
-                    "PTU: leaky bucket holding {} of capacity at 100%",
-                    describe_duration(args.bucket)
-                ));
-            }
-            parts.join("; ")
-        },
-        seed: args.seed,
-        candidates: results,
-        notes,
-    };
-    match format {
-        Format::Json => render_json(catalog, &report),
-        Format::Table => Ok(table::simulate(&report)),
-    }
-}
-
-/// A simulator error with its parameter names (`traffic.duration_s`) as the flags that set
-/// them (`--duration`), for the user who typed the flags.
-fn in_flags(message: &str) -> String {
-    const FLAGS: [(&str, &str); 23] = [
-        ("provisioned.bucket_seconds", "--bucket (seconds)"),
-        ("provisioned.ptu", "--ptu"),
-        ("retry.base_ms", "--retry-delay (ms)"),
-        ("retry.delay_ms", "--retry-delay (ms)"),
-        ("retry.cap_ms", "--retry-cap (ms)"),
-        ("retry.deadline_ms", "--deadline (ms)"),
-        ("service.tokens_per_second", "--tokens-per-second"),
-        ("service.ttft_ms", "--ttft (ms)"),
-        ("spillover.tpm_quota", "--spillover-quota"),
-        ("spillover.rpm", "the spillover RPM limit"),
-        ("standard.tpm_quota", "--tpm-quota"),
-        ("standard.rpm", "the standard RPM limit"),
-        ("traffic.burst.duration_s", "--burst length (seconds)"),
-        ("traffic.burst.multiplier", "--burst factor"),
-        ("traffic.burst.start_s", "--burst start (seconds)"),
-        ("traffic.cached_share", "--cache-rate"),
-        ("traffic.completion.mean", "--completion"),
-        ("traffic.completion.p95", "--completion-p95"),
-        ("traffic.daily.peak_to_average", "--daily-peak"),
-        ("traffic.duration_s", "--duration (seconds)"),
-        ("traffic.prompt.mean", "--prompt"),
-        ("traffic.prompt.p95", "--prompt-p95"),
-        ("traffic.rate_per_s", "the request rate (per second)"),
-    ];
-    FLAGS.iter().fold(message.to_string(), |m, (field, flag)| {
-        m.replace(field, flag)
-    })
-}
-
-/// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.
-fn describe_duration(seconds: f64) -> String {
-    let units = [(86_400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")];
-    for (size, unit) in units {
-        if seconds >= size && (seconds / size).fract() == 0.0 {
-            return format!("{} {unit}", numfmt::count(seconds / size));
-        }
-    }
-    if seconds >= 1.0 {
-        format!("{} s", numfmt::number(seconds, 1, true))
-    } else {
-        format!("{} ms", numfmt::number(seconds * 1000.0, 0, true))
-    }
-}
-
-/// The client policy in words.
-fn describe_client(args: &SimulateArgs) -> String {
-    let policy = match args.retry {
-        RetryArg::None => return "no retries: the first 429 is final".into(),
-        RetryArg::Fixed => format!("retry after {}", describe_duration(args.retry_delay)),
-        RetryArg::Exponential => format!(
-            "exponential backoff from {} up to {} (full jitter)",
-            describe_duration(args.retry_delay),
-            describe_duration(args.retry_cap)
-        ),
-    };
-    format!(
-        "{policy}, {} retries, {}, give up after {}",
-        args.max_retries,
-        if args.ignore_retry_after {
-            "ignoring retry-after"
-        } else {
-            "waiting at least retry-after"
-        },
-        describe_duration(args.deadline)
+    let levels = [plot::Level {
+        label: "85% (alert)",
+        value: 85.0,
+        color: plot::RED,
+    }];
+    let svg = plot::svg(
+        &format!("{}: utilization and 429s per minute", model.name),
+        "the start",
+        "percent",
+        &series,
+        &levels,
     )
+    .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+    std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
+    Ok(())
 }
