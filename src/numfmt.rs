@@ -94,6 +94,21 @@ pub fn percent(fraction: f64) -> String {
     }
 }
 
+/// Dollars in about three significant digits, without the sign: `447`, `1.57K`, `70.0K`, `10.3M`.
+pub fn usd_short(usd: f64) -> String {
+    let (value, suffix) = match usd {
+        u if u >= 1e6 => (u / 1e6, "M"),
+        u if u >= 1e3 => (u / 1e3, "K"),
+        u => return number(u.round(), 0, true),
+    };
+    let decimals = match value {
+        v if v < 10.0 => 2,
+        v if v < 100.0 => 1,
+        _ => 0,
+    };
+    format!("{}{suffix}", number(value, decimals, true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,9 @@ impl Iterator for Requests {
     }
 }
 
+/// The most requests (on average) a synthetic run may offer: about 100 s of computing.
+const MAX_REQUESTS: f64 = 1e9;
+
 /// Makes the offered requests anew, the same each time.
 type MakeRequests = Box<dyn Fn() -> anyhow::Result<Requests>>;
 
@@ -281,7 +284,11 @@ pub(super) fn run_simulate(
     let pricing = prices.map(|p| compare::Pricing {
         tokens: p.tokens,
         ptu_month: p.ptu.per_ptu_month(Term::OneYear, DEFAULT_HOURS_PER_MONTH),
-        months: span_seconds as f64 / (DEFAULT_HOURS_PER_MONTH * 3600.0),
+        // Synthetic traffic lasts --duration; a replay, the log's span.
+        months: match args.replay {
+            Some(_) => span_seconds as f64,
+            None => args.duration,
+        } / (DEFAULT_HOURS_PER_MONTH * 3600.0),
     });
     let results: Vec<_> = results
         .into_iter()
@@ -346,7 +353,7 @@ pub(super) fn run_simulate(
 /// A simulator error with its parameter names (`traffic.duration_s`) as the flags that set
 /// them (`--duration`), for the user who typed the flags.
 fn in_flags(message: &str) -> String {
-    const FLAGS: [(&str, &str); 23] = [
+    const FLAGS: [(&str, &str); 24] = [
         ("provisioned.bucket_seconds", "--bucket (seconds)"),
         ("provisioned.ptu", "--ptu"),
         ("retry.base_ms", "--retry-delay (ms)"),
@@ -370,6 +377,7 @@ fn in_flags(message: &str) -> String {
         ("traffic.prompt.mean", "--prompt"),
         ("traffic.prompt.p95", "--prompt-p95"),
         ("traffic.rate_per_s", "the request rate (per second)"),
+        ("start_s", "the start (--start-hour)"),
     ];
     FLAGS.iter().fold(message.to_string(), |m, (field, flag)| {
         m.replace(field, flag)
@@ -607,6 +615,17 @@ fn traffic(
                     ));
                 }
             };
+            let expected = rate_per_s * args.duration;
+            if expected > MAX_REQUESTS {
+                return Err(usage(format!(
+                    "{} RPM for {} is about {} requests; simulate at most {} at a time \
+                     (about 100 s of computing): lower the rate or shorten --duration",
+                    numfmt::count(rate_per_s * 60.0),
+                    describe_duration(args.duration),
+                    numfmt::short(expected),
+                    numfmt::short(MAX_REQUESTS)
+                )));
+            }
             let size = |mean: f64, p95: Option<f64>, flag: &str| -> anyhow::Result<TokenSize> {
                 Ok(match p95 {
                     Some(p95) => TokenSize::LogNormal { mean, p95 },

@@ -5,22 +5,8 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, notes, right, table, wrap};
-use crate::numfmt::{count, number, percent, percent_rounded, plural, short};
+use crate::numfmt::{count, number, percent, percent_rounded, plural, short, usd_short};
 
-/// Dollars in three significant digits: `$70K`, `$1.57K`, `$8.84K`, `$10.3M`.
-fn short_usd(usd: f64) -> String {
-    let (value, suffix) = match usd {
-        u if u >= 1e6 => (u / 1e6, "M"),
-        u if u >= 1e3 => (u / 1e3, "K"),
-        u => return number(u.round(), 0, true),
-    };
-    let decimals = match value {
-        v if v < 10.0 => 2,
-        v if v < 100.0 => 1,
-        _ => 0,
-    };
-    format!("{}{suffix}", number(value, decimals, true))
-}
 use crate::traffic::analysis::{AnalyzeReport, Percentiles};
 
 /// Renders `analyze`.
@@ -118,12 +104,12 @@ pub fn analyze(report: &AnalyzeReport) -> String {
         ]);
         for m in &report.models {
             let hybrid = match (m.hybrid_ptu, m.hybrid_monthly_usd, m.hybrid_spill_share) {
-                (Some(0), Some(usd), _) => format!("payg ${}", short_usd(usd)),
+                (Some(0), Some(usd), _) => format!("payg ${}", usd_short(usd)),
                 (Some(ptu), Some(usd), Some(spill)) => format!(
                     "{}+{} ${}",
                     count(ptu as f64),
                     percent_rounded(spill),
-                    short_usd(usd)
+                    usd_short(usd)
                 ),
                 _ => "-".to_string(),
             };

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, notes, right, table, wrap};
-use crate::numfmt::{count, number, percent, plural, short};
+use crate::numfmt::{count, number, percent, plural, short, usd_short};
 use crate::sim::compare::{CandidateResult, SimulateReport};
 
 /// Renders `simulate`.
@@ -50,7 +50,7 @@ pub fn simulate(report: &SimulateReport) -> String {
     for candidates in report.candidates.chunks(4) {
         let _ = writeln!(out, "\n{}", candidates_table(candidates));
     }
-    let legend = "naive = busiest 60 s of offered load ÷ capacity (above 1: too small); \
+    let legend = "naive estimate = busiest 60 s of offered load ÷ capacity (above 1: too small); \
                   utilization = load admitted in a calendar minute ÷ a minute's capacity (above \
                   100% while a full bucket drains); latency = of served requests, from first \
                   attempt to last token, 429 waits and backoff included; spillover cost = \
@@ -79,7 +79,7 @@ fn candidates_table(candidates: &[CandidateResult]) -> String {
         row.extend(candidates.iter().map(|c| right(cell(c))));
         tbl.add_row(row);
     };
-    add("naive peak ÷ capacity", &|c| {
+    add("naive estimate", &|c| {
         number(c.naive_peak_to_capacity, 2, false)
     });
     add("served", &|c| {
@@ -115,7 +115,7 @@ fn candidates_table(candidates: &[CandidateResult]) -> String {
     }
     add("cost per month", &|c| {
         c.monthly_usd
-            .map_or("-".into(), |usd| format!("${}", short(usd)))
+            .map_or("-".into(), |usd| format!("${}", usd_short(usd)))
     });
     add("latency p50", &|c| seconds(c.latency_p50_ms));
     add("latency p99", &|c| seconds(c.latency_p99_ms));
