@@ -65,6 +65,8 @@ pub struct CandidateResult {
     pub served: u64,
     /// Requests served by spillover.
     pub served_by_spillover: u64,
+    /// Tokens of the requests served (by the PTU, the standard deployment or spillover).
+    pub served_tokens: TokenTotals,
     /// Served by spillover ÷ served.
     pub spillover_share: f64,
     /// Requests whose first attempt got a 429.
@@ -169,6 +171,7 @@ pub fn result(
         requests: report.requests,
         served: report.served,
         served_by_spillover: report.served_by_spillover,
+        served_tokens: report.served_tokens,
         spillover_share: share(report.served_by_spillover, report.served),
         first_attempt_throttled: report.first_attempt_throttled,
         first_attempt_429_rate: share(report.first_attempt_throttled, report.requests),

@@ -624,6 +624,7 @@ struct SimulatedCandidate {
     requests: u64,
     served: u64,
     served_by_spillover: u64,
+    served_tokens: Tokens,
     spillover_share: f64,
     first_attempt_throttled: u64,
     first_attempt_429_rate: f64,

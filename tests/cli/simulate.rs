@@ -26,6 +26,10 @@ fn load_well_under_capacity_is_never_throttled() {
     assert_eq!(c["first_attempt_throttled"], 0);
     assert_eq!(c["served"], answer["traffic"]["requests"]);
     assert_eq!(c["attempts_per_request"], 1);
+    assert_eq!(
+        c["served_tokens"]["prompt"],
+        answer["traffic"]["prompt_tokens"]
+    );
 }
 
 #[test]
