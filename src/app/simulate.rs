@@ -199,10 +199,7 @@ pub(super) fn run_simulate(
                 let admission = f64::from(r.prompt) + f64::from(r.max_tokens);
                 match &mut current {
                     Some((_, sum, count)) if r.at_us < second_end_us => {
-                        sum.requests += 1.0;
-                        sum.prompt += load.prompt;
-                        sum.cached += load.cached;
-                        sum.completion += load.completion;
+                        *sum += load;
                         *count += admission;
                     }
                     _ => {
@@ -269,7 +266,7 @@ pub(super) fn run_simulate(
         flushed.map_err(|e| cannot_write("trace", path, e))?;
         notes.push(format!("offered requests written to {}", path.display()));
     }
-    let total = crate::calc::load::total(&offered.values().copied().collect::<Vec<_>>());
+    let total = crate::calc::load::total(offered.values());
     let peaks = OfferedPeaks {
         peak_tpm: analysis::window_max(&offered, 60, MinuteLoad::tokens).0,
         peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,

@@ -17,6 +17,15 @@ pub struct MinuteLoad {
     pub completion: f64,
 }
 
+impl std::ops::AddAssign for MinuteLoad {
+    fn add_assign(&mut self, other: MinuteLoad) {
+        self.requests += other.requests;
+        self.prompt += other.prompt;
+        self.cached += other.cached;
+        self.completion += other.completion;
+    }
+}
+
 impl MinuteLoad {
     /// The load of `requests` requests of one shape.
     pub fn of_shape(requests: f64, shape: &RequestShape) -> MinuteLoad {
@@ -138,14 +147,10 @@ impl LoadCurve {
     }
 }
 
-/// The sum of minute loads.
-pub fn total(minutes: &[MinuteLoad]) -> MinuteLoad {
-    minutes
-        .iter()
-        .fold(MinuteLoad::default(), |sum, m| MinuteLoad {
-            requests: sum.requests + m.requests,
-            prompt: sum.prompt + m.prompt,
-            cached: sum.cached + m.cached,
-            completion: sum.completion + m.completion,
-        })
+/// The sum of minute (or second) loads.
+pub fn total<'a>(loads: impl IntoIterator<Item = &'a MinuteLoad>) -> MinuteLoad {
+    loads.into_iter().fold(MinuteLoad::default(), |mut sum, m| {
+        sum += *m;
+        sum
+    })
 }

@@ -78,11 +78,7 @@ pub fn minutes(buckets: &SecondBuckets) -> (Vec<MinuteLoad>, i64) {
     let last = buckets.keys().next_back().map_or(0, |s| s.div_euclid(60));
     let mut minutes = vec![MinuteLoad::default(); (last - first + 1) as usize];
     for (second, load) in buckets {
-        let m = &mut minutes[(second.div_euclid(60) - first) as usize];
-        m.requests += load.requests;
-        m.prompt += load.prompt;
-        m.cached += load.cached;
-        m.completion += load.completion;
+        minutes[(second.div_euclid(60) - first) as usize] += *load;
     }
     (minutes, first)
 }

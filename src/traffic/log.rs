@@ -214,12 +214,7 @@ pub fn read(
     let mut current: Option<(i64, MinuteLoad)> = None;
     let mut add = |row: Row, stats: &mut ReadStats, buckets: &mut SecondBuckets| {
         match &mut current {
-            Some((second, sum)) if *second == row.second => {
-                sum.requests += 1.0;
-                sum.prompt += row.prompt;
-                sum.completion += row.completion;
-                sum.cached += row.cached;
-            }
+            Some((second, sum)) if *second == row.second => *sum += row.load(),
             _ => {
                 if let Some((second, sum)) = current.take() {
                     merge(buckets, second, sum);
@@ -674,11 +669,7 @@ pub fn merge_buckets(into: &mut SecondBuckets, from: SecondBuckets) {
 }
 
 fn merge(buckets: &mut SecondBuckets, second: i64, sum: MinuteLoad) {
-    let bucket = buckets.entry(second).or_default();
-    bucket.requests += sum.requests;
-    bucket.prompt += sum.prompt;
-    bucket.completion += sum.completion;
-    bucket.cached += sum.cached;
+    *buckets.entry(second).or_default() += sum;
 }
 
 /// Seconds since the epoch for the common form `YYYY-MM-DDTHH:MM:SS[.fff]Z` (or with a space,
