@@ -37,8 +37,10 @@ sort -n "$out"/short-?.time | head -1 > "$out/short.time"
   --trace-out "$out/trace.csv" > /dev/null
 
 cat > "$out/leaky_bucket_simpy.py" <<'PY'
-# The provisioned leaky bucket of ptuplan's sim::provisioned in SimPy: same arithmetic, same
-# order (completion corrections due at an arrival's time run before it, as URGENT events).
+# The provisioned leaky bucket of ptuplan's sim::provisioned in SimPy, written the plain way:
+# each completion correction is an event at its due time (URGENT, so one due at an arrival's
+# time runs before it) and levels are in tokens. ptuplan sums the corrections due at the next
+# attempt and keeps levels in micro-tokens: the same level up to rounding, so the counts agree.
 import csv, sys, time
 import simpy
 from simpy.events import URGENT

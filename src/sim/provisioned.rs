@@ -75,62 +75,70 @@ impl ProvisionedParams {
     }
 }
 
-/// The bucket's state.
+/// The bucket's state. Levels are kept in micro-tokens (normalized tokens × 10^6), so that
+/// draining C tokens a second over Δt µs is one product, C × Δt, with no division on the hot
+/// path, and whole-number cases stay exact.
 #[derive(Debug, Clone)]
 pub(crate) struct LeakyBucket {
+    /// C, normalized tokens per second = micro-tokens per µs.
     per_s: f64,
-    depth: f64,
-    level: f64,
+    /// D in micro-tokens: the level at 100 % utilization.
+    depth_ut: f64,
+    /// Highest level at which a request is still admitted: D with [`LEVEL_SLACK`].
+    admit_ut: f64,
+    level_ut: f64,
     last_us: u64,
 }
 
 impl LeakyBucket {
     /// An empty bucket.
     pub(crate) fn new(params: &ProvisionedParams) -> Self {
-        let per_s = params.capacity_per_s();
+        let depth_ut = params.depth() * 1e6;
         LeakyBucket {
-            per_s,
-            depth: params.depth(),
-            level: 0.0,
+            per_s: params.capacity_per_s(),
+            depth_ut,
+            admit_ut: depth_ut * (1.0 + LEVEL_SLACK),
+            level_ut: 0.0,
             last_us: 0,
         }
     }
 
+    /// Drains the level to `now_us` and applies `corrections` (the sum of the completion
+    /// corrections due since the last call, each ≤ 0). Draining and corrections both lower
+    /// the level, clamped at 0, so their order does not matter (see [`super::corrections`]).
     #[inline]
-    fn drain(&mut self, now_us: u64) {
-        if now_us > self.last_us {
-            // per_s × µs ÷ 1e6 (not a precomputed per-µs rate) keeps whole-number cases exact.
-            let drained = self.per_s * (now_us - self.last_us) as f64 / 1e6;
-            self.level = (self.level - drained).max(0.0);
-            self.last_us = now_us;
-        }
+    fn settle(&mut self, now_us: u64, corrections: f64) {
+        debug_assert!(corrections <= 0.0, "a correction raises the level: {corrections}");
+        // Through i64 (one instruction; u64 to f64 takes several): spans are far below 2^63 µs.
+        let drained_ut = self.per_s * now_us.saturating_sub(self.last_us) as i64 as f64;
+        self.level_ut = (self.level_ut - drained_ut + corrections * 1e6).max(0.0);
+        self.last_us = self.last_us.max(now_us);
     }
 
     /// The level at `now_us`.
     #[cfg(test)]
     pub(crate) fn level(&mut self, now_us: u64) -> f64 {
-        self.drain(now_us);
-        self.level
+        self.settle(now_us, 0.0);
+        self.level_ut / 1e6
     }
 
-    /// A request estimated at `estimate` arrives at `now_us`: `Ok` if admitted, else the 429's
-    /// retry-after in seconds, (level − D) ÷ C.
+    /// A request estimated at `estimate` arrives at `now_us`, after the completion
+    /// `corrections` due since the last attempt: `Ok` if admitted, else the 429's retry-after
+    /// in µs, (level − D) ÷ C.
     #[inline]
-    pub(crate) fn try_admit(&mut self, now_us: u64, estimate: f64) -> Result<(), f64> {
-        self.drain(now_us);
-        if self.level <= self.depth * (1.0 + LEVEL_SLACK) {
-            self.level += estimate;
+    pub(crate) fn try_admit(
+        &mut self,
+        now_us: u64,
+        corrections: f64,
+        estimate: f64,
+    ) -> Result<(), f64> {
+        self.settle(now_us, corrections);
+        if self.level_ut <= self.admit_ut {
+            self.level_ut += estimate * 1e6;
             Ok(())
         } else {
-            Err((self.level - self.depth) / self.per_s)
+            Err((self.level_ut - self.depth_ut) / self.per_s)
         }
-    }
-
-    /// Corrects the level by `delta` (actual − estimate) at a completion at `now_us`.
-    #[inline]
-    pub(crate) fn correct(&mut self, now_us: u64, delta: f64) {
-        self.drain(now_us);
-        self.level = (self.level + delta).max(0.0);
     }
 }
 
@@ -180,30 +188,47 @@ mod tests {
         // > 100: 429, retry-after = (150 − 100) ÷ 100 = 0.5 s. At 1.0 s the level is 100 = D:
         // admitted again.
         let mut b = LeakyBucket::new(&params());
-        assert_eq!(b.try_admit(0, 200.0), Ok(()));
-        assert_eq!(b.try_admit(500_000, 10.0), Err(0.5));
+        assert_eq!(b.try_admit(0, 0.0, 200.0), Ok(()));
+        assert_eq!(b.try_admit(500_000, 0.0, 10.0), Err(500_000.0));
         assert_eq!(b.level(500_000), 150.0);
-        assert_eq!(b.try_admit(1_000_000, 10.0), Ok(()));
+        assert_eq!(b.try_admit(1_000_000, 0.0, 10.0), Ok(()));
         assert_eq!(b.level(1_000_000), 110.0);
     }
 
     #[test]
     fn completion_correction_lowers_the_level() {
-        // Admit estimate 270 at 0 (level 270). At 1 s: drained 100 → 170 > 100, refused. The
-        // completion at 1 s corrects by 190 − 270 = −80 → 90 ≤ 100: admitted again.
+        // Admit estimate 270 at 0 (level 270). At 1 s: drained 100 → 170 > 100, refused. With
+        // the completion's correction 190 − 270 = −80 due by then → 90 ≤ 100: admitted.
         let p = params();
         let r = request(200, 50, 10, 30);
+        let correction = p.actual(&r) - p.estimate(&r);
+        assert_eq!(correction, -80.0);
+        let mut refused = LeakyBucket::new(&p);
+        assert_eq!(refused.try_admit(0, 0.0, p.estimate(&r)), Ok(()));
+        assert_eq!(refused.try_admit(1_000_000, 0.0, 1.0), Err(700_000.0));
         let mut b = LeakyBucket::new(&p);
-        assert_eq!(b.try_admit(0, p.estimate(&r)), Ok(()));
-        assert!(b.try_admit(1_000_000, 1.0).is_err());
-        b.correct(1_000_000, p.actual(&r) - p.estimate(&r));
-        assert_eq!(b.level(1_000_000), 90.0);
-        assert_eq!(b.try_admit(1_000_000, 1.0), Ok(()));
+        assert_eq!(b.try_admit(0, 0.0, p.estimate(&r)), Ok(()));
+        assert_eq!(b.try_admit(1_000_000, correction, 1.0), Ok(()));
+        assert_eq!(b.level(1_000_000), 91.0);
         // Never below zero: a correction larger than the level leaves 0.
-        b.correct(1_000_000, -1_000.0);
+        b.settle(1_000_000, -1_000.0);
         assert_eq!(b.level(1_000_000), 0.0);
         // Nor does draining go below zero.
         assert_eq!(b.level(60_000_000), 0.0);
+    }
+
+    #[test]
+    fn corrections_summed_late_give_the_level_applied_on_time() {
+        // Level 50 at 0; a −80 correction due at 0.1 s; the next attempt at 1 s. On time: 50 −
+        // 10 drained = 40, − 80 → 0 (clamped), then 0.9 s of draining stays 0. Summed at 1 s:
+        // max(50 − 100 − 80, 0) = 0. And without the clamp: 270 at 0, −80 due at 0.5 s → on
+        // time 270 − 50 − 80 = 140, − 50 = 90; summed: 270 − 100 − 80 = 90.
+        for (start, on_time) in [(50.0, 0.0), (270.0, 90.0)] {
+            let mut b = LeakyBucket::new(&params());
+            assert_eq!(b.try_admit(0, 0.0, start), Ok(()));
+            b.settle(1_000_000, -80.0);
+            assert_eq!(b.level(1_000_000), on_time, "from {start}");
+        }
     }
 
     #[test]
