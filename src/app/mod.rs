@@ -28,6 +28,7 @@ use crate::tokens::request::{self, InputKind, Request, Side};
 use crate::{plan_file, profile};
 
 mod analyze;
+mod batches;
 mod simulate;
 
 use analyze::run_analyze;

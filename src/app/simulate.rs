@@ -21,6 +21,7 @@ use crate::traffic::log::{ColumnNames, LogBuckets, SecondBuckets};
 use crate::{numfmt, traffic};
 
 use super::analyze::open_log;
+use super::batches::pipelined;
 use super::{cannot_write, check_svg_path, render_json};
 
 /// The requests a simulation replays: synthetic, or rebuilt from a log. One value per run,
@@ -189,7 +190,7 @@ pub(super) fn run_simulate(
             // Requests come in time order: a new second starts at `second_end_us`, which
             // saves a division per request.
             let mut second_end_us = 0u64;
-            let measured = requests.inspect(|r| {
+            let measure = |r: &crate::sim::Request| {
                 let load = MinuteLoad {
                     requests: 1.0,
                     prompt: f64::from(r.prompt),
@@ -233,10 +234,10 @@ pub(super) fn run_simulate(
                 {
                     trace_error = Some(e);
                 }
-            });
-            crate::sim::simulate(&config, measured)
+            };
+            pipelined(requests, measure, |r| crate::sim::simulate(&config, r))
         } else {
-            crate::sim::simulate(&config, requests)
+            pipelined(requests, |_| {}, |r| crate::sim::simulate(&config, r))
         }
         .map_err(|e| usage(in_flags(&e.to_string())))?;
         if index == 0 {

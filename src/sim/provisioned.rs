@@ -108,7 +108,10 @@ impl LeakyBucket {
     /// the level, clamped at 0, so their order does not matter (see [`super::corrections`]).
     #[inline]
     fn settle(&mut self, now_us: u64, corrections: f64) {
-        debug_assert!(corrections <= 0.0, "a correction raises the level: {corrections}");
+        debug_assert!(
+            corrections <= 0.0,
+            "a correction raises the level: {corrections}"
+        );
         // Through i64 (one instruction; u64 to f64 takes several): spans are far below 2^63 µs.
         let drained_ut = self.per_s * now_us.saturating_sub(self.last_us) as i64 as f64;
         self.level_ut = (self.level_ut - drained_ut + corrections * 1e6).max(0.0);
