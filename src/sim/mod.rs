@@ -505,7 +505,7 @@ impl<'a> Engine<'a> {
     }
 
     /// One attempt of `req` at `now`, after `retries` retries.
-    #[inline]
+    #[inline(always)]
     fn attempt(&mut self, now: u64, req: Request, retries: u32) {
         self.attempts += 1;
         let outcome = match &mut self.limiters {
@@ -678,10 +678,11 @@ impl<'a> Engine<'a> {
 /// A retry-after in µs rounded up to whole milliseconds, as `retry-after-ms` carries it.
 #[inline]
 fn ceil_ms(us: f64) -> u64 {
-    // Integer rounding up, not f64::ceil: a libm call on this hot path under overload.
+    // Integer rounding up, not f64::ceil: a libm call on this hot path under overload; through
+    // i64, which converts in one instruction (retry-afters are far below 2^63 µs).
     let ms = us / 1_000.0;
-    let whole = ms as u64;
-    (whole + u64::from((whole as f64) < ms)) * 1_000
+    let whole = ms as i64;
+    (whole.saturating_add(i64::from((whole as f64) < ms)) as u64).saturating_mul(1_000)
 }
 
 #[cfg(test)]

@@ -67,6 +67,8 @@ pub struct EventQueue<T: Copy, const SHIFT: u32 = SLOT_SHIFT, const LOG: u32 = L
     cursor: u64,
     /// Events of the current slot as it was entered, sorted latest first (pop from the end).
     current: Vec<Entry<T>>,
+    /// Scratch for sorting a slot: (time within the slot << 32) | index in the slot.
+    keys: Vec<u64>,
     /// Events pushed into the current slot (or before it) after it was entered.
     late: BinaryHeap<Entry<T>>,
     /// Events of slots `cursor + 1 ..= cursor + 2^LOG − 1`, at index `slot mod 2^LOG`.
@@ -94,6 +96,7 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
         EventQueue {
             cursor: 0,
             current: Vec::new(),
+            keys: Vec::new(),
             late: BinaryHeap::new(),
             wheel: (0..Self::SLOTS).map(|_| Vec::new()).collect(),
             occupied: vec![0; (Self::SLOTS as usize).div_ceil(64)],
@@ -219,14 +222,24 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
         if next_wheel == Some(self.cursor) {
             let i = (self.cursor & Self::MASK) as usize;
             self.occupied[i / 64] &= !(1 << (i % 64));
-            // `current` is empty: swap buffers so neither allocates.
-            std::mem::swap(&mut self.current, &mut self.wheel[i]);
-            self.in_wheel -= self.current.len();
-            // Latest first. Within one slot the time's low SHIFT bits and the sequence number
-            // (below 2^(64 − SHIFT) ≈ 10^15 pushes) pack into one key.
-            self.current.sort_unstable_by_key(|e| {
-                std::cmp::Reverse(((e.time & ((1 << SHIFT) - 1)) << (64 - SHIFT)) | e.seq)
-            });
+            let slot = &mut self.wheel[i];
+            self.in_wheel -= slot.len();
+            // A slot holds its events in push order: those brought from `far` (in time order,
+            // ties in push order) come before any pushed straight into the slot. So sorting by
+            // (time, index in the slot) sorts by (time, sequence). Sort 8-byte keys — the
+            // time's low SHIFT bits and the index — then copy the events over, latest first:
+            // cheaper than moving the events themselves while sorting.
+            self.keys.clear();
+            self.keys.extend(
+                slot.iter()
+                    .enumerate()
+                    .map(|(k, e)| ((e.time & ((1 << SHIFT) - 1)) << 32) | k as u64),
+            );
+            self.keys.sort_unstable();
+            // `current` is empty.
+            self.current
+                .extend(self.keys.iter().rev().map(|&key| slot[key as u32 as usize]));
+            slot.clear();
         }
         self.migrate_far();
         true

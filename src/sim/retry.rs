@@ -91,17 +91,22 @@ impl RetryPolicy {
             RetryKind::None => return None,
             RetryKind::Fixed { delay_ms } => delay_ms,
             RetryKind::Exponential { base_ms, cap_ms } => {
-                let ceiling = (base_ms * 2f64.powi(retries_done.min(1_000) as i32)).min(cap_ms);
+                // 2^n built from its exponent bits: exact, and no `powi` call.
+                let doubling = f64::from_bits((1_023 + u64::from(retries_done.min(1_000))) << 52);
+                let ceiling = (base_ms * doubling).min(cap_ms);
                 rng.random::<f64>() * ceiling
             }
         };
-        let mut wait_us = (delay_ms * 1_000.0).round() as u64;
+        // Rounded to whole µs by + 0.5 and truncation (no libm `round`; the delay is ≥ 0), and
+        // through i64, which converts in one instruction. Delays are far below 2^63 µs.
+        let mut wait_us = (delay_ms * 1_000.0 + 0.5) as i64 as u64;
         if self.honour_retry_after {
             wait_us = wait_us.max(retry_after_us);
         }
-        let next = now_us.saturating_add(wait_us);
-        let deadline = first_us as f64 + self.deadline_ms.min(GIVE_UP_AFTER_MS) * 1_000.0;
-        (next as f64 <= deadline).then_some(next)
+        // Capped at 2^63 µs (292,000 years, past any deadline) so the i64 below stays exact.
+        let next = now_us.saturating_add(wait_us).min(i64::MAX as u64);
+        let deadline = first_us as i64 as f64 + self.deadline_ms.min(GIVE_UP_AFTER_MS) * 1_000.0;
+        (next as i64 as f64 <= deadline).then_some(next)
     }
 }
 
