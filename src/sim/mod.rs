@@ -505,7 +505,7 @@ impl<'a> Engine<'a> {
     }
 
     /// One attempt of `req` at `now`, after `retries` retries.
-    #[inline(always)]
+    #[inline]
     fn attempt(&mut self, now: u64, req: Request, retries: u32) {
         self.attempts += 1;
         let outcome = match &mut self.limiters {
