@@ -9,6 +9,8 @@
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use indicatif::ProgressBar;
+
 use crate::sim::Request;
 
 /// Requests per batch: 8,192 × 24 bytes = 192 KiB.
@@ -17,10 +19,12 @@ const BATCH: usize = 8_192;
 const IN_FLIGHT: usize = 4;
 
 /// Runs `consume` on the requests of `requests`, made on a second thread that also shows each
-/// one to `observe` (in order) before handing it over.
+/// one to `observe` (in order) before handing it over, and moves `progress` to the simulated
+/// second of each batch handed over (cleared at the end).
 pub(super) fn pipelined<I, O, T>(
     requests: I,
     mut observe: O,
+    progress: &ProgressBar,
     consume: impl FnOnce(Batches) -> T,
 ) -> T
 where
@@ -32,10 +36,13 @@ where
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
+            let mut first_us = None;
             for request in requests {
                 observe(&request);
                 batch.push(request);
                 if batch.len() == BATCH {
+                    let first_us = *first_us.get_or_insert(batch[0].at_us);
+                    progress.set_position(request.at_us.saturating_sub(first_us) / 1_000_000);
                     if full_tx.send(batch).is_err() {
                         return; // The simulation stopped early (an error).
                     }
@@ -48,12 +55,14 @@ where
                 let _ = full_tx.send(batch);
             }
         });
-        consume(Batches {
+        let result = consume(Batches {
             batch: Vec::new(),
             next: 0,
             full: full_rx,
             empty: empty_tx,
-        })
+        });
+        progress.finish_and_clear();
+        result
     })
 }
 
@@ -98,6 +107,10 @@ impl Iterator for Batches {
 mod tests {
     use super::*;
 
+    fn hidden() -> ProgressBar {
+        ProgressBar::hidden()
+    }
+
     fn request(i: u64) -> Request {
         Request {
             at_us: i,
@@ -113,8 +126,12 @@ mod tests {
         // Three and a half batches: full ones, a partial last one.
         let n = (3 * BATCH + BATCH / 2) as u64;
         let mut observed = 0u64;
-        let received: Vec<Request> =
-            pipelined((0..n).map(request), |_| observed += 1, |b| b.collect());
+        let received: Vec<Request> = pipelined(
+            (0..n).map(request),
+            |_| observed += 1,
+            &hidden(),
+            |b| b.collect(),
+        );
         assert_eq!(observed, n);
         assert_eq!(received.len() as u64, n);
         assert!(
@@ -128,14 +145,19 @@ mod tests {
     #[test]
     fn a_consumer_that_stops_early_stops_the_producer() {
         // An endless producer: this returns only because the dropped receiver ends it.
-        let first: Vec<Request> = pipelined((0..).map(request), |_| {}, |b| b.take(10).collect());
+        let first: Vec<Request> = pipelined(
+            (0..).map(request),
+            |_| {},
+            &hidden(),
+            |b| b.take(10).collect(),
+        );
         assert_eq!(first.len(), 10);
         assert_eq!(first[9], request(9));
     }
 
     #[test]
     fn no_requests() {
-        let none: Vec<Request> = pipelined(std::iter::empty(), |_| {}, |b| b.collect());
+        let none: Vec<Request> = pipelined(std::iter::empty(), |_| {}, &hidden(), |b| b.collect());
         assert!(none.is_empty());
     }
 }

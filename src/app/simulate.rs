@@ -49,6 +49,36 @@ const MAX_REQUESTS: f64 = 1e9;
 /// Makes the offered requests anew, the same each time.
 type MakeRequests = Box<dyn Fn() -> anyhow::Result<Requests>>;
 
+/// The offered traffic: its description, its size, and a generator of it.
+struct Offered {
+    /// In words, for the report.
+    describe: String,
+    /// Simulated seconds it spans.
+    span_s: f64,
+    /// Requests it holds (the mean, for synthetic traffic).
+    requests: f64,
+    /// Makes the requests, the same each time.
+    make: MakeRequests,
+}
+
+/// Runs shorter than this many requests (about half a second) show no progress bar.
+const PROGRESS_FROM_REQUESTS: f64 = 5e6;
+
+/// A progress bar on stderr in simulated seconds, for a long run on a terminal; else hidden.
+fn progress_bar(offered: &Offered, message: String) -> indicatif::ProgressBar {
+    if offered.requests < PROGRESS_FROM_REQUESTS
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr())
+    {
+        return indicatif::ProgressBar::hidden();
+    }
+    indicatif::ProgressBar::new(offered.span_s.ceil() as u64)
+        .with_style(
+            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {percent}% {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+        .with_message(message)
+}
+
 /// A command-line error (exit 2).
 fn usage(message: String) -> anyhow::Error {
     anyhow::Error::from(InputError::Usage(message))
@@ -142,7 +172,7 @@ pub(super) fn run_simulate(
         .max_tokens
         .map(|m| whole(m, "--max-tokens"))
         .transpose()?;
-    let (describe, make_requests) = traffic(args, model, max_tokens, &mut notes)?;
+    let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
     let prices = prices::resolve(
         model,
         catalog.ptu_prices.get(&deployment),
@@ -185,7 +215,16 @@ pub(super) fn run_simulate(
             retry,
             seed: args.seed,
         };
-        let requests = make_requests()?;
+        let requests = (offered_traffic.make)()?;
+        let progress = progress_bar(
+            &offered_traffic,
+            format!(
+                "simulating {} ({}/{})",
+                candidate.label,
+                index + 1,
+                candidates.len()
+            ),
+        );
         let report = if index == 0 {
             // Requests come in time order: a new second starts at `second_end_us`, which
             // saves a division per request.
@@ -235,9 +274,16 @@ pub(super) fn run_simulate(
                     trace_error = Some(e);
                 }
             };
-            pipelined(requests, measure, |r| crate::sim::simulate(&config, r))
+            pipelined(requests, measure, &progress, |r| {
+                crate::sim::simulate(&config, r)
+            })
         } else {
-            pipelined(requests, |_| {}, |r| crate::sim::simulate(&config, r))
+            pipelined(
+                requests,
+                |_| {},
+                &progress,
+                |r| crate::sim::simulate(&config, r),
+            )
         }
         .map_err(|e| usage(in_flags(&e.to_string())))?;
         if index == 0 {
@@ -300,7 +346,7 @@ pub(super) fn run_simulate(
         model: model.name.clone(),
         deployment,
         traffic: crate::sim::compare::OfferedTraffic {
-            source: describe,
+            source: offered_traffic.describe,
             requests: total.requests,
             span_seconds: span_seconds as u64,
             mean_rpm: snap(total.requests * 60.0 / span_seconds.max(1) as f64),
@@ -531,9 +577,9 @@ fn traffic(
     model: &Model,
     max_tokens: Option<u32>,
     notes: &mut Vec<String>,
-) -> anyhow::Result<(String, MakeRequests)> {
+) -> anyhow::Result<Offered> {
     // The traffic: a generator made anew for each candidate, so that all see the same requests.
-    let (describe, make_requests): (String, MakeRequests) = match &args.replay {
+    let offered = match &args.replay {
         Some(path) => {
             if !(args.speedup.is_finite() && args.speedup > 0.0) {
                 return Err(usage(format!(
@@ -584,9 +630,17 @@ fn traffic(
             let bucket_seconds = if stats.per_minute_metrics { 60 } else { 1 };
             let buckets = log.all;
             let speedup = args.speedup;
-            (
-                format!("replay of {path} at {}x", numfmt::number(speedup, 2, true)),
-                Box::new(move || {
+            let (first, last) = (buckets.keys().next(), buckets.keys().next_back());
+            let span_s = match (first, last) {
+                (Some(first), Some(last)) => (last - first + 1) as f64 / speedup,
+                _ => 0.0,
+            };
+            let requests = buckets.values().map(|b| b.requests).sum();
+            Offered {
+                describe: format!("replay of {path} at {}x", numfmt::number(speedup, 2, true)),
+                span_s,
+                requests,
+                make: Box::new(move || {
                     Ok(Requests::Replay(crate::sim::replay::Replay::new(
                         &buckets,
                         bucket_seconds,
@@ -594,7 +648,7 @@ fn traffic(
                         max_tokens,
                     )))
                 }),
-            )
+            }
         }
         None => {
             if args.speedup != 1.0 {
@@ -713,18 +767,21 @@ fn traffic(
                     describe_duration(length)
                 ));
             }
-            (
+            Offered {
                 describe,
-                Box::new(move || {
+                span_s: args.duration,
+                requests: expected,
+                make: Box::new(move || {
                     Ok(Requests::Synthetic(
                         Traffic::new(&spec).map_err(|e| usage(in_flags(&e.to_string())))?,
                     ))
                 }),
-            )
+            }
         }
     };
-    Ok((describe, make_requests))
+    Ok(offered)
 }
+
 /// Draws each candidate's per-minute utilization and share of 429s against the 85% line.
 fn plot(path: &std::path::Path, model: &Model, results: &[CandidateResult]) -> anyhow::Result<()> {
     check_svg_path(path)?;
