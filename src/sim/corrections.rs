@@ -28,6 +28,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::sim::queue::Occupancy;
+
 /// Slot width: 2^14 µs ≈ 16.4 ms.
 const SLOT_SHIFT: u32 = 14;
 /// Slots in the ring: 2^10.
@@ -75,8 +77,8 @@ pub struct Corrections<const SHIFT: u32 = SLOT_SHIFT, const LOG: u32 = LOG_SLOTS
     sub_min: [u64; 1 << SUB_BITS],
     /// Corrections of slots `cursor + 1 ..= cursor + 2^LOG − 1`, at index `slot mod 2^LOG`.
     wheel: Vec<Vec<Pending>>,
-    /// One bit per wheel slot: set when the slot holds corrections.
-    occupied: Vec<u64>,
+    /// Which wheel slots hold corrections.
+    occupied: Occupancy,
     in_wheel: usize,
     /// Corrections of slots `≥ cursor + 2^LOG` (as of when they were pushed).
     far: BinaryHeap<Reverse<Pending>>,
@@ -102,7 +104,7 @@ impl<const SHIFT: u32, const LOG: u32> Corrections<SHIFT, LOG> {
             sub_occupied: 0,
             sub_min: [u64::MAX; 1 << SUB_BITS],
             wheel: (0..Self::SLOTS).map(|_| Vec::new()).collect(),
-            occupied: vec![0; (Self::SLOTS as usize).div_ceil(64)],
+            occupied: Occupancy::new(Self::SLOTS as usize),
             in_wheel: 0,
             far: BinaryHeap::new(),
         }
@@ -127,7 +129,7 @@ impl<const SHIFT: u32, const LOG: u32> Corrections<SHIFT, LOG> {
         if slot > self.cursor && slot - self.cursor < Self::SLOTS {
             let i = (slot & Self::MASK) as usize;
             self.wheel[i].push(pending);
-            self.occupied[i / 64] |= 1 << (i % 64);
+            self.occupied.set(i);
             self.in_wheel += 1;
         } else if slot > self.cursor {
             self.far.push(Reverse(pending));
@@ -225,14 +227,14 @@ impl<const SHIFT: u32, const LOG: u32> Corrections<SHIFT, LOG> {
             sum += slot.iter().map(|p| p.delta).sum::<f64>();
             self.in_wheel -= slot.len();
             slot.clear();
-            self.occupied[i / 64] &= !(1 << (i % 64));
+            self.occupied.clear(i);
         }
         self.move_to(last);
         // Spread `last`'s corrections (the wheel's and any just brought from far) into
         // sub-slots.
         let i = (last & Self::MASK) as usize;
-        if self.occupied[i / 64] & (1 << (i % 64)) != 0 {
-            self.occupied[i / 64] &= !(1 << (i % 64));
+        if self.occupied.is_set(i) {
+            self.occupied.clear(i);
             let mut slot = std::mem::take(&mut self.wheel[i]);
             self.in_wheel -= slot.len();
             for pending in slot.drain(..) {
@@ -265,7 +267,7 @@ impl<const SHIFT: u32, const LOG: u32> Corrections<SHIFT, LOG> {
             self.far.pop();
             let i = (far_slot & Self::MASK) as usize;
             self.wheel[i].push(pending);
-            self.occupied[i / 64] |= 1 << (i % 64);
+            self.occupied.set(i);
             self.in_wheel += 1;
         }
     }
@@ -275,25 +277,10 @@ impl<const SHIFT: u32, const LOG: u32> Corrections<SHIFT, LOG> {
         if self.in_wheel == 0 {
             return None;
         }
-        let start = ((self.cursor + 1) & Self::MASK) as usize;
-        let words = self.occupied.len();
-        let (w0, b0) = (start / 64, start % 64);
-        let first = self.occupied[w0] & (u64::MAX << b0);
-        let ring_index = if first != 0 {
-            w0 * 64 + first.trailing_zeros() as usize
-        } else {
-            (1..=words).find_map(|k| {
-                let w = (w0 + k) % words;
-                let mut bits = self.occupied[w];
-                if k == words {
-                    // Back at the first word: only bits before `start`.
-                    bits &= !(u64::MAX << b0);
-                }
-                (bits != 0).then(|| w * 64 + bits.trailing_zeros() as usize)
-            })?
-        };
-        let slots = Self::SLOTS as usize;
-        Some(self.cursor + 1 + ((ring_index + slots - start) % slots) as u64)
+        let ahead = self
+            .occupied
+            .next_from(((self.cursor + 1) & Self::MASK) as usize)?;
+        Some(self.cursor + 1 + ahead as u64)
     }
 }
 

@@ -73,8 +73,8 @@ pub struct EventQueue<T: Copy, const SHIFT: u32 = SLOT_SHIFT, const LOG: u32 = L
     late: BinaryHeap<Entry<T>>,
     /// Events of slots `cursor + 1 ..= cursor + 2^LOG − 1`, at index `slot mod 2^LOG`.
     wheel: Vec<Vec<Entry<T>>>,
-    /// One bit per wheel slot: set when the slot holds events.
-    occupied: Vec<u64>,
+    /// Which wheel slots hold events.
+    occupied: Occupancy,
     in_wheel: usize,
     /// Events of slots `≥ cursor + 2^LOG` (as of when they were pushed).
     far: BinaryHeap<Entry<T>>,
@@ -99,7 +99,7 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
             keys: Vec::new(),
             late: BinaryHeap::new(),
             wheel: (0..Self::SLOTS).map(|_| Vec::new()).collect(),
-            occupied: vec![0; (Self::SLOTS as usize).div_ceil(64)],
+            occupied: Occupancy::new(Self::SLOTS as usize),
             in_wheel: 0,
             far: BinaryHeap::new(),
             seq: 0,
@@ -135,7 +135,7 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
         if slot > self.cursor && slot - self.cursor < Self::SLOTS {
             let i = (slot & Self::MASK) as usize;
             self.wheel[i].push(entry);
-            self.occupied[i / 64] |= 1 << (i % 64);
+            self.occupied.set(i);
             self.in_wheel += 1;
         } else {
             self.place_outside_wheel(entry);
@@ -221,7 +221,7 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
         self.cursor = next.min(limit_slot);
         if next_wheel == Some(self.cursor) {
             let i = (self.cursor & Self::MASK) as usize;
-            self.occupied[i / 64] &= !(1 << (i % 64));
+            self.occupied.clear(i);
             let slot = &mut self.wheel[i];
             self.in_wheel -= slot.len();
             // A slot holds its events in push order: those brought from `far` (in time order,
@@ -264,36 +264,68 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
         if self.in_wheel == 0 {
             return None;
         }
-        let start = ((self.cursor + 1) & Self::MASK) as usize;
-        let words = self.occupied.len();
-        let (w0, b0) = (start / 64, start % 64);
-        // The first word, masked to bits at or after `start`.
-        let first = self.occupied[w0] & (u64::MAX << b0);
-        if first != 0 {
-            let i = w0 * 64 + first.trailing_zeros() as usize;
-            return Some(self.slot_of(i, start));
+        let ahead = self
+            .occupied
+            .next_from(((self.cursor + 1) & Self::MASK) as usize)?;
+        Some(self.cursor + 1 + ahead as u64)
+    }
+}
+
+/// One bit per ring slot of a timing wheel: set while the slot holds events.
+#[derive(Debug)]
+pub(crate) struct Occupancy {
+    words: Vec<u64>,
+    slots: usize,
+}
+
+impl Occupancy {
+    /// All clear, for `slots` slots.
+    pub(crate) fn new(slots: usize) -> Self {
+        Occupancy {
+            words: vec![0; slots.div_ceil(64)],
+            slots,
         }
-        for k in 1..=words {
-            let w = (w0 + k) % words;
-            let mut bits = self.occupied[w];
-            if k == words {
-                // Back at the first word: only bits before `start`.
-                bits &= !(u64::MAX << b0);
-            }
-            if bits != 0 {
-                let i = w * 64 + bits.trailing_zeros() as usize;
-                return Some(self.slot_of(i, start));
-            }
-        }
-        None
     }
 
-    /// Absolute slot of ring index `i`, scanning forward from ring index `start` (= cursor + 1).
+    /// Marks slot `i` occupied.
     #[inline]
-    fn slot_of(&self, i: usize, start: usize) -> u64 {
-        let slots = Self::SLOTS as usize;
-        let ahead = (i + slots - start) % slots;
-        self.cursor + 1 + ahead as u64
+    pub(crate) fn set(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    /// Marks slot `i` empty.
+    #[inline]
+    pub(crate) fn clear(&mut self, i: usize) {
+        self.words[i / 64] &= !(1 << (i % 64));
+    }
+
+    /// Whether slot `i` is occupied.
+    #[inline]
+    pub(crate) fn is_set(&self, i: usize) -> bool {
+        self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// How many slots after `start` (a ring index) the first occupied one is, scanning
+    /// forward and wrapping around; `None` when all are empty.
+    pub(crate) fn next_from(&self, start: usize) -> Option<usize> {
+        let (words, slots) = (self.words.len(), self.slots);
+        let (w0, b0) = (start / 64, start % 64);
+        // The first word, masked to bits at or after `start`.
+        let first = self.words[w0] & (u64::MAX << b0);
+        let index = if first != 0 {
+            w0 * 64 + first.trailing_zeros() as usize
+        } else {
+            (1..=words).find_map(|k| {
+                let w = (w0 + k) % words;
+                let mut bits = self.words[w];
+                if k == words {
+                    // Back at the first word: only bits before `start`.
+                    bits &= !(u64::MAX << b0);
+                }
+                (bits != 0).then(|| w * 64 + bits.trailing_zeros() as usize)
+            })?
+        };
+        Some((index + slots - start) % slots)
     }
 }
 
