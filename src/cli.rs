@@ -595,6 +595,9 @@ pub struct SimulateArgs {
     /// Write the offered requests as CSV (time in ms, prompt, cached, completion, max_tokens).
     #[arg(long, value_name = "FILE")]
     pub trace_out: Option<PathBuf>,
+    /// With --json: add each candidate's per-minute utilization, 429s and requests served.
+    #[arg(long)]
+    pub per_minute: bool,
 }
 
 /// Client retry policies.

@@ -121,6 +121,13 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
+    if args.per_minute && format != Format::Json {
+        return Err(usage(
+            "--per-minute adds a series to the JSON: use it with --json (or plot it: --plot \
+             FILE.svg)"
+                .into(),
+        ));
+    }
     if args.spillover_quota.is_some() && ptus.is_empty() {
         return Err(usage(
             "--spillover-quota needs --ptu (it takes the PTU's 429s)".into(),
@@ -334,13 +341,18 @@ pub(super) fn run_simulate(
             None => args.duration,
         } / (DEFAULT_HOURS_PER_MONTH * 3600.0),
     });
-    let results: Vec<_> = results
+    let mut results: Vec<_> = results
         .into_iter()
         .map(|(candidate, report)| compare::result(candidate, report, &peaks, pricing.as_ref()))
         .collect();
     if let Some(path) = &args.plot {
         plot(path, model, &results)?;
         notes.push(format!("plot written to {}", path.display()));
+    }
+    if !args.per_minute {
+        for result in &mut results {
+            result.minutes.clear();
+        }
     }
     let report = crate::sim::compare::SimulateReport {
         model: model.name.clone(),

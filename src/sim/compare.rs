@@ -106,8 +106,9 @@ pub struct CandidateResult {
     /// served tokens pay-as-you-go; the simulated span repeated for 730 hours (null: no
     /// catalog prices).
     pub monthly_usd: Option<f64>,
-    /// Per-minute utilization, 429s and served requests (for the plot; not in the JSON).
-    #[serde(skip)]
+    /// Per-minute utilization, 429s and served requests: for the plot, and in the JSON with
+    /// `--per-minute` (left out when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub minutes: Vec<MinuteStats>,
 }
 

@@ -643,6 +643,17 @@ struct SimulatedCandidate {
     spillover_tokens: Tokens,
     spillover_usd: Option<f64>,
     monthly_usd: Option<f64>,
+    /// Only with `--per-minute`.
+    minutes: Option<Vec<SimulatedMinute>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimulatedMinute {
+    minute: u64,
+    utilization: f64,
+    throttled: u64,
+    served: u64,
 }
 
 #[allow(dead_code)]
@@ -689,5 +700,43 @@ fn simulate_answer_matches_the_contract() {
     for c in &answer.candidates {
         assert_eq!(c.requests as f64, answer.traffic.requests);
         assert!(c.served + c.throttled_final <= c.requests);
+        assert!(c.minutes.is_none(), "the series is opt-in");
     }
+}
+
+#[test]
+fn simulate_per_minute_series_adds_up() {
+    // 6,000 RPM of 1,000 tokens on 50 PTU (150K input TPM): heavily throttled, with retries
+    // spilling past the 3 minutes.
+    let value = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "6000",
+        "--tokens",
+        "1000",
+        "--ptu",
+        "50",
+        "--duration",
+        "3m",
+        "--per-minute",
+    ]);
+    assert_numbers_are_numbers(&value, "$");
+    let answer: SimulateAnswer = serde_json::from_value(value).expect("matches the contract");
+    let c = &answer.candidates[0];
+    let minutes = c.minutes.as_ref().expect("--per-minute adds the series");
+    assert!(minutes.len() >= 3, "{} minutes", minutes.len());
+    assert!(
+        minutes
+            .iter()
+            .enumerate()
+            .all(|(i, m)| m.minute == i as u64)
+    );
+    assert_eq!(minutes.iter().map(|m| m.served).sum::<u64>(), c.served);
+    // Every 429 the clients saw: the first attempts' and the retries'.
+    let throttled: u64 = minutes.iter().map(|m| m.throttled).sum();
+    assert_eq!(throttled, c.attempts - c.served);
+    let busiest = minutes.iter().map(|m| m.utilization).fold(0.0, f64::max);
+    assert_eq!(Some(busiest), c.utilization_max);
 }

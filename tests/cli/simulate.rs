@@ -284,10 +284,22 @@ fn a_log_is_replayed_and_the_trace_written() {
 
 #[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 11] = [
+    let cases: [(&[&str], &str); 12] = [
         (
             &["--rpm", "60", "--tokens", "100"],
             "name at least one deployment",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--per-minute",
+            ],
+            "--per-minute adds a series to the JSON: use it with --json",
         ),
         (&["--ptu", "100", "--tokens", "100"], "give the traffic"),
         (
