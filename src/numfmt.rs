@@ -94,6 +94,18 @@ pub fn percent(fraction: f64) -> String {
     }
 }
 
+/// A fraction as a percentage, rounded up to one decimal so it never understates (for 429s
+/// and other bad news: `0.0004` → `0.1%`, only none is `0%`): `0.1446` → `14.5%`. With
+/// [`percent`] for the complement, the two add up to 100%.
+pub fn percent_up(fraction: f64) -> String {
+    let tenths = (fraction * 1000.0 - 1e-6).ceil().max(0.0) / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0}%")
+    } else {
+        format!("{tenths:.1}%")
+    }
+}
+
 /// Dollars in about three significant digits, without the sign: `447`, `1.57K`, `70.0K`, `10.3M`.
 pub fn usd_short(usd: f64) -> String {
     let (value, suffix) = match usd {
@@ -146,5 +158,15 @@ mod tests {
         assert_eq!(percent(0.9999), "99.9%");
         assert_eq!(percent(1.0), "100%");
         assert_eq!(percent(0.85), "85%");
+        // Bad news rounds up: a few 429s never show as none.
+        assert_eq!(percent_up(0.1446), "14.5%");
+        assert_eq!(percent_up(0.0004), "0.1%");
+        assert_eq!(percent_up(0.0), "0%");
+        assert_eq!(percent_up(0.85), "85%");
+        // Served (down) and gave up (up) add up to 100%.
+        assert_eq!(
+            (percent(0.8554), percent_up(0.1446)),
+            ("85.5%".into(), "14.5%".into())
+        );
     }
 }

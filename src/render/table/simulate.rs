@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, notes, right, table, wrap};
-use crate::numfmt::{count, number, percent, plural, short, usd_short};
+use crate::numfmt::{count, number, percent, percent_up, plural, short, usd_short};
 use crate::sim::compare::{CandidateResult, SimulateReport};
 
 /// Renders `simulate`.
@@ -89,12 +89,14 @@ fn candidates_table(candidates: &[CandidateResult]) -> String {
             percent(c.served as f64 / c.requests.max(1) as f64)
         )
     });
-    add("429 on 1st attempt", &|c| percent(c.first_attempt_429_rate));
+    add("429 on 1st attempt", &|c| {
+        percent_up(c.first_attempt_429_rate)
+    });
     add("gave up (final 429)", &|c| {
         format!(
             "{} ({})",
             short(c.throttled_final as f64),
-            percent(c.final_429_rate)
+            percent_up(c.final_429_rate)
         )
     });
     add("attempts per request", &|c| {
@@ -121,6 +123,8 @@ fn candidates_table(candidates: &[CandidateResult]) -> String {
     add("latency p99", &|c| seconds(c.latency_p99_ms));
     add("utilization p50", &|c| share(c.utilization_p50));
     add("utilization p99", &|c| share(c.utilization_p99));
-    add("minutes above 85%", &|c| share(c.minutes_above_85_share));
+    add("minutes above 85%", &|c| {
+        c.minutes_above_85_share.map_or("-".to_string(), percent_up)
+    });
     finish(tbl, 0)
 }
