@@ -61,6 +61,10 @@ struct Offered {
     make: MakeRequests,
 }
 
+/// Runs shorter than this many bucket depths get a note that the empty bucket at the start
+/// hides some overload.
+const WARM_UP_BUCKETS: f64 = 10.0;
+
 /// Runs shorter than this many requests (about half a second) show no progress bar.
 const PROGRESS_FROM_REQUESTS: f64 = 5e6;
 
@@ -180,6 +184,16 @@ pub(super) fn run_simulate(
         .map(|m| whole(m, "--max-tokens"))
         .transpose()?;
     let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
+    if !ptus.is_empty() && offered_traffic.span_s < WARM_UP_BUCKETS * args.bucket {
+        notes.push(format!(
+            "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
+             100%, so over {} sustained overload shows fewer 429s than it will later; \
+             simulate at least {} (--duration)",
+            describe_duration(args.bucket),
+            describe_duration(offered_traffic.span_s),
+            describe_duration(WARM_UP_BUCKETS * args.bucket)
+        ));
+    }
     let prices = prices::resolve(
         model,
         catalog.ptu_prices.get(&deployment),

@@ -436,3 +436,39 @@ fn each_candidate_is_priced_for_a_month() {
         Some(150.0 * yearly / 12.0)
     );
 }
+
+#[test]
+fn a_short_run_warns_that_the_empty_bucket_hides_overload() {
+    // 1,200 RPM of 1,500 + 300 tokens is 3.24M normalized TPM against 2.7M for 900 PTU: over
+    // 5 minutes the empty 60 s bucket absorbs it all, over an hour it cannot.
+    let notes = |duration: &str| {
+        let answer = json(&[
+            "simulate",
+            "-m",
+            "gpt-4.1",
+            "--rpm",
+            "1200",
+            "--prompt",
+            "1500",
+            "--completion",
+            "300",
+            "--ptu",
+            "900",
+            "--duration",
+            duration,
+        ]);
+        let first = answer["candidates"][0]["first_attempt_429_rate"].as_f64();
+        let short_run = answer["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with("short run")));
+        (first, short_run)
+    };
+    let (five_minutes, warned) = notes("5m");
+    assert_eq!(five_minutes, Some(0.0));
+    assert!(warned, "a 5-minute run gets the note");
+    let (hour, warned) = notes("1h");
+    assert!(hour.is_some_and(|r| r > 0.1), "an hour throttles: {hour:?}");
+    assert!(!warned, "an hour-long run does not");
+}
