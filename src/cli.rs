@@ -498,7 +498,7 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "PTU[,PTU...]", value_parser = input::ptu_list, allow_negative_numbers = true)]
     pub ptu: Vec<Vec<f64>>,
     /// Candidate standard deployments: TPM quota (repeatable: --tpm-quota 300k --tpm-quota 1M).
-    #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::tpm_candidate, allow_negative_numbers = true)]
     pub tpm_quota: Vec<f64>,
     /// Spill PTU 429s to a standard deployment with this TPM quota.
     #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
@@ -519,16 +519,21 @@ pub struct SimulateArgs {
     #[arg(long, default_value = "1", allow_negative_numbers = true)]
     pub speedup: f64,
     /// Simulated time for synthetic traffic (e.g. 30m, 2h, 1d).
-    #[arg(long, value_parser = input::duration, default_value = "1h", conflicts_with = "replay")]
+    #[arg(long, value_parser = input::duration, default_value = "1h", conflicts_with = "replay", allow_hyphen_values = true)]
     pub duration: f64,
     /// Daily pattern: peak-to-average ratio of the request rate over 24 h (e.g. 2.5).
-    #[arg(long, value_name = "RATIO", conflicts_with = "replay")]
+    #[arg(
+        long,
+        value_name = "RATIO",
+        conflicts_with = "replay",
+        allow_negative_numbers = true
+    )]
     pub daily_peak: Option<f64>,
     /// Hour of the daily peak (UTC, 0-23).
-    #[arg(long, default_value_t = 14, requires = "daily_peak", value_parser = clap::value_parser!(u8).range(0..24))]
+    #[arg(long, default_value_t = 14, requires = "daily_peak", value_parser = clap::value_parser!(u8).range(0..24), allow_negative_numbers = true)]
     pub peak_hour: u8,
     /// Hour of day the run starts (UTC, 0-23): where on the daily pattern it begins.
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..24))]
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..24), allow_negative_numbers = true)]
     pub start_hour: u8,
     /// A burst: START+LENGTHxFACTOR, e.g. 10m+60sx4 (repeatable).
     #[arg(long, value_parser = input::burst, conflicts_with = "replay")]
@@ -558,17 +563,17 @@ pub struct SimulateArgs {
     /// Client retry policy.
     #[arg(long, value_enum, default_value_t = RetryArg::Exponential)]
     pub retry: RetryArg,
-    /// Retries after the first attempt (the OpenAI SDKs default to 2).
-    #[arg(long, default_value_t = 2)]
-    pub max_retries: u32,
+    /// Retries after the first attempt [default: 2, as the OpenAI SDKs].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_retries: Option<u32>,
     /// Fixed delay, or the first exponential backoff (doubling, full jitter).
-    #[arg(long, value_parser = input::duration, default_value = "500ms")]
+    #[arg(long, value_parser = input::duration, default_value = "500ms", allow_hyphen_values = true)]
     pub retry_delay: f64,
     /// Longest exponential backoff.
-    #[arg(long, value_parser = input::duration, default_value = "8s")]
+    #[arg(long, value_parser = input::duration, default_value = "8s", allow_hyphen_values = true)]
     pub retry_cap: f64,
     /// Give up on a request this long after its first attempt.
-    #[arg(long, value_parser = input::duration, default_value = "60s")]
+    #[arg(long, value_parser = input::duration, default_value = "60s", allow_hyphen_values = true)]
     pub deadline: f64,
     /// Clients ignore the retry-after header (by default they wait at least that long).
     #[arg(long)]
@@ -587,7 +592,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub tokens_per_second: Option<f64>,
     /// Seed of the traffic and the clients' jitter: the same seed, the same answer.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub seed: u64,
     /// Draw utilization and 429s per minute, as SVG.
     #[arg(long, value_name = "FILE.svg")]

@@ -71,7 +71,8 @@ fn bounded(
     } else {
         let relation = if low_inclusive { "at least" } else { "above" };
         Err(format!(
-            "{what} must be {relation} {low} and at most {high:e}"
+            "{what} must be {relation} {low} and at most {}",
+            crate::numfmt::short(high)
         ))
     }
 }
@@ -119,7 +120,37 @@ pub fn ptu_list(text: &str) -> Result<Vec<f64>, String> {
             parts.concat()
         ));
     }
-    parts.iter().map(|p| ptu(p)).collect()
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!(
+            "'{text}' has an empty item: write one PTU count (1500) or a list (100,150,200)"
+        ));
+    }
+    parts
+        .iter()
+        .map(|p| {
+            ptu(p).map_err(|e| {
+                if e.starts_with("not a number") {
+                    format!(
+                        "'{p}' is not a number: write one PTU count (1500) or a list (100,150,200)"
+                    )
+                } else {
+                    e
+                }
+            })
+        })
+        .collect()
+}
+
+/// A TPM quota of `simulate`, which takes one quota per flag: a list such as `5M,6M` gets a
+/// hint to repeat the flag.
+pub fn tpm_candidate(text: &str) -> Result<f64, String> {
+    tpm(text).map_err(|e| {
+        if text.contains(',') && text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            format!("'{text}': one quota per flag; to compare quotas, repeat it: --tpm-quota 5M --tpm-quota 6M")
+        } else {
+            e
+        }
+    })
 }
 
 /// A price in USD: 0 or more, at most a million.
@@ -174,6 +205,9 @@ pub fn target_utilization(text: &str) -> Result<f64, String> {
 /// A bare number is refused: its unit would be a guess.
 pub fn duration(text: &str) -> Result<f64, String> {
     let text = text.trim();
+    if text.starts_with('-') {
+        return Err("a duration cannot be negative; write e.g. 500ms, 30s, 15m, 2h or 1d".into());
+    }
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());

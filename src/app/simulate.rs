@@ -61,6 +61,9 @@ struct Offered {
     make: MakeRequests,
 }
 
+/// Retries after a 429 when `--max-retries` is not given: the OpenAI SDKs' default.
+const DEFAULT_MAX_RETRIES: u32 = 2;
+
 /// Runs shorter than this many bucket depths get a note that the empty bucket at the start
 /// hides some overload.
 const WARM_UP_BUCKETS: f64 = 10.0;
@@ -125,6 +128,19 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
+    if args.retry == RetryArg::Exponential && args.retry_cap < args.retry_delay {
+        return Err(usage(format!(
+            "--retry-cap {} is below --retry-delay {}: the cap is the longest backoff, at least \
+             the first",
+            describe_duration(args.retry_cap),
+            describe_duration(args.retry_delay)
+        )));
+    }
+    if args.retry == RetryArg::None && args.max_retries.is_some() {
+        return Err(usage(
+            "--max-retries needs retries: --retry fixed or --retry exponential".into(),
+        ));
+    }
     if args.per_minute && format != Format::Json {
         return Err(usage(
             "--per-minute adds a series to the JSON: use it with --json (or plot it: --plot \
@@ -174,7 +190,7 @@ pub(super) fn run_simulate(
         max_retries: if args.retry == RetryArg::None {
             0
         } else {
-            args.max_retries
+            args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)
         },
         deadline_ms: args.deadline * 1000.0,
         honour_retry_after: !args.ignore_retry_after,
@@ -482,7 +498,7 @@ fn describe_client(args: &SimulateArgs) -> String {
     };
     format!(
         "{policy}, {} retries, {}, give up after {}",
-        args.max_retries,
+        args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         if args.ignore_retry_after {
             "ignoring retry-after"
         } else {
@@ -507,6 +523,13 @@ fn candidates(
     };
     let ratio = model.rpm_per_1000_tpm_for(deployment);
     let standard = |quota: f64, flag: &str| match ratio {
+        Some(ratio) if quota / 1000.0 * ratio < 1.0 => Err(usage(format!(
+            "{flag} {}: allows {} requests a minute ({} RPM per 1,000 TPM); give at least {} TPM",
+            numfmt::count(quota),
+            numfmt::number(quota / 1000.0 * ratio, 2, true),
+            numfmt::number(ratio, 2, true),
+            numfmt::count((1000.0 / ratio).ceil())
+        ))),
         Some(ratio) => Ok(StandardParams {
             tpm_quota: quota,
             rpm: quota / 1000.0 * ratio,

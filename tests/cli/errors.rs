@@ -36,7 +36,7 @@ fn bad_numbers() {
         ("NaN", "not a number"),
         ("inf", "not a number"),
         ("five", "not a number"),
-        ("1e30", "at most 1e9"),
+        ("1e30", "at most 1B"),
     ] {
         rejects(
             &[&["size", "--rpm", rpm][..], &shape].concat(),

@@ -284,7 +284,66 @@ fn a_log_is_replayed_and_the_trace_written() {
 
 #[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 12] = [
+    let cases: [(&[&str], &str); 19] = [
+        (
+            &["--tpm-quota", "500", "--rpm", "60", "--tokens", "100"],
+            "--tpm-quota 500: allows 0.50 requests a minute",
+        ),
+        (
+            &[
+                "--ptu",
+                "10",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--duration",
+                "-1h",
+            ],
+            "a duration cannot be negative",
+        ),
+        (
+            &[
+                "--ptu",
+                "10",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--retry-delay",
+                "10s",
+                "--retry-cap",
+                "1s",
+            ],
+            "--retry-cap 1 s is below --retry-delay 10 s",
+        ),
+        (
+            &[
+                "--ptu",
+                "10",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--retry",
+                "none",
+                "--max-retries",
+                "5",
+            ],
+            "--max-retries needs retries",
+        ),
+        (
+            &["--ptu", "1500,", "--rpm", "60", "--tokens", "100"],
+            "'1500,' has an empty item",
+        ),
+        (
+            &["--tpm-quota", "5M,6M", "--rpm", "60", "--tokens", "100"],
+            "repeat it: --tpm-quota 5M --tpm-quota 6M",
+        ),
+        (
+            &["--ptu", "10", "--qps", "1e8", "--tokens", "100"],
+            "at most 16.7M",
+        ),
         (
             &["--rpm", "60", "--tokens", "100"],
             "name at least one deployment",
