@@ -29,7 +29,7 @@ measure() { # name, command...: runs $runs times, records "best_seconds max_rss_
     > "$out/$name.time"
 }
 
-measure ptuplan target/release/ptuplan analyze "$log" --json --profile-out "$out/ptuplan-minutes.csv"
+measure ptuplan "${CARGO_TARGET_DIR:-target}/release/ptuplan" analyze "$log" --json --profile-out "$out/ptuplan-minutes.csv"
 
 cat > "$out/query_duckdb.py" <<'PY'
 import duckdb, sys

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -c 'import simpy' 2>/dev/null || pip install -q simpy
 cargo build --release --locked --quiet
-bin=target/release/ptuplan
+bin="${CARGO_TARGET_DIR:-target}/release/ptuplan"
 out=target/bench-simulate
 mkdir -p "$out"
 seconds=${1:-3000}

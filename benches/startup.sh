@@ -11,7 +11,7 @@ if ! command -v hyperfine >/dev/null; then
   apt-get update -qq && apt-get install -y -qq hyperfine
 fi
 cargo build --release --locked --quiet
-bin=target/release/ptuplan
+bin="${CARGO_TARGET_DIR:-target}/release/ptuplan"
 out=target/bench-startup.json
 
 # -N: no intermediate shell, so both commands are measured as bare process starts.

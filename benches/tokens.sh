@@ -29,9 +29,10 @@ while size < 8 * 1024 * 1024:
 open(sys.argv[1], "w").write(" ".join(out) + "\n")
 PY
 bytes=$(stat -c %s "$text")
+bin="${CARGO_TARGET_DIR:-target}/release/ptuplan"
 hyperfine --warmup 2 --runs 10 --export-json target/bench-tokens.json \
-  "target/release/ptuplan tokens $text --encoding o200k_base" \
-  "target/release/ptuplan tokens $text --encoding cl100k_base" \
+  "$bin tokens $text --encoding o200k_base" \
+  "$bin tokens $text --encoding cl100k_base" \
   "wc -w $text"
 python3 - "$bytes" <<'PY'
 import json, sys

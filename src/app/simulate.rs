@@ -215,14 +215,25 @@ pub(super) fn run_simulate(
         catalog.ptu_prices.get(&deployment),
         deployment,
         &PriceOverrides::default(),
-    )
-    .ok();
-    if prices.as_ref().is_some_and(|p| p.unverified) {
-        notes.push(
-            "prices: PTU dollar prices come from third parties only (UNVERIFIED); see \
-             `ptuplan models` for sources"
-                .into(),
-        );
+    );
+    let prices = match prices {
+        Ok(prices) => Some(prices),
+        Err(e) => {
+            notes.push(format!(
+                "no cost: {}",
+                e.to_string().replace("give ", "`ptuplan cost` takes ")
+            ));
+            None
+        }
+    };
+    if let Some(p) = prices.as_ref().filter(|p| p.unverified) {
+        notes.push(format!(
+            "prices: PTUs at ${}/PTU-year on a 1-year reservation (catalog source {}, \
+             models.toml [ptu_prices]): UNVERIFIED third-party figures, as Microsoft's docs give \
+             none; `ptuplan cost` takes your own (--ptu-yearly)",
+            numfmt::count(p.ptu.yearly),
+            p.ptu_source
+        ));
     }
     // The first run also measures the offered traffic (and writes the trace).
     let mut offered = SecondBuckets::new();
