@@ -767,6 +767,28 @@ fn traffic(
                     ));
                 }
             };
+            // The typical request (means, or fixed sizes) against the model's context limits:
+            // the service refuses what does not fit (HTTP 400), which is not simulated.
+            let typical = |size: &TokenSize| match *size {
+                TokenSize::Fixed(n) => f64::from(n),
+                TokenSize::LogNormal { mean, .. } => mean,
+            };
+            let shape = crate::calc::workload::RequestShape {
+                prompt_tokens: typical(&prompt),
+                completion_tokens: typical(&completion),
+                cache_rate: args.cache_rate,
+                max_tokens: max_tokens.map(f64::from),
+                token_split: crate::calc::workload::TokenSplit::Given,
+            };
+            let fit = crate::calc::context::check(&shape, model);
+            if !fit.problems.is_empty() {
+                notes.push(format!(
+                    "context: for {}, {}; the service refuses such requests (HTTP 400), which \
+                     this simulation does not model",
+                    model.name,
+                    fit.problems.join("; ")
+                ));
+            }
             let spec = TrafficSpec {
                 rate_per_s,
                 duration_s: args.duration,

@@ -531,3 +531,42 @@ fn a_short_run_warns_that_the_empty_bucket_hides_overload() {
     assert!(hour.is_some_and(|r| r > 0.1), "an hour throttles: {hour:?}");
     assert!(!warned, "an hour-long run does not");
 }
+
+#[test]
+fn requests_beyond_the_context_window_get_a_note() {
+    // gpt-4.1: 128,000 prompt tokens on provisioned, 32,768 output tokens.
+    let context_note = |prompt: &str, completion: &str| {
+        let answer = json(&[
+            "simulate",
+            "-m",
+            "gpt-4.1",
+            "--rpm",
+            "6",
+            "--prompt",
+            prompt,
+            "--completion",
+            completion,
+            "--ptu",
+            "1000",
+            "--duration",
+            "10m",
+        ]);
+        answer["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .filter_map(|n| n.as_str())
+            .find(|n| n.starts_with("context:"))
+            .map(str::to_string)
+    };
+    let note = context_note("200000", "50000").expect("a note");
+    assert!(
+        note.contains("provisioned prompt of 200,000 tokens exceeds the 128,000-token limit"),
+        "{note}"
+    );
+    assert!(
+        note.contains("completion of 50,000 tokens exceeds the 32,768-token limit"),
+        "{note}"
+    );
+    assert_eq!(context_note("100000", "1000"), None);
+}
