@@ -98,7 +98,11 @@ pub fn percent(fraction: f64) -> String {
 /// and other bad news: `0.0004` → `0.1%`, only none is `0%`): `0.1446` → `14.5%`. With
 /// [`percent`] for the complement, the two add up to 100%.
 pub fn percent_up(fraction: f64) -> String {
-    let tenths = (fraction * 1000.0 - 1e-6).ceil().max(0.0) / 10.0;
+    let tenths = (fraction * 1000.0 - 1e-6).ceil() / 10.0;
+    if tenths <= 0.0 {
+        // Also keeps −0 (the ceiling of a tiny negative) from printing as "-0%".
+        return "0%".to_string();
+    }
     if tenths.fract() == 0.0 {
         format!("{tenths:.0}%")
     } else {
