@@ -277,10 +277,7 @@ impl<const SHIFT: u32, const LOG: u32> Corrections<SHIFT, LOG> {
         if self.in_wheel == 0 {
             return None;
         }
-        let ahead = self
-            .occupied
-            .next_from(((self.cursor + 1) & Self::MASK) as usize)?;
-        Some(self.cursor + 1 + ahead as u64)
+        self.occupied.first_after(self.cursor)
     }
 }
 

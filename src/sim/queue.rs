@@ -264,10 +264,7 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
         if self.in_wheel == 0 {
             return None;
         }
-        let ahead = self
-            .occupied
-            .next_from(((self.cursor + 1) & Self::MASK) as usize)?;
-        Some(self.cursor + 1 + ahead as u64)
+        self.occupied.first_after(self.cursor)
     }
 }
 
@@ -279,8 +276,9 @@ pub(crate) struct Occupancy {
 }
 
 impl Occupancy {
-    /// All clear, for `slots` slots.
+    /// All clear, for `slots` slots (a power of two).
     pub(crate) fn new(slots: usize) -> Self {
+        debug_assert!(slots.is_power_of_two(), "{slots} slots");
         Occupancy {
             words: vec![0; slots.div_ceil(64)],
             slots,
@@ -305,9 +303,19 @@ impl Occupancy {
         self.words[i / 64] & (1 << (i % 64)) != 0
     }
 
+    /// The first occupied absolute slot after `cursor` (at ring index slot mod the ring's
+    /// size), scanning forward and wrapping around; `None` when all are empty.
+    #[inline]
+    pub(crate) fn first_after(&self, cursor: u64) -> Option<u64> {
+        // The ring's size is a power of two: a mask, not a division.
+        let start = (cursor + 1) as usize & (self.slots - 1);
+        let ahead = self.next_from(start)?;
+        Some(cursor + 1 + ahead as u64)
+    }
+
     /// How many slots after `start` (a ring index) the first occupied one is, scanning
     /// forward and wrapping around; `None` when all are empty.
-    pub(crate) fn next_from(&self, start: usize) -> Option<usize> {
+    fn next_from(&self, start: usize) -> Option<usize> {
         let (words, slots) = (self.words.len(), self.slots);
         let (w0, b0) = (start / 64, start % 64);
         // The first word, masked to bits at or after `start`.
