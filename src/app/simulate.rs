@@ -533,17 +533,17 @@ fn candidates(
         RpmWindowArg::TenSeconds => RpmWindow::TenSeconds,
     };
     let ratio = model.rpm_per_1000_tpm_for(deployment);
-    let standard = |quota: f64, flag: &str| match ratio {
-        Some(ratio) if quota / 1000.0 * ratio < 1.0 => Err(usage(format!(
+    let standard = |quota: f64, flag: &str| match ratio.map(|r| (r, quota / 1000.0 * r)) {
+        Some((ratio, rpm)) if rpm < 1.0 => Err(usage(format!(
             "{flag} {}: allows {} requests a minute ({} RPM per 1,000 TPM); give at least {} TPM",
             numfmt::count(quota),
-            numfmt::number(quota / 1000.0 * ratio, 2, true),
+            numfmt::number(rpm, 2, true),
             numfmt::number(ratio, 2, true),
             numfmt::count((1000.0 / ratio).ceil())
         ))),
-        Some(ratio) => Ok(StandardParams {
+        Some((_, rpm)) => Ok(StandardParams {
             tpm_quota: quota,
-            rpm: quota / 1000.0 * ratio,
+            rpm,
             rpm_window,
         }),
         None => Err(usage(format!(
