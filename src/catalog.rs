@@ -144,6 +144,54 @@ pub struct Model {
     /// Pay-as-you-go prices per standard deployment type (a type not listed: no price).
     #[serde(default)]
     pub prices: BTreeMap<DeploymentType, TokenPrices>,
+    /// Standard quota is granted in units of this many TPM (absent: 1,000).
+    #[serde(default = "default_quota_unit")]
+    pub quota_unit_tpm: u32,
+    /// Whether a provisioned deployment can spill over to a standard one (absent: yes).
+    #[serde(default = "spillover_default")]
+    pub spillover: bool,
+    /// Whether the model supports prompt caching (absent: unknown).
+    #[serde(default)]
+    pub prompt_caching: Option<bool>,
+    /// A reasoning model: hidden reasoning tokens are billed and counted as output tokens.
+    #[serde(default)]
+    pub reasoning: bool,
+    /// The `max_tokens` the service assumes when a client sends none, where documented.
+    #[serde(default)]
+    pub default_max_tokens: Option<u64>,
+    /// Context limits of dated versions (aliases) that differ from the model's own.
+    #[serde(default)]
+    pub version_context: BTreeMap<String, Context>,
+    /// Weight of a prompt token written to the prompt cache (GPT-6 family: 1.25).
+    #[serde(default)]
+    pub cache_write_weight: Option<f64>,
+    /// Long-context token weights (GPT-6 family), absent when the model has none.
+    #[serde(default)]
+    pub long_context: Option<LongContext>,
+}
+
+fn default_quota_unit() -> u32 {
+    1000
+}
+
+fn spillover_default() -> bool {
+    true
+}
+
+/// Token weights of long-context requests (prompt above a threshold), GPT-6 family.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LongContext {
+    /// Prompt tokens above which a request is long-context.
+    pub threshold_tokens: u64,
+    /// Weight of an uncached long-context prompt token.
+    pub input_weight: f64,
+    /// Weight of a cached long-context prompt token.
+    pub cached_input_weight: f64,
+    /// Weight of a long-context prompt token written to the cache.
+    pub cache_write_weight: f64,
+    /// Weight of a long-context output token.
+    pub output_weight: f64,
 }
 
 /// Names of the catalog fields that can be marked unverified.
@@ -161,6 +209,14 @@ pub enum CatalogField {
     LatencyTarget,
     Prices,
     PtuPrices,
+    QuotaUnitTpm,
+    Spillover,
+    PromptCaching,
+    Reasoning,
+    DefaultMaxTokens,
+    VersionContext,
+    CacheWriteWeight,
+    LongContext,
 }
 
 /// Which source backs which group of a model's numbers.
@@ -181,6 +237,12 @@ pub struct ModelSources {
     /// The tokenizer encoding.
     #[serde(default)]
     pub tokenizer: Option<String>,
+    /// The quota unit and the default `max_tokens`.
+    #[serde(default)]
+    pub quota: Option<String>,
+    /// Spillover, prompt caching and reasoning support.
+    #[serde(default)]
+    pub features: Option<String>,
 }
 
 /// A provisioned deployment type's sizing grid.
@@ -212,6 +274,30 @@ pub struct Context {
     /// Prompt + completion on standard deployments, where lower.
     #[serde(default)]
     pub standard_max_total: Option<u64>,
+}
+
+impl Context {
+    /// Each limit with its catalog key.
+    pub fn limits(&self) -> [(&'static str, Option<u64>); 5] {
+        [
+            ("max_input", self.max_input),
+            ("max_output", self.max_output),
+            ("max_total", self.max_total),
+            ("provisioned_max_input", self.provisioned_max_input),
+            ("standard_max_total", self.standard_max_total),
+        ]
+    }
+
+    /// These limits with `other`'s where it sets them.
+    pub fn overlaid(self, other: &Context) -> Context {
+        Context {
+            max_input: other.max_input.or(self.max_input),
+            max_output: other.max_output.or(self.max_output),
+            max_total: other.max_total.or(self.max_total),
+            provisioned_max_input: other.provisioned_max_input.or(self.provisioned_max_input),
+            standard_max_total: other.standard_max_total.or(self.standard_max_total),
+        }
+    }
 }
 
 impl Model {
@@ -317,6 +403,8 @@ impl Catalog {
             model.sources.context.as_ref(),
             model.sources.prices.as_ref(),
             model.sources.tokenizer.as_ref(),
+            model.sources.quota.as_ref(),
+            model.sources.features.as_ref(),
         ]
         .into_iter()
         .flatten()
@@ -471,14 +559,7 @@ impl Catalog {
                 }
             }
             if let Some(context) = &model.context {
-                let limits = [
-                    ("max_input", context.max_input),
-                    ("max_output", context.max_output),
-                    ("max_total", context.max_total),
-                    ("provisioned_max_input", context.provisioned_max_input),
-                    ("standard_max_total", context.standard_max_total),
-                ];
-                for (field, limit) in limits {
+                for (field, limit) in context.limits() {
                     if limit == Some(0) {
                         return Err((at(&format!("context.{field}")), "must be at least 1".into()));
                     }
@@ -507,6 +588,7 @@ impl Catalog {
                 model.tokenizer.is_some(),
                 at("sources.tokenizer"),
             )?;
+            self.validate_quota_and_features(model)?;
             for (deployment, prices) in &model.prices {
                 let field = |name: &str| at(&format!("prices.{deployment}.{name}"));
                 check_positive(prices.input).map_err(|m| (field("input"), m))?;
@@ -530,6 +612,63 @@ impl Catalog {
         }
     }
 
+    /// Checks the quota unit, the default `max_tokens`, per-version limits, cache-write and
+    /// long-context weights, and that the quota and feature values name their sources.
+    fn validate_quota_and_features(&self, model: &Model) -> Result<(), (String, String)> {
+        let at = |field: &str| format!("model '{}', field '{field}'", model.name);
+        if model.quota_unit_tpm == 0 {
+            return Err((at("quota_unit_tpm"), "must be at least 1".into()));
+        }
+        if model.default_max_tokens == Some(0) {
+            return Err((at("default_max_tokens"), "must be at least 1".into()));
+        }
+        for (version, context) in &model.version_context {
+            if !model
+                .aliases
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(version))
+            {
+                return Err((
+                    at(&format!("version_context.{version}")),
+                    format!("names no alias of the model; add '{version}' to its aliases"),
+                ));
+            }
+            if context.limits().iter().any(|(_, limit)| *limit == Some(0)) {
+                return Err((
+                    at(&format!("version_context.{version}")),
+                    "limits must be at least 1".into(),
+                ));
+            }
+        }
+        if let Some(weight) = model.cache_write_weight {
+            check_weight(weight).map_err(|m| (at("cache_write_weight"), m))?;
+        }
+        if let Some(long) = &model.long_context {
+            for (field, weight) in [
+                ("input_weight", long.input_weight),
+                ("cached_input_weight", long.cached_input_weight),
+                ("cache_write_weight", long.cache_write_weight),
+                ("output_weight", long.output_weight),
+            ] {
+                check_weight(weight).map_err(|m| (at(&format!("long_context.{field}")), m))?;
+            }
+            if long.threshold_tokens == 0 {
+                return Err((
+                    at("long_context.threshold_tokens"),
+                    "must be at least 1".into(),
+                ));
+            }
+        }
+        let has_quota = model.quota_unit_tpm != 1000 || model.default_max_tokens.is_some();
+        self.check_optional_source(&model.sources.quota, has_quota, at("sources.quota"))?;
+        let has_features = !model.spillover || model.prompt_caching.is_some() || model.reasoning;
+        self.check_optional_source(
+            &model.sources.features,
+            has_features,
+            at("sources.features"),
+        )
+    }
+
     fn check_optional_source(
         &self,
         id: &Option<String>,
@@ -544,6 +683,14 @@ impl Catalog {
             )),
             None => Ok(()),
         }
+    }
+}
+
+fn check_weight(value: f64) -> Result<(), String> {
+    if value.is_finite() && (0.0..=100.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("must be a weight from 0 to 100, got {value}"))
     }
 }
 
