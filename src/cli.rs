@@ -250,9 +250,34 @@ pub struct ShapeArgs {
     /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
     #[arg(long, value_parser = input::cache_rate, default_value = "0", allow_negative_numbers = true)]
     pub cache_rate: f64,
-    /// The max_tokens your client sends: standard deployments count it at admission.
+    /// The max_tokens your client sends: standard deployments count it at admission
+    /// [default: the model's documented default, else completion + reasoning].
     #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
     pub max_tokens: Option<f64>,
+    /// Hidden reasoning tokens per request (reasoning models): billed and weighted as output.
+    #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
+    pub reasoning: Option<f64>,
+    /// The best_of your client sends (legacy Completions API): admission counts max_tokens
+    /// that many times.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub best_of: Option<u32>,
+    /// Refuse a bare --tokens count (no prompt/completion split) instead of assuming all
+    /// prompt tokens: for CI.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How a standard quota is sized for a stated rate.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct QuotaArgs {
+    /// Standard deployments: the window requests are counted over (Azure: typically 1 s or
+    /// 10 s).
+    #[arg(long, value_enum, default_value_t = RpmWindowArg::OneSecond)]
+    pub rpm_window: RpmWindowArg,
+    /// Highest share of first attempts a recommended standard quota may refuse, for random
+    /// (Poisson) arrivals: 1% or 0.01.
+    #[arg(long, value_parser = input::max_throttle, default_value = "1%", allow_negative_numbers = true)]
+    pub max_throttle: f64,
 }
 
 /// Arguments of `size`.
@@ -292,6 +317,9 @@ pub struct SizeArgs {
     /// Order of the models: as in the catalog, fewest PTUs first, or smallest standard quota first.
     #[arg(long, value_enum, default_value_t = SortOrder::Catalog)]
     pub sort: SortOrder,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub quota: QuotaArgs,
 }
 
 /// How `size` orders its models.
@@ -327,6 +355,9 @@ pub struct CapacityArgs {
     /// Keep peak utilization at or under this (0.85 or 85%).
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub quota: QuotaArgs,
 }
 
 /// Arguments of `cost`.

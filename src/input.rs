@@ -77,6 +77,20 @@ fn bounded(
     }
 }
 
+/// A share of first attempts a quota may refuse: above 0, at most 50% (`1%` or `0.01`).
+pub fn max_throttle(text: &str) -> Result<f64, String> {
+    let value = fraction(text)?;
+    if value > 0.0 && value <= 0.5 {
+        Ok(value)
+    } else {
+        Err(
+            "must be above 0 and at most 50% (e.g. 1% or 0.01): a quota that refuses \
+             nothing cannot be sized for random arrivals"
+                .to_string(),
+        )
+    }
+}
+
 /// Requests per minute: above 0, at most [`MAX_RPM`].
 pub fn rpm(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, false, MAX_RPM, "requests per minute")

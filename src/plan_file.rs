@@ -4,6 +4,9 @@
 //! ```toml
 //! hours = 730                      # optional
 //! target_utilization = 0.85        # optional
+//! strict = true                    # optional: a bare 'tokens' (no split) is an error
+//! rpm_window = "1s"                # optional: standard quota request window, "1s" or "10s"
+//! max_throttle = 0.01              # optional: 429 share a standard quota may leave
 //! regions = ["eastus2", "swedencentral"]
 //! failover = "active-active"       # or "active-passive"; needed with two or more regions
 //!
@@ -17,6 +20,8 @@
 //! completion = 300
 //! cache_rate = 0.3                 # optional
 //! max_tokens = 800                 # optional
+//! reasoning = 0                    # optional: hidden reasoning tokens per request
+//! best_of = 1                      # optional
 //! avg_rpm = 200                    # optional; or profile = "support.csv" (relative to the plan)
 //!
 //! [reservation]                    # optional: reserved PTUs per deployment type
@@ -40,6 +45,8 @@ use crate::calc::budget::Budget;
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload};
+use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
+use crate::calc::sizing::StandardOptions;
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::Catalog;
 use crate::deployment::DeploymentType;
@@ -54,6 +61,13 @@ pub struct PlanFile {
     pub hours: Option<f64>,
     /// Target peak utilization for sizing.
     pub target_utilization: Option<f64>,
+    /// A workload's bare `tokens` (no prompt/completion split) is an error.
+    #[serde(default)]
+    pub strict: bool,
+    /// The window standard deployments count requests over.
+    pub rpm_window: Option<RpmWindow>,
+    /// Highest share of first attempts a standard quota may refuse.
+    pub max_throttle: Option<f64>,
     /// Regions.
     #[serde(default)]
     pub regions: Vec<String>,
@@ -84,6 +98,8 @@ pub struct WorkloadSpec {
     pub tokens: Option<f64>,
     pub cache_rate: Option<f64>,
     pub max_tokens: Option<f64>,
+    pub reasoning: Option<f64>,
+    pub best_of: Option<u32>,
     pub avg_rpm: Option<f64>,
     pub profile: Option<String>,
 }
@@ -186,13 +202,16 @@ pub fn resolve<'a>(
         if workloads.iter().any(|w| w.name == spec.name) {
             return Err(field_error("name", "the name is used twice".into()));
         }
-        workloads.push(resolve_workload(
-            spec,
-            &field_error,
-            base_dir,
-            catalog,
-            read,
-        )?);
+        let workload = resolve_workload(spec, &field_error, base_dir, catalog, read)?;
+        if file.strict {
+            workload
+                .peak
+                .shape
+                .token_split
+                .check_strict("tokens")
+                .map_err(|e| field_error("tokens", format!("{e} (strict = true in the plan)")))?;
+        }
+        workloads.push(workload);
     }
     // Top-level keys carry no span; find them in the text to place the error.
     let key_offset = |key: &str| {
@@ -214,6 +233,13 @@ pub fn resolve<'a>(
         return Err(at(
             key_offset("target_utilization"),
             format!("field 'target_utilization': {target} must be above 0 and at most 1"),
+        ));
+    }
+    let max_throttle = file.max_throttle.unwrap_or(DEFAULT_MAX_THROTTLE);
+    if !(max_throttle > 0.0 && max_throttle <= 0.5) {
+        return Err(at(
+            key_offset("max_throttle"),
+            format!("field 'max_throttle': {max_throttle} must be above 0 and at most 0.5"),
         ));
     }
     if file.regions.len() > 1 && file.failover.is_none() {
@@ -318,6 +344,10 @@ pub fn resolve<'a>(
             reserved,
             reservation_term,
             ptu_rates,
+            standard: StandardOptions {
+                rpm_window: file.rpm_window.unwrap_or(RpmWindow::OneSecond),
+                max_throttle,
+            },
         },
         budget,
     })
@@ -368,15 +398,15 @@ fn resolve_workload<'a>(
             completion: spec.completion,
         };
         Some(
-            RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens).map_err(
-                |e| {
+            RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens)
+                .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
+                .map_err(|e| {
                     let field = match &e {
                         InputError::InvalidValue { field, .. } => plan_words(field),
                         _ => "name".to_string(),
                     };
                     error(&field, plan_words(&e.to_string()))
-                },
-            )?,
+                })?,
         )
     } else {
         None
@@ -481,6 +511,9 @@ fn resolve_workload<'a>(
             };
             let shape = RequestShape::new(counts, cache_rate, spec.max_tokens)
                 .map_err(|e| error("max_tokens", plan_words(&e.to_string())))?;
+            let shape = shape
+                .with_output_extras(spec.reasoning, spec.best_of)
+                .map_err(|e| error("reasoning", plan_words(&e.to_string())))?;
             Workload::new(m.requests, shape)
                 .map_err(|e| error("profile", plan_words(&e.to_string())))?
         }
@@ -541,6 +574,8 @@ fn key_of_line(text: &str, offset: usize) -> Option<&str> {
 fn plan_words(message: &str) -> String {
     message
         .replace("--max-tokens", "max_tokens")
+        .replace("--best-of", "best_of")
+        .replace("--reasoning", "reasoning")
         .replace("--cache-rate", "cache_rate")
         .replace("--tokens", "tokens")
         .replace("--prompt", "prompt")

@@ -13,12 +13,13 @@ use crate::calc::cost::{CostSettings, Term, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::plan::{PlanReport, plan};
 use crate::calc::prices::{self, PriceOverrides};
-use crate::calc::sizing::{ModelSizing, SizeOptions, size};
+use crate::calc::quota::RpmWindow;
+use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, size};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, Model, Source};
 use crate::cli::{
-    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, ShapeArgs, SizeArgs, SortOrder,
-    TermArg, TokensArgs,
+    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, QuotaArgs, RpmWindowArg, ShapeArgs,
+    SizeArgs, SortOrder, TermArg, TokensArgs,
 };
 use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::render::{json, table};
@@ -103,7 +104,28 @@ fn request_shape(args: &ShapeArgs) -> anyhow::Result<RequestShape> {
         prompt: args.prompt,
         completion: args.completion,
     };
-    Ok(RequestShape::new(counts, args.cache_rate, args.max_tokens)?)
+    let shape = RequestShape::new(counts, args.cache_rate, args.max_tokens)?
+        .with_output_extras(args.reasoning, args.best_of)?;
+    if args.strict {
+        shape.token_split.check_strict("--tokens")?;
+    }
+    Ok(shape)
+}
+
+/// The standard-quota options of `--rpm-window` and `--max-throttle`.
+fn standard_options(args: &QuotaArgs) -> StandardOptions {
+    StandardOptions {
+        rpm_window: rpm_window(args.rpm_window),
+        max_throttle: args.max_throttle,
+    }
+}
+
+/// The core's window for the command line's.
+pub(crate) fn rpm_window(arg: RpmWindowArg) -> RpmWindow {
+    match arg {
+        RpmWindowArg::OneSecond => RpmWindow::OneSecond,
+        RpmWindowArg::TenSeconds => RpmWindow::TenSeconds,
+    }
 }
 
 fn render_json<T: Serialize>(catalog: &Catalog, body: &T) -> anyhow::Result<String> {
@@ -193,6 +215,7 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     let options = SizeOptions {
         deployment: args.deployment,
         target_utilization: args.target_utilization,
+        standard: standard_options(&args.quota),
     };
     let mut report = size(&workload, &models, options, !args.models.is_empty())?;
     sort_models(&mut report.models, args.sort);

@@ -779,6 +779,8 @@ fn traffic(
                 cache_rate: args.cache_rate,
                 max_tokens: max_tokens.map(f64::from),
                 token_split: crate::calc::workload::TokenSplit::Given,
+                reasoning_tokens: 0.0,
+                best_of: 1,
             };
             let fit = crate::calc::context::check(&shape, model);
             if !fit.problems.is_empty() {

@@ -310,6 +310,7 @@ mod tests {
         let options = SizeOptions {
             deployment: DeploymentType::Regional,
             target_utilization: 1.0,
+            standard: Default::default(),
         };
         let sizing = size_model(&workload, model, options).expect("offered");
         assert_eq!(sizing.ptu_raw, 150.0);

@@ -27,12 +27,11 @@ pub fn check(shape: &RequestShape, model: &Model) -> ContextFit {
         };
     };
     let prompt = shape.prompt_tokens;
-    let output = shape.completion_tokens.max(shape.max_tokens.unwrap_or(0.0));
-    let output_name = if shape
-        .max_tokens
-        .is_some_and(|m| m > shape.completion_tokens)
-    {
+    let output = shape.output_tokens().max(shape.max_tokens.unwrap_or(0.0));
+    let output_name = if shape.max_tokens.is_some_and(|m| m > shape.output_tokens()) {
         "max_tokens"
+    } else if shape.reasoning_tokens > 0.0 {
+        "completion + reasoning"
     } else {
         "completion"
     };

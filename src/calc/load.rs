@@ -34,7 +34,7 @@ impl MinuteLoad {
             requests,
             prompt,
             cached: prompt * shape.cache_rate,
-            completion: requests * shape.completion_tokens,
+            completion: requests * shape.output_tokens(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod load;
 pub mod plan;
 pub mod prices;
+pub mod quota;
 pub mod rounding;
 pub mod sizing;
 pub mod stats;

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::LoadCurve;
-use crate::calc::rounding::{cents, deployable_ptu, snap};
-use crate::calc::sizing::{Binding, standard_quota};
-use crate::calc::workload::Workload;
+use crate::calc::rounding::{ceil_whole, cents, deployable_ptu, snap};
+use crate::calc::sizing::{Binding, StandardOptions, standard_quota};
+use crate::calc::workload::{TokenSplit, Workload};
 use crate::catalog::{Model, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -71,6 +71,8 @@ pub struct PlanSettings {
     pub reservation_term: Term,
     /// PTU prices per deployment type.
     pub ptu_rates: BTreeMap<DeploymentType, PtuRates>,
+    /// How standard quotas are sized.
+    pub standard: StandardOptions,
 }
 
 /// One workload's share of the plan. Field names are the JSON contract.
@@ -95,8 +97,14 @@ pub struct WorkloadLine {
     /// Standard TPM quota it needs in each region at the target (payg; null without an RPM
     /// ratio).
     pub standard_tpm_quota: Option<u64>,
+    /// The same quota if requests arrived evenly spread (Microsoft's calculator's answer).
+    pub standard_tpm_quota_even: Option<u64>,
     /// Which standard limit binds (payg).
     pub binding: Option<Binding>,
+    /// Where the prompt/completion split came from (`assumed_all_prompt`: a bare `tokens`).
+    pub token_split: TokenSplit,
+    /// Hidden reasoning tokens per request, billed and weighted as output.
+    pub reasoning_tokens: f64,
     /// Requests in the month.
     pub monthly_requests: f64,
     /// Tokens (prompt + completion) in the month.
@@ -270,15 +278,13 @@ pub fn plan(
                 let quota = w.model.rpm_per_1000_tpm_for(w.deployment).map(|ratio| {
                     standard_quota(
                         &region_share(&w.peak, failover, region_count),
+                        w.model,
                         ratio,
                         target,
+                        settings.standard,
                     )
                 });
-                (
-                    None,
-                    quota.map(|q| q.tpm_quota_for_target),
-                    quota.map(|q| q.binding),
-                )
+                (None, quota, quota.map(|q| q.binding))
             }
         };
         lines.push(WorkloadLine {
@@ -290,8 +296,12 @@ pub fn plan(
             tokens_per_request: w.peak.shape.tokens_per_request(),
             normalized_tpm: normalized,
             ptu_alone,
-            standard_tpm_quota: quota,
+            standard_tpm_quota: quota.map(|q| q.tpm_quota_for_target),
+            standard_tpm_quota_even: quota
+                .map(|q| ceil_whole(q.tpm_quota_even as f64 / target) as u64),
             binding,
+            token_split: w.peak.shape.token_split,
+            reasoning_tokens: w.peak.shape.reasoning_tokens,
             monthly_requests: snap(total.requests * scale),
             monthly_tokens: snap(total.tokens() * scale),
             monthly_payg_usd: monthly_payg,

@@ -4,8 +4,9 @@
 use proptest::prelude::*;
 
 use crate::calc::capacity::{Limit, capacity};
+use crate::calc::quota::{QuotaRule, throttle_at};
 use crate::calc::rounding::{RELATIVE_TOLERANCE, deployable_ptu};
-use crate::calc::sizing::{ModelSizing, SizeOptions, size_model, standard_quota};
+use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, size_model, standard_quota};
 use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, EMBEDDED, Model};
 use crate::deployment::DeploymentType;
@@ -37,6 +38,7 @@ fn sized(
         SizeOptions {
             deployment,
             target_utilization: target,
+            standard: Default::default(),
         },
     )
     .expect("offered")
@@ -155,10 +157,23 @@ proptest! {
         ratio in prop::sample::select(vec![0.1, 1.0 / 6.0, 1.0, 2.5, 6.0, 10.0]),
     ) {
         let workload = Workload::new(rpm, shape(prompt, completion, 0.0)).expect("valid");
-        let quota = standard_quota(&workload, ratio, 1.0);
-        let q = quota.tpm_quota as f64 * (1.0 + RELATIVE_TOLERANCE);
-        prop_assert!(q >= rpm * (prompt + completion));
-        prop_assert!(q * ratio / 1000.0 >= rpm * (1.0 - 1e-9));
+        let mut model = Catalog::parse(EMBEDDED, "embedded").expect("valid").find("gpt-4.1").expect("present").clone();
+        model.default_max_tokens = None;
+        let options = StandardOptions::default();
+        let quota = standard_quota(&workload, &model, ratio, 1.0, options);
+        // The even answer admits both limits on average.
+        let even = quota.tpm_quota_even as f64 * (1.0 + RELATIVE_TOLERANCE);
+        prop_assert!(even >= rpm * (prompt + completion));
+        prop_assert!(even * ratio / 1000.0 >= rpm * (1.0 - 1e-9));
+        // The recommendation is whole units, within the throttle target, and minimal.
+        let unit = u64::from(model.quota_unit_tpm);
+        prop_assert!(quota.tpm_quota.is_multiple_of(unit));
+        prop_assert!(quota.expected_throttle <= options.max_throttle);
+        if quota.tpm_quota > quota.tpm_quota_even.div_ceil(unit) * unit {
+            let rule = QuotaRule { rpm_per_1000_tpm: ratio, unit_tpm: model.quota_unit_tpm, window: options.rpm_window };
+            let (window, tokens) = throttle_at(&rule, rpm, prompt + completion, (quota.tpm_quota - unit) as f64);
+            prop_assert!(window + tokens > options.max_throttle);
+        }
     }
 }
 
@@ -295,6 +310,7 @@ mod plan_properties {
                 reserved: BTreeMap::new(),
                 reservation_term: Term::OneYear,
                 ptu_rates: [(DeploymentType::Regional, PtuRates { hourly: 2.0, monthly: 286.0, yearly: 2916.0 })].into(),
+                standard: Default::default(),
             };
             let report = plan(&workloads, &settings).expect("valid");
             let d = &report.deployments[0];

@@ -9,12 +9,17 @@
 use serde::Serialize;
 
 use crate::calc::context;
+use crate::calc::quota::{DEFAULT_MAX_THROTTLE, QuotaRule, RpmWindow, poisson_quota};
 use crate::calc::rounding::{ceil_whole, deployable_ptu, snap};
-use crate::calc::workload::{RequestShape, TokenSplit, Workload, check_positive};
+use crate::calc::workload::{MaxTokensSource, RequestShape, TokenSplit, Workload, check_positive};
 use crate::catalog::{CatalogField, Model};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
 use crate::numfmt;
+
+/// Shortest prompt served from the prompt cache, in tokens (prompt caching how-to, S20:
+/// "A minimum of 1,024 tokens in length"; hits then come in 128-token steps).
+pub const MIN_CACHED_PROMPT: f64 = 1024.0;
 
 /// Largest provisioned deployment Azure allows, in PTUs (quotas-limits, S23).
 pub const MAX_PTU_PER_DEPLOYMENT: u64 = 100_000;
@@ -49,6 +54,26 @@ pub struct SizeOptions {
     pub deployment: DeploymentType,
     /// Highest acceptable utilization at the peak, in (0, 1].
     pub target_utilization: f64,
+    /// How standard quota is enforced and how much throttling a recommendation may leave.
+    pub standard: StandardOptions,
+}
+
+/// How a standard quota is sized for a stated rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StandardOptions {
+    /// The window requests are counted over.
+    pub rpm_window: RpmWindow,
+    /// Highest expected share of first attempts refused, in (0, 0.5].
+    pub max_throttle: f64,
+}
+
+impl Default for StandardOptions {
+    fn default() -> Self {
+        StandardOptions {
+            rpm_window: RpmWindow::OneSecond,
+            max_throttle: DEFAULT_MAX_THROTTLE,
+        }
+    }
 }
 
 /// The standard (pay-as-you-go) quota that admits a workload.
@@ -56,16 +81,23 @@ pub struct SizeOptions {
 pub struct StandardQuota {
     /// RPM granted per 1,000 TPM of quota.
     pub rpm_per_1000_tpm: f64,
-    /// TPM the service counts at admission: RPM × (prompt + max_tokens or completion).
+    /// TPM the service counts at admission: RPM × (prompt + max_tokens × best_of).
     pub admission_tpm: f64,
     /// TPM of quota whose RPM allowance equals the workload's RPM: RPM ÷ ratio × 1,000.
     pub rpm_as_tpm: f64,
-    /// Quota needed: the larger of the two, rounded up to a whole token.
+    /// Quota that admits the load if requests were spread evenly: the larger of the two,
+    /// rounded up to a whole token (Microsoft's calculator's answer).
+    pub tpm_quota_even: u64,
+    /// Quota needed for Poisson arrivals within the throttle target, in whole units.
     pub tpm_quota: u64,
-    /// Quota needed to stay at or under the target utilization.
+    /// `tpm_quota` ÷ the target utilization, in whole units.
     pub tpm_quota_for_target: u64,
-    /// Which of the two binds.
+    /// Which limit needs more quota: the request window (`rpm`) or the tokens (`tpm`).
     pub binding: Binding,
+    /// TPM in one unit of capacity.
+    pub quota_unit_tpm: u32,
+    /// Expected share of first attempts refused at `tpm_quota`.
+    pub expected_throttle: f64,
 }
 
 /// One model sized for one deployment type. Field names are the JSON contract.
@@ -105,6 +137,17 @@ pub struct ModelSizing {
     pub standard_tpm_quota: Option<u64>,
     /// Standard TPM quota at the target utilization.
     pub standard_tpm_quota_for_target: Option<u64>,
+    /// Standard TPM quota if requests arrived evenly spread over each minute (Microsoft's
+    /// calculator's answer; null when the RPM ratio is unknown).
+    pub standard_tpm_quota_even: Option<u64>,
+    /// Standard quota is granted in units of this many TPM.
+    pub standard_quota_unit_tpm: u32,
+    /// Expected share of first attempts refused at `standard_tpm_quota` (Poisson arrivals).
+    pub standard_expected_throttle: Option<f64>,
+    /// Tokens the service counts per request at admission: prompt + max_tokens × best_of.
+    pub admission_tokens_per_request: f64,
+    /// Where that max_tokens came from: `given`, `model_default` or `assumed_output`.
+    pub max_tokens_source: MaxTokensSource,
     /// Which standard limit binds: `tpm` or `rpm` (null when unknown).
     pub binding: Option<Binding>,
     /// Whether one request fits the context window on a provisioned deployment (null: unknown).
@@ -148,6 +191,10 @@ pub struct SizeReport {
     pub deployment: DeploymentType,
     /// Target peak utilization.
     pub target_utilization: f64,
+    /// Window standard deployments count requests over: `1s` or `10s`.
+    pub rpm_window: RpmWindow,
+    /// Highest expected share of first attempts a standard quota may refuse.
+    pub max_throttle: f64,
     /// One entry per sized model.
     pub models: Vec<ModelSizing>,
     /// Models not offered for this deployment type (all-models comparison only).
@@ -196,6 +243,8 @@ pub fn size(
         output_tpm: workload.output_tpm(),
         deployment: options.deployment,
         target_utilization: options.target_utilization,
+        rpm_window: options.standard.rpm_window,
+        max_throttle: options.standard.max_throttle,
         notes: workload_notes(workload),
         measured_prompt: None,
         measured_completion: None,
@@ -219,7 +268,8 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
     let ptu = deployable_ptu(ptu_raw, grid.min_ptu, grid.increment);
     let ptu_for_target = deployable_ptu(ptu_raw / target, grid.min_ptu, grid.increment);
     let rpm_per_1000_tpm = model.rpm_per_1000_tpm_for(options.deployment);
-    let standard = rpm_per_1000_tpm.map(|ratio| standard_quota(workload, ratio, target));
+    let standard = rpm_per_1000_tpm
+        .map(|ratio| standard_quota(workload, model, ratio, target, options.standard));
     let fit = context::check(&shape, model);
 
     let mut notes = Vec::new();
@@ -232,21 +282,13 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         ));
     }
     notes.extend(fit.problems.iter().cloned());
-    match &standard {
-        None => notes.push(format!(
-            "no published standard RPM-per-TPM ratio for {}: standard quota not computed",
-            model.name
-        )),
-        Some(quota) if quota.binding == Binding::Rpm => notes.push(format!(
-            "standard quota is bound by requests, not tokens: {} RPM at {} RPM per 1,000 TPM \
-             needs {} TPM of quota, more than the {} TPM the requests use",
-            numfmt::count(workload.rpm),
-            numfmt::number(quota.rpm_per_1000_tpm, 4, true),
-            numfmt::count(quota.tpm_quota as f64),
-            numfmt::count(quota.admission_tpm)
-        )),
-        Some(_) => {}
-    }
+    notes.extend(standard_notes(
+        workload,
+        model,
+        standard.as_ref(),
+        options.standard,
+    ));
+    notes.extend(request_notes(&shape, model));
     if ptu_for_target > MAX_PTU_PER_DEPLOYMENT {
         notes.push(format!(
             "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
@@ -272,6 +314,11 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         rpm_per_1000_tpm,
         standard_tpm_quota: standard.map(|q| q.tpm_quota),
         standard_tpm_quota_for_target: standard.map(|q| q.tpm_quota_for_target),
+        standard_tpm_quota_even: standard.map(|q| q.tpm_quota_even),
+        standard_quota_unit_tpm: model.quota_unit_tpm,
+        standard_expected_throttle: standard.map(|q| snap(q.expected_throttle)),
+        admission_tokens_per_request: shape.admission_tokens_for(model),
+        max_tokens_source: shape.max_tokens_for(model).1,
         binding: standard.map(|q| q.binding),
         fits_context: fit.provisioned,
         fits_context_standard: fit.standard,
@@ -280,22 +327,35 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
     })
 }
 
-/// The standard quota for a workload at a given RPM-per-1,000-TPM ratio.
-pub fn standard_quota(workload: &Workload, rpm_per_1000_tpm: f64, target: f64) -> StandardQuota {
-    let admission_tpm = snap(workload.rpm * workload.shape.admission_tokens_per_request());
+/// The standard quota for a workload on `model` at a given RPM-per-1,000-TPM ratio: sized for
+/// Poisson arrivals at the workload's rate ([`poisson_quota`]), in the model's units, with the
+/// even-arrival answer alongside.
+pub fn standard_quota(
+    workload: &Workload,
+    model: &Model,
+    rpm_per_1000_tpm: f64,
+    target: f64,
+    options: StandardOptions,
+) -> StandardQuota {
+    let admission = workload.shape.admission_tokens_for(model);
+    let admission_tpm = snap(workload.rpm * admission);
     let rpm_as_tpm = snap(workload.rpm / rpm_per_1000_tpm * 1000.0);
-    let (need, binding) = if rpm_as_tpm > admission_tpm {
-        (rpm_as_tpm, Binding::Rpm)
-    } else {
-        (admission_tpm, Binding::Tpm)
+    let rule = QuotaRule {
+        rpm_per_1000_tpm,
+        unit_tpm: model.quota_unit_tpm,
+        window: options.rpm_window,
     };
+    let poisson = poisson_quota(&rule, workload.rpm, admission, options.max_throttle);
     StandardQuota {
         rpm_per_1000_tpm,
         admission_tpm,
         rpm_as_tpm,
-        tpm_quota: ceil_whole(need) as u64,
-        tpm_quota_for_target: ceil_whole(need / target) as u64,
-        binding,
+        tpm_quota_even: ceil_whole(admission_tpm.max(rpm_as_tpm)) as u64,
+        tpm_quota: poisson.tpm_quota,
+        tpm_quota_for_target: rule.units_up(poisson.tpm_quota as f64 / target),
+        binding: poisson.binding,
+        quota_unit_tpm: model.quota_unit_tpm,
+        expected_throttle: poisson.expected_throttle(),
     }
 }
 
@@ -305,6 +365,87 @@ pub fn field_name(field: &CatalogField) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// Notes on the standard quota: unknown ratio, or how it differs from the even-arrival answer.
+fn standard_notes(
+    workload: &Workload,
+    model: &Model,
+    standard: Option<&StandardQuota>,
+    options: StandardOptions,
+) -> Vec<String> {
+    let Some(quota) = standard else {
+        return vec![format!(
+            "no published standard RPM-per-TPM ratio for {}: standard quota not computed",
+            model.name
+        )];
+    };
+    let mut notes = Vec::new();
+    if quota.tpm_quota > quota.tpm_quota_even {
+        let limit = match quota.binding {
+            Binding::Rpm => format!(
+                "the {} request window binds: {} RPM averages {} requests a window, and \
+                 arrivals bunch",
+                options.rpm_window.as_str(),
+                numfmt::count(workload.rpm),
+                numfmt::number(
+                    workload.rpm * options.rpm_window.seconds() as f64 / 60.0,
+                    2,
+                    true
+                )
+            ),
+            _ => "per-minute token counts vary".to_string(),
+        };
+        notes.push(format!(
+            "standard quota {} TPM is sized for random (Poisson) arrivals with at most {} of \
+             first attempts refused ({limit}); evenly spread requests would need {} TPM, the \
+             figure Microsoft's calculator gives",
+            numfmt::count(quota.tpm_quota as f64),
+            numfmt::percent(options.max_throttle),
+            numfmt::count(quota.tpm_quota_even as f64),
+        ));
+    }
+    if let (None, Some(default)) = (workload.shape.max_tokens, model.default_max_tokens) {
+        notes.push(format!(
+            "no --max-tokens: {} assumes max_tokens {} when a client sends none, so admission \
+             counts prompt + {}; pass --max-tokens with what your client sends",
+            model.name,
+            numfmt::count(default as f64),
+            numfmt::count(workload.shape.max_tokens_for(model).0)
+        ));
+    }
+    notes
+}
+
+/// Notes on what the request shape leaves out for this model: reasoning tokens, caching.
+fn request_notes(shape: &RequestShape, model: &Model) -> Vec<String> {
+    let mut notes = Vec::new();
+    if model.reasoning && shape.reasoning_tokens == 0.0 {
+        notes.push(format!(
+            "{} is a reasoning model: its hidden reasoning tokens are billed and weighted as \
+             output, and none were given; add --reasoning N (measure it with 'ptuplan analyze' \
+             on logs with completion_tokens_details.reasoning_tokens), or the load is undersized",
+            model.name
+        ));
+    }
+    if shape.cache_rate > 0.0 {
+        if model.prompt_caching == Some(false) {
+            notes.push(format!(
+                "{} does not support prompt caching: the cache rate {} was applied as given, \
+                 but no prompt would be served from a cache",
+                model.name,
+                numfmt::percent(shape.cache_rate)
+            ));
+        } else if shape.prompt_tokens < MIN_CACHED_PROMPT {
+            notes.push(format!(
+                "prompt caching needs a prompt of at least 1,024 tokens (then hits in 128-token \
+                 steps): a {}-token prompt gets no cache hits, yet the cache rate {} was applied",
+                numfmt::count(shape.prompt_tokens),
+                numfmt::percent(shape.cache_rate)
+            ));
+        }
+    }
+    notes
 }
 
 fn workload_notes(workload: &Workload) -> Vec<String> {
@@ -361,7 +502,21 @@ mod tests {
         SizeOptions {
             deployment,
             target_utilization: 1.0,
+            standard: StandardOptions::default(),
         }
+    }
+
+    /// gpt-4.1 without a default max_tokens, in 1,000-TPM units: the standard quota's
+    /// arithmetic alone.
+    fn plain_model() -> Model {
+        let mut model = catalog().find("gpt-4.1").expect("present").clone();
+        model.default_max_tokens = None;
+        model.quota_unit_tpm = 1000;
+        model
+    }
+
+    fn quota(w: &Workload, ratio: f64) -> StandardQuota {
+        standard_quota(w, &plain_model(), ratio, 1.0, StandardOptions::default())
     }
 
     fn size_one(w: &Workload, model: &str, deployment: DeploymentType) -> ModelSizing {
@@ -462,8 +617,8 @@ mod tests {
         let catalog = catalog();
         let model = catalog.find("gpt-5.2").expect("present");
         let options = SizeOptions {
-            deployment: DeploymentType::DataZone,
             target_utilization: 0.85,
+            ..options(DeploymentType::DataZone)
         };
         let sizing = size_model(&w, model, options).expect("offered");
         // 105.88 / 0.85 = 124.57 → 125 PTU, peak utilization 84.7%.
@@ -475,24 +630,70 @@ mod tests {
     #[test]
     fn standard_quota_seed_example_binds_on_tokens() {
         // Seed: 500 RPM × 800 tokens = 400,000 TPM; at 6 RPM per 1,000 TPM, 500 RPM needs
-        // only 83,334 TPM of quota, so tokens bind.
+        // only 83,334 TPM of quota, so tokens bind. Poisson(500) a minute needs more than
+        // the even 400,000: within 1%, one more unit takes it over.
         let w = workload(500.0, 800.0, 0.0, 0.0);
-        let quota = standard_quota(&w, 6.0, 1.0);
-        assert_eq!(quota.tpm_quota, 400_000);
-        assert_eq!(quota.binding, Binding::Tpm);
-        assert!((quota.rpm_as_tpm - 83_333.333).abs() < 1e-3);
+        let q = quota(&w, 6.0);
+        assert_eq!(q.tpm_quota_even, 400_000);
+        assert_eq!(q.binding, Binding::Tpm);
+        assert!((q.rpm_as_tpm - 83_333.333).abs() < 1e-3);
+        assert!(q.tpm_quota > 400_000 && q.tpm_quota.is_multiple_of(1000));
+        assert!(q.expected_throttle <= 0.01);
     }
 
     #[test]
     fn small_requests_bind_on_rpm() {
         // 600 RPM of 50-token requests = 30,000 TPM, but 600 RPM at 6 RPM per 1,000 TPM needs
-        // 100,000 TPM of quota.
-        let quota = standard_quota(&workload(600.0, 40.0, 10.0, 0.0), 6.0, 1.0);
-        assert_eq!(quota.binding, Binding::Rpm);
-        assert_eq!(quota.tpm_quota, 100_000);
+        // 100,000 TPM of quota (10 a second); Poisson(10) a second needs more.
+        let q = quota(&workload(600.0, 40.0, 10.0, 0.0), 6.0);
+        assert_eq!(q.binding, Binding::Rpm);
+        assert_eq!(q.tpm_quota_even, 100_000);
+        assert!(q.tpm_quota > 100_000);
         // o1: 1 RPM per 6,000 TPM; 500 RPM needs exactly 3,000,000 TPM (no float noise).
-        let quota = standard_quota(&workload(500.0, 40.0, 10.0, 0.0), 1.0 / 6.0, 1.0);
-        assert_eq!(quota.tpm_quota, 3_000_000);
+        let q = quota(&workload(500.0, 40.0, 10.0, 0.0), 1.0 / 6.0);
+        assert_eq!(q.tpm_quota_even, 3_000_000);
+    }
+
+    #[test]
+    fn reasoning_tokens_weigh_as_output() {
+        // Issue 11: gpt-5.1, 100 RPM × (1,000 prompt + 200 completion + 800 reasoning):
+        // 100,000 + 8 × 100,000 = 900,000 normalized TPM ÷ 4,750 = 189.47 → 190 PTU.
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(1000.0),
+            completion: Some(200.0),
+        };
+        let shape = RequestShape::new(counts, 0.0, None)
+            .and_then(|s| s.with_output_extras(Some(800.0), None))
+            .expect("valid");
+        let w = Workload::new(100.0, shape).expect("valid");
+        let sizing = size_one(&w, "gpt-5.1", DeploymentType::Global);
+        assert_eq!(sizing.normalized_tpm, 900_000.0);
+        assert!((sizing.ptu_raw - 189.473_684).abs() < 1e-5);
+        assert_eq!(sizing.ptu, 190);
+        assert_eq!(w.output_tpm(), 100_000.0);
+        assert_eq!(shape.admission_tokens_per_request(), 2000.0);
+    }
+
+    #[test]
+    fn model_default_max_tokens_counts_at_admission() {
+        // A model whose service default is 4,096 (gpt-4o, S23): with no --max-tokens a
+        // 1,000 + 200 request counts 5,096 at admission; a given max_tokens wins.
+        let mut model = plain_model();
+        model.default_max_tokens = Some(4096);
+        let w = workload(60.0, 1000.0, 200.0, 0.0);
+        assert_eq!(w.shape.admission_tokens_for(&model), 5096.0);
+        let q = standard_quota(&w, &model, 1.0, 1.0, StandardOptions::default());
+        assert_eq!(q.admission_tpm, 305_760.0);
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(1000.0),
+            completion: Some(200.0),
+        };
+        let given = RequestShape::new(counts, 0.0, Some(300.0))
+            .and_then(|s| s.with_output_extras(None, Some(2)))
+            .expect("valid");
+        assert_eq!(given.admission_tokens_for(&model), 1600.0);
     }
 
     #[test]

@@ -28,6 +28,23 @@ pub enum TokenSplit {
     CompletionDerived,
 }
 
+impl TokenSplit {
+    /// With `--strict` (or plan `strict = true`): a bare total with no split is an error
+    /// naming `field`, the flag or key that carried it.
+    pub fn check_strict(self, field: &'static str) -> Result<(), InputError> {
+        if self == TokenSplit::AssumedAllPrompt {
+            return Err(InputError::InvalidValue {
+                field,
+                value: "a total with no prompt/completion split".into(),
+                allowed: "strict mode refuses it: give prompt and completion tokens (output \
+                          tokens weigh 4-8x on provisioned deployments and cost more)"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The token counts as the user gave them, before the split is resolved.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TokenCounts {
@@ -103,6 +120,26 @@ pub struct RequestShape {
     pub max_tokens: Option<f64>,
     /// Where the prompt/completion split came from.
     pub token_split: TokenSplit,
+    /// Hidden reasoning tokens per request (reasoning models): billed and weighted as output.
+    pub reasoning_tokens: f64,
+    /// The `best_of` the client sends (legacy Completions API): the admission estimate counts
+    /// `max_tokens` this many times.
+    pub best_of: u32,
+}
+
+/// Largest `best_of` accepted (the Completions API allowed up to 20).
+pub const MAX_BEST_OF: u32 = 20;
+
+/// Where the `max_tokens` of the admission estimate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxTokensSource {
+    /// The client's `max_tokens` (`--max-tokens`).
+    Given,
+    /// The model's documented default, the client sending none.
+    ModelDefault,
+    /// Unknown: the service estimates it; counted as the output tokens.
+    AssumedOutput,
 }
 
 impl RequestShape {
@@ -164,25 +201,95 @@ impl RequestShape {
             cache_rate,
             max_tokens,
             token_split,
+            reasoning_tokens: 0.0,
+            best_of: 1,
         })
     }
 
-    /// Prompt + completion tokens: what TPM and billing count.
-    pub fn tokens_per_request(&self) -> f64 {
-        self.prompt_tokens + self.completion_tokens
+    /// Adds hidden reasoning tokens per request and the client's `best_of`, checking them and
+    /// that `max_tokens` (which bounds reasoning and visible output together) covers both.
+    pub fn with_output_extras(
+        mut self,
+        reasoning: Option<f64>,
+        best_of: Option<u32>,
+    ) -> Result<RequestShape, InputError> {
+        if let Some(reasoning) = reasoning {
+            check_range(
+                "--reasoning",
+                reasoning,
+                0.0,
+                MAX_TOKENS_PER_REQUEST,
+                "a token count",
+            )?;
+            self.reasoning_tokens = reasoning;
+        }
+        if let Some(best_of) = best_of {
+            if !(1..=MAX_BEST_OF).contains(&best_of) {
+                return Err(InputError::InvalidValue {
+                    field: "--best-of",
+                    value: best_of.to_string(),
+                    allowed: format!("must be from 1 to {MAX_BEST_OF}"),
+                });
+            }
+            self.best_of = best_of;
+        }
+        if let Some(max_tokens) = self.max_tokens
+            && max_tokens < self.output_tokens()
+        {
+            return Err(InputError::InvalidValue {
+                field: "--max-tokens",
+                value: max_tokens.to_string(),
+                allowed: format!(
+                    "must be at least completion + reasoning tokens ({}): max_tokens bounds \
+                     reasoning and visible output together",
+                    self.output_tokens()
+                ),
+            });
+        }
+        Ok(self)
     }
 
-    /// Tokens a standard deployment counts at admission: prompt + `max_tokens` when given
-    /// (the service's estimate), else prompt + completion.
+    /// Output tokens per request: visible completion plus hidden reasoning tokens, all billed
+    /// and weighted as output.
+    pub fn output_tokens(&self) -> f64 {
+        self.completion_tokens + self.reasoning_tokens
+    }
+
+    /// Prompt + output tokens: what TPM and billing count.
+    pub fn tokens_per_request(&self) -> f64 {
+        self.prompt_tokens + self.output_tokens()
+    }
+
+    /// Tokens a standard deployment counts at admission, without a model: prompt +
+    /// (`max_tokens`, else the output tokens) × `best_of`.
     pub fn admission_tokens_per_request(&self) -> f64 {
-        self.prompt_tokens + self.max_tokens.unwrap_or(self.completion_tokens)
+        self.prompt_tokens
+            + self.max_tokens.unwrap_or(self.output_tokens()) * f64::from(self.best_of)
+    }
+
+    /// The `max_tokens` the service counts on `model`, and where it came from: the client's,
+    /// else the model's documented default (at least the output), else the output tokens.
+    pub fn max_tokens_for(&self, model: &Model) -> (f64, MaxTokensSource) {
+        match (self.max_tokens, model.default_max_tokens) {
+            (Some(given), _) => (given, MaxTokensSource::Given),
+            (None, Some(default)) => (
+                (default as f64).max(self.output_tokens()),
+                MaxTokensSource::ModelDefault,
+            ),
+            (None, None) => (self.output_tokens(), MaxTokensSource::AssumedOutput),
+        }
+    }
+
+    /// Tokens a standard deployment of `model` counts at admission: prompt + `max_tokens` ×
+    /// `best_of` (S22), with `max_tokens` from [`RequestShape::max_tokens_for`].
+    pub fn admission_tokens_for(&self, model: &Model) -> f64 {
+        self.prompt_tokens + self.max_tokens_for(model).0 * f64::from(self.best_of)
     }
 
     /// Input-equivalent tokens one request uses of a provisioned deployment:
-    /// prompt × ((1 − cache rate) + cache rate × cached weight) + output weight × completion.
+    /// prompt × ((1 − cache rate) + cache rate × cached weight) + output weight × output.
     pub fn normalized_tokens_per_request(&self, model: &Model) -> f64 {
-        self.prompt_factor(model) * self.prompt_tokens
-            + model.output_weight * self.completion_tokens
+        self.prompt_factor(model) * self.prompt_tokens + model.output_weight * self.output_tokens()
     }
 
     /// How much one prompt token weighs after prompt caching.
@@ -238,9 +345,9 @@ impl Workload {
         snap(self.rpm * self.shape.prompt_tokens)
     }
 
-    /// Completion tokens per minute.
+    /// Output tokens per minute (completion and reasoning).
     pub fn output_tpm(&self) -> f64 {
-        snap(self.rpm * self.shape.completion_tokens)
+        snap(self.rpm * self.shape.output_tokens())
     }
 }
 

@@ -24,24 +24,7 @@ use crate::sim::check::{positive, require};
 
 const MINUTE_US: u64 = 60_000_000;
 
-/// The fixed window over which a standard deployment counts requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RpmWindow {
-    /// 1-second windows: ⌊rpm ÷ 60⌋ requests each.
-    OneSecond,
-    /// 10-second windows: ⌊rpm ÷ 6⌋ requests each.
-    TenSeconds,
-}
-
-impl RpmWindow {
-    /// Window length, µs.
-    pub fn length_us(self) -> u64 {
-        match self {
-            RpmWindow::OneSecond => 1_000_000,
-            RpmWindow::TenSeconds => 10_000_000,
-        }
-    }
-}
+pub use crate::calc::quota::RpmWindow;
 
 /// A standard deployment's limits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,11 +55,7 @@ impl StandardParams {
 
     /// Requests admitted per window: ⌊rpm ÷ 60⌋ or ⌊rpm ÷ 6⌋, at least 1.
     pub fn requests_per_window(&self) -> u64 {
-        let per = match self.rpm_window {
-            RpmWindow::OneSecond => self.rpm / 60.0,
-            RpmWindow::TenSeconds => self.rpm / 6.0,
-        };
-        (per.floor() as u64).max(1)
+        self.rpm_window.requests_per_window(self.rpm)
     }
 }
 

@@ -28,11 +28,15 @@ struct SizeAnswer {
     token_split: String,
     cache_rate: f64,
     max_tokens: Option<f64>,
+    reasoning_tokens: f64,
+    best_of: u32,
     tpm: f64,
     input_tpm: f64,
     output_tpm: f64,
     deployment: String,
     target_utilization: f64,
+    rpm_window: String,
+    max_throttle: f64,
     models: Vec<SizedModel>,
     skipped: Vec<SkippedModel>,
     measured_prompt: Option<Value>,
@@ -61,6 +65,11 @@ struct SizedModel {
     rpm_per_1000_tpm: Option<f64>,
     standard_tpm_quota: Option<u64>,
     standard_tpm_quota_for_target: Option<u64>,
+    standard_tpm_quota_even: Option<u64>,
+    standard_quota_unit_tpm: u32,
+    standard_expected_throttle: Option<f64>,
+    admission_tokens_per_request: f64,
+    max_tokens_source: String,
     binding: Option<String>,
     fits_context: Option<bool>,
     fits_context_standard: Option<bool>,
@@ -93,6 +102,8 @@ struct CapacityAnswer {
     token_split: String,
     cache_rate: f64,
     max_tokens: Option<f64>,
+    reasoning_tokens: f64,
+    best_of: u32,
     counted_tokens_per_request: f64,
     capacity_tpm: f64,
     rpm_per_1000_tpm: Option<f64>,
@@ -357,8 +368,13 @@ fn size_answer_matches_the_contract() {
         assert_numbers_are_numbers(&value, "$");
         let answer: SizeAnswer = serde_json::from_value(value).expect("matches the contract");
         assert_eq!(answer.schema_version, 1);
+        assert!(["1s", "10s"].contains(&answer.rpm_window.as_str()));
         for m in &answer.models {
             assert!(m.ptu as f64 >= m.ptu_raw, "{}: ptu < raw", m.model);
+            if let (Some(quota), Some(even)) = (m.standard_tpm_quota, m.standard_tpm_quota_even) {
+                assert!(quota >= even, "{}: quota below the even answer", m.model);
+                assert_eq!(quota % u64::from(m.standard_quota_unit_tpm), 0);
+            }
             assert!(["tpm", "rpm"].contains(&m.binding.as_deref().unwrap_or("tpm")));
         }
     }

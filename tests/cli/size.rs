@@ -12,15 +12,57 @@ fn seed_500_rpm_times_800_tokens_is_400k_tpm() {
     assert_eq!(answer["token_split"], "assumed_all_prompt");
     // Every catalog model that offers global provisioned is sized.
     assert!(answer["models"].as_array().expect("array").len() >= 25);
-    // gpt-4.1: 400,000 ÷ 3,000 = 133.33 → 135; standard 1 RPM per 1K TPM: 500 RPM needs 500K.
+    // gpt-4.1: 400,000 ÷ 3,000 = 133.33 → 135; standard 1 RPM per 1K TPM: 500 RPM needs 500K
+    // if requests came evenly. Poisson(8.33) a second exceeds k with expected share 1.08% at
+    // k = 13 and 0.54% at k = 14 (by hand from the pmf), so the 1 s window needs 14 a second:
+    // 14 × 60 = 840 RPM = 840,000 TPM.
     let gpt41 = model_entry(&answer, "gpt-4.1");
     assert_eq!(gpt41["ptu"], 135);
-    assert_eq!(gpt41["standard_tpm_quota"], 500_000);
+    assert_eq!(gpt41["standard_tpm_quota_even"], 500_000);
+    assert_eq!(gpt41["standard_tpm_quota"], 840_000);
     assert_eq!(gpt41["binding"], "rpm");
-    // gpt-4o: 6 RPM per 1K TPM, so tokens bind at 400,000.
+    // gpt-4o: 6 RPM per 1K TPM, so tokens bind; with no --max-tokens the service assumes
+    // gpt-4o's documented 4,096 (S23): 500 × (800 + 4,096) = 2,448,000 on average.
     let gpt4o = model_entry(&answer, "gpt-4o");
-    assert_eq!(gpt4o["standard_tpm_quota"], 400_000);
+    assert_eq!(gpt4o["standard_tpm_quota_even"], 2_448_000);
+    assert_eq!(gpt4o["max_tokens_source"], "model_default");
     assert_eq!(gpt4o["binding"], "tpm");
+}
+
+#[test]
+fn the_standard_quota_holds_random_arrivals_within_the_target() {
+    // Issue 11: gpt-5.1, 300 RPM × 1,200 tokens is 360,000 TPM on average; per-minute counts
+    // are Poisson(300), so 360,000 refuses ≈ 2.3% of first attempts. The recommendation is
+    // whole 1,000-TPM units, within 1% (or the --max-throttle given), and minimal.
+    let base = [
+        "size",
+        "-m",
+        "gpt-5.1",
+        "--rpm",
+        "300",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+    ];
+    let m = model_entry(&json(&base), "gpt-5.1").clone();
+    assert_eq!(m["standard_tpm_quota_even"], 360_000);
+    let quota = m["standard_tpm_quota"].as_u64().expect("quota");
+    assert!(quota > 360_000 && quota % 1000 == 0, "{quota}");
+    assert!(m["standard_expected_throttle"].as_f64().expect("share") <= 0.01);
+    let loose = json(&[&base[..], &["--max-throttle", "5%"]].concat());
+    let loose = model_entry(&loose, "gpt-5.1")["standard_tpm_quota"]
+        .as_u64()
+        .expect("quota");
+    assert_eq!(loose, 360_000, "5% allows the even answer (2.3% refused)");
+    let out = table(&base)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        out.contains("evenly spread requests would need 360,000 TPM"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -156,9 +198,12 @@ fn target_utilization_adds_headroom_and_keeps_the_100_percent_answer() {
     assert_eq!(m["ptu"], 110);
     assert_eq!(m["ptu_for_target"], 125); // 105.88 ÷ 0.85 = 124.57 → 125
     assert!(m["utilization_for_target"].as_f64().expect("number") <= 0.85);
-    // Standard: 220,000 TPM ÷ 0.85 = 258,823.5 → 258,824.
-    assert_eq!(m["standard_tpm_quota"], 220_000);
-    assert_eq!(m["standard_tpm_quota_for_target"], 258_824);
+    // Standard: 220,000 TPM on average; the Poisson answer in whole units, then ÷ 0.85 and
+    // rounded up to whole units again.
+    assert_eq!(m["standard_tpm_quota_even"], 220_000);
+    let quota = m["standard_tpm_quota"].as_u64().expect("quota");
+    let for_target = (quota as f64 / 0.85 / 1000.0).ceil() as u64 * 1000;
+    assert_eq!(m["standard_tpm_quota_for_target"], for_target);
 }
 
 #[test]
@@ -181,8 +226,11 @@ fn max_tokens_raises_the_standard_quota_not_the_ptu() {
         model_entry(&with, "gpt-4.1"),
     );
     assert_eq!(a["ptu_raw"], b["ptu_raw"]);
-    assert_eq!(a["standard_tpm_quota"], 120_000); // 100 × (1,000 + 200)
-    assert_eq!(b["standard_tpm_quota"], 500_000); // 100 × (1,000 + 4,000)
+    assert_eq!(a["standard_tpm_quota_even"], 120_000); // 100 × (1,000 + 200)
+    assert_eq!(b["standard_tpm_quota_even"], 500_000); // 100 × (1,000 + 4,000)
+    assert_eq!(a["max_tokens_source"], "assumed_output");
+    assert_eq!(b["max_tokens_source"], "given");
+    assert!(b["standard_tpm_quota"].as_u64() > a["standard_tpm_quota"].as_u64());
 }
 
 #[test]

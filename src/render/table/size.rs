@@ -37,9 +37,14 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
         _ => "",
     };
     let max_tokens = report.shape.max_tokens.map_or("-".to_string(), count);
+    let reasoning = if report.shape.reasoning_tokens > 0.0 {
+        format!(" + reasoning {}", count(report.shape.reasoning_tokens))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "          prompt {} + completion {}{split}, cache {}, max_tokens {max_tokens}",
+        "          prompt {} + completion {}{reasoning}{split}, cache {}, max_tokens {max_tokens}",
         count(report.shape.prompt_tokens),
         count(report.shape.completion_tokens),
         percent(report.shape.cache_rate)
@@ -106,10 +111,18 @@ fn explain_model(
     ]);
     t.add_row(vec![
         Cell::new("output TPM"),
-        Cell::new(format!(
-            "{rpm} RPM x {} completion",
-            count(report.shape.completion_tokens)
-        )),
+        Cell::new(if report.shape.reasoning_tokens > 0.0 {
+            format!(
+                "{rpm} RPM x ({} completion + {} reasoning)",
+                count(report.shape.completion_tokens),
+                count(report.shape.reasoning_tokens)
+            )
+        } else {
+            format!(
+                "{rpm} RPM x {} completion",
+                count(report.shape.completion_tokens)
+            )
+        }),
         right(count(report.output_tpm)),
     ]);
     let cache = if report.shape.cache_rate == 0.0 {
@@ -181,18 +194,23 @@ fn explain_model(
     }
     match (m.rpm_per_1000_tpm, m.standard_tpm_quota, m.binding) {
         (Some(ratio), Some(quota), Some(binding)) => {
-            let admitted = report.rpm
-                * (report.shape.prompt_tokens
-                    + report
-                        .shape
-                        .max_tokens
-                        .unwrap_or(report.shape.completion_tokens));
+            let admitted = report.rpm * m.admission_tokens_per_request;
+            t.add_row(vec![
+                Cell::new("quota, even"),
+                Cell::new(format!(
+                    "max({} TPM admitted, {rpm} RPM / {} x 1,000)",
+                    count(admitted),
+                    number(ratio, 4, true),
+                )),
+                right(count(m.standard_tpm_quota_even.unwrap_or(quota) as f64)),
+            ]);
             t.add_row(vec![
                 Cell::new("standard quota"),
                 Cell::new(format!(
-                    "max({} TPM admitted, {rpm} RPM / {} x 1,000); {} binds",
-                    count(admitted),
-                    number(ratio, 4, true),
+                    "random arrivals, <= {} 429s, {} windows, units of {}; {} binds",
+                    percent(report.max_throttle),
+                    report.rpm_window.as_str(),
+                    count(f64::from(m.standard_quota_unit_tpm)),
                     binding.as_str()
                 )),
                 right(count(quota as f64)),
@@ -297,9 +315,13 @@ fn compare_models(out: &mut String, report: &SizeReport, models: &[ModelSizing])
         "out = output weight (one output token counts as this many input tokens); \
          util = peak utilization of PTU"
             .to_string(),
-        "std quota = standard (pay-as-you-go) TPM quota that admits the load; binds = the \
-         limit reached first (tpm or rpm); n/a = no published RPM ratio"
-            .to_string(),
+        format!(
+            "std quota = standard (pay-as-you-go) TPM quota, in whole units, that refuses at \
+             most {} of first attempts of random arrivals ({} request windows); binds = the \
+             limit that needs it (tpm or rpm); n/a = no published RPM ratio",
+            percent(report.max_throttle),
+            report.rpm_window.as_str()
+        ),
     ];
     if models.iter().any(|m| !m.unverified.is_empty()) {
         legend.push(
