@@ -102,8 +102,14 @@ pub fn ptu(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, false, MAX_PTU, "a PTU count")
 }
 
+/// No deployment of any catalog model is smaller than this many PTUs (Learn's minimums are 15
+/// and more), so a list item below it is no candidate a user means.
+const SMALLEST_DEPLOYMENT_PTU: f64 = 15.0;
+
 /// A list of PTU counts, `100,150,200`. Thousands separators cannot be told from the list's
-/// commas, so a value that reads as one number of at most 100,000 (`1,500`) is refused.
+/// commas: a value that reads as one number of at most 100,000 is refused when, read as a list,
+/// an item is below any deployment's minimum (`1,500`, `10,000`); `50,100` and `300,600` are
+/// lists of realistic candidates.
 pub fn ptu_list(text: &str) -> Result<Vec<f64>, String> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     let like_thousands = parts.len() > 1
@@ -111,7 +117,10 @@ pub fn ptu_list(text: &str) -> Result<Vec<f64>, String> {
         && parts[1..]
             .iter()
             .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts.concat().parse::<f64>().is_ok_and(|v| v <= 100_000.0);
+        && parts.concat().parse::<f64>().is_ok_and(|v| v <= 100_000.0)
+        && parts
+            .iter()
+            .any(|p| p.parse::<f64>().is_ok_and(|v| v < SMALLEST_DEPLOYMENT_PTU));
     if like_thousands {
         return Err(format!(
             "'{text}' reads as a list ({}) or as {}: write PTU counts without separators \
@@ -309,8 +318,16 @@ mod tests {
             Ok(vec![100.0, 150.0]),
             "100150 is over 100,000"
         );
-        for ambiguous in ["1,500", "10,000", "1,000", "50,500"] {
-            assert!(ptu_list(ambiguous).is_err(), "{ambiguous}");
+        // Realistic candidate lists, although each also reads as one number with a thousands
+        // separator (50,100 PTU is no deployment anyone means).
+        assert_eq!(ptu_list("50,100"), Ok(vec![50.0, 100.0]));
+        assert_eq!(ptu_list("300,600"), Ok(vec![300.0, 600.0]));
+        assert_eq!(ptu_list("50,500"), Ok(vec![50.0, 500.0]));
+        assert_eq!(ptu_list("15,100,200"), Ok(vec![15.0, 100.0, 200.0]));
+        // An item below the smallest deployment (15 PTU): a thousands separator.
+        for ambiguous in ["1,500", "10,000", "1,000", "2,500", "100,000"] {
+            let err = ptu_list(ambiguous).expect_err(ambiguous);
+            assert!(err.contains("write PTU counts without separators"), "{err}");
         }
         assert!(ptu_list("100,,200").is_err());
         assert!(ptu_list("100,-5").is_err());
