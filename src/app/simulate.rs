@@ -61,8 +61,15 @@ struct Offered {
     make: MakeRequests,
 }
 
-/// Retries after a 429 when `--max-retries` is not given: the OpenAI SDKs' default.
+/// Retries after a 429 when `--max-retries` is not given: openai-python's
+/// `DEFAULT_MAX_RETRIES` (`src/openai/_constants.py`).
 const DEFAULT_MAX_RETRIES: u32 = 2;
+/// `--retry-delay` when not given, s.
+const DEFAULT_RETRY_DELAY_S: f64 = 0.5;
+/// `--retry-cap` when not given, s.
+const DEFAULT_RETRY_CAP_S: f64 = 8.0;
+/// `--deadline` of the fixed and exponential policies when not given, s.
+const DEFAULT_DEADLINE_S: f64 = 60.0;
 
 /// Runs shorter than this many bucket depths get a note that the empty bucket at the start
 /// hides some overload.
@@ -128,19 +135,7 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
-    if args.retry == RetryArg::Exponential && args.retry_cap < args.retry_delay {
-        return Err(usage(format!(
-            "--retry-cap {} is below --retry-delay {}: the cap is the longest backoff, at least \
-             the first",
-            describe_duration(args.retry_cap),
-            describe_duration(args.retry_delay)
-        )));
-    }
-    if args.retry == RetryArg::None && args.max_retries.is_some() {
-        return Err(usage(
-            "--max-retries needs retries: --retry fixed or --retry exponential".into(),
-        ));
-    }
+    let retry = retry_policy(args)?;
     if args.per_minute && format != Format::Json {
         return Err(usage(
             "--per-minute adds a series to the JSON: use it with --json (or plot it: --plot \
@@ -175,25 +170,6 @@ pub(super) fn run_simulate(
     let service = Service {
         ttft_ms: args.ttft * 1000.0,
         tokens_per_second,
-    };
-    let retry = RetryPolicy {
-        kind: match args.retry {
-            RetryArg::None => RetryKind::None,
-            RetryArg::Fixed => RetryKind::Fixed {
-                delay_ms: args.retry_delay * 1000.0,
-            },
-            RetryArg::Exponential => RetryKind::Exponential {
-                base_ms: args.retry_delay * 1000.0,
-                cap_ms: args.retry_cap * 1000.0,
-            },
-        },
-        max_retries: if args.retry == RetryArg::None {
-            0
-        } else {
-            args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)
-        },
-        deadline_ms: args.deadline * 1000.0,
-        honour_retry_after: !args.ignore_retry_after,
     };
     let max_tokens = args
         .max_tokens
@@ -496,26 +472,114 @@ fn describe_duration(seconds: f64) -> String {
     }
 }
 
+/// The client's retry policy from the flags; flags the policy does not use are refused.
+fn retry_policy(args: &SimulateArgs) -> anyhow::Result<RetryPolicy> {
+    let delay = args.retry_delay.unwrap_or(DEFAULT_RETRY_DELAY_S);
+    let cap = args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S);
+    let unused = match args.retry {
+        RetryArg::OpenaiPython | RetryArg::None => args
+            .retry_delay
+            .map(|_| "--retry-delay")
+            .or(args.retry_cap.map(|_| "--retry-cap")),
+        RetryArg::Fixed => args.retry_cap.map(|_| "--retry-cap"),
+        RetryArg::Exponential => None,
+    };
+    if let Some(flag) = unused {
+        return Err(usage(format!(
+            "{flag} sets the fixed or exponential backoff, not --retry {}: add --retry \
+             exponential (or fixed), or drop {flag}",
+            retry_name(args.retry)
+        )));
+    }
+    if args.retry == RetryArg::Exponential && cap < delay {
+        return Err(usage(format!(
+            "--retry-cap {} is below --retry-delay {}: the cap is the longest backoff, at least \
+             the first",
+            describe_duration(cap),
+            describe_duration(delay)
+        )));
+    }
+    if args.retry == RetryArg::None && args.max_retries.is_some() {
+        return Err(usage(
+            "--max-retries needs retries: --retry openai-python, fixed or exponential".into(),
+        ));
+    }
+    let kind = match args.retry {
+        RetryArg::OpenaiPython => RetryKind::OpenAiPython,
+        RetryArg::None => RetryKind::None,
+        RetryArg::Fixed => RetryKind::Fixed {
+            delay_ms: delay * 1000.0,
+        },
+        RetryArg::Exponential => RetryKind::Exponential {
+            base_ms: delay * 1000.0,
+            cap_ms: cap * 1000.0,
+        },
+    };
+    Ok(RetryPolicy {
+        kind,
+        max_retries: if args.retry == RetryArg::None {
+            0
+        } else {
+            args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)
+        },
+        deadline_ms: deadline_s(args) * 1000.0,
+        honour_retry_after: !args.ignore_retry_after,
+    })
+}
+
+/// `--retry`'s value as typed.
+fn retry_name(retry: RetryArg) -> &'static str {
+    match retry {
+        RetryArg::OpenaiPython => "openai-python",
+        RetryArg::None => "none",
+        RetryArg::Fixed => "fixed",
+        RetryArg::Exponential => "exponential",
+    }
+}
+
+/// The give-up deadline, s: `--deadline`, else none for openai-python (its 600 s timeout is
+/// per attempt) and 60 s for the fixed and exponential policies.
+fn deadline_s(args: &SimulateArgs) -> f64 {
+    match (args.deadline, args.retry) {
+        (Some(deadline), _) => deadline,
+        (None, RetryArg::OpenaiPython) => f64::INFINITY,
+        (None, _) => DEFAULT_DEADLINE_S,
+    }
+}
+
 /// The client policy in words.
 fn describe_client(args: &SimulateArgs) -> String {
+    let delay = args.retry_delay.unwrap_or(DEFAULT_RETRY_DELAY_S);
     let policy = match args.retry {
         RetryArg::None => return "no retries: the first 429 is final".into(),
-        RetryArg::Fixed => format!("retry after {}", describe_duration(args.retry_delay)),
+        RetryArg::OpenaiPython if args.ignore_retry_after => {
+            "openai-python's backoff: 0.5 s doubling up to 8 s, less up to 25% jitter".to_string()
+        }
+        RetryArg::OpenaiPython => "openai-python defaults (v3.3.1): retry-after as given up to \
+                                   2 min (longer: no retry), else 0.5 s doubling up to 8 s, \
+                                   less up to 25% jitter"
+            .to_string(),
+        RetryArg::Fixed => format!("retry after {}", describe_duration(delay)),
         RetryArg::Exponential => format!(
             "exponential backoff from {} up to {} (full jitter)",
-            describe_duration(args.retry_delay),
-            describe_duration(args.retry_cap)
+            describe_duration(delay),
+            describe_duration(args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S))
         ),
     };
+    let retry_after = match (args.retry, args.ignore_retry_after) {
+        (_, true) => ", ignoring retry-after",
+        (RetryArg::OpenaiPython, false) => "",
+        (_, false) => ", waiting at least retry-after",
+    };
+    let deadline = deadline_s(args);
     format!(
-        "{policy}, {} retries, {}, give up after {}",
+        "{policy}; {} retries{retry_after}, {}",
         args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-        if args.ignore_retry_after {
-            "ignoring retry-after"
+        if deadline.is_finite() {
+            format!("give up after {}", describe_duration(deadline))
         } else {
-            "waiting at least retry-after"
-        },
-        describe_duration(args.deadline)
+            "no deadline".to_string()
+        }
     )
 }
 

@@ -284,7 +284,7 @@ fn a_log_is_replayed_and_the_trace_written() {
 
 #[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 19] = [
+    let cases: [(&[&str], &str); 20] = [
         (
             &["--tpm-quota", "500", "--rpm", "60", "--tokens", "100"],
             "--tpm-quota 500: allows 0.50 requests a minute",
@@ -310,12 +310,27 @@ fn bad_simulations_are_refused_with_a_reason() {
                 "60",
                 "--tokens",
                 "100",
+                "--retry",
+                "exponential",
                 "--retry-delay",
                 "10s",
                 "--retry-cap",
                 "1s",
             ],
             "--retry-cap 1 s is below --retry-delay 10 s",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--retry-cap",
+                "20s",
+            ],
+            "--retry-cap sets the fixed or exponential backoff, not --retry openai-python",
         ),
         (
             &[
