@@ -220,7 +220,11 @@ pub struct OfferedTraffic {
     pub requests: f64,
     /// Seconds from the first to the last request's second, inclusive.
     pub span_seconds: u64,
-    /// Requests per minute over that span.
+    /// The simulated duration, s: `--duration` for synthetic traffic; for a replay, the log's
+    /// span (from its first to its last second, inclusive) divided by `--speedup`.
+    pub duration_seconds: f64,
+    /// Requests per minute over the simulated duration (`duration_seconds`), not the span from
+    /// the first to the last request: quiet hours at the ends of a daily pattern count.
     pub mean_rpm: f64,
     /// Prompt tokens offered, cached included.
     pub prompt_tokens: f64,

@@ -600,6 +600,7 @@ struct SimulatedTraffic {
     source: String,
     requests: f64,
     span_seconds: u64,
+    duration_seconds: f64,
     mean_rpm: f64,
     prompt_tokens: f64,
     cached_tokens: f64,

@@ -110,6 +110,34 @@ fn candidates_side_by_side_and_more_ptu_throttle_less() {
 }
 
 #[test]
+fn mean_rpm_is_over_the_simulated_duration() {
+    // 300 RPM on a daily pattern peaking at 4x the average: the night is nearly idle, so the
+    // first to last request span less than the day (over it, the mean was 395 RPM). Over the
+    // simulated day, 432,000 requests are expected: 300 a minute, within 1 % (Poisson).
+    let answer = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "300",
+        "--daily-peak",
+        "4",
+        "--duration",
+        "1d",
+        "--tokens",
+        "100",
+        "--tpm-quota",
+        "10M",
+    ]);
+    let traffic = &answer["traffic"];
+    assert_eq!(traffic["duration_seconds"], 86_400);
+    let mean_rpm = traffic["mean_rpm"].as_f64().expect("mean_rpm");
+    assert!((mean_rpm / 300.0 - 1.0).abs() < 0.01, "{mean_rpm}");
+    let requests = traffic["requests"].as_f64().expect("requests");
+    assert!((mean_rpm - requests / 1440.0).abs() < 1e-6, "{mean_rpm}");
+}
+
+#[test]
 fn the_same_seed_gives_the_same_answer() {
     let run = |seed: &str| {
         json(&[
