@@ -167,6 +167,15 @@ pub(super) fn run_simulate(
                 ))
             })?,
     };
+    let standard_speed_assumed = args.tokens_per_second.is_none()
+        && (!args.tpm_quota.is_empty() || args.spillover_quota.is_some());
+    if standard_speed_assumed {
+        notes.push(format!(
+            "standard deployments have no latency target; their generation speed is the PTU \
+             target's {} tokens/s (an assumption: give --tokens-per-second)",
+            numfmt::number(tokens_per_second, 1, true)
+        ));
+    }
     let service = Service {
         ttft_ms: args.ttft * 1000.0,
         tokens_per_second,
@@ -391,6 +400,9 @@ pub(super) fn run_simulate(
             describe_duration(args.ttft),
             numfmt::number(tokens_per_second, 1, true),
             match (&args.tokens_per_second, &model.latency_target) {
+                (None, Some(target)) if standard_speed_assumed => {
+                    format!(" (catalog PTU latency target: {target}; assumed for standard)")
+                }
                 (None, Some(target)) => format!(" (catalog latency target: {target})"),
                 _ => String::new(),
             }

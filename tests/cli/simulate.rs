@@ -138,6 +138,30 @@ fn mean_rpm_is_over_the_simulated_duration() {
 }
 
 #[test]
+fn standard_speed_is_noted_as_borrowed_from_the_ptu_target() {
+    let notes = |extra: &[&str]| {
+        let mut args = vec![
+            "simulate",
+            "-m",
+            "gpt-4.1",
+            "--rpm",
+            "60",
+            "--tokens",
+            "100",
+            "--duration",
+            "10m",
+        ];
+        args.extend_from_slice(extra);
+        json(&args)["notes"].to_string()
+    };
+    let assumed = "standard deployments have no latency target";
+    assert!(notes(&["--tpm-quota", "1M"]).contains(assumed));
+    assert!(notes(&["--ptu", "100", "--spillover-quota", "1M"]).contains(assumed));
+    assert!(!notes(&["--ptu", "100"]).contains(assumed));
+    assert!(!notes(&["--tpm-quota", "1M", "--tokens-per-second", "50"]).contains(assumed));
+}
+
+#[test]
 fn the_same_seed_gives_the_same_answer() {
     let run = |seed: &str| {
         json(&[
