@@ -598,7 +598,8 @@ pub struct SimulateArgs {
     /// Draw utilization and 429s per minute, as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Write the offered requests as CSV (time in ms, prompt, cached, completion, max_tokens).
+    /// Write the offered requests as CSV that --replay and analyze read (timestamp, at_ms,
+    /// prompt_tokens, cached_tokens, completion_tokens, max_tokens).
     #[arg(long, value_name = "FILE")]
     pub trace_out: Option<PathBuf>,
     /// With --json: add each candidate's per-minute utilization, 429s and requests served.

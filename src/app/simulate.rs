@@ -55,10 +55,88 @@ struct Offered {
     describe: String,
     /// Simulated seconds it spans.
     span_s: f64,
+    /// Unix time of simulated time 0, s: the replayed log's first minute, or
+    /// [`SYNTHETIC_DAY_0`] for synthetic traffic.
+    epoch_s: i64,
     /// Requests it holds (the mean, for synthetic traffic).
     requests: f64,
     /// Makes the requests, the same each time.
     make: MakeRequests,
+}
+
+/// Unix time at which synthetic traffic's day 0 starts in a trace: 2026-01-01T00:00:00Z (the
+/// simulation itself knows no date).
+const SYNTHETIC_DAY_0: i64 = 1_767_225_600;
+
+/// The columns of a `--trace-out` file: names the log reader recognizes, so that `--replay`
+/// and `analyze` read it; `at_ms` is the simulated time in ms, as in earlier traces.
+const TRACE_HEADER: &str =
+    "timestamp,at_ms,prompt_tokens,cached_tokens,completion_tokens,max_tokens";
+
+/// The offered requests, written as CSV while the first candidate runs.
+struct Trace<'a> {
+    path: &'a std::path::Path,
+    out: std::io::BufWriter<std::fs::File>,
+    /// Unix time of simulated time 0, s.
+    epoch_s: i64,
+    /// The second last formatted and its RFC 3339 text up to the seconds.
+    second: Option<i64>,
+    stamp: String,
+    /// The first write error, reported by [`Trace::finish`].
+    error: Option<std::io::Error>,
+}
+
+impl<'a> Trace<'a> {
+    /// Creates `path` and writes the header.
+    fn create(path: &'a std::path::Path, epoch_s: i64) -> anyhow::Result<Trace<'a>> {
+        let file = std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?;
+        let mut out = std::io::BufWriter::new(file);
+        writeln!(out, "{TRACE_HEADER}").map_err(|e| cannot_write("trace", path, e))?;
+        Ok(Trace {
+            path,
+            out,
+            epoch_s,
+            second: None,
+            stamp: String::new(),
+            error: None,
+        })
+    }
+
+    /// One request: its time as RFC 3339 with milliseconds (UTC) and in simulated ms.
+    fn write(&mut self, r: &crate::sim::Request) {
+        if self.error.is_some() {
+            return;
+        }
+        let second = self.epoch_s + (r.at_us / 1_000_000) as i64;
+        if self.second != Some(second) {
+            self.stamp = crate::timestamp::format_second(second);
+            self.stamp.pop(); // the `Z`, written after the milliseconds
+            self.second = Some(second);
+        }
+        if let Err(e) = writeln!(
+            self.out,
+            "{}.{:03}Z,{:.3},{},{},{},{}",
+            self.stamp,
+            r.at_us / 1000 % 1000,
+            r.at_us as f64 / 1000.0,
+            r.prompt,
+            r.cached,
+            r.completion,
+            r.max_tokens
+        ) {
+            self.error = Some(e);
+        }
+    }
+
+    /// Flushes the file; returns its path for the note.
+    fn finish(mut self) -> anyhow::Result<String> {
+        let flushed = match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        };
+        flushed.map_err(|e| cannot_write("trace", self.path, e))?;
+        Ok(self.path.display().to_string())
+    }
 }
 
 /// Retries after a 429 when `--max-retries` is not given: openai-python's
@@ -225,21 +303,11 @@ pub(super) fn run_simulate(
     // Per second: the load, and what standard admission counts (prompt + max_tokens).
     let mut counted = SecondBuckets::new();
     let mut current: Option<(i64, MinuteLoad, f64)> = None;
-    let mut trace = match &args.trace_out {
-        Some(path) => Some((
-            path,
-            std::io::BufWriter::new(
-                std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?,
-            ),
-        )),
-        None => None,
-    };
-    let mut trace_error = None;
-    if let Some((_, out)) = &mut trace
-        && let Err(e) = writeln!(out, "at_ms,prompt,cached,completion,max_tokens")
-    {
-        trace_error = Some(e);
-    }
+    let mut trace = args
+        .trace_out
+        .as_deref()
+        .map(|path| Trace::create(path, offered_traffic.epoch_s))
+        .transpose()?;
     let mut results = Vec::new();
     for (index, (candidate, target)) in candidates.iter().enumerate() {
         let config = SimConfig {
@@ -292,19 +360,8 @@ pub(super) fn run_simulate(
                         }
                     }
                 }
-                if let Some((_, out)) = &mut trace
-                    && trace_error.is_none()
-                    && let Err(e) = writeln!(
-                        out,
-                        "{:.3},{},{},{},{}",
-                        r.at_us as f64 / 1000.0,
-                        r.prompt,
-                        r.cached,
-                        r.completion,
-                        r.max_tokens
-                    )
-                {
-                    trace_error = Some(e);
+                if let Some(trace) = &mut trace {
+                    trace.write(r);
                 }
             };
             pipelined(requests, measure, &progress, |r| {
@@ -338,13 +395,11 @@ pub(super) fn run_simulate(
         }
         results.push((candidate, report));
     }
-    if let Some((path, mut out)) = trace {
-        let flushed = match trace_error {
-            Some(e) => Err(e),
-            None => out.flush(),
-        };
-        flushed.map_err(|e| cannot_write("trace", path, e))?;
-        notes.push(format!("offered requests written to {}", path.display()));
+    if let Some(trace) = trace {
+        notes.push(format!(
+            "offered requests written to {} (read by --replay and analyze)",
+            trace.finish()?
+        ));
     }
     let total = crate::calc::load::total(offered.values());
     let peaks = OfferedPeaks {
@@ -776,6 +831,7 @@ fn traffic(
             Offered {
                 describe: format!("replay of {path} at {}x", numfmt::number(speedup, 2, true)),
                 span_s,
+                epoch_s: crate::sim::replay::origin_s(&buckets),
                 requests,
                 make: Box::new(move || {
                     Ok(Requests::Replay(crate::sim::replay::Replay::new(
@@ -929,6 +985,7 @@ fn traffic(
             Offered {
                 describe,
                 span_s: args.duration,
+                epoch_s: SYNTHETIC_DAY_0,
                 requests: expected,
                 make: Box::new(move || {
                     Ok(Requests::Synthetic(

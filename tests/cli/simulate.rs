@@ -313,7 +313,10 @@ fn a_log_is_replayed_and_the_trace_written() {
     );
     let written = std::fs::read_to_string(&trace).expect("trace");
     assert_eq!(written.lines().count(), 303);
-    assert!(written.starts_with("at_ms,prompt,cached,completion,max_tokens\n"));
+    assert!(written.starts_with(
+        "timestamp,at_ms,prompt_tokens,cached_tokens,completion_tokens,max_tokens\n\
+         2026-11-02T09:00:00.000Z,0.000,"
+    ));
     let fast = json(&[
         "simulate",
         "-m",
@@ -332,6 +335,61 @@ fn a_log_is_replayed_and_the_trace_written() {
         span(&fast),
         span(&answer)
     );
+}
+
+#[test]
+fn a_trace_is_replayed_and_analyzed_as_the_same_requests() {
+    let trace = scratch("sim", "roundtrip.csv", "");
+    let offered = |answer: &serde_json::Value| {
+        let t = &answer["traffic"];
+        [
+            &t["requests"],
+            &t["prompt_tokens"],
+            &t["cached_tokens"],
+            &t["completion_tokens"],
+        ]
+        .map(|v| v.as_f64().expect("number"))
+    };
+    let synthetic = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "600",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+        "--cache-rate",
+        "0.25",
+        "--ptu",
+        "100",
+        "--duration",
+        "10m",
+        "--trace-out",
+        &trace,
+    ]);
+    let written = std::fs::read_to_string(&trace).expect("trace");
+    assert!(
+        written
+            .lines()
+            .nth(1)
+            .expect("a request")
+            .starts_with("2026-01-01T00:00:00."),
+        "synthetic day 0 is 2026-01-01: {written:.200}"
+    );
+    let replayed = json(&[
+        "simulate", "-m", "gpt-4.1", "--replay", &trace, "--ptu", "100",
+    ]);
+    assert_eq!(offered(&replayed), offered(&synthetic));
+    assert_eq!(replayed["traffic"]["duration_seconds"], 600);
+    let analyzed = json(&["analyze", &trace]);
+    let [requests, prompt, cached, completion] = offered(&synthetic);
+    assert_eq!(analyzed["requests"], requests);
+    assert_eq!(analyzed["prompt_tokens"], prompt);
+    assert_eq!(analyzed["cached_tokens"], cached);
+    assert_eq!(analyzed["completion_tokens"], completion);
+    assert_eq!(analyzed["span_minutes"], 10);
 }
 
 #[test]
