@@ -457,6 +457,10 @@ pub struct AnalyzeArgs {
     /// Highest acceptable peak utilization: 0.85 or 85% adds headroom to the PTUs and quota.
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
+    /// What span the logs stand for (e.g. 1d: they hold all of a day's traffic; 1h, 7d,
+    /// 30d): monthly figures scale from it instead of from the first to the last request.
+    #[arg(long, value_name = "SPAN", value_parser = input::period)]
+    pub period: Option<u64>,
     /// Check a candidate provisioned deployment of this many PTUs (needs one --model).
     #[arg(long, value_parser = input::ptu, allow_negative_numbers = true)]
     pub ptu: Option<f64>,

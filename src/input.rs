@@ -210,6 +210,20 @@ pub fn target_utilization(text: &str) -> Result<f64, String> {
     }
 }
 
+/// What span a log stands for (`analyze --period`), in whole minutes: at least 1 minute, at
+/// most 732 days (the longest log `analyze` takes), e.g. `1h`, `1d`, `7d`, `30d`.
+pub fn period(text: &str) -> Result<u64, String> {
+    let seconds = duration(text)?;
+    let minutes = seconds / 60.0;
+    if minutes.fract() != 0.0 || !(1.0..=732.0 * 1440.0).contains(&minutes) {
+        return Err(format!(
+            "'{text}' is not a whole number of minutes from 1m to 732d; write e.g. 1h, 1d, 7d \
+             or 30d"
+        ));
+    }
+    Ok(minutes as u64)
+}
+
 /// A duration with a unit: `500ms`, `30s`, `15m` (or `min`), `2h`, `1d`; returned in seconds.
 /// A bare number is refused: its unit would be a guess.
 pub fn duration(text: &str) -> Result<f64, String> {
@@ -331,6 +345,16 @@ mod tests {
         }
         assert!(ptu_list("100,,200").is_err());
         assert!(ptu_list("100,-5").is_err());
+    }
+
+    #[test]
+    fn periods_are_whole_minutes() {
+        assert_eq!(period("1h"), Ok(60));
+        assert_eq!(period("1d"), Ok(1440));
+        assert_eq!(period("30d"), Ok(43_200));
+        for bad in ["30s", "90s", "0m", "1000d", "1", "-1d"] {
+            assert!(period(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

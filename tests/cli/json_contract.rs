@@ -550,6 +550,7 @@ struct AnalyzeAnswer {
     group_column: Option<String>,
     groups: Vec<AnalyzedGroup>,
     over_capacity: Vec<OverCapacity>,
+    period_minutes: u64,
     rows: u64,
     skipped_rows: u64,
     first_skipped: Vec<String>,
