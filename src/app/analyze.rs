@@ -508,7 +508,7 @@ pub(super) fn run_analyze(
         check_svg_path(path)?;
         let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
         let mut series = vec![plot::Series {
-            label: "tokens per minute",
+            label: "tokens per calendar minute",
             values: &tokens,
             color: plot::GREY,
         }];
@@ -517,7 +517,7 @@ pub(super) fn run_analyze(
         });
         let normalized_label = models
             .first()
-            .map(|m| format!("{} normalized TPM", m.name))
+            .map(|m| format!("{} normalized TPM (calendar minutes)", m.name))
             .unwrap_or_default();
         if !normalized.is_empty() {
             series.push(plot::Series {
@@ -530,7 +530,14 @@ pub(super) fn run_analyze(
         let ptu_label;
         if let (Some(model), Some(first)) = (models.first(), analyses.first()) {
             let ptu = args.ptu.unwrap_or(first.ptu_for_peak as f64);
-            ptu_label = format!("{} PTU capacity (normalized TPM)", numfmt::count(ptu));
+            ptu_label = format!(
+                "{} PTU capacity (normalized TPM){}",
+                numfmt::count(ptu),
+                match args.ptu {
+                    Some(_) => "",
+                    None => ", sized for the busiest sliding 60 s",
+                }
+            );
             levels.push(plot::Level {
                 label: &ptu_label,
                 value: ptu * model.input_tpm_per_ptu,
@@ -548,7 +555,12 @@ pub(super) fn run_analyze(
                 color: plot::ORANGE,
             });
         }
-        let title = format!("Per-minute load, {} to {}", summary.first, summary.last);
+        // The curve is per calendar minute; the PTUs are sized for the busiest 60 s starting on
+        // any second, which can exceed every calendar minute: the title says so.
+        let title = format!(
+            "Per calendar minute from {}; PTUs sized for the sliding 60 s peak",
+            summary.first
+        );
         let svg = plot::svg(
             &title,
             &summary.first,

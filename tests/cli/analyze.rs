@@ -228,8 +228,10 @@ fn plot_draws_load_and_capacity() {
     let text = std::fs::read_to_string(svg).expect("written");
     assert!(text.starts_with("<svg"), "{}", &text[..40.min(text.len())]);
     for label in [
-        "gpt-4.1 normalized TPM",
-        "15 PTU capacity",
+        "tokens per calendar minute",
+        "gpt-4.1 normalized TPM (calendar minutes)",
+        "15 PTU capacity (normalized TPM), sized for the busiest sliding 60 s",
+        "PTUs sized for the sliding 60 s peak",
         "standard quota",
     ] {
         assert!(text.contains(label), "missing {label}");
