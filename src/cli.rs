@@ -488,6 +488,10 @@ pub struct AnalyzeArgs {
     /// Highest acceptable peak utilization: 0.85 or 85% adds headroom to the PTUs and quota.
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
+    /// What span the logs stand for (e.g. 1d: they hold all of a day's traffic; 1h, 7d,
+    /// 30d): monthly figures scale from it instead of from the first to the last request.
+    #[arg(long, value_name = "SPAN", value_parser = input::period)]
+    pub period: Option<u64>,
     /// Check a candidate provisioned deployment of this many PTUs (needs one --model).
     #[arg(long, value_parser = input::ptu, allow_negative_numbers = true)]
     pub ptu: Option<f64>,
@@ -592,20 +596,21 @@ pub struct SimulateArgs {
     #[arg(long, value_parser = input::tokens)]
     pub max_tokens: Option<f64>,
     /// Client retry policy.
-    #[arg(long, value_enum, default_value_t = RetryArg::Exponential)]
+    #[arg(long, value_enum, default_value_t = RetryArg::OpenaiPython)]
     pub retry: RetryArg,
-    /// Retries after the first attempt [default: 2, as the OpenAI SDKs].
+    /// Retries after the first attempt [default: 2, openai-python's].
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_retries: Option<u32>,
-    /// Fixed delay, or the first exponential backoff (doubling, full jitter).
-    #[arg(long, value_parser = input::duration, default_value = "500ms", allow_hyphen_values = true)]
-    pub retry_delay: f64,
-    /// Longest exponential backoff.
-    #[arg(long, value_parser = input::duration, default_value = "8s", allow_hyphen_values = true)]
-    pub retry_cap: f64,
-    /// Give up on a request this long after its first attempt.
-    #[arg(long, value_parser = input::duration, default_value = "60s", allow_hyphen_values = true)]
-    pub deadline: f64,
+    /// Fixed delay, or the first exponential backoff (doubling, full jitter) [default: 500ms].
+    #[arg(long, value_parser = input::duration, allow_hyphen_values = true)]
+    pub retry_delay: Option<f64>,
+    /// Longest exponential backoff [default: 8s].
+    #[arg(long, value_parser = input::duration, allow_hyphen_values = true)]
+    pub retry_cap: Option<f64>,
+    /// Give up on a request this long after its first attempt [default: none for
+    /// openai-python, 60s for fixed and exponential].
+    #[arg(long, value_parser = input::duration, allow_hyphen_values = true)]
+    pub deadline: Option<f64>,
     /// Clients ignore the retry-after header (by default they wait at least that long).
     #[arg(long)]
     pub ignore_retry_after: bool,
@@ -628,7 +633,8 @@ pub struct SimulateArgs {
     /// Draw utilization and 429s per minute, as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Write the offered requests as CSV (time in ms, prompt, cached, completion, max_tokens).
+    /// Write the offered requests as CSV that --replay and analyze read (timestamp, at_ms,
+    /// prompt_tokens, cached_tokens, completion_tokens, max_tokens).
     #[arg(long, value_name = "FILE")]
     pub trace_out: Option<PathBuf>,
     /// With --json: add each candidate's per-minute utilization, 429s and requests served.
@@ -639,6 +645,9 @@ pub struct SimulateArgs {
 /// Client retry policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RetryArg {
+    /// openai-python's default: retry-after as given up to 2 min (longer: no retry), else
+    /// 0.5 s x 2^retry up to 8 s, less up to 25% jitter; 2 retries, no deadline.
+    OpenaiPython,
     /// No retries: a 429 is final.
     None,
     /// Wait --retry-delay between attempts.

@@ -116,8 +116,14 @@ pub fn ptu(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, false, MAX_PTU, "a PTU count")
 }
 
+/// No deployment of any catalog model is smaller than this many PTUs (Learn's minimums are 15
+/// and more), so a list item below it is no candidate a user means.
+const SMALLEST_DEPLOYMENT_PTU: f64 = 15.0;
+
 /// A list of PTU counts, `100,150,200`. Thousands separators cannot be told from the list's
-/// commas, so a value that reads as one number of at most 100,000 (`1,500`) is refused.
+/// commas: a value that reads as one number of at most 100,000 is refused when, read as a list,
+/// an item is below any deployment's minimum (`1,500`, `10,000`); `50,100` and `300,600` are
+/// lists of realistic candidates.
 pub fn ptu_list(text: &str) -> Result<Vec<f64>, String> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     let like_thousands = parts.len() > 1
@@ -125,7 +131,10 @@ pub fn ptu_list(text: &str) -> Result<Vec<f64>, String> {
         && parts[1..]
             .iter()
             .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts.concat().parse::<f64>().is_ok_and(|v| v <= 100_000.0);
+        && parts.concat().parse::<f64>().is_ok_and(|v| v <= 100_000.0)
+        && parts
+            .iter()
+            .any(|p| p.parse::<f64>().is_ok_and(|v| v < SMALLEST_DEPLOYMENT_PTU));
     if like_thousands {
         return Err(format!(
             "'{text}' reads as a list ({}) or as {}: write PTU counts without separators \
@@ -213,6 +222,20 @@ pub fn target_utilization(text: &str) -> Result<f64, String> {
     } else {
         Err("must be above 0 and at most 1 (e.g. 0.85) or a percentage up to 100%".into())
     }
+}
+
+/// What span a log stands for (`analyze --period`), in whole minutes: at least 1 minute, at
+/// most 732 days (the longest log `analyze` takes), e.g. `1h`, `1d`, `7d`, `30d`.
+pub fn period(text: &str) -> Result<u64, String> {
+    let seconds = duration(text)?;
+    let minutes = seconds / 60.0;
+    if minutes.fract() != 0.0 || !(1.0..=732.0 * 1440.0).contains(&minutes) {
+        return Err(format!(
+            "'{text}' is not a whole number of minutes from 1m to 732d; write e.g. 1h, 1d, 7d \
+             or 30d"
+        ));
+    }
+    Ok(minutes as u64)
 }
 
 /// A duration with a unit: `500ms`, `30s`, `15m` (or `min`), `2h`, `1d`; returned in seconds.
@@ -323,11 +346,29 @@ mod tests {
             Ok(vec![100.0, 150.0]),
             "100150 is over 100,000"
         );
-        for ambiguous in ["1,500", "10,000", "1,000", "50,500"] {
-            assert!(ptu_list(ambiguous).is_err(), "{ambiguous}");
+        // Realistic candidate lists, although each also reads as one number with a thousands
+        // separator (50,100 PTU is no deployment anyone means).
+        assert_eq!(ptu_list("50,100"), Ok(vec![50.0, 100.0]));
+        assert_eq!(ptu_list("300,600"), Ok(vec![300.0, 600.0]));
+        assert_eq!(ptu_list("50,500"), Ok(vec![50.0, 500.0]));
+        assert_eq!(ptu_list("15,100,200"), Ok(vec![15.0, 100.0, 200.0]));
+        // An item below the smallest deployment (15 PTU): a thousands separator.
+        for ambiguous in ["1,500", "10,000", "1,000", "2,500", "100,000"] {
+            let err = ptu_list(ambiguous).expect_err(ambiguous);
+            assert!(err.contains("write PTU counts without separators"), "{err}");
         }
         assert!(ptu_list("100,,200").is_err());
         assert!(ptu_list("100,-5").is_err());
+    }
+
+    #[test]
+    fn periods_are_whole_minutes() {
+        assert_eq!(period("1h"), Ok(60));
+        assert_eq!(period("1d"), Ok(1440));
+        assert_eq!(period("30d"), Ok(43_200));
+        for bad in ["30s", "90s", "0m", "1000d", "1", "-1d"] {
+            assert!(period(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -154,6 +154,52 @@ AzureMetrics
 | order by TimeGenerated asc
 ";
 
+/// The minutes the log stands for when scaled to a month: `--period`, at least the log's
+/// `span_minutes`; without it the span, with a note when that is less than a day. Notes only
+/// when there are `monthly` figures.
+fn period(
+    period: Option<u64>,
+    span_minutes: u64,
+    monthly: bool,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<u64> {
+    let describe = |minutes: u64| match minutes {
+        m if m % 1440 == 0 => numfmt::plural((m / 1440) as f64, "day", "days"),
+        m if m % 60 == 0 => numfmt::plural((m / 60) as f64, "hour", "hours"),
+        m => numfmt::plural(m as f64, "minute", "minutes"),
+    };
+    match period {
+        Some(period) if period < span_minutes => Err(InputError::Usage(format!(
+            "--period {}: the logs span {} (first to last request), longer than the period \
+             they stand for; give at least --period {}m",
+            describe(period),
+            describe(span_minutes),
+            span_minutes
+        ))
+        .into()),
+        Some(period) => {
+            if monthly {
+                notes.push(format!(
+                    "monthly figures: the logs stand for {} (--period), scaled to 730 hours",
+                    describe(period)
+                ));
+            }
+            Ok(period)
+        }
+        None => {
+            if monthly && span_minutes < 1440 {
+                notes.push(format!(
+                    "monthly figures scale the logs' {} to 730 hours as if they were \
+                     representative of the whole month; if they hold all the traffic of a \
+                     longer span, say which: --period 1d",
+                    describe(span_minutes)
+                ));
+            }
+            Ok(span_minutes)
+        }
+    }
+}
+
 pub(super) fn run_analyze(
     args: &AnalyzeArgs,
     catalog: &Catalog,
@@ -271,6 +317,8 @@ pub(super) fn run_analyze(
     let (minutes, first_minute) = analysis::minutes(&buckets);
     let summary = analysis::summarize(&buckets, &minutes, stats.per_minute_metrics);
     let mut notes = Vec::new();
+    let monthly = !models.is_empty() || !groups.is_empty();
+    let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
     if stats.per_minute_metrics {
         notes.push(
             "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
@@ -283,6 +331,7 @@ pub(super) fn run_analyze(
     // with a hybrid when the catalog prices it.
     let size_model = |buckets: &SecondBuckets,
                       minutes: &[MinuteLoad],
+                      period: u64,
                       summary: &TrafficSummary,
                       model: &Model,
                       notes: &mut Vec<String>| {
@@ -314,7 +363,10 @@ pub(super) fn run_analyze(
             settings.filter(|s| summary.cached_tokens == 0.0 || s.token_prices.cached.is_some());
         analysis::analyze_model(
             buckets,
-            minutes,
+            analysis::Minutes {
+                load: minutes,
+                period,
+            },
             summary,
             model,
             args.deployment,
@@ -324,7 +376,14 @@ pub(super) fn run_analyze(
     };
     let mut analyses = Vec::new();
     for model in &models {
-        analyses.push(size_model(&buckets, &minutes, &summary, model, &mut notes)?);
+        analyses.push(size_model(
+            &buckets,
+            &minutes,
+            period_minutes,
+            &summary,
+            model,
+            &mut notes,
+        )?);
     }
     let mut group_analyses = Vec::new();
     for (name, group) in &groups {
@@ -337,6 +396,7 @@ pub(super) fn run_analyze(
             Some(model) if model.provisioned(args.deployment).is_some() => Some(size_model(
                 &group.buckets,
                 &group_minutes,
+                args.period.unwrap_or(group_minutes.len() as u64),
                 &traffic,
                 model,
                 &mut notes,
@@ -448,7 +508,7 @@ pub(super) fn run_analyze(
         check_svg_path(path)?;
         let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
         let mut series = vec![plot::Series {
-            label: "tokens per minute",
+            label: "tokens per calendar minute",
             values: &tokens,
             color: plot::GREY,
         }];
@@ -457,7 +517,7 @@ pub(super) fn run_analyze(
         });
         let normalized_label = models
             .first()
-            .map(|m| format!("{} normalized TPM", m.name))
+            .map(|m| format!("{} normalized TPM (calendar minutes)", m.name))
             .unwrap_or_default();
         if !normalized.is_empty() {
             series.push(plot::Series {
@@ -470,7 +530,14 @@ pub(super) fn run_analyze(
         let ptu_label;
         if let (Some(model), Some(first)) = (models.first(), analyses.first()) {
             let ptu = args.ptu.unwrap_or(first.ptu_for_peak as f64);
-            ptu_label = format!("{} PTU capacity (normalized TPM)", numfmt::count(ptu));
+            ptu_label = format!(
+                "{} PTU capacity (normalized TPM){}",
+                numfmt::count(ptu),
+                match args.ptu {
+                    Some(_) => "",
+                    None => ", sized for the busiest sliding 60 s",
+                }
+            );
             levels.push(plot::Level {
                 label: &ptu_label,
                 value: ptu * model.input_tpm_per_ptu,
@@ -488,7 +555,12 @@ pub(super) fn run_analyze(
                 color: plot::ORANGE,
             });
         }
-        let title = format!("Per-minute load, {} to {}", summary.first, summary.last);
+        // The curve is per calendar minute; the PTUs are sized for the busiest 60 s starting on
+        // any second, which can exceed every calendar minute: the title says so.
+        let title = format!(
+            "Per calendar minute from {}; PTUs sized for the sliding 60 s peak",
+            summary.first
+        );
         let svg = plot::svg(
             &title,
             &summary.first,
@@ -506,6 +578,7 @@ pub(super) fn run_analyze(
         group_column: stats.group_column,
         groups: group_analyses,
         over_capacity: over,
+        period_minutes,
         rows: stats.rows,
         skipped_rows: stats.skipped,
         first_skipped,

@@ -55,14 +55,99 @@ struct Offered {
     describe: String,
     /// Simulated seconds it spans.
     span_s: f64,
+    /// Unix time of simulated time 0, s: the replayed log's first minute, or
+    /// [`SYNTHETIC_DAY_0`] for synthetic traffic.
+    epoch_s: i64,
     /// Requests it holds (the mean, for synthetic traffic).
     requests: f64,
     /// Makes the requests, the same each time.
     make: MakeRequests,
 }
 
-/// Retries after a 429 when `--max-retries` is not given: the OpenAI SDKs' default.
+/// Unix time at which synthetic traffic's day 0 starts in a trace: 2026-01-01T00:00:00Z (the
+/// simulation itself knows no date).
+const SYNTHETIC_DAY_0: i64 = 1_767_225_600;
+
+/// The columns of a `--trace-out` file: names the log reader recognizes, so that `--replay`
+/// and `analyze` read it; `at_ms` is the simulated time in ms, as in earlier traces.
+const TRACE_HEADER: &str =
+    "timestamp,at_ms,prompt_tokens,cached_tokens,completion_tokens,max_tokens";
+
+/// The offered requests, written as CSV while the first candidate runs.
+struct Trace<'a> {
+    path: &'a std::path::Path,
+    out: std::io::BufWriter<std::fs::File>,
+    /// Unix time of simulated time 0, s.
+    epoch_s: i64,
+    /// The second last formatted and its RFC 3339 text up to the seconds.
+    second: Option<i64>,
+    stamp: String,
+    /// The first write error, reported by [`Trace::finish`].
+    error: Option<std::io::Error>,
+}
+
+impl<'a> Trace<'a> {
+    /// Creates `path` and writes the header.
+    fn create(path: &'a std::path::Path, epoch_s: i64) -> anyhow::Result<Trace<'a>> {
+        let file = std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?;
+        let mut out = std::io::BufWriter::new(file);
+        writeln!(out, "{TRACE_HEADER}").map_err(|e| cannot_write("trace", path, e))?;
+        Ok(Trace {
+            path,
+            out,
+            epoch_s,
+            second: None,
+            stamp: String::new(),
+            error: None,
+        })
+    }
+
+    /// One request: its time as RFC 3339 with milliseconds (UTC) and in simulated ms.
+    fn write(&mut self, r: &crate::sim::Request) {
+        if self.error.is_some() {
+            return;
+        }
+        let second = self.epoch_s + (r.at_us / 1_000_000) as i64;
+        if self.second != Some(second) {
+            self.stamp = crate::timestamp::format_second(second);
+            self.stamp.pop(); // the `Z`, written after the milliseconds
+            self.second = Some(second);
+        }
+        if let Err(e) = writeln!(
+            self.out,
+            "{}.{:03}Z,{:.3},{},{},{},{}",
+            self.stamp,
+            r.at_us / 1000 % 1000,
+            r.at_us as f64 / 1000.0,
+            r.prompt,
+            r.cached,
+            r.completion,
+            r.max_tokens
+        ) {
+            self.error = Some(e);
+        }
+    }
+
+    /// Flushes the file; returns its path for the note.
+    fn finish(mut self) -> anyhow::Result<String> {
+        let flushed = match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        };
+        flushed.map_err(|e| cannot_write("trace", self.path, e))?;
+        Ok(self.path.display().to_string())
+    }
+}
+
+/// Retries after a 429 when `--max-retries` is not given: openai-python's
+/// `DEFAULT_MAX_RETRIES` (`src/openai/_constants.py`).
 const DEFAULT_MAX_RETRIES: u32 = 2;
+/// `--retry-delay` when not given, s.
+const DEFAULT_RETRY_DELAY_S: f64 = 0.5;
+/// `--retry-cap` when not given, s.
+const DEFAULT_RETRY_CAP_S: f64 = 8.0;
+/// `--deadline` of the fixed and exponential policies when not given, s.
+const DEFAULT_DEADLINE_S: f64 = 60.0;
 
 /// Runs shorter than this many bucket depths get a note that the empty bucket at the start
 /// hides some overload.
@@ -128,19 +213,7 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
-    if args.retry == RetryArg::Exponential && args.retry_cap < args.retry_delay {
-        return Err(usage(format!(
-            "--retry-cap {} is below --retry-delay {}: the cap is the longest backoff, at least \
-             the first",
-            describe_duration(args.retry_cap),
-            describe_duration(args.retry_delay)
-        )));
-    }
-    if args.retry == RetryArg::None && args.max_retries.is_some() {
-        return Err(usage(
-            "--max-retries needs retries: --retry fixed or --retry exponential".into(),
-        ));
-    }
+    let retry = retry_policy(args)?;
     if args.per_minute && format != Format::Json {
         return Err(usage(
             "--per-minute adds a series to the JSON: use it with --json (or plot it: --plot \
@@ -172,28 +245,18 @@ pub(super) fn run_simulate(
                 ))
             })?,
     };
+    let standard_speed_assumed = args.tokens_per_second.is_none()
+        && (!args.tpm_quota.is_empty() || args.spillover_quota.is_some());
+    if standard_speed_assumed {
+        notes.push(format!(
+            "standard deployments have no latency target; their generation speed is the PTU \
+             target's {} tokens/s (an assumption: give --tokens-per-second)",
+            numfmt::number(tokens_per_second, 1, true)
+        ));
+    }
     let service = Service {
         ttft_ms: args.ttft * 1000.0,
         tokens_per_second,
-    };
-    let retry = RetryPolicy {
-        kind: match args.retry {
-            RetryArg::None => RetryKind::None,
-            RetryArg::Fixed => RetryKind::Fixed {
-                delay_ms: args.retry_delay * 1000.0,
-            },
-            RetryArg::Exponential => RetryKind::Exponential {
-                base_ms: args.retry_delay * 1000.0,
-                cap_ms: args.retry_cap * 1000.0,
-            },
-        },
-        max_retries: if args.retry == RetryArg::None {
-            0
-        } else {
-            args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)
-        },
-        deadline_ms: args.deadline * 1000.0,
-        honour_retry_after: !args.ignore_retry_after,
     };
     let max_tokens = args
         .max_tokens
@@ -240,21 +303,11 @@ pub(super) fn run_simulate(
     // Per second: the load, and what standard admission counts (prompt + max_tokens).
     let mut counted = SecondBuckets::new();
     let mut current: Option<(i64, MinuteLoad, f64)> = None;
-    let mut trace = match &args.trace_out {
-        Some(path) => Some((
-            path,
-            std::io::BufWriter::new(
-                std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?,
-            ),
-        )),
-        None => None,
-    };
-    let mut trace_error = None;
-    if let Some((_, out)) = &mut trace
-        && let Err(e) = writeln!(out, "at_ms,prompt,cached,completion,max_tokens")
-    {
-        trace_error = Some(e);
-    }
+    let mut trace = args
+        .trace_out
+        .as_deref()
+        .map(|path| Trace::create(path, offered_traffic.epoch_s))
+        .transpose()?;
     let mut results = Vec::new();
     for (index, (candidate, target)) in candidates.iter().enumerate() {
         let config = SimConfig {
@@ -307,19 +360,8 @@ pub(super) fn run_simulate(
                         }
                     }
                 }
-                if let Some((_, out)) = &mut trace
-                    && trace_error.is_none()
-                    && let Err(e) = writeln!(
-                        out,
-                        "{:.3},{},{},{},{}",
-                        r.at_us as f64 / 1000.0,
-                        r.prompt,
-                        r.cached,
-                        r.completion,
-                        r.max_tokens
-                    )
-                {
-                    trace_error = Some(e);
+                if let Some(trace) = &mut trace {
+                    trace.write(r);
                 }
             };
             pipelined(requests, measure, &progress, |r| {
@@ -353,13 +395,11 @@ pub(super) fn run_simulate(
         }
         results.push((candidate, report));
     }
-    if let Some((path, mut out)) = trace {
-        let flushed = match trace_error {
-            Some(e) => Err(e),
-            None => out.flush(),
-        };
-        flushed.map_err(|e| cannot_write("trace", path, e))?;
-        notes.push(format!("offered requests written to {}", path.display()));
+    if let Some(trace) = trace {
+        notes.push(format!(
+            "offered requests written to {} (read by --replay and analyze)",
+            trace.finish()?
+        ));
     }
     let total = crate::calc::load::total(offered.values());
     let peaks = OfferedPeaks {
@@ -402,7 +442,8 @@ pub(super) fn run_simulate(
             source: offered_traffic.describe,
             requests: total.requests,
             span_seconds: span_seconds as u64,
-            mean_rpm: snap(total.requests * 60.0 / span_seconds.max(1) as f64),
+            duration_seconds: offered_traffic.span_s,
+            mean_rpm: snap(total.requests * 60.0 / offered_traffic.span_s),
             prompt_tokens: total.prompt,
             cached_tokens: total.cached,
             completion_tokens: total.completion,
@@ -414,6 +455,9 @@ pub(super) fn run_simulate(
             describe_duration(args.ttft),
             numfmt::number(tokens_per_second, 1, true),
             match (&args.tokens_per_second, &model.latency_target) {
+                (None, Some(target)) if standard_speed_assumed => {
+                    format!(" (catalog PTU latency target: {target}; assumed for standard)")
+                }
                 (None, Some(target)) => format!(" (catalog latency target: {target})"),
                 _ => String::new(),
             }
@@ -496,26 +540,114 @@ fn describe_duration(seconds: f64) -> String {
     }
 }
 
+/// The client's retry policy from the flags; flags the policy does not use are refused.
+fn retry_policy(args: &SimulateArgs) -> anyhow::Result<RetryPolicy> {
+    let delay = args.retry_delay.unwrap_or(DEFAULT_RETRY_DELAY_S);
+    let cap = args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S);
+    let unused = match args.retry {
+        RetryArg::OpenaiPython | RetryArg::None => args
+            .retry_delay
+            .map(|_| "--retry-delay")
+            .or(args.retry_cap.map(|_| "--retry-cap")),
+        RetryArg::Fixed => args.retry_cap.map(|_| "--retry-cap"),
+        RetryArg::Exponential => None,
+    };
+    if let Some(flag) = unused {
+        return Err(usage(format!(
+            "{flag} sets the fixed or exponential backoff, not --retry {}: add --retry \
+             exponential (or fixed), or drop {flag}",
+            retry_name(args.retry)
+        )));
+    }
+    if args.retry == RetryArg::Exponential && cap < delay {
+        return Err(usage(format!(
+            "--retry-cap {} is below --retry-delay {}: the cap is the longest backoff, at least \
+             the first",
+            describe_duration(cap),
+            describe_duration(delay)
+        )));
+    }
+    if args.retry == RetryArg::None && args.max_retries.is_some() {
+        return Err(usage(
+            "--max-retries needs retries: --retry openai-python, fixed or exponential".into(),
+        ));
+    }
+    let kind = match args.retry {
+        RetryArg::OpenaiPython => RetryKind::OpenAiPython,
+        RetryArg::None => RetryKind::None,
+        RetryArg::Fixed => RetryKind::Fixed {
+            delay_ms: delay * 1000.0,
+        },
+        RetryArg::Exponential => RetryKind::Exponential {
+            base_ms: delay * 1000.0,
+            cap_ms: cap * 1000.0,
+        },
+    };
+    Ok(RetryPolicy {
+        kind,
+        max_retries: if args.retry == RetryArg::None {
+            0
+        } else {
+            args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)
+        },
+        deadline_ms: deadline_s(args) * 1000.0,
+        honour_retry_after: !args.ignore_retry_after,
+    })
+}
+
+/// `--retry`'s value as typed.
+fn retry_name(retry: RetryArg) -> &'static str {
+    match retry {
+        RetryArg::OpenaiPython => "openai-python",
+        RetryArg::None => "none",
+        RetryArg::Fixed => "fixed",
+        RetryArg::Exponential => "exponential",
+    }
+}
+
+/// The give-up deadline, s: `--deadline`, else none for openai-python (its 600 s timeout is
+/// per attempt) and 60 s for the fixed and exponential policies.
+fn deadline_s(args: &SimulateArgs) -> f64 {
+    match (args.deadline, args.retry) {
+        (Some(deadline), _) => deadline,
+        (None, RetryArg::OpenaiPython) => f64::INFINITY,
+        (None, _) => DEFAULT_DEADLINE_S,
+    }
+}
+
 /// The client policy in words.
 fn describe_client(args: &SimulateArgs) -> String {
+    let delay = args.retry_delay.unwrap_or(DEFAULT_RETRY_DELAY_S);
     let policy = match args.retry {
         RetryArg::None => return "no retries: the first 429 is final".into(),
-        RetryArg::Fixed => format!("retry after {}", describe_duration(args.retry_delay)),
+        RetryArg::OpenaiPython if args.ignore_retry_after => {
+            "openai-python's backoff: 0.5 s doubling up to 8 s, less up to 25% jitter".to_string()
+        }
+        RetryArg::OpenaiPython => "openai-python defaults (v3.3.1): retry-after as given up to \
+                                   2 min (longer: no retry), else 0.5 s doubling up to 8 s, \
+                                   less up to 25% jitter"
+            .to_string(),
+        RetryArg::Fixed => format!("retry after {}", describe_duration(delay)),
         RetryArg::Exponential => format!(
             "exponential backoff from {} up to {} (full jitter)",
-            describe_duration(args.retry_delay),
-            describe_duration(args.retry_cap)
+            describe_duration(delay),
+            describe_duration(args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S))
         ),
     };
+    let retry_after = match (args.retry, args.ignore_retry_after) {
+        (_, true) => ", ignoring retry-after",
+        (RetryArg::OpenaiPython, false) => "",
+        (_, false) => ", waiting at least retry-after",
+    };
+    let deadline = deadline_s(args);
     format!(
-        "{policy}, {} retries, {}, give up after {}",
+        "{policy}; {} retries{retry_after}, {}",
         args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-        if args.ignore_retry_after {
-            "ignoring retry-after"
+        if deadline.is_finite() {
+            format!("give up after {}", describe_duration(deadline))
         } else {
-            "waiting at least retry-after"
-        },
-        describe_duration(args.deadline)
+            "no deadline".to_string()
+        }
     )
 }
 
@@ -699,6 +831,7 @@ fn traffic(
             Offered {
                 describe: format!("replay of {path} at {}x", numfmt::number(speedup, 2, true)),
                 span_s,
+                epoch_s: crate::sim::replay::origin_s(&buckets),
                 requests,
                 make: Box::new(move || {
                     Ok(Requests::Replay(crate::sim::replay::Replay::new(
@@ -854,6 +987,7 @@ fn traffic(
             Offered {
                 describe,
                 span_s: args.duration,
+                epoch_s: SYNTHETIC_DAY_0,
                 requests: expected,
                 make: Box::new(move || {
                     Ok(Requests::Synthetic(

@@ -81,7 +81,9 @@ pub struct CandidateResult {
     pub attempts: u64,
     /// Attempts ÷ requests (retry amplification).
     pub attempts_per_request: f64,
-    /// Latency of served requests incl. 429 waits and backoff, ms (null: none served).
+    /// Latency of served requests incl. 429 waits and backoff, ms (null: none served). The
+    /// percentiles are the midpoints of log-histogram buckets 1/128 of an octave wide (within
+    /// 0.39 % of the exact value, see [`crate::sim::histogram`]); the maximum is exact.
     pub latency_p50_ms: Option<f64>,
     /// 95th percentile.
     pub latency_p95_ms: Option<f64>,
@@ -220,7 +222,11 @@ pub struct OfferedTraffic {
     pub requests: f64,
     /// Seconds from the first to the last request's second, inclusive.
     pub span_seconds: u64,
-    /// Requests per minute over that span.
+    /// The simulated duration, s: `--duration` for synthetic traffic; for a replay, the log's
+    /// span (from its first to its last second, inclusive) divided by `--speedup`.
+    pub duration_seconds: f64,
+    /// Requests per minute over the simulated duration (`duration_seconds`), not the span from
+    /// the first to the last request: quiet hours at the ends of a daily pattern count.
     pub mean_rpm: f64,
     /// Prompt tokens offered, cached included.
     pub prompt_tokens: f64,

@@ -27,8 +27,9 @@
 //! - **Service time**: an admitted request completes after `ttft_ms` + completion ÷
 //!   `tokens_per_second`; its latency is completion time − its first attempt's arrival, so it
 //!   includes every 429 and backoff wait. Concurrency limits are not modelled.
-//! - **Clients** ([`retry`]): no retries, a fixed delay, or exponential backoff with full jitter
-//!   (seeded xoshiro256++); optionally waiting at least the retry-after; giving up after
+//! - **Clients** ([`retry`]): openai-python's default policy (a retry-after up to 120 s as
+//!   given, else capped exponential backoff less up to 25 % jitter), no retries, a fixed delay,
+//!   or exponential backoff with full jitter (jitter from seeded xoshiro256++); giving up after
 //!   `max_retries`, past a deadline, or 24 h after the first attempt (a guard).
 //! - **Bounds**: arrivals may span at most 366 days, so the per-minute series stays bounded.
 //!

@@ -31,7 +31,7 @@ impl Replay {
         speedup: f64,
         max_tokens: Option<u32>,
     ) -> Replay {
-        let origin = buckets.keys().next().map_or(0, |s| s.div_euclid(60) * 60);
+        let origin = origin_s(buckets);
         Replay {
             buckets: buckets.iter().map(|(s, b)| (*s, *b)).collect(),
             origin,
@@ -42,6 +42,11 @@ impl Replay {
             clamped: 0,
         }
     }
+}
+
+/// Where a replay of `buckets` puts simulated time 0: the first bucket's minute, Unix s.
+pub fn origin_s(buckets: &SecondBuckets) -> i64 {
+    buckets.keys().next().map_or(0, |s| s.div_euclid(60) * 60)
 }
 
 /// The `i`-th of `n` whole shares of `total`, so that the shares add up to `total` rounded.

@@ -108,17 +108,28 @@ pub struct ModelAnalysis {
     pub binding: Option<Binding>,
     /// The cost-optimal PTU base with spillover, from the per-minute curve (null without prices).
     pub hybrid_ptu: Option<u64>,
-    /// Its monthly cost in USD (730 h, catalog prices).
+    /// Its monthly cost in USD (730 h, catalog prices), the log's traffic scaled from the
+    /// span it stands for (`period_minutes`).
     pub hybrid_monthly_usd: Option<f64>,
     /// The share of the load that would spill to pay-as-you-go.
     pub hybrid_spill_share: Option<f64>,
+}
+
+/// A log's per-minute load and the span it stands for when scaled to a month.
+#[derive(Debug, Clone, Copy)]
+pub struct Minutes<'a> {
+    /// Calendar minutes from the first request's.
+    pub load: &'a [MinuteLoad],
+    /// Minutes the log stands for (`--period`, else `load.len()`), at least `load.len()`:
+    /// minutes beyond the log are idle.
+    pub period: u64,
 }
 
 /// Sizes one model for the traffic summarized in `summary` (its token and request peaks are
 /// the same for every model). `settings` prices the hybrid when prices are known.
 pub fn analyze_model(
     buckets: &SecondBuckets,
-    minutes: &[MinuteLoad],
+    minutes: Minutes,
     summary: &TrafficSummary,
     model: &Model,
     deployment: DeploymentType,
@@ -128,7 +139,11 @@ pub fn analyze_model(
     let grid = model
         .provisioned(deployment)
         .ok_or_else(|| model.not_offered(deployment))?;
-    let per_minute: Vec<f64> = minutes.iter().map(|m| snap(m.normalized(model))).collect();
+    let per_minute: Vec<f64> = minutes
+        .load
+        .iter()
+        .map(|m| snap(m.normalized(model)))
+        .collect();
     let normalized = Percentiles::of(&per_minute);
     let (peak_normalized, _) = window_max(buckets, 60, |b| b.normalized(model));
     let ptu = |tpm: f64| {
@@ -153,7 +168,7 @@ pub fn analyze_model(
     });
     let hybrid: Option<CostReport> = match settings {
         Some(settings) => {
-            let curve = LoadCurve::profile(minutes, minutes.len() as u64, true, true, None)?;
+            let curve = LoadCurve::profile(minutes.load, minutes.period, true, true, None)?;
             Some(cost(model, &curve, settings)?)
         }
         None => None,
@@ -406,6 +421,9 @@ pub struct AnalyzeReport {
     pub groups: Vec<GroupAnalysis>,
     /// Candidate capacities checked (--ptu, --tpm-quota).
     pub over_capacity: Vec<OverCapacity>,
+    /// Minutes the log stands for, from which monthly figures scale: `--period`, else the
+    /// calendar minutes from the first to the last request (`span_minutes`).
+    pub period_minutes: u64,
     /// Rows read as requests.
     pub rows: u64,
     /// Rows skipped with --skip-invalid.

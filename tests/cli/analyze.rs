@@ -228,8 +228,10 @@ fn plot_draws_load_and_capacity() {
     let text = std::fs::read_to_string(svg).expect("written");
     assert!(text.starts_with("<svg"), "{}", &text[..40.min(text.len())]);
     for label in [
-        "gpt-4.1 normalized TPM",
-        "15 PTU capacity",
+        "tokens per calendar minute",
+        "gpt-4.1 normalized TPM (calendar minutes)",
+        "15 PTU capacity (normalized TPM), sized for the busiest sliding 60 s",
+        "PTUs sized for the sliding 60 s peak",
         "standard quota",
     ] {
         assert!(text.contains(label), "missing {label}");
@@ -402,4 +404,57 @@ fn target_utilization_adds_headroom() {
     assert_eq!(headroom["models"][0]["ptu_for_peak"], 150);
     assert_eq!(headroom["models"][0]["standard_tpm_quota"], 409_688);
     assert_eq!(headroom["models"][0]["target_utilization"], 0.8);
+}
+
+#[test]
+fn period_states_what_the_log_stands_for_before_monthly_scaling() {
+    let monthly = |extra: &[&str]| {
+        let mut args = vec!["analyze", "examples/logs/burst.csv", "-m", "gpt-4.1"];
+        args.extend_from_slice(extra);
+        json(&args)
+    };
+    // Five minutes of log, no --period: scaled as if representative, and a note says so.
+    let plain = monthly(&[]);
+    assert_eq!(plain["period_minutes"], 5);
+    assert!(
+        plain["notes"]
+            .to_string()
+            .contains("as if they were representative of the whole month"),
+        "{}",
+        plain["notes"]
+    );
+    // All of a day's traffic: far less a month than the 5-minute rate repeated. Pay-as-you-go
+    // scales linearly: a log standing for 2 days costs half a month of one standing for 1.
+    let usd = |answer: &serde_json::Value| {
+        answer["models"][0]["hybrid_monthly_usd"]
+            .as_f64()
+            .expect("priced")
+    };
+    let day = monthly(&["--period", "1d"]);
+    assert_eq!(day["period_minutes"], 1440);
+    assert!(
+        usd(&day) < usd(&plain) / 100.0,
+        "{} vs {}",
+        usd(&day),
+        usd(&plain)
+    );
+    assert_eq!(day["models"][0]["hybrid_ptu"], 0, "all pay-as-you-go");
+    let two_days = monthly(&["--period", "2d"]);
+    assert!((usd(&day) / usd(&two_days) - 2.0).abs() < 0.01);
+    assert!(
+        day["notes"]
+            .to_string()
+            .contains("stand for 1 day (--period)")
+    );
+    // A period shorter than the log, or not whole minutes: refused, naming the flag.
+    for (period, message) in [
+        ("1m", "--period 1 minute: the logs span 5 minutes"),
+        ("30s", "--period"),
+    ] {
+        ptuplan()
+            .args(["analyze", "examples/logs/burst.csv", "--period", period])
+            .assert()
+            .code(2)
+            .stderr(contains(message));
+    }
 }

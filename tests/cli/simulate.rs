@@ -110,6 +110,58 @@ fn candidates_side_by_side_and_more_ptu_throttle_less() {
 }
 
 #[test]
+fn mean_rpm_is_over_the_simulated_duration() {
+    // 300 RPM on a daily pattern peaking at 4x the average: the night is nearly idle, so the
+    // first to last request span less than the day (over it, the mean was 395 RPM). Over the
+    // simulated day, 432,000 requests are expected: 300 a minute, within 1 % (Poisson).
+    let answer = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "300",
+        "--daily-peak",
+        "4",
+        "--duration",
+        "1d",
+        "--tokens",
+        "100",
+        "--tpm-quota",
+        "10M",
+    ]);
+    let traffic = &answer["traffic"];
+    assert_eq!(traffic["duration_seconds"], 86_400);
+    let mean_rpm = traffic["mean_rpm"].as_f64().expect("mean_rpm");
+    assert!((mean_rpm / 300.0 - 1.0).abs() < 0.01, "{mean_rpm}");
+    let requests = traffic["requests"].as_f64().expect("requests");
+    assert!((mean_rpm - requests / 1440.0).abs() < 1e-6, "{mean_rpm}");
+}
+
+#[test]
+fn standard_speed_is_noted_as_borrowed_from_the_ptu_target() {
+    let notes = |extra: &[&str]| {
+        let mut args = vec![
+            "simulate",
+            "-m",
+            "gpt-4.1",
+            "--rpm",
+            "60",
+            "--tokens",
+            "100",
+            "--duration",
+            "10m",
+        ];
+        args.extend_from_slice(extra);
+        json(&args)["notes"].to_string()
+    };
+    let assumed = "standard deployments have no latency target";
+    assert!(notes(&["--tpm-quota", "1M"]).contains(assumed));
+    assert!(notes(&["--ptu", "100", "--spillover-quota", "1M"]).contains(assumed));
+    assert!(!notes(&["--ptu", "100"]).contains(assumed));
+    assert!(!notes(&["--tpm-quota", "1M", "--tokens-per-second", "50"]).contains(assumed));
+}
+
+#[test]
 fn the_same_seed_gives_the_same_answer() {
     let run = |seed: &str| {
         json(&[
@@ -261,7 +313,10 @@ fn a_log_is_replayed_and_the_trace_written() {
     );
     let written = std::fs::read_to_string(&trace).expect("trace");
     assert_eq!(written.lines().count(), 303);
-    assert!(written.starts_with("at_ms,prompt,cached,completion,max_tokens\n"));
+    assert!(written.starts_with(
+        "timestamp,at_ms,prompt_tokens,cached_tokens,completion_tokens,max_tokens\n\
+         2026-11-02T09:00:00.000Z,0.000,"
+    ));
     let fast = json(&[
         "simulate",
         "-m",
@@ -283,8 +338,63 @@ fn a_log_is_replayed_and_the_trace_written() {
 }
 
 #[test]
+fn a_trace_is_replayed_and_analyzed_as_the_same_requests() {
+    let trace = scratch("sim", "roundtrip.csv", "");
+    let offered = |answer: &serde_json::Value| {
+        let t = &answer["traffic"];
+        [
+            &t["requests"],
+            &t["prompt_tokens"],
+            &t["cached_tokens"],
+            &t["completion_tokens"],
+        ]
+        .map(|v| v.as_f64().expect("number"))
+    };
+    let synthetic = json(&[
+        "simulate",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "600",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+        "--cache-rate",
+        "0.25",
+        "--ptu",
+        "100",
+        "--duration",
+        "10m",
+        "--trace-out",
+        &trace,
+    ]);
+    let written = std::fs::read_to_string(&trace).expect("trace");
+    assert!(
+        written
+            .lines()
+            .nth(1)
+            .expect("a request")
+            .starts_with("2026-01-01T00:00:00."),
+        "synthetic day 0 is 2026-01-01: {written:.200}"
+    );
+    let replayed = json(&[
+        "simulate", "-m", "gpt-4.1", "--replay", &trace, "--ptu", "100",
+    ]);
+    assert_eq!(offered(&replayed), offered(&synthetic));
+    assert_eq!(replayed["traffic"]["duration_seconds"], 600);
+    let analyzed = json(&["analyze", &trace]);
+    let [requests, prompt, cached, completion] = offered(&synthetic);
+    assert_eq!(analyzed["requests"], requests);
+    assert_eq!(analyzed["prompt_tokens"], prompt);
+    assert_eq!(analyzed["cached_tokens"], cached);
+    assert_eq!(analyzed["completion_tokens"], completion);
+    assert_eq!(analyzed["span_minutes"], 10);
+}
+
+#[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 19] = [
+    let cases: [(&[&str], &str); 20] = [
         (
             &["--tpm-quota", "500", "--rpm", "60", "--tokens", "100"],
             "--tpm-quota 500: allows 0.50 requests a minute",
@@ -310,12 +420,27 @@ fn bad_simulations_are_refused_with_a_reason() {
                 "60",
                 "--tokens",
                 "100",
+                "--retry",
+                "exponential",
                 "--retry-delay",
                 "10s",
                 "--retry-cap",
                 "1s",
             ],
             "--retry-cap 1 s is below --retry-delay 10 s",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--retry-cap",
+                "20s",
+            ],
+            "--retry-cap sets the fixed or exponential backoff, not --retry openai-python",
         ),
         (
             &[

@@ -53,7 +53,8 @@ pub fn simulate(report: &SimulateReport) -> String {
     let legend = "naive estimate = busiest 60 s of offered load ÷ capacity (above 1: too small); \
                   utilization = load admitted in a calendar minute ÷ a minute's capacity (above \
                   100% while a full bucket drains); latency = of served requests, from first \
-                  attempt to last token, 429 waits and backoff included; spillover cost = \
+                  attempt to last token, 429 waits and backoff included (percentiles are \
+                  histogram bucket midpoints, within 0.4%); spillover cost = \
                   pay-as-you-go for the simulated span; cost per month = PTUs on a 1-year \
                   reservation plus spillover, or the served tokens pay-as-you-go, with the \
                   simulated span repeated for 730 hours";
