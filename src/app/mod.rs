@@ -420,7 +420,13 @@ fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> anyho
         (None, Some(ptu), Some(model)) => Limit::Provisioned { ptu, model },
         _ => unreachable!("clap requires --tpm, or --ptu with --model"),
     };
-    let report = capacity(limit, &shape, args.deployment, args.target_utilization)?;
+    let report = capacity(
+        limit,
+        &shape,
+        args.deployment,
+        args.target_utilization,
+        standard_options(&args.quota),
+    )?;
     match format {
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::capacity(&report)),

@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use crate::calc::context;
+use crate::calc::quota::{RpmWindow, poisson_max_rpm};
 use crate::calc::rounding::snap;
-use crate::calc::sizing::{Binding, MAX_PTU_PER_DEPLOYMENT, check_target};
-use crate::calc::workload::{MAX_TPM, RequestShape, check_positive};
+use crate::calc::sizing::{Binding, MAX_PTU_PER_DEPLOYMENT, StandardOptions, check_target};
+use crate::calc::workload::{MAX_TPM, MaxTokensSource, RequestShape, check_positive};
 use crate::catalog::Model;
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -79,6 +80,13 @@ pub struct CapacityReport {
     pub max_qps: f64,
     /// Tokens per minute (prompt + completion) at `max_rpm`.
     pub max_tpm: f64,
+    /// Standard: the largest mean rate of random (Poisson) arrivals the quota serves refusing
+    /// at most `max_throttle` of first attempts (null for provisioned).
+    pub max_rpm_random: Option<f64>,
+    /// Window standard deployments count requests over: `1s` or `10s`.
+    pub rpm_window: RpmWindow,
+    /// Highest share of first attempts refused that `max_rpm_random` allows.
+    pub max_throttle: f64,
     /// What binds: `tpm`, `rpm` or `ptu`.
     pub binding: Binding,
     /// Whether one request fits the model's context window on this kind of deployment
@@ -94,6 +102,7 @@ pub fn capacity(
     shape: &RequestShape,
     deployment: DeploymentType,
     target_utilization: f64,
+    standard: StandardOptions,
 ) -> Result<CapacityReport, InputError> {
     check_target(target_utilization)?;
     let mut notes = Vec::new();
@@ -113,14 +122,10 @@ pub fn capacity(
                     ),
                 });
             }
-            if shape.max_tokens.is_none() && shape.completion_tokens > 0.0 {
-                notes.push(
-                    "admission counted prompt + completion; the service counts prompt + \
-                     max_tokens, so pass --max-tokens if your client sets it"
-                        .into(),
-                );
-            }
-            let counted = shape.admission_tokens_per_request();
+            notes.extend(standard_notes(tpm, shape, model));
+            let counted = model.map_or(shape.admission_tokens_per_request(), |m| {
+                shape.admission_tokens_for(m)
+            });
             (
                 LimitKind::Standard,
                 model,
@@ -225,10 +230,62 @@ pub fn capacity(
         max_rpm,
         max_qps: snap(max_rpm / 60.0),
         max_tpm: snap(max_rpm * shape.tokens_per_request()),
+        max_rpm_random: (kind == LimitKind::Standard).then(|| {
+            let window = rpm_limit.map(|rpm| {
+                (
+                    standard.rpm_window,
+                    standard
+                        .rpm_window
+                        .requests_per_window(rpm * target_utilization),
+                )
+            });
+            let tpm = capacity_tpm * target_utilization;
+            snap(poisson_max_rpm(
+                window,
+                tpm,
+                counted,
+                standard.max_throttle,
+                max_rpm,
+            ))
+        }),
+        rpm_window: standard.rpm_window,
+        max_throttle: standard.max_throttle,
         binding,
         fits_context,
         notes,
     })
+}
+
+/// Notes on a standard quota: the admission estimate, and a quota off its units.
+fn standard_notes(tpm: f64, shape: &RequestShape, model: Option<&Model>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let source = model.map(|m| shape.max_tokens_for(m).1);
+    match source {
+        Some(MaxTokensSource::ModelDefault) => notes.push(format!(
+            "admission counted prompt + {} max_tokens, the default the service assumes for {} \
+             when a client sends none; pass --max-tokens with what your client sends",
+            numfmt::count(model.map_or(0.0, |m| shape.max_tokens_for(m).0)),
+            model.map_or("", |m| m.name.as_str())
+        )),
+        _ if shape.max_tokens.is_none() && shape.output_tokens() > 0.0 => notes.push(
+            "admission counted prompt + completion; the service counts prompt + max_tokens, so \
+             pass --max-tokens if your client sets it"
+                .into(),
+        ),
+        _ => {}
+    }
+    if let Some(m) = model {
+        let unit = f64::from(m.quota_unit_tpm);
+        if (tpm / unit).fract() != 0.0 {
+            notes.push(format!(
+                "{} quota is granted in units of {} TPM: {} TPM is not a whole number of units",
+                m.name,
+                numfmt::count(unit),
+                numfmt::count(tpm)
+            ));
+        }
+    }
+    notes
 }
 
 #[cfg(test)]
@@ -263,6 +320,7 @@ mod tests {
             &shape,
             DeploymentType::Global,
             1.0,
+            Default::default(),
         )
         .expect("valid");
         assert_eq!(report.max_rpm, 500.0);
@@ -275,6 +333,32 @@ mod tests {
         // gpt-4o: 6 RPM per 1,000 TPM. 100,000 TPM → 600 RPM; 50-token requests would allow 2,000.
         let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
         let model = catalog.find("gpt-4o").expect("present");
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(40.0),
+            completion: Some(10.0),
+        };
+        let sent = RequestShape::new(counts, 0.0, Some(10.0)).expect("valid");
+        let report = capacity(
+            Limit::Standard {
+                tpm: 100_000.0,
+                model: Some(model),
+            },
+            &sent,
+            DeploymentType::Global,
+            1.0,
+            Default::default(),
+        )
+        .expect("valid");
+        assert_eq!(report.rpm_limit, Some(600.0));
+        assert_eq!(report.max_rpm, 600.0);
+        assert_eq!(report.binding, Binding::Rpm);
+        // 10 a second: random arrivals stay within 1% refused only well below 600 RPM (by hand
+        // from the pmf, E[(N − 10)⁺] ÷ λ is 0.44% at λ = 5 a second, 1.29% at λ = 6).
+        let random = report.max_rpm_random.expect("standard");
+        assert!((300.0..360.0).contains(&random), "{random}");
+        // Without max_tokens the service assumes gpt-4o's 4,096 (S23): tokens bind at
+        // 100,000 ÷ 4,136 = 24.2 RPM.
         let report = capacity(
             Limit::Standard {
                 tpm: 100_000.0,
@@ -283,11 +367,16 @@ mod tests {
             &shape(40.0, 10.0),
             DeploymentType::Global,
             1.0,
+            Default::default(),
         )
         .expect("valid");
-        assert_eq!(report.rpm_limit, Some(600.0));
-        assert_eq!(report.max_rpm, 600.0);
-        assert_eq!(report.binding, Binding::Rpm);
+        assert_eq!(report.counted_tokens_per_request, 4136.0);
+        assert_eq!(report.binding, Binding::Tpm);
+        assert!(
+            report.notes.iter().any(|n| n.contains("4,096")),
+            "{:?}",
+            report.notes
+        );
     }
 
     #[test]
@@ -302,6 +391,7 @@ mod tests {
             &shape,
             DeploymentType::Regional,
             1.0,
+            Default::default(),
         )
         .expect("valid");
         assert_eq!(report.max_rpm, 1020.0);
@@ -326,6 +416,7 @@ mod tests {
             &shape(100.0, 10.0),
             DeploymentType::Global,
             1.0,
+            Default::default(),
         )
         .expect("valid");
         assert!(
@@ -339,7 +430,8 @@ mod tests {
                     Limit::Provisioned { ptu: bad, model },
                     &shape(100.0, 10.0),
                     DeploymentType::Global,
-                    1.0
+                    1.0,
+                    Default::default()
                 )
                 .is_err()
             );

@@ -143,7 +143,7 @@ proptest! {
             _ => f64::from(first_multiple + (steps - 1) * grid.increment),
         };
         let request = shape(prompt, completion, cache_rate);
-        let report = capacity(Limit::Provisioned { ptu, model }, &request, deployment, 1.0).expect("valid");
+        let report = capacity(Limit::Provisioned { ptu, model }, &request, deployment, 1.0, Default::default()).expect("valid");
         let back = sized(model, deployment, report.max_rpm, request, 1.0);
         prop_assert!((back.ptu_raw - ptu).abs() <= ptu * 1e-9, "{} vs {ptu}", back.ptu_raw);
         prop_assert!(back.ptu == ptu as u64, "{} vs {ptu}", back.ptu);

@@ -170,17 +170,56 @@ fn smallest_units(ok: impl Fn(u64) -> bool, high: u64) -> u64 {
 /// Expected shares of first attempts refused by the window and by the token count at a quota
 /// of `tpm`, for Poisson arrivals at `rpm` of `admission_tokens` each.
 pub fn throttle_at(rule: &QuotaRule, rpm: f64, admission_tokens: f64, tpm: f64) -> (f64, f64) {
-    let per_window = rpm * rule.window.seconds() as f64 / 60.0;
-    let allowed = rule.requests_per_window(tpm) as f64;
-    let window = poisson_excess(per_window, allowed) / per_window;
-    let tokens = if admission_tokens > 0.0 {
-        // Admitted while the count is below the quota: ⌈quota ÷ tokens⌉ requests a minute.
-        let per_minute = ceil_whole(tpm / admission_tokens);
-        poisson_excess(rpm, per_minute) / rpm
-    } else {
-        0.0
+    (
+        window_throttle(rule.window, rule.requests_per_window(tpm), rpm),
+        token_throttle(rpm, admission_tokens, tpm),
+    )
+}
+
+/// Expected share of Poisson arrivals at `rpm` that a window admitting `allowed` refuses.
+fn window_throttle(window: RpmWindow, allowed: u64, rpm: f64) -> f64 {
+    let per_window = rpm * window.seconds() as f64 / 60.0;
+    poisson_excess(per_window, allowed as f64) / per_window
+}
+
+/// Expected share of Poisson arrivals at `rpm` that a per-minute token count of `tpm` refuses.
+fn token_throttle(rpm: f64, admission_tokens: f64, tpm: f64) -> f64 {
+    if admission_tokens <= 0.0 {
+        return 0.0;
+    }
+    // Admitted while the count is below the quota: ⌈quota ÷ tokens⌉ requests a minute.
+    let per_minute = ceil_whole(tpm / admission_tokens);
+    poisson_excess(rpm, per_minute) / rpm
+}
+
+/// The largest mean rate (RPM) of Poisson arrivals, each counting `admission_tokens`, that a
+/// quota of `tpm` serves refusing at most `max_throttle` of first attempts; the request window
+/// is checked when `window` (the window and the requests it admits) is known. Never above the
+/// even-arrival rate `even_rpm`.
+pub fn poisson_max_rpm(
+    window: Option<(RpmWindow, u64)>,
+    tpm: f64,
+    admission_tokens: f64,
+    max_throttle: f64,
+    even_rpm: f64,
+) -> f64 {
+    let refused = |rpm: f64| {
+        window.map_or(0.0, |(w, allowed)| window_throttle(w, allowed, rpm))
+            + token_throttle(rpm, admission_tokens, tpm)
     };
-    (window, tokens)
+    let (mut low, mut high) = (0.0, even_rpm);
+    if refused(high) <= max_throttle {
+        return high;
+    }
+    for _ in 0..60 {
+        let mid = (low + high) / 2.0;
+        if refused(mid) <= max_throttle {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    low
 }
 
 /// E[(N − k)⁺] for N ~ Poisson(λ): the expected number of arrivals beyond `k`.
@@ -362,6 +401,22 @@ mod tests {
         // A 10-second window averages out: far less quota.
         let ten = poisson_quota(&rule(1.0, RpmWindow::TenSeconds), 300.0, 1200.0, 0.01);
         assert!(ten.tpm_quota < quota.tpm_quota);
+    }
+
+    #[test]
+    fn the_largest_random_rate_inverts_the_quota() {
+        // 840,000 TPM at 1 RPM per 1,000 TPM admits 14 a second: Poisson arrivals stay within
+        // 1% up to about 500 RPM (8.33 a second refuses 0.54%, see the gpt-4.1 size test), and
+        // the rate found is where the share reaches the target.
+        let r = rule(1.0, RpmWindow::OneSecond);
+        let window = Some((r.window, r.requests_per_window(840_000.0)));
+        let rpm = poisson_max_rpm(window, 840_000.0, 800.0, 0.01, 840.0);
+        assert!((500.0..840.0).contains(&rpm), "{rpm}");
+        let (w, t) = throttle_at(&r, rpm, 800.0, 840_000.0);
+        assert!((w + t - 0.01).abs() < 1e-6, "{}", w + t);
+        // Without a window only the minute's tokens count; a quota with room to spare is
+        // capped at the even rate.
+        assert_eq!(poisson_max_rpm(None, 1e9, 1.0, 0.01, 100.0), 100.0);
     }
 
     #[test]

@@ -30,10 +30,14 @@ pub fn capacity(report: &CapacityReport) -> String {
                     .as_ref()
                     .map_or(String::new(), |m| format!(" for {m}"))
             );
-            let output = report.shape.max_tokens.map_or_else(
-                || format!("{} completion", count(report.shape.completion_tokens)),
-                |m| format!("{} max_tokens", count(m)),
-            );
+            let counted_output = report.counted_tokens_per_request - report.shape.prompt_tokens;
+            let output = if report.shape.max_tokens.is_some()
+                || counted_output != report.shape.output_tokens()
+            {
+                format!("{} max_tokens", count(counted_output))
+            } else {
+                format!("{} completion", count(counted_output))
+            };
             t.add_row(vec![
                 Cell::new("tokens counted"),
                 Cell::new(format!(
@@ -103,6 +107,17 @@ pub fn capacity(report: &CapacityReport) -> String {
         Cell::new(format!("{max_formula}; {} binds", report.binding.as_str())),
         right(count(report.max_rpm)),
     ]);
+    if let Some(random) = report.max_rpm_random {
+        t.add_row(vec![
+            Cell::new("max RPM, random"),
+            Cell::new(format!(
+                "random arrivals, <= {} 429s, {} windows",
+                percent(report.max_throttle),
+                report.rpm_window.as_str()
+            )),
+            right(count(random)),
+        ]);
+    }
     t.add_row(vec![
         Cell::new("max QPS"),
         Cell::new(format!("{} / 60", count(report.max_rpm))),
