@@ -143,7 +143,7 @@ Examples:
   ptuplan cost -m gpt-4.1 --rpm 100 --prompt 1000 --completion 500
   ptuplan cost -m gpt-4.1 --rpm 600 --avg-rpm 150 --prompt 1000 --completion 500
   ptuplan cost -m gpt-4.1 --profile examples/profile-business-day.csv \\
-      --prompt 1000 --completion 500 --hybrid-term 1-month
+      --hybrid-term 1-month
   ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --ptu-monthly 240 --json";
 
 const TOKENS_HELP: &str = "\
@@ -576,6 +576,9 @@ pub struct SimulateArgs {
     /// Total tokens per request, all counted as prompt tokens.
     #[arg(long, value_parser = input::tokens, conflicts_with_all = ["prompt", "replay"])]
     pub tokens: Option<f64>,
+    /// Refuse a bare --tokens count (no prompt/completion split): for CI.
+    #[arg(long)]
+    pub strict: bool,
     /// Prompt tokens per request (the mean when --prompt-p95 is given).
     #[arg(long, value_parser = input::tokens, conflicts_with = "replay")]
     pub prompt: Option<f64>,

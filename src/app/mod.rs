@@ -11,7 +11,7 @@ use crate::calc::budget::{self, BudgetReport};
 use crate::calc::capacity::{Limit, capacity};
 use crate::calc::cost::{CostSettings, Term, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
-use crate::calc::plan::{PlanReport, plan};
+use crate::calc::plan::{PlanReport, plan, split_warnings};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::quota::RpmWindow;
 use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, size};
@@ -60,8 +60,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Plan(args) => run_plan(&args.file, None, &load_catalog(&cli)?, format)?.0,
         Command::Check(args) => {
             let catalog = load_catalog(&cli)?;
-            let (text, budget) =
+            let (text, budget, warnings) =
                 run_plan(&args.file, Some(args.baseline.as_deref()), &catalog, format)?;
+            let mut stderr = std::io::stderr().lock();
+            for warning in &warnings {
+                let _ = writeln!(stderr, "warning: {warning}");
+            }
             out.write_all(text.as_bytes())?;
             out.flush()?;
             return match budget {
@@ -443,11 +447,96 @@ fn optional_shape(args: &ShapeArgs) -> anyhow::Result<Option<RequestShape>> {
     })
 }
 
+/// A profile read from a file, its minutes in order.
+struct ReadProfile {
+    path: String,
+    minutes: Vec<MinuteLoad>,
+    span_minutes: u64,
+    has_tokens: bool,
+    has_cached: bool,
+}
+
+impl ReadProfile {
+    /// The average request of a profile with token columns (`None` without them): what a
+    /// given peak rate is sized with.
+    fn mean_shape(&self, cache_rate: f64) -> Option<RequestShape> {
+        if !self.has_tokens {
+            return None;
+        }
+        let mut total = MinuteLoad::default();
+        for minute in &self.minutes {
+            total += *minute;
+        }
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(total.prompt / total.requests),
+            completion: Some(total.completion / total.requests),
+        };
+        let cache_rate = if self.has_cached && total.prompt > 0.0 {
+            total.cached / total.prompt
+        } else {
+            cache_rate
+        };
+        RequestShape::new(counts, cache_rate, None).ok()
+    }
+}
+
+/// Reads and parses a `--profile` file.
+fn read_profile(path: &std::path::Path) -> anyhow::Result<ReadProfile> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
+        kind: "profile",
+        path: shown.clone(),
+        line: None,
+        message: format!("cannot read it: {e}"),
+    })?;
+    let profile = profile::parse(&text, &shown)?;
+    Ok(ReadProfile {
+        minutes: profile.minutes.iter().map(|(_, m)| *m).collect(),
+        span_minutes: profile.span_minutes,
+        has_tokens: profile.has_tokens,
+        has_cached: profile.has_cached,
+        path: shown,
+    })
+}
+
+/// A profile with token columns is the one source of the request shape: token flags beside
+/// it are an error naming both.
+fn check_one_token_source(args: &ShapeArgs, profile: &str) -> Result<(), InputError> {
+    let given: Vec<&str> = [
+        ("--tokens", args.tokens.is_some()),
+        ("--prompt", args.prompt.is_some()),
+        ("--completion", args.completion.is_some()),
+        ("--reasoning", args.reasoning.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, set)| set.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(InputError::Usage(format!(
+        "--profile {profile} has prompt/completion columns and {flags} {verb} the tokens too: \
+         the profile's tokens would be used and the flags ignored; drop {flags} (a given --rpm \
+         is sized with the profile's average request)",
+        flags = given.join(" and "),
+        verb = if given.len() == 1 { "gives" } else { "give" },
+    )))
+}
+
 fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     let model = catalog.find(&args.model)?;
     let shape = optional_shape(&args.shape)?;
+    let profile = args.profile.as_deref().map(read_profile).transpose()?;
+    if let Some(profile) = profile.as_ref().filter(|p| p.has_tokens) {
+        check_one_token_source(&args.shape, &profile.path)?;
+    }
     let peak_rpm = args.rpm.or(args.qps.map(|qps| qps * 60.0));
-    let peak_workload = match (peak_rpm, shape) {
+    // The peak's shape: the flags', else a token profile's average request.
+    let peak_shape = shape.or(profile
+        .as_ref()
+        .and_then(|p| p.mean_shape(args.shape.cache_rate)));
+    let peak_workload = match (peak_rpm, peak_shape) {
         (Some(rpm), Some(shape)) => Some(Workload::new(rpm, shape)?),
         // No token flags: the shape's own error says which are missing.
         (Some(_), None) => {
@@ -457,27 +546,14 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         }
         (None, _) => None,
     };
-    let mut profile_has_cached = false;
-    let load = match (&args.profile, &peak_workload) {
-        (Some(path), _) => {
-            let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
-                kind: "profile",
-                path: shown.clone(),
-                line: None,
-                message: format!("cannot read it: {e}"),
-            })?;
-            let profile = profile::parse(&text, &shown)?;
-            profile_has_cached = profile.has_cached;
-            let minutes: Vec<MinuteLoad> = profile.minutes.iter().map(|(_, m)| *m).collect();
-            LoadCurve::profile(
-                &minutes,
-                profile.span_minutes,
-                profile.has_tokens,
-                profile.has_cached,
-                shape.as_ref(),
-            )?
-        }
+    let load = match (&profile, &peak_workload) {
+        (Some(profile), _) => LoadCurve::profile(
+            &profile.minutes,
+            profile.span_minutes,
+            profile.has_tokens,
+            profile.has_cached,
+            shape.as_ref(),
+        )?,
         (None, Some(peak)) => {
             let avg = args.avg_rpm.unwrap_or(peak.rpm);
             if avg > peak.rpm {
@@ -498,6 +574,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
             .into());
         }
     };
+    let profile_has_cached = profile.as_ref().is_some_and(|p| p.has_cached);
     let overrides = PriceOverrides {
         input: args.price_input,
         cached: args.price_cached,
@@ -525,6 +602,14 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         prices_unverified: prices.unverified,
     };
     let mut report = cost(model, &load, &settings)?;
+    report.token_split = shape.map(|s| s.token_split);
+    if let Some(shape) = shape {
+        report.notes.extend(
+            shape
+                .token_split
+                .assumed_note(shape.tokens_per_request(), "--tokens"),
+        );
+    }
     if profile_has_cached && args.shape.cache_rate > 0.0 {
         report.notes.push(
             "--cache-rate is not used: the profile's 'cached' column gives the cached tokens"
@@ -554,7 +639,7 @@ fn run_plan(
     check: Option<Option<&std::path::Path>>,
     catalog: &Catalog,
     format: Format,
-) -> anyhow::Result<(String, Option<BudgetReport>)> {
+) -> anyhow::Result<(String, Option<BudgetReport>, Vec<String>)> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
         kind: "plan",
@@ -592,7 +677,7 @@ fn run_plan(
         )?,
         Format::Table => table::plan(&report, budget.as_ref()),
     };
-    Ok((text, budget))
+    Ok((text, budget, split_warnings(&resolved.workloads)))
 }
 
 /// The monthly cost recorded in an earlier `plan --json` report.

@@ -6,6 +6,7 @@ use crate::calc::cost::{DEFAULT_HOURS_PER_MONTH, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::rounding::{deployable_ptu, snap};
+use crate::calc::workload::TokenSplit;
 use crate::catalog::{Catalog, Model};
 use crate::cli::{Format, RetryArg, RpmWindowArg, SimulateArgs};
 use crate::error::InputError;
@@ -221,10 +222,28 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
+    let token_split = match (&args.replay, args.tokens) {
+        (Some(_), _) => None,
+        (None, Some(_)) => Some(TokenSplit::AssumedAllPrompt),
+        (None, None) => Some(TokenSplit::Given),
+    };
+    if let (Some(split), Some(tokens)) = (token_split, args.tokens) {
+        if args.strict {
+            split.check_strict("--tokens")?;
+        }
+        notes.extend(split.assumed_note(tokens, "--tokens"));
+    }
     if args.spillover_quota.is_some() && ptus.is_empty() {
         return Err(usage(
             "--spillover-quota needs --ptu (it takes the PTU's 429s)".into(),
         ));
+    }
+    if args.spillover_quota.is_some() && !model.spillover {
+        return Err(usage(format!(
+            "--spillover-quota: {}; simulate the PTU candidates alone, or a standard \
+             deployment with --tpm-quota",
+            crate::calc::cost::no_spillover_note(model).trim_start_matches("no hybrid: ")
+        )));
     }
     let candidates = candidates(args, model, &ptus, &mut notes)?;
     let tokens_per_second = match args.tokens_per_second {
@@ -482,6 +501,7 @@ pub(super) fn run_simulate(
             parts.join("; ")
         },
         seed: args.seed,
+        token_split,
         candidates: results,
         notes,
     };

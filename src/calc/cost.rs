@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
 use crate::calc::rounding::{cents, deployable_ptu, snap};
 use crate::calc::sizing::check_target;
-use crate::calc::workload::check_positive;
+use crate::calc::workload::{TokenSplit, check_positive};
 use crate::catalog::{Model, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -187,6 +187,9 @@ pub struct CostReport {
     pub recommended: OptionName,
     /// Why, in one sentence.
     pub reason: String,
+    /// Where the request shape's prompt/completion split came from (null: from a profile's
+    /// token columns); `assumed_all_prompt` means a bare token count was counted as prompt.
+    pub token_split: Option<TokenSplit>,
     /// Assumptions and caveats.
     pub notes: Vec<String>,
 }
@@ -318,32 +321,36 @@ pub fn cost(
     ] {
         options.push(priced(name, ptu_for_peak, Some(term), 0.0, 0.0, throttled));
     }
-    let most = ptu_for_peak.max(deployable_ptu(
-        busiest / tpm_per_ptu,
-        grid.min_ptu,
-        grid.increment,
-    ));
-    let per_ptu = settings
-        .ptu_rates
-        .per_ptu_month(settings.hybrid_term, hours);
-    let hybrid_cost = |ptu: u64| {
-        let (usd, normalized) = spill.over(ptu as f64 * tpm_per_ptu);
-        (ptu, ptu as f64 * per_ptu + usd * scale, normalized * scale)
-    };
-    let search = PtuGrid::new(grid.min_ptu, grid.increment, most);
-    let (best_ptu, best_usd, best_spilled) = hybrid_cost(search.cheapest(|ptu| hybrid_cost(ptu).1));
-    let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
-    let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
-    options.push(priced(
-        OptionName::Hybrid,
-        best_ptu,
-        hybrid_term,
-        hybrid_payg,
-        best_spilled,
-        0.0,
-    ));
-
     let mut notes = Vec::new();
+    if model.spillover {
+        let most = ptu_for_peak.max(deployable_ptu(
+            busiest / tpm_per_ptu,
+            grid.min_ptu,
+            grid.increment,
+        ));
+        let per_ptu = settings
+            .ptu_rates
+            .per_ptu_month(settings.hybrid_term, hours);
+        let hybrid_cost = |ptu: u64| {
+            let (usd, normalized) = spill.over(ptu as f64 * tpm_per_ptu);
+            (ptu, ptu as f64 * per_ptu + usd * scale, normalized * scale)
+        };
+        let search = PtuGrid::new(grid.min_ptu, grid.increment, most);
+        let (best_ptu, best_usd, best_spilled) =
+            hybrid_cost(search.cheapest(|ptu| hybrid_cost(ptu).1));
+        let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
+        let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
+        options.push(priced(
+            OptionName::Hybrid,
+            best_ptu,
+            hybrid_term,
+            hybrid_payg,
+            best_spilled,
+            0.0,
+        ));
+    } else {
+        notes.push(no_spillover_note(model));
+    }
     if settings.prices_unverified {
         notes.push(
             "PTU prices are UNVERIFIED third-party figures (Microsoft's docs give none): check \
@@ -397,9 +404,12 @@ pub fn cost(
             numfmt::percent_rounded(share(throttled))
         ));
     }
-    notes.push(
-        "spillover is computed per minute; bursts within a minute spill somewhat more".to_string(),
-    );
+    if model.spillover {
+        notes.push(
+            "spillover is computed per minute; bursts within a minute spill somewhat more"
+                .to_string(),
+        );
+    }
     let (recommended, reason) = recommend(&options);
     Ok(CostReport {
         model: model.name.clone(),
@@ -432,6 +442,7 @@ pub fn cost(
         options,
         recommended,
         reason,
+        token_split: None,
         notes,
     })
 }
@@ -495,6 +506,17 @@ impl Spill {
             (tokens - capacity * count).max(0.0),
         )
     }
+}
+
+/// Why a model gets no hybrid option: Azure offers no spillover for it.
+pub fn no_spillover_note(model: &Model) -> String {
+    format!(
+        "no hybrid: {} does not support spillover from a provisioned to a standard deployment \
+         (Learn, provisioned throughput concepts: \"Models from other providers (Azure \
+         DeepSeek, Meta Llama) don't currently support spillover\"; catalog source {})",
+        model.name,
+        model.sources.features.as_deref().unwrap_or("none")
+    )
 }
 
 /// The deployable PTU counts a hybrid can use, from 0 to at least `most`: 0, the minimum, then

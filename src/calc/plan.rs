@@ -143,6 +143,24 @@ pub struct DeploymentLine {
     pub ptu_saved: u64,
 }
 
+/// One sentence per workload whose `tokens` had no prompt/completion split: `check` repeats
+/// them on stderr, since a CI gate that prices output as input passes what it should fail.
+pub fn split_warnings(workloads: &[PlannedWorkload<'_>]) -> Vec<String> {
+    workloads
+        .iter()
+        .filter_map(|w| {
+            let shape = w.peak.shape;
+            let note = shape
+                .token_split
+                .assumed_note(shape.tokens_per_request(), "'tokens'")?;
+            Some(format!(
+                "workload '{}': {note} (strict = true makes it an error)",
+                w.name
+            ))
+        })
+        .collect()
+}
+
 /// PTUs per deployment type and region: what PTU quota must allow.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotaLine {
@@ -221,7 +239,7 @@ pub fn plan(
         ));
     }
     let month_minutes = settings.hours_per_month * 60.0;
-    let mut notes = Vec::new();
+    let mut notes = split_warnings(workloads);
     let mut lines = Vec::new();
     let mut payg_usd = 0.0;
     // Shared deployments keyed by (model, type), in first-seen order.

@@ -452,12 +452,11 @@ fn workload_notes(workload: &Workload) -> Vec<String> {
     let shape = workload.shape;
     let mut notes = Vec::new();
     match shape.token_split {
-        TokenSplit::AssumedAllPrompt => notes.push(format!(
-            "--tokens gives no prompt/completion split: sized as if all {} tokens were prompt \
-             tokens; output tokens weigh 4-8x on provisioned deployments, so give --prompt and \
-             --completion for a real answer",
-            numfmt::count(shape.tokens_per_request())
-        )),
+        TokenSplit::AssumedAllPrompt => notes.extend(
+            shape
+                .token_split
+                .assumed_note(shape.tokens_per_request(), "--tokens"),
+        ),
         TokenSplit::PromptDerived => notes.push(format!(
             "prompt tokens derived as --tokens minus --completion: {}",
             numfmt::count(shape.prompt_tokens)

@@ -29,6 +29,19 @@ pub enum TokenSplit {
 }
 
 impl TokenSplit {
+    /// For a total given with no split, the note that says every token was counted as a
+    /// prompt token, naming `field`, the flag or key that carried the total.
+    pub fn assumed_note(self, total: f64, field: &str) -> Option<String> {
+        (self == TokenSplit::AssumedAllPrompt).then(|| {
+            format!(
+                "{field} gives no prompt/completion split: sized as if all {} tokens were \
+                 prompt tokens; output tokens weigh 4-8x on provisioned deployments and cost \
+                 more, so give the prompt and completion tokens for a real answer",
+                crate::numfmt::count(total)
+            )
+        })
+    }
+
     /// With `--strict` (or plan `strict = true`): a bare total with no split is an error
     /// naming `field`, the flag or key that carried it.
     pub fn check_strict(self, field: &'static str) -> Result<(), InputError> {

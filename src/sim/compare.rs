@@ -256,6 +256,9 @@ pub struct SimulateReport {
     pub limiters: String,
     /// Seed of the traffic and the jitter.
     pub seed: u64,
+    /// Where the request shape's prompt/completion split came from (null for a replay, whose
+    /// log gives both); `assumed_all_prompt` means `--tokens` was counted as prompt.
+    pub token_split: Option<crate::calc::workload::TokenSplit>,
     /// One entry per candidate deployment, in the order given.
     pub candidates: Vec<CandidateResult>,
     /// Caveats.

@@ -249,20 +249,9 @@ fn ptu_options_below_the_profile_peak_are_never_recommended() {
         "two-minutes.csv",
         "timestamp,rpm,prompt,completion\n2026-11-02T09:00:00Z,100,100000,50000\n2026-11-02T09:01:00Z,10,10000,5000\n",
     );
-    // --rpm 10 sizes 15 PTU (45,000 TPM): 255,000 of the 330,000 normalized tokens are above it.
-    let answer = json(&[
-        "cost",
-        "-m",
-        "gpt-4.1",
-        "--profile",
-        path,
-        "--rpm",
-        "10",
-        "--prompt",
-        "1000",
-        "--completion",
-        "500",
-    ]);
+    // --rpm 10 sizes 15 PTU (45,000 TPM) with the profile's average request (1,000/500):
+    // 255,000 of the 330,000 normalized tokens are above it.
+    let answer = json(&["cost", "-m", "gpt-4.1", "--profile", path, "--rpm", "10"]);
     let year = option(&answer, "ptu-1-year");
     assert_eq!(year["ptu"], 15);
     assert!(

@@ -112,6 +112,9 @@ struct CapacityAnswer {
     max_rpm: f64,
     max_qps: f64,
     max_tpm: f64,
+    max_rpm_random: Option<f64>,
+    rpm_window: String,
+    max_throttle: f64,
     binding: String,
     fits_context: Option<bool>,
     notes: Vec<String>,
@@ -132,6 +135,7 @@ struct CostAnswer {
     options: Vec<CostOption>,
     recommended: String,
     reason: String,
+    token_split: Option<String>,
     notes: Vec<String>,
 }
 
@@ -373,7 +377,7 @@ fn size_answer_matches_the_contract() {
             assert!(m.ptu as f64 >= m.ptu_raw, "{}: ptu < raw", m.model);
             if let (Some(quota), Some(even)) = (m.standard_tpm_quota, m.standard_tpm_quota_even) {
                 assert!(quota >= even, "{}: quota below the even answer", m.model);
-                assert_eq!(quota % u64::from(m.standard_quota_unit_tpm), 0);
+                assert!(quota.is_multiple_of(u64::from(m.standard_quota_unit_tpm)));
             }
             assert!(["tpm", "rpm"].contains(&m.binding.as_deref().unwrap_or("tpm")));
         }
@@ -687,6 +691,7 @@ struct SimulateAnswer {
     service: String,
     limiters: String,
     seed: u64,
+    token_split: Option<String>,
     candidates: Vec<SimulatedCandidate>,
     notes: Vec<String>,
 }

@@ -8,6 +8,7 @@ mod errors;
 mod json_contract;
 mod models;
 mod plan;
+mod production;
 mod readme;
 mod simulate;
 mod size;
