@@ -5,6 +5,7 @@
 //! [`Catalog::parse`] is pure: it turns TOML text into a validated catalog or an error that
 //! names the file, the model, the field and (for syntax errors) the line.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -432,6 +433,28 @@ impl Catalog {
                 name: name.to_string(),
                 suggestion: self.closest_name(wanted),
             })
+    }
+
+    /// Finds a model by name or alias; a dated version with limits of its own
+    /// (`version_context`, e.g. gpt-4o-2024-05-13's 4,096 output tokens) comes back as a copy
+    /// with those limits.
+    pub fn find_version(&self, name: &str) -> Result<Cow<'_, Model>, InputError> {
+        let model = self.find(name)?;
+        let wanted = name.trim();
+        Ok(
+            match model
+                .version_context
+                .iter()
+                .find(|(version, _)| version.eq_ignore_ascii_case(wanted))
+            {
+                Some((_, limits)) => {
+                    let mut versioned = model.clone();
+                    versioned.context = Some(model.context.unwrap_or_default().overlaid(limits));
+                    Cow::Owned(versioned)
+                }
+                None => Cow::Borrowed(model),
+            },
+        )
     }
 
     /// The model a log names: a catalog name or alias, also with a dated version suffix as

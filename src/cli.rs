@@ -250,6 +250,9 @@ pub struct ShapeArgs {
     /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
     #[arg(long, value_parser = input::cache_rate, default_value = "0", allow_negative_numbers = true)]
     pub cache_rate: f64,
+    /// Fraction of prompt tokens written to the prompt cache (GPT-6 family: they weigh 1.25).
+    #[arg(long, value_parser = input::cache_rate, allow_negative_numbers = true)]
+    pub cache_write_rate: Option<f64>,
     /// The max_tokens your client sends: standard deployments count it at admission
     /// [default: the model's documented default, else completion + reasoning].
     #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]

@@ -1,6 +1,17 @@
 //! Human-readable numbers: thousands separators and a fixed number of decimals.
 //! Used by rendered tables and by the sentences in notes.
 
+/// Like [`number`] with at most `decimals` decimals, trailing zeros dropped: `1.1500` →
+/// `1.15`, `2.50` → `2.5`, `7.0` → `7`.
+pub fn trimmed(value: f64, decimals: usize) -> String {
+    let text = number(value, decimals, true);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 /// Formats with `decimals` decimals and thousands separators: `1234567.891, 2` → `1,234,567.89`.
 /// Whole numbers print without decimals when `trim_whole` is set: `400000` → `400,000`.
 pub fn number(value: f64, decimals: usize, trim_whole: bool) -> String {

@@ -19,6 +19,7 @@
 //! prompt = 1200                    # or tokens
 //! completion = 300
 //! cache_rate = 0.3                 # optional
+//! cache_write_rate = 0.1           # optional: share of prompt tokens written to the cache
 //! max_tokens = 800                 # optional
 //! reasoning = 0                    # optional: hidden reasoning tokens per request
 //! best_of = 1                      # optional
@@ -97,6 +98,7 @@ pub struct WorkloadSpec {
     pub completion: Option<f64>,
     pub tokens: Option<f64>,
     pub cache_rate: Option<f64>,
+    pub cache_write_rate: Option<f64>,
     pub max_tokens: Option<f64>,
     pub reasoning: Option<f64>,
     pub best_of: Option<u32>,
@@ -399,6 +401,7 @@ fn resolve_workload<'a>(
         };
         Some(
             RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens)
+                .and_then(|shape| shape.with_cache_writes(spec.cache_write_rate))
                 .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
                 .map_err(|e| {
                     let field = match &e {
@@ -576,6 +579,7 @@ fn plan_words(message: &str) -> String {
         .replace("--max-tokens", "max_tokens")
         .replace("--best-of", "best_of")
         .replace("--reasoning", "reasoning")
+        .replace("--cache-write-rate", "cache_write_rate")
         .replace("--cache-rate", "cache_rate")
         .replace("--tokens", "tokens")
         .replace("--prompt", "prompt")

@@ -2,6 +2,7 @@
 //! (`analyze` and `simulate` in their own files).
 //! The only module that reads files or writes output.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use clap::CommandFactory;
@@ -109,6 +110,7 @@ fn request_shape(args: &ShapeArgs) -> anyhow::Result<RequestShape> {
         completion: args.completion,
     };
     let shape = RequestShape::new(counts, args.cache_rate, args.max_tokens)?
+        .with_cache_writes(args.cache_write_rate)?
         .with_output_extras(args.reasoning, args.best_of)?;
     if args.strict {
         shape.token_split.check_strict("--tokens")?;
@@ -142,14 +144,16 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         (None, Some(qps)) => qps * 60.0,
         (None, None) => unreachable!("clap requires --rpm or --qps"),
     };
-    // Named models in the order given, each once (a name and its alias are one model).
-    let mut models: Vec<&Model> = Vec::new();
+    // Named models in the order given, each once (a name and its alias are one model); a
+    // dated version brings its own context limits.
+    let mut named: Vec<Cow<Model>> = Vec::new();
     for name in &args.models {
-        let model = catalog.find(name)?;
-        if !models.iter().any(|m| m.name == model.name) {
-            models.push(model);
+        let model = catalog.find_version(name)?;
+        if !named.iter().any(|m| m.name == model.name) {
+            named.push(model);
         }
     }
+    let mut models: Vec<&Model> = named.iter().map(|m| m.as_ref()).collect();
     if models.is_empty() {
         models = catalog.models.iter().collect();
     }
@@ -414,11 +418,12 @@ fn sort_models(models: &mut [ModelSizing], order: SortOrder) {
 
 fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     let shape = request_shape(&args.shape)?;
-    let model = args
+    let versioned = args
         .model
         .as_deref()
-        .map(|name| catalog.find(name))
+        .map(|name| catalog.find_version(name))
         .transpose()?;
+    let model = versioned.as_deref();
     let limit = match (args.tpm, args.ptu, model) {
         (Some(tpm), _, model) => Limit::Standard { tpm, model },
         (None, Some(ptu), Some(model)) => Limit::Provisioned { ptu, model },
@@ -525,7 +530,7 @@ fn check_one_token_source(args: &ShapeArgs, profile: &str) -> Result<(), InputEr
 }
 
 fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
-    let model = catalog.find(&args.model)?;
+    let model = &*catalog.find_version(&args.model)?;
     let shape = optional_shape(&args.shape)?;
     let profile = args.profile.as_deref().map(read_profile).transpose()?;
     if let Some(profile) = profile.as_ref().filter(|p| p.has_tokens) {

@@ -203,7 +203,7 @@ pub(super) fn run_simulate(
     catalog: &Catalog,
     format: Format,
 ) -> anyhow::Result<String> {
-    let model = catalog.find(&args.model)?;
+    let model = &*catalog.find_version(&args.model)?;
     let deployment = args.deployment;
     let mut notes = Vec::new();
     let ptus: Vec<f64> = args.ptu.iter().flatten().copied().collect();
@@ -932,6 +932,7 @@ fn traffic(
                 cache_rate: args.cache_rate,
                 max_tokens: max_tokens.map(f64::from),
                 token_split: crate::calc::workload::TokenSplit::Given,
+                cache_write_rate: 0.0,
                 reasoning_tokens: 0.0,
                 best_of: 1,
             };

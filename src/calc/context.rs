@@ -73,6 +73,18 @@ pub fn check(shape: &RequestShape, model: &Model) -> ContextFit {
     } else {
         provisioned_total
     };
+    if let Some(max) = context.provisioned_max_input
+        && prompt <= max as f64
+        && prompt + output > max as f64
+    {
+        problems.push(format!(
+            "fits provisioned only if its {}-token limit counts the prompt alone: Microsoft \
+             states it as a prompt limit (sizing page) and, for gpt-4.1, as the context window \
+             (models page), which prompt + output ({}) exceeds",
+            numfmt::count(max as f64),
+            numfmt::count(prompt + output)
+        ));
+    }
     ContextFit {
         provisioned: all_known(&[output_fits, provisioned_prompt, provisioned_total]),
         standard: all_known(&[output_fits, standard_prompt, standard_total]),
@@ -113,6 +125,22 @@ mod tests {
         let fit = check(&shape(1_000.0, 1_000.0, Some(40_000.0)), model);
         assert_eq!(fit.provisioned, Some(false));
         assert!(fit.problems[0].contains("max_tokens"), "{:?}", fit.problems);
+    }
+
+    #[test]
+    fn the_two_readings_of_the_provisioned_128k_limit_are_flagged() {
+        // 120,000 prompt + 10,000 output: under 128K as a prompt limit, over it as a window.
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let fit = check(&shape(120_000.0, 10_000.0, None), model);
+        assert_eq!(fit.provisioned, Some(true));
+        assert!(
+            fit.problems[0].contains("counts the prompt alone"),
+            "{:?}",
+            fit.problems
+        );
+        let fit = check(&shape(100_000.0, 10_000.0, None), model);
+        assert!(fit.problems.is_empty(), "{:?}", fit.problems);
     }
 
     #[test]

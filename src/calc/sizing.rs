@@ -113,6 +113,12 @@ pub struct ModelSizing {
     pub output_weight: f64,
     /// Weight of a cached prompt token.
     pub cached_input_weight: f64,
+    /// Average weight of one prompt token after caching and cache writes.
+    pub prompt_factor: f64,
+    /// Weight of one output token of this request: `output_weight`, or the long-context one.
+    pub output_weight_applied: f64,
+    /// Whether the prompt is above the model's long-context threshold (GPT-6 family).
+    pub long_context: bool,
     /// Input-equivalent TPM on a provisioned deployment.
     pub normalized_tpm: f64,
     /// PTUs needed before rounding.
@@ -245,7 +251,12 @@ pub fn size(
         target_utilization: options.target_utilization,
         rpm_window: options.standard.rpm_window,
         max_throttle: options.standard.max_throttle,
-        notes: workload_notes(workload),
+        notes: workload_notes(
+            workload,
+            sized
+                .iter()
+                .any(|m| m.max_tokens_source == MaxTokensSource::AssumedOutput),
+        ),
         measured_prompt: None,
         measured_completion: None,
         models: sized,
@@ -302,6 +313,9 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         input_tpm_per_ptu: model.input_tpm_per_ptu,
         output_weight: model.output_weight,
         cached_input_weight: model.cached_input_weight,
+        prompt_factor: shape.prompt_factor(model),
+        output_weight_applied: shape.output_weight(model),
+        long_context: shape.is_long_context(model),
         normalized_tpm,
         ptu_raw,
         ptu,
@@ -428,6 +442,32 @@ fn request_notes(shape: &RequestShape, model: &Model) -> Vec<String> {
             model.name
         ));
     }
+    if let Some(long) = model.long_context.filter(|_| shape.is_long_context(model)) {
+        notes.push(format!(
+            "a {}-token prompt is long-context on {} (above {} tokens{}): every token of the \
+             request weighs the long-context weights (input {}, cached {}, cache write {}, \
+             output {}; S1)",
+            numfmt::count(shape.prompt_tokens),
+            model.name,
+            numfmt::count(long.threshold_tokens as f64),
+            if model.is_unverified(CatalogField::LongContext) {
+                ", a threshold Microsoft does not publish: UNVERIFIED"
+            } else {
+                ""
+            },
+            numfmt::trimmed(long.input_weight, 2),
+            numfmt::trimmed(long.cached_input_weight, 2),
+            numfmt::trimmed(long.cache_write_weight, 2),
+            numfmt::trimmed(long.output_weight, 2),
+        ));
+    }
+    if shape.cache_write_rate > 0.0 && model.cache_write_weight.is_none() {
+        notes.push(format!(
+            "{} has no cache-write weight: prompt tokens written to the cache count as \
+             ordinary input tokens",
+            model.name
+        ));
+    }
     if shape.cache_rate > 0.0 {
         if model.prompt_caching == Some(false) {
             notes.push(format!(
@@ -448,7 +488,9 @@ fn request_notes(shape: &RequestShape, model: &Model) -> Vec<String> {
     notes
 }
 
-fn workload_notes(workload: &Workload) -> Vec<String> {
+/// Notes on the workload as a whole; `output_as_max_tokens`: some model counted the output
+/// tokens as `max_tokens` at admission (no `--max-tokens`, no documented default).
+fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<String> {
     let shape = workload.shape;
     let mut notes = Vec::new();
     match shape.token_split {
@@ -467,7 +509,7 @@ fn workload_notes(workload: &Workload) -> Vec<String> {
         )),
         TokenSplit::Given => {}
     }
-    if shape.max_tokens.is_none() && shape.completion_tokens > 0.0 {
+    if output_as_max_tokens && shape.output_tokens() > 0.0 {
         notes.push(
             "standard quota counts prompt + completion at admission; the service counts \
              prompt + max_tokens, so pass --max-tokens if your client sets it"
@@ -585,6 +627,56 @@ mod tests {
         );
         assert!((sizing.normalized_tpm - 1_050_000.0).abs() < 1e-6);
         assert_eq!(sizing.ptu, 350);
+    }
+
+    fn gpt_6_shape(prompt: f64, completion: f64, cached: f64, written: f64) -> RequestShape {
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(prompt),
+            completion: Some(completion),
+        };
+        RequestShape::new(counts, cached, None)
+            .and_then(|s| s.with_cache_writes(Some(written)))
+            .expect("valid")
+    }
+
+    #[test]
+    fn gpt_6_cache_writes_weigh_1_25() {
+        // S1 §2c: 1,000 RPM × 1,000 prompt (50% cached at 0.1, 10% written at 1.25, 40% plain)
+        // + 100 output at 5: 1,000 × (400 + 50 + 125) + 500,000 = 1,075,000 ÷ 3,000 = 358.33
+        // → 360 PTU.
+        let w = Workload::new(1000.0, gpt_6_shape(1000.0, 100.0, 0.5, 0.1)).expect("valid");
+        let sizing = size_one(&w, "gpt-6-sol", DeploymentType::Global);
+        assert!((sizing.normalized_tpm - 1_075_000.0).abs() < 1e-6);
+        assert_eq!(sizing.ptu, 360);
+        assert!(!sizing.long_context);
+        // gpt-4.1 has no cache-write weight: written tokens count as input, and a note says so.
+        let plain = size_one(&w, "gpt-4.1", DeploymentType::Global);
+        assert!((plain.prompt_factor - 0.5).abs() < 1e-12);
+        assert!(
+            plain
+                .notes
+                .iter()
+                .any(|n| n.contains("no cache-write weight"))
+        );
+    }
+
+    #[test]
+    fn gpt_6_long_context_requests_weigh_more() {
+        // A 300,000-token prompt is above gpt-6-sol's 272,000 threshold (UNVERIFIED): input 2,
+        // cached 0.2, cache write 2.5, output 7.5. 10 RPM × 300,000 × (0.4 × 2 + 0.5 × 0.2 +
+        // 0.1 × 2.5 = 1.15) + 7.5 × 10,000 = 3,525,000 ÷ 3,000 = 1,175 PTU.
+        let w = Workload::new(10.0, gpt_6_shape(300_000.0, 1000.0, 0.5, 0.1)).expect("valid");
+        let sizing = size_one(&w, "gpt-6-sol", DeploymentType::Global);
+        assert!(sizing.long_context);
+        assert!((sizing.normalized_tpm - 3_525_000.0).abs() < 1e-6);
+        assert_eq!(sizing.ptu, 1175);
+        assert_eq!(sizing.output_weight_applied, 7.5);
+        assert!(
+            sizing.notes.iter().any(|n| n.contains("UNVERIFIED")),
+            "{:?}",
+            sizing.notes
+        );
     }
 
     #[test]

@@ -133,11 +133,22 @@ pub struct RequestShape {
     pub max_tokens: Option<f64>,
     /// Where the prompt/completion split came from.
     pub token_split: TokenSplit,
+    /// Fraction of prompt tokens written to the prompt cache (GPT-6 family weighs them 1.25).
+    pub cache_write_rate: f64,
     /// Hidden reasoning tokens per request (reasoning models): billed and weighted as output.
     pub reasoning_tokens: f64,
     /// The `best_of` the client sends (legacy Completions API): the admission estimate counts
     /// `max_tokens` this many times.
     pub best_of: u32,
+}
+
+/// Weights of one request's token kinds, in input-token equivalents.
+#[derive(Debug, Clone, Copy)]
+struct TokenWeights {
+    input: f64,
+    cached: f64,
+    cache_write: f64,
+    output: f64,
 }
 
 /// Largest `best_of` accepted (the Completions API allowed up to 20).
@@ -214,9 +225,29 @@ impl RequestShape {
             cache_rate,
             max_tokens,
             token_split,
+            cache_write_rate: 0.0,
             reasoning_tokens: 0.0,
             best_of: 1,
         })
+    }
+
+    /// Adds the fraction of prompt tokens written to the prompt cache; cached and written
+    /// together are at most all of the prompt.
+    pub fn with_cache_writes(mut self, rate: Option<f64>) -> Result<RequestShape, InputError> {
+        let Some(rate) = rate else { return Ok(self) };
+        if !(0.0..=1.0).contains(&rate) || self.cache_rate + rate > 1.0 + 1e-12 {
+            return Err(InputError::InvalidValue {
+                field: "--cache-write-rate",
+                value: rate.to_string(),
+                allowed: format!(
+                    "must be a fraction from 0 to 1 - the cache rate ({}): a prompt token is \
+                     read from the cache, written to it, or neither",
+                    self.cache_rate
+                ),
+            });
+        }
+        self.cache_write_rate = rate;
+        Ok(self)
     }
 
     /// Adds hidden reasoning tokens per request and the client's `best_of`, checking them and
@@ -300,14 +331,56 @@ impl RequestShape {
     }
 
     /// Input-equivalent tokens one request uses of a provisioned deployment:
-    /// prompt × ((1 − cache rate) + cache rate × cached weight) + output weight × output.
+    /// prompt × prompt factor + output weight × output (the long-context weights when the
+    /// prompt is above the model's long-context threshold).
     pub fn normalized_tokens_per_request(&self, model: &Model) -> f64 {
-        self.prompt_factor(model) * self.prompt_tokens + model.output_weight * self.output_tokens()
+        self.prompt_factor(model) * self.prompt_tokens
+            + self.weights(model).output * self.output_tokens()
     }
 
-    /// How much one prompt token weighs after prompt caching.
+    /// How much one prompt token weighs on average after prompt caching:
+    /// (1 − cached − written) × input + cached × cached weight + written × cache-write weight
+    /// (S1 §2c; models without a cache-write weight count written tokens as input).
     pub fn prompt_factor(&self, model: &Model) -> f64 {
-        (1.0 - self.cache_rate) + self.cache_rate * model.cached_input_weight
+        let w = self.weights(model);
+        let written = if model.cache_write_weight.is_some() {
+            self.cache_write_rate
+        } else {
+            0.0
+        };
+        (1.0 - self.cache_rate - written) * w.input
+            + self.cache_rate * w.cached
+            + written * w.cache_write
+    }
+
+    /// Whether this request is long-context on `model` (prompt above its threshold).
+    pub fn is_long_context(&self, model: &Model) -> bool {
+        model
+            .long_context
+            .is_some_and(|long| self.prompt_tokens > long.threshold_tokens as f64)
+    }
+
+    /// The weight of one output token of this request on `model`.
+    pub fn output_weight(&self, model: &Model) -> f64 {
+        self.weights(model).output
+    }
+
+    /// The token weights that apply to this request on `model`.
+    fn weights(&self, model: &Model) -> TokenWeights {
+        match model.long_context.filter(|_| self.is_long_context(model)) {
+            Some(long) => TokenWeights {
+                input: long.input_weight,
+                cached: long.cached_input_weight,
+                cache_write: long.cache_write_weight,
+                output: long.output_weight,
+            },
+            None => TokenWeights {
+                input: 1.0,
+                cached: model.cached_input_weight,
+                cache_write: model.cache_write_weight.unwrap_or(1.0),
+                output: model.output_weight,
+            },
+        }
     }
 }
 

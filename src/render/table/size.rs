@@ -8,7 +8,7 @@ use super::{finish, notes, right, short_source_line, table, wrap};
 use crate::calc::sizing::{ModelSizing, SizeReport};
 use crate::calc::workload::TokenSplit;
 use crate::catalog::Catalog;
-use crate::numfmt::{count, number, percent};
+use crate::numfmt::{count, number, percent, trimmed};
 
 /// Renders `size`: one explained model, or a comparison of several.
 pub fn size(report: &SizeReport, catalog: &Catalog) -> String {
@@ -125,7 +125,10 @@ fn explain_model(
         }),
         right(count(report.output_tpm)),
     ]);
-    let cache = if report.shape.cache_rate == 0.0 {
+    let plain = report.shape.cache_write_rate == 0.0 && !m.long_context;
+    let cache = if !plain {
+        format!(" x {}", trimmed(m.prompt_factor, 4))
+    } else if report.shape.cache_rate == 0.0 {
         String::new()
     } else if m.cached_input_weight == 0.0 {
         format!(" x (1 - {})", percent(report.shape.cache_rate))
@@ -141,7 +144,7 @@ fn explain_model(
         Cell::new(format!(
             "{}{cache} + {} x {}",
             count(report.input_tpm),
-            number(m.output_weight, 2, true),
+            number(m.output_weight_applied, 2, true),
             count(report.output_tpm)
         )),
         right(count(m.normalized_tpm)),
