@@ -415,6 +415,9 @@ pub struct CostArgs {
     /// Highest acceptable peak utilization of the PTU options (0.85 or 85%).
     #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
     pub target_utilization: f64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub quota: QuotaArgs,
 }
 
 /// PTU billing terms on the command line.
@@ -594,6 +597,10 @@ pub struct SimulateArgs {
     /// 95th percentile of completion tokens: sizes become log-normal.
     #[arg(long, value_parser = input::tokens, requires = "completion")]
     pub completion_p95: Option<f64>,
+    /// Hidden reasoning tokens per request (reasoning models), simulated as part of the
+    /// completion: generated, billed and weighted as output.
+    #[arg(long, value_parser = input::tokens, requires = "completion", conflicts_with = "replay")]
+    pub reasoning: Option<f64>,
     /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
     #[arg(long, value_parser = input::cache_rate, default_value = "0", conflicts_with = "replay")]
     pub cache_rate: f64,

@@ -352,6 +352,7 @@ pub(super) fn run_analyze(
             token_price_source: p.token_source,
             ptu_price_source: p.ptu_source,
             prices_unverified: p.unverified,
+            standard: None,
         });
         if settings.is_none() {
             notes.push(format!(

@@ -605,6 +605,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         token_price_source: prices.token_source,
         ptu_price_source: prices.ptu_source,
         prices_unverified: prices.unverified,
+        standard: Some(standard_options(&args.quota)),
     };
     let mut report = cost(model, &load, &settings)?;
     report.token_split = shape.map(|s| s.token_split);

@@ -233,6 +233,14 @@ pub(super) fn run_simulate(
         }
         notes.extend(split.assumed_note(tokens, "--tokens"));
     }
+    if model.reasoning && args.replay.is_none() && args.reasoning.is_none() {
+        notes.push(format!(
+            "{} is a reasoning model: its hidden reasoning tokens are generated, billed and \
+             weighted as output, and none were given; add --reasoning N, or the load is \
+             undersized",
+            model.name
+        ));
+    }
     if args.spillover_quota.is_some() && ptus.is_empty() {
         return Err(usage(
             "--spillover-quota needs --ptu (it takes the PTU's 429s)".into(),
@@ -905,10 +913,16 @@ fn traffic(
                     TokenSize::Fixed(whole(tokens, "--tokens")?),
                     TokenSize::Fixed(0),
                 ),
-                (None, Some(p), Some(c)) => (
-                    size(p, args.prompt_p95, "--prompt")?,
-                    size(c, args.completion_p95, "--completion")?,
-                ),
+                (None, Some(p), Some(c)) => {
+                    // Reasoning tokens are generated, billed and weighted as output: the
+                    // simulated completion carries them (a shift of the whole distribution).
+                    let r = args.reasoning.unwrap_or(0.0);
+                    let p95 = args.completion_p95.map(|p95| p95 + r);
+                    (
+                        size(p, args.prompt_p95, "--prompt")?,
+                        size(c + r, p95, "--completion")?,
+                    )
+                }
                 (None, Some(_), None) => {
                     return Err(usage(
                         "--prompt needs --completion (completion tokens weigh most on PTUs)".into(),

@@ -8,7 +8,9 @@
 use serde::Serialize;
 
 use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
+use crate::calc::quota::{QuotaRule, poisson_quota};
 use crate::calc::rounding::{cents, deployable_ptu, snap};
+use crate::calc::sizing::StandardOptions;
 use crate::calc::sizing::check_target;
 use crate::calc::workload::{TokenSplit, check_positive};
 use crate::catalog::{Model, TokenPrices};
@@ -116,6 +118,9 @@ pub struct CostOption {
     pub throttled_share: f64,
     /// Pay-as-you-go part of the monthly cost, in USD.
     pub payg_usd: f64,
+    /// Hybrid: the standard TPM quota the spillover deployment needs for the busiest minute's
+    /// spill, in whole units (null: no spill, not sized, or no published RPM ratio).
+    pub spillover_tpm_quota: Option<u64>,
 }
 
 /// What the month's load amounts to.
@@ -217,6 +222,8 @@ pub struct CostSettings {
     pub ptu_price_source: String,
     /// Whether any price used is unverified.
     pub prices_unverified: bool,
+    /// How the hybrid's spillover quota is sized (`None`: not sized).
+    pub standard: Option<StandardOptions>,
 }
 
 /// Prices the month's load for every option.
@@ -301,6 +308,7 @@ pub fn cost(
             spill_share: share(spilled),
             throttled_share: share(throttled),
             payg_usd: cents(payg_usd),
+            spillover_tpm_quota: None,
         }
     };
 
@@ -340,14 +348,38 @@ pub fn cost(
             hybrid_cost(search.cheapest(|ptu| hybrid_cost(ptu).1));
         let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
         let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
-        options.push(priced(
+        let mut hybrid = priced(
             OptionName::Hybrid,
             best_ptu,
             hybrid_term,
             hybrid_payg,
             best_spilled,
             0.0,
-        ));
+        );
+        hybrid.spillover_tpm_quota = settings.standard.and_then(|options| {
+            let ratio = model.rpm_per_1000_tpm_for(settings.deployment)?;
+            let rule = QuotaRule {
+                rpm_per_1000_tpm: ratio,
+                unit_tpm: model.quota_unit_tpm,
+                window: options.rpm_window,
+            };
+            spillover_quota(
+                &load.minutes,
+                model,
+                best_ptu as f64 * tpm_per_ptu,
+                &rule,
+                options,
+            )
+        });
+        if let Some(quota) = hybrid.spillover_tpm_quota {
+            notes.push(format!(
+                "the hybrid's spillover deployment needs a standard quota of {} TPM: sized for \
+                 its busiest minute's spilled requests arriving at random (an assumption: spill \
+                 comes in bursts when the PTUs are full, so watch its 429s)",
+                numfmt::count(quota as f64)
+            ));
+        }
+        options.push(hybrid);
     } else {
         notes.push(no_spillover_note(model));
     }
@@ -508,6 +540,36 @@ impl Spill {
     }
 }
 
+/// The standard quota that takes the spill over `capacity` normalized TPM: the largest
+/// [`poisson_quota`] over the minutes that spill, each spilling its requests and tokens in
+/// proportion to its normalized tokens above the capacity. `None` when nothing spills.
+fn spillover_quota(
+    minutes: &[MinuteLoad],
+    model: &Model,
+    capacity: f64,
+    rule: &QuotaRule,
+    options: StandardOptions,
+) -> Option<u64> {
+    minutes
+        .iter()
+        .filter_map(|m| {
+            let normalized = m.normalized(model);
+            if normalized <= capacity * (1.0 + 1e-9) || m.requests <= 0.0 {
+                return None;
+            }
+            let spilled = (normalized - capacity) / normalized;
+            let tokens_per_request = m.tokens() / m.requests;
+            let quota = poisson_quota(
+                rule,
+                m.requests * spilled,
+                tokens_per_request,
+                options.max_throttle,
+            );
+            Some(quota.tpm_quota)
+        })
+        .max()
+}
+
 /// Why a model gets no hybrid option: Azure offers no spillover for it.
 pub fn no_spillover_note(model: &Model) -> String {
     format!(
@@ -664,6 +726,7 @@ pub(crate) fn example_settings() -> CostSettings {
         token_price_source: "S30".into(),
         ptu_price_source: "S32".into(),
         prices_unverified: true,
+        standard: None,
     }
 }
 

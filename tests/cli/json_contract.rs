@@ -189,6 +189,7 @@ struct CostOption {
     spill_share: f64,
     throttled_share: f64,
     payg_usd: f64,
+    spillover_tpm_quota: Option<u64>,
 }
 
 #[allow(dead_code)]

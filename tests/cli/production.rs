@@ -314,3 +314,54 @@ fn simulate_confirms_the_standard_quota_size_recommends() {
     let at_even = sim(even);
     assert!(at_even > 0.03, "{at_even} at {even}");
 }
+
+#[test]
+fn the_hybrid_names_the_quota_its_spillover_needs() {
+    // 600 RPM peak, 150 average, of 1,000 + 200 tokens on gpt-4.1: the cheapest hybrid has no
+    // PTUs, so everything spills, and the spillover deployment needs exactly the standard
+    // quota `size` recommends for 600 RPM of that shape.
+    let shape = [
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "600",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+    ];
+    let report = json(&[&["cost"][..], &shape[..], &["--avg-rpm", "150"]].concat());
+    let hybrid = report["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .find(|o| o["option"] == "hybrid")
+        .expect("hybrid")
+        .clone();
+    assert_eq!(hybrid["ptu"], 0);
+    let sized = json(&[&["size"][..], &shape[..]].concat());
+    let quota = model_entry(&sized, "gpt-4.1")["standard_tpm_quota"].clone();
+    assert_eq!(hybrid["spillover_tpm_quota"], quota);
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("spillover deployment needs")
+    );
+    // The business-day profile keeps a PTU base and spills its peaks.
+    let day = json(&[
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "--profile",
+        "examples/profile-business-day.csv",
+    ]);
+    let hybrid = day["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .find(|o| o["option"] == "hybrid")
+        .expect("hybrid")
+        .clone();
+    assert!(hybrid["ptu"].as_u64().expect("ptu") > 0);
+    assert!(hybrid["spillover_tpm_quota"].as_u64().expect("quota") > 0);
+}
