@@ -48,7 +48,7 @@ fn the_standard_quota_holds_random_arrivals_within_the_target() {
     let m = model_entry(&json(&base), "gpt-5.1").clone();
     assert_eq!(m["standard_tpm_quota_even"], 360_000);
     let quota = m["standard_tpm_quota"].as_u64().expect("quota");
-    assert!(quota > 360_000 && quota % 1000 == 0, "{quota}");
+    assert!(quota > 360_000 && quota.is_multiple_of(1000), "{quota}");
     assert!(m["standard_expected_throttle"].as_f64().expect("share") <= 0.01);
     let loose = json(&[&base[..], &["--max-throttle", "5%"]].concat());
     let loose = model_entry(&loose, "gpt-5.1")["standard_tpm_quota"]
