@@ -282,14 +282,20 @@ fn quota_check(
     })
 }
 
-/// Notes on how the standard quotas were sized: what admission counts, and the basis.
+/// Notes on how the standard quotas were sized: what admission counts, and the basis (with
+/// the whole log's peaks when a `--model` was sized for it).
 fn quota_notes(
     summary: &TrafficSummary,
     analyses: &[analysis::ModelAnalysis],
+    groups: &[GroupAnalysis],
     sizing: &SizingSettings,
     notes: &mut Vec<String>,
 ) {
-    let Some(first) = analyses.iter().find(|a| a.standard_tpm_quota.is_some()) else {
+    let mut sized = analyses
+        .iter()
+        .chain(groups.iter().filter_map(|g| g.sizing.as_ref()))
+        .filter(|a| a.standard_tpm_quota.is_some());
+    let Some(first) = sized.next() else {
         return;
     };
     notes.push(match sizing.max_tokens {
@@ -308,7 +314,14 @@ fn quota_notes(
         RpmWindow::OneSecond => summary.peak_requests_1s,
         RpmWindow::TenSeconds => summary.peak_requests_10s_aligned,
     };
+    let whole_log = analyses.iter().any(|a| a.standard_tpm_quota.is_some());
     notes.push(match (first.standard_quota_basis, peak) {
+        (Some(QuotaBasis::Observed), _) if !whole_log => format!(
+            "standard quota admits each deployment's (or model's) busiest {} request window \
+             and busiest calendar minute of admission tokens, the windows `simulate` enforces \
+             (--rpm-window)",
+            window.as_str()
+        ),
         (Some(QuotaBasis::Observed), Some(peak)) => format!(
             "standard quota admits the busiest {} request window ({}) and the busiest \
              calendar minute of admission tokens ({}), the windows `simulate` enforces \
@@ -588,7 +601,7 @@ pub(super) fn run_analyze(
             quota, &models, &minutes, window, args, &sizing, &mut notes,
         ));
     }
-    quota_notes(&summary, &analyses, &sizing, &mut notes);
+    quota_notes(&summary, &analyses, &group_analyses, &sizing, &mut notes);
     if stats.skipped > 0 {
         notes.push(format!(
             "{} skipped as invalid, first at {}",
