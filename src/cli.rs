@@ -504,6 +504,17 @@ pub struct AnalyzeArgs {
     /// Check a candidate standard TPM quota.
     #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
     pub tpm_quota: Option<f64>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub quota: QuotaArgs,
+    /// The max_tokens the clients send: the standard quota counts prompt + max_tokens per
+    /// request at admission [default: each request's completion, as a replay sends].
+    #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
+    pub max_tokens: Option<f64>,
+    /// Reasoning-token column or JSON path (default: reasoning_tokens,
+    /// usage.completion_tokens_details.reasoning_tokens, ...); part of the completion tokens.
+    #[arg(long, value_name = "NAME")]
+    pub reasoning_column: Option<String>,
     /// Write the per-minute load curve in the profile format `cost --profile` reads.
     #[arg(long, value_name = "FILE")]
     pub profile_out: Option<PathBuf>,

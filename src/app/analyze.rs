@@ -5,11 +5,14 @@ use std::io::BufRead;
 use crate::calc::cost::{CostSettings, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
+use crate::calc::quota::RpmWindow;
 use crate::catalog::{Catalog, Model};
 use crate::cli::{AnalyzeArgs, Format, LogFormatArg};
 use crate::error::InputError;
 use crate::render::{plot, table};
-use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, TrafficSummary};
+use crate::traffic::analysis::{
+    self, AnalyzeReport, GroupAnalysis, QuotaBasis, SizingSettings, SummaryInputs, TrafficSummary,
+};
 use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondBuckets};
 use crate::{numfmt, traffic};
 
@@ -200,6 +203,144 @@ fn period(
     }
 }
 
+/// How models are sized, from the flags: `--max-tokens` must be a whole number.
+fn sizing_settings(args: &AnalyzeArgs) -> anyhow::Result<SizingSettings> {
+    let max_tokens = match args.max_tokens {
+        Some(n) if n.fract() != 0.0 || n < 1.0 || n > f64::from(u32::MAX) => {
+            return Err(InputError::Usage(format!(
+                "--max-tokens {n}: must be a whole number of tokens, 1 or more"
+            ))
+            .into());
+        }
+        n => n.map(|n| n as u32),
+    };
+    Ok(SizingSettings {
+        target_utilization: args.target_utilization,
+        rpm_window: super::rpm_window(args.quota.rpm_window),
+        max_throttle: args.quota.max_throttle,
+        max_tokens,
+    })
+}
+
+/// Where a log's requests are, for checking a request window minute by minute.
+#[derive(Clone, Copy)]
+struct WindowLoad<'a> {
+    buckets: &'a SecondBuckets,
+    first_minute: i64,
+    per_minute: bool,
+}
+
+/// `--tpm-quota`: the minutes whose admission tokens, or whose busiest request window (with one
+/// `--model`, its RPM ratio), exceed the quota, as the limiter counts them.
+fn quota_check(
+    quota: f64,
+    models: &[&Model],
+    minutes: &[MinuteLoad],
+    window: WindowLoad,
+    args: &AnalyzeArgs,
+    sizing: &SizingSettings,
+    notes: &mut Vec<String>,
+) -> analysis::OverCapacity {
+    let ratio = match models {
+        [model] => model.rpm_per_1000_tpm_for(args.deployment),
+        _ => None,
+    };
+    // Per-minute input has no windows: the minute's requests are its rate.
+    let rates = if window.per_minute {
+        minutes.iter().map(|m| m.requests).collect()
+    } else {
+        let width = sizing.rpm_window.seconds() as i64;
+        analysis::minute_window_rates(window.buckets, window.first_minute, minutes.len(), width)
+    };
+    let label = match ratio {
+        Some(ratio) => format!(
+            "{} TPM standard quota ({} RPM, {} per {} window)",
+            numfmt::count(quota),
+            numfmt::count(quota / 1000.0 * ratio),
+            numfmt::plural(
+                sizing
+                    .rpm_window
+                    .requests_per_window(quota / 1000.0 * ratio) as f64,
+                "request",
+                "requests"
+            ),
+            sizing.rpm_window.as_str()
+        ),
+        None => {
+            notes.push(
+                "--tpm-quota: its request limit is not checked (give one --model for its \
+                 RPM ratio)"
+                    .into(),
+            );
+            format!("{} TPM standard quota", numfmt::count(quota))
+        }
+    };
+    // A minute's busiest window counts as the quota its rate needs.
+    analysis::over_capacity(minutes, quota, label, |i, m| {
+        let tokens = analysis::admission_tokens(m, sizing.max_tokens);
+        ratio.map_or(tokens, |r| tokens.max(rates[i] / r * 1000.0))
+    })
+}
+
+/// Notes on how the standard quotas were sized: what admission counts, and the basis (with
+/// the whole log's peaks when a `--model` was sized for it).
+fn quota_notes(
+    summary: &TrafficSummary,
+    analyses: &[analysis::ModelAnalysis],
+    groups: &[GroupAnalysis],
+    sizing: &SizingSettings,
+    notes: &mut Vec<String>,
+) {
+    let mut sized = analyses
+        .iter()
+        .chain(groups.iter().filter_map(|g| g.sizing.as_ref()))
+        .filter(|a| a.standard_tpm_quota.is_some());
+    let Some(first) = sized.next() else {
+        return;
+    };
+    notes.push(match sizing.max_tokens {
+        Some(n) => format!(
+            "standard quota counts prompt + {} max_tokens per request at admission \
+             (--max-tokens)",
+            numfmt::count(f64::from(n))
+        ),
+        None => "standard quota counts prompt + each request's own completion as max_tokens \
+                 at admission, as a replay sends; clients that send a larger max_tokens need \
+                 more quota: give it with --max-tokens"
+            .into(),
+    });
+    let window = sizing.rpm_window;
+    let peak = match window {
+        RpmWindow::OneSecond => summary.peak_requests_1s,
+        RpmWindow::TenSeconds => summary.peak_requests_10s_aligned,
+    };
+    let whole_log = analyses.iter().any(|a| a.standard_tpm_quota.is_some());
+    notes.push(match (first.standard_quota_basis, peak) {
+        (Some(QuotaBasis::Observed), _) if !whole_log => format!(
+            "standard quota admits each deployment's (or model's) busiest {} request window \
+             and busiest calendar minute of admission tokens, the windows `simulate` enforces \
+             (--rpm-window)",
+            window.as_str()
+        ),
+        (Some(QuotaBasis::Observed), Some(peak)) => format!(
+            "standard quota admits the busiest {} request window ({}) and the busiest \
+             calendar minute of admission tokens ({}), the windows `simulate` enforces \
+             (--rpm-window); replaying the log against it refuses nothing",
+            window.as_str(),
+            numfmt::plural(peak, "request", "requests"),
+            numfmt::short(summary.peak_admission_tpm)
+        ),
+        _ => format!(
+            "standard quota: per-minute input has no sub-minute detail, so it is sized for \
+             random (Poisson) arrivals at the busiest minute's {} with at most {} of first \
+             attempts refused (--max-throttle) at the {} window",
+            numfmt::plural(summary.rpm.max, "request", "requests"),
+            numfmt::percent(sizing.max_throttle),
+            window.as_str()
+        ),
+    });
+}
+
 pub(super) fn run_analyze(
     args: &AnalyzeArgs,
     catalog: &Catalog,
@@ -232,6 +373,7 @@ pub(super) fn run_analyze(
         prompt: args.prompt_column.clone(),
         completion: args.completion_column.clone(),
         cached: args.cached_column.clone(),
+        reasoning: args.reasoning_column.clone(),
         model: args.model_column.clone(),
         deployment: args.deployment_column.clone(),
     };
@@ -293,7 +435,9 @@ pub(super) fn run_analyze(
     let LogBuckets {
         all: buckets,
         groups,
+        reasoning,
     } = log;
+    let sizing = sizing_settings(args)?;
     if buckets.is_empty() {
         let why = if stats.skipped > 0 {
             format!("all {} rows were skipped as invalid", stats.skipped)
@@ -315,7 +459,12 @@ pub(super) fn run_analyze(
         .into());
     }
     let (minutes, first_minute) = analysis::minutes(&buckets);
-    let summary = analysis::summarize(&buckets, &minutes, stats.per_minute_metrics);
+    let inputs = SummaryInputs {
+        per_minute: stats.per_minute_metrics,
+        max_tokens: sizing.max_tokens,
+        reasoning,
+    };
+    let summary = analysis::summarize(&buckets, &minutes, inputs);
     let mut notes = Vec::new();
     let monthly = !models.is_empty() || !groups.is_empty();
     let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
@@ -371,7 +520,7 @@ pub(super) fn run_analyze(
             summary,
             model,
             args.deployment,
-            args.target_utilization,
+            &sizing,
             usable.as_ref(),
         )
     };
@@ -389,7 +538,11 @@ pub(super) fn run_analyze(
     let mut group_analyses = Vec::new();
     for (name, group) in &groups {
         let (group_minutes, _) = analysis::minutes(&group.buckets);
-        let traffic = analysis::summarize(&group.buckets, &group_minutes, stats.per_minute_metrics);
+        let group_inputs = SummaryInputs {
+            reasoning: group.reasoning,
+            ..inputs
+        };
+        let traffic = analysis::summarize(&group.buckets, &group_minutes, group_inputs);
         let model = catalog
             .find_logged(group.model.as_deref().unwrap_or(name))
             .or_else(|| catalog.find_logged(name));
@@ -436,34 +589,20 @@ pub(super) fn run_analyze(
             &minutes,
             ptu * model.input_tpm_per_ptu,
             label,
-            |m| m.normalized(model),
+            |_, m| m.normalized(model),
         ));
     }
     if let Some(quota) = args.tpm_quota {
-        // A quota grants requests too: a minute's requests count as the quota they need.
-        let ratio = match models.as_slice() {
-            [model] => model.rpm_per_1000_tpm_for(args.deployment),
-            _ => None,
+        let window = WindowLoad {
+            buckets: &buckets,
+            first_minute,
+            per_minute: stats.per_minute_metrics,
         };
-        let label = match ratio {
-            Some(ratio) => format!(
-                "{} TPM standard quota ({} RPM)",
-                numfmt::count(quota),
-                numfmt::count(quota / 1000.0 * ratio)
-            ),
-            None => {
-                notes.push(
-                    "--tpm-quota: its request limit is not checked (give one --model for its \
-                     RPM ratio)"
-                        .into(),
-                );
-                format!("{} TPM standard quota", numfmt::count(quota))
-            }
-        };
-        over.push(analysis::over_capacity(&minutes, quota, label, |m| {
-            ratio.map_or(m.tokens(), |r| m.tokens().max(m.requests / r * 1000.0))
-        }));
+        over.push(quota_check(
+            quota, &models, &minutes, window, args, &sizing, &mut notes,
+        ));
     }
+    quota_notes(&summary, &analyses, &group_analyses, &sizing, &mut notes);
     if stats.skipped > 0 {
         notes.push(format!(
             "{} skipped as invalid, first at {}",
@@ -579,6 +718,8 @@ pub(super) fn run_analyze(
         group_column: stats.group_column,
         groups: group_analyses,
         over_capacity: over,
+        rpm_window: sizing.rpm_window,
+        max_tokens: sizing.max_tokens,
         period_minutes,
         rows: stats.rows,
         skipped_rows: stats.skipped,

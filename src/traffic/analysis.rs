@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::calc::cost::{CostReport, CostSettings, OptionName, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
+use crate::calc::quota::{QuotaRule, RpmWindow, observed_quota, poisson_quota};
 use crate::calc::rounding::{ceil_whole, deployable_ptu, snap};
 use crate::calc::sizing::Binding;
 use crate::catalog::Model;
@@ -71,6 +72,52 @@ pub fn window_max(
     (snap(best), best_start)
 }
 
+/// The most requests in one window of `width` seconds aligned to multiples of `width` since
+/// the epoch: the windows a standard deployment's limiter counts (a replay starts at the first
+/// request's minute, so its windows are these).
+pub fn aligned_window_max(buckets: &SecondBuckets, width: i64) -> f64 {
+    let (mut best, mut window, mut sum) = (0.0, i64::MIN, 0.0);
+    for (second, load) in buckets {
+        if second.div_euclid(width) != window {
+            (window, sum) = (second.div_euclid(width), 0.0);
+        }
+        sum += load.requests;
+        best = f64::max(best, sum);
+    }
+    snap(best)
+}
+
+/// Per calendar minute from `first_minute` (`count` minutes), the most requests in one aligned
+/// window of `width` seconds, as a rate per minute (× 60 ÷ `width`): the request rate the
+/// limiter's busiest window of that minute holds the quota to.
+pub fn minute_window_rates(
+    buckets: &SecondBuckets,
+    first_minute: i64,
+    count: usize,
+    width: i64,
+) -> Vec<f64> {
+    let mut rates = vec![0.0; count];
+    let (mut window, mut sum) = (i64::MIN, 0.0);
+    for (second, load) in buckets {
+        if second.div_euclid(width) != window {
+            (window, sum) = (second.div_euclid(width), 0.0);
+        }
+        sum += load.requests;
+        let minute = (second.div_euclid(60) - first_minute) as usize;
+        if let Some(rate) = rates.get_mut(minute) {
+            *rate = f64::max(*rate, sum * 60.0 / width as f64);
+        }
+    }
+    rates
+}
+
+/// Tokens the standard limiter counts for `load` at admission: prompt + `max_tokens` per
+/// request, or prompt + completion when the clients' `max_tokens` is unknown (`None`: each
+/// request's own completion, what a replay sends).
+pub fn admission_tokens(load: &MinuteLoad, max_tokens: Option<u32>) -> f64 {
+    load.prompt + max_tokens.map_or(load.completion, |n| f64::from(n) * load.requests)
+}
+
 /// Per-minute loads from the first to the last minute with requests (empty minutes included),
 /// and the first minute.
 pub fn minutes(buckets: &SecondBuckets) -> (Vec<MinuteLoad>, i64) {
@@ -102,10 +149,18 @@ pub struct ModelAnalysis {
     pub ptu_for_p99: u64,
     /// Standard RPM per 1,000 TPM (null: not published).
     pub rpm_per_1000_tpm: Option<f64>,
-    /// Standard TPM quota for the busiest 60-second windows of tokens and of requests.
+    /// Standard TPM quota that admits the traffic at the limiter's windows (`basis`
+    /// `observed`): the busiest request window of `--rpm-window` and the busiest calendar
+    /// minute of admission tokens; for per-minute input, sized for random arrivals at the
+    /// busiest minute (`poisson`). In whole units of capacity, at the target utilization.
     pub standard_tpm_quota: Option<u64>,
     /// Which standard limit binds.
     pub binding: Option<Binding>,
+    /// The even answer, for comparison: the busiest sliding 60 s of tokens (prompt +
+    /// completion) and of requests, as if both were spread evenly over the minute.
+    pub standard_tpm_quota_even: Option<u64>,
+    /// How `standard_tpm_quota` was sized: `observed` or `poisson`.
+    pub standard_quota_basis: Option<QuotaBasis>,
     /// The cost-optimal PTU base with spillover, from the per-minute curve (null without prices).
     pub hybrid_ptu: Option<u64>,
     /// Its monthly cost in USD (730 h, catalog prices), the log's traffic scaled from the
@@ -113,6 +168,29 @@ pub struct ModelAnalysis {
     pub hybrid_monthly_usd: Option<f64>,
     /// The share of the load that would spill to pay-as-you-go.
     pub hybrid_spill_share: Option<f64>,
+}
+
+/// How a standard quota was sized from a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaBasis {
+    /// Admits the observed busiest request window and calendar minute of tokens.
+    Observed,
+    /// Per-minute input: sized for random (Poisson) arrivals at the busiest minute's rate.
+    Poisson,
+}
+
+/// How `analyze` sizes a model: headroom, and how standard quota is enforced and counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SizingSettings {
+    /// The highest peak utilization the PTUs and quota allow, in (0, 1].
+    pub target_utilization: f64,
+    /// The window the standard limiter counts requests over.
+    pub rpm_window: RpmWindow,
+    /// Highest share of first attempts a Poisson-sized quota may refuse.
+    pub max_throttle: f64,
+    /// `max_tokens` the clients send (None: each request's completion).
+    pub max_tokens: Option<u32>,
 }
 
 /// A log's per-minute load and the span it stands for when scaled to a month.
@@ -133,9 +211,10 @@ pub fn analyze_model(
     summary: &TrafficSummary,
     model: &Model,
     deployment: DeploymentType,
-    target_utilization: f64,
+    sizing: &SizingSettings,
     settings: Option<&CostSettings>,
 ) -> Result<ModelAnalysis, InputError> {
+    let target_utilization = sizing.target_utilization;
     let grid = model
         .provisioned(deployment)
         .ok_or_else(|| model.not_offered(deployment))?;
@@ -153,18 +232,14 @@ pub fn analyze_model(
             grid.increment,
         )
     };
-    let (peak_tokens, peak_requests) = (
-        summary.peak_tpm / target_utilization,
-        summary.peak_rpm / target_utilization,
-    );
     let ratio = model.rpm_per_1000_tpm_for(deployment);
     let quota = ratio.map(|r| {
-        let for_requests = peak_requests / r * 1000.0;
-        if for_requests > peak_tokens {
-            (ceil_whole(for_requests) as u64, Binding::Rpm)
-        } else {
-            (ceil_whole(peak_tokens) as u64, Binding::Tpm)
-        }
+        let rule = QuotaRule {
+            rpm_per_1000_tpm: r,
+            unit_tpm: model.quota_unit_tpm,
+            window: sizing.rpm_window,
+        };
+        standard_quota(minutes.load, summary, &rule, sizing)
     });
     let hybrid: Option<CostReport> = match settings {
         Some(settings) => {
@@ -185,12 +260,68 @@ pub fn analyze_model(
         ptu_for_peak: ptu(peak_normalized),
         ptu_for_p99: ptu(normalized.p99),
         rpm_per_1000_tpm: ratio,
-        standard_tpm_quota: quota.map(|q| q.0),
-        binding: quota.map(|q| q.1),
+        standard_tpm_quota: quota.map(|q| q.tpm_quota),
+        binding: quota.map(|q| q.binding),
+        standard_tpm_quota_even: quota.map(|q| q.even),
+        standard_quota_basis: quota.map(|q| q.basis),
         hybrid_ptu: hybrid.map(|o| o.ptu),
         hybrid_monthly_usd: hybrid.map(|o| o.monthly_usd),
         hybrid_spill_share: hybrid.map(|o| o.spill_share),
     })
+}
+
+/// A model's standard quota for a log.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct StandardAnswer {
+    tpm_quota: u64,
+    binding: Binding,
+    even: u64,
+    basis: QuotaBasis,
+}
+
+/// The standard quota under `rule` for traffic summarized in `summary` (per minute `minutes`):
+/// it admits the busiest window and minute the limiter counts ([`observed_quota`]); without
+/// sub-minute detail, it is sized for Poisson arrivals at the busiest minute's request count,
+/// each request counting the log's mean admission tokens ([`poisson_quota`]).
+fn standard_quota(
+    minutes: &[MinuteLoad],
+    summary: &TrafficSummary,
+    rule: &QuotaRule,
+    sizing: &SizingSettings,
+) -> StandardAnswer {
+    let headroom = 1.0 / sizing.target_utilization;
+    // The old answer: sliding 60 s peaks of tokens and requests, as if spread evenly.
+    let even = f64::max(
+        summary.peak_tpm * headroom,
+        summary.peak_rpm * headroom / rule.rpm_per_1000_tpm * 1000.0,
+    );
+    let window_peak = match rule.window {
+        RpmWindow::OneSecond => summary.peak_requests_1s,
+        RpmWindow::TenSeconds => summary.peak_requests_10s_aligned,
+    };
+    let (tpm_quota, binding, basis) = match window_peak {
+        Some(peak) => {
+            let q = observed_quota(rule, peak, summary.peak_admission_tpm, headroom);
+            (q.tpm_quota, q.binding, QuotaBasis::Observed)
+        }
+        None => {
+            let requests: f64 = minutes.iter().map(|m| m.requests).sum();
+            let admission: f64 = minutes
+                .iter()
+                .map(|m| admission_tokens(m, sizing.max_tokens))
+                .sum();
+            let per_request = admission / requests.max(1.0);
+            let q = poisson_quota(rule, summary.rpm.max, per_request, sizing.max_throttle);
+            let tpm_quota = rule.units_up(q.tpm_quota as f64 * headroom);
+            (tpm_quota, q.binding, QuotaBasis::Poisson)
+        }
+    };
+    StandardAnswer {
+        tpm_quota,
+        binding,
+        even: ceil_whole(even) as u64,
+        basis,
+    }
 }
 
 /// The traffic as a whole. Field names are the JSON contract.
@@ -226,6 +357,16 @@ pub struct TrafficSummary {
     pub peak_requests_1s: Option<f64>,
     /// Most requests in any 10-second window (null for per-minute metric exports).
     pub peak_requests_10s: Option<f64>,
+    /// Most requests in one 10-second window aligned to the epoch, the windows the standard
+    /// limiter counts with `--rpm-window 10s` (null for per-minute metric exports).
+    pub peak_requests_10s_aligned: Option<f64>,
+    /// Busiest calendar minute of admission tokens: prompt + `max_tokens` (`--max-tokens`,
+    /// else each request's completion), what the standard limiter counts.
+    pub peak_admission_tpm: f64,
+    /// Reasoning tokens, part of the completion tokens (null: the log has none).
+    pub reasoning_tokens: Option<f64>,
+    /// Reasoning tokens' share of the completion tokens (null: the log has none).
+    pub reasoning_share: Option<f64>,
     /// 99th percentile of per-minute TPM.
     pub p99_tpm: f64,
     /// Per-minute requests.
@@ -236,13 +377,25 @@ pub struct TrafficSummary {
     pub peak_to_average: f64,
 }
 
-/// Summarizes buckets that hold at least one request. `per_minute` buckets (metric exports)
-/// have no sub-minute detail, so their 1- and 10-second peaks are unknown.
+/// What a summary needs besides the buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SummaryInputs {
+    /// The buckets are per minute (metric exports): no sub-minute detail, so the 1- and
+    /// 10-second peaks are unknown.
+    pub per_minute: bool,
+    /// `max_tokens` the clients send (None: each request's completion).
+    pub max_tokens: Option<u32>,
+    /// Reasoning tokens in the log (None: it has none).
+    pub reasoning: Option<f64>,
+}
+
+/// Summarizes buckets that hold at least one request.
 pub fn summarize(
     buckets: &SecondBuckets,
     minutes: &[MinuteLoad],
-    per_minute: bool,
+    inputs: SummaryInputs,
 ) -> TrafficSummary {
+    let per_minute = inputs.per_minute;
     let total = crate::calc::load::total(minutes);
     let span = minutes.len() as f64;
     let (peak_tpm, tpm_at) = window_max(buckets, 60, MinuteLoad::tokens);
@@ -265,6 +418,17 @@ pub fn summarize(
         peak_rpm_at: format_second(rpm_at),
         peak_requests_1s: (!per_minute).then(|| window_max(buckets, 1, |b| b.requests).0),
         peak_requests_10s: (!per_minute).then(|| window_max(buckets, 10, |b| b.requests).0),
+        peak_requests_10s_aligned: (!per_minute).then(|| aligned_window_max(buckets, 10)),
+        peak_admission_tpm: snap(
+            minutes
+                .iter()
+                .map(|m| admission_tokens(m, inputs.max_tokens))
+                .fold(0.0, f64::max),
+        ),
+        reasoning_tokens: inputs.reasoning,
+        reasoning_share: inputs
+            .reasoning
+            .map(|r| snap(r / total.completion.max(1.0))),
         p99_tpm: tpm.p99,
         rpm: Percentiles::of(&minutes.iter().map(|m| m.requests).collect::<Vec<_>>()),
         tpm,
@@ -303,7 +467,7 @@ mod tests {
             minutes.iter().map(MinuteLoad::tokens).collect::<Vec<_>>(),
             [3000.0, 3000.0]
         );
-        let summary = summarize(&buckets, &minutes, false);
+        let summary = summarize(&buckets, &minutes, SummaryInputs::default());
         assert_eq!(summary.peak_tpm, 6000.0);
         assert_eq!(summary.peak_tpm_at, "2026-11-02T09:00:45Z");
         assert_eq!(summary.peak_rpm, 60.0);
@@ -313,6 +477,26 @@ mod tests {
             summary.tpm.max, 3000.0,
             "the busiest calendar minute misses half the burst"
         );
+    }
+
+    #[test]
+    fn aligned_windows_are_the_limiters() {
+        // One request a second in 09:00:05..09:00:14: any 10 s from 09:00:05 holds all 10,
+        // but the limiter's windows 09:00:00..09:00:09 and 09:00:10..09:00:19 hold 5 each,
+        // and so does each minute's busiest window (as a rate: 5 × 6 = 30 a minute).
+        let base = 1_793_610_000;
+        let mut buckets = SecondBuckets::new();
+        for s in 5..15 {
+            buckets.insert(base + s, bucket(1.0, 10.0));
+        }
+        assert_eq!(window_max(&buckets, 10, |b| b.requests).0, 10.0);
+        assert_eq!(aligned_window_max(&buckets, 10), 5.0);
+        assert_eq!(
+            minute_window_rates(&buckets, base / 60, 1, 10),
+            [30.0],
+            "one minute"
+        );
+        assert_eq!(minute_window_rates(&buckets, base / 60, 1, 1), [60.0]);
     }
 
     #[test]
@@ -364,13 +548,13 @@ pub struct OverCapacity {
     pub tokens_over: f64,
 }
 
-/// Per-minute load above `capacity`, measured with `load` (normalized tokens for PTUs, tokens
-/// for a quota).
+/// Per-minute load above `capacity`, measured with `load` of each minute's index and load
+/// (normalized tokens for PTUs, admission tokens or requests as quota for a quota).
 pub fn over_capacity(
     minutes: &[MinuteLoad],
     capacity: f64,
     label: String,
-    load: impl Fn(&MinuteLoad) -> f64,
+    load: impl Fn(usize, &MinuteLoad) -> f64,
 ) -> OverCapacity {
     let mut over = OverCapacity {
         capacity: label,
@@ -379,8 +563,8 @@ pub fn over_capacity(
         requests_over: 0.0,
         tokens_over: 0.0,
     };
-    for m in minutes {
-        let value = load(m);
+    for (i, m) in minutes.iter().enumerate() {
+        let value = load(i, m);
         if value > capacity * (1.0 + 1e-9) {
             let share = (value - capacity) / value;
             over.minutes_over += 1;
@@ -421,6 +605,11 @@ pub struct AnalyzeReport {
     pub groups: Vec<GroupAnalysis>,
     /// Candidate capacities checked (--ptu, --tpm-quota).
     pub over_capacity: Vec<OverCapacity>,
+    /// The window standard quota counts requests over (`--rpm-window`): `1s` or `10s`.
+    pub rpm_window: RpmWindow,
+    /// The max_tokens counted per request at admission (`--max-tokens`; null: each request's
+    /// completion, as a replay sends).
+    pub max_tokens: Option<u32>,
     /// Minutes the log stands for, from which monthly figures scale: `--period`, else the
     /// calendar minutes from the first to the last request (`span_minutes`).
     pub period_minutes: u64,

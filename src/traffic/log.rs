@@ -43,6 +43,14 @@ pub const CACHED_NAMES: [&str; 4] = [
     "usage.input_tokens_details.cached_tokens",
 ];
 
+/// Reasoning-token column names: a share of the completion tokens, already counted in them.
+pub const REASONING_NAMES: [&str; 4] = [
+    "reasoning_tokens",
+    "ReasoningTokens",
+    "usage.completion_tokens_details.reasoning_tokens",
+    "usage.output_tokens_details.reasoning_tokens",
+];
+
 /// Model column names: rows are then analyzed per model as well.
 pub const MODEL_NAMES: [&str; 4] = ["model", "model_name", "ModelName", "modelName"];
 /// Deployment column names: rows are then analyzed per deployment (before the model column).
@@ -65,6 +73,8 @@ pub struct ColumnNames {
     pub completion: Option<String>,
     /// `--cached-column`.
     pub cached: Option<String>,
+    /// `--reasoning-column`.
+    pub reasoning: Option<String>,
     /// `--model-column`.
     pub model: Option<String>,
     /// `--deployment-column`.
@@ -81,6 +91,8 @@ pub struct Group {
     pub model: Option<String>,
     /// Its requests and tokens per second.
     pub buckets: SecondBuckets,
+    /// Its reasoning tokens (None: no row of it has the field).
+    pub reasoning: Option<f64>,
 }
 
 /// What a log adds up to: all requests, and the requests of each deployment (or model) when
@@ -91,18 +103,30 @@ pub struct LogBuckets {
     pub all: SecondBuckets,
     /// Per value of the deployment column, else of the model column.
     pub groups: BTreeMap<String, Group>,
+    /// Reasoning tokens of every request (None: no row has the field).
+    pub reasoning: Option<f64>,
+}
+
+/// `a + b` where either may be absent.
+fn add_known(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+    }
 }
 
 impl LogBuckets {
     /// Adds everything in `other`.
     pub fn merge(&mut self, other: LogBuckets) {
         merge_buckets(&mut self.all, other.all);
+        self.reasoning = add_known(self.reasoning, other.reasoning);
         for (name, group) in other.groups {
             let into = self.groups.entry(name).or_default();
             if into.model.is_none() {
                 into.model = group.model;
             }
             merge_buckets(&mut into.buckets, group.buckets);
+            into.reasoning = add_known(into.reasoning, group.reasoning);
         }
     }
 
@@ -116,9 +140,11 @@ impl LogBuckets {
                 .or_insert_with(|| Group {
                     model: model.map(str::to_string),
                     buckets: SecondBuckets::new(),
+                    reasoning: None,
                 }),
         };
         merge(&mut group.buckets, row.second, row.load());
+        group.reasoning = add_known(group.reasoning, row.reasoning);
     }
 }
 
@@ -178,6 +204,8 @@ struct Row {
     prompt: f64,
     completion: f64,
     cached: f64,
+    /// Reasoning tokens, part of `completion` (None: the row has no such field).
+    reasoning: Option<f64>,
 }
 
 impl Row {
@@ -360,12 +388,13 @@ pub fn read(
                 None => Ok(find(given, known)),
             };
             let model_column = optional(&names.model, &MODEL_NAMES, "model")?;
+            let r = optional(&names.reasoning, &REASONING_NAMES, "reasoning")?;
             let group_column =
                 optional(&names.deployment, &DEPLOYMENT_NAMES, "deployment")?.or(model_column);
             stats.group_column = group_column.map(|g| headers[g].trim().to_string());
             let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
             // The last column a row must have.
-            let needed = [Some(t), Some(p), Some(c), k, group_column, model_column]
+            let needed = [Some(t), Some(p), Some(c), k, r, group_column, model_column]
                 .into_iter()
                 .flatten()
                 .max()
@@ -458,6 +487,11 @@ pub fn read(
                         prompt: number(p)?,
                         completion: number(c)?,
                         cached: k.map(number).transpose()?.unwrap_or(0.0),
+                        // A blank cell: this row does not say.
+                        reasoning: r
+                            .filter(|&r| !field(r).is_empty())
+                            .map(number)
+                            .transpose()?,
                     };
                     check_cached(&row)?;
                     Ok(row)
@@ -469,6 +503,7 @@ pub fn read(
                             let model = model_column.map(|m| String::from_utf8_lossy(field(m)));
                             log.add_to_group(group_name(&name), model.as_deref(), &row);
                         }
+                        log.reasoning = add_known(log.reasoning, row.reasoning);
                         add(row, &mut stats, &mut log.all)
                     }
                     Err(message) => skip(line, message, &mut stats)?,
@@ -610,6 +645,9 @@ pub fn read(
                             true,
                         )?,
                         cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
+                        reasoning: find_field(&value, names.reasoning.as_deref(), &REASONING_NAMES)
+                            .map(|_| count(&names.reasoning, &REASONING_NAMES, "reasoning", false))
+                            .transpose()?,
                     };
                     check_cached(&row)?;
                     Ok(row)
@@ -632,6 +670,7 @@ pub fn read(
                         let name = group.map(|(_, v)| text(v)).unwrap_or_default();
                         let model = model.map(|(_, v)| text(v));
                         log.add_to_group(group_name(&name), model.as_deref(), &row);
+                        log.reasoning = add_known(log.reasoning, row.reasoning);
                         add(row, &mut stats, &mut log.all)
                     }
                     Err(message) => skip(number, message, &mut stats)?,
@@ -774,11 +813,17 @@ fn token_count(text: &str) -> Option<f64> {
     (value.is_finite() && value >= 0.0 && value.fract() == 0.0).then_some(value)
 }
 
+/// Cached tokens are part of the prompt, reasoning tokens part of the completion.
 fn check_cached(row: &Row) -> Result<(), String> {
     if row.cached > row.prompt {
         Err(format!(
             "cached tokens ({}) exceed prompt tokens ({})",
             row.cached, row.prompt
+        ))
+    } else if let Some(reasoning) = row.reasoning.filter(|r| *r > row.completion) {
+        Err(format!(
+            "reasoning tokens ({reasoning}) exceed completion tokens ({}), which include them",
+            row.completion
         ))
     } else {
         Ok(())
@@ -973,6 +1018,43 @@ mod tests {
         let (buckets, _) = read_str(text, LogFormat::Jsonl, false).expect("valid");
         assert_eq!(buckets[&1_793_610_000].cached, 1024.0);
         assert_eq!(buckets[&1_793_610_001].prompt, 10.0);
+    }
+
+    #[test]
+    fn reasoning_tokens_are_read_where_given_and_checked_against_completions() {
+        // JSONL: the OpenAI usage path; CSV: a reasoning_tokens column, a blank cell unknown.
+        let text = r#"{"created": 1793610000, "usage": {"prompt_tokens": 10, "completion_tokens": 300, "completion_tokens_details": {"reasoning_tokens": 256}}}
+{"created": 1793610001, "usage": {"prompt_tokens": 10, "completion_tokens": 5}}
+"#;
+        let (log, _) =
+            read_grouped(text, LogFormat::Jsonl, &ColumnNames::default(), false).expect("valid");
+        assert_eq!(log.reasoning, Some(256.0));
+        assert_eq!(log.all[&1_793_610_000].completion, 300.0, "not added twice");
+        let csv = "timestamp,prompt_tokens,completion_tokens,reasoning_tokens\n\
+                   2026-11-02T09:00:00Z,1,10,4\n2026-11-02T09:00:01Z,1,10,\n";
+        let (log, _) =
+            read_grouped(csv, LogFormat::Csv, &ColumnNames::default(), false).expect("valid");
+        assert_eq!(log.reasoning, Some(4.0));
+        let (log, _) = read_grouped(
+            "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,1,10\n",
+            LogFormat::Csv,
+            &ColumnNames::default(),
+            false,
+        )
+        .expect("valid");
+        assert_eq!(log.reasoning, None);
+        let err = read_grouped(
+            "timestamp,prompt_tokens,completion_tokens,reasoning_tokens\n2026-11-02T09:00:00Z,1,10,11\n",
+            LogFormat::Csv,
+            &ColumnNames::default(),
+            false,
+        )
+        .expect_err("more reasoning than completion")
+        .to_string();
+        assert!(
+            err.contains("reasoning tokens (11) exceed completion tokens (10)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -97,18 +97,35 @@ fn candidate_capacity_checks() {
         ),
         (Some(2), Some(1000.0), Some(10.0))
     );
-    // With gpt-4.1 (1 RPM per 1,000 TPM) the quota grants 1 RPM: 15 requests need 15,000 TPM
-    // of quota, so 14/15 of each minute is above it: 28 requests and 2,800 tokens.
+    // With gpt-4.1 (1 RPM per 1,000 TPM) the quota grants 1 RPM, 1 request a second. Each
+    // minute's busiest 1 s window holds 1 request, a rate of 60 a minute that needs 60,000 TPM
+    // of quota, so 59/60 of each minute is above it: 2 × 15 × 59/60 = 29.5 requests and
+    // 2 × 1,500 × 59/60 = 2,950 tokens.
     let answer = json(&["analyze", &log, "-m", "gpt-4.1", "--tpm-quota", "1000"]);
     let check = &answer["over_capacity"][0];
-    assert_eq!(check["capacity"], "1,000 TPM standard quota (1 RPM)");
+    assert_eq!(
+        check["capacity"],
+        "1,000 TPM standard quota (1 RPM, 1 request per 1s window)"
+    );
     assert_eq!(
         (
             check["tokens_over"].as_f64(),
             check["requests_over"].as_f64()
         ),
-        (Some(2800.0), Some(28.0))
+        (Some(2950.0), Some(29.5))
     );
+    // At 10 s windows the busiest holds 10 requests: 60 a minute again, the same answer.
+    let ten = json(&[
+        "analyze",
+        &log,
+        "-m",
+        "gpt-4.1",
+        "--tpm-quota",
+        "1000",
+        "--rpm-window",
+        "10s",
+    ]);
+    assert_eq!(ten["over_capacity"][0]["requests_over"], 29.5);
 }
 
 #[test]
@@ -187,6 +204,17 @@ fn azure_monitor_per_minute_export() {
     );
     // gpt-4.1: 150,000 + 4 × 30,000 = 270,000 normalized TPM ÷ 3,000 = 90 PTU.
     assert_eq!(answer["models"][0]["ptu_for_peak"], 90);
+    // No windows to observe: the quota is sized for random arrivals at the busiest minute's
+    // 120 requests (2 a second on average; at 1 RPM per 1,000 TPM the even answer, 120,000
+    // TPM, admits 2 a second and refuses far more than 1%), above the even 180,000.
+    let model = &answer["models"][0];
+    assert_eq!(model["standard_quota_basis"], "poisson");
+    assert_eq!(model["standard_tpm_quota_even"], 180_000);
+    assert!(
+        model["standard_tpm_quota"].as_u64() > Some(180_000),
+        "{model}"
+    );
+    assert!(answer["peak_requests_10s_aligned"].is_null());
     assert!(answer["notes"].to_string().contains("per-minute input"));
 }
 
@@ -388,8 +416,10 @@ fn mistaken_inputs_are_refused_with_a_reason() {
 #[test]
 fn target_utilization_adds_headroom() {
     // burst.csv on gpt-4.1: busiest 60 s = 354,840 normalized TPM and 327,750 TPM. At 80%:
-    // 354,840 ÷ 0.8 ÷ 3,000 = 147.9 → 150 PTU (global increment 5, against 120 at 100%), and
-    // a quota of 327,750 ÷ 0.8 = 409,687.5 → 409,688 TPM.
+    // 354,840 ÷ 0.8 ÷ 3,000 = 147.9 → 150 PTU (global increment 5, against 120 at 100%). The
+    // standard quota: the busiest second holds 4 requests, ÷ 0.8 = 5 a second, at 1 RPM per
+    // 1,000 TPM 300,000 TPM (above the busiest calendar minute's 174,750 admission tokens
+    // ÷ 0.8 = 218,438); the even answer is 327,750 ÷ 0.8 = 409,687.5 → 409,688 TPM.
     let full = json(&["analyze", "examples/logs/burst.csv", "-m", "gpt-4.1"]);
     let headroom = json(&[
         "analyze",
@@ -402,7 +432,9 @@ fn target_utilization_adds_headroom() {
     assert_eq!(full["models"][0]["peak_normalized_tpm"], 354_840);
     assert_eq!(full["models"][0]["ptu_for_peak"], 120);
     assert_eq!(headroom["models"][0]["ptu_for_peak"], 150);
-    assert_eq!(headroom["models"][0]["standard_tpm_quota"], 409_688);
+    assert_eq!(headroom["models"][0]["standard_tpm_quota"], 300_000);
+    assert_eq!(headroom["models"][0]["binding"], "rpm");
+    assert_eq!(headroom["models"][0]["standard_tpm_quota_even"], 409_688);
     assert_eq!(headroom["models"][0]["target_utilization"], 0.8);
 }
 
@@ -457,4 +489,72 @@ fn period_states_what_the_log_stands_for_before_monthly_scaling() {
             .code(2)
             .stderr(contains(message));
     }
+}
+
+/// `simulate --replay` of `log` against a standard quota of `quota` TPM: first attempts refused.
+fn replay_refusals(log: &str, model: &str, quota: u64, extra: &[&str]) -> u64 {
+    let quota = quota.to_string();
+    let mut args = vec![
+        "simulate",
+        "-m",
+        model,
+        "--replay",
+        log,
+        "--tpm-quota",
+        &quota,
+        "--retry",
+        "none",
+    ];
+    args.extend_from_slice(extra);
+    json(&args)["candidates"][0]["first_attempt_throttled"]
+        .as_u64()
+        .expect("a count")
+}
+
+#[test]
+fn replaying_the_log_against_the_recommended_quota_refuses_nothing() {
+    // Issue 11. burst.csv on gpt-4.1 (1 RPM per 1,000 TPM, units of 1,000 TPM): the busiest
+    // second holds 4 requests, 4 × 60 ÷ 1 × 1,000 = 240,000 TPM; the busiest epoch-aligned
+    // 10 s holds 33, 33 × 6 × 1,000 = 198,000 TPM; both above the busiest calendar minute's
+    // 174,750 prompt + completion tokens, so the window binds. One unit less admits 3 a second
+    // (3.98 rounded down) or 197 per 10 s, and the replay is refused.
+    let log = "examples/logs/burst.csv";
+    for (window, expected) in [("1s", 240_000), ("10s", 198_000)] {
+        let answer = json(&["analyze", log, "-m", "gpt-4.1", "--rpm-window", window]);
+        let model = &answer["models"][0];
+        assert_eq!(model["standard_tpm_quota"], expected, "{window}");
+        assert_eq!(model["binding"], "rpm");
+        assert_eq!(model["standard_quota_basis"], "observed");
+        assert_eq!(model["standard_tpm_quota_even"], 327_750);
+        let at = ["--rpm-window", window];
+        assert_eq!(
+            replay_refusals(log, "gpt-4.1", expected, &at),
+            0,
+            "{window}"
+        );
+        assert!(
+            replay_refusals(log, "gpt-4.1", expected - 1000, &at) > 0,
+            "{window}"
+        );
+    }
+    // gpt-4o (6 RPM per 1,000 TPM): the tokens bind. With --max-tokens 1000 the busiest
+    // minute counts 60 requests' prompt (174,750 − completions) + 60 × 1,000; the replay
+    // sends the same max_tokens and is admitted whole.
+    let answer = json(&["analyze", log, "-m", "gpt-4o", "--max-tokens", "1000"]);
+    let model = &answer["models"][0];
+    assert_eq!(model["binding"], "tpm");
+    assert_eq!(answer["max_tokens"], 1000);
+    let quota = model["standard_tpm_quota"].as_u64().expect("quota");
+    assert_eq!(
+        quota,
+        answer["peak_admission_tpm"]
+            .as_u64()
+            .expect("peak")
+            .div_ceil(1000)
+            * 1000
+    );
+    assert_eq!(
+        replay_refusals(log, "gpt-4o", quota, &["--max-tokens", "1000"]),
+        0
+    );
 }

@@ -500,6 +500,10 @@ struct Traffic {
     peak_rpm_at: String,
     peak_requests_1s: Option<f64>,
     peak_requests_10s: Option<f64>,
+    peak_requests_10s_aligned: Option<f64>,
+    peak_admission_tpm: f64,
+    reasoning_tokens: Option<f64>,
+    reasoning_share: Option<f64>,
     p99_tpm: f64,
     rpm: Percentiles,
     tpm: Percentiles,
@@ -520,6 +524,8 @@ struct AnalyzedModel {
     rpm_per_1000_tpm: Option<f64>,
     standard_tpm_quota: Option<u64>,
     binding: Option<String>,
+    standard_tpm_quota_even: Option<u64>,
+    standard_quota_basis: Option<String>,
     hybrid_ptu: Option<u64>,
     hybrid_monthly_usd: Option<f64>,
     hybrid_spill_share: Option<f64>,
@@ -568,6 +574,10 @@ struct AnalyzeAnswer {
     peak_rpm_at: String,
     peak_requests_1s: Option<f64>,
     peak_requests_10s: Option<f64>,
+    peak_requests_10s_aligned: Option<f64>,
+    peak_admission_tpm: f64,
+    reasoning_tokens: Option<f64>,
+    reasoning_share: Option<f64>,
     p99_tpm: f64,
     rpm: Percentiles,
     tpm: Percentiles,
@@ -576,6 +586,8 @@ struct AnalyzeAnswer {
     group_column: Option<String>,
     groups: Vec<AnalyzedGroup>,
     over_capacity: Vec<OverCapacity>,
+    rpm_window: String,
+    max_tokens: Option<u32>,
     period_minutes: u64,
     rows: u64,
     skipped_rows: u64,
@@ -589,9 +601,9 @@ fn analyze_answer_matches_the_contract() {
     let log = crate::scratch(
         "contract",
         "grouped.csv",
-        "timestamp,deployment,model,prompt_tokens,completion_tokens\n\
-         2026-11-02T09:00:00Z,chat,gpt-4o-2024-08-06,1000,100\n\
-         2026-11-02T09:00:01Z,legacy,gpt-35-turbo,100,10\n",
+        "timestamp,deployment,model,prompt_tokens,completion_tokens,reasoning_tokens\n\
+         2026-11-02T09:00:00Z,chat,gpt-4o-2024-08-06,1000,100,40\n\
+         2026-11-02T09:00:01Z,legacy,gpt-35-turbo,100,10,\n",
     );
     let value = json(&[
         "analyze",
@@ -609,6 +621,9 @@ fn analyze_answer_matches_the_contract() {
     assert_eq!(answer.over_capacity.len(), 2);
     let requests: f64 = answer.groups.iter().map(|g| g.traffic.requests).sum();
     assert_eq!(requests, answer.requests);
+    // 40 reasoning tokens of 110 completion tokens; the legacy row's blank cell says nothing.
+    assert_eq!(answer.reasoning_tokens, Some(40.0));
+    assert_eq!(answer.groups[1].traffic.reasoning_tokens, None);
 }
 
 #[allow(dead_code)]

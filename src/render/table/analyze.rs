@@ -67,7 +67,18 @@ pub fn analyze(report: &AnalyzeReport) -> String {
             ),
         ),
     ];
-    for (label, text) in lines {
+    let reasoning = match (s.reasoning_tokens, s.reasoning_share) {
+        (Some(tokens), Some(share)) => Some((
+            "Reasoning",
+            format!(
+                "{} tokens, {} of completion tokens",
+                short(tokens),
+                percent(share)
+            ),
+        )),
+        _ => None,
+    };
+    for (label, text) in lines.into_iter().chain(reasoning) {
         let _ = writeln!(
             out,
             "{}",
@@ -127,12 +138,14 @@ pub fn analyze(report: &AnalyzeReport) -> String {
             ]);
         }
         let _ = writeln!(out, "\n{}", finish(t, 0));
-        let legend = "PTU peak = for the busiest 60 s; PTU p99 = for the 99th percentile minute; \
-                      std quota = standard TPM quota for the busiest 60 s of tokens and of \
-                      requests; hybrid = cheapest PTU base (1-year) + share spilled, $/month; \
-                      the standard quota counts prompt + max_tokens at admission: add max_tokens \
-                      headroom";
-        let _ = writeln!(out, "{}", wrap(legend, "", "  "));
+        let legend = format!(
+            "PTU peak = for the busiest 60 s; PTU p99 = for the 99th percentile minute; \
+             std quota = standard TPM quota that admits the busiest {} request window and \
+             calendar minute of prompt + max_tokens (see notes); hybrid = cheapest PTU base \
+             (1-year) + share spilled, $/month",
+            report.rpm_window.as_str()
+        );
+        let _ = writeln!(out, "{}", wrap(&legend, "", "  "));
     }
     if !report.groups.is_empty() {
         let column = report.group_column.as_deref().unwrap_or("group");
