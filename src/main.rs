@@ -7,13 +7,21 @@ use clap::Parser;
 use clap::error::ErrorKind;
 use ptuplan::app;
 use ptuplan::cli::Cli;
-use ptuplan::error::{EXIT_OK, EXIT_USAGE, exit_code, is_broken_pipe};
+use ptuplan::error::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exit_code, is_broken_pipe};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return command_line_error(&err),
     };
+    if stdout_is_closed() {
+        let _ = writeln!(
+            io::stderr(),
+            "error: standard output is closed, so no answer can be written: redirect it to a \
+             file or to /dev/null"
+        );
+        return ExitCode::from(EXIT_FAILURE);
+    }
     let mut stdout = io::stdout().lock();
     match app::run(cli, &mut stdout) {
         Ok(()) => ExitCode::from(EXIT_OK),
@@ -23,6 +31,27 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(&err))
         }
     }
+}
+
+/// True when `ptuplan` was started with file descriptor 1 closed (`ptuplan ... >&-`). Rust's
+/// runtime reopens a closed standard descriptor on /dev/null for reading and writing before
+/// `main`, so every answer would vanish with exit 0; a shell redirect to /dev/null opens it
+/// write-only, which is told apart by the access mode.
+#[cfg(unix)]
+fn stdout_is_closed() -> bool {
+    use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat, major, minor};
+    let stdout = io::stdout();
+    let (Ok(stat), Ok(flags)) = (fstat(&stdout), fcntl_getfl(&stdout)) else {
+        return true;
+    };
+    let dev_null = FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
+        && (major(stat.st_rdev), minor(stat.st_rdev)) == (1, 3);
+    dev_null && flags & OFlags::RWMODE == OFlags::RDWR
+}
+
+#[cfg(not(unix))]
+fn stdout_is_closed() -> bool {
+    false
 }
 
 /// Help and version go to stdout with exit 0; anything else becomes one line on stderr, exit 2.

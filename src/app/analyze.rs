@@ -16,7 +16,8 @@ use crate::traffic::analysis::{
 use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondBuckets};
 use crate::{numfmt, traffic};
 
-use super::{cannot_write, check_svg_path, render_json};
+use super::output::OutputFile;
+use super::{check_svg_path, render_json};
 
 /// Reads an uncompressed CSV file as two halves on two threads (the second half gets a copy
 /// of the header), adding its requests to `buckets`. `None` when the file is not such a file,
@@ -368,6 +369,20 @@ pub(super) fn run_analyze(
             InputError::Usage("--ptu needs exactly one --model (its PTU ratios)".into()).into(),
         );
     }
+    // Output files are checked before the logs are read, and written only on success.
+    if let Some(path) = &args.plot {
+        check_svg_path(path)?;
+    }
+    let mut profile_file = args
+        .profile_out
+        .as_deref()
+        .map(|path| OutputFile::open(path, "profile"))
+        .transpose()?;
+    let mut plot_file = args
+        .plot
+        .as_deref()
+        .map(|path| OutputFile::open(path, "plot"))
+        .transpose()?;
     let names = ColumnNames {
         timestamp: args.timestamp_column.clone(),
         prompt: args.prompt_column.clone(),
@@ -639,13 +654,14 @@ pub(super) fn run_analyze(
                     m.requests, m.prompt, m.completion, m.cached
                 ));
             }
-            std::fs::write(path, csv).map_err(|e| cannot_write("profile", path, e))?;
+            if let Some(file) = profile_file.as_mut() {
+                file.write_all(csv.as_bytes())?;
+            }
             Some(path.display().to_string())
         }
         None => None,
     };
     if let Some(path) = &args.plot {
-        check_svg_path(path)?;
         let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
         let mut series = vec![plot::Series {
             label: "tokens per calendar minute",
@@ -709,7 +725,9 @@ pub(super) fn run_analyze(
             &levels,
         )
         .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-        std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
+        if let Some(file) = plot_file.as_mut() {
+            file.write_all(svg.as_bytes())?;
+        }
         notes.push(format!("plot written to {}", path.display()));
     }
     let report = AnalyzeReport {
@@ -727,8 +745,12 @@ pub(super) fn run_analyze(
         profile_out,
         notes,
     };
-    match format {
-        Format::Json => render_json(catalog, &report),
-        Format::Table => Ok(table::analyze(&report)),
+    let text = match format {
+        Format::Json => render_json(catalog, &report)?,
+        Format::Table => table::analyze(&report),
+    };
+    for file in [profile_file, plot_file].into_iter().flatten() {
+        file.commit()?;
     }
+    Ok(text)
 }

@@ -31,6 +31,7 @@ use crate::{plan_file, profile};
 
 mod analyze;
 mod batches;
+mod output;
 mod simulate;
 
 use analyze::run_analyze;
@@ -67,11 +68,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             for warning in &warnings {
                 let _ = writeln!(stderr, "warning: {warning}");
             }
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-            return match budget {
-                Some(report) if !report.ok => Err(BudgetExceeded(report.exceeded_summary()).into()),
-                _ => Ok(()),
+            // The verdict wins over a reader that went away (`check plan.toml | head`): a
+            // budget gate must never pass because its output was cut short.
+            let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            return match (budget, written) {
+                (Some(report), _) if !report.ok => {
+                    Err(BudgetExceeded(report.exceeded_summary()).into())
+                }
+                (_, written) => Ok(written?),
             };
         }
         Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
@@ -385,15 +389,6 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
 }
 
 /// The error for an output file (`kind`: plot, profile, trace) that cannot be written.
-fn cannot_write(kind: &'static str, path: &std::path::Path, e: std::io::Error) -> InputError {
-    InputError::File {
-        kind,
-        path: path.display().to_string(),
-        line: None,
-        message: format!("cannot write it: {e}"),
-    }
-}
-
 /// `--plot` writes SVG: a name ending otherwise would mislead whoever opens it.
 fn check_svg_path(path: &std::path::Path) -> Result<(), InputError> {
     match path.extension().and_then(|e| e.to_str()) {

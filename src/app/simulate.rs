@@ -23,7 +23,8 @@ use crate::{numfmt, traffic};
 
 use super::analyze::open_log;
 use super::batches::pipelined;
-use super::{cannot_write, check_svg_path, render_json};
+use super::output::OutputFile;
+use super::{check_svg_path, render_json};
 
 /// The requests a simulation replays: synthetic, or rebuilt from a log. One value per run,
 /// so the large variant stays inline (boxing would add a pointer chase per request).
@@ -75,8 +76,8 @@ const TRACE_HEADER: &str =
     "timestamp,at_ms,prompt_tokens,cached_tokens,completion_tokens,max_tokens";
 
 /// The offered requests, written as CSV while the first candidate runs.
-struct Trace<'a> {
-    path: &'a std::path::Path,
+struct Trace {
+    file: OutputFile,
     out: std::io::BufWriter<std::fs::File>,
     /// Unix time of simulated time 0, s.
     epoch_s: i64,
@@ -87,14 +88,14 @@ struct Trace<'a> {
     error: Option<std::io::Error>,
 }
 
-impl<'a> Trace<'a> {
-    /// Creates `path` and writes the header.
-    fn create(path: &'a std::path::Path, epoch_s: i64) -> anyhow::Result<Trace<'a>> {
-        let file = std::fs::File::create(path).map_err(|e| cannot_write("trace", path, e))?;
-        let mut out = std::io::BufWriter::new(file);
-        writeln!(out, "{TRACE_HEADER}").map_err(|e| cannot_write("trace", path, e))?;
+impl Trace {
+    /// Writes the header to `file`, the output opened before the run.
+    fn create(mut file: OutputFile, epoch_s: i64) -> anyhow::Result<Trace> {
+        let handle = file.file().try_clone().map_err(|e| file.error(e))?;
+        let mut out = std::io::BufWriter::new(handle);
+        writeln!(out, "{TRACE_HEADER}").map_err(|e| file.error(e))?;
         Ok(Trace {
-            path,
+            file,
             out,
             epoch_s,
             second: None,
@@ -129,14 +130,14 @@ impl<'a> Trace<'a> {
         }
     }
 
-    /// Flushes the file; returns its path for the note.
-    fn finish(mut self) -> anyhow::Result<String> {
+    /// Flushes the trace; returns its file, to commit when the run succeeds.
+    fn finish(mut self) -> anyhow::Result<OutputFile> {
         let flushed = match self.error.take() {
             Some(e) => Err(e),
             None => self.out.flush(),
         };
-        flushed.map_err(|e| cannot_write("trace", self.path, e))?;
-        Ok(self.path.display().to_string())
+        flushed.map_err(|e| self.file.error(e))?;
+        Ok(self.file)
     }
 }
 
@@ -214,6 +215,20 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
+    // Output files are checked before any work, and written only on success.
+    if let Some(path) = &args.plot {
+        check_svg_path(path)?;
+    }
+    let trace_file = args
+        .trace_out
+        .as_deref()
+        .map(|path| OutputFile::open(path, "trace"))
+        .transpose()?;
+    let mut plot_file = args
+        .plot
+        .as_deref()
+        .map(|path| OutputFile::open(path, "plot"))
+        .transpose()?;
     let retry = retry_policy(args)?;
     if args.per_minute && format != Format::Json {
         return Err(usage(
@@ -330,10 +345,8 @@ pub(super) fn run_simulate(
     // Per second: the load, and what standard admission counts (prompt + max_tokens).
     let mut counted = SecondBuckets::new();
     let mut current: Option<(i64, MinuteLoad, f64)> = None;
-    let mut trace = args
-        .trace_out
-        .as_deref()
-        .map(|path| Trace::create(path, offered_traffic.epoch_s))
+    let mut trace = trace_file
+        .map(|file| Trace::create(file, offered_traffic.epoch_s))
         .transpose()?;
     let mut results = Vec::new();
     for (index, (candidate, target)) in candidates.iter().enumerate() {
@@ -422,10 +435,11 @@ pub(super) fn run_simulate(
         }
         results.push((candidate, report));
     }
-    if let Some(trace) = trace {
+    let trace_file = trace.map(Trace::finish).transpose()?;
+    if let Some(path) = &args.trace_out {
         notes.push(format!(
             "offered requests written to {} (read by --replay and analyze)",
-            trace.finish()?
+            path.display()
         ));
     }
     let total = crate::calc::load::total(offered.values());
@@ -453,8 +467,8 @@ pub(super) fn run_simulate(
         .into_iter()
         .map(|(candidate, report)| compare::result(candidate, report, &peaks, pricing.as_ref()))
         .collect();
-    if let Some(path) = &args.plot {
-        plot(path, model, &results)?;
+    if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
+        file.write_all(plot(model, &results)?.as_bytes())?;
         notes.push(format!("plot written to {}", path.display()));
     }
     if !args.per_minute {
@@ -513,10 +527,14 @@ pub(super) fn run_simulate(
         candidates: results,
         notes,
     };
-    match format {
-        Format::Json => render_json(catalog, &report),
-        Format::Table => Ok(table::simulate(&report)),
+    let text = match format {
+        Format::Json => render_json(catalog, &report)?,
+        Format::Table => table::simulate(&report),
+    };
+    for file in [trace_file, plot_file].into_iter().flatten() {
+        file.commit()?;
     }
+    Ok(text)
 }
 
 /// A simulator error with its parameter names (`traffic.duration_s`) as the flags that set
@@ -1036,8 +1054,7 @@ fn traffic(
 }
 
 /// Draws each candidate's per-minute utilization and share of 429s against the 85% line.
-fn plot(path: &std::path::Path, model: &Model, results: &[CandidateResult]) -> anyhow::Result<()> {
-    check_svg_path(path)?;
+fn plot(model: &Model, results: &[CandidateResult]) -> anyhow::Result<String> {
     let series_values: Vec<(String, Vec<f64>, Vec<f64>)> = results
         .iter()
         .map(|r| {
@@ -1099,6 +1116,5 @@ fn plot(path: &std::path::Path, model: &Model, results: &[CandidateResult]) -> a
         &levels,
     )
     .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-    std::fs::write(path, svg).map_err(|e| cannot_write("plot", path, e))?;
-    Ok(())
+    Ok(svg)
 }

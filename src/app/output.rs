@@ -1,0 +1,150 @@
+//! Output files (`--profile-out`, `--plot`, `--trace-out`): opened before any work, written to
+//! a temporary file beside the target, and renamed over it only when the command succeeds. A
+//! failed or interrupted run leaves the previous file, or none, never a partial or clobbered
+//! one (an interrupted run may leave a `.ptuplan-*.tmp` file beside it).
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::InputError;
+
+/// A file being written, replaced atomically by [`OutputFile::commit`].
+#[derive(Debug)]
+pub struct OutputFile {
+    path: PathBuf,
+    kind: &'static str,
+    temp: NamedTempFile,
+}
+
+impl OutputFile {
+    /// Checks `path` can be written by creating its temporary file now; `kind` names it in
+    /// errors (`profile`, `plot`, `trace`).
+    pub fn open(path: &Path, kind: &'static str) -> Result<OutputFile, InputError> {
+        if path.is_dir() {
+            return Err(cannot_write(
+                kind,
+                path,
+                std::io::Error::other("it is a directory; give a file name"),
+            ));
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(cannot_write(
+                kind,
+                path,
+                std::io::Error::other(format!("its folder '{}' does not exist", dir.display())),
+            ));
+        }
+        // The temporary file's own name would only confuse: report the kind of failure.
+        let temp = tempfile::Builder::new()
+            .prefix(".ptuplan-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| cannot_write(kind, path, std::io::Error::from(e.kind())))?;
+        Ok(OutputFile {
+            path: path.to_path_buf(),
+            kind,
+            temp,
+        })
+    }
+
+    /// The temporary file, to write to.
+    pub fn file(&mut self) -> &mut File {
+        self.temp.as_file_mut()
+    }
+
+    /// Writes all of `bytes` to the temporary file.
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), InputError> {
+        let (kind, path) = (self.kind, self.path.clone());
+        self.file()
+            .write_all(bytes)
+            .map_err(|e| cannot_write(kind, &path, e))
+    }
+
+    /// The error for a failed write of this file.
+    pub fn error(&self, e: std::io::Error) -> InputError {
+        cannot_write(self.kind, &self.path, e)
+    }
+
+    /// Moves the finished file over the target (a file already there keeps its permissions,
+    /// a new one gets the usual 0644); returns the path as given.
+    pub fn commit(self) -> Result<String, InputError> {
+        let (kind, path) = (self.kind, self.path);
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(|e| cannot_write(kind, &path, e))?;
+        set_permissions(self.temp.path(), &path).map_err(|e| cannot_write(kind, &path, e))?;
+        self.temp
+            .persist(&path)
+            .map_err(|e| cannot_write(kind, &path, e.error))?;
+        Ok(path.display().to_string())
+    }
+}
+
+#[cfg(unix)]
+fn set_permissions(temp: &Path, target: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let permissions = match std::fs::metadata(target) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => std::fs::Permissions::from_mode(0o644),
+    };
+    std::fs::set_permissions(temp, permissions)
+}
+
+#[cfg(not(unix))]
+fn set_permissions(_temp: &Path, _target: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The error for an output file that cannot be written.
+pub fn cannot_write(kind: &'static str, path: &Path, e: std::io::Error) -> InputError {
+    InputError::File {
+        kind,
+        path: path.display().to_string(),
+        line: None,
+        message: format!("cannot write it: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_reaches_the_target_before_commit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "previous\n").expect("write");
+        let mut file = OutputFile::open(&target, "profile").expect("opens");
+        file.write_all(b"new\n").expect("writes");
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("read"),
+            "previous\n"
+        );
+        drop(file);
+        // Dropped without commit: the previous file stays, and no temporary file is left.
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("read"),
+            "previous\n"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+        let mut file = OutputFile::open(&target, "profile").expect("opens");
+        file.write_all(b"new\n").expect("writes");
+        file.commit().expect("commits");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "new\n");
+    }
+
+    #[test]
+    fn a_directory_or_a_missing_folder_is_refused_up_front() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert!(OutputFile::open(dir.path(), "plot").is_err());
+        assert!(OutputFile::open(&dir.path().join("missing/out.svg"), "plot").is_err());
+    }
+}
