@@ -696,6 +696,9 @@ pub enum RpmWindowArg {
 pub struct PlanArgs {
     /// The plan file (TOML).
     pub file: PathBuf,
+    /// Read profiles the plan names outside its own folder (absolute paths, `..`).
+    #[arg(long)]
+    pub allow_outside_paths: bool,
 }
 
 /// Arguments of `check`.
@@ -707,6 +710,9 @@ pub struct CheckArgs {
     /// max_increase_pct.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// Read profiles the plan names outside its own folder (absolute paths, `..`).
+    #[arg(long)]
+    pub allow_outside_paths: bool,
 }
 
 /// Arguments of `models`.

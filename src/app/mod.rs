@@ -31,6 +31,7 @@ use crate::{plan_file, profile};
 
 mod analyze;
 mod batches;
+mod files;
 mod output;
 mod simulate;
 
@@ -59,11 +60,19 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Tokens(args) => run_tokens(args, &load_catalog(&cli)?, format)?,
         Command::Analyze(args) => run_analyze(args, &load_catalog(&cli)?, format)?,
         Command::Simulate(args) => run_simulate(args, &load_catalog(&cli)?, format)?,
-        Command::Plan(args) => run_plan(&args.file, None, &load_catalog(&cli)?, format)?.0,
+        Command::Plan(args) => {
+            let catalog = load_catalog(&cli)?;
+            run_plan(&args.file, None, args.allow_outside_paths, &catalog, format)?.0
+        }
         Command::Check(args) => {
             let catalog = load_catalog(&cli)?;
-            let (text, budget, warnings) =
-                run_plan(&args.file, Some(args.baseline.as_deref()), &catalog, format)?;
+            let (text, budget, warnings) = run_plan(
+                &args.file,
+                Some(args.baseline.as_deref()),
+                args.allow_outside_paths,
+                &catalog,
+                format,
+            )?;
             let mut stderr = std::io::stderr().lock();
             for warning in &warnings {
                 let _ = writeln!(stderr, "warning: {warning}");
@@ -100,9 +109,11 @@ fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
         }
         (None, None) => return Ok(Catalog::embedded()?),
     };
-    let text = std::fs::read_to_string(&path).map_err(|error| CatalogError::Read {
-        path: shown.clone(),
-        error,
+    let text = files::read_text(&path, files::MAX_CATALOG_BYTES).map_err(|failure| {
+        CatalogError::Read {
+            path: shown.clone(),
+            error: failure.into_io(),
+        }
     })?;
     Ok(Catalog::parse(&text, &shown)?)
 }
@@ -301,24 +312,16 @@ fn read_inputs(
 /// Reads, decodes and parses one token input (`-` is stdin).
 fn read_input(path: &str, kind: InputKind, side: Side, lossy: bool) -> anyhow::Result<ParsedInput> {
     let bytes = if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| {
-            InputError::File {
-                kind: "file",
-                path: "-".into(),
-                line: None,
-                message: format!("cannot read stdin: {e}"),
-            }
-        })?;
-        bytes
+        files::read_limited(std::io::stdin(), files::MAX_SAMPLE_BYTES)
     } else {
-        std::fs::read(path).map_err(|e| InputError::File {
-            kind: "file",
-            path: path.to_string(),
-            line: None,
-            message: format!("cannot read it: {e}"),
-        })?
-    };
+        files::read_bytes(std::path::Path::new(path), files::MAX_SAMPLE_BYTES)
+    }
+    .map_err(|failure| InputError::File {
+        kind: "file",
+        path: path.to_string(),
+        line: None,
+        message: failure.to_string(),
+    })?;
     let text = request::decode(bytes, path, lossy)?;
     let kind = request::resolve_kind(kind, path, &text);
     let requests = request::parse(&text, path, kind, side)?;
@@ -484,12 +487,7 @@ impl ReadProfile {
 /// Reads and parses a `--profile` file.
 fn read_profile(path: &std::path::Path) -> anyhow::Result<ReadProfile> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
-        kind: "profile",
-        path: shown.clone(),
-        line: None,
-        message: format!("cannot read it: {e}"),
-    })?;
+    let text = files::read_input(path, "profile", files::MAX_PROFILE_BYTES)?;
     let profile = profile::parse(&text, &shown)?;
     Ok(ReadProfile {
         minutes: profile.minutes.iter().map(|(_, m)| *m).collect(),
@@ -638,19 +636,25 @@ struct PlanBody<'a> {
 fn run_plan(
     path: &std::path::Path,
     check: Option<Option<&std::path::Path>>,
+    allow_outside_paths: bool,
     catalog: &Catalog,
     format: Format,
 ) -> anyhow::Result<(String, Option<BudgetReport>, Vec<String>)> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::File {
-        kind: "plan",
-        path: shown.clone(),
-        line: None,
-        message: format!("cannot read it: {e}"),
-    })?;
+    let text = files::read_input(path, "plan", files::MAX_PLAN_BYTES)?;
     let file = plan_file::parse(&text, &shown)?;
-    let base_dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let read = |p: &std::path::Path| std::fs::read_to_string(p);
+    let base_dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    // Plans are read on pull requests: a profile must be a regular file inside the plan's
+    // folder unless --allow-outside-paths says otherwise.
+    let read = |p: &std::path::Path| {
+        if !allow_outside_paths {
+            files::check_inside(base_dir, p)?;
+        }
+        files::read_text(p, files::MAX_PROFILE_BYTES).map_err(files::ReadFailure::into_io)
+    };
     let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
     let report = plan(&resolved.workloads, &resolved.settings)?;
     let budget = match check {
@@ -690,7 +694,8 @@ fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
         line: None,
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read it: {e}")))?;
+    let text = files::read_text(path, files::MAX_BASELINE_BYTES)
+        .map_err(|failure| error(failure.to_string()))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| InputError::File {
         kind: "baseline",
         path: shown.clone(),
