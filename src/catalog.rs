@@ -20,6 +20,24 @@ pub const EMBEDDED: &str = include_str!("../models.toml");
 /// embedded catalog is read on every run. Empty when the TOML does not parse.
 const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/models.json"));
 
+/// Sane ranges for catalog values: far beyond any real model, and small enough that nothing
+/// computed from them overflows or prints as garbage.
+const MAX_TPM_PER_PTU: f64 = 1e7;
+/// Largest token weight (output, cached, cache write, long context).
+const MAX_WEIGHT: f64 = 100.0;
+/// Largest standard RPM per 1,000 TPM.
+const MAX_RPM_RATIO: f64 = 1e4;
+/// Largest pay-as-you-go price, USD per 1M tokens.
+const MAX_TOKEN_PRICE: f64 = 1e4;
+/// Largest PTU prices, USD per PTU per hour, month and year.
+const MAX_PTU_PRICE_HOURLY: f64 = 1e4;
+const MAX_PTU_PRICE_MONTHLY: f64 = 1e6;
+const MAX_PTU_PRICE_YEARLY: f64 = 1e7;
+/// Largest PTU minimum or increment (one deployment holds at most 100,000 PTUs).
+const MAX_PTU_GRID: u64 = 100_000;
+/// Largest context limit, quota unit or default max_tokens, in tokens.
+const MAX_CATALOG_TOKENS: u64 = 1_000_000_000;
+
 /// The catalog schema version this build understands.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -517,9 +535,12 @@ impl Catalog {
         // Every name and alias, lower-cased, with the model that owns it and how.
         for (deployment, prices) in &self.ptu_prices {
             let field = |name: &str| format!("ptu_prices.{deployment}, field '{name}'");
-            check_positive(prices.hourly).map_err(|m| (field("hourly"), m))?;
-            check_positive(prices.monthly).map_err(|m| (field("monthly"), m))?;
-            check_positive(prices.yearly).map_err(|m| (field("yearly"), m))?;
+            check_positive(prices.hourly, MAX_PTU_PRICE_HOURLY)
+                .map_err(|m| (field("hourly"), m))?;
+            check_positive(prices.monthly, MAX_PTU_PRICE_MONTHLY)
+                .map_err(|m| (field("monthly"), m))?;
+            check_positive(prices.yearly, MAX_PTU_PRICE_YEARLY)
+                .map_err(|m| (field("yearly"), m))?;
             self.check_source(&prices.source, field("source"))?;
         }
         let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
@@ -548,8 +569,10 @@ impl Catalog {
                 }
                 seen.insert(key, (&model.name, field));
             }
-            check_positive(model.input_tpm_per_ptu).map_err(|m| (at("input_tpm_per_ptu"), m))?;
-            check_positive(model.output_weight).map_err(|m| (at("output_weight"), m))?;
+            check_positive(model.input_tpm_per_ptu, MAX_TPM_PER_PTU)
+                .map_err(|m| (at("input_tpm_per_ptu"), m))?;
+            check_positive(model.output_weight, MAX_WEIGHT)
+                .map_err(|m| (at("output_weight"), m))?;
             if !(0.0..=1.0).contains(&model.cached_input_weight) {
                 return Err((
                     at("cached_input_weight"),
@@ -557,10 +580,10 @@ impl Catalog {
                 ));
             }
             if let Some(ratio) = model.rpm_per_1000_tpm {
-                check_positive(ratio).map_err(|m| (at("rpm_per_1000_tpm"), m))?;
+                check_positive(ratio, MAX_RPM_RATIO).map_err(|m| (at("rpm_per_1000_tpm"), m))?;
             }
             for (deployment, ratio) in &model.rpm_per_1000_tpm_by_deployment {
-                check_positive(*ratio).map_err(|m| {
+                check_positive(*ratio, MAX_RPM_RATIO).map_err(|m| {
                     (
                         at(&format!("rpm_per_1000_tpm_by_deployment.{deployment}")),
                         m,
@@ -568,23 +591,16 @@ impl Catalog {
                 })?;
             }
             for (deployment, grid) in &model.deployments {
-                if grid.min_ptu == 0 {
-                    return Err((
-                        at(&format!("deployments.{deployment}.min_ptu")),
-                        "must be at least 1".into(),
-                    ));
-                }
-                if grid.increment == 0 {
-                    return Err((
-                        at(&format!("deployments.{deployment}.increment")),
-                        "must be at least 1".into(),
-                    ));
-                }
+                check_count(u64::from(grid.min_ptu), MAX_PTU_GRID)
+                    .map_err(|m| (at(&format!("deployments.{deployment}.min_ptu")), m))?;
+                check_count(u64::from(grid.increment), MAX_PTU_GRID)
+                    .map_err(|m| (at(&format!("deployments.{deployment}.increment")), m))?;
             }
             if let Some(context) = &model.context {
                 for (field, limit) in context.limits() {
-                    if limit == Some(0) {
-                        return Err((at(&format!("context.{field}")), "must be at least 1".into()));
+                    if let Some(limit) = limit {
+                        check_count(limit, MAX_CATALOG_TOKENS)
+                            .map_err(|m| (at(&format!("context.{field}")), m))?;
                     }
                 }
             }
@@ -614,10 +630,10 @@ impl Catalog {
             self.validate_quota_and_features(model)?;
             for (deployment, prices) in &model.prices {
                 let field = |name: &str| at(&format!("prices.{deployment}.{name}"));
-                check_positive(prices.input).map_err(|m| (field("input"), m))?;
-                check_positive(prices.output).map_err(|m| (field("output"), m))?;
+                check_positive(prices.input, MAX_TOKEN_PRICE).map_err(|m| (field("input"), m))?;
+                check_positive(prices.output, MAX_TOKEN_PRICE).map_err(|m| (field("output"), m))?;
                 if let Some(cached) = prices.cached {
-                    check_positive(cached).map_err(|m| (field("cached"), m))?;
+                    check_positive(cached, MAX_TOKEN_PRICE).map_err(|m| (field("cached"), m))?;
                 }
             }
         }
@@ -639,11 +655,10 @@ impl Catalog {
     /// long-context weights, and that the quota and feature values name their sources.
     fn validate_quota_and_features(&self, model: &Model) -> Result<(), (String, String)> {
         let at = |field: &str| format!("model '{}', field '{field}'", model.name);
-        if model.quota_unit_tpm == 0 {
-            return Err((at("quota_unit_tpm"), "must be at least 1".into()));
-        }
-        if model.default_max_tokens == Some(0) {
-            return Err((at("default_max_tokens"), "must be at least 1".into()));
+        check_count(u64::from(model.quota_unit_tpm), MAX_CATALOG_TOKENS)
+            .map_err(|m| (at("quota_unit_tpm"), m))?;
+        if let Some(tokens) = model.default_max_tokens {
+            check_count(tokens, MAX_CATALOG_TOKENS).map_err(|m| (at("default_max_tokens"), m))?;
         }
         for (version, context) in &model.version_context {
             if !model
@@ -656,11 +671,11 @@ impl Catalog {
                     format!("names no alias of the model; add '{version}' to its aliases"),
                 ));
             }
-            if context.limits().iter().any(|(_, limit)| *limit == Some(0)) {
-                return Err((
-                    at(&format!("version_context.{version}")),
-                    "limits must be at least 1".into(),
-                ));
+            for (field, limit) in context.limits() {
+                if let Some(limit) = limit {
+                    check_count(limit, MAX_CATALOG_TOKENS)
+                        .map_err(|m| (at(&format!("version_context.{version}.{field}")), m))?;
+                }
             }
         }
         if let Some(weight) = model.cache_write_weight {
@@ -675,12 +690,8 @@ impl Catalog {
             ] {
                 check_weight(weight).map_err(|m| (at(&format!("long_context.{field}")), m))?;
             }
-            if long.threshold_tokens == 0 {
-                return Err((
-                    at("long_context.threshold_tokens"),
-                    "must be at least 1".into(),
-                ));
-            }
+            check_count(long.threshold_tokens, MAX_CATALOG_TOKENS)
+                .map_err(|m| (at("long_context.threshold_tokens"), m))?;
         }
         let has_quota = model.quota_unit_tpm != 1000 || model.default_max_tokens.is_some();
         self.check_optional_source(&model.sources.quota, has_quota, at("sources.quota"))?;
@@ -710,18 +721,29 @@ impl Catalog {
 }
 
 fn check_weight(value: f64) -> Result<(), String> {
-    if value.is_finite() && (0.0..=100.0).contains(&value) {
+    if value.is_finite() && (0.0..=MAX_WEIGHT).contains(&value) {
         Ok(())
     } else {
-        Err(format!("must be a weight from 0 to 100, got {value}"))
+        Err(format!(
+            "must be a weight from 0 to {MAX_WEIGHT}, got {value}"
+        ))
     }
 }
 
-fn check_positive(value: f64) -> Result<(), String> {
-    if value.is_finite() && value > 0.0 {
+fn check_positive(value: f64, max: f64) -> Result<(), String> {
+    if value.is_finite() && value > 0.0 && value <= max {
         Ok(())
     } else {
-        Err(format!("must be a positive finite number, got {value}"))
+        Err(format!("must be above 0 and at most {max:e}, got {value}"))
+    }
+}
+
+/// Checks a count (PTUs, tokens) is from 1 to `max`.
+fn check_count(value: u64, max: u64) -> Result<(), String> {
+    if (1..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("must be from 1 to {max}, got {value}"))
     }
 }
 

@@ -214,13 +214,13 @@ pub fn cache_rate(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A target utilization above 0 and at most 1 (`0.85` or `85%`).
+/// A target utilization from 1% to 100% (`0.85` or `85%`).
 pub fn target_utilization(text: &str) -> Result<f64, String> {
     let value = fraction(text)?;
-    if value > 0.0 && value <= 1.0 {
+    if crate::calc::sizing::check_target(value).is_ok() {
         Ok(value)
     } else {
-        Err("must be above 0 and at most 1 (e.g. 0.85) or a percentage up to 100%".into())
+        Err("must be from 0.01 to 1 (e.g. 0.85) or a percentage from 1% to 100%".into())
     }
 }
 

@@ -231,10 +231,10 @@ pub fn resolve<'a>(
         ));
     }
     let target = file.target_utilization.unwrap_or(1.0);
-    if !(target > 0.0 && target <= 1.0) {
+    if crate::calc::sizing::check_target(target).is_err() {
         return Err(at(
             key_offset("target_utilization"),
-            format!("field 'target_utilization': {target} must be above 0 and at most 1"),
+            format!("field 'target_utilization': {target} must be from 0.01 to 1"),
         ));
     }
     let max_throttle = file.max_throttle.unwrap_or(DEFAULT_MAX_THROTTLE);

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::calc::context;
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, QuotaRule, RpmWindow, poisson_quota};
 use crate::calc::rounding::{ceil_whole, deployable_ptu, snap};
-use crate::calc::workload::{MaxTokensSource, RequestShape, TokenSplit, Workload, check_positive};
+use crate::calc::workload::{MaxTokensSource, RequestShape, TokenSplit, Workload};
 use crate::catalog::{CatalogField, Model};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -266,8 +266,18 @@ pub fn size(
 
 /// Checks a target utilization is in (0, 1].
 pub fn check_target(target: f64) -> Result<(), InputError> {
-    check_positive("--target-utilization", target, 1.0, "a target utilization")
+    if (MIN_TARGET_UTILIZATION..=1.0).contains(&target) {
+        return Ok(());
+    }
+    Err(InputError::InvalidValue {
+        field: "--target-utilization",
+        value: target.to_string(),
+        allowed: "a target utilization must be from 1% (0.01) to 100% (1)".into(),
+    })
 }
+
+/// Lowest target utilization accepted: below it PTU counts grow past any deployment.
+pub const MIN_TARGET_UTILIZATION: f64 = 0.01;
 
 /// Sizes one model, or `None` when it is not offered as this deployment type.
 pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> Option<ModelSizing> {

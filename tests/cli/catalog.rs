@@ -103,8 +103,34 @@ fn semantically_invalid_catalog_names_model_and_field() {
         .assert()
         .code(1)
         .stderr(contains(
-            "model 'toy', field 'output_weight': must be a positive finite number, got -2",
+            "model 'toy', field 'output_weight': must be above 0 and at most 1e2, got -2",
         ));
+}
+
+#[test]
+fn absurd_catalog_values_are_refused() {
+    // Values that used to give u64::MAX PTUs, NaN% or a $0 hybrid (issue 12).
+    for (from, to, field) in [
+        (
+            "output_weight = 2",
+            "output_weight = 1e308",
+            "output_weight",
+        ),
+        (
+            "input_tpm_per_ptu = 1000",
+            "input_tpm_per_ptu = 1e-300",
+            "input_tpm_per_ptu",
+        ),
+    ] {
+        assert!(SMALL.contains(from), "{from}");
+        let path = write("absurd.toml", &SMALL.replace(from, to));
+        ptuplan()
+            .args(["models", "--catalog"])
+            .arg(&path)
+            .assert()
+            .code(1)
+            .stderr(contains(format!("field '{field}'")));
+    }
 }
 
 use predicates::prelude::PredicateBooleanExt;
