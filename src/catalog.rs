@@ -25,7 +25,8 @@ const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/models.json"
 const MAX_TPM_PER_PTU: f64 = 1e7;
 /// Largest token weight (output, cached, cache write, long context).
 const MAX_WEIGHT: f64 = 100.0;
-/// Largest standard RPM per 1,000 TPM.
+/// Smallest and largest standard RPM per 1,000 TPM (o3-mini's 0.1 is the smallest published).
+const MIN_RPM_RATIO: f64 = 1e-3;
 const MAX_RPM_RATIO: f64 = 1e4;
 /// Largest pay-as-you-go price, USD per 1M tokens.
 const MAX_TOKEN_PRICE: f64 = 1e4;
@@ -569,7 +570,7 @@ impl Catalog {
                 }
                 seen.insert(key, (&model.name, field));
             }
-            check_positive(model.input_tpm_per_ptu, MAX_TPM_PER_PTU)
+            check_between(model.input_tpm_per_ptu, 1.0, MAX_TPM_PER_PTU)
                 .map_err(|m| (at("input_tpm_per_ptu"), m))?;
             check_positive(model.output_weight, MAX_WEIGHT)
                 .map_err(|m| (at("output_weight"), m))?;
@@ -580,10 +581,11 @@ impl Catalog {
                 ));
             }
             if let Some(ratio) = model.rpm_per_1000_tpm {
-                check_positive(ratio, MAX_RPM_RATIO).map_err(|m| (at("rpm_per_1000_tpm"), m))?;
+                check_between(ratio, MIN_RPM_RATIO, MAX_RPM_RATIO)
+                    .map_err(|m| (at("rpm_per_1000_tpm"), m))?;
             }
             for (deployment, ratio) in &model.rpm_per_1000_tpm_by_deployment {
-                check_positive(*ratio, MAX_RPM_RATIO).map_err(|m| {
+                check_between(*ratio, MIN_RPM_RATIO, MAX_RPM_RATIO).map_err(|m| {
                     (
                         at(&format!("rpm_per_1000_tpm_by_deployment.{deployment}")),
                         m,
@@ -735,6 +737,14 @@ fn check_positive(value: f64, max: f64) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("must be above 0 and at most {max:e}, got {value}"))
+    }
+}
+
+fn check_between(value: f64, min: f64, max: f64) -> Result<(), String> {
+    if value.is_finite() && (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("must be from {min:e} to {max:e}, got {value}"))
     }
 }
 
