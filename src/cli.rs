@@ -112,10 +112,14 @@ pub enum Command {
 const SIZE_HELP: &str = "\
 Formula (Microsoft Learn):
   normalized TPM = input TPM x (1 - cache rate) + output weight x output TPM
+                   (output = completion + reasoning tokens)
   PTU = normalized TPM / input TPM per PTU, rounded up to the scale increment,
         and at least the deployment type's minimum
-  standard quota = max(RPM x (prompt + max_tokens),
-                       RPM / (RPM per 1,000 TPM) x 1,000)
+  standard quota, even = max(RPM x (prompt + max_tokens x best_of),
+                             RPM / (RPM per 1,000 TPM) x 1,000)
+  standard quota = the smallest whole number of quota units whose request
+        window (--rpm-window) and per-minute token count refuse at most
+        --max-throttle of first attempts of random (Poisson) arrivals
 
 Examples:
   ptuplan size --rpm 500 --tokens 800
@@ -124,7 +128,10 @@ Examples:
   ptuplan size --rpm 1000 --prompt 200 --completion 20 --cache-rate 50% \\
       --model gpt-5.2 --deployment data-zone
   ptuplan size --rpm 1000 --prompt 100 --completion 50 \\
-      --target-utilization 85% --json | jq '.models[] | {model, ptu_for_target}'";
+      --target-utilization 85% --json | jq '.models[] | {model, ptu_for_target}'
+  ptuplan size --rpm 100 --prompt 1000 --completion 200 --reasoning 800 -m gpt-5.1
+  ptuplan size --rpm 300 --prompt 1000 --completion 200 -m gpt-4.1 \\
+      --max-tokens 400 --rpm-window 10s --max-throttle 0.5% --strict";
 
 const CAPACITY_HELP: &str = "\
 Examples:
@@ -199,8 +206,8 @@ Examples:
       --daily-peak 2.5 --burst 14h+5mx3
   ptuplan simulate -m gpt-4.1 --replay requests.csv --ptu 300 \\
       --spillover-quota 1M --json
-  ptuplan simulate -m gpt-4o --rpm 300 --tokens 1000 --tpm-quota 400k \\
-      --retry none";
+  ptuplan simulate -m gpt-4o --rpm 300 --prompt 900 --completion 100 \\
+      --max-tokens 100 --tpm-quota 400k --retry none";
 
 const PLAN_HELP: &str = "\
 The plan file format is in the README (section 'Plan files').
@@ -277,8 +284,8 @@ pub struct QuotaArgs {
     /// 10 s).
     #[arg(long, value_enum, default_value_t = RpmWindowArg::OneSecond)]
     pub rpm_window: RpmWindowArg,
-    /// Highest share of first attempts a recommended standard quota may refuse, for random
-    /// (Poisson) arrivals: 1% or 0.01.
+    /// Highest share of first attempts a standard quota may refuse under random (Poisson)
+    /// arrivals (1% or 0.01): the target of recommended quotas and of capacity's random rate.
     #[arg(long, value_parser = input::max_throttle, default_value = "1%", allow_negative_numbers = true)]
     pub max_throttle: f64,
 }
@@ -622,8 +629,8 @@ pub struct SimulateArgs {
     /// Client retry policy.
     #[arg(long, value_enum, default_value_t = RetryArg::OpenaiPython)]
     pub retry: RetryArg,
-    /// Retries after the first attempt [default: 2, openai-python's].
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    /// Retries after the first attempt, at most 100 [default: 2, openai-python's].
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_retries: Option<u32>,
     /// Fixed delay, or the first exponential backoff (doubling, full jitter) [default: 500ms].
     #[arg(long, value_parser = input::duration, allow_hyphen_values = true)]

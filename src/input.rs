@@ -82,12 +82,14 @@ pub fn max_throttle(text: &str) -> Result<f64, String> {
     let value = fraction(text)?;
     if value > 0.0 && value <= 0.5 {
         Ok(value)
-    } else {
+    } else if value == 0.0 {
         Err(
-            "must be above 0 and at most 50% (e.g. 1% or 0.01): a quota that refuses \
-             nothing cannot be sized for random arrivals"
+            "must be above 0 (e.g. 1% or 0.01): no quota refuses nothing at all under \
+             random arrivals"
                 .to_string(),
         )
+    } else {
+        Err("must be above 0 and at most 50% (e.g. 1% or 0.01)".to_string())
     }
 }
 

@@ -517,6 +517,7 @@ pub(super) fn run_analyze(
             ptu_price_source: p.ptu_source,
             prices_unverified: p.unverified,
             standard: None,
+            admission_max_tokens: None,
         });
         if settings.is_none() {
             notes.push(format!(

@@ -15,8 +15,8 @@ use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::plan::{PlanReport, plan, split_warnings};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::quota::RpmWindow;
-use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, size};
-use crate::calc::workload::{RequestShape, TokenCounts, Workload};
+use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, request_notes, size};
+use crate::calc::workload::{MaxTokensSource, RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, Model, Source};
 use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, QuotaArgs, RpmWindowArg, ShapeArgs,
@@ -524,11 +524,11 @@ fn check_one_token_source(args: &ShapeArgs, profile: &str) -> Result<(), InputEr
 
 fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
-    let shape = optional_shape(&args.shape)?;
     let profile = args.profile.as_deref().map(read_profile).transpose()?;
     if let Some(profile) = profile.as_ref().filter(|p| p.has_tokens) {
         check_one_token_source(&args.shape, &profile.path)?;
     }
+    let shape = optional_shape(&args.shape)?;
     let peak_rpm = args.rpm.or(args.qps.map(|qps| qps * 60.0));
     // The peak's shape: the flags', else a token profile's average request.
     let peak_shape = shape.or(profile
@@ -599,6 +599,16 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         ptu_price_source: prices.ptu_source,
         prices_unverified: prices.unverified,
         standard: Some(standard_options(&args.quota)),
+        admission_max_tokens: match shape {
+            Some(shape) => match shape.max_tokens_for(model) {
+                (_, MaxTokensSource::AssumedOutput) => None,
+                (max, _) => Some(max * f64::from(shape.best_of)),
+            },
+            None => args
+                .shape
+                .max_tokens
+                .or(model.default_max_tokens.map(|d| d as f64)),
+        },
     };
     let mut report = cost(model, &load, &settings)?;
     report.token_split = shape.map(|s| s.token_split);
@@ -606,8 +616,9 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         report.notes.extend(
             shape
                 .token_split
-                .assumed_note(shape.tokens_per_request(), "--tokens"),
+                .assumed_note(shape.prompt_tokens, "--tokens"),
         );
+        report.notes.extend(request_notes(&shape, model));
     }
     if profile_has_cached && args.shape.cache_rate > 0.0 {
         report.notes.push(

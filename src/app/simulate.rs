@@ -47,6 +47,17 @@ impl Iterator for Requests {
 
 /// The most requests (on average) a synthetic run may offer: about 100 s of computing.
 const MAX_REQUESTS: f64 = 1e9;
+/// The most attempts a run may make if every request used all its retries: bounds the time a
+/// run can take whatever the retry policy.
+const MAX_ATTEMPTS: f64 = 3e9;
+/// The most candidate-minutes a run may hold (each candidate keeps a record per simulated
+/// minute): bounds memory, e.g. 100 candidates over about 70 days.
+const MAX_CANDIDATE_MINUTES: f64 = 1e7;
+/// The most candidate-minutes `--per-minute` may write to the JSON (about 100 MB).
+const MAX_PER_MINUTE_RECORDS: f64 = 1e6;
+/// The shortest fixed or exponential retry delay: a client that retries at once would make
+/// simulated time stand still.
+const MIN_RETRY_DELAY_S: f64 = 0.001;
 
 /// Makes the offered requests anew, the same each time.
 type MakeRequests = Box<dyn Fn() -> anyhow::Result<Requests>>;
@@ -300,11 +311,19 @@ pub(super) fn run_simulate(
         ttft_ms: args.ttft * 1000.0,
         tokens_per_second,
     };
-    let max_tokens = args
+    let given = args
         .max_tokens
         .map(|m| whole(m, "--max-tokens"))
         .transpose()?;
+    let max_tokens = default_max_tokens(args, model, given, &mut notes);
     let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
+    check_run_size(
+        offered_traffic.requests,
+        offered_traffic.span_s,
+        candidates.len(),
+        retry.max_retries,
+        args.per_minute,
+    )?;
     if !ptus.is_empty() && offered_traffic.span_s < WARM_UP_BUCKETS * args.bucket {
         notes.push(format!(
             "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
@@ -613,6 +632,20 @@ fn retry_policy(args: &SimulateArgs) -> anyhow::Result<RetryPolicy> {
             describe_duration(delay)
         )));
     }
+    let backoff = matches!(args.retry, RetryArg::Fixed | RetryArg::Exponential);
+    if backoff
+        && delay.min(if args.retry == RetryArg::Exponential {
+            cap
+        } else {
+            delay
+        }) < MIN_RETRY_DELAY_S
+    {
+        return Err(usage(format!(
+            "--retry-delay {} (or --retry-cap): a retry needs a delay of at least 1ms, or \
+             simulated time would stand still",
+            describe_duration(delay.min(cap))
+        )));
+    }
     if args.retry == RetryArg::None && args.max_retries.is_some() {
         return Err(usage(
             "--max-retries needs retries: --retry openai-python, fixed or exponential".into(),
@@ -639,6 +672,80 @@ fn retry_policy(args: &SimulateArgs) -> anyhow::Result<RetryPolicy> {
         deadline_ms: deadline_s(args) * 1000.0,
         honour_retry_after: !args.ignore_retry_after,
     })
+}
+
+/// The `max_tokens` requests send: `--max-tokens`, else for synthetic traffic the model's
+/// documented default (clients that send none: gpt-4o's 4,096), as `size` counts it; a replay
+/// keeps each request's completion, with a note when the model has a default.
+fn default_max_tokens(
+    args: &SimulateArgs,
+    model: &Model,
+    given: Option<u32>,
+    notes: &mut Vec<String>,
+) -> Option<u32> {
+    if given.is_some() {
+        return given;
+    }
+    let default = model.default_max_tokens?;
+    let default = u32::try_from(default).unwrap_or(u32::MAX);
+    if args.replay.is_some() {
+        notes.push(format!(
+            "replayed requests count their own completion as max_tokens; clients that send \
+             none are counted by {} at its default {} (pass --max-tokens {} to simulate that)",
+            model.name,
+            numfmt::count(f64::from(default)),
+            default
+        ));
+        return None;
+    }
+    notes.push(format!(
+        "no --max-tokens: clients are taken to send none, so {} counts its default max_tokens \
+         {} at admission (as size does); pass --max-tokens with what your clients send",
+        model.name,
+        numfmt::count(f64::from(default))
+    ));
+    let largest_fixed = args.completion.unwrap_or(0.0) + args.reasoning.unwrap_or(0.0);
+    Some(default.max(largest_fixed.ceil() as u32))
+}
+
+/// Refuses a run whose attempts (every request retried to the limit), candidate-minutes or
+/// `--per-minute` series exceed the named limits, naming the flags that size them.
+fn check_run_size(
+    requests: f64,
+    span_s: f64,
+    candidates: usize,
+    max_retries: u32,
+    per_minute: bool,
+) -> anyhow::Result<()> {
+    let attempts = requests * (1.0 + f64::from(max_retries));
+    if attempts > MAX_ATTEMPTS {
+        return Err(usage(format!(
+            "about {} requests with up to {max_retries} retries each could make {} attempts, \
+             more than the {} a run may make: lower --max-retries, the rate or --duration",
+            numfmt::short(requests),
+            numfmt::short(attempts),
+            numfmt::short(MAX_ATTEMPTS)
+        )));
+    }
+    let candidate_minutes = candidates as f64 * (span_s / 60.0).ceil();
+    if candidate_minutes > MAX_CANDIDATE_MINUTES {
+        return Err(usage(format!(
+            "{candidates} candidates over {} are {} candidate-minutes, more than the {} a run \
+             may hold: simulate fewer candidates (--ptu, --tpm-quota) or a shorter --duration",
+            describe_duration(span_s),
+            numfmt::short(candidate_minutes),
+            numfmt::short(MAX_CANDIDATE_MINUTES)
+        )));
+    }
+    if per_minute && candidate_minutes > MAX_PER_MINUTE_RECORDS {
+        return Err(usage(format!(
+            "--per-minute would write {} candidate-minutes, more than {}: simulate fewer \
+             candidates or a shorter --duration, or drop --per-minute",
+            numfmt::short(candidate_minutes),
+            numfmt::short(MAX_PER_MINUTE_RECORDS)
+        )));
+    }
+    Ok(())
 }
 
 /// `--retry`'s value as typed.
@@ -906,7 +1013,15 @@ fn traffic(
                     ));
                 }
             };
-            let expected = rate_per_s * args.duration;
+            // Bursts add (factor − 1) × the rate over their length (within the run).
+            let extra: f64 = args
+                .burst
+                .iter()
+                .map(|&(_, length, factor)| {
+                    rate_per_s * length.min(args.duration) * (factor - 1.0).max(0.0)
+                })
+                .sum();
+            let expected = rate_per_s * args.duration + extra;
             if expected > MAX_REQUESTS {
                 return Err(usage(format!(
                     "{} RPM for {} is about {} requests; simulate at most {} at a time \
@@ -1027,6 +1142,12 @@ fn traffic(
                     ", daily peak {}x at {:02}:00 UTC",
                     numfmt::number(p, 2, true),
                     args.peak_hour
+                ));
+            }
+            if let Some(reasoning) = args.reasoning.filter(|&r| r > 0.0) {
+                describe.push_str(&format!(
+                    ", completions include {} reasoning tokens",
+                    numfmt::count(reasoning)
                 ));
             }
             for &(start, length, factor) in &args.burst {

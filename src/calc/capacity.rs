@@ -6,7 +6,9 @@ use serde::Serialize;
 use crate::calc::context;
 use crate::calc::quota::{RpmWindow, poisson_max_rpm};
 use crate::calc::rounding::snap;
-use crate::calc::sizing::{Binding, MAX_PTU_PER_DEPLOYMENT, StandardOptions, check_target};
+use crate::calc::sizing::{
+    Binding, MAX_PTU_PER_DEPLOYMENT, StandardOptions, check_target, request_notes,
+};
 use crate::calc::workload::{MAX_TPM, MaxTokensSource, RequestShape, check_positive};
 use crate::catalog::Model;
 use crate::deployment::DeploymentType;
@@ -268,13 +270,15 @@ fn standard_notes(tpm: f64, shape: &RequestShape, model: Option<&Model>) -> Vec<
             model.map_or("", |m| m.name.as_str())
         )),
         _ if shape.max_tokens.is_none() && shape.output_tokens() > 0.0 => notes.push(
-            "admission counted prompt + completion; the service counts prompt + max_tokens, so \
-             pass --max-tokens if your client sets it"
+            "no --max-tokens: admission counted the output tokens as max_tokens; the service \
+             counts the max_tokens your client sends (or its own estimate when none), so pass \
+             --max-tokens"
                 .into(),
         ),
         _ => {}
     }
     if let Some(m) = model {
+        notes.extend(request_notes(shape, m));
         let unit = f64::from(m.quota_unit_tpm);
         if (tpm / unit).fract() != 0.0 {
             notes.push(format!(

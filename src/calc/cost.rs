@@ -224,6 +224,9 @@ pub struct CostSettings {
     pub prices_unverified: bool,
     /// How the hybrid's spillover quota is sized (`None`: not sized).
     pub standard: Option<StandardOptions>,
+    /// `max_tokens` × `best_of` each spilled request counts at admission, when known (else its
+    /// completion tokens).
+    pub admission_max_tokens: Option<f64>,
 }
 
 /// Prices the month's load for every option.
@@ -363,13 +366,11 @@ pub fn cost(
                 unit_tpm: model.quota_unit_tpm,
                 window: options.rpm_window,
             };
-            spillover_quota(
-                &load.minutes,
-                model,
-                best_ptu as f64 * tpm_per_ptu,
-                &rule,
-                options,
-            )
+            let spill = SpillShape {
+                capacity: best_ptu as f64 * tpm_per_ptu,
+                max_tokens: settings.admission_max_tokens,
+            };
+            spillover_quota(&load.minutes, model, spill, &rule, options)
         });
         if let Some(quota) = hybrid.spillover_tpm_quota {
             notes.push(format!(
@@ -393,9 +394,14 @@ pub fn cost(
     match load.kind {
         LoadKind::Flat if load.span_minutes > 1.0 => notes.push(format!(
             "no --profile: the load is taken to run at its peak {} of the time and to be idle \
-             otherwise, the least favourable shape for a partial PTU base; give --profile for an \
-             exact hybrid",
-            numfmt::percent(1.0 / load.span_minutes)
+             otherwise{}",
+            numfmt::percent(1.0 / load.span_minutes),
+            if model.spillover {
+                ", the least favourable shape for a partial PTU base; give --profile for an \
+                 exact hybrid"
+            } else {
+                ""
+            }
         )),
         LoadKind::Flat => notes.push(
             "no --profile and no --avg-rpm: the load is taken as flat at the peak all month"
@@ -546,7 +552,7 @@ impl Spill {
 fn spillover_quota(
     minutes: &[MinuteLoad],
     model: &Model,
-    capacity: f64,
+    spill: SpillShape,
     rule: &QuotaRule,
     options: StandardOptions,
 ) -> Option<u64> {
@@ -554,11 +560,12 @@ fn spillover_quota(
         .iter()
         .filter_map(|m| {
             let normalized = m.normalized(model);
-            if normalized <= capacity * (1.0 + 1e-9) || m.requests <= 0.0 {
+            if normalized <= spill.capacity * (1.0 + 1e-9) || m.requests <= 0.0 {
                 return None;
             }
-            let spilled = (normalized - capacity) / normalized;
-            let tokens_per_request = m.tokens() / m.requests;
+            let spilled = (normalized - spill.capacity) / normalized;
+            let output = spill.max_tokens.unwrap_or(m.completion / m.requests);
+            let tokens_per_request = m.prompt / m.requests + output;
             let quota = poisson_quota(
                 rule,
                 m.requests * spilled,
@@ -568,6 +575,14 @@ fn spillover_quota(
             Some(quota.tpm_quota)
         })
         .max()
+}
+
+/// What spills: load above `capacity` normalized TPM, each request counting `max_tokens` at
+/// admission when known.
+#[derive(Debug, Clone, Copy)]
+struct SpillShape {
+    capacity: f64,
+    max_tokens: Option<f64>,
 }
 
 /// Why a model gets no hybrid option: Azure offers no spillover for it.
@@ -727,6 +742,7 @@ pub(crate) fn example_settings() -> CostSettings {
         ptu_price_source: "S32".into(),
         prices_unverified: true,
         standard: None,
+        admission_max_tokens: None,
     }
 }
 

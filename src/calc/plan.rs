@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::calc::cost::{PtuRates, Term};
-use crate::calc::load::LoadCurve;
+use crate::calc::load::{LoadCurve, LoadKind};
 use crate::calc::rounding::{ceil_whole, cents, deployable_ptu, snap};
-use crate::calc::sizing::{Binding, StandardOptions, standard_quota};
+use crate::calc::sizing::{Binding, StandardOptions, request_notes, standard_quota};
 use crate::calc::workload::{TokenSplit, Workload};
 use crate::catalog::{Model, TokenPrices};
 use crate::deployment::DeploymentType;
@@ -152,7 +152,7 @@ pub fn split_warnings(workloads: &[PlannedWorkload<'_>]) -> Vec<String> {
             let shape = w.peak.shape;
             let note = shape
                 .token_split
-                .assumed_note(shape.tokens_per_request(), "'tokens'")?;
+                .assumed_note(shape.prompt_tokens, "'tokens'")?;
             Some(format!(
                 "workload '{}': {note} (strict = true makes it an error)",
                 w.name
@@ -240,6 +240,16 @@ pub fn plan(
     }
     let month_minutes = settings.hours_per_month * 60.0;
     let mut notes = split_warnings(workloads);
+    // What each workload's request shape leaves out (reasoning tokens, caching rules); a
+    // profile's token columns already hold what was served.
+    for w in workloads
+        .iter()
+        .filter(|w| w.load.kind != LoadKind::Profile)
+    {
+        for note in request_notes(&w.peak.shape, w.model) {
+            notes.push(format!("workload '{}': {note}", w.name));
+        }
+    }
     let mut lines = Vec::new();
     let mut payg_usd = 0.0;
     // Shared deployments keyed by (model, type), in first-seen order.

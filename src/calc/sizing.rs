@@ -422,8 +422,9 @@ fn standard_notes(
         };
         notes.push(format!(
             "standard quota {} TPM is sized for random (Poisson) arrivals with at most {} of \
-             first attempts refused ({limit}); evenly spread requests would need {} TPM, the \
-             figure Microsoft's calculator gives",
+             first attempts refused ({limit}; clients retrying together at the next window add \
+             more: check yours with 'ptuplan simulate'); evenly spread requests would need {} \
+             TPM, the figure Microsoft's calculator gives",
             numfmt::count(quota.tpm_quota as f64),
             numfmt::percent(options.max_throttle),
             numfmt::count(quota.tpm_quota_even as f64),
@@ -442,7 +443,7 @@ fn standard_notes(
 }
 
 /// Notes on what the request shape leaves out for this model: reasoning tokens, caching.
-fn request_notes(shape: &RequestShape, model: &Model) -> Vec<String> {
+pub fn request_notes(shape: &RequestShape, model: &Model) -> Vec<String> {
     let mut notes = Vec::new();
     if model.reasoning && shape.reasoning_tokens == 0.0 {
         notes.push(format!(
@@ -507,7 +508,7 @@ fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<String
         TokenSplit::AssumedAllPrompt => notes.extend(
             shape
                 .token_split
-                .assumed_note(shape.tokens_per_request(), "--tokens"),
+                .assumed_note(shape.prompt_tokens, "--tokens"),
         ),
         TokenSplit::PromptDerived => notes.push(format!(
             "prompt tokens derived as --tokens minus --completion: {}",
@@ -521,8 +522,9 @@ fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<String
     }
     if output_as_max_tokens && shape.output_tokens() > 0.0 {
         notes.push(
-            "standard quota counts prompt + completion at admission; the service counts \
-             prompt + max_tokens, so pass --max-tokens if your client sets it"
+            "no --max-tokens: admission counted the output tokens as max_tokens; the service \
+             counts the max_tokens your client sends (or its own estimate when none), so pass \
+             --max-tokens"
                 .into(),
         );
     }

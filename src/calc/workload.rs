@@ -46,13 +46,11 @@ impl TokenSplit {
     /// naming `field`, the flag or key that carried it.
     pub fn check_strict(self, field: &'static str) -> Result<(), InputError> {
         if self == TokenSplit::AssumedAllPrompt {
-            return Err(InputError::InvalidValue {
-                field,
-                value: "a total with no prompt/completion split".into(),
-                allowed: "strict mode refuses it: give prompt and completion tokens (output \
-                          tokens weigh 4-8x on provisioned deployments and cost more)"
-                    .into(),
-            });
+            return Err(InputError::Usage(format!(
+                "{field} gives no prompt/completion split and strict mode refuses it: give the \
+                 prompt and completion tokens (output tokens weigh 4-8x on provisioned \
+                 deployments and cost more)"
+            )));
         }
         Ok(())
     }
@@ -240,9 +238,9 @@ impl RequestShape {
                 field: "--cache-write-rate",
                 value: rate.to_string(),
                 allowed: format!(
-                    "must be a fraction from 0 to 1 - the cache rate ({}): a prompt token is \
+                    "must be a fraction from 0 to {} (1 - the cache rate): a prompt token is \
                      read from the cache, written to it, or neither",
-                    self.cache_rate
+                    crate::numfmt::trimmed(1.0 - self.cache_rate, 4)
                 ),
             });
         }

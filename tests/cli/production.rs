@@ -316,6 +316,41 @@ fn simulate_confirms_the_standard_quota_size_recommends() {
 }
 
 #[test]
+fn simulate_counts_the_max_tokens_size_counts() {
+    // Tokens bind here: 1,200 RPM × (1,500 + max_tokens 800) = 2,760,000 TPM on average, and
+    // Poisson(1,200) a minute needs 2,767,000 for ≤ 1% (0.99% expected). Simulating with the
+    // same --max-tokens refuses about that; counting the completion (300) instead would refuse
+    // nothing at all.
+    let base = [
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "1200",
+        "--prompt",
+        "1500",
+        "--completion",
+        "300",
+        "--max-tokens",
+        "800",
+    ];
+    let sized = json(&[&["size"][..], &base[..]].concat());
+    let quota = model_entry(&sized, "gpt-4.1")["standard_tpm_quota"].to_string();
+    assert_eq!(quota, "2767000");
+    let report = json(
+        &[
+            &["simulate"][..],
+            &base[..],
+            &["--tpm-quota", &quota, "--retry", "none", "--duration", "2h"],
+        ]
+        .concat(),
+    );
+    let share = report["candidates"][0]["first_attempt_429_rate"]
+        .as_f64()
+        .expect("share");
+    assert!((0.005..=0.012).contains(&share), "{share}");
+}
+
+#[test]
 fn the_hybrid_names_the_quota_its_spillover_needs() {
     // 600 RPM peak, 150 average, of 1,000 + 200 tokens on gpt-4.1: the cheapest hybrid has no
     // PTUs, so everything spills, and the spillover deployment needs exactly the standard

@@ -236,6 +236,8 @@ fn requests_below_the_rpm_limit_are_throttled_by_one_second_windows() {
             "100",
             "--completion",
             "50",
+            "--max-tokens",
+            "50",
             "--tpm-quota",
             "200k",
             "--duration",

@@ -30,11 +30,19 @@ pub fn capacity(report: &CapacityReport) -> String {
                     .as_ref()
                     .map_or(String::new(), |m| format!(" for {m}"))
             );
-            let counted_output = report.counted_tokens_per_request - report.shape.prompt_tokens;
-            let output = if report.shape.max_tokens.is_some()
-                || counted_output != report.shape.output_tokens()
-            {
+            let shape = &report.shape;
+            let counted_output = report.counted_tokens_per_request - shape.prompt_tokens;
+            let per_choice = counted_output / f64::from(shape.best_of);
+            let output = if shape.best_of > 1 {
+                format!("{} x {} max_tokens", shape.best_of, count(per_choice))
+            } else if shape.max_tokens.is_some() || counted_output != shape.output_tokens() {
                 format!("{} max_tokens", count(counted_output))
+            } else if shape.reasoning_tokens > 0.0 {
+                format!(
+                    "{} completion + {} reasoning",
+                    count(shape.completion_tokens),
+                    count(shape.reasoning_tokens)
+                )
             } else {
                 format!("{} completion", count(counted_output))
             };

@@ -42,13 +42,21 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
     } else {
         String::new()
     };
-    let _ = writeln!(
-        out,
-        "          prompt {} + completion {}{reasoning}{split}, cache {}, max_tokens {max_tokens}",
+    let tokens = format!(
+        "          prompt {} + completion {}{reasoning}{split}",
         count(report.shape.prompt_tokens),
         count(report.shape.completion_tokens),
+    );
+    let rest = format!(
+        "cache {}, max_tokens {max_tokens}",
         percent(report.shape.cache_rate)
     );
+    // One line when it fits in 80 columns, else the cache and max_tokens on their own.
+    if tokens.len() + rest.len() + 2 <= 80 {
+        let _ = writeln!(out, "{tokens}, {rest}");
+    } else {
+        let _ = writeln!(out, "{tokens}\n          {rest}");
+    }
     for (side, measured) in [
         ("prompt", &report.measured_prompt),
         ("completion", &report.measured_completion),
