@@ -204,6 +204,31 @@ fn period(
     }
 }
 
+/// `--max-tokens` must allow the log's completions: a second whose requests average more
+/// completion tokens than it holds a response longer than max_tokens, which the service
+/// never returns.
+fn check_max_tokens(buckets: &SecondBuckets, max_tokens: Option<u32>) -> Result<(), InputError> {
+    let Some(max) = max_tokens else {
+        return Ok(());
+    };
+    let over = buckets
+        .iter()
+        .find(|(_, b)| b.requests > 0.0 && b.completion / b.requests > f64::from(max) + 1e-9);
+    match over {
+        Some((second, b)) => Err(InputError::InvalidValue {
+            field: "--max-tokens",
+            value: max.to_string(),
+            allowed: format!(
+                "the log's requests at {} average {} completion tokens, more than max_tokens \
+                 allows a response: give the max_tokens your clients send",
+                crate::timestamp::format_second(*second),
+                numfmt::count((b.completion / b.requests).ceil())
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// How models are sized, from the flags: `--max-tokens` must be a whole number.
 fn sizing_settings(args: &AnalyzeArgs) -> anyhow::Result<SizingSettings> {
     let max_tokens = match args.max_tokens {
@@ -461,6 +486,7 @@ pub(super) fn run_analyze(
         };
         return Err(InputError::Usage(format!("{why}: nothing to analyze")).into());
     }
+    check_max_tokens(&buckets, sizing.max_tokens)?;
     let first_second = *buckets.keys().next().unwrap_or(&0);
     let last_second = *buckets.keys().next_back().unwrap_or(&0);
     if last_second - first_second > MAX_SPAN_DAYS * 86_400 {

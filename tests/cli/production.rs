@@ -400,3 +400,34 @@ fn the_hybrid_names_the_quota_its_spillover_needs() {
     assert!(hybrid["ptu"].as_u64().expect("ptu") > 0);
     assert!(hybrid["spillover_tpm_quota"].as_u64().expect("quota") > 0);
 }
+
+#[test]
+fn analyze_refuses_a_max_tokens_below_the_logged_completions() {
+    // burst.csv's requests complete 250 to 400 tokens: clients cannot have sent max_tokens 100.
+    let out = ptuplan()
+        .args([
+            "analyze",
+            "examples/logs/burst.csv",
+            "-m",
+            "gpt-4.1",
+            "--max-tokens",
+            "100",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--max-tokens") && stderr.contains("average 250"),
+        "{stderr}"
+    );
+    let ok = json(&[
+        "analyze",
+        "examples/logs/burst.csv",
+        "-m",
+        "gpt-4.1",
+        "--max-tokens",
+        "400",
+    ]);
+    assert_eq!(ok["max_tokens"], 400);
+}
