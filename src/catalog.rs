@@ -495,7 +495,8 @@ impl Catalog {
     /// within a typo's distance (one edit per four characters, at least one).
     fn closest_name(&self, wanted: &str) -> Option<String> {
         let wanted = wanted.to_ascii_lowercase();
-        if wanted.is_empty() {
+        // No model name is long: a long input is no typo, and edit distances to it are costly.
+        if wanted.is_empty() || wanted.len() > 64 {
             return None;
         }
         if let Some(model) = self

@@ -8,6 +8,10 @@ use clap::error::ErrorKind;
 use ptuplan::app;
 use ptuplan::cli::Cli;
 use ptuplan::error::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exit_code, is_broken_pipe};
+use ptuplan::render::clean;
+
+/// Longest error message printed, in characters.
+const MAX_ERROR_CHARS: usize = 1000;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -27,7 +31,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => {
-            let _ = writeln!(io::stderr(), "error: {err:#}");
+            // One line, control characters escaped, and at most MAX_ERROR_CHARS: an error
+            // that quotes a 100 MB header line must not print it.
+            let message = format!("{err:#}").replace(['\n', '\r'], " ");
+            let _ = writeln!(io::stderr(), "error: {}", clean(&message, MAX_ERROR_CHARS));
             ExitCode::from(exit_code(&err))
         }
     }

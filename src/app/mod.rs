@@ -73,9 +73,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 &catalog,
                 format,
             )?;
+            let text = printable(text, format);
             let mut stderr = std::io::stderr().lock();
             for warning in &warnings {
-                let _ = writeln!(stderr, "warning: {warning}");
+                let _ = writeln!(stderr, "warning: {}", crate::render::clean(warning, 1000));
             }
             // The verdict wins over a reader that went away (`check plan.toml | head`): a
             // budget gate must never pass because its output was cut short.
@@ -89,9 +90,19 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
     };
+    let text = printable(text, format);
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// Tables with control characters from input (terminal escapes in a log's names) escaped;
+/// JSON escapes them itself.
+fn printable(text: String, format: Format) -> String {
+    match format {
+        Format::Table => crate::render::escape_controls(text),
+        Format::Json => text,
+    }
 }
 
 /// Environment variable naming a catalog file; `--catalog` wins, an empty value is ignored.

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use comfy_table::Cell;
 
-use super::{finish, notes, right, table, wrap};
+use super::{finish, name_cell, notes, right, table, wrap};
 use crate::numfmt::{count, number, percent, percent_rounded, plural, short, usd_short};
 
 use crate::traffic::analysis::{AnalyzeReport, Percentiles};
@@ -88,7 +88,7 @@ pub fn analyze(report: &AnalyzeReport) -> String {
     let mut t = table(&["per minute", "p50", "p90", "p95", "p99", "max", "mean"]);
     let row = |name: &str, p: &Percentiles| {
         vec![
-            Cell::new(name),
+            name_cell(name),
             right(short(p.p50)),
             right(short(p.p90)),
             right(short(p.p95)),
@@ -125,7 +125,7 @@ pub fn analyze(report: &AnalyzeReport) -> String {
                 _ => "-".to_string(),
             };
             t.add_row(vec![
-                Cell::new(&m.model),
+                name_cell(&m.model),
                 Cell::new(m.deployment.as_str()),
                 right(count(m.ptu_for_peak as f64)),
                 right(count(m.ptu_for_p99 as f64)),
@@ -165,7 +165,7 @@ pub fn analyze(report: &AnalyzeReport) -> String {
             };
             let sizing = |value: Option<String>| right(value.unwrap_or_else(|| "-".into()));
             t.add_row(vec![
-                Cell::new(name),
+                name_cell(&name),
                 right(short(g.traffic.requests)),
                 right(short(g.traffic.peak_tpm)),
                 sizing(g.sizing.as_ref().map(|s| count(s.ptu_for_peak as f64))),

@@ -114,6 +114,19 @@ pub(crate) fn wrap(text: &str, first: &str, indent: &str) -> String {
     out
 }
 
+/// Longest text a table cell shows of a name from the user's input (a log's deployment, a
+/// plan's workload, a file path): longer ones are cut with `…`, so one huge name cannot make
+/// the layout slow or the table unreadable.
+pub const MAX_CELL_CHARS: usize = 60;
+/// Longest note printed under a table, in characters (notes quote names from input).
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// A cell for a name that came from input: control characters escaped, cut to
+/// [`MAX_CELL_CHARS`].
+pub(crate) fn name_cell(text: &str) -> Cell {
+    Cell::new(crate::render::clean(text, MAX_CELL_CHARS))
+}
+
 pub(crate) fn right(text: impl ToString) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
@@ -124,7 +137,8 @@ pub(crate) fn notes(out: &mut String, notes: &[String]) {
     }
     let _ = writeln!(out, "\nnotes:");
     for note in notes {
-        let _ = writeln!(out, "{}", wrap(note, "- ", "  "));
+        let note = crate::render::clean(note, MAX_NOTE_CHARS);
+        let _ = writeln!(out, "{}", wrap(&note, "- ", "  "));
     }
 }
 

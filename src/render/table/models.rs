@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use comfy_table::Cell;
 
-use super::{finish, right, source_line, table, wrap};
+use super::{finish, name_cell, right, source_line, table, wrap};
 use crate::calc::sizing::field_name;
 use crate::catalog::{Catalog, Model};
 use crate::deployment::DeploymentType;
@@ -33,7 +33,7 @@ pub fn models(catalog: &Catalog) -> String {
     for model in &catalog.models {
         let marker = if model.unverified.is_empty() { "" } else { "*" };
         let mut row = vec![
-            Cell::new(format!("{}{marker}", model.name)),
+            name_cell(&format!("{}{marker}", model.name)),
             right(count(model.input_tpm_per_ptu)),
             right(number(model.output_weight, 2, true)),
         ];

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use comfy_table::Cell;
 
-use super::{finish, notes, right, table, wrap};
+use super::{finish, name_cell, notes, right, table, wrap};
 use crate::calc::budget::{BudgetReport, show};
 use crate::calc::plan::{Billing, Failover, PlanReport};
 use crate::numfmt::{count, number, percent, short};
@@ -24,8 +24,8 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
     ]);
     for w in &report.workloads {
         t.add_row(vec![
-            Cell::new(&w.name),
-            Cell::new(&w.model),
+            name_cell(&w.name),
+            name_cell(&w.model),
             Cell::new(w.deployment.as_str()),
             Cell::new(match w.billing {
                 Billing::Ptu => "ptu",
@@ -65,7 +65,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         let mut t = table(&header);
         for d in &report.deployments {
             let mut row = vec![
-                Cell::new(&d.model),
+                name_cell(&d.model),
                 Cell::new(d.deployment.as_str()),
                 right(number(d.ptu_raw, 2, false)),
                 right(count(d.ptu_per_region as f64)),
@@ -77,7 +77,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
             }
             row.extend([
                 right(count(d.ptu_saved as f64)),
-                Cell::new(d.workloads.join(", ")),
+                name_cell(&d.workloads.join(", ")),
             ]);
             t.add_row(row);
         }
@@ -108,7 +108,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         for q in &report.quota {
             t.add_row(vec![
                 Cell::new(q.deployment.as_str()),
-                Cell::new(&q.region),
+                name_cell(&q.region),
                 right(count(q.ptu as f64)),
             ]);
         }
@@ -158,7 +158,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         for c in &budget.checks {
             t.add_row(vec![
                 Cell::new(c.limit),
-                Cell::new(&c.subject),
+                name_cell(&c.subject),
                 right(show(c.limit, c.value)),
                 right(show(c.limit, c.max)),
                 right(if c.ok {

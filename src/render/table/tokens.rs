@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use comfy_table::Cell;
 
-use super::{finish, notes, right, table};
+use super::{finish, name_cell, notes, right, table};
 use crate::numfmt::{count, number};
 use crate::tokens::count::TokensReport;
 
@@ -20,7 +20,7 @@ pub fn tokens(report: &TokensReport) -> String {
     ]);
     for f in &report.files {
         t.add_row(vec![
-            Cell::new(&f.path),
+            name_cell(&f.path),
             Cell::new(
                 serde_json::to_value(f.kind)
                     .ok()
