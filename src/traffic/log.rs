@@ -53,6 +53,49 @@ pub const REASONING_NAMES: [&str; 4] = [
 
 /// Model column names: rows are then analyzed per model as well.
 pub const MODEL_NAMES: [&str; 4] = ["model", "model_name", "ModelName", "modelName"];
+
+/// Most distinct deployment or model names a log may split into: each keeps its own
+/// per-second load, so this bounds memory (a log with a million names is a wrong column).
+pub const MAX_GROUPS: usize = 1000;
+
+/// Longest line read from a log, bytes: far above any request record, and a bound on the
+/// memory one line (a decompression bomb, `/dev/zero`) can take.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+fn too_long() -> String {
+    format!(
+        "a line longer than {} MiB: is it a request log? (logs have one request per line)",
+        MAX_LINE_BYTES >> 20
+    )
+}
+
+/// Reads one line, without its newline (and a `\r` before it), into `buf`, refusing one
+/// longer than [`MAX_LINE_BYTES`]; `Ok(false)` at the end of the input.
+fn read_line_bounded(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, String> {
+    let mut read_any = false;
+    loop {
+        let chunk = input.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
+        if chunk.is_empty() {
+            return Ok(read_any);
+        }
+        read_any = true;
+        let (taken, done) = match memchr::memchr(b'\n', chunk) {
+            Some(end) => (end, true),
+            None => (chunk.len(), false),
+        };
+        if buf.len() + taken > MAX_LINE_BYTES {
+            return Err(too_long());
+        }
+        buf.extend_from_slice(&chunk[..taken]);
+        input.consume(if done { taken + 1 } else { taken });
+        if done {
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            return Ok(true);
+        }
+    }
+}
 /// Deployment column names: rows are then analyzed per deployment (before the model column).
 pub const DEPLOYMENT_NAMES: [&str; 5] = [
     "deployment",
@@ -130,21 +173,26 @@ impl LogBuckets {
         }
     }
 
-    /// Adds one request of `row` to the group named `name` (model `model`).
-    fn add_to_group(&mut self, name: &str, model: Option<&str>, row: &Row) {
-        let group = match self.groups.get_mut(name) {
-            Some(group) => group,
-            None => self
-                .groups
-                .entry(name.to_string())
-                .or_insert_with(|| Group {
-                    model: model.map(str::to_string),
-                    buckets: SecondBuckets::new(),
-                    reasoning: None,
-                }),
-        };
+    /// Adds one request of `row` to the group named `name` (model `model`); an error once a
+    /// log names more than [`MAX_GROUPS`] deployments or models.
+    fn add_to_group(&mut self, name: &str, model: Option<&str>, row: &Row) -> Result<(), String> {
+        if !self.groups.contains_key(name) && self.groups.len() >= MAX_GROUPS {
+            return Err(format!(
+                "more than {MAX_GROUPS} distinct deployment or model names: is the group column \
+                 right? (--deployment-column, --model-column)"
+            ));
+        }
+        let group = self
+            .groups
+            .entry(name.to_string())
+            .or_insert_with(|| Group {
+                model: model.map(str::to_string),
+                buckets: SecondBuckets::new(),
+                reasoning: None,
+            });
         merge(&mut group.buckets, row.second, row.load());
         group.reasoning = add_known(group.reasoning, row.reasoning);
+        Ok(())
     }
 }
 
@@ -271,9 +319,12 @@ pub fn read(
             // fast line splitter, with the csv crate for lines that quote a field.
             let mut input = input;
             let mut header_line = Vec::new();
-            input
+            std::io::Read::take(&mut input, MAX_LINE_BYTES as u64 + 1)
                 .read_until(b'\n', &mut header_line)
                 .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?;
+            if header_line.len() > MAX_LINE_BYTES {
+                return Err(error(Some(1), too_long()));
+            }
             let headers = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .from_reader(header_line.as_slice())
@@ -501,7 +552,8 @@ pub fn read(
                         if let Some(g) = group_column {
                             let name = String::from_utf8_lossy(field(g));
                             let model = model_column.map(|m| String::from_utf8_lossy(field(m)));
-                            log.add_to_group(group_name(&name), model.as_deref(), &row);
+                            log.add_to_group(group_name(&name), model.as_deref(), &row)
+                                .map_err(|m| error(Some(line), m))?;
                         }
                         log.reasoning = add_known(log.reasoning, row.reasoning);
                         add(row, &mut stats, &mut log.all)
@@ -537,6 +589,9 @@ pub fn read(
                     from = end + 1;
                 }
                 partial.extend_from_slice(&chunk[from..]);
+                if partial.len() > MAX_LINE_BYTES {
+                    return Err(error(Some(line + 1), too_long()));
+                }
                 let used = chunk.len();
                 input.consume(used);
             }
@@ -545,9 +600,25 @@ pub fn read(
             // azure-openai-benchmark output: one line per second with rolling 60-second `rpm`
             // and `tpm` {context, gen}; the last line of each minute stands for that minute.
             let mut benchmark: std::collections::BTreeMap<i64, MinuteLoad> = Default::default();
-            for (index, line) in input.lines().enumerate() {
-                let number = index as u64 + 1;
-                let line = line.map_err(|e| error(Some(number), format!("cannot read: {e}")))?;
+            let mut input = input;
+            let mut bytes = Vec::new();
+            let mut number = 0u64;
+            loop {
+                number += 1;
+                bytes.clear();
+                let more = read_line_bounded(&mut input, &mut bytes)
+                    .map_err(|e| error(Some(number), e))?;
+                if !more {
+                    break;
+                }
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|_| error(Some(number), "not UTF-8 text: is it a log?".to_string()))?;
+                // A UTF-8 byte-order mark on the first line is read, as in CSV.
+                let line = if number == 1 {
+                    text.trim_start_matches('\u{feff}')
+                } else {
+                    text
+                };
                 if line.trim().is_empty() {
                     continue;
                 }
@@ -669,7 +740,8 @@ pub fn read(
                         }
                         let name = group.map(|(_, v)| text(v)).unwrap_or_default();
                         let model = model.map(|(_, v)| text(v));
-                        log.add_to_group(group_name(&name), model.as_deref(), &row);
+                        log.add_to_group(group_name(&name), model.as_deref(), &row)
+                            .map_err(|m| error(Some(number), m))?;
                         log.reasoning = add_known(log.reasoning, row.reasoning);
                         add(row, &mut stats, &mut log.all)
                     }
