@@ -623,7 +623,7 @@ pub fn read(
                     continue;
                 }
                 // Each line is parsed once: a benchmark sample, or a request.
-                let value: Value = match serde_json::from_str(&line) {
+                let value: Value = match serde_json::from_str(line) {
                     Ok(value) => value,
                     Err(e) => {
                         let message = e.to_string();
