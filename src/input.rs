@@ -6,7 +6,8 @@ use crate::calc::workload::{MAX_RPM, MAX_TOKENS_PER_REQUEST, MAX_TPM};
 use crate::deployment::DeploymentType;
 
 /// A number with optional thousands separators (`1,000` or `1_000`, in groups of three) and
-/// suffix `k` (×1,000) or `M` (×1,000,000). Rejects NaN, infinities and `1,5`-style commas.
+/// suffix `k` (×1,000), `M` (×1,000,000) or `B` (×1,000,000,000, as bounds are printed).
+/// Rejects NaN, infinities and `1,5`-style commas.
 pub fn quantity(text: &str) -> Result<f64, String> {
     let text = text.trim();
     if text.ends_with('m') {
@@ -21,6 +22,7 @@ pub fn quantity(text: &str) -> Result<f64, String> {
     let (digits, scale) = match cleaned.chars().last() {
         Some('k' | 'K') => (&cleaned[..cleaned.len() - 1], 1e3),
         Some('M') => (&cleaned[..cleaned.len() - 1], 1e6),
+        Some('B') => (&cleaned[..cleaned.len() - 1], 1e9),
         _ => (cleaned.as_str(), 1.0),
     };
     let is_numeral = !digits.is_empty()
@@ -34,6 +36,7 @@ pub fn quantity(text: &str) -> Result<f64, String> {
     };
     match value.map(|v| v * scale) {
         Some(v) if v.is_finite() => Ok(v),
+        Some(v) if v.is_infinite() => Err("out of range: far too large a number".to_string()),
         _ => Err("not a number; write e.g. 500, 1,000, 8.5, 30k or 15M".to_string()),
     }
 }
@@ -42,7 +45,7 @@ pub fn quantity(text: &str) -> Result<f64, String> {
 fn separators_group_thousands(text: &str) -> bool {
     let body = text
         .trim_start_matches(['-', '+'])
-        .trim_end_matches(['k', 'K', 'M']);
+        .trim_end_matches(['k', 'K', 'M', 'B']);
     let (whole, rest) = body.split_at(body.find(['.', 'e', 'E']).unwrap_or(body.len()));
     if rest.contains([',', '_']) {
         return false;

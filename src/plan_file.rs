@@ -48,7 +48,7 @@ use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload};
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
 use crate::calc::sizing::StandardOptions;
-use crate::calc::workload::{RequestShape, TokenCounts, Workload};
+use crate::calc::workload::{MAX_RPM, RequestShape, TokenCounts, Workload};
 use crate::catalog::Catalog;
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -439,6 +439,19 @@ fn resolve_workload<'a>(
         (rpm, qps) => rpm.or(qps.map(|q| q * 60.0)),
     };
     let rate_field = if spec.rpm.is_some() { "rpm" } else { "qps" };
+    if let Some(rpm) = rate
+        && !(rpm > 0.0 && rpm <= MAX_RPM)
+    {
+        let given = spec.rpm.or(spec.qps).unwrap_or(rpm);
+        return Err(error(
+            rate_field,
+            format!(
+                "field '{rate_field}': {given} must be above 0 and at most {} requests per \
+                 minute",
+                crate::numfmt::short(MAX_RPM)
+            ),
+        ));
+    }
     let missing_shape = || {
         error(
             "name",

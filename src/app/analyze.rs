@@ -422,14 +422,7 @@ pub(super) fn run_analyze(
     } else {
         args.files.clone()
     };
-    for (i, path) in paths.iter().enumerate() {
-        if paths[..i].contains(path) {
-            return Err(InputError::Usage(format!(
-                "'{path}' is given more than once: its requests would be counted twice"
-            ))
-            .into());
-        }
-    }
+    super::reject_repeated_paths(&paths)?;
     let mut log = LogBuckets::default();
     let mut stats = ReadStats::default();
     let mut first_skipped = Vec::new();

@@ -306,18 +306,30 @@ fn read_inputs(
     side: Side,
     lossy: bool,
 ) -> anyhow::Result<Vec<ParsedInput>> {
-    for (i, path) in paths.iter().enumerate() {
-        if paths[..i].contains(path) {
-            return Err(InputError::Usage(format!(
-                "'{path}' is given more than once: its requests would be counted twice"
-            ))
-            .into());
-        }
-    }
+    reject_repeated_paths(paths)?;
     paths
         .iter()
         .map(|path| read_input(path, kind, side, lossy))
         .collect()
+}
+
+/// An error when a file is named twice, also as another path to it (`burst.csv` and
+/// `./burst.csv`): its requests would be counted twice.
+fn reject_repeated_paths(paths: &[String]) -> Result<(), InputError> {
+    let key = |path: &str| {
+        std::fs::canonicalize(path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.to_string())
+    };
+    let keys: Vec<String> = paths.iter().map(|p| key(p)).collect();
+    for (i, path) in paths.iter().enumerate() {
+        if keys[..i].contains(&keys[i]) {
+            return Err(InputError::Usage(format!(
+                "'{path}' is given more than once: its requests would be counted twice"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Reads, decodes and parses one token input (`-` is stdin).

@@ -981,6 +981,15 @@ fn traffic(
                 _ => 0.0,
             };
             let requests = buckets.values().map(|b| b.requests).sum();
+            let longest_s = crate::sim::MAX_SPAN_US as f64 / 1e6;
+            if span_s > longest_s {
+                return Err(usage(format!(
+                    "--replay {path} spans {} days at --speedup {}; replay at most 366 days at a \
+                     time (split the log, or raise --speedup; is one timestamp wrong?)",
+                    numfmt::count((span_s / 86_400.0).floor()),
+                    numfmt::number(speedup, 2, true)
+                )));
+            }
             Offered {
                 describe: format!("replay of {path} at {}x", numfmt::number(speedup, 2, true)),
                 span_s,

@@ -10,6 +10,7 @@ mod models;
 mod plan;
 mod production;
 mod readme;
+mod reliability;
 mod simulate;
 mod size;
 mod tokens;

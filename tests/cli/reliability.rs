@@ -1,0 +1,271 @@
+//! Issue 12: hostile input, runaway runs and interrupted writes. Each case runs the binary with
+//! a time limit (`timeout`) and, where memory could run away, an address-space limit (`ulimit
+//! -v`, in a shell), and checks the exit code and the one-line error.
+
+use std::process::{Command, Stdio};
+
+use crate::{ptuplan, scratch};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ptuplan");
+
+/// Runs `script` in `sh` with at most 20 s and 2 GB of address space; `$P` is the binary.
+fn shell(script: &str) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v 2000000; P='{BIN}'; timeout 20 {script}"))
+        .env_remove("PTUPLAN_CATALOG")
+        .output()
+        .expect("sh runs")
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn over_budget_plan() -> String {
+    scratch(
+        "reliability",
+        "over.toml",
+        "[[workload]]\nname = \"chat\"\nmodel = \"gpt-4.1\"\nrpm = 100\nprompt = 2000\n\
+         completion = 400\n\n[budget]\nmax_monthly_usd = 10\n",
+    )
+}
+
+#[test]
+fn a_budget_verdict_is_never_lost_to_a_closed_pipe() {
+    let plan = over_budget_plan();
+    // The reader goes away before reading anything: exit 3 and the verdict on stderr.
+    let mut child = Command::new(BIN)
+        .args(["check", &plan])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("waits");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("budget exceeded"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_closed_stdout_is_a_failure_not_a_silent_success() {
+    let out = shell("\"$P\" models >&-");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("standard output is closed"),
+        "{}",
+        stderr(&out)
+    );
+    // A redirect to /dev/null is fine.
+    assert_eq!(shell("\"$P\" models > /dev/null").status.code(), Some(0));
+}
+
+#[test]
+fn endless_or_special_inputs_are_refused_in_bounded_memory_and_time() {
+    let plan = scratch(
+        "reliability",
+        "zero-profile.toml",
+        "[[workload]]\nname = \"a\"\nmodel = \"gpt-4.1\"\nprofile = \"/dev/zero\"\n",
+    );
+    for (script, says) in [
+        ("\"$P\" analyze /dev/zero".to_string(), "longer than 1 MiB"),
+        (
+            "\"$P\" analyze --log-format jsonl /dev/zero".to_string(),
+            "longer than 1 MiB",
+        ),
+        (
+            "\"$P\" simulate -m gpt-4.1 --replay /dev/zero --ptu 100".to_string(),
+            "longer than 1 MiB",
+        ),
+        ("\"$P\" plan /dev/zero".to_string(), "not a regular file"),
+        ("\"$P\" tokens /dev/zero".to_string(), "not a regular file"),
+        (
+            "\"$P\" models --catalog /dev/zero".to_string(),
+            "not a regular file",
+        ),
+        (
+            "\"$P\" check /dev/null --baseline /dev/zero".to_string(),
+            "not a regular file",
+        ),
+        (
+            "\"$P\" cost -m gpt-4.1 --profile /dev/zero".to_string(),
+            "not a regular file",
+        ),
+        (
+            format!("\"$P\" plan '{plan}' --allow-outside-paths"),
+            "not a regular file",
+        ),
+        (format!("\"$P\" plan '{plan}'"), "outside the plan's folder"),
+        (
+            "head -c 30000000 /dev/zero | gzip | \"$P\" analyze -".to_string(),
+            "longer than 1 MiB",
+        ),
+    ] {
+        let out = shell(&script);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(1 | 2)),
+            "{script}: exit {code:?}, {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains(says), "{script}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_failed_run_clobbers_no_output_file() {
+    let profile = scratch("reliability", "keep.csv", "previous\n");
+    let out = ptuplan()
+        .args([
+            "analyze",
+            "examples/logs/burst.csv",
+            "--profile-out",
+            &profile,
+        ])
+        .args(["--plot", "chart.png"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&profile).expect("kept"),
+        "previous\n"
+    );
+    let trace = scratch("reliability", "trace.csv", "previous\n");
+    let out = ptuplan()
+        .args([
+            "simulate", "-m", "gpt-4.1", "--rpm", "60", "--prompt", "100",
+        ])
+        .args(["--completion", "10", "--ptu", "100", "--duration", "5m"])
+        .args(["--trace-out", &trace, "--plot", "/nonexistent-folder/x.svg"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&trace).expect("kept"), "previous\n");
+}
+
+#[test]
+fn a_run_killed_mid_write_leaves_the_previous_file() {
+    // A day at 20,000 RPM writes a large trace; SIGKILL after half a second leaves the
+    // previous file whole (the trace goes to a temporary file renamed only on success).
+    let trace = scratch("reliability", "killed.csv", "previous\n");
+    let mut child = Command::new(BIN)
+        .args([
+            "simulate", "-m", "gpt-4.1", "--rpm", "20000", "--prompt", "100",
+        ])
+        .args(["--completion", "10", "--ptu", "1000", "--duration", "1d"])
+        .args(["--trace-out", &trace])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.kill().expect("kills");
+    let _ = child.wait();
+    assert_eq!(std::fs::read_to_string(&trace).expect("kept"), "previous\n");
+}
+
+#[test]
+fn runaway_simulations_are_refused_up_front() {
+    for (args, says) in [
+        (
+            "--retry fixed --retry-delay 0s --ignore-retry-after",
+            "at least 1ms",
+        ),
+        (
+            "--retry exponential --retry-delay 0s --retry-cap 0s",
+            "at least 1ms",
+        ),
+        ("--max-retries 10000000", "0..=100"),
+        ("--duration 366d --qps 100000", "requests"),
+        ("--duration 1d --rpm 10000 --burst 0s+16hx1000", "requests"),
+    ] {
+        let rate = if args.contains("--qps") || args.contains("--rpm") {
+            ""
+        } else {
+            "--rpm 60"
+        };
+        let script = format!(
+            "\"$P\" simulate -m gpt-4.1 {rate} --prompt 100 --completion 10 --ptu 100 {args}"
+        );
+        let out = shell(&script);
+        assert_eq!(out.status.code(), Some(2), "{script}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{script}: {}", stderr(&out));
+    }
+    let many: Vec<String> = (0..1000).map(|i| (15 + 5 * i).to_string()).collect();
+    let script = format!(
+        "\"$P\" simulate -m gpt-4.1 --rpm 1 --prompt 100 --completion 10 --duration 366d \
+         --ptu {}",
+        many.join(",")
+    );
+    let out = shell(&script);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("candidate-minutes"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn hostile_names_are_escaped_and_cut_and_garbage_values_refused() {
+    let name = format!("\u{1b}[31m{}", "x".repeat(1_000_000));
+    let log = scratch(
+        "reliability",
+        "hostile.csv",
+        format!(
+            "timestamp,prompt_tokens,completion_tokens,deployment\n\
+             2026-11-02T09:00:00Z,100,10,{name}\n"
+        ),
+    );
+    let out = shell(&format!("\"$P\" analyze '{log}'"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains('\u{1b}'), "raw escape printed");
+    assert!(stdout.contains("\\u{1b}[31m"));
+    assert!(stdout.len() < 20_000, "{} bytes", stdout.len());
+    let out = shell(&format!(
+        "\"$P\" size --rpm 10 --tokens 10 -m '{}'",
+        "y".repeat(100_000)
+    ));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).len() < 1100, "{} bytes", stderr(&out).len());
+    for args in [
+        "size --rpm 100 --tokens 100 --target-utilization 1e-300",
+        "size --rpm 1e400 --tokens 10",
+        "size --rpm 2B --tokens 10",
+    ] {
+        let out = shell(&format!("\"$P\" {args}"));
+        assert_eq!(out.status.code(), Some(2), "{args}");
+        assert_eq!(stderr(&out).lines().count(), 1, "{args}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_log_with_a_million_names_stops_at_the_group_limit() {
+    let rows: String = (0..2000)
+        .map(|i| format!("2026-11-02T09:00:{:02}Z,10,5,d{i}\n", i % 60))
+        .collect();
+    let log = scratch(
+        "reliability",
+        "names.csv",
+        format!("timestamp,prompt_tokens,completion_tokens,deployment\n{rows}"),
+    );
+    let out = shell(&format!("\"$P\" analyze '{log}'"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("more than 1000 distinct"),
+        "{}",
+        stderr(&out)
+    );
+    // The same file twice, by two names, is one file.
+    let out = ptuplan()
+        .args([
+            "analyze",
+            "examples/logs/burst.csv",
+            "./examples/logs/burst.csv",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
