@@ -5,6 +5,7 @@ mod capacity;
 mod catalog;
 mod cost;
 mod errors;
+mod fuzz;
 mod json_contract;
 mod models;
 mod plan;
