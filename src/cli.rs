@@ -18,12 +18,13 @@ Examples:
   ptuplan models gpt-4.1 --json
 
 Exit codes:
-  0  success (also when the reader of the output goes away, e.g. `| head`)
+  0  success (also when the reader of the output goes away, e.g. `| head`,
+     except check over budget: 3)
   1  failure not caused by the command line: unreadable or invalid catalog,
-     standard output cannot be written
-  2  bad command-line input: a value out of range, flags that do not go together,
-     unknown model, a malformed plan, profile or log file, an output file
-     (--profile-out, --plot) that cannot be written
+     standard output closed or not writable
+  2  bad input: a value out of range, flags that do not go together,
+     an unknown model, a malformed plan, profile or log file, an output
+     file (--profile-out, --plot, --trace-out) that cannot be written
   3  check: a budget limit is exceeded
 
 The catalog (models.toml) is embedded; --catalog PATH or PTUPLAN_CATALOG=PATH replaces it.";
