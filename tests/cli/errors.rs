@@ -250,7 +250,9 @@ fn help_and_version_succeed_and_document_exit_codes() {
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(
-        help.contains("Exit codes:") && help.contains("2  bad command-line input"),
+        help.contains("Exit codes:")
+            && help.contains("2  bad input")
+            && help.lines().all(|line| line.chars().count() <= 80),
         "{help}"
     );
     ptuplan().arg("--version").assert().success();
