@@ -17,7 +17,7 @@ use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondB
 use crate::{numfmt, traffic};
 
 use super::output::OutputFile;
-use super::{check_svg_path, render_json};
+use super::render_json;
 
 /// Reads an uncompressed CSV file as two halves on two threads (the second half gets a copy
 /// of the header), adding its requests to `buckets`. `None` when the file is not such a file,
@@ -395,19 +395,8 @@ pub(super) fn run_analyze(
         );
     }
     // Output files are checked before the logs are read, and written only on success.
-    if let Some(path) = &args.plot {
-        check_svg_path(path)?;
-    }
-    let mut profile_file = args
-        .profile_out
-        .as_deref()
-        .map(|path| OutputFile::open(path, "profile"))
-        .transpose()?;
-    let mut plot_file = args
-        .plot
-        .as_deref()
-        .map(|path| OutputFile::open(path, "plot"))
-        .transpose()?;
+    let mut profile_file = OutputFile::open_if(args.profile_out.as_deref(), "profile")?;
+    let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
     let names = ColumnNames {
         timestamp: args.timestamp_column.clone(),
         prompt: args.prompt_column.clone(),

@@ -415,17 +415,6 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
 }
 
 /// The error for an output file (`kind`: plot, profile, trace) that cannot be written.
-/// `--plot` writes SVG: a name ending otherwise would mislead whoever opens it.
-fn check_svg_path(path: &std::path::Path) -> Result<(), InputError> {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) if ext.eq_ignore_ascii_case("svg") => Ok(()),
-        _ => Err(InputError::Usage(format!(
-            "--plot {}: the chart is SVG; name the file .svg (convert it with e.g. rsvg-convert)",
-            path.display()
-        ))),
-    }
-}
-
 /// Orders sized models as `--sort` asks; ties keep catalog order.
 fn sort_models(models: &mut [ModelSizing], order: SortOrder) {
     match order {

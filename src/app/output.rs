@@ -54,6 +54,29 @@ impl OutputFile {
         })
     }
 
+    /// [`OutputFile::open`] for an optional path.
+    pub fn open_if(path: Option<&Path>, kind: &'static str) -> Result<Option<Self>, InputError> {
+        path.map(|path| OutputFile::open(path, kind)).transpose()
+    }
+
+    /// Opens a `--plot` file, which must be named `.svg`: a name ending otherwise would mislead
+    /// whoever opens it.
+    pub fn open_plot(path: Option<&Path>) -> Result<Option<Self>, InputError> {
+        if let Some(path) = path {
+            match path.extension().and_then(|e| e.to_str()) {
+                Some(ext) if ext.eq_ignore_ascii_case("svg") => {}
+                _ => {
+                    return Err(InputError::Usage(format!(
+                        "--plot {}: the chart is SVG; name the file .svg (convert it with e.g. \
+                         rsvg-convert)",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        OutputFile::open_if(path, "plot")
+    }
+
     /// The temporary file, to write to.
     pub fn file(&mut self) -> &mut File {
         self.temp.as_file_mut()

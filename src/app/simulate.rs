@@ -24,7 +24,7 @@ use crate::{numfmt, traffic};
 use super::analyze::open_log;
 use super::batches::pipelined;
 use super::output::OutputFile;
-use super::{check_svg_path, render_json};
+use super::render_json;
 
 /// The requests a simulation replays: synthetic, or rebuilt from a log. One value per run,
 /// so the large variant stays inline (boxing would add a pointer chase per request).
@@ -227,19 +227,8 @@ pub(super) fn run_simulate(
         ));
     }
     // Output files are checked before any work, and written only on success.
-    if let Some(path) = &args.plot {
-        check_svg_path(path)?;
-    }
-    let trace_file = args
-        .trace_out
-        .as_deref()
-        .map(|path| OutputFile::open(path, "trace"))
-        .transpose()?;
-    let mut plot_file = args
-        .plot
-        .as_deref()
-        .map(|path| OutputFile::open(path, "plot"))
-        .transpose()?;
+    let trace_file = OutputFile::open_if(args.trace_out.as_deref(), "trace")?;
+    let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
     let retry = retry_policy(args)?;
     if args.per_minute && format != Format::Json {
         return Err(usage(
