@@ -434,6 +434,30 @@ fn resolve_workload<'a>(
         }
         (None, _) => None,
     };
+    // A profile with token columns is the one source of the request shape; a given peak
+    // rate is then sized with its average request.
+    let shape = match profile.as_ref().filter(|p| p.has_tokens) {
+        Some(parsed) => {
+            let given = [
+                ("tokens", spec.tokens.is_some()),
+                ("prompt", spec.prompt.is_some()),
+                ("completion", spec.completion.is_some()),
+                ("reasoning", spec.reasoning.is_some()),
+            ];
+            if let Some((field, _)) = given.iter().find(|(_, set)| *set) {
+                return Err(error(
+                    field,
+                    format!(
+                        "field '{field}': the profile has prompt/completion columns, which give \
+                         the tokens; drop '{field}' (a given rpm is sized with the profile's \
+                         average request)"
+                    ),
+                ));
+            }
+            parsed.mean_shape(spec.cache_rate.unwrap_or(0.0))
+        }
+        None => shape,
+    };
     let rate = match (spec.rpm, spec.qps) {
         (Some(_), Some(_)) => return Err(error("qps", "give 'rpm' or 'qps', not both".into())),
         (rpm, qps) => rpm.or(qps.map(|q| q * 60.0)),

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::calc::load::MinuteLoad;
-use crate::calc::workload::{MAX_RPM, MAX_TPM};
+use crate::calc::workload::{MAX_RPM, MAX_TPM, RequestShape, TokenCounts};
 use crate::error::InputError;
 use crate::timestamp;
 
@@ -30,6 +30,32 @@ pub struct Profile {
     pub has_tokens: bool,
     /// Whether the rows carry cached token sums.
     pub has_cached: bool,
+}
+
+impl Profile {
+    /// The average request of a profile with token columns (`None` without them, or without
+    /// requests): what a given peak rate is sized with. `cache_rate` applies when the profile
+    /// has no cached column.
+    pub fn mean_shape(&self, cache_rate: f64) -> Option<RequestShape> {
+        if !self.has_tokens {
+            return None;
+        }
+        let total = crate::calc::load::total(self.minutes.iter().map(|(_, m)| m));
+        if total.requests <= 0.0 {
+            return None;
+        }
+        let counts = TokenCounts {
+            total: None,
+            prompt: Some(total.prompt / total.requests),
+            completion: Some(total.completion / total.requests),
+        };
+        let cache_rate = match (self.has_cached, total.prompt > 0.0) {
+            (true, true) => total.cached / total.prompt,
+            (true, false) => 0.0,
+            (false, _) => cache_rate,
+        };
+        RequestShape::new(counts, cache_rate.clamp(0.0, 1.0), None).ok()
+    }
 }
 
 const REQUIRED: [&str; 2] = ["timestamp", "rpm"];

@@ -462,50 +462,21 @@ fn optional_shape(args: &ShapeArgs) -> anyhow::Result<Option<RequestShape>> {
     })
 }
 
-/// A profile read from a file, its minutes in order.
+/// A profile read from a file, and its minutes in order.
 struct ReadProfile {
     path: String,
+    parsed: profile::Profile,
     minutes: Vec<MinuteLoad>,
-    span_minutes: u64,
-    has_tokens: bool,
-    has_cached: bool,
-}
-
-impl ReadProfile {
-    /// The average request of a profile with token columns (`None` without them): what a
-    /// given peak rate is sized with.
-    fn mean_shape(&self, cache_rate: f64) -> Option<RequestShape> {
-        if !self.has_tokens {
-            return None;
-        }
-        let mut total = MinuteLoad::default();
-        for minute in &self.minutes {
-            total += *minute;
-        }
-        let counts = TokenCounts {
-            total: None,
-            prompt: Some(total.prompt / total.requests),
-            completion: Some(total.completion / total.requests),
-        };
-        let cache_rate = if self.has_cached && total.prompt > 0.0 {
-            total.cached / total.prompt
-        } else {
-            cache_rate
-        };
-        RequestShape::new(counts, cache_rate, None).ok()
-    }
 }
 
 /// Reads and parses a `--profile` file.
 fn read_profile(path: &std::path::Path) -> anyhow::Result<ReadProfile> {
     let shown = path.display().to_string();
     let text = files::read_input(path, "profile", files::MAX_PROFILE_BYTES)?;
-    let profile = profile::parse(&text, &shown)?;
+    let parsed = profile::parse(&text, &shown)?;
     Ok(ReadProfile {
-        minutes: profile.minutes.iter().map(|(_, m)| *m).collect(),
-        span_minutes: profile.span_minutes,
-        has_tokens: profile.has_tokens,
-        has_cached: profile.has_cached,
+        minutes: parsed.minutes.iter().map(|(_, m)| *m).collect(),
+        parsed,
         path: shown,
     })
 }
@@ -537,7 +508,7 @@ fn check_one_token_source(args: &ShapeArgs, profile: &str) -> Result<(), InputEr
 fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
     let profile = args.profile.as_deref().map(read_profile).transpose()?;
-    if let Some(profile) = profile.as_ref().filter(|p| p.has_tokens) {
+    if let Some(profile) = profile.as_ref().filter(|p| p.parsed.has_tokens) {
         check_one_token_source(&args.shape, &profile.path)?;
     }
     let shape = optional_shape(&args.shape)?;
@@ -545,7 +516,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     // The peak's shape: the flags', else a token profile's average request.
     let peak_shape = shape.or(profile
         .as_ref()
-        .and_then(|p| p.mean_shape(args.shape.cache_rate)));
+        .and_then(|p| p.parsed.mean_shape(args.shape.cache_rate)));
     let peak_workload = match (peak_rpm, peak_shape) {
         (Some(rpm), Some(shape)) => Some(Workload::new(rpm, shape)?),
         // No token flags: the shape's own error says which are missing.
@@ -559,9 +530,9 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     let load = match (&profile, &peak_workload) {
         (Some(profile), _) => LoadCurve::profile(
             &profile.minutes,
-            profile.span_minutes,
-            profile.has_tokens,
-            profile.has_cached,
+            profile.parsed.span_minutes,
+            profile.parsed.has_tokens,
+            profile.parsed.has_cached,
             shape.as_ref(),
         )?,
         (None, Some(peak)) => {
@@ -584,7 +555,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
             .into());
         }
     };
-    let profile_has_cached = profile.as_ref().is_some_and(|p| p.has_cached);
+    let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
     let overrides = PriceOverrides {
         input: args.price_input,
         cached: args.price_cached,

@@ -284,12 +284,22 @@ fn a_workload_sized_from_its_profile() {
     let answer = json(&["plan", &write("from-profile.toml", plan)]);
     assert_eq!(answer["workloads"][0]["rpm"], 100);
     assert_eq!(answer["deployments"][0]["ptu"], 100);
-    let below = "[[workload]]\nname = \"w\"\nmodel = \"gpt-4.1\"\nrpm = 10\nprompt = 1000\ncompletion = 500\nprofile = \"p.csv\"\n";
+    // A peak rate is sized with the profile's average request (1,000/500).
+    let below = "[[workload]]\nname = \"w\"\nmodel = \"gpt-4.1\"\nrpm = 10\nprofile = \"p.csv\"\n";
     ptuplan()
         .args(["plan", &write("below-peak.toml", below)])
         .assert()
         .code(2)
         .stderr(contains("line 4: workload 'w': field 'rpm': the peak (10 RPM) is below the profile's busiest minute"));
+    // The profile's token columns are the one source of the tokens.
+    let both = "[[workload]]\nname = \"w\"\nmodel = \"gpt-4.1\"\nrpm = 100\nprompt = 1000\ncompletion = 500\nprofile = \"p.csv\"\n";
+    ptuplan()
+        .args(["plan", &write("both.toml", both)])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "line 5: workload 'w': field 'prompt': the profile has prompt/completion columns",
+        ));
 }
 
 #[test]
