@@ -270,7 +270,7 @@ pub struct ShapeArgs {
     pub reasoning: Option<f64>,
     /// The best_of your client sends (legacy Completions API): admission counts max_tokens
     /// that many times.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    #[arg(long, value_name = "N", value_parser = input::best_of, allow_negative_numbers = true)]
     pub best_of: Option<u32>,
     /// Refuse a bare --tokens count (no prompt/completion split) instead of assuming all
     /// prompt tokens: for CI.
@@ -618,7 +618,7 @@ pub struct SimulateArgs {
     pub completion_p95: Option<f64>,
     /// Hidden reasoning tokens per request (reasoning models), simulated as part of the
     /// completion: generated, billed and weighted as output.
-    #[arg(long, value_parser = input::tokens, requires = "completion", conflicts_with = "replay")]
+    #[arg(long, value_parser = input::tokens, requires = "completion", conflicts_with = "replay", allow_negative_numbers = true)]
     pub reasoning: Option<f64>,
     /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
     #[arg(long, value_parser = input::cache_rate, default_value = "0", conflicts_with = "replay")]

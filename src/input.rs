@@ -80,11 +80,28 @@ fn bounded(
     }
 }
 
+/// A `best_of` from 1 to 20 (the Completions API's range).
+pub fn best_of(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=crate::calc::workload::MAX_BEST_OF).contains(&n) => Ok(n),
+        _ => Err("must be a whole number from 1 to 20".to_string()),
+    }
+}
+
+/// Smallest `--max-throttle` accepted.
+pub const MIN_MAX_THROTTLE: f64 = 1e-4;
+
 /// A share of first attempts a quota may refuse: above 0, at most 50% (`1%` or `0.01`).
 pub fn max_throttle(text: &str) -> Result<f64, String> {
     let value = fraction(text)?;
-    if value > 0.0 && value <= 0.5 {
+    if (MIN_MAX_THROTTLE..=0.5).contains(&value) {
         Ok(value)
+    } else if value > 0.0 && value < MIN_MAX_THROTTLE {
+        Err(
+            "must be at least 0.01% (0.0001): a smaller share is below what traffic \
+             estimates can tell apart"
+                .to_string(),
+        )
     } else if value == 0.0 {
         Err(
             "must be above 0 (e.g. 1% or 0.01): no quota refuses nothing at all under \

@@ -94,6 +94,12 @@ pub fn percent_rounded(fraction: f64) -> String {
     }
 }
 
+/// A target share as given, as a percentage with the decimals it needs: `0.01` → `1%`,
+/// `0.005` → `0.5%`, `0.0001` → `0.01%`.
+pub fn target_percent(fraction: f64) -> String {
+    format!("{}%", trimmed(fraction * 100.0, 4))
+}
+
 /// A fraction as a percentage, rounded down to one decimal so it never overstates:
 /// `0.9559` → `95.5%`, `0.9999` → `99.9%`; whole percentages without decimals (`85%`).
 pub fn percent(fraction: f64) -> String {

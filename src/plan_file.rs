@@ -152,7 +152,8 @@ pub fn parse(text: &str, path: &str) -> Result<PlanFile, InputError> {
             .trim()
             .replace('\n', " ")
             .replace("expected f64", "expected a number")
-            .replace("expected u64", "expected a whole number, 0 or more");
+            .replace("expected u64", "expected a whole number, 0 or more")
+            .replace("expected u32", "expected a whole number, 0 or more");
         let message = match offset.and_then(|o| key_of_line(text, o)) {
             Some(key) if !message.contains("unknown field") => format!("field '{key}': {message}"),
             _ => message,
@@ -238,10 +239,10 @@ pub fn resolve<'a>(
         ));
     }
     let max_throttle = file.max_throttle.unwrap_or(DEFAULT_MAX_THROTTLE);
-    if !(max_throttle > 0.0 && max_throttle <= 0.5) {
+    if !(crate::input::MIN_MAX_THROTTLE..=0.5).contains(&max_throttle) {
         return Err(at(
             key_offset("max_throttle"),
-            format!("field 'max_throttle': {max_throttle} must be above 0 and at most 0.5"),
+            format!("field 'max_throttle': {max_throttle} must be from 0.0001 to 0.5"),
         ));
     }
     if file.regions.len() > 1 && file.failover.is_none() {

@@ -55,6 +55,9 @@ const MAX_ATTEMPTS: f64 = 3e9;
 const MAX_CANDIDATE_MINUTES: f64 = 1e7;
 /// The most candidate-minutes `--per-minute` may write to the JSON (about 100 MB).
 const MAX_PER_MINUTE_RECORDS: f64 = 1e6;
+/// The highest request rate a run may reach, per minute (33,000 a second): clients waiting to
+/// retry are held in memory, up to about two minutes of arrivals when a quota refuses all.
+const MAX_PEAK_RPM: f64 = 2e6;
 /// The shortest fixed or exponential retry delay: a client that retries at once would make
 /// simulated time stand still.
 const MIN_RETRY_DELAY_S: f64 = 0.001;
@@ -73,6 +76,9 @@ struct Offered {
     epoch_s: i64,
     /// Requests it holds (the mean, for synthetic traffic).
     requests: f64,
+    /// Highest request rate it reaches, per minute (the mean rate at the daily peak and in the
+    /// largest burst, for synthetic traffic; the busiest second, for a replay).
+    peak_rpm: f64,
     /// Makes the requests, the same each time.
     make: MakeRequests,
 }
@@ -237,10 +243,10 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
-    let token_split = match (&args.replay, args.tokens) {
-        (Some(_), _) => None,
-        (None, Some(_)) => Some(TokenSplit::AssumedAllPrompt),
-        (None, None) => Some(TokenSplit::Given),
+    let token_split = match (&args.replay, args.tokens, args.completion) {
+        (Some(_), _, _) => None,
+        (None, Some(_), None) => Some(TokenSplit::AssumedAllPrompt),
+        _ => Some(TokenSplit::Given),
     };
     if let (Some(split), Some(tokens)) = (token_split, args.tokens) {
         if args.strict {
@@ -304,11 +310,17 @@ pub(super) fn run_simulate(
         .max_tokens
         .map(|m| whole(m, "--max-tokens"))
         .transpose()?;
+    if given == Some(0) {
+        return Err(usage(
+            "--max-tokens 0: must be at least 1, a request with max_tokens 0 cannot produce a \
+             response"
+                .into(),
+        ));
+    }
     let max_tokens = default_max_tokens(args, model, given, &mut notes);
     let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
     check_run_size(
-        offered_traffic.requests,
-        offered_traffic.span_s,
+        &offered_traffic,
         candidates.len(),
         retry.max_retries,
         args.per_minute,
@@ -700,12 +712,21 @@ fn default_max_tokens(
 /// Refuses a run whose attempts (every request retried to the limit), candidate-minutes or
 /// `--per-minute` series exceed the named limits, naming the flags that size them.
 fn check_run_size(
-    requests: f64,
-    span_s: f64,
+    offered: &Offered,
     candidates: usize,
     max_retries: u32,
     per_minute: bool,
 ) -> anyhow::Result<()> {
+    let (requests, span_s) = (offered.requests, offered.span_s);
+    if offered.peak_rpm > MAX_PEAK_RPM * (1.0 + 1e-9) {
+        return Err(usage(format!(
+            "the traffic peaks at about {} requests a minute, more than the {} a run may \
+             simulate (requests waiting to retry are held in memory): lower --rpm, \
+             --daily-peak, the burst factor or --speedup",
+            numfmt::short(offered.peak_rpm),
+            numfmt::short(MAX_PEAK_RPM)
+        )));
+    }
     let attempts = requests * (1.0 + f64::from(max_retries));
     if attempts > MAX_ATTEMPTS {
         return Err(usage(format!(
@@ -984,6 +1005,8 @@ fn traffic(
                 span_s,
                 epoch_s: crate::sim::replay::origin_s(&buckets),
                 requests,
+                peak_rpm: buckets.values().map(|b| b.requests).fold(0.0, f64::max) * speedup * 60.0
+                    / f64::from(bucket_seconds),
                 make: Box::new(move || {
                     Ok(Requests::Replay(crate::sim::replay::Replay::new(
                         &buckets,
@@ -1114,11 +1137,21 @@ fn traffic(
                 seed: args.seed,
             };
             Traffic::new(&spec).map_err(|e| usage(in_flags(&e.to_string())))?;
-            if let (Some(max), TokenSize::Fixed(c)) = (max_tokens, spec.completion)
-                && c > max
+            // max_tokens bounds reasoning and visible output together: it must allow the
+            // mean (or fixed) completion.
+            let output = args.completion.unwrap_or(0.0) + args.reasoning.unwrap_or(0.0);
+            if let Some(max) = max_tokens
+                && output > f64::from(max)
             {
+                let what = if args.reasoning.is_some() {
+                    "--completion + --reasoning"
+                } else {
+                    "--completion"
+                };
                 return Err(usage(format!(
-                    "--max-tokens {max} is below --completion {c}: the service stops at max_tokens"
+                    "--max-tokens {max} is below {what} ({}): a response cannot be longer \
+                     than max_tokens",
+                    numfmt::count(output)
                 )));
             }
             for &(start, _, _) in &args.burst {
@@ -1161,6 +1194,10 @@ fn traffic(
                 span_s: args.duration,
                 epoch_s: SYNTHETIC_DAY_0,
                 requests: expected,
+                peak_rpm: rate_per_s
+                    * 60.0
+                    * args.daily_peak.unwrap_or(1.0).max(1.0)
+                    * args.burst.iter().map(|b| b.2).fold(1.0, f64::max),
                 make: Box::new(move || {
                     Ok(Requests::Synthetic(
                         Traffic::new(&spec).map_err(|e| usage(in_flags(&e.to_string())))?,

@@ -209,6 +209,21 @@ pub fn capacity(
     }
     let max_rpm_by_tokens = snap(capacity_tpm * target_utilization / counted);
     let rpm_limit = ratio.map(|r| snap(tpm_quota.unwrap_or(0.0) * r / 1000.0));
+    if let Some(rpm) = rpm_limit {
+        let window = standard.rpm_window;
+        let exact = rpm * target_utilization * window.seconds() as f64 / 60.0;
+        let admitted = window.requests_per_window(rpm * target_utilization);
+        if (admitted as f64) < exact * 0.95 {
+            notes.push(format!(
+                "a {} window admits {} of the {} requests the RPM limit allows per window \
+                 (rounded down), so even traffic gets at most {} RPM",
+                window.as_str(),
+                admitted,
+                numfmt::number(exact, 2, true),
+                numfmt::count(admitted as f64 * 60.0 / window.seconds() as f64)
+            ));
+        }
+    }
     let (max_rpm, binding) = match (kind, rpm_limit) {
         (LimitKind::Provisioned, _) => (max_rpm_by_tokens, Binding::Ptu),
         (LimitKind::Standard, Some(rpm)) if rpm * target_utilization < max_rpm_by_tokens => {

@@ -249,7 +249,8 @@ pub fn cost(
     if total.cached > 0.0 && settings.token_prices.cached.is_none() {
         return Err(InputError::Usage(format!(
             "the catalog has no cached-input price for {} on {}: give --price-cached (USD per 1M \
-             cached tokens) or a cache rate of 0",
+             cached tokens), or no cached tokens (a cache rate of 0, or a profile without a \
+             cached column)",
             model.name, settings.deployment
         )));
     }
@@ -437,9 +438,13 @@ pub fn cost(
     if overflow > 0 {
         notes.push(format!(
             "{} of the load ({overflow} minute(s)) is above the {ptu_for_peak} PTU sized for the \
-             given peak: the full-PTU options would throttle it and are not recommended (the \
-             hybrid serves it pay-as-you-go)",
-            numfmt::percent_rounded(share(throttled))
+             given peak: the full-PTU options would throttle it and are not recommended{}",
+            numfmt::percent_rounded(share(throttled)),
+            if model.spillover {
+                " (the hybrid serves it pay-as-you-go)"
+            } else {
+                ""
+            }
         ));
     }
     if model.spillover {

@@ -426,7 +426,7 @@ fn standard_notes(
              more: check yours with 'ptuplan simulate'); evenly spread requests would need {} \
              TPM, the figure Microsoft's calculator gives",
             numfmt::count(quota.tpm_quota as f64),
-            numfmt::percent(options.max_throttle),
+            numfmt::target_percent(options.max_throttle),
             numfmt::count(quota.tpm_quota_even as f64),
         ));
     }

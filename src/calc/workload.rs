@@ -403,7 +403,11 @@ impl Workload {
             return Err(InputError::InvalidValue {
                 field: "rate x tokens per request",
                 value: format!("{tpm:e} TPM"),
-                allowed: format!("the load must be at most {MAX_TPM:e} tokens per minute"),
+                allowed: format!(
+                    "the load, RPM x (prompt + output, or prompt + max_tokens x best_of), must \
+                     be at most {MAX_TPM:e} tokens per minute: lower --rpm, the token counts, \
+                     --max-tokens or --best-of"
+                ),
             });
         }
         Ok(Workload { rpm, shape })

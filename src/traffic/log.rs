@@ -500,9 +500,14 @@ pub fn read(
                     } else {
                         ranges.len()
                     };
-                    if fields <= needed {
+                    // Too few fields, or values past the header's columns (an unquoted `1,200`
+                    // would otherwise shift the columns and read as 1 and 200); empty trailing
+                    // fields are fine.
+                    let extra = (header_names.len()..fields).any(|i| !field(i).is_empty());
+                    if fields <= needed || extra {
                         return Err(format!(
-                            "the row has {fields} fields, the header {}",
+                            "the row has {fields} fields, the header {} (quote a value that holds \
+                             a comma)",
                             header_names.len()
                         ));
                     }
@@ -716,7 +721,9 @@ pub fn read(
                             true,
                         )?,
                         cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
+                        // A null count says nothing, as an empty CSV cell.
                         reasoning: find_field(&value, names.reasoning.as_deref(), &REASONING_NAMES)
+                            .filter(|(_, v)| !v.is_null())
                             .map(|_| count(&names.reasoning, &REASONING_NAMES, "reasoning", false))
                             .transpose()?,
                     };

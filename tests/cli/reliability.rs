@@ -269,3 +269,58 @@ fn a_log_with_a_million_names_stops_at_the_group_limit() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn findings_of_the_adversarial_pass_stay_fixed() {
+    // Each: arguments, and what the one-line error says (exit 2).
+    let extra = scratch(
+        "reliability",
+        "extra.csv",
+        "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,1,200,250\n",
+    );
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            "simulate -m gpt-5.1 --tpm-quota 1M --rpm 1e8 --prompt 1 --completion 1 --duration 1m",
+            "more than the 2M a run may simulate",
+        ),
+        (
+            "size --rpm 1B --tokens 10 --max-throttle 1e-7",
+            "at least 0.01%",
+        ),
+        (
+            "size --rpm 10 --tokens 10 --best-of 1e9",
+            "whole number from 1 to 20",
+        ),
+        (
+            "simulate -m gpt-4.1 --rpm 60 --prompt 100 --completion 100 --reasoning 200 \
+             --max-tokens 250 --ptu 100",
+            "below --completion + --reasoning (300)",
+        ),
+        (
+            "simulate -m gpt-4.1 --rpm 60 --prompt 100 --completion 300 --completion-p95 600 \
+             --max-tokens 250 --ptu 100",
+            "below --completion (300)",
+        ),
+        (
+            "simulate -m gpt-4.1 --replay examples/logs/burst.csv --max-tokens 0 --ptu 100",
+            "at least 1",
+        ),
+    ]
+    .into_iter()
+    .map(|(args, says)| (args.split_whitespace().map(String::from).collect(), says))
+    .chain(std::iter::once((
+        vec!["analyze".to_string(), extra],
+        "the row has 4 fields, the header 3",
+    )))
+    .collect();
+    for (args, says) in cases {
+        let out = ptuplan().args(&args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    // A search for a tiny target over every model at the largest rate stays quick.
+    let out = shell(
+        "\"$P\" size --rpm 1B --prompt 1 --completion 0 --max-throttle 0.01% --rpm-window 10s",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -6,7 +6,7 @@ use comfy_table::Cell;
 
 use super::{finish, notes, right, table};
 use crate::calc::capacity::{CapacityReport, LimitKind};
-use crate::numfmt::{count, number, percent};
+use crate::numfmt::{count, number, percent, target_percent};
 
 /// Renders `capacity`.
 pub fn capacity(report: &CapacityReport) -> String {
@@ -120,7 +120,7 @@ pub fn capacity(report: &CapacityReport) -> String {
             Cell::new("max RPM, random"),
             Cell::new(format!(
                 "random arrivals, <= {} 429s, {} windows",
-                percent(report.max_throttle),
+                target_percent(report.max_throttle),
                 report.rpm_window.as_str()
             )),
             right(count(random)),

@@ -8,7 +8,7 @@ use super::{finish, notes, right, short_source_line, table, wrap};
 use crate::calc::sizing::{ModelSizing, SizeReport};
 use crate::calc::workload::TokenSplit;
 use crate::catalog::Catalog;
-use crate::numfmt::{count, number, percent, trimmed};
+use crate::numfmt::{count, number, percent, target_percent, trimmed};
 
 /// Renders `size`: one explained model, or a comparison of several.
 pub fn size(report: &SizeReport, catalog: &Catalog) -> String {
@@ -219,7 +219,7 @@ fn explain_model(
                 Cell::new("standard quota"),
                 Cell::new(format!(
                     "random arrivals, <= {} 429s, {} windows, units of {}; {} binds",
-                    percent(report.max_throttle),
+                    target_percent(report.max_throttle),
                     report.rpm_window.as_str(),
                     count(f64::from(m.standard_quota_unit_tpm)),
                     binding.as_str()
@@ -330,7 +330,7 @@ fn compare_models(out: &mut String, report: &SizeReport, models: &[ModelSizing])
             "std quota = standard (pay-as-you-go) TPM quota, in whole units, that refuses at \
              most {} of first attempts of random arrivals ({} request windows); binds = the \
              limit that needs it (tpm or rpm); n/a = no published RPM ratio",
-            percent(report.max_throttle),
+            target_percent(report.max_throttle),
             report.rpm_window.as_str()
         ),
     ];
