@@ -844,7 +844,7 @@ global = { min_ptu = 15, increment = 5 }
         );
         assert_eq!(fast.sources.len(), catalog.sources.len());
         assert!(catalog.models.len() >= 25);
-        // Spot checks against ../shared/reference/azure-facts.md §1a (S1, 2026-09-23).
+        // Spot checks against Learn's per-model PTU table (S1, 2026-09-23).
         let gpt52 = catalog.find("gpt-5.2").expect("gpt-5.2 present");
         assert_eq!(gpt52.input_tpm_per_ptu, 3400.0);
         assert_eq!(gpt52.output_weight, 8.0);

@@ -580,7 +580,7 @@ mod tests {
 
     #[test]
     fn we1_gpt_5_2_regional_147_06_to_150() {
-        // azure-facts.md WE1 (S4): 1,000 RPM, 100 prompt, 50 response, ratio 8, 3,400 TPM/PTU.
+        // Learn worked example (S4, concepts/provisioned-throughput.md): 1,000 RPM, 100 prompt, 50 response, ratio 8, 3,400 TPM/PTU.
         let sizing = size_one(
             &workload(1000.0, 100.0, 50.0, 0.0),
             "gpt-5.2",
@@ -593,7 +593,7 @@ mod tests {
 
     #[test]
     fn we4_gpt_5_2_data_zone_with_and_without_cache() {
-        // azure-facts.md WE4 (S1/S2): 200/20 tokens → 105.88 → 110; with 50% cache 76.47 → 80.
+        // Learn worked example (S1/S2, provisioned-throughput-sizing): 200/20 tokens → 105.88 → 110; with 50% cache 76.47 → 80.
         let plain = size_one(
             &workload(1000.0, 200.0, 20.0, 0.0),
             "gpt-5.2",
@@ -615,7 +615,7 @@ mod tests {
 
     #[test]
     fn we5_gpt_image_2_384_25_to_400() {
-        // azure-facts.md WE5 (S1): 2,000 text + 1,229 image input (× 1.6) as prompt-equivalent
+        // Learn worked example (S1, provisioned-throughput-sizing): 2,000 text + 1,229 image input (× 1.6) as prompt-equivalent
         // tokens, 7,024 image output tokens at weight 3.75 × 1.6 = 6, 10 RPM, 1,200 per PTU.
         let prompt = 2000.0 + 1229.0 * 1.6;
         let sizing = size_one(
@@ -630,7 +630,7 @@ mod tests {
 
     #[test]
     fn gpt_6_cached_tokens_weigh_one_tenth() {
-        // S1 §2c: cached input 0.1, output 5. 1,000 RPM × (1,000 prompt, half cached; 100 out):
+        // S1, GPT-6 normalized token accounting: cached input 0.1, output 5. 1,000 RPM × (1,000 prompt, half cached; 100 out):
         // 1,000 × (500 + 500 × 0.1) + 5 × 100,000 = 1,050,000 normalized TPM ÷ 3,000 = 350.
         let sizing = size_one(
             &workload(1000.0, 1000.0, 100.0, 0.5),
@@ -654,7 +654,7 @@ mod tests {
 
     #[test]
     fn gpt_6_cache_writes_weigh_1_25() {
-        // S1 §2c: 1,000 RPM × 1,000 prompt (50% cached at 0.1, 10% written at 1.25, 40% plain)
+        // S1, GPT-6 normalized token accounting: 1,000 RPM × 1,000 prompt (50% cached at 0.1, 10% written at 1.25, 40% plain)
         // + 100 output at 5: 1,000 × (400 + 50 + 125) + 500,000 = 1,075,000 ÷ 3,000 = 358.33
         // → 360 PTU.
         let w = Workload::new(1000.0, gpt_6_shape(1000.0, 100.0, 0.5, 0.1)).expect("valid");
@@ -693,7 +693,7 @@ mod tests {
 
     #[test]
     fn gpt_4o_mini_output_weight_conflict_is_visible() {
-        // azure-facts.md §1c: Microsoft's gpt-4o-mini example (S26) — 1,000 RPM, 5,000 prompt,
+        // Output weight conflict (S12, S13 vs S1): Microsoft's gpt-4o-mini example (S26) — 1,000 RPM, 5,000 prompt,
         // 50 response — gives 139.19 → 140 PTU only with output weight 3; the 2026 tables'
         // weight 4 gives 140.54 → 145. The catalog follows the 2026 tables and says so.
         let w = workload(1000.0, 5000.0, 50.0, 0.0);

@@ -338,7 +338,7 @@ impl RequestShape {
 
     /// How much one prompt token weighs on average after prompt caching:
     /// (1 − cached − written) × input + cached × cached weight + written × cache-write weight
-    /// (S1 §2c; models without a cache-write weight count written tokens as input).
+    /// (S1, GPT-6 normalized token accounting; models without a cache-write weight count written tokens as input).
     pub fn prompt_factor(&self, model: &Model) -> f64 {
         let w = self.weights(model);
         let written = if model.cache_write_weight.is_some() {

@@ -8,18 +8,18 @@
 //! standard one. Each attempt is admitted or gets a 429; throttled clients retry by their
 //! [`RetryPolicy`]. Time is integer microseconds; token levels are `f64`.
 //!
-//! - **Standard limiter** ([`standard`], Learn quota "How rate limiting works", azure-facts
-//!   §3c): `prompt + max_tokens` per request against a running count reset each calendar minute
+//! - **Standard limiter** ([`standard`], Learn quota "How rate limiting works", S22,
+//!   articles/foundry/openai/includes/quota-2.md): `prompt + max_tokens` per request against a running count reset each calendar minute
 //!   (the request crossing the quota is admitted), and at most ⌊rpm ÷ 60⌋ or ⌊rpm ÷ 6⌋ requests
 //!   per fixed 1 s or 10 s window. Every request received counts toward the window; only
 //!   admitted ones spend tokens. 429 retry-after: to the next minute or window.
 //! - **Provisioned leaky bucket** ([`provisioned`], Learn "How does utilization work",
-//!   azure-facts §2e): normalized tokens drain at C = PTU × input TPM per PTU ÷ 60 per second; a
+//!   S17): normalized tokens drain at C = PTU × input TPM per PTU ÷ 60 per second; a
 //!   request is admitted while the level ≤ D = `bucket_seconds` × C (100 % utilization), adds
 //!   its estimate (prompt − cached + cached × weight + max_tokens × output weight), and is
 //!   corrected to its actual tokens at completion. 429 retry-after: (level − D) ÷ C. D is not
 //!   published by Microsoft: `bucket_seconds` is an assumption.
-//! - **Spillover** (azure-facts §3d): a request the PTU refuses goes at once to the standard
+//! - **Spillover** (Learn spillover traffic management, S19): a request the PTU refuses goes at once to the standard
 //!   deployment; if that refuses too the client sees the PTU's 429 (its retry-after) and retries
 //!   by its policy, starting again at the PTU.
 //! - **Retry-after** is sent as whole milliseconds (`retry-after-ms`), rounded up, so a client

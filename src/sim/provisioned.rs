@@ -1,5 +1,6 @@
 //! The provisioned (PTU) admission model: a leaky bucket of normalized tokens (Microsoft Learn,
-//! provisioned-throughput "How does utilization work", S17 in azure-facts §2e).
+//! provisioned-throughput "How does utilization work", S17: MicrosoftDocs/azure-ai-docs
+//! articles/ai-foundry/openai/concepts/provisioned-throughput.md).
 //!
 //! - Capacity C = PTUs × input TPM per PTU ÷ 60 normalized tokens per second; the level drains
 //!   continuously at C and never below 0 ("The overall utilization is decremented at a

@@ -1,6 +1,7 @@
 //! The standard (pay-as-you-go) rate limiter: a TPM running count reset each calendar minute and
 //! a request count over fixed 1 s or 10 s windows (Microsoft Learn, quota "How rate limiting
-//! works", S22 in azure-facts §3c).
+//! works", S22: MicrosoftDocs/azure-ai-docs
+//! articles/foundry/openai/includes/quota-2.md).
 //!
 //! - Tokens: a request counts `prompt + max_tokens`, the service's estimate at admission, not
 //!   the billed tokens. "The estimated max-processed-token count is added to a running token
