@@ -1,5 +1,8 @@
 //! The command line: clap definitions only. Doc comments here are the `--help` text.
 
+// Help text shows TOML tables and CSV columns in brackets (`[budget]`), not rustdoc links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -63,7 +66,7 @@ impl Cli {
 pub enum Format {
     /// Tables for people.
     Table,
-    /// One JSON object for scripts (schema in the README).
+    /// One JSON object for scripts (the contract: docs/json.md).
     Json,
 }
 
@@ -188,7 +191,7 @@ Examples:
   ptuplan analyze --kql";
 
 const SIMULATE_HELP: &str = "\
-Models (sources and assumptions in the README):
+Models (sources and assumptions in docs/how-it-works.md):
   standard     prompt + max_tokens count against a TPM budget reset each
                minute; requests per 1 s (or 10 s) window at most RPM/60
                (RPM/6), RPM from the catalog ratio
@@ -211,7 +214,7 @@ Examples:
       --max-tokens 100 --tpm-quota 400k --retry none";
 
 const PLAN_HELP: &str = "\
-The plan file format is in the README (section 'Plan files').
+The plan file format is in docs/guide.md (section 'Plan files').
 
 Examples:
   ptuplan plan examples/plan-contoso.toml

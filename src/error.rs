@@ -1,6 +1,6 @@
 //! Typed errors of the library, and the exit codes `main` maps them to.
 //!
-//! Exit codes (documented in `--help` and the README):
+//! Exit codes (documented in `--help` and docs/guide.md):
 //! - 0: success (also when the reader of stdout goes away, e.g. `| head`);
 //! - 1: a failure that is not the user's input: unreadable or invalid catalog, I/O;
 //! - 2: bad command-line input: a flag's value, a combination of flags, an unknown model.

@@ -658,7 +658,7 @@ fn run_plan(
                 kind: "plan",
                 path: shown.clone(),
                 line: None,
-                message: "no [budget] table: nothing to check (see the README's plan format)"
+                message: "no [budget] table: nothing to check (see 'Plan files' in docs/guide.md)"
                     .into(),
             })?;
             let baseline_usd = baseline.map(read_baseline).transpose()?;

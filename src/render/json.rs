@@ -7,7 +7,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::catalog::Catalog;
 
-/// Version of the JSON contract documented in the README.
+/// Version of the JSON contract documented in docs/json.md.
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Serialize)]

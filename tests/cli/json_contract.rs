@@ -1,4 +1,4 @@
-//! The JSON contract documented in the README: every key, its type, nothing undocumented.
+//! The JSON contract documented in docs/json.md: every key, its type, nothing undocumented.
 //! Structs deny unknown fields, so adding or renaming a key fails here first.
 
 use serde::Deserialize;
