@@ -723,12 +723,23 @@ impl Catalog {
     }
 }
 
+/// A value as an error quotes it: plain, or in scientific notation when it is huge or tiny
+/// (1e308 is not 309 digits).
+fn shown(value: f64) -> String {
+    if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 fn check_weight(value: f64) -> Result<(), String> {
     if value.is_finite() && (0.0..=MAX_WEIGHT).contains(&value) {
         Ok(())
     } else {
         Err(format!(
-            "must be a weight from 0 to {MAX_WEIGHT}, got {value}"
+            "must be a weight from 0 to {MAX_WEIGHT}, got {}",
+            shown(value)
         ))
     }
 }
@@ -737,7 +748,10 @@ fn check_positive(value: f64, max: f64) -> Result<(), String> {
     if value.is_finite() && value > 0.0 && value <= max {
         Ok(())
     } else {
-        Err(format!("must be above 0 and at most {max:e}, got {value}"))
+        Err(format!(
+            "must be above 0 and at most {max:e}, got {}",
+            shown(value)
+        ))
     }
 }
 
@@ -745,7 +759,10 @@ fn check_between(value: f64, min: f64, max: f64) -> Result<(), String> {
     if value.is_finite() && (min..=max).contains(&value) {
         Ok(())
     } else {
-        Err(format!("must be from {min:e} to {max:e}, got {value}"))
+        Err(format!(
+            "must be from {min:e} to {max:e}, got {}",
+            shown(value)
+        ))
     }
 }
 

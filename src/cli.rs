@@ -626,8 +626,9 @@ pub struct SimulateArgs {
     /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
     #[arg(long, value_parser = input::cache_rate, default_value = "0", conflicts_with = "replay")]
     pub cache_rate: f64,
-    /// The max_tokens clients send (default: the completion size; its p95 when log-normal;
-    /// each request's own completion when replaying).
+    /// The max_tokens clients send (default: the model's documented default, e.g. gpt-4o's
+    /// 4,096; else the completion size, its p95 when log-normal; each request's own
+    /// completion when replaying).
     #[arg(long, value_parser = input::tokens)]
     pub max_tokens: Option<f64>,
     /// Client retry policy.

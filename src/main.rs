@@ -14,30 +14,36 @@ use ptuplan::render::clean;
 const MAX_ERROR_CHARS: usize = 1000;
 
 fn main() -> ExitCode {
+    let closed = stdout_is_closed();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => return command_line_error(&err),
+        Err(err) => return command_line_error(&err, closed),
     };
-    if stdout_is_closed() {
-        let _ = writeln!(
-            io::stderr(),
-            "error: standard output is closed, so no answer can be written: redirect it to a \
-             file or to /dev/null"
-        );
-        return ExitCode::from(EXIT_FAILURE);
-    }
-    let mut stdout = io::stdout().lock();
-    match app::run(cli, &mut stdout) {
+    // With stdout closed the command still runs (into nothing), so that `check`'s budget
+    // verdict (exit 3) and real errors win; a success becomes the closed-stdout failure.
+    let result = if closed {
+        app::run(cli, &mut io::sink())
+    } else {
+        app::run(cli, &mut io::stdout().lock())
+    };
+    match result {
+        Ok(()) if closed => fail(EXIT_FAILURE, CLOSED_STDOUT),
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
-        Err(err) => {
-            // One line, control characters escaped, and at most MAX_ERROR_CHARS: an error
-            // that quotes a 100 MB header line must not print it.
-            let message = format!("{err:#}").replace(['\n', '\r'], " ");
-            let _ = writeln!(io::stderr(), "error: {}", clean(&message, MAX_ERROR_CHARS));
-            ExitCode::from(exit_code(&err))
-        }
+        Err(err) => fail(exit_code(&err), &format!("{err:#}")),
     }
+}
+
+const CLOSED_STDOUT: &str = "standard output is closed, so no answer can be written: redirect \
+                             it to a file or to /dev/null";
+
+/// Prints `error: MESSAGE` on one line, control characters escaped, at most MAX_ERROR_CHARS
+/// in all (an error that quotes a 100 MB header line must not print it), and exits `code`.
+fn fail(code: u8, message: &str) -> ExitCode {
+    let message = message.replace(['\n', '\r'], " ");
+    let room = MAX_ERROR_CHARS - "error: ".len() - 1;
+    let _ = writeln!(io::stderr(), "error: {}", clean(message.trim(), room));
+    ExitCode::from(code)
 }
 
 /// True when `ptuplan` was started with file descriptor 1 closed (`ptuplan ... >&-`). Rust's
@@ -61,12 +67,16 @@ fn stdout_is_closed() -> bool {
     false
 }
 
-/// Help and version go to stdout with exit 0; anything else becomes one line on stderr, exit 2.
-fn command_line_error(err: &clap::Error) -> ExitCode {
+/// Help and version go to stdout with exit 0 (exit 1 when stdout is closed); anything else
+/// becomes one line on stderr, exit 2.
+fn command_line_error(err: &clap::Error, closed: bool) -> ExitCode {
     if matches!(
         err.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
+        if closed {
+            return fail(EXIT_FAILURE, CLOSED_STDOUT);
+        }
         let _ = write!(io::stdout(), "{}", err.render());
         return ExitCode::from(EXIT_OK);
     }
@@ -82,6 +92,8 @@ fn command_line_error(err: &clap::Error) -> ExitCode {
         .filter(|line| !line.is_empty())
         .collect();
     let message = message.join(" ").replace(" tip:", "; tip:");
-    let _ = writeln!(io::stderr(), "{message} (see --help)");
+    // clap's message starts with `error: ` and quotes the value as typed: cut it too.
+    let room = MAX_ERROR_CHARS - " (see --help)".len() - 1;
+    let _ = writeln!(io::stderr(), "{} (see --help)", clean(&message, room));
     ExitCode::from(EXIT_USAGE)
 }

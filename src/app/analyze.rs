@@ -204,31 +204,6 @@ fn period(
     }
 }
 
-/// `--max-tokens` must allow the log's completions: a second whose requests average more
-/// completion tokens than it holds a response longer than max_tokens, which the service
-/// never returns.
-fn check_max_tokens(buckets: &SecondBuckets, max_tokens: Option<u32>) -> Result<(), InputError> {
-    let Some(max) = max_tokens else {
-        return Ok(());
-    };
-    let over = buckets
-        .iter()
-        .find(|(_, b)| b.requests > 0.0 && b.completion / b.requests > f64::from(max) + 1e-9);
-    match over {
-        Some((second, b)) => Err(InputError::InvalidValue {
-            field: "--max-tokens",
-            value: max.to_string(),
-            allowed: format!(
-                "the log's requests at {} average {} completion tokens, more than max_tokens \
-                 allows a response: give the max_tokens your clients send",
-                crate::timestamp::format_second(*second),
-                numfmt::count((b.completion / b.requests).ceil())
-            ),
-        }),
-        None => Ok(()),
-    }
-}
-
 /// How models are sized, from the flags: `--max-tokens` must be a whole number.
 fn sizing_settings(args: &AnalyzeArgs) -> anyhow::Result<SizingSettings> {
     let max_tokens = match args.max_tokens {
@@ -468,7 +443,7 @@ pub(super) fn run_analyze(
         };
         return Err(InputError::Usage(format!("{why}: nothing to analyze")).into());
     }
-    check_max_tokens(&buckets, sizing.max_tokens)?;
+    analysis::check_max_tokens(&buckets, sizing.max_tokens)?;
     let first_second = *buckets.keys().next().unwrap_or(&0);
     let last_second = *buckets.keys().next_back().unwrap_or(&0);
     if last_second - first_second > MAX_SPAN_DAYS * 86_400 {
@@ -567,9 +542,15 @@ pub(super) fn run_analyze(
             ..inputs
         };
         let traffic = analysis::summarize(&group.buckets, &group_minutes, group_inputs);
+        // The model the log names for the group, else the group's name as a model, else the
+        // one -m given (a log with a deployment column and no model column).
         let model = catalog
             .find_logged(group.model.as_deref().unwrap_or(name))
-            .or_else(|| catalog.find_logged(name));
+            .or_else(|| catalog.find_logged(name))
+            .or(match (group.model.as_ref(), models.as_slice()) {
+                (None, [only]) => Some(*only),
+                _ => None,
+            });
         let sizing = match model {
             Some(model) if model.provisioned(args.deployment).is_some() => Some(size_model(
                 &group.buckets,
@@ -588,7 +569,8 @@ pub(super) fn run_analyze(
             }
             None => {
                 notes.push(format!(
-                    "{name}: model '{}' is not in the catalog, so no sizing (size it with -m)",
+                    "{name}: model '{}' is not in the catalog, so no sizing (give one -m to size \
+                     every deployment as that model)",
                     group.model.as_deref().unwrap_or(name)
                 ));
                 None

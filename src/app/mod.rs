@@ -78,22 +78,29 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             for warning in &warnings {
                 let _ = writeln!(stderr, "warning: {}", crate::render::clean(warning, 1000));
             }
-            // The verdict wins over a reader that went away (`check plan.toml | head`): a
-            // budget gate must never pass because its output was cut short.
-            let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            // The verdict wins over a reader that went away (`check plan.toml | head`) or a
+            // full disk: a budget gate must never pass because its output was cut short.
+            let written = write_answer(out, &text);
             return match (budget, written) {
                 (Some(report), _) if !report.ok => {
                     Err(BudgetExceeded(report.exceeded_summary()).into())
                 }
-                (_, written) => Ok(written?),
+                (_, written) => written,
             };
         }
         Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
     };
     let text = printable(text, format);
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    write_answer(out, &text)
+}
+
+/// Writes the answer to standard output; a failure says so (and keeps the I/O error, so a
+/// reader that went away is still told apart).
+fn write_answer(out: &mut dyn Write, text: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write the answer to standard output")
 }
 
 /// Tables with control characters from input (terminal escapes in a log's names) escaped;
@@ -584,7 +591,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         standard: Some(standard_options(&args.quota)),
         admission_max_tokens: match shape {
             Some(shape) => match shape.max_tokens_for(model) {
-                (_, MaxTokensSource::AssumedOutput) => None,
+                (_, MaxTokensSource::AssumedOutput) if shape.best_of == 1 => None,
                 (max, _) => Some(max * f64::from(shape.best_of)),
             },
             None => args

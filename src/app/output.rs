@@ -11,6 +11,36 @@ use tempfile::NamedTempFile;
 
 use crate::error::InputError;
 
+/// Temporary files being written, removed if the run is interrupted (Ctrl-C, SIGTERM): the
+/// signal ends the process without running destructors.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// On SIGINT or SIGTERM: removes the temporary files of unfinished writes and exits with
+/// 130. Installed when the first output file is opened.
+fn clean_up_on_interrupt() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if let Ok(pending) = PENDING.lock() {
+                for path in pending.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            std::process::exit(130);
+        });
+    });
+}
+
+fn track(path: &Path, pending: bool) {
+    if let Ok(mut list) = PENDING.lock() {
+        if pending {
+            list.push(path.to_path_buf());
+        } else {
+            list.retain(|p| p != path);
+        }
+    }
+}
+
 /// A file being written, replaced atomically by [`OutputFile::commit`].
 #[derive(Debug)]
 pub struct OutputFile {
@@ -23,13 +53,7 @@ impl OutputFile {
     /// Checks `path` can be written by creating its temporary file now; `kind` names it in
     /// errors (`profile`, `plot`, `trace`).
     pub fn open(path: &Path, kind: &'static str) -> Result<OutputFile, InputError> {
-        if path.is_dir() {
-            return Err(cannot_write(
-                kind,
-                path,
-                std::io::Error::other("it is a directory; give a file name"),
-            ));
-        }
+        let path = &regular_target(path).map_err(|e| cannot_write(kind, path, e))?;
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -47,6 +71,8 @@ impl OutputFile {
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(|e| cannot_write(kind, path, std::io::Error::from(e.kind())))?;
+        clean_up_on_interrupt();
+        track(temp.path(), true);
         Ok(OutputFile {
             path: path.to_path_buf(),
             kind,
@@ -104,10 +130,40 @@ impl OutputFile {
             .sync_all()
             .map_err(|e| cannot_write(kind, &path, e))?;
         set_permissions(self.temp.path(), &path).map_err(|e| cannot_write(kind, &path, e))?;
+        let temp_path = self.temp.path().to_path_buf();
         self.temp
             .persist(&path)
             .map_err(|e| cannot_write(kind, &path, e.error))?;
+        track(&temp_path, false);
         Ok(path.display().to_string())
+    }
+}
+
+/// The file to replace for `path`: the path itself when nothing or a regular file is there,
+/// the file a symbolic link points to, and an error for anything else (a folder, a device
+/// such as /dev/stdout or /dev/null, a pipe), which renaming over would destroy.
+fn regular_target(path: &Path) -> std::io::Result<PathBuf> {
+    let metadata = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        Err(e) => return Err(e),
+    };
+    let target = if metadata.file_type().is_symlink() {
+        match std::fs::canonicalize(path) {
+            Ok(resolved) => resolved,
+            // A dangling link: refuse rather than replace the link with a file.
+            Err(_) => return Err(std::io::Error::other("it is a link to nothing")),
+        }
+    } else {
+        path.to_path_buf()
+    };
+    if std::fs::metadata(&target)?.is_file() {
+        Ok(target)
+    } else {
+        Err(std::io::Error::other(
+            "it is not a regular file (a folder, device or pipe such as /dev/stdout): give a \
+             file name",
+        ))
     }
 }
 
@@ -169,5 +225,31 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         assert!(OutputFile::open(dir.path(), "plot").is_err());
         assert!(OutputFile::open(&dir.path().join("missing/out.svg"), "plot").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_refused_and_links_written_through() {
+        for device in ["/dev/null", "/dev/stdout"] {
+            assert!(
+                OutputFile::open(Path::new(device), "trace").is_err(),
+                "{device}"
+            );
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, "old\n").expect("write");
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        let mut file = OutputFile::open(&link, "trace").expect("opens");
+        file.write_all(b"new\n").expect("writes");
+        file.commit().expect("commits");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).expect("read"), "new\n");
     }
 }

@@ -58,6 +58,8 @@ const MAX_PER_MINUTE_RECORDS: f64 = 1e6;
 /// The highest request rate a run may reach, per minute (33,000 a second): clients waiting to
 /// retry are held in memory, up to about two minutes of arrivals when a quota refuses all.
 const MAX_PEAK_RPM: f64 = 2e6;
+/// The most requests `--trace-out` may write (about 60 bytes each: 3 GB).
+const MAX_TRACE_REQUESTS: f64 = 5e7;
 /// The shortest fixed or exponential retry delay: a client that retries at once would make
 /// simulated time stand still.
 const MIN_RETRY_DELAY_S: f64 = 0.001;
@@ -319,12 +321,7 @@ pub(super) fn run_simulate(
     }
     let max_tokens = default_max_tokens(args, model, given, &mut notes);
     let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
-    check_run_size(
-        &offered_traffic,
-        candidates.len(),
-        retry.max_retries,
-        args.per_minute,
-    )?;
+    check_run_size(&offered_traffic, candidates.len(), retry.max_retries, args)?;
     if !ptus.is_empty() && offered_traffic.span_s < WARM_UP_BUCKETS * args.bucket {
         notes.push(format!(
             "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
@@ -715,16 +712,28 @@ fn check_run_size(
     offered: &Offered,
     candidates: usize,
     max_retries: u32,
-    per_minute: bool,
+    args: &SimulateArgs,
 ) -> anyhow::Result<()> {
     let (requests, span_s) = (offered.requests, offered.span_s);
+    if args.trace_out.is_some() && requests > MAX_TRACE_REQUESTS {
+        return Err(usage(format!(
+            "--trace-out would write about {} requests (several GB), more than {}: trace a \
+             shorter --duration or a lower rate",
+            numfmt::short(requests),
+            numfmt::short(MAX_TRACE_REQUESTS)
+        )));
+    }
     if offered.peak_rpm > MAX_PEAK_RPM * (1.0 + 1e-9) {
         return Err(usage(format!(
             "the traffic peaks at about {} requests a minute, more than the {} a run may \
-             simulate (requests waiting to retry are held in memory): lower --rpm, \
-             --daily-peak, the burst factor or --speedup",
+             simulate (requests waiting to retry are held in memory): {}",
             numfmt::short(offered.peak_rpm),
-            numfmt::short(MAX_PEAK_RPM)
+            numfmt::short(MAX_PEAK_RPM),
+            if args.replay.is_some() {
+                "replay slower (--speedup) or split the log"
+            } else {
+                "lower --rpm, --daily-peak or the burst factor"
+            }
         )));
     }
     let attempts = requests * (1.0 + f64::from(max_retries));
@@ -747,7 +756,7 @@ fn check_run_size(
             numfmt::short(MAX_CANDIDATE_MINUTES)
         )));
     }
-    if per_minute && candidate_minutes > MAX_PER_MINUTE_RECORDS {
+    if args.per_minute && candidate_minutes > MAX_PER_MINUTE_RECORDS {
         return Err(usage(format!(
             "--per-minute would write {} candidate-minutes, more than {}: simulate fewer \
              candidates or a shorter --duration, or drop --per-minute",
@@ -990,6 +999,7 @@ fn traffic(
                 (Some(first), Some(last)) => (last - first + 1) as f64 / speedup,
                 _ => 0.0,
             };
+            crate::traffic::analysis::check_max_tokens(&buckets, max_tokens)?;
             let requests = buckets.values().map(|b| b.requests).sum();
             let longest_s = crate::sim::MAX_SPAN_US as f64 / 1e6;
             if span_s > longest_s {
@@ -997,11 +1007,11 @@ fn traffic(
                     "--replay {path} spans {} days at --speedup {}; replay at most 366 days at a \
                      time (split the log, or raise --speedup; is one timestamp wrong?)",
                     numfmt::count((span_s / 86_400.0).floor()),
-                    numfmt::number(speedup, 2, true)
+                    numfmt::trimmed(speedup, 4)
                 )));
             }
             Offered {
-                describe: format!("replay of {path} at {}x", numfmt::number(speedup, 2, true)),
+                describe: format!("replay of {path} at {}x", numfmt::trimmed(speedup, 4)),
                 span_s,
                 epoch_s: crate::sim::replay::origin_s(&buckets),
                 requests,
@@ -1080,6 +1090,13 @@ fn traffic(
                 (None, Some(_), None) => {
                     return Err(usage(
                         "--prompt needs --completion (completion tokens weigh most on PTUs)".into(),
+                    ));
+                }
+                (Some(_), _, _) => {
+                    return Err(usage(
+                        "--tokens stands alone in simulate (all prompt tokens): give --prompt N \
+                         --completion N instead of --tokens with --completion"
+                            .into(),
                     ));
                 }
                 _ => {

@@ -522,9 +522,9 @@ fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<String
     }
     if output_as_max_tokens && shape.output_tokens() > 0.0 {
         notes.push(
-            "no --max-tokens: admission counted the output tokens as max_tokens; the service \
-             counts the max_tokens your client sends (or its own estimate when none), so pass \
-             --max-tokens"
+            "no --max-tokens: admission counted the output tokens as max_tokens (models with a \
+             documented default count that); the service counts the max_tokens your client \
+             sends (or its own estimate when none), so pass --max-tokens"
                 .into(),
         );
     }

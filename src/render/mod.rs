@@ -15,7 +15,7 @@ pub fn clean(text: &str, max_chars: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() && c != '\n' {
+        if is_unsafe(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -24,10 +24,19 @@ pub fn clean(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// Characters that change how a terminal shows the text around them: controls (other than a
+/// newline) and the invisible format characters that reorder or hide text (bidirectional
+/// overrides such as U+202E, zero-width spaces and joiners, the byte-order mark).
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+}
+
 /// A whole rendered table or error line made safe to print: control characters other than
 /// newlines escaped (nothing is cut).
 pub fn escape_controls(text: String) -> String {
-    if text.chars().any(|c| c.is_control() && c != '\n') {
+    if text.chars().any(is_unsafe) {
         clean(&text, usize::MAX)
     } else {
         text
@@ -45,5 +54,6 @@ mod tests {
         assert_eq!(clean("line\nnext", 100), "line\nnext");
         assert_eq!(escape_controls("ok\n".into()), "ok\n");
         assert_eq!(escape_controls("\u{7}".into()), "\\u{7}");
+        assert_eq!(clean("a\u{202e}b\u{200b}", 100), "a\\u{202e}b\\u{200b}");
     }
 }

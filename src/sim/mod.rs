@@ -80,6 +80,10 @@ use crate::sim::standard::StandardLimiter;
 pub use crate::sim::standard::{RpmWindow, StandardParams};
 
 const MINUTE_US: u64 = 60_000_000;
+/// Most clients that may wait to retry at once: each waiting retry is held in memory (about
+/// 64 bytes), so this bounds a run that throttles nearly everything to a few hundred MB.
+pub const MAX_WAITING_RETRIES: usize = 4_000_000;
+
 /// Longest span of arrivals accepted after the first request, µs (366 days).
 pub const MAX_SPAN_US: u64 = 366 * 86_400 * 1_000_000;
 /// Utilization above which a minute counts as "hot" in the report.
@@ -112,6 +116,16 @@ pub enum SimError {
         at_us: u64,
         /// The previous request's arrival, µs.
         previous_us: u64,
+    },
+    /// More clients waited to retry at once than the run may hold in memory.
+    #[error(
+        "more than {limit} clients waited to retry at once: the deployment is far too small \
+         for this traffic (or its retry-after is long); simulate a larger candidate, less \
+         traffic, fewer --max-retries or --retry none"
+    )]
+    TooManyWaiting {
+        /// [`MAX_WAITING_RETRIES`].
+        limit: usize,
     },
     /// A request's token counts are inconsistent.
     #[error("request {index}: {problem}")]
@@ -362,8 +376,18 @@ pub fn simulate(
         previous_us = req.at_us;
         engine.run_until(req.at_us);
         engine.offer(req);
+        if engine.too_many_waiting {
+            return Err(SimError::TooManyWaiting {
+                limit: MAX_WAITING_RETRIES,
+            });
+        }
     }
     engine.run_until(u64::MAX);
+    if engine.too_many_waiting {
+        return Err(SimError::TooManyWaiting {
+            limit: MAX_WAITING_RETRIES,
+        });
+    }
     Ok(engine.report())
 }
 
@@ -423,6 +447,8 @@ struct Engine<'a> {
     ptu_rejections: u64,
     throttled_final: u64,
     attempts: u64,
+    /// More than [`MAX_WAITING_RETRIES`] clients waited to retry at once: the run stops.
+    too_many_waiting: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -456,6 +482,7 @@ impl<'a> Engine<'a> {
             first_attempt_throttled: 0,
             ptu_rejections: 0,
             throttled_final: 0,
+            too_many_waiting: false,
             attempts: 0,
         }
     }
@@ -595,6 +622,10 @@ impl<'a> Engine<'a> {
                     retries,
                     retry_after_us,
                 ) {
+                    Some(_) if self.retries.len() >= MAX_WAITING_RETRIES => {
+                        self.too_many_waiting = true;
+                        self.throttled_final += 1;
+                    }
                     Some(at) => self.retries.push(
                         at,
                         Retry {

@@ -5,7 +5,8 @@
 //! events at equal times come out first-in first-out and a run is deterministic. A push appends
 //! to its slot's `Vec`; when the cursor reaches a slot, its few events are sorted (insertion
 //! sort) and popped from the end, and events pushed into the current slot meanwhile wait in a
-//! small heap. Slot buffers are swapped, never freed, so a steady state allocates nothing; a
+//! small heap. Slot buffers are kept (up to a few thousand events each), so a steady state
+//! allocates nothing; a
 //! bitmap of occupied slots lets the cursor skip empty ones.
 //!
 //! Chosen by measurement (`bench_queue` below, release, this 2-core AMD EPYC machine, the
@@ -25,6 +26,9 @@ pub const LOG_SLOTS: u32 = 10;
 /// Events further ahead than this from the current slot wait in the overflow heap (≈ 16.8 s
 /// for the default queue).
 pub const HORIZON_US: u64 = 1 << (SLOT_SHIFT + LOG_SLOTS);
+
+/// Room a slot's buffer keeps after it is emptied, in events (slots normally hold a few dozen).
+const RETAINED_SLOT_CAPACITY: usize = 4096;
 
 /// One queued event; ordered so that a `BinaryHeap` pops the earliest `(time, seq)` first.
 #[derive(Debug, Clone, Copy)]
@@ -240,6 +244,13 @@ impl<T: Copy, const SHIFT: u32, const LOG: u32> EventQueue<T, SHIFT, LOG> {
             self.current
                 .extend(self.keys.iter().rev().map(|&key| slot[key as u32 as usize]));
             slot.clear();
+            // A burst (a quota refusing everything, clients retrying together) can fill one
+            // slot with millions of events; keep at most RETAINED_SLOT_CAPACITY of its room, or
+            // every slot would keep its largest burst's memory for the rest of the run.
+            if slot.capacity() > RETAINED_SLOT_CAPACITY {
+                slot.shrink_to(RETAINED_SLOT_CAPACITY);
+                self.keys.shrink_to(RETAINED_SLOT_CAPACITY);
+            }
         }
         self.migrate_far();
         true

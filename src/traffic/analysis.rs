@@ -440,6 +440,34 @@ pub fn summarize(
     }
 }
 
+/// `--max-tokens` must allow the log's completions: a second whose requests average more
+/// completion tokens than it holds a response longer than max_tokens, which the service
+/// never returns.
+pub fn check_max_tokens(
+    buckets: &SecondBuckets,
+    max_tokens: Option<u32>,
+) -> Result<(), InputError> {
+    let Some(max) = max_tokens else {
+        return Ok(());
+    };
+    let over = buckets
+        .iter()
+        .find(|(_, b)| b.requests > 0.0 && b.completion / b.requests > f64::from(max) + 1e-9);
+    match over {
+        Some((second, b)) => Err(InputError::InvalidValue {
+            field: "--max-tokens",
+            value: max.to_string(),
+            allowed: format!(
+                "the log's requests at {} average {} completion tokens, more than max_tokens \
+                 allows a response: give the max_tokens your clients send",
+                crate::timestamp::format_second(*second),
+                crate::numfmt::count((b.completion / b.requests).ceil())
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

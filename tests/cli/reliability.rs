@@ -324,3 +324,70 @@ fn findings_of_the_adversarial_pass_stay_fixed() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn findings_of_the_second_pass_stay_fixed() {
+    // Output files never replace a device: /dev/null stays a device.
+    let out = ptuplan()
+        .args([
+            "simulate", "-m", "gpt-4.1", "--rpm", "60", "--prompt", "100",
+        ])
+        .args(["--completion", "50", "--ptu", "50", "--duration", "5m"])
+        .args(["--trace-out", "/dev/null"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!std::fs::metadata("/dev/null").expect("exists").is_file());
+    // With stdout closed, check's verdict still wins; help is a failure like any answer.
+    let plan = over_budget_plan();
+    assert_eq!(
+        shell(&format!("\"$P\" check '{plan}' >&-")).status.code(),
+        Some(3)
+    );
+    assert_eq!(shell("\"$P\" --help >&-").status.code(), Some(1));
+    // A full disk names standard output.
+    let out = shell("\"$P\" models > /dev/full");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("standard output"), "{}", stderr(&out));
+    // clap's own errors are cut too.
+    let out = shell(&format!(
+        "\"$P\" size --rpm {} --tokens 10",
+        "9".repeat(5000)
+    ));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).chars().count() <= 1001,
+        "{}",
+        stderr(&out).len()
+    );
+    // One -m sizes every deployment of a log that names no model.
+    let log = scratch(
+        "reliability",
+        "deployments-only.csv",
+        "timestamp,prompt_tokens,completion_tokens,deployment\n\
+         2026-11-02T09:00:00Z,1000,100,chat-prod\n2026-11-02T09:00:02Z,500,50,batch\n",
+    );
+    let answer = crate::json(&["analyze", &log, "-m", "gpt-4.1"]);
+    for group in answer["groups"].as_array().expect("groups") {
+        assert_eq!(group["sizing"]["model"], "gpt-4.1", "{group}");
+    }
+    // A replay's --max-tokens must allow the log's completions, as analyze's.
+    let out = ptuplan()
+        .args([
+            "simulate",
+            "-m",
+            "gpt-4.1",
+            "--replay",
+            "examples/logs/burst.csv",
+        ])
+        .args(["--max-tokens", "100", "--ptu", "100"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("average 250"), "{}", stderr(&out));
+}

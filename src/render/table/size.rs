@@ -6,7 +6,7 @@ use comfy_table::Cell;
 
 use super::{finish, notes, right, short_source_line, table, wrap};
 use crate::calc::sizing::{ModelSizing, SizeReport};
-use crate::calc::workload::TokenSplit;
+use crate::calc::workload::{MaxTokensSource, TokenSplit};
 use crate::catalog::Catalog;
 use crate::numfmt::{count, number, percent, target_percent, trimmed};
 
@@ -16,7 +16,7 @@ pub fn size(report: &SizeReport, catalog: &Catalog) -> String {
     workload_header(&mut out, report, catalog);
     let mut all_notes = match report.models.as_slice() {
         [only] => explain_model(&mut out, report, only, catalog),
-        models => compare_models(&mut out, report, models),
+        models => compare_models(&mut out, report, models, catalog),
     };
     all_notes.extend(report.notes.iter().cloned());
     notes(&mut out, &all_notes);
@@ -276,7 +276,12 @@ fn fits(value: Option<bool>) -> &'static str {
 }
 
 /// Writes one row per model and a legend; returns the notes to print after it.
-fn compare_models(out: &mut String, report: &SizeReport, models: &[ModelSizing]) -> Vec<String> {
+fn compare_models(
+    out: &mut String,
+    report: &SizeReport,
+    models: &[ModelSizing],
+    catalog: &Catalog,
+) -> Vec<String> {
     let with_target = report.target_utilization < 1.0;
     let ptu_header = if with_target {
         format!("PTU@{}", percent(report.target_utilization))
@@ -352,6 +357,39 @@ fn compare_models(out: &mut String, report: &SizeReport, models: &[ModelSizing])
         legend.push("! request does not fit the context window (see notes)".to_string());
     }
     for line in legend {
+        let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+    }
+    let no_reasoning = report.shape.reasoning_tokens == 0.0;
+    let reasoning: Vec<&str> = models
+        .iter()
+        .filter(|m| no_reasoning && catalog.find(&m.model).is_ok_and(|c| c.reasoning))
+        .map(|m| m.model.as_str())
+        .collect();
+    if !reasoning.is_empty() {
+        let line = format!(
+            "reasoning models sized without --reasoning (their hidden reasoning tokens are \
+             output, so the load is undersized): {}",
+            reasoning.join(", ")
+        );
+        let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+    }
+    let defaults: Vec<String> = models
+        .iter()
+        .filter(|m| m.max_tokens_source == MaxTokensSource::ModelDefault)
+        .map(|m| {
+            let max = m.admission_tokens_per_request - report.shape.prompt_tokens;
+            format!(
+                "{} ({})",
+                m.model,
+                count(max / f64::from(report.shape.best_of))
+            )
+        })
+        .collect();
+    if !defaults.is_empty() {
+        let line = format!(
+            "std quota counts the documented default max_tokens of {} (no --max-tokens)",
+            defaults.join(", ")
+        );
         let _ = writeln!(out, "{}", wrap(&line, "", "  "));
     }
     if !report.skipped.is_empty() {
