@@ -39,15 +39,23 @@ fn main() -> Result<(), String> {
         .lines()
         .skip(1)
         .map(|line| {
+            // timestamp,at_ms,prompt_tokens,cached_tokens,completion_tokens,max_tokens
             let f: Vec<&str> = line.split(',').collect();
-            let int = |i: usize| f[i].parse::<u32>().map_err(|_| format!("bad line: {line}"));
-            let at_ms: f64 = f[0].parse().map_err(|_| format!("bad line: {line}"))?;
+            let int = |i: usize| {
+                f.get(i)
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .ok_or_else(|| format!("bad line: {line}"))
+            };
+            let at_ms: f64 = f
+                .get(1)
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("bad line: {line}"))?;
             Ok(Request {
                 at_us: (at_ms * 1000.0).round() as u64,
-                prompt: int(1)?,
-                cached: int(2)?,
-                completion: int(3)?,
-                max_tokens: int(4)?,
+                prompt: int(2)?,
+                cached: int(3)?,
+                completion: int(4)?,
+                max_tokens: int(5)?,
             })
         })
         .collect::<Result<_, String>>()?;

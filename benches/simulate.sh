@@ -54,8 +54,8 @@ from simpy.events import URGENT
 trace = sys.argv[1]
 ptu, tpm_per_ptu, output_weight, cached_weight, bucket_s, ttft_ms, tps = map(float, sys.argv[2:9])
 with open(trace) as f:
-    rows = [(round(float(r["at_ms"]) * 1000), int(r["prompt"]), int(r["cached"]),
-             int(r["completion"]), int(r["max_tokens"])) for r in csv.DictReader(f)]
+    rows = [(round(float(r["at_ms"]) * 1000), int(r["prompt_tokens"]), int(r["cached_tokens"]),
+             int(r["completion_tokens"]), int(r["max_tokens"])) for r in csv.DictReader(f)]
 per_s = ptu * tpm_per_ptu / 60.0
 depth = bucket_s * per_s
 ttft_us, us_per_token = ttft_ms * 1000.0, 1e6 / tps

@@ -18,7 +18,7 @@ use crate::sim::{
     Target,
 };
 use crate::traffic::analysis;
-use crate::traffic::log::{ColumnNames, LogBuckets, SecondBuckets};
+use crate::traffic::log::{ColumnNames, LogBuckets};
 use crate::{numfmt, traffic};
 
 use super::analyze::open_log;
@@ -224,7 +224,6 @@ pub(super) fn run_simulate(
     format: Format,
 ) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
-    let deployment = args.deployment;
     let mut notes = Vec::new();
     let ptus: Vec<f64> = args.ptu.iter().flatten().copied().collect();
     if ptus.is_empty() && args.tpm_quota.is_empty() {
@@ -237,6 +236,90 @@ pub(super) fn run_simulate(
     // Output files are checked before any work, and written only on success.
     let trace_file = OutputFile::open_if(args.trace_out.as_deref(), "trace")?;
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
+    let checked = check_args(args, model, &ptus, format, &mut notes)?;
+    let candidates = candidates(args, model, &ptus, &mut notes)?;
+    let (service, standard_speed_assumed) = service(args, model, &mut notes)?;
+    let max_tokens = max_tokens(args, model, &mut notes)?;
+    let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
+    check_run_size(
+        &offered_traffic,
+        candidates.len(),
+        checked.retry.max_retries,
+        args,
+    )?;
+    if !ptus.is_empty() && offered_traffic.span_s < WARM_UP_BUCKETS * args.bucket {
+        notes.push(format!(
+            "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
+             100%, so over {} sustained overload shows fewer 429s than it will later; \
+             simulate at least {} (--duration)",
+            describe_duration(args.bucket),
+            describe_duration(offered_traffic.span_s),
+            describe_duration(WARM_UP_BUCKETS * args.bucket)
+        ));
+    }
+    let prices = prices_for(model, catalog, args.deployment, &mut notes);
+    let trace = trace_file
+        .map(|file| Trace::create(file, offered_traffic.epoch_s))
+        .transpose()?;
+    let setup = RunSetup {
+        service,
+        retry: checked.retry,
+        seed: args.seed,
+    };
+    let runs = run_candidates(&candidates, &offered_traffic, setup, trace)?;
+    if let Some(path) = &args.trace_out {
+        notes.push(format!(
+            "offered requests written to {} (read by --replay and analyze)",
+            path.display()
+        ));
+    }
+    let parts = ReportParts {
+        model,
+        offered: &offered_traffic,
+        prices,
+        standard_speed_assumed,
+        tokens_per_second: service.tokens_per_second,
+        token_split: checked.token_split,
+        has_ptus: !ptus.is_empty(),
+    };
+    let mut report = simulate_report(args, parts, runs.results, &runs.measured, notes);
+    if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
+        file.write_all(plot(model, &report.candidates)?.as_bytes())?;
+        report
+            .notes
+            .push(format!("plot written to {}", path.display()));
+    }
+    if !args.per_minute {
+        for result in &mut report.candidates {
+            result.minutes.clear();
+        }
+    }
+    let text = match format {
+        Format::Json => render_json(catalog, &report)?,
+        Format::Table => table::simulate(&report),
+    };
+    for file in [runs.trace_file, plot_file].into_iter().flatten() {
+        file.commit()?;
+    }
+    Ok(text)
+}
+
+/// What the flag checks settle: the clients' retry policy and where the token split came from.
+struct Checked {
+    retry: RetryPolicy,
+    token_split: Option<TokenSplit>,
+}
+
+/// Cross-flag checks that need no traffic: the retry policy, `--per-minute` with `--json`,
+/// `--strict`, spillover; notes for a bare `--tokens` and a reasoning model without
+/// `--reasoning`.
+fn check_args(
+    args: &SimulateArgs,
+    model: &Model,
+    ptus: &[f64],
+    format: Format,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Checked> {
     let retry = retry_policy(args)?;
     if args.per_minute && format != Format::Json {
         return Err(usage(
@@ -276,7 +359,16 @@ pub(super) fn run_simulate(
             crate::calc::cost::no_spillover_note(model).trim_start_matches("no hybrid: ")
         )));
     }
-    let candidates = candidates(args, model, &ptus, &mut notes)?;
+    Ok(Checked { retry, token_split })
+}
+
+/// The service time: `--ttft` and `--tokens-per-second`, else the catalog's latency target;
+/// also whether that PTU target stands in for standard deployments (noted).
+fn service(
+    args: &SimulateArgs,
+    model: &Model,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(Service, bool)> {
     let tokens_per_second = match args.tokens_per_second {
         Some(tps) if tps.is_finite() && tps > 0.0 => tps,
         Some(tps) => {
@@ -308,6 +400,16 @@ pub(super) fn run_simulate(
         ttft_ms: args.ttft * 1000.0,
         tokens_per_second,
     };
+    Ok((service, standard_speed_assumed))
+}
+
+/// `--max-tokens` as a whole number of at least 1, else the default [`default_max_tokens`]
+/// gives.
+fn max_tokens(
+    args: &SimulateArgs,
+    model: &Model,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Option<u32>> {
     let given = args
         .max_tokens
         .map(|m| whole(m, "--max-tokens"))
@@ -319,131 +421,101 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
-    let max_tokens = default_max_tokens(args, model, given, &mut notes);
-    let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
-    check_run_size(&offered_traffic, candidates.len(), retry.max_retries, args)?;
-    if !ptus.is_empty() && offered_traffic.span_s < WARM_UP_BUCKETS * args.bucket {
-        notes.push(format!(
-            "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
-             100%, so over {} sustained overload shows fewer 429s than it will later; \
-             simulate at least {} (--duration)",
-            describe_duration(args.bucket),
-            describe_duration(offered_traffic.span_s),
-            describe_duration(WARM_UP_BUCKETS * args.bucket)
-        ));
-    }
-    let prices = prices::resolve(
+    Ok(default_max_tokens(args, model, given, notes))
+}
+
+/// The catalog's prices for the month's cost of each candidate, or a note saying why there is
+/// none; a note names the unverified PTU price used.
+fn prices_for(
+    model: &Model,
+    catalog: &Catalog,
+    deployment: crate::deployment::DeploymentType,
+    notes: &mut Vec<String>,
+) -> Option<prices::ResolvedPrices> {
+    let resolved = prices::resolve(
         model,
         catalog.ptu_prices.get(&deployment),
         deployment,
         &PriceOverrides::default(),
     );
-    let prices = match prices {
-        Ok(prices) => Some(prices),
+    let prices = match resolved {
+        Ok(prices) => prices,
         Err(e) => {
             notes.push(format!(
                 "no cost: {}",
                 e.to_string().replace("give ", "`ptuplan cost` takes ")
             ));
-            None
+            return None;
         }
     };
-    if let Some(p) = prices.as_ref().filter(|p| p.unverified) {
+    if prices.unverified {
         notes.push(format!(
             "prices: PTUs at ${}/PTU-year on a 1-year reservation (catalog source {}, \
              models.toml [ptu_prices]): UNVERIFIED third-party figures, as Microsoft's docs give \
              none; `ptuplan cost` takes your own (--ptu-yearly)",
-            numfmt::count(p.ptu.yearly),
-            p.ptu_source
+            numfmt::count(prices.ptu.yearly),
+            prices.ptu_source
         ));
     }
-    // The first run also measures the offered traffic (and writes the trace).
-    let mut offered = SecondBuckets::new();
-    // Per second: the load, and what standard admission counts (prompt + max_tokens).
-    let mut counted = SecondBuckets::new();
-    let mut current: Option<(i64, MinuteLoad, f64)> = None;
-    let mut trace = trace_file
-        .map(|file| Trace::create(file, offered_traffic.epoch_s))
-        .transpose()?;
+    Some(prices)
+}
+
+/// What every candidate's run shares.
+#[derive(Clone, Copy)]
+struct RunSetup {
+    service: Service,
+    retry: RetryPolicy,
+    seed: u64,
+}
+
+/// The runs: each candidate's report, the offered traffic as measured during the first run,
+/// and the finished trace file.
+struct Runs<'a> {
+    results: Vec<(&'a Candidate, crate::sim::SimReport)>,
+    measured: traffic::OfferedLoad,
+    trace_file: Option<OutputFile>,
+}
+
+/// Simulates every candidate on the same requests. The first run also measures the offered
+/// traffic and writes the trace.
+fn run_candidates<'a>(
+    candidates: &'a [(Candidate, Target)],
+    offered: &Offered,
+    setup: RunSetup,
+    mut trace: Option<Trace>,
+) -> anyhow::Result<Runs<'a>> {
+    let mut measured = traffic::OfferedLoad::default();
     let mut results = Vec::new();
     for (index, (candidate, target)) in candidates.iter().enumerate() {
         let config = SimConfig {
             target: *target,
-            service,
-            retry,
-            seed: args.seed,
+            service: setup.service,
+            retry: setup.retry,
+            seed: setup.seed,
         };
-        let requests = (offered_traffic.make)()?;
-        let progress = progress_bar(
-            &offered_traffic,
-            format!(
-                "simulating {} ({}/{})",
-                candidate.label,
-                index + 1,
-                candidates.len()
-            ),
+        let requests = (offered.make)()?;
+        let message = format!(
+            "simulating {} ({}/{})",
+            candidate.label,
+            index + 1,
+            candidates.len()
         );
+        let progress = progress_bar(offered, message);
+        let simulate = |r| crate::sim::simulate(&config, r);
         let report = if index == 0 {
-            // Requests come in time order: a new second starts at `second_end_us`, which
-            // saves a division per request.
-            let mut second_end_us = 0u64;
-            let measure = |r: &crate::sim::Request| {
-                let load = MinuteLoad {
-                    requests: 1.0,
-                    prompt: f64::from(r.prompt),
-                    cached: f64::from(r.cached),
-                    completion: f64::from(r.completion),
-                };
-                let admission = f64::from(r.prompt) + f64::from(r.max_tokens);
-                match &mut current {
-                    Some((_, sum, count)) if r.at_us < second_end_us => {
-                        *sum += load;
-                        *count += admission;
-                    }
-                    _ => {
-                        let second = r.at_us / 1_000_000;
-                        second_end_us = (second + 1) * 1_000_000;
-                        if let Some((s, sum, count)) =
-                            current.replace((second as i64, load, admission))
-                        {
-                            offered.insert(s, sum);
-                            counted.insert(
-                                s,
-                                MinuteLoad {
-                                    prompt: count,
-                                    ..sum
-                                },
-                            );
-                        }
-                    }
-                }
+            let observe = |r: &crate::sim::Request| {
+                measured.add(r);
                 if let Some(trace) = &mut trace {
                     trace.write(r);
                 }
             };
-            pipelined(requests, measure, &progress, |r| {
-                crate::sim::simulate(&config, r)
-            })
+            pipelined(requests, observe, &progress, simulate)
         } else {
-            pipelined(
-                requests,
-                |_| {},
-                &progress,
-                |r| crate::sim::simulate(&config, r),
-            )
+            pipelined(requests, |_| {}, &progress, simulate)
         }
         .map_err(|e| usage(in_flags(&e.to_string())))?;
         if index == 0 {
-            if let Some((s, sum, count)) = current.take() {
-                offered.insert(s, sum);
-                counted.insert(
-                    s,
-                    MinuteLoad {
-                        prompt: count,
-                        ..sum
-                    },
-                );
-            }
+            measured.finish();
             if report.requests == 0 {
                 return Err(usage(
                     "the traffic has no requests: raise --rpm or --duration".into(),
@@ -452,26 +524,48 @@ pub(super) fn run_simulate(
         }
         results.push((candidate, report));
     }
-    let trace_file = trace.map(Trace::finish).transpose()?;
-    if let Some(path) = &args.trace_out {
-        notes.push(format!(
-            "offered requests written to {} (read by --replay and analyze)",
-            path.display()
-        ));
-    }
+    Ok(Runs {
+        results,
+        measured,
+        trace_file: trace.map(Trace::finish).transpose()?,
+    })
+}
+
+/// What the report needs beyond the flags and the runs.
+struct ReportParts<'a> {
+    model: &'a Model,
+    offered: &'a Offered,
+    prices: Option<prices::ResolvedPrices>,
+    standard_speed_assumed: bool,
+    tokens_per_second: f64,
+    token_split: Option<TokenSplit>,
+    has_ptus: bool,
+}
+
+/// The `simulate` report: the offered traffic, its peaks, and each candidate's result priced
+/// for a month.
+fn simulate_report(
+    args: &SimulateArgs,
+    parts: ReportParts,
+    results: Vec<(&Candidate, crate::sim::SimReport)>,
+    measured: &traffic::OfferedLoad,
+    notes: Vec<String>,
+) -> compare::SimulateReport {
+    let model = parts.model;
+    let (offered, counted) = (&measured.offered, &measured.counted);
     let total = crate::calc::load::total(offered.values());
     let peaks = OfferedPeaks {
-        peak_tpm: analysis::window_max(&offered, 60, MinuteLoad::tokens).0,
-        peak_normalized_tpm: analysis::window_max(&offered, 60, |b| b.normalized(model)).0,
-        peak_rpm: analysis::window_max(&offered, 60, |b| b.requests).0,
-        peak_admission_tpm: analysis::window_max(&counted, 60, |b| b.prompt).0,
+        peak_tpm: analysis::window_max(offered, 60, MinuteLoad::tokens).0,
+        peak_normalized_tpm: analysis::window_max(offered, 60, |b| b.normalized(model)).0,
+        peak_rpm: analysis::window_max(offered, 60, |b| b.requests).0,
+        peak_admission_tpm: analysis::window_max(counted, 60, |b| b.prompt).0,
     };
     let span_seconds = offered
         .keys()
         .next_back()
         .zip(offered.keys().next())
         .map_or(0, |(last, first)| last - first + 1);
-    let pricing = prices.map(|p| compare::Pricing {
+    let pricing = parts.prices.as_ref().map(|p| compare::Pricing {
         tokens: p.tokens,
         ptu_month: p.ptu.per_ptu_month(Term::OneYear, DEFAULT_HOURS_PER_MONTH),
         // Synthetic traffic lasts --duration; a replay, the log's span.
@@ -480,78 +574,69 @@ pub(super) fn run_simulate(
             None => args.duration,
         } / (DEFAULT_HOURS_PER_MONTH * 3600.0),
     });
-    let mut results: Vec<_> = results
+    let candidates = results
         .into_iter()
         .map(|(candidate, report)| compare::result(candidate, report, &peaks, pricing.as_ref()))
         .collect();
-    if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
-        file.write_all(plot(model, &results)?.as_bytes())?;
-        notes.push(format!("plot written to {}", path.display()));
-    }
-    if !args.per_minute {
-        for result in &mut results {
-            result.minutes.clear();
-        }
-    }
-    let report = crate::sim::compare::SimulateReport {
+    compare::SimulateReport {
         model: model.name.clone(),
-        deployment,
-        traffic: crate::sim::compare::OfferedTraffic {
-            source: offered_traffic.describe,
+        deployment: args.deployment,
+        traffic: compare::OfferedTraffic {
+            source: parts.offered.describe.clone(),
             requests: total.requests,
             span_seconds: span_seconds as u64,
-            duration_seconds: offered_traffic.span_s,
-            mean_rpm: snap(total.requests * 60.0 / offered_traffic.span_s),
+            duration_seconds: parts.offered.span_s,
+            mean_rpm: snap(total.requests * 60.0 / parts.offered.span_s),
             prompt_tokens: total.prompt,
             cached_tokens: total.cached,
             completion_tokens: total.completion,
             peaks,
         },
         client: describe_client(args),
-        service: format!(
-            "{} to first token + {} tokens/s{}",
-            describe_duration(args.ttft),
-            numfmt::number(tokens_per_second, 1, true),
-            match (&args.tokens_per_second, &model.latency_target) {
-                (None, Some(target)) if standard_speed_assumed => {
-                    format!(" (catalog PTU latency target: {target}; assumed for standard)")
-                }
-                (None, Some(target)) => format!(" (catalog latency target: {target})"),
-                _ => String::new(),
-            }
-        ),
-        limiters: {
-            let mut parts = Vec::new();
-            if !args.tpm_quota.is_empty() || args.spillover_quota.is_some() {
-                parts.push(format!(
-                    "standard: requests limited per {} window, tokens per minute",
-                    match args.rpm_window {
-                        RpmWindowArg::OneSecond => "1 s",
-                        RpmWindowArg::TenSeconds => "10 s",
-                    }
-                ));
-            }
-            if !ptus.is_empty() {
-                parts.push(format!(
-                    "PTU: leaky bucket holding {} of capacity at 100%",
-                    describe_duration(args.bucket)
-                ));
-            }
-            parts.join("; ")
-        },
+        service: describe_service(args, &parts),
+        limiters: describe_limiters(args, parts.has_ptus),
         seed: args.seed,
-        token_split,
-        candidates: results,
+        token_split: parts.token_split,
+        candidates,
         notes,
-    };
-    let text = match format {
-        Format::Json => render_json(catalog, &report)?,
-        Format::Table => table::simulate(&report),
-    };
-    for file in [trace_file, plot_file].into_iter().flatten() {
-        file.commit()?;
     }
-    Ok(text)
+}
+
+/// The service time, in words.
+fn describe_service(args: &SimulateArgs, parts: &ReportParts) -> String {
+    format!(
+        "{} to first token + {} tokens/s{}",
+        describe_duration(args.ttft),
+        numfmt::number(parts.tokens_per_second, 1, true),
+        match (&args.tokens_per_second, &parts.model.latency_target) {
+            (None, Some(target)) if parts.standard_speed_assumed => {
+                format!(" (catalog PTU latency target: {target}; assumed for standard)")
+            }
+            (None, Some(target)) => format!(" (catalog latency target: {target})"),
+            _ => String::new(),
+        }
+    )
+}
+
+/// The limiters' assumptions, in words.
+fn describe_limiters(args: &SimulateArgs, has_ptus: bool) -> String {
+    let mut parts = Vec::new();
+    if !args.tpm_quota.is_empty() || args.spillover_quota.is_some() {
+        parts.push(format!(
+            "standard: requests limited per {} window, tokens per minute",
+            match args.rpm_window {
+                RpmWindowArg::OneSecond => "1 s",
+                RpmWindowArg::TenSeconds => "10 s",
+            }
+        ));
+    }
+    if has_ptus {
+        parts.push(format!(
+            "PTU: leaky bucket holding {} of capacity at 100%",
+            describe_duration(args.bucket)
+        ));
+    }
+    parts.join("; ")
 }
 
 /// A simulator error with its parameter names (`traffic.duration_s`) as the flags that set

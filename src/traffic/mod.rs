@@ -4,3 +4,6 @@
 
 pub mod analysis;
 pub mod log;
+mod offered;
+
+pub use offered::OfferedLoad;
