@@ -372,7 +372,115 @@ pub(super) fn run_analyze(
     // Output files are checked before the logs are read, and written only on success.
     let mut profile_file = OutputFile::open_if(args.profile_out.as_deref(), "profile")?;
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
-    let names = ColumnNames {
+    let (log, stats, first_skipped) = read_logs(args)?;
+    let LogBuckets {
+        all: buckets,
+        groups,
+        reasoning,
+    } = log;
+    let sizing = sizing_settings(args)?;
+    check_buckets(&buckets, &stats, &sizing)?;
+    let (minutes, first_minute) = analysis::minutes(&buckets);
+    let inputs = SummaryInputs {
+        per_minute: stats.per_minute_metrics,
+        max_tokens: sizing.max_tokens,
+        reasoning,
+    };
+    let summary = analysis::summarize(&buckets, &minutes, inputs);
+    let mut notes = Vec::new();
+    let monthly = !models.is_empty() || !groups.is_empty();
+    let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
+    if stats.per_minute_metrics {
+        notes.push(
+            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
+             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
+             cached tokens not included"
+                .into(),
+        );
+    }
+    let sizer = Sizer {
+        args,
+        catalog,
+        sizing: &sizing,
+    };
+    let mut analyses = Vec::new();
+    for model in &models {
+        let traffic = Traffic {
+            buckets: &buckets,
+            minutes: &minutes,
+            period: period_minutes,
+            summary: &summary,
+        };
+        analyses.push(sizer.size(traffic, model, &mut notes)?);
+    }
+    let group_analyses = size_groups(&sizer, &groups, &models, inputs, &mut notes)?;
+    let window = WindowLoad {
+        buckets: &buckets,
+        first_minute,
+        per_minute: stats.per_minute_metrics,
+    };
+    let over = over_capacity(args, &models, &minutes, window, &sizing, &mut notes);
+    quota_notes(&summary, &analyses, &group_analyses, &sizing, &mut notes);
+    if stats.skipped > 0 {
+        notes.push(format!(
+            "{} skipped as invalid, first at {}",
+            numfmt::plural(stats.skipped as f64, "row", "rows"),
+            first_skipped.join(", ")
+        ));
+    }
+    if !stats.per_minute_metrics {
+        notes.push(
+            "peaks are the busiest windows starting on any whole second, not calendar minutes; \
+             distributions and capacity checks are per calendar minute"
+                .into(),
+        );
+    }
+    let profile_out = match (&args.profile_out, profile_file.as_mut()) {
+        (Some(path), Some(file)) => {
+            notes.extend(profile_notes(&analyses));
+            file.write_all(profile_csv(&minutes, first_minute).as_bytes())?;
+            Some(path.display().to_string())
+        }
+        _ => None,
+    };
+    if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
+        let chart = Chart {
+            models: &models,
+            analyses: &analyses,
+            minutes: &minutes,
+            summary: &summary,
+        };
+        file.write_all(plot_svg(args, chart)?.as_bytes())?;
+        notes.push(format!("plot written to {}", path.display()));
+    }
+    let report = AnalyzeReport {
+        summary,
+        models: analyses,
+        group_column: stats.group_column,
+        groups: group_analyses,
+        over_capacity: over,
+        rpm_window: sizing.rpm_window,
+        max_tokens: sizing.max_tokens,
+        period_minutes,
+        rows: stats.rows,
+        skipped_rows: stats.skipped,
+        first_skipped,
+        profile_out,
+        notes,
+    };
+    let text = match format {
+        Format::Json => render_json(catalog, &report)?,
+        Format::Table => table::analyze(&report),
+    };
+    for file in [profile_file, plot_file].into_iter().flatten() {
+        file.commit()?;
+    }
+    Ok(text)
+}
+
+/// The column names given on the command line.
+fn column_names(args: &AnalyzeArgs) -> ColumnNames {
+    ColumnNames {
         timestamp: args.timestamp_column.clone(),
         prompt: args.prompt_column.clone(),
         completion: args.completion_column.clone(),
@@ -380,7 +488,13 @@ pub(super) fn run_analyze(
         reasoning: args.reasoning_column.clone(),
         model: args.model_column.clone(),
         deployment: args.deployment_column.clone(),
-    };
+    }
+}
+
+/// Reads every log (stdin for `-` or none) into per-second buckets; also the read statistics
+/// and the first skipped rows as `FILE:LINE`.
+fn read_logs(args: &AnalyzeArgs) -> anyhow::Result<(LogBuckets, ReadStats, Vec<String>)> {
+    let names = column_names(args);
     let paths: Vec<String> = if args.files.is_empty() {
         vec!["-".into()]
     } else {
@@ -429,21 +543,25 @@ pub(super) fn run_analyze(
         stats.per_minute_metrics |= read.per_minute_metrics;
     }
     progress.finish_and_clear();
-    let LogBuckets {
-        all: buckets,
-        groups,
-        reasoning,
-    } = log;
-    let sizing = sizing_settings(args)?;
+    Ok((log, stats, first_skipped))
+}
+
+/// Errors for logs with no requests, a `--max-tokens` below their completions, or a span
+/// over [`MAX_SPAN_DAYS`].
+fn check_buckets(
+    buckets: &SecondBuckets,
+    stats: &ReadStats,
+    sizing: &SizingSettings,
+) -> Result<(), InputError> {
     if buckets.is_empty() {
         let why = if stats.skipped > 0 {
             format!("all {} rows were skipped as invalid", stats.skipped)
         } else {
             "the logs hold no requests".to_string()
         };
-        return Err(InputError::Usage(format!("{why}: nothing to analyze")).into());
+        return Err(InputError::Usage(format!("{why}: nothing to analyze")));
     }
-    analysis::check_max_tokens(&buckets, sizing.max_tokens)?;
+    analysis::check_max_tokens(buckets, sizing.max_tokens)?;
     let first_second = *buckets.keys().next().unwrap_or(&0);
     let last_second = *buckets.keys().next_back().unwrap_or(&0);
     if last_second - first_second > MAX_SPAN_DAYS * 86_400 {
@@ -453,43 +571,43 @@ pub(super) fn run_analyze(
             (last_second - first_second) / 86_400,
             crate::timestamp::format_second(first_second),
             crate::timestamp::format_second(last_second)
-        ))
-        .into());
+        )));
     }
-    let (minutes, first_minute) = analysis::minutes(&buckets);
-    let inputs = SummaryInputs {
-        per_minute: stats.per_minute_metrics,
-        max_tokens: sizing.max_tokens,
-        reasoning,
-    };
-    let summary = analysis::summarize(&buckets, &minutes, inputs);
-    let mut notes = Vec::new();
-    let monthly = !models.is_empty() || !groups.is_empty();
-    let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
-    if stats.per_minute_metrics {
-        notes.push(
-            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
-             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
-             cached tokens not included"
-                .into(),
-        );
-    }
-    // Sizes `model` for the traffic in `buckets` (per minute `minutes`, summarized `summary`),
-    // with a hybrid when the catalog prices it.
-    let size_model = |buckets: &SecondBuckets,
-                      minutes: &[MinuteLoad],
-                      period: u64,
-                      summary: &TrafficSummary,
-                      model: &Model,
-                      notes: &mut Vec<String>| {
+    Ok(())
+}
+
+/// Some traffic to size: per second, per calendar minute, the span it stands for, summarized.
+#[derive(Clone, Copy)]
+struct Traffic<'a> {
+    buckets: &'a SecondBuckets,
+    minutes: &'a [MinuteLoad],
+    period: u64,
+    summary: &'a TrafficSummary,
+}
+
+/// Sizes models for traffic, with a hybrid when the catalog prices it.
+struct Sizer<'a> {
+    args: &'a AnalyzeArgs,
+    catalog: &'a Catalog,
+    sizing: &'a SizingSettings,
+}
+
+impl Sizer<'_> {
+    fn size(
+        &self,
+        traffic: Traffic,
+        model: &Model,
+        notes: &mut Vec<String>,
+    ) -> Result<analysis::ModelAnalysis, InputError> {
+        let deployment = self.args.deployment;
         let prices = prices::resolve(
             model,
-            catalog.ptu_prices.get(&args.deployment),
-            args.deployment,
+            self.catalog.ptu_prices.get(&deployment),
+            deployment,
             &PriceOverrides::default(),
         );
         let settings = prices.ok().map(|p| CostSettings {
-            deployment: args.deployment,
+            deployment,
             peak_normalized_tpm: None,
             hours_per_month: crate::calc::cost::DEFAULT_HOURS_PER_MONTH,
             hybrid_term: Term::OneYear,
@@ -505,65 +623,65 @@ pub(super) fn run_analyze(
         if settings.is_none() {
             notes.push(format!(
                 "{}: no catalog prices on {}, so no hybrid",
-                model.name, args.deployment
+                model.name, deployment
             ));
         }
-        let usable =
-            settings.filter(|s| summary.cached_tokens == 0.0 || s.token_prices.cached.is_some());
+        let usable = settings
+            .filter(|s| traffic.summary.cached_tokens == 0.0 || s.token_prices.cached.is_some());
         analysis::analyze_model(
-            buckets,
+            traffic.buckets,
             analysis::Minutes {
-                load: minutes,
-                period,
+                load: traffic.minutes,
+                period: traffic.period,
             },
-            summary,
+            traffic.summary,
             model,
-            args.deployment,
-            &sizing,
+            deployment,
+            self.sizing,
             usable.as_ref(),
         )
-    };
-    let mut analyses = Vec::new();
-    for model in &models {
-        analyses.push(size_model(
-            &buckets,
-            &minutes,
-            period_minutes,
-            &summary,
-            model,
-            &mut notes,
-        )?);
     }
+}
+
+/// Each deployment (or model) the log names, summarized and sized as the model the log names
+/// for it, else the name as a model, else the one `-m` given.
+fn size_groups(
+    sizer: &Sizer,
+    groups: &std::collections::BTreeMap<String, traffic::log::Group>,
+    models: &[&Model],
+    inputs: SummaryInputs,
+    notes: &mut Vec<String>,
+) -> Result<Vec<GroupAnalysis>, InputError> {
+    let (catalog, deployment) = (sizer.catalog, sizer.args.deployment);
     let mut group_analyses = Vec::new();
-    for (name, group) in &groups {
+    for (name, group) in groups {
         let (group_minutes, _) = analysis::minutes(&group.buckets);
         let group_inputs = SummaryInputs {
             reasoning: group.reasoning,
             ..inputs
         };
-        let traffic = analysis::summarize(&group.buckets, &group_minutes, group_inputs);
-        // The model the log names for the group, else the group's name as a model, else the
-        // one -m given (a log with a deployment column and no model column).
+        let summary = analysis::summarize(&group.buckets, &group_minutes, group_inputs);
         let model = catalog
             .find_logged(group.model.as_deref().unwrap_or(name))
             .or_else(|| catalog.find_logged(name))
-            .or(match (group.model.as_ref(), models.as_slice()) {
+            .or(match (group.model.as_ref(), models) {
                 (None, [only]) => Some(*only),
                 _ => None,
             });
         let sizing = match model {
-            Some(model) if model.provisioned(args.deployment).is_some() => Some(size_model(
-                &group.buckets,
-                &group_minutes,
-                args.period.unwrap_or(group_minutes.len() as u64),
-                &traffic,
-                model,
-                &mut notes,
-            )?),
+            Some(model) if model.provisioned(deployment).is_some() => {
+                let traffic = Traffic {
+                    buckets: &group.buckets,
+                    minutes: &group_minutes,
+                    period: sizer.args.period.unwrap_or(group_minutes.len() as u64),
+                    summary: &summary,
+                };
+                Some(sizer.size(traffic, model, notes)?)
+            }
             Some(model) => {
                 notes.push(format!(
-                    "{name}: {} has no {} provisioned deployment, so no sizing",
-                    model.name, args.deployment
+                    "{name}: {} has no {deployment} provisioned deployment, so no sizing",
+                    model.name
                 ));
                 None
             }
@@ -579,12 +697,24 @@ pub(super) fn run_analyze(
         group_analyses.push(GroupAnalysis {
             name: name.clone(),
             log_model: group.model.clone(),
-            traffic,
+            traffic: summary,
             sizing,
         });
     }
+    Ok(group_analyses)
+}
+
+/// The candidate checks: `--ptu` (with one model) and `--tpm-quota`, minute by minute.
+fn over_capacity(
+    args: &AnalyzeArgs,
+    models: &[&Model],
+    minutes: &[MinuteLoad],
+    window: WindowLoad,
+    sizing: &SizingSettings,
+    notes: &mut Vec<String>,
+) -> Vec<analysis::OverCapacity> {
     let mut over = Vec::new();
-    if let (Some(ptu), [model]) = (args.ptu, models.as_slice()) {
+    if let (Some(ptu), [model]) = (args.ptu, models) {
         let label = format!(
             "{} PTU of {} ({})",
             numfmt::count(ptu),
@@ -592,156 +722,127 @@ pub(super) fn run_analyze(
             args.deployment
         );
         over.push(analysis::over_capacity(
-            &minutes,
+            minutes,
             ptu * model.input_tpm_per_ptu,
             label,
             |_, m| m.normalized(model),
         ));
     }
     if let Some(quota) = args.tpm_quota {
-        let window = WindowLoad {
-            buckets: &buckets,
-            first_minute,
-            per_minute: stats.per_minute_metrics,
-        };
         over.push(quota_check(
-            quota, &models, &minutes, window, args, &sizing, &mut notes,
+            quota, models, minutes, window, args, sizing, notes,
         ));
     }
-    quota_notes(&summary, &analyses, &group_analyses, &sizing, &mut notes);
-    if stats.skipped > 0 {
-        notes.push(format!(
-            "{} skipped as invalid, first at {}",
-            numfmt::plural(stats.skipped as f64, "row", "rows"),
-            first_skipped.join(", ")
+    over
+}
+
+/// Notes for `--profile-out`: a profile holds calendar minutes, which can be below the
+/// busiest 60 s the PTUs are sized for.
+fn profile_notes(analyses: &[analysis::ModelAnalysis]) -> Vec<String> {
+    analyses
+        .iter()
+        .filter(|a| a.peak_normalized_tpm > a.normalized_tpm.max)
+        .map(|a| {
+            format!(
+                "the profile holds calendar minutes: `cost --profile` sizes {} for the \
+                 busiest one ({} normalized TPM), below the busiest 60 s ({}, {} PTU)",
+                a.model,
+                numfmt::short(a.normalized_tpm.max),
+                numfmt::short(a.peak_normalized_tpm),
+                numfmt::count(a.ptu_for_peak as f64)
+            )
+        })
+        .collect()
+}
+
+/// The per-minute load in the profile format `cost --profile` reads.
+fn profile_csv(minutes: &[MinuteLoad], first_minute: i64) -> String {
+    let mut csv = String::from("timestamp,rpm,prompt,completion,cached\n");
+    for (i, m) in minutes.iter().enumerate() {
+        let stamp = crate::timestamp::format_second((first_minute + i as i64) * 60);
+        csv.push_str(&format!(
+            "{stamp},{},{},{},{}\n",
+            m.requests, m.prompt, m.completion, m.cached
         ));
     }
-    if !stats.per_minute_metrics {
-        notes.push(
-            "peaks are the busiest windows starting on any whole second, not calendar minutes; \
-             distributions and capacity checks are per calendar minute"
-                .into(),
-        );
-    }
-    let profile_out = match &args.profile_out {
-        Some(path) => {
-            for a in &analyses {
-                if a.peak_normalized_tpm > a.normalized_tpm.max {
-                    notes.push(format!(
-                        "the profile holds calendar minutes: `cost --profile` sizes {} for the \
-                         busiest one ({} normalized TPM), below the busiest 60 s ({}, {} PTU)",
-                        a.model,
-                        numfmt::short(a.normalized_tpm.max),
-                        numfmt::short(a.peak_normalized_tpm),
-                        numfmt::count(a.ptu_for_peak as f64)
-                    ));
-                }
-            }
-            let mut csv = String::from("timestamp,rpm,prompt,completion,cached\n");
-            for (i, m) in minutes.iter().enumerate() {
-                let stamp = crate::timestamp::format_second((first_minute + i as i64) * 60);
-                csv.push_str(&format!(
-                    "{stamp},{},{},{},{}\n",
-                    m.requests, m.prompt, m.completion, m.cached
-                ));
-            }
-            if let Some(file) = profile_file.as_mut() {
-                file.write_all(csv.as_bytes())?;
-            }
-            Some(path.display().to_string())
-        }
-        None => None,
-    };
-    if let Some(path) = &args.plot {
-        let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
-        let mut series = vec![plot::Series {
-            label: "tokens per calendar minute",
-            values: &tokens,
-            color: plot::GREY,
-        }];
-        let normalized: Vec<f64> = models.first().map_or(Vec::new(), |m| {
-            minutes.iter().map(|x| x.normalized(m)).collect()
+    csv
+}
+
+/// What the plot draws.
+struct Chart<'a> {
+    models: &'a [&'a Model],
+    analyses: &'a [analysis::ModelAnalysis],
+    minutes: &'a [MinuteLoad],
+    summary: &'a TrafficSummary,
+}
+
+/// The per-minute tokens and normalized TPM against the PTU capacity and the standard quota,
+/// as SVG.
+fn plot_svg(args: &AnalyzeArgs, chart: Chart) -> anyhow::Result<String> {
+    let minutes = chart.minutes;
+    let tokens: Vec<f64> = minutes.iter().map(MinuteLoad::tokens).collect();
+    let mut series = vec![plot::Series {
+        label: "tokens per calendar minute",
+        values: &tokens,
+        color: plot::GREY,
+    }];
+    let normalized: Vec<f64> = chart.models.first().map_or(Vec::new(), |m| {
+        minutes.iter().map(|x| x.normalized(m)).collect()
+    });
+    let normalized_label = chart
+        .models
+        .first()
+        .map(|m| format!("{} normalized TPM (calendar minutes)", m.name))
+        .unwrap_or_default();
+    if !normalized.is_empty() {
+        series.push(plot::Series {
+            label: &normalized_label,
+            values: &normalized,
+            color: plot::BLUE,
         });
-        let normalized_label = models
-            .first()
-            .map(|m| format!("{} normalized TPM (calendar minutes)", m.name))
-            .unwrap_or_default();
-        if !normalized.is_empty() {
-            series.push(plot::Series {
-                label: &normalized_label,
-                values: &normalized,
-                color: plot::BLUE,
-            });
-        }
-        let mut levels = Vec::new();
-        let ptu_label;
-        if let (Some(model), Some(first)) = (models.first(), analyses.first()) {
-            let ptu = args.ptu.unwrap_or(first.ptu_for_peak as f64);
-            ptu_label = format!(
-                "{} PTU capacity (normalized TPM){}",
-                numfmt::count(ptu),
-                match args.ptu {
-                    Some(_) => "",
-                    None => ", sized for the busiest sliding 60 s",
-                }
-            );
-            levels.push(plot::Level {
-                label: &ptu_label,
-                value: ptu * model.input_tpm_per_ptu,
-                color: plot::RED,
-            });
-        }
-        let quota = args.tpm_quota.or(analyses
-            .first()
-            .and_then(|a| a.standard_tpm_quota.map(|q| q as f64)));
-        let quota_label = format!("standard quota {} TPM", numfmt::short(quota.unwrap_or(0.0)));
-        if let Some(quota) = quota {
-            levels.push(plot::Level {
-                label: &quota_label,
-                value: quota,
-                color: plot::ORANGE,
-            });
-        }
-        // The curve is per calendar minute; the PTUs are sized for the busiest 60 s starting on
-        // any second, which can exceed every calendar minute: the title says so.
-        let title = format!(
-            "Per calendar minute from {}; PTUs sized for the sliding 60 s peak",
-            summary.first
+    }
+    let mut levels = Vec::new();
+    let ptu_label;
+    if let (Some(model), Some(first)) = (chart.models.first(), chart.analyses.first()) {
+        let ptu = args.ptu.unwrap_or(first.ptu_for_peak as f64);
+        ptu_label = format!(
+            "{} PTU capacity (normalized TPM){}",
+            numfmt::count(ptu),
+            match args.ptu {
+                Some(_) => "",
+                None => ", sized for the busiest sliding 60 s",
+            }
         );
-        let svg = plot::svg(
-            &title,
-            &summary.first,
-            "tokens per minute",
-            &series,
-            &levels,
-        )
-        .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-        if let Some(file) = plot_file.as_mut() {
-            file.write_all(svg.as_bytes())?;
-        }
-        notes.push(format!("plot written to {}", path.display()));
+        levels.push(plot::Level {
+            label: &ptu_label,
+            value: ptu * model.input_tpm_per_ptu,
+            color: plot::RED,
+        });
     }
-    let report = AnalyzeReport {
-        summary,
-        models: analyses,
-        group_column: stats.group_column,
-        groups: group_analyses,
-        over_capacity: over,
-        rpm_window: sizing.rpm_window,
-        max_tokens: sizing.max_tokens,
-        period_minutes,
-        rows: stats.rows,
-        skipped_rows: stats.skipped,
-        first_skipped,
-        profile_out,
-        notes,
-    };
-    let text = match format {
-        Format::Json => render_json(catalog, &report)?,
-        Format::Table => table::analyze(&report),
-    };
-    for file in [profile_file, plot_file].into_iter().flatten() {
-        file.commit()?;
+    let quota = args.tpm_quota.or(chart
+        .analyses
+        .first()
+        .and_then(|a| a.standard_tpm_quota.map(|q| q as f64)));
+    let quota_label = format!("standard quota {} TPM", numfmt::short(quota.unwrap_or(0.0)));
+    if let Some(quota) = quota {
+        levels.push(plot::Level {
+            label: &quota_label,
+            value: quota,
+            color: plot::ORANGE,
+        });
     }
-    Ok(text)
+    // The curve is per calendar minute; the PTUs are sized for the busiest 60 s starting on
+    // any second, which can exceed every calendar minute: the title says so.
+    let title = format!(
+        "Per calendar minute from {}; PTUs sized for the sliding 60 s peak",
+        chart.summary.first
+    );
+    plot::svg(
+        &title,
+        &chart.summary.first,
+        "tokens per minute",
+        &series,
+        &levels,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))
 }
