@@ -278,31 +278,38 @@ pub fn read(
     skip_invalid: bool,
     log: &mut LogBuckets,
 ) -> Result<ReadStats, InputError> {
-    let error = |line: Option<u64>, message: String| InputError::File {
-        kind: "log",
-        path: path.to_string(),
-        line,
-        message,
-    };
+    let ctx = ReadContext { path, skip_invalid };
     let mut stats = ReadStats::default();
-    // Logs are mostly in time order: sum into the current second and touch the map only when
-    // the second changes.
-    let mut current: Option<(i64, MinuteLoad)> = None;
-    let mut add = |row: Row, stats: &mut ReadStats, buckets: &mut SecondBuckets| {
-        match &mut current {
-            Some((second, sum)) if *second == row.second => *sum += row.load(),
-            _ => {
-                if let Some((second, sum)) = current.take() {
-                    merge(buckets, second, sum);
-                }
-                current = Some((row.second, row.load()));
-            }
+    let mut sums = SecondSums::default();
+    match format {
+        LogFormat::Csv => read_csv(input, names, &ctx, &mut stats, &mut sums, log)?,
+        LogFormat::Jsonl => read_jsonl(input, names, &ctx, &mut stats, &mut sums, log)?,
+    }
+    sums.finish(&mut log.all);
+    Ok(stats)
+}
+
+/// Where a log is read from and how bad rows are treated: the errors of a read.
+struct ReadContext<'a> {
+    path: &'a str,
+    skip_invalid: bool,
+}
+
+impl ReadContext<'_> {
+    /// An error about the log, at `line` when known.
+    fn error(&self, line: Option<u64>, message: String) -> InputError {
+        InputError::File {
+            kind: "log",
+            path: self.path.to_string(),
+            line,
+            message,
         }
-        stats.rows += 1;
-    };
-    let skip = |line: u64, message: String, stats: &mut ReadStats| -> Result<(), InputError> {
-        if !skip_invalid {
-            return Err(error(
+    }
+
+    /// A bad row: an error, or with `--skip-invalid` counted (and its line kept, five at most).
+    fn skip(&self, line: u64, message: String, stats: &mut ReadStats) -> Result<(), InputError> {
+        if !self.skip_invalid {
+            return Err(self.error(
                 Some(line),
                 format!("{message} (--skip-invalid skips such rows)"),
             ));
@@ -312,397 +319,444 @@ pub fn read(
             stats.first_skipped.push(line);
         }
         Ok(())
-    };
-    match format {
-        LogFormat::Csv => {
-            // The header through the csv crate (it may quote names); the rows below through a
-            // fast line splitter, with the csv crate for lines that quote a field.
-            let mut input = input;
-            let mut header_line = Vec::new();
-            std::io::Read::take(&mut input, MAX_LINE_BYTES as u64 + 1)
-                .read_until(b'\n', &mut header_line)
-                .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?;
-            if header_line.len() > MAX_LINE_BYTES {
-                return Err(error(Some(1), too_long()));
-            }
-            let headers = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(header_line.as_slice())
-                .records()
-                .next()
-                .transpose()
-                .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?
-                .unwrap_or_default();
-            if header_line.trim_ascii().is_empty() {
-                return Err(error(None, "the file is empty: no header, no rows".into()));
-            }
-            // The Azure portal's export writes `TimeGenerated [UTC]`.
-            let bare = |h: &str| h.trim().trim_end_matches(" [UTC]").to_string();
-            let find = |given: &Option<String>, known: &[&str]| -> Option<usize> {
-                match given {
-                    Some(name) => headers
-                        .iter()
-                        .position(|h| bare(h).eq_ignore_ascii_case(name.trim())),
-                    None => known
-                        .iter()
-                        .find_map(|k| headers.iter().position(|h| bare(h).eq_ignore_ascii_case(k))),
+    }
+}
+
+/// Rows summed per second. Logs are mostly in time order: the current second is summed
+/// apart and the map touched only when the second changes.
+#[derive(Default)]
+struct SecondSums {
+    current: Option<(i64, MinuteLoad)>,
+}
+
+impl SecondSums {
+    /// Adds one row (one request) and counts it.
+    #[inline]
+    fn add(&mut self, row: Row, stats: &mut ReadStats, buckets: &mut SecondBuckets) {
+        match &mut self.current {
+            Some((second, sum)) if *second == row.second => *sum += row.load(),
+            _ => {
+                if let Some((second, sum)) = self.current.take() {
+                    merge(buckets, second, sum);
                 }
-            };
-            let column = |given: &Option<String>, known: &[&str], what: &str| {
-                find(given, known).ok_or_else(|| {
-                    let columns = headers.iter().map(bare).collect::<Vec<_>>().join(", ");
-                    let message = match given {
-                        Some(name) => format!(
-                            "no {what} column '{name}' (--{what}-column); the header has {columns}"
-                        ),
-                        None => format!(
-                            "no {what} column: looked for {}; the header has {columns}; name \
-                             it with --{what}-column",
-                            known.join(", ")
-                        ),
-                    };
-                    error(Some(1), message)
-                })
-            };
-            let t = column(&names.timestamp, &TIMESTAMP_NAMES, "timestamp")?;
-            let metric_column = find(&None, &["MetricName", "metric", "name"]);
-            let value_column = find(&None, &["Total", "value", "Sum"]);
-            if let (Some(m), Some(v), None) = (
-                metric_column,
-                value_column,
-                find(&names.prompt, &PROMPT_NAMES),
-            ) {
-                stats.per_minute_metrics = true;
-                let mut reader = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(input);
-                for record in reader.records() {
-                    let record = record.map_err(|e| {
-                        error(
-                            e.position().map(|p| p.line()),
-                            format!("malformed CSV: {e}"),
-                        )
-                    })?;
-                    // Positions count from the first row after the header.
-                    let line = record.position().map_or(0, |p| p.line()) + 1;
-                    let stamp = record.get(t).unwrap_or_default().trim();
-                    let Some(second) = timestamp::second(stamp) else {
-                        skip(
-                            line,
-                            format!(
-                                "column '{}': '{stamp}' is not a time; use {}",
-                                &headers[t],
-                                timestamp::ACCEPTED
-                            ),
-                            &mut stats,
-                        )?;
-                        continue;
-                    };
-                    let name = record.get(m).unwrap_or_default().trim();
-                    let Some(&(_, _, field)) = METRICS.iter().find(|(rest, display, _)| {
-                        rest.eq_ignore_ascii_case(name) || display.eq_ignore_ascii_case(name)
-                    }) else {
-                        continue;
-                    };
-                    let text = record.get(v).unwrap_or_default().trim();
-                    let Some(value) = text
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|x| x.is_finite() && *x >= 0.0)
-                    else {
-                        skip(
-                            line,
-                            format!(
-                                "column '{}': '{text}' is not a count, 0 or more",
-                                &headers[v]
-                            ),
-                            &mut stats,
-                        )?;
-                        continue;
-                    };
-                    let bucket = log.all.entry(second.div_euclid(60) * 60).or_default();
-                    match field {
-                        Field::Requests => bucket.requests += value,
-                        Field::Prompt => bucket.prompt += value,
-                        Field::Completion => bucket.completion += value,
-                    }
-                    stats.rows += 1;
-                }
-                return Ok(stats);
-            }
-            let p = column(&names.prompt, &PROMPT_NAMES, "prompt")?;
-            let c = column(&names.completion, &COMPLETION_NAMES, "completion")?;
-            let k = find(&names.cached, &CACHED_NAMES);
-            let optional = |given: &Option<String>, known: &[&str], what: &str| match given {
-                Some(_) => column(given, known, what).map(Some),
-                None => Ok(find(given, known)),
-            };
-            let model_column = optional(&names.model, &MODEL_NAMES, "model")?;
-            let r = optional(&names.reasoning, &REASONING_NAMES, "reasoning")?;
-            let group_column =
-                optional(&names.deployment, &DEPLOYMENT_NAMES, "deployment")?.or(model_column);
-            stats.group_column = group_column.map(|g| headers[g].trim().to_string());
-            let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
-            // The last column a row must have.
-            let needed = [Some(t), Some(p), Some(c), k, r, group_column, model_column]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(0);
-            // One reused line buffer and fast paths for the common timestamp and integer forms:
-            // this loop runs once per request.
-            let mut stamps = StampCache::default();
-            let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(8);
-            let mut quoted = csv::ByteRecord::new();
-            let mut on_line = |text: &[u8], line: u64| -> Result<(), InputError> {
-                let text = text.trim_ascii_end();
-                if text.is_empty() {
-                    return Ok(());
-                }
-                ranges.clear();
-                let is_quoted = text.contains(&b'"');
-                if is_quoted {
-                    let mut one = csv::ReaderBuilder::new()
-                        .has_headers(false)
-                        .flexible(true)
-                        .from_reader(text);
-                    match one.read_byte_record(&mut quoted) {
-                        Ok(true) => {}
-                        _ => {
-                            return Err(error(
-                                Some(line),
-                                "malformed CSV (quoted fields must close on their line)".into(),
-                            ));
-                        }
-                    }
-                } else {
-                    let mut from = 0;
-                    for comma in memchr::memchr_iter(b',', text) {
-                        ranges.push((from, comma));
-                        from = comma + 1;
-                    }
-                    ranges.push((from, text.len()));
-                }
-                let field = |index: usize| -> &[u8] {
-                    if is_quoted {
-                        quoted.get(index).unwrap_or_default().trim_ascii()
-                    } else {
-                        ranges
-                            .get(index)
-                            .map_or(&[][..], |&(a, b)| &text[a..b])
-                            .trim_ascii()
-                    }
-                };
-                let parsed = (|| -> Result<Row, String> {
-                    let fields = if is_quoted {
-                        quoted.len()
-                    } else {
-                        ranges.len()
-                    };
-                    // Too few fields, or values past the header's columns (an unquoted `1,200`
-                    // would otherwise shift the columns and read as 1 and 200); empty trailing
-                    // fields are fine.
-                    let extra = (header_names.len()..fields).any(|i| !field(i).is_empty());
-                    if fields <= needed || extra {
-                        return Err(format!(
-                            "the row has {fields} fields, the header {} (quote a value that holds \
-                             a comma)",
-                            header_names.len()
-                        ));
-                    }
-                    let stamp = field(t);
-                    let second = stamps
-                        .second(stamp)
-                        .or_else(|| std::str::from_utf8(stamp).ok().and_then(timestamp::second))
-                        .ok_or_else(|| {
-                            format!(
-                                "column '{}': '{}' is not a time; use {}",
-                                header_names[t],
-                                String::from_utf8_lossy(stamp),
-                                timestamp::ACCEPTED
-                            )
-                        })?;
-                    let number = |index: usize| -> Result<f64, String> {
-                        let bytes = field(index);
-                        if index == k.unwrap_or(usize::MAX) && bytes.is_empty() {
-                            return Ok(0.0);
-                        }
-                        fast_count(bytes)
-                            .or_else(|| std::str::from_utf8(bytes).ok().and_then(token_count))
-                            .ok_or_else(|| {
-                                format!(
-                                    "column '{}': '{}' is not a token count (a whole number, 0 or more)",
-                                    header_names[index],
-                                    String::from_utf8_lossy(bytes)
-                                )
-                            })
-                    };
-                    let row = Row {
-                        second,
-                        prompt: number(p)?,
-                        completion: number(c)?,
-                        cached: k.map(number).transpose()?.unwrap_or(0.0),
-                        // A blank cell: this row does not say.
-                        reasoning: r
-                            .filter(|&r| !field(r).is_empty())
-                            .map(number)
-                            .transpose()?,
-                    };
-                    check_cached(&row)?;
-                    Ok(row)
-                })();
-                match parsed {
-                    Ok(row) => {
-                        if let Some(g) = group_column {
-                            let name = String::from_utf8_lossy(field(g));
-                            let model = model_column.map(|m| String::from_utf8_lossy(field(m)));
-                            log.add_to_group(group_name(&name), model.as_deref(), &row)
-                                .map_err(|m| error(Some(line), m))?;
-                        }
-                        log.reasoning = add_known(log.reasoning, row.reasoning);
-                        add(row, &mut stats, &mut log.all)
-                    }
-                    Err(message) => skip(line, message, &mut stats)?,
-                }
-                Ok(())
-            };
-            // Lines are read in place from the reader's buffer; only a line split across two
-            // refills is copied.
-            let mut line = 1u64;
-            let mut partial: Vec<u8> = Vec::new();
-            loop {
-                let chunk = input
-                    .fill_buf()
-                    .map_err(|e| error(Some(line + 1), format!("cannot read: {e}")))?;
-                if chunk.is_empty() {
-                    if !partial.is_empty() {
-                        on_line(&partial, line + 1)?;
-                    }
-                    break;
-                }
-                let mut from = 0;
-                for end in memchr::memchr_iter(b'\n', chunk) {
-                    line += 1;
-                    if partial.is_empty() {
-                        on_line(&chunk[from..end], line)?;
-                    } else {
-                        partial.extend_from_slice(&chunk[from..end]);
-                        on_line(&partial, line)?;
-                        partial.clear();
-                    }
-                    from = end + 1;
-                }
-                partial.extend_from_slice(&chunk[from..]);
-                if partial.len() > MAX_LINE_BYTES {
-                    return Err(error(Some(line + 1), too_long()));
-                }
-                let used = chunk.len();
-                input.consume(used);
+                self.current = Some((row.second, row.load()));
             }
         }
-        LogFormat::Jsonl => {
-            // azure-openai-benchmark output: one line per second with rolling 60-second `rpm`
-            // and `tpm` {context, gen}; the last line of each minute stands for that minute.
-            let mut benchmark: std::collections::BTreeMap<i64, MinuteLoad> = Default::default();
-            let mut input = input;
-            let mut bytes = Vec::new();
-            let mut number = 0u64;
-            loop {
-                number += 1;
-                bytes.clear();
-                let more = read_line_bounded(&mut input, &mut bytes)
-                    .map_err(|e| error(Some(number), e))?;
-                if !more {
-                    break;
+        stats.rows += 1;
+    }
+
+    /// Stores the last second.
+    fn finish(&mut self, buckets: &mut SecondBuckets) {
+        if let Some((second, sum)) = self.current.take() {
+            merge(buckets, second, sum);
+        }
+    }
+}
+
+/// A CSV log: a header, then one request per row (or Azure Monitor metric rows).
+fn read_csv(
+    input: impl BufRead,
+    names: &ColumnNames,
+    ctx: &ReadContext,
+    stats: &mut ReadStats,
+    sums: &mut SecondSums,
+    log: &mut LogBuckets,
+) -> Result<(), InputError> {
+    // The header through the csv crate (it may quote names); the rows below through a
+    // fast line splitter, with the csv crate for lines that quote a field.
+    let mut input = input;
+    let mut header_line = Vec::new();
+    std::io::Read::take(&mut input, MAX_LINE_BYTES as u64 + 1)
+        .read_until(b'\n', &mut header_line)
+        .map_err(|e| ctx.error(Some(1), format!("cannot read the header: {e}")))?;
+    if header_line.len() > MAX_LINE_BYTES {
+        return Err(ctx.error(Some(1), too_long()));
+    }
+    let headers = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(header_line.as_slice())
+        .records()
+        .next()
+        .transpose()
+        .map_err(|e| ctx.error(Some(1), format!("cannot read the header: {e}")))?
+        .unwrap_or_default();
+    if header_line.trim_ascii().is_empty() {
+        return Err(ctx.error(None, "the file is empty: no header, no rows".into()));
+    }
+    // The Azure portal's export writes `TimeGenerated [UTC]`.
+    let bare = |h: &str| h.trim().trim_end_matches(" [UTC]").to_string();
+    let find = |given: &Option<String>, known: &[&str]| -> Option<usize> {
+        match given {
+            Some(name) => headers
+                .iter()
+                .position(|h| bare(h).eq_ignore_ascii_case(name.trim())),
+            None => known
+                .iter()
+                .find_map(|k| headers.iter().position(|h| bare(h).eq_ignore_ascii_case(k))),
+        }
+    };
+    let column = |given: &Option<String>, known: &[&str], what: &str| {
+        find(given, known).ok_or_else(|| {
+            let columns = headers.iter().map(bare).collect::<Vec<_>>().join(", ");
+            let message = match given {
+                Some(name) => {
+                    format!("no {what} column '{name}' (--{what}-column); the header has {columns}")
                 }
-                let text = std::str::from_utf8(&bytes)
-                    .map_err(|_| error(Some(number), "not UTF-8 text: is it a log?".to_string()))?;
-                // A UTF-8 byte-order mark on the first line is read, as in CSV.
-                let line = if number == 1 {
-                    text.trim_start_matches('\u{feff}')
-                } else {
-                    text
-                };
-                if line.trim().is_empty() {
-                    continue;
+                None => format!(
+                    "no {what} column: looked for {}; the header has {columns}; name \
+                             it with --{what}-column",
+                    known.join(", ")
+                ),
+            };
+            ctx.error(Some(1), message)
+        })
+    };
+    let t = column(&names.timestamp, &TIMESTAMP_NAMES, "timestamp")?;
+    let metric_column = find(&None, &["MetricName", "metric", "name"]);
+    let value_column = find(&None, &["Total", "value", "Sum"]);
+    if let (Some(m), Some(v), None) = (
+        metric_column,
+        value_column,
+        find(&names.prompt, &PROMPT_NAMES),
+    ) {
+        stats.per_minute_metrics = true;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                ctx.error(
+                    e.position().map(|p| p.line()),
+                    format!("malformed CSV: {e}"),
+                )
+            })?;
+            // Positions count from the first row after the header.
+            let line = record.position().map_or(0, |p| p.line()) + 1;
+            let stamp = record.get(t).unwrap_or_default().trim();
+            let Some(second) = timestamp::second(stamp) else {
+                ctx.skip(
+                    line,
+                    format!(
+                        "column '{}': '{stamp}' is not a time; use {}",
+                        &headers[t],
+                        timestamp::ACCEPTED
+                    ),
+                    stats,
+                )?;
+                continue;
+            };
+            let name = record.get(m).unwrap_or_default().trim();
+            let Some(&(_, _, field)) = METRICS.iter().find(|(rest, display, _)| {
+                rest.eq_ignore_ascii_case(name) || display.eq_ignore_ascii_case(name)
+            }) else {
+                continue;
+            };
+            let text = record.get(v).unwrap_or_default().trim();
+            let Some(value) = text
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+            else {
+                ctx.skip(
+                    line,
+                    format!(
+                        "column '{}': '{text}' is not a count, 0 or more",
+                        &headers[v]
+                    ),
+                    stats,
+                )?;
+                continue;
+            };
+            let bucket = log.all.entry(second.div_euclid(60) * 60).or_default();
+            match field {
+                Field::Requests => bucket.requests += value,
+                Field::Prompt => bucket.prompt += value,
+                Field::Completion => bucket.completion += value,
+            }
+            stats.rows += 1;
+        }
+        return Ok(());
+    }
+    let p = column(&names.prompt, &PROMPT_NAMES, "prompt")?;
+    let c = column(&names.completion, &COMPLETION_NAMES, "completion")?;
+    let k = find(&names.cached, &CACHED_NAMES);
+    let optional = |given: &Option<String>, known: &[&str], what: &str| match given {
+        Some(_) => column(given, known, what).map(Some),
+        None => Ok(find(given, known)),
+    };
+    let model_column = optional(&names.model, &MODEL_NAMES, "model")?;
+    let r = optional(&names.reasoning, &REASONING_NAMES, "reasoning")?;
+    let group_column =
+        optional(&names.deployment, &DEPLOYMENT_NAMES, "deployment")?.or(model_column);
+    stats.group_column = group_column.map(|g| headers[g].trim().to_string());
+    let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+    // The last column a row must have.
+    let needed = [Some(t), Some(p), Some(c), k, r, group_column, model_column]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0);
+    // One reused line buffer and fast paths for the common timestamp and integer forms:
+    // this loop runs once per request.
+    let mut stamps = StampCache::default();
+    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(8);
+    let mut quoted = csv::ByteRecord::new();
+    let mut on_line = |text: &[u8], line: u64| -> Result<(), InputError> {
+        let text = text.trim_ascii_end();
+        if text.is_empty() {
+            return Ok(());
+        }
+        ranges.clear();
+        let is_quoted = text.contains(&b'"');
+        if is_quoted {
+            let mut one = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text);
+            match one.read_byte_record(&mut quoted) {
+                Ok(true) => {}
+                _ => {
+                    return Err(ctx.error(
+                        Some(line),
+                        "malformed CSV (quoted fields must close on their line)".into(),
+                    ));
                 }
-                // Each line is parsed once: a benchmark sample, or a request.
-                let value: Value = match serde_json::from_str(line) {
-                    Ok(value) => value,
-                    Err(e) => {
-                        let message = e.to_string();
-                        let message = message.split(" at line ").next().unwrap_or(&message);
-                        skip(
-                            number,
-                            format!("column {}: malformed JSON: {message}", e.column()),
-                            &mut stats,
-                        )?;
-                        continue;
-                    }
-                };
-                if let (Some(rpm), Some(context), Some(generated)) = (
-                    value.get("rpm").and_then(Value::as_f64),
-                    lookup(&value, "tpm.context").and_then(Value::as_f64),
-                    lookup(&value, "tpm.gen").and_then(Value::as_f64),
-                ) {
-                    let stamp = match value.get("timestamp") {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(other) => other.to_string(),
-                        None => String::new(),
-                    };
-                    let Some(second) = timestamp::second(&stamp) else {
-                        skip(
-                            number,
-                            format!(
-                                "timestamp '{stamp}' is not a time; use {}",
-                                timestamp::ACCEPTED
-                            ),
-                            &mut stats,
-                        )?;
-                        continue;
-                    };
-                    benchmark.insert(
-                        second.div_euclid(60),
-                        MinuteLoad {
-                            requests: rpm,
-                            prompt: context,
-                            cached: 0.0,
-                            completion: generated,
-                        },
-                    );
-                    stats.per_minute_metrics = true;
-                    stats.rows += 1;
-                    continue;
-                }
-                let parsed = (|| -> Result<Row, String> {
-                    let (_, stamp) = find_field(
-                        &value,
-                        names.timestamp.as_deref(),
-                        &TIMESTAMP_NAMES,
+            }
+        } else {
+            let mut from = 0;
+            for comma in memchr::memchr_iter(b',', text) {
+                ranges.push((from, comma));
+                from = comma + 1;
+            }
+            ranges.push((from, text.len()));
+        }
+        let field = |index: usize| -> &[u8] {
+            if is_quoted {
+                quoted.get(index).unwrap_or_default().trim_ascii()
+            } else {
+                ranges
+                    .get(index)
+                    .map_or(&[][..], |&(a, b)| &text[a..b])
+                    .trim_ascii()
+            }
+        };
+        let parsed = (|| -> Result<Row, String> {
+            let fields = if is_quoted {
+                quoted.len()
+            } else {
+                ranges.len()
+            };
+            // Too few fields, or values past the header's columns (an unquoted `1,200`
+            // would otherwise shift the columns and read as 1 and 200); empty trailing
+            // fields are fine.
+            let extra = (header_names.len()..fields).any(|i| !field(i).is_empty());
+            if fields <= needed || extra {
+                return Err(format!(
+                    "the row has {fields} fields, the header {} (quote a value that holds \
+                             a comma)",
+                    header_names.len()
+                ));
+            }
+            let stamp = field(t);
+            let second = stamps
+                .second(stamp)
+                .or_else(|| std::str::from_utf8(stamp).ok().and_then(timestamp::second))
+                .ok_or_else(|| {
+                    format!(
+                        "column '{}': '{}' is not a time; use {}",
+                        header_names[t],
+                        String::from_utf8_lossy(stamp),
+                        timestamp::ACCEPTED
                     )
+                })?;
+            let number = |index: usize| -> Result<f64, String> {
+                let bytes = field(index);
+                if index == k.unwrap_or(usize::MAX) && bytes.is_empty() {
+                    return Ok(0.0);
+                }
+                fast_count(bytes)
+                    .or_else(|| std::str::from_utf8(bytes).ok().and_then(token_count))
                     .ok_or_else(|| {
                         format!(
-                            "no timestamp field (looked for {}; name it with --timestamp-column)",
-                            TIMESTAMP_NAMES.join(", ")
+                            "column '{}': '{}' is not a token count (a whole number, 0 or more)",
+                            header_names[index],
+                            String::from_utf8_lossy(bytes)
                         )
-                    })?;
-                    let stamp_text = match stamp {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    let second = timestamp::second(&stamp_text).ok_or_else(|| {
-                        format!(
-                            "timestamp '{stamp_text}' is not a time; use {}",
-                            timestamp::ACCEPTED
-                        )
-                    })?;
-                    let count = |given: &Option<String>,
-                                 known: &[&str],
-                                 what: &str,
-                                 required: bool|
-                     -> Result<f64, String> {
-                        match find_field(&value, given.as_deref(), known) {
+                    })
+            };
+            let row = Row {
+                second,
+                prompt: number(p)?,
+                completion: number(c)?,
+                cached: k.map(number).transpose()?.unwrap_or(0.0),
+                // A blank cell: this row does not say.
+                reasoning: r
+                    .filter(|&r| !field(r).is_empty())
+                    .map(number)
+                    .transpose()?,
+            };
+            check_cached(&row)?;
+            Ok(row)
+        })();
+        match parsed {
+            Ok(row) => {
+                if let Some(g) = group_column {
+                    let name = String::from_utf8_lossy(field(g));
+                    let model = model_column.map(|m| String::from_utf8_lossy(field(m)));
+                    log.add_to_group(group_name(&name), model.as_deref(), &row)
+                        .map_err(|m| ctx.error(Some(line), m))?;
+                }
+                log.reasoning = add_known(log.reasoning, row.reasoning);
+                sums.add(row, stats, &mut log.all)
+            }
+            Err(message) => ctx.skip(line, message, stats)?,
+        }
+        Ok(())
+    };
+    // Lines are read in place from the reader's buffer; only a line split across two
+    // refills is copied.
+    let mut line = 1u64;
+    let mut partial: Vec<u8> = Vec::new();
+    loop {
+        let chunk = input
+            .fill_buf()
+            .map_err(|e| ctx.error(Some(line + 1), format!("cannot read: {e}")))?;
+        if chunk.is_empty() {
+            if !partial.is_empty() {
+                on_line(&partial, line + 1)?;
+            }
+            break;
+        }
+        let mut from = 0;
+        for end in memchr::memchr_iter(b'\n', chunk) {
+            line += 1;
+            if partial.is_empty() {
+                on_line(&chunk[from..end], line)?;
+            } else {
+                partial.extend_from_slice(&chunk[from..end]);
+                on_line(&partial, line)?;
+                partial.clear();
+            }
+            from = end + 1;
+        }
+        partial.extend_from_slice(&chunk[from..]);
+        if partial.len() > MAX_LINE_BYTES {
+            return Err(ctx.error(Some(line + 1), too_long()));
+        }
+        let used = chunk.len();
+        input.consume(used);
+    }
+
+    Ok(())
+}
+
+/// A JSONL log: one OpenAI-style response (or benchmark sample) per line.
+fn read_jsonl(
+    input: impl BufRead,
+    names: &ColumnNames,
+    ctx: &ReadContext,
+    stats: &mut ReadStats,
+    sums: &mut SecondSums,
+    log: &mut LogBuckets,
+) -> Result<(), InputError> {
+    // azure-openai-benchmark output: one line per second with rolling 60-second `rpm`
+    // and `tpm` {context, gen}; the last line of each minute stands for that minute.
+    let mut benchmark: std::collections::BTreeMap<i64, MinuteLoad> = Default::default();
+    let mut input = input;
+    let mut bytes = Vec::new();
+    let mut number = 0u64;
+    loop {
+        number += 1;
+        bytes.clear();
+        let more =
+            read_line_bounded(&mut input, &mut bytes).map_err(|e| ctx.error(Some(number), e))?;
+        if !more {
+            break;
+        }
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ctx.error(Some(number), "not UTF-8 text: is it a log?".to_string()))?;
+        // A UTF-8 byte-order mark on the first line is read, as in CSV.
+        let line = if number == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        // Each line is parsed once: a benchmark sample, or a request.
+        let value: Value = match serde_json::from_str(line) {
+            Ok(value) => value,
+            Err(e) => {
+                let message = e.to_string();
+                let message = message.split(" at line ").next().unwrap_or(&message);
+                ctx.skip(
+                    number,
+                    format!("column {}: malformed JSON: {message}", e.column()),
+                    stats,
+                )?;
+                continue;
+            }
+        };
+        if let (Some(rpm), Some(context), Some(generated)) = (
+            value.get("rpm").and_then(Value::as_f64),
+            lookup(&value, "tpm.context").and_then(Value::as_f64),
+            lookup(&value, "tpm.gen").and_then(Value::as_f64),
+        ) {
+            let stamp = match value.get("timestamp") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            let Some(second) = timestamp::second(&stamp) else {
+                ctx.skip(
+                    number,
+                    format!(
+                        "timestamp '{stamp}' is not a time; use {}",
+                        timestamp::ACCEPTED
+                    ),
+                    stats,
+                )?;
+                continue;
+            };
+            benchmark.insert(
+                second.div_euclid(60),
+                MinuteLoad {
+                    requests: rpm,
+                    prompt: context,
+                    cached: 0.0,
+                    completion: generated,
+                },
+            );
+            stats.per_minute_metrics = true;
+            stats.rows += 1;
+            continue;
+        }
+        let parsed = (|| -> Result<Row, String> {
+            let (_, stamp) = find_field(&value, names.timestamp.as_deref(), &TIMESTAMP_NAMES)
+                .ok_or_else(|| {
+                    format!(
+                        "no timestamp field (looked for {}; name it with --timestamp-column)",
+                        TIMESTAMP_NAMES.join(", ")
+                    )
+                })?;
+            let stamp_text = match stamp {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let second = timestamp::second(&stamp_text).ok_or_else(|| {
+                format!(
+                    "timestamp '{stamp_text}' is not a time; use {}",
+                    timestamp::ACCEPTED
+                )
+            })?;
+            let count = |given: &Option<String>,
+                         known: &[&str],
+                         what: &str,
+                         required: bool|
+             -> Result<f64, String> {
+                match find_field(&value, given.as_deref(), known) {
                             Some((path, v)) => v
                                 .as_f64()
                                 .filter(|n| *n >= 0.0 && n.fract() == 0.0)
@@ -710,63 +764,53 @@ pub fn read(
                             None if required => Err(format!("no {what} field (looked for {}; name it with --{what}-column)", known.join(", "))),
                             None => Ok(0.0),
                         }
-                    };
-                    let row = Row {
-                        second,
-                        prompt: count(&names.prompt, &PROMPT_NAMES, "prompt", true)?,
-                        completion: count(
-                            &names.completion,
-                            &COMPLETION_NAMES,
-                            "completion",
-                            true,
-                        )?,
-                        cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
-                        // A null count says nothing, as an empty CSV cell.
-                        reasoning: find_field(&value, names.reasoning.as_deref(), &REASONING_NAMES)
-                            .filter(|(_, v)| !v.is_null())
-                            .map(|_| count(&names.reasoning, &REASONING_NAMES, "reasoning", false))
-                            .transpose()?,
-                    };
-                    check_cached(&row)?;
-                    Ok(row)
-                })();
-                match parsed {
-                    Ok(row) => {
-                        // Rows without the field join a "(none)" group, dropped below when no
-                        // row names a deployment or model.
-                        let text = |v: &Value| match v {
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        let deployment =
-                            find_field(&value, names.deployment.as_deref(), &DEPLOYMENT_NAMES);
-                        let model = find_field(&value, names.model.as_deref(), &MODEL_NAMES);
-                        let group = deployment.or(model);
-                        if stats.group_column.is_none() {
-                            stats.group_column = group.map(|(path, _)| path.to_string());
-                        }
-                        let name = group.map(|(_, v)| text(v)).unwrap_or_default();
-                        let model = model.map(|(_, v)| text(v));
-                        log.add_to_group(group_name(&name), model.as_deref(), &row)
-                            .map_err(|m| error(Some(number), m))?;
-                        log.reasoning = add_known(log.reasoning, row.reasoning);
-                        add(row, &mut stats, &mut log.all)
-                    }
-                    Err(message) => skip(number, message, &mut stats)?,
+            };
+            let row = Row {
+                second,
+                prompt: count(&names.prompt, &PROMPT_NAMES, "prompt", true)?,
+                completion: count(&names.completion, &COMPLETION_NAMES, "completion", true)?,
+                cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
+                // A null count says nothing, as an empty CSV cell.
+                reasoning: find_field(&value, names.reasoning.as_deref(), &REASONING_NAMES)
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|_| count(&names.reasoning, &REASONING_NAMES, "reasoning", false))
+                    .transpose()?,
+            };
+            check_cached(&row)?;
+            Ok(row)
+        })();
+        match parsed {
+            Ok(row) => {
+                // Rows without the field join a "(none)" group, dropped below when no
+                // row names a deployment or model.
+                let text = |v: &Value| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let deployment = find_field(&value, names.deployment.as_deref(), &DEPLOYMENT_NAMES);
+                let model = find_field(&value, names.model.as_deref(), &MODEL_NAMES);
+                let group = deployment.or(model);
+                if stats.group_column.is_none() {
+                    stats.group_column = group.map(|(path, _)| path.to_string());
                 }
+                let name = group.map(|(_, v)| text(v)).unwrap_or_default();
+                let model = model.map(|(_, v)| text(v));
+                log.add_to_group(group_name(&name), model.as_deref(), &row)
+                    .map_err(|m| ctx.error(Some(number), m))?;
+                log.reasoning = add_known(log.reasoning, row.reasoning);
+                sums.add(row, stats, &mut log.all)
             }
-            if stats.group_column.is_none() {
-                log.groups.clear();
-            }
-            for (minute, load) in benchmark {
-                merge(&mut log.all, minute * 60, load);
-            }
+            Err(message) => ctx.skip(number, message, stats)?,
         }
     }
-    if let Some((second, sum)) = current {
-        merge(&mut log.all, second, sum);
+    if stats.group_column.is_none() {
+        log.groups.clear();
     }
-    Ok(stats)
+    for (minute, load) in benchmark {
+        merge(&mut log.all, minute * 60, load);
+    }
+
+    Ok(())
 }
 
 /// The group of a row whose deployment or model cell is blank.
