@@ -274,48 +274,21 @@ pub fn cost(
         grid.increment,
     );
     let avg_normalized_tpm = normalized_month / month_minutes;
-    // PAYG cost of one fully used PTU-month at this load's token mix: the break-even yardstick.
-    let payg_per_normalized = (normalized_month > 0.0).then(|| payg_month / normalized_month);
-    let share = |tokens: f64| {
-        if normalized_month > 0.0 {
-            snap(tokens / normalized_month)
-        } else {
-            0.0
-        }
+    let month = Month {
+        settings,
+        hours,
+        month_minutes,
+        normalized_month,
+        tokens_month,
+        // PAYG cost of one fully used PTU-month at this load's token mix: the break-even
+        // yardstick.
+        payg_per_normalized: (normalized_month > 0.0).then(|| payg_month / normalized_month),
+        tpm_per_ptu,
     };
-    // `spilled`: normalized tokens served pay-as-you-go; `throttled`: tokens above the PTUs
-    // that nothing serves (full-PTU options sized below the busiest minute).
-    let priced = |option: OptionName,
-                  ptu: u64,
-                  term: Option<Term>,
-                  payg_usd: f64,
-                  spilled: f64,
-                  throttled: f64| {
-        let ptu_usd = term.map_or(0.0, |t| {
-            ptu as f64 * settings.ptu_rates.per_ptu_month(t, hours)
-        });
-        let monthly = ptu_usd + payg_usd;
-        let capacity_month = ptu as f64 * tpm_per_ptu * month_minutes;
-        let has_ptu = ptu > 0;
-        CostOption {
-            option,
-            monthly_usd: cents(monthly),
-            ptu,
-            term,
-            usd_per_1m_tokens: (tokens_month > 0.0).then(|| snap(monthly / tokens_month * 1e6)),
-            utilization: has_ptu
-                .then(|| snap((normalized_month - spilled - throttled) / capacity_month)),
-            break_even_utilization: match (has_ptu, payg_per_normalized) {
-                (true, Some(rate)) if rate > 0.0 => Some(snap(ptu_usd / (capacity_month * rate))),
-                _ => None,
-            },
-            spill_share: share(spilled),
-            throttled_share: share(throttled),
-            payg_usd: cents(payg_usd),
-            spillover_tpm_quota: None,
-        }
+    let share = |tokens: f64| month.share(tokens);
+    let priced = |option, ptu, term, payg_usd, spilled, throttled| {
+        month.priced(option, ptu, term, payg_usd, spilled, throttled)
     };
-
     let spill = Spill::new(&minutes);
     let mut options = vec![priced(
         OptionName::Payg,
@@ -335,52 +308,18 @@ pub fn cost(
     }
     let mut notes = Vec::new();
     if model.spillover {
-        let most = ptu_for_peak.max(deployable_ptu(
-            busiest / tpm_per_ptu,
-            grid.min_ptu,
-            grid.increment,
-        ));
-        let per_ptu = settings
-            .ptu_rates
-            .per_ptu_month(settings.hybrid_term, hours);
-        let hybrid_cost = |ptu: u64| {
-            let (usd, normalized) = spill.over(ptu as f64 * tpm_per_ptu);
-            (ptu, ptu as f64 * per_ptu + usd * scale, normalized * scale)
+        let base = HybridBase {
+            spill: &spill,
+            grid,
+            most: ptu_for_peak.max(deployable_ptu(
+                busiest / tpm_per_ptu,
+                grid.min_ptu,
+                grid.increment,
+            )),
+            scale,
         };
-        let search = PtuGrid::new(grid.min_ptu, grid.increment, most);
-        let (best_ptu, best_usd, best_spilled) =
-            hybrid_cost(search.cheapest(|ptu| hybrid_cost(ptu).1));
-        let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
-        let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
-        let mut hybrid = priced(
-            OptionName::Hybrid,
-            best_ptu,
-            hybrid_term,
-            hybrid_payg,
-            best_spilled,
-            0.0,
-        );
-        hybrid.spillover_tpm_quota = settings.standard.and_then(|options| {
-            let ratio = model.rpm_per_1000_tpm_for(settings.deployment)?;
-            let rule = QuotaRule {
-                rpm_per_1000_tpm: ratio,
-                unit_tpm: model.quota_unit_tpm,
-                window: options.rpm_window,
-            };
-            let spill = SpillShape {
-                capacity: best_ptu as f64 * tpm_per_ptu,
-                max_tokens: settings.admission_max_tokens,
-            };
-            spillover_quota(&load.minutes, model, spill, &rule, options)
-        });
-        if let Some(quota) = hybrid.spillover_tpm_quota {
-            notes.push(format!(
-                "the hybrid's spillover deployment needs a standard quota of {} TPM: sized for \
-                 its busiest minute's spilled requests arriving at random (an assumption: spill \
-                 comes in bursts when the PTUs are full, so watch its 429s)",
-                numfmt::count(quota as f64)
-            ));
-        }
+        let (hybrid, note) = hybrid_option(model, load, &month, base);
+        notes.extend(note);
         options.push(hybrid);
     } else {
         notes.push(no_spillover_note(model));
@@ -392,45 +331,7 @@ pub fn cost(
                 .to_string(),
         );
     }
-    match load.kind {
-        LoadKind::Flat if load.span_minutes > 1.0 => notes.push(format!(
-            "no --profile: the load is taken to run at its peak {} of the time and to be idle \
-             otherwise{}",
-            numfmt::percent(1.0 / load.span_minutes),
-            if model.spillover {
-                ", the least favourable shape for a partial PTU base; give --profile for an \
-                 exact hybrid"
-            } else {
-                ""
-            }
-        )),
-        LoadKind::Flat => notes.push(
-            "no --profile and no --avg-rpm: the load is taken as flat at the peak all month"
-                .to_string(),
-        ),
-        LoadKind::Profile => {
-            let missing = load.span_minutes - load.minutes.len() as f64;
-            if missing > 0.0 {
-                notes.push(format!(
-                    "{} of the profile's {} minutes {} no row and count as no load",
-                    numfmt::count(missing),
-                    numfmt::count(load.span_minutes),
-                    if missing == 1.0 { "has" } else { "have" }
-                ));
-            }
-            notes.push(format!(
-                "the profile's {} {} scaled to the month's {} (x{})",
-                numfmt::count(load.span_minutes),
-                if load.span_minutes == 1.0 {
-                    "minute is"
-                } else {
-                    "minutes are"
-                },
-                numfmt::count(month_minutes),
-                numfmt::number(scale, 2, true)
-            ));
-        }
-    }
+    notes.extend(load_notes(model, load, month_minutes, scale));
     let overflow = minutes
         .iter()
         .filter(|m| m.normalized > ptu_for_peak as f64 * tpm_per_ptu * (1.0 + 1e-9))
@@ -549,6 +450,173 @@ impl Spill {
             (tokens - capacity * count).max(0.0),
         )
     }
+}
+
+/// A month of the load, and how an option is priced over it.
+struct Month<'a> {
+    settings: &'a CostSettings,
+    hours: f64,
+    month_minutes: f64,
+    normalized_month: f64,
+    tokens_month: f64,
+    payg_per_normalized: Option<f64>,
+    tpm_per_ptu: f64,
+}
+
+impl Month<'_> {
+    /// A share of the month's normalized tokens.
+    fn share(&self, tokens: f64) -> f64 {
+        if self.normalized_month > 0.0 {
+            snap(tokens / self.normalized_month)
+        } else {
+            0.0
+        }
+    }
+
+    /// One option: `ptu` PTUs paid by `term`, `payg_usd` of pay-as-you-go; `spilled` are the
+    /// normalized tokens served pay-as-you-go, `throttled` those above the PTUs that nothing
+    /// serves (full-PTU options sized below the busiest minute).
+    fn priced(
+        &self,
+        option: OptionName,
+        ptu: u64,
+        term: Option<Term>,
+        payg_usd: f64,
+        spilled: f64,
+        throttled: f64,
+    ) -> CostOption {
+        let ptu_usd = term.map_or(0.0, |t| {
+            ptu as f64 * self.settings.ptu_rates.per_ptu_month(t, self.hours)
+        });
+        let monthly = ptu_usd + payg_usd;
+        let capacity_month = ptu as f64 * self.tpm_per_ptu * self.month_minutes;
+        let has_ptu = ptu > 0;
+        CostOption {
+            option,
+            monthly_usd: cents(monthly),
+            ptu,
+            term,
+            usd_per_1m_tokens: (self.tokens_month > 0.0)
+                .then(|| snap(monthly / self.tokens_month * 1e6)),
+            utilization: has_ptu
+                .then(|| snap((self.normalized_month - spilled - throttled) / capacity_month)),
+            break_even_utilization: match (has_ptu, self.payg_per_normalized) {
+                (true, Some(rate)) if rate > 0.0 => Some(snap(ptu_usd / (capacity_month * rate))),
+                _ => None,
+            },
+            spill_share: self.share(spilled),
+            throttled_share: self.share(throttled),
+            payg_usd: cents(payg_usd),
+            spillover_tpm_quota: None,
+        }
+    }
+}
+
+/// What the hybrid's search runs over: the load's spill, the PTU grid up to `most`, and the
+/// load's scale to the month.
+struct HybridBase<'a> {
+    spill: &'a Spill,
+    grid: crate::catalog::Provisioned,
+    most: u64,
+    scale: f64,
+}
+
+/// The hybrid: the PTU base that minimizes the month (PTUs on the hybrid's term plus the spill
+/// pay-as-you-go), exact along the grid; with its spillover quota and a note on it.
+fn hybrid_option(
+    model: &Model,
+    load: &LoadCurve,
+    month: &Month,
+    base: HybridBase,
+) -> (CostOption, Option<String>) {
+    let settings = month.settings;
+    let (tpm_per_ptu, scale, spill) = (month.tpm_per_ptu, base.scale, base.spill);
+    let per_ptu = settings
+        .ptu_rates
+        .per_ptu_month(settings.hybrid_term, month.hours);
+    let hybrid_cost = |ptu: u64| {
+        let (usd, normalized) = spill.over(ptu as f64 * tpm_per_ptu);
+        (ptu, ptu as f64 * per_ptu + usd * scale, normalized * scale)
+    };
+    let search = PtuGrid::new(base.grid.min_ptu, base.grid.increment, base.most);
+    let (best_ptu, best_usd, best_spilled) = hybrid_cost(search.cheapest(|ptu| hybrid_cost(ptu).1));
+    let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
+    let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
+    let mut hybrid = month.priced(
+        OptionName::Hybrid,
+        best_ptu,
+        hybrid_term,
+        hybrid_payg,
+        best_spilled,
+        0.0,
+    );
+    hybrid.spillover_tpm_quota = settings.standard.and_then(|options| {
+        let ratio = model.rpm_per_1000_tpm_for(settings.deployment)?;
+        let rule = QuotaRule {
+            rpm_per_1000_tpm: ratio,
+            unit_tpm: model.quota_unit_tpm,
+            window: options.rpm_window,
+        };
+        let spill = SpillShape {
+            capacity: best_ptu as f64 * tpm_per_ptu,
+            max_tokens: settings.admission_max_tokens,
+        };
+        spillover_quota(&load.minutes, model, spill, &rule, options)
+    });
+    let note = hybrid.spillover_tpm_quota.map(|quota| {
+        format!(
+            "the hybrid's spillover deployment needs a standard quota of {} TPM: sized for its \
+             busiest minute's spilled requests arriving at random (an assumption: spill comes \
+             in bursts when the PTUs are full, so watch its 429s)",
+            numfmt::count(quota as f64)
+        )
+    });
+    (hybrid, note)
+}
+
+/// Notes on how the load stands for the month: flat at its peak, or a profile scaled.
+fn load_notes(model: &Model, load: &LoadCurve, month_minutes: f64, scale: f64) -> Vec<String> {
+    let mut notes = Vec::new();
+    match load.kind {
+        LoadKind::Flat if load.span_minutes > 1.0 => notes.push(format!(
+            "no --profile: the load is taken to run at its peak {} of the time and to be idle \
+             otherwise{}",
+            numfmt::percent(1.0 / load.span_minutes),
+            if model.spillover {
+                ", the least favourable shape for a partial PTU base; give --profile for an \
+                 exact hybrid"
+            } else {
+                ""
+            }
+        )),
+        LoadKind::Flat => notes.push(
+            "no --profile and no --avg-rpm: the load is taken as flat at the peak all month"
+                .to_string(),
+        ),
+        LoadKind::Profile => {
+            let missing = load.span_minutes - load.minutes.len() as f64;
+            if missing > 0.0 {
+                notes.push(format!(
+                    "{} of the profile's {} minutes {} no row and count as no load",
+                    numfmt::count(missing),
+                    numfmt::count(load.span_minutes),
+                    if missing == 1.0 { "has" } else { "have" }
+                ));
+            }
+            notes.push(format!(
+                "the profile's {} {} scaled to the month's {} (x{})",
+                numfmt::count(load.span_minutes),
+                if load.span_minutes == 1.0 {
+                    "minute is"
+                } else {
+                    "minutes are"
+                },
+                numfmt::count(month_minutes),
+                numfmt::number(scale, 2, true)
+            ));
+        }
+    }
+    notes
 }
 
 /// The standard quota that takes the spill over `capacity` normalized TPM: the largest
