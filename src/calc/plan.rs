@@ -250,10 +250,68 @@ pub fn plan(
             notes.push(format!("workload '{}': {note}", w.name));
         }
     }
+    let geometry = Geometry {
+        target,
+        region_count,
+        failover,
+        standard: settings.standard,
+    };
+    let (lines, groups, payg_usd) = workload_lines(workloads, month_minutes, geometry)?;
+    let deployments = deployment_lines(&groups, &lines, geometry)?;
+    let (quota, per_type) = quota_lines(&deployments, &settings.regions, region_count);
+    let (reservations, ptu_usd) = reservation_lines(&per_type, settings)?;
+    notes.extend(plan_notes(&deployments, &reservations, settings, geometry));
+    let total_ptu = deployments.iter().map(|d| d.ptu).sum();
+    let payg_usd = cents(payg_usd);
+    let ptu_usd = cents(ptu_usd);
+    Ok(PlanReport {
+        workloads: lines,
+        deployments,
+        quota,
+        reservations,
+        total_ptu,
+        ptu_usd,
+        payg_usd,
+        monthly_usd: cents(ptu_usd + payg_usd),
+        hours_per_month: settings.hours_per_month,
+        target_utilization: target,
+        regions: settings.regions.clone(),
+        failover,
+        notes,
+    })
+}
+
+/// How the plan's deployments are laid out: target utilization, regions and failover, and
+/// how standard quotas are sized.
+#[derive(Debug, Clone, Copy)]
+struct Geometry {
+    target: f64,
+    region_count: u64,
+    failover: Option<Failover>,
+    standard: StandardOptions,
+}
+
+/// Workloads on one model and deployment type, which share one deployment.
+type Group<'w, 'a> = (&'a Model, DeploymentType, Vec<&'w PlannedWorkload<'a>>);
+
+/// Each workload's line (PTUs alone or its standard quota, the month's requests, tokens and
+/// pay-as-you-go cost), the PTU workloads grouped by model and type in first-seen order, and
+/// the month's pay-as-you-go total.
+fn workload_lines<'w, 'a>(
+    workloads: &'w [PlannedWorkload<'a>],
+    month_minutes: f64,
+    geometry: Geometry,
+) -> Result<(Vec<WorkloadLine>, Vec<Group<'w, 'a>>, f64), InputError> {
+    let Geometry {
+        target,
+        region_count,
+        failover,
+        ..
+    } = geometry;
     let mut lines = Vec::new();
     let mut payg_usd = 0.0;
     // Shared deployments keyed by (model, type), in first-seen order.
-    let mut groups: Vec<(&Model, DeploymentType, Vec<&PlannedWorkload<'_>>)> = Vec::new();
+    let mut groups: Vec<Group<'w, 'a>> = Vec::new();
     for w in workloads {
         let normalized = w.peak.normalized_tpm(w.model);
         let scale = month_minutes / w.load.span_minutes;
@@ -309,7 +367,7 @@ pub fn plan(
                         w.model,
                         ratio,
                         target,
-                        settings.standard,
+                        geometry.standard,
                     )
                 });
                 (None, quota, quota.map(|q| q.binding))
@@ -336,8 +394,24 @@ pub fn plan(
         });
     }
 
+    Ok((lines, groups, payg_usd))
+}
+
+/// One line per shared deployment: PTUs per region for the members' summed peaks, utilization
+/// in normal operation and after losing a region, and what sharing saves.
+fn deployment_lines(
+    groups: &[Group<'_, '_>],
+    lines: &[WorkloadLine],
+    geometry: Geometry,
+) -> Result<Vec<DeploymentLine>, InputError> {
+    let Geometry {
+        target,
+        region_count,
+        failover,
+        ..
+    } = geometry;
     let mut deployments = Vec::new();
-    for (model, deployment, members) in &groups {
+    for (model, deployment, members) in groups {
         let grid = model
             .provisioned(*deployment)
             .ok_or_else(|| model.not_offered(*deployment))?;
@@ -382,16 +456,25 @@ pub fn plan(
         });
     }
 
-    let region_names: Vec<String> = if settings.regions.is_empty() {
+    Ok(deployments)
+}
+
+/// PTU quota per deployment type and region, and the PTUs per type in all regions.
+fn quota_lines(
+    deployments: &[DeploymentLine],
+    regions: &[String],
+    region_count: u64,
+) -> (Vec<QuotaLine>, BTreeMap<DeploymentType, u64>) {
+    let region_names: Vec<String> = if regions.is_empty() {
         vec!["-".to_string()]
     } else {
-        settings.regions.clone()
+        regions.to_vec()
     };
     let mut per_type: BTreeMap<DeploymentType, u64> = BTreeMap::new();
-    for d in &deployments {
+    for d in deployments {
         *per_type.entry(d.deployment).or_default() += d.ptu;
     }
-    let quota = per_type
+    let quota: Vec<QuotaLine> = per_type
         .iter()
         .flat_map(|(deployment, total)| {
             region_names.iter().map(move |region| QuotaLine {
@@ -402,6 +485,15 @@ pub fn plan(
         })
         .collect();
 
+    (quota, per_type)
+}
+
+/// Reservations against the deployed PTUs per type: reserved, billed hourly, unused, and the
+/// month's PTU cost.
+fn reservation_lines(
+    per_type: &BTreeMap<DeploymentType, u64>,
+    settings: &PlanSettings,
+) -> Result<(Vec<ReservationLine>, f64), InputError> {
     let mut reservations = Vec::new();
     let mut ptu_usd = 0.0;
     let types: std::collections::BTreeSet<DeploymentType> = per_type
@@ -431,6 +523,18 @@ pub fn plan(
             monthly_usd: cents(usd),
         });
     }
+    Ok((reservations, ptu_usd))
+}
+
+/// Notes on failover, sharing, reservations and what sizing shared deployments assumes.
+fn plan_notes(
+    deployments: &[DeploymentLine],
+    reservations: &[ReservationLine],
+    settings: &PlanSettings,
+    geometry: Geometry,
+) -> Vec<String> {
+    let (failover, region_count) = (geometry.failover, geometry.region_count);
+    let mut notes = Vec::new();
     if let Some(mode) = failover {
         notes.push(match mode {
             Failover::ActivePassive => format!(
@@ -480,24 +584,7 @@ pub fn plan(
          coincide need less)"
             .to_string(),
     );
-    let total_ptu = deployments.iter().map(|d| d.ptu).sum();
-    let payg_usd = cents(payg_usd);
-    let ptu_usd = cents(ptu_usd);
-    Ok(PlanReport {
-        workloads: lines,
-        deployments,
-        quota,
-        reservations,
-        total_ptu,
-        ptu_usd,
-        payg_usd,
-        monthly_usd: cents(ptu_usd + payg_usd),
-        hours_per_month: settings.hours_per_month,
-        target_utilization: target,
-        regions: settings.regions.clone(),
-        failover,
-        notes,
-    })
+    notes
 }
 
 /// The part of a workload one region must serve: all of it, or with active-active failover
