@@ -133,7 +133,8 @@ Examples:
       --model gpt-5.2 --deployment data-zone
   ptuplan size --rpm 1000 --prompt 100 --completion 50 \\
       --target-utilization 85% --json | jq '.models[] | {model, ptu_for_target}'
-  ptuplan size --rpm 100 --prompt 1000 --completion 200 --reasoning 800 -m gpt-5.1
+  ptuplan size --rpm 100 --prompt 1000 --completion 200 --reasoning 800 \\
+      -m gpt-5.1
   ptuplan size --rpm 300 --prompt 1000 --completion 200 -m gpt-4.1 \\
       --max-tokens 400 --rpm-window 10s --max-throttle 0.5% --strict";
 

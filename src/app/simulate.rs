@@ -724,9 +724,9 @@ fn retry_policy(args: &SimulateArgs) -> anyhow::Result<RetryPolicy> {
         }) < MIN_RETRY_DELAY_S
     {
         return Err(usage(format!(
-            "--retry-delay {} (or --retry-cap): a retry needs a delay of at least 1ms, or \
+            "--retry-delay {} ms (or --retry-cap): a retry needs a delay of at least 1ms, or \
              simulated time would stand still",
-            describe_duration(delay.min(cap))
+            numfmt::trimmed(delay.min(cap) * 1000.0, 3)
         )));
     }
     if args.retry == RetryArg::None && args.max_retries.is_some() {

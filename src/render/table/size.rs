@@ -91,12 +91,12 @@ fn workload_header(out: &mut String, report: &SizeReport, catalog: &Catalog) {
         "Sizing    {} deployments: provisioned PTU and standard quota",
         report.deployment
     );
-    let _ = writeln!(
-        out,
-        "          utilization target {}, catalog{origin} {}",
+    let line = format!(
+        "utilization target {}, catalog{origin} {}",
         percent(report.target_utilization),
         catalog.as_of
     );
+    let _ = writeln!(out, "{}", wrap(&line, "          ", "            "));
     out.push('\n');
 }
 
