@@ -122,7 +122,7 @@ fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
         (Some(path), _) => (path.clone(), path.display().to_string()),
         (None, Some(value)) => {
             let path = std::path::PathBuf::from(value);
-            let shown = format!("{} (from {CATALOG_ENV})", path.display());
+            let shown = format!("{CATALOG_ENV}={}", path.display());
             (path, shown)
         }
         (None, None) => return Ok(Catalog::embedded()?),

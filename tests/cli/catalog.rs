@@ -74,7 +74,7 @@ fn missing_catalog_is_exit_1_naming_the_path() {
         .arg("models")
         .assert()
         .code(1)
-        .stderr(contains("'/nonexistent/env.toml (from PTUPLAN_CATALOG)'"));
+        .stderr(contains("'PTUPLAN_CATALOG=/nonexistent/env.toml'"));
 }
 
 #[test]
