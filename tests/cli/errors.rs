@@ -260,10 +260,12 @@ fn help_and_version_succeed_and_document_exit_codes() {
         "size", "capacity", "cost", "plan", "check", "tokens", "analyze", "models",
     ] {
         let out = ptuplan().args([sub, "--help"]).output().expect("runs");
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains("Examples:"),
-            "{sub} --help has no examples"
-        );
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Examples:"), "{sub} --help has no examples");
+        // Help is laid out for 80 columns (clap's max_term_width), examples included.
+        for line in help.lines() {
+            assert!(line.chars().count() <= 80, "{sub} --help: {line}");
+        }
     }
 }
 
