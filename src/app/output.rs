@@ -143,6 +143,13 @@ impl OutputFile {
 /// the file a symbolic link points to, and an error for anything else (a folder, a device
 /// such as /dev/stdout or /dev/null, a pipe), which renaming over would destroy.
 fn regular_target(path: &Path) -> std::io::Result<PathBuf> {
+    // /dev/stdout and /proc/self/fd/1 lead to whatever stdout is: even a regular file there is
+    // a stream the shell holds open, which renaming over would cut from it.
+    if path.starts_with("/dev") || path.starts_with("/proc") {
+        return Err(std::io::Error::other(
+            "it is a device or stream such as /dev/stdout, not a file: give a file name",
+        ));
+    }
     let metadata = match std::fs::symlink_metadata(path) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),

@@ -338,7 +338,7 @@ fn findings_of_the_second_pass_stay_fixed() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("not a regular file"),
+        stderr(&out).contains("not a file"),
         "{}",
         stderr(&out)
     );
