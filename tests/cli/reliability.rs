@@ -337,11 +337,7 @@ fn findings_of_the_second_pass_stay_fixed() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("not a file"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("not a file"), "{}", stderr(&out));
     assert!(!std::fs::metadata("/dev/null").expect("exists").is_file());
     // With stdout closed, check's verdict still wins; help is a failure like any answer.
     let plan = over_budget_plan();
