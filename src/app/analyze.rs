@@ -504,14 +504,7 @@ fn read_logs(args: &AnalyzeArgs) -> anyhow::Result<(LogBuckets, ReadStats, Vec<S
     let mut log = LogBuckets::default();
     let mut stats = ReadStats::default();
     let mut first_skipped = Vec::new();
-    let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = super::progress_bar(true, 0, "{msg} {wide_bar} {bytes}/{total_bytes} {eta}");
     for path in &paths {
         // A plain CSV file is read in two halves on two threads; any error is then reported
         // by reading it again in one pass, so that line numbers are exact.

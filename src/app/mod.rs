@@ -103,6 +103,18 @@ fn write_answer(out: &mut dyn Write, text: &str) -> anyhow::Result<()> {
         .context("cannot write the answer to standard output")
 }
 
+/// A progress bar on stderr drawn with `template` (indicatif), or a hidden one when stderr is
+/// not a terminal or `shown` is false.
+fn progress_bar(shown: bool, length: u64, template: &str) -> indicatif::ProgressBar {
+    if !shown || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    indicatif::ProgressBar::new(length).with_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    )
+}
+
 /// Tables with control characters from input (terminal escapes in a log's names) escaped;
 /// JSON escapes them itself.
 fn printable(text: String, format: Format) -> String {

@@ -179,17 +179,12 @@ const PROGRESS_FROM_REQUESTS: f64 = 5e6;
 
 /// A progress bar on stderr in simulated seconds, for a long run on a terminal; else hidden.
 fn progress_bar(offered: &Offered, message: String) -> indicatif::ProgressBar {
-    if offered.requests < PROGRESS_FROM_REQUESTS
-        || !std::io::IsTerminal::is_terminal(&std::io::stderr())
-    {
-        return indicatif::ProgressBar::hidden();
-    }
-    indicatif::ProgressBar::new(offered.span_s.ceil() as u64)
-        .with_style(
-            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {percent}% {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-        .with_message(message)
+    super::progress_bar(
+        offered.requests >= PROGRESS_FROM_REQUESTS,
+        offered.span_s.ceil() as u64,
+        "{msg} {wide_bar} {percent}% {eta}",
+    )
+    .with_message(message)
 }
 
 /// A command-line error (exit 2).

@@ -4,6 +4,9 @@ use crate::calc::workload::{MAX_TPM, RequestShape};
 use crate::catalog::{Model, TokenPrices};
 use crate::error::InputError;
 
+/// Requests and tokens per second (Unix seconds), as logs are read and traffic is measured.
+pub type SecondBuckets = std::collections::BTreeMap<i64, MinuteLoad>;
+
 /// One minute of load: requests and the token sums of those requests.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct MinuteLoad {

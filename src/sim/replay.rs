@@ -3,8 +3,8 @@
 //! exactly to the bucket's sums.
 
 use crate::calc::load::MinuteLoad;
+use crate::calc::load::SecondBuckets;
 use crate::sim::Request;
-use crate::traffic::log::SecondBuckets;
 
 /// Requests rebuilt from log buckets, in time order.
 #[derive(Debug, Clone)]

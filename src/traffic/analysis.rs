@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::calc::cost::{CostReport, CostSettings, OptionName, cost};
+use crate::calc::load::SecondBuckets;
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::quota::{QuotaRule, RpmWindow, observed_quota, poisson_quota};
 use crate::calc::rounding::{ceil_whole, deployable_ptu, snap};
@@ -12,7 +13,6 @@ use crate::catalog::Model;
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
 use crate::timestamp::format_second;
-use crate::traffic::log::SecondBuckets;
 
 /// Nearest-rank percentiles of per-minute values. Field names are the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

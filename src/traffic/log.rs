@@ -124,8 +124,7 @@ pub struct ColumnNames {
     pub deployment: Option<String>,
 }
 
-/// Requests and tokens per second.
-pub type SecondBuckets = BTreeMap<i64, MinuteLoad>;
+pub use crate::calc::load::SecondBuckets;
 
 /// The traffic of one deployment or model named in the log.
 #[derive(Debug, Clone, Default, PartialEq)]

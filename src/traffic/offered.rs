@@ -2,8 +2,8 @@
 //! as `analyze` measures a log.
 
 use crate::calc::load::MinuteLoad;
+use crate::calc::load::SecondBuckets;
 use crate::sim::Request;
-use crate::traffic::log::SecondBuckets;
 
 /// Per-second load of requests added in time order, and per second what standard admission
 /// counts (prompt + max_tokens, kept in `prompt`).
