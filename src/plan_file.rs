@@ -45,6 +45,7 @@ use toml::Spanned;
 use crate::calc::budget::Budget;
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, MinuteLoad};
+use crate::calc::param::{Naming, Param, WorkloadError};
 use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload};
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
 use crate::calc::sizing::StandardOptions;
@@ -404,13 +405,7 @@ fn resolve_workload<'a>(
             RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens)
                 .and_then(|shape| shape.with_cache_writes(spec.cache_write_rate))
                 .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
-                .map_err(|e| {
-                    let field = match &e {
-                        InputError::InvalidValue { field, .. } => plan_words(field),
-                        _ => "name".to_string(),
-                    };
-                    error(&field, plan_words(&e.to_string()))
-                })?,
+                .map_err(|e| error(e.param().key(), e.describe(Naming::PlanKeys)))?,
         )
     } else {
         None
@@ -493,7 +488,7 @@ fn resolve_workload<'a>(
                 parsed.has_cached,
                 shape.as_ref(),
             )
-            .map_err(|e| error("profile", plan_words(&e.to_string())))?
+            .map_err(|e| error("profile", in_plan_words(&e)))?
         }
         None => {
             let rpm = rate.ok_or_else(|| {
@@ -523,7 +518,7 @@ fn resolve_workload<'a>(
     let peak = match (rate, busiest) {
         (Some(rpm), busiest) => {
             let peak = Workload::new(rpm, shape.ok_or_else(missing_shape)?)
-                .map_err(|e| error(rate_field, plan_words(&e.to_string())))?;
+                .map_err(|e| error(rate_field, e.describe(Naming::PlanKeys)))?;
             if let Some(m) =
                 busiest.filter(|m| m.normalized(model) > peak.normalized_tpm(model) * (1.0 + 1e-9))
             {
@@ -550,13 +545,17 @@ fn resolve_workload<'a>(
             } else {
                 0.0
             };
+            let busiest_error = |e: WorkloadError| {
+                let key = match e.param() {
+                    Param::Rpm => "profile",
+                    param => param.key(),
+                };
+                error(key, e.describe(Naming::PlanKeys))
+            };
             let shape = RequestShape::new(counts, cache_rate, spec.max_tokens)
-                .map_err(|e| error("max_tokens", plan_words(&e.to_string())))?;
-            let shape = shape
-                .with_output_extras(spec.reasoning, spec.best_of)
-                .map_err(|e| error("reasoning", plan_words(&e.to_string())))?;
-            Workload::new(m.requests, shape)
-                .map_err(|e| error("profile", plan_words(&e.to_string())))?
+                .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
+                .map_err(busiest_error)?;
+            Workload::new(m.requests, shape).map_err(busiest_error)?
         }
         (None, None) => {
             return Err(error(
@@ -611,16 +610,10 @@ fn key_of_line(text: &str, offset: usize) -> Option<&str> {
     .then_some(key)
 }
 
-/// Command-line flag names in a core message, as plan field names: `--prompt` → `prompt`.
-fn plan_words(message: &str) -> String {
-    message
-        .replace("--max-tokens", "max_tokens")
-        .replace("--best-of", "best_of")
-        .replace("--reasoning", "reasoning")
-        .replace("--cache-write-rate", "cache_write_rate")
-        .replace("--cache-rate", "cache_rate")
-        .replace("--tokens", "tokens")
-        .replace("--prompt", "prompt")
-        .replace("--completion", "completion")
-        .replace("--rpm", "rpm")
+/// A core error in the plan's words: a workload error names keys, not flags.
+fn in_plan_words(err: &InputError) -> String {
+    match err {
+        InputError::Workload(e) => e.describe(Naming::PlanKeys),
+        other => other.to_string(),
+    }
 }

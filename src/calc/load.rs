@@ -1,5 +1,6 @@
 //! A month's load as per-minute requests and tokens: flat (one average minute) or a profile.
 
+use crate::calc::param::WorkloadError;
 use crate::calc::workload::{MAX_TPM, RequestShape};
 use crate::catalog::{Model, TokenPrices};
 use crate::error::InputError;
@@ -122,11 +123,7 @@ impl LoadCurve {
                 .map(|m| MinuteLoad::of_shape(m.requests, shape))
                 .collect(),
             (false, None) => {
-                return Err(InputError::Usage(
-                    "the profile has no prompt/completion columns: give the request shape with \
-                     --prompt and --completion (or --tokens)"
-                        .into(),
-                ));
+                return Err(WorkloadError::ProfileNeedsShape.into());
             }
         };
         if let Some(m) = minutes.iter().find(|m| m.tokens() > MAX_TPM) {

@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod context;
 pub mod cost;
 pub mod load;
+pub mod param;
 pub mod plan;
 pub mod prices;
 pub mod quota;

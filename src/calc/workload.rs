@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::calc::param::{Param, WorkloadError};
 use crate::calc::rounding::snap;
 use crate::catalog::Model;
 use crate::error::InputError;
@@ -69,51 +70,31 @@ pub struct TokenCounts {
 
 impl TokenCounts {
     /// Resolves the prompt and completion tokens per request and says how.
-    pub fn resolve(self) -> Result<(f64, f64, TokenSplit), InputError> {
-        let derive = |total: f64, part: f64, part_flag: &'static str| {
-            if part > total {
-                Err(InputError::InvalidValue {
-                    field: part_flag,
-                    value: part.to_string(),
-                    allowed: format!("must not exceed --tokens {total}"),
-                })
+    pub fn resolve(self) -> Result<(f64, f64, TokenSplit), WorkloadError> {
+        let derive = |total: f64, value: f64, part: Param| {
+            if value > total {
+                Err(WorkloadError::PartAboveTotal { part, value, total })
             } else {
-                Ok(total - part)
+                Ok(total - value)
             }
         };
         match (self.total, self.prompt, self.completion) {
             (None, Some(prompt), Some(completion)) => Ok((prompt, completion, TokenSplit::Given)),
             (Some(total), None, None) => Ok((total, 0.0, TokenSplit::AssumedAllPrompt)),
             (Some(total), None, Some(completion)) => Ok((
-                derive(total, completion, "--completion")?,
+                derive(total, completion, Param::Completion)?,
                 completion,
                 TokenSplit::PromptDerived,
             )),
             (Some(total), Some(prompt), None) => Ok((
                 prompt,
-                derive(total, prompt, "--prompt")?,
+                derive(total, prompt, Param::Prompt)?,
                 TokenSplit::CompletionDerived,
             )),
-            (Some(_), Some(_), Some(_)) => Err(InputError::Usage(
-                "--tokens, --prompt and --completion were all given: give --prompt and \
-                 --completion, or --tokens (optionally with one of them)"
-                    .into(),
-            )),
-            (None, Some(_), None) => Err(InputError::Usage(
-                "--prompt was given without --completion: add --completion N (tokens per \
-                 response; 0 if negligible), or give --tokens N"
-                    .into(),
-            )),
-            (None, None, Some(_)) => Err(InputError::Usage(
-                "--completion was given without --prompt: add --prompt N (tokens per prompt), \
-                 or give --tokens N"
-                    .into(),
-            )),
-            (None, None, None) => Err(InputError::Usage(
-                "missing token counts: give --prompt N --completion N (tokens per request), \
-                 or --tokens N"
-                    .into(),
-            )),
+            (Some(_), Some(_), Some(_)) => Err(WorkloadError::AllTokenCounts),
+            (None, Some(_), None) => Err(WorkloadError::PromptWithoutCompletion),
+            (None, None, Some(_)) => Err(WorkloadError::CompletionWithoutPrompt),
+            (None, None, None) => Err(WorkloadError::NoTokenCounts),
         }
     }
 }
@@ -170,52 +151,33 @@ impl RequestShape {
         tokens: TokenCounts,
         cache_rate: f64,
         max_tokens: Option<f64>,
-    ) -> Result<RequestShape, InputError> {
-        for (field, value) in [
-            ("--tokens", tokens.total),
-            ("--prompt", tokens.prompt),
-            ("--completion", tokens.completion),
-            ("--max-tokens", max_tokens),
+    ) -> Result<RequestShape, WorkloadError> {
+        for (param, value) in [
+            (Param::Tokens, tokens.total),
+            (Param::Prompt, tokens.prompt),
+            (Param::Completion, tokens.completion),
+            (Param::MaxTokens, max_tokens),
         ] {
             if let Some(value) = value {
-                check_range(field, value, 0.0, MAX_TOKENS_PER_REQUEST, "a token count")?;
+                check_token_count(param, value)?;
             }
         }
         if !(0.0..=1.0).contains(&cache_rate) {
-            return Err(InputError::InvalidValue {
-                field: "--cache-rate",
-                value: cache_rate.to_string(),
-                allowed: "must be a fraction from 0 to 1 (e.g. 0.25) or a percentage (25%)".into(),
-            });
+            return Err(WorkloadError::CacheRate { value: cache_rate });
         }
         let (prompt_tokens, completion_tokens, token_split) = tokens.resolve()?;
         if prompt_tokens + completion_tokens <= 0.0 {
-            return Err(InputError::InvalidValue {
-                field: "tokens per request",
-                value: "0".into(),
-                allowed: "a request must have at least one prompt or completion token".into(),
-            });
+            return Err(WorkloadError::NoTokens);
         }
-        if max_tokens == Some(0.0) {
-            return Err(InputError::InvalidValue {
-                field: "--max-tokens",
-                value: "0".into(),
-                allowed:
-                    "must be at least 1: a request with max_tokens 0 cannot produce a response"
-                        .into(),
-            });
-        }
-        if let Some(max_tokens) = max_tokens
-            && max_tokens < completion_tokens
-        {
-            return Err(InputError::InvalidValue {
-                field: "--max-tokens",
-                value: max_tokens.to_string(),
-                allowed: format!(
-                    "must be at least the completion tokens ({completion_tokens}): a response \
-                     cannot be longer than max_tokens"
-                ),
-            });
+        match max_tokens {
+            Some(0.0) => return Err(WorkloadError::MaxTokensZero),
+            Some(max_tokens) if max_tokens < completion_tokens => {
+                return Err(WorkloadError::MaxTokensBelowCompletion {
+                    max_tokens,
+                    completion: completion_tokens,
+                });
+            }
+            _ => {}
         }
         Ok(RequestShape {
             prompt_tokens,
@@ -231,17 +193,12 @@ impl RequestShape {
 
     /// Adds the fraction of prompt tokens written to the prompt cache; cached and written
     /// together are at most all of the prompt.
-    pub fn with_cache_writes(mut self, rate: Option<f64>) -> Result<RequestShape, InputError> {
+    pub fn with_cache_writes(mut self, rate: Option<f64>) -> Result<RequestShape, WorkloadError> {
         let Some(rate) = rate else { return Ok(self) };
         if !(0.0..=1.0).contains(&rate) || self.cache_rate + rate > 1.0 + 1e-12 {
-            return Err(InputError::InvalidValue {
-                field: "--cache-write-rate",
-                value: rate.to_string(),
-                allowed: format!(
-                    "must be a fraction from 0 to {} (1 - the cache rate): a prompt token is \
-                     read from the cache, written to it, or neither",
-                    crate::numfmt::trimmed(1.0 - self.cache_rate, 4)
-                ),
+            return Err(WorkloadError::CacheWriteRate {
+                value: rate,
+                most: 1.0 - self.cache_rate,
             });
         }
         self.cache_write_rate = rate;
@@ -254,23 +211,16 @@ impl RequestShape {
         mut self,
         reasoning: Option<f64>,
         best_of: Option<u32>,
-    ) -> Result<RequestShape, InputError> {
+    ) -> Result<RequestShape, WorkloadError> {
         if let Some(reasoning) = reasoning {
-            check_range(
-                "--reasoning",
-                reasoning,
-                0.0,
-                MAX_TOKENS_PER_REQUEST,
-                "a token count",
-            )?;
+            check_token_count(Param::Reasoning, reasoning)?;
             self.reasoning_tokens = reasoning;
         }
         if let Some(best_of) = best_of {
             if !(1..=MAX_BEST_OF).contains(&best_of) {
-                return Err(InputError::InvalidValue {
-                    field: "--best-of",
-                    value: best_of.to_string(),
-                    allowed: format!("must be from 1 to {MAX_BEST_OF}"),
+                return Err(WorkloadError::BestOf {
+                    value: best_of,
+                    most: MAX_BEST_OF,
                 });
             }
             self.best_of = best_of;
@@ -278,14 +228,9 @@ impl RequestShape {
         if let Some(max_tokens) = self.max_tokens
             && max_tokens < self.output_tokens()
         {
-            return Err(InputError::InvalidValue {
-                field: "--max-tokens",
-                value: max_tokens.to_string(),
-                allowed: format!(
-                    "must be at least completion + reasoning tokens ({}): max_tokens bounds \
-                     reasoning and visible output together",
-                    self.output_tokens()
-                ),
+            return Err(WorkloadError::MaxTokensBelowOutput {
+                max_tokens,
+                output: self.output_tokens(),
             });
         }
         Ok(self)
@@ -393,22 +338,21 @@ pub struct Workload {
 
 impl Workload {
     /// Checks the rate and pairs it with a shape.
-    pub fn new(rpm: f64, shape: RequestShape) -> Result<Workload, InputError> {
-        check_positive("--rpm", rpm, MAX_RPM, "requests per minute")?;
+    pub fn new(rpm: f64, shape: RequestShape) -> Result<Workload, WorkloadError> {
+        if !(rpm.is_finite() && rpm > 0.0 && rpm <= MAX_RPM) {
+            return Err(WorkloadError::NotPositive {
+                param: Param::Rpm,
+                value: rpm,
+                high: MAX_RPM,
+                what: "requests per minute",
+            });
+        }
         let tpm = rpm
             * shape
                 .tokens_per_request()
                 .max(shape.admission_tokens_per_request());
         if tpm > MAX_TPM {
-            return Err(InputError::InvalidValue {
-                field: "rate x tokens per request",
-                value: format!("{tpm:e} TPM"),
-                allowed: format!(
-                    "the load, RPM x (prompt + output, or prompt + max_tokens x best_of), must \
-                     be at most {MAX_TPM:e} tokens per minute: lower --rpm, the token counts, \
-                     --max-tokens or --best-of"
-                ),
-            });
+            return Err(WorkloadError::LoadTooHigh { tpm, most: MAX_TPM });
         }
         Ok(Workload { rpm, shape })
     }
@@ -439,6 +383,21 @@ impl Workload {
     }
 }
 
+/// Checks a token count: finite, 0 to the largest accepted per request.
+fn check_token_count(param: Param, value: f64) -> Result<(), WorkloadError> {
+    if value.is_finite() && (0.0..=MAX_TOKENS_PER_REQUEST).contains(&value) {
+        Ok(())
+    } else {
+        Err(WorkloadError::OutOfRange {
+            param,
+            value,
+            low: 0.0,
+            high: MAX_TOKENS_PER_REQUEST,
+            what: "a token count",
+        })
+    }
+}
+
 /// Checks `0 < value <= high` and finiteness, naming the field on failure.
 pub fn check_positive(
     field: &'static str,
@@ -453,25 +412,6 @@ pub fn check_positive(
             field,
             value: value.to_string(),
             allowed: format!("{what} must be above 0 and at most {high:e}"),
-        })
-    }
-}
-
-/// Checks `low <= value <= high` and finiteness, naming the field on failure.
-pub fn check_range(
-    field: &'static str,
-    value: f64,
-    low: f64,
-    high: f64,
-    what: &str,
-) -> Result<(), InputError> {
-    if value.is_finite() && (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(InputError::InvalidValue {
-            field,
-            value: value.to_string(),
-            allowed: format!("{what} must be at least {low} and at most {high:e}"),
         })
     }
 }

@@ -191,8 +191,9 @@ fn malformed_plans_name_file_line_and_field() {
             "[budget] field 'max_ptu': -5 must be 0 or more",
         ),
         (
+            // Placed on the key the user wrote ('prompt', line 6), not the workload's name.
             TWO_WORKLOADS.replace("completion = 500\n\n", "\n"),
-            "line 3",
+            "line 6",
             "workload 'a': prompt was given without completion",
         ),
         (
