@@ -14,8 +14,8 @@ use crate::render::{plot, table};
 use crate::sim::compare::{self, Candidate, CandidateResult, OfferedPeaks};
 use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
 use crate::sim::{
-    ProvisionedParams, RetryKind, RetryPolicy, RpmWindow, Service, SimConfig, StandardParams,
-    Target,
+    ProvisionedParams, RetryKind, RetryPolicy, RpmWindow, Service, SimConfig, SimError, SimParam,
+    StandardParams, Target,
 };
 use crate::traffic::analysis;
 use crate::traffic::log::{ColumnNames, LogBuckets};
@@ -508,7 +508,7 @@ fn run_candidates<'a>(
         } else {
             pipelined(requests, |_| {}, &progress, simulate)
         }
-        .map_err(|e| usage(in_flags(&e.to_string())))?;
+        .map_err(sim_usage)?;
         if index == 0 {
             measured.finish();
             if report.requests == 0 {
@@ -634,38 +634,51 @@ fn describe_limiters(args: &SimulateArgs, has_ptus: bool) -> String {
     parts.join("; ")
 }
 
-/// A simulator error with its parameter names (`traffic.duration_s`) as the flags that set
-/// them (`--duration`), for the user who typed the flags.
-fn in_flags(message: &str) -> String {
-    const FLAGS: [(&str, &str); 24] = [
-        ("provisioned.bucket_seconds", "--bucket (seconds)"),
-        ("provisioned.ptu", "--ptu"),
-        ("retry.base_ms", "--retry-delay (ms)"),
-        ("retry.delay_ms", "--retry-delay (ms)"),
-        ("retry.cap_ms", "--retry-cap (ms)"),
-        ("retry.deadline_ms", "--deadline (ms)"),
-        ("service.tokens_per_second", "--tokens-per-second"),
-        ("service.ttft_ms", "--ttft (ms)"),
-        ("spillover.tpm_quota", "--spillover-quota"),
-        ("spillover.rpm", "the spillover RPM limit"),
-        ("standard.tpm_quota", "--tpm-quota"),
-        ("standard.rpm", "the standard RPM limit"),
-        ("traffic.burst.duration_s", "--burst length (seconds)"),
-        ("traffic.burst.multiplier", "--burst factor"),
-        ("traffic.burst.start_s", "--burst start (seconds)"),
-        ("traffic.cached_share", "--cache-rate"),
-        ("traffic.completion.mean", "--completion"),
-        ("traffic.completion.p95", "--completion-p95"),
-        ("traffic.daily.peak_to_average", "--daily-peak"),
-        ("traffic.duration_s", "--duration (seconds)"),
-        ("traffic.prompt.mean", "--prompt"),
-        ("traffic.prompt.p95", "--prompt-p95"),
-        ("traffic.rate_per_s", "the request rate (per second)"),
-        ("start_s", "the start (--start-hour)"),
-    ];
-    FLAGS.iter().fold(message.to_string(), |m, (field, flag)| {
-        m.replace(field, flag)
-    })
+/// A simulator error for the user who typed the flags (exit 2): a parameter is named by the
+/// flag that sets it (`traffic.duration_s` → `--duration (seconds)`).
+fn sim_usage(err: SimError) -> anyhow::Error {
+    match err {
+        SimError::InvalidParam {
+            field,
+            value,
+            expected,
+        } => usage(format!("{} = {value}: must be {expected}", flag_of(field))),
+        other => usage(other.to_string()),
+    }
+}
+
+/// The flag (or, for catalog values, the words) that sets a simulator parameter.
+fn flag_of(param: SimParam) -> &'static str {
+    match param {
+        SimParam::StandardTpmQuota => "--tpm-quota",
+        SimParam::StandardRpm => "the standard RPM limit",
+        SimParam::SpilloverTpmQuota => "--spillover-quota",
+        SimParam::SpilloverRpm => "the spillover RPM limit",
+        SimParam::ServiceTtftMs => "--ttft (ms)",
+        SimParam::ServiceTokensPerSecond => "--tokens-per-second",
+        SimParam::ProvisionedPtu => "--ptu",
+        SimParam::ProvisionedInputTpmPerPtu => "the catalog's input TPM per PTU",
+        SimParam::ProvisionedOutputWeight => "the catalog's output weight",
+        SimParam::ProvisionedCachedWeight => "the catalog's cached-input weight",
+        SimParam::ProvisionedBucketSeconds => "--bucket (seconds)",
+        SimParam::RetryDeadlineMs => "--deadline (ms)",
+        SimParam::RetryDelayMs => "--retry-delay (ms)",
+        SimParam::RetryBaseMs => "--retry-delay (ms)",
+        SimParam::RetryCapMs => "--retry-cap (ms)",
+        SimParam::TrafficRatePerS => "the request rate (per second)",
+        SimParam::TrafficDurationS => "--duration (seconds)",
+        SimParam::TrafficStartS => "the start (--start-hour)",
+        SimParam::TrafficCachedShare => "--cache-rate",
+        SimParam::TrafficDailyPeakToAverage => "--daily-peak",
+        SimParam::TrafficDailyPeakHour => "--peak-hour",
+        SimParam::TrafficBurstStartS => "--burst start (seconds)",
+        SimParam::TrafficBurstDurationS => "--burst length (seconds)",
+        SimParam::TrafficBurstMultiplier => "--burst factor",
+        SimParam::TrafficPromptMean => "--prompt",
+        SimParam::TrafficPromptP95 => "--prompt-p95",
+        SimParam::TrafficCompletionMean => "--completion",
+        SimParam::TrafficCompletionP95 => "--completion-p95",
+    }
 }
 
 /// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.
@@ -1191,7 +1204,7 @@ fn synthetic_traffic(
         max_tokens,
         seed: args.seed,
     };
-    Traffic::new(&spec).map_err(|e| usage(in_flags(&e.to_string())))?;
+    Traffic::new(&spec).map_err(sim_usage)?;
     // max_tokens bounds reasoning and visible output together: it must allow the
     // mean (or fixed) completion.
     let output = args.completion.unwrap_or(0.0) + args.reasoning.unwrap_or(0.0);
@@ -1228,11 +1241,7 @@ fn synthetic_traffic(
             * 60.0
             * args.daily_peak.unwrap_or(1.0).max(1.0)
             * args.burst.iter().map(|b| b.2).fold(1.0, f64::max),
-        make: Box::new(move || {
-            Ok(Requests::Synthetic(
-                Traffic::new(&spec).map_err(|e| usage(in_flags(&e.to_string())))?,
-            ))
-        }),
+        make: Box::new(move || Ok(Requests::Synthetic(Traffic::new(&spec).map_err(sim_usage)?))),
     })
 }
 

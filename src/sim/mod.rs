@@ -69,6 +69,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::calc::stats::nearest_rank;
+pub use crate::sim::check::SimParam;
 use crate::sim::check::{non_negative, positive};
 use crate::sim::corrections::Corrections;
 use crate::sim::histogram::Histogram;
@@ -98,7 +99,7 @@ pub enum SimError {
     #[error("{field} = {value}: must be {expected}")]
     InvalidParam {
         /// Which parameter, e.g. `provisioned.ptu`.
-        field: &'static str,
+        field: SimParam,
         /// The value given.
         value: f64,
         /// What is allowed.
@@ -192,16 +193,19 @@ impl SimConfig {
     /// Checks every parameter; errors name the field and the value.
     pub fn validate(&self) -> Result<(), SimError> {
         match &self.target {
-            Target::Standard(s) => s.validate("standard.tpm_quota", "standard.rpm")?,
+            Target::Standard(s) => s.validate(SimParam::StandardTpmQuota, SimParam::StandardRpm)?,
             Target::Provisioned { ptu, spillover } => {
                 ptu.validate()?;
                 if let Some(s) = spillover {
-                    s.validate("spillover.tpm_quota", "spillover.rpm")?;
+                    s.validate(SimParam::SpilloverTpmQuota, SimParam::SpilloverRpm)?;
                 }
             }
         }
-        non_negative("service.ttft_ms", self.service.ttft_ms)?;
-        positive("service.tokens_per_second", self.service.tokens_per_second)?;
+        non_negative(SimParam::ServiceTtftMs, self.service.ttft_ms)?;
+        positive(
+            SimParam::ServiceTokensPerSecond,
+            self.service.tokens_per_second,
+        )?;
         self.retry.validate()
     }
 }

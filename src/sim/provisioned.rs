@@ -16,6 +16,7 @@
 //! - Otherwise the 429 carries retry-after = (level − D) ÷ C, "the time until utilization is
 //!   below 100%".
 
+use crate::sim::SimParam;
 use crate::sim::check::{non_negative, positive};
 use crate::sim::{Request, SimError};
 
@@ -42,11 +43,11 @@ pub struct ProvisionedParams {
 impl ProvisionedParams {
     /// Checks every field.
     pub fn validate(&self) -> Result<(), SimError> {
-        positive("provisioned.ptu", self.ptu)?;
-        positive("provisioned.input_tpm_per_ptu", self.input_tpm_per_ptu)?;
-        non_negative("provisioned.output_weight", self.output_weight)?;
-        non_negative("provisioned.cached_weight", self.cached_weight)?;
-        positive("provisioned.bucket_seconds", self.bucket_seconds)
+        positive(SimParam::ProvisionedPtu, self.ptu)?;
+        positive(SimParam::ProvisionedInputTpmPerPtu, self.input_tpm_per_ptu)?;
+        non_negative(SimParam::ProvisionedOutputWeight, self.output_weight)?;
+        non_negative(SimParam::ProvisionedCachedWeight, self.cached_weight)?;
+        positive(SimParam::ProvisionedBucketSeconds, self.bucket_seconds)
     }
 
     /// Capacity C, normalized tokens per second.

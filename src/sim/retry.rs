@@ -13,6 +13,7 @@ use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::sim::SimError;
+use crate::sim::SimParam;
 use crate::sim::check::{non_negative, non_negative_or_infinite};
 
 /// Longest a request is retried after its first attempt, ms (24 h).
@@ -80,13 +81,13 @@ impl RetryPolicy {
 
     /// Checks the delays and the deadline.
     pub fn validate(&self) -> Result<(), SimError> {
-        non_negative_or_infinite("retry.deadline_ms", self.deadline_ms)?;
+        non_negative_or_infinite(SimParam::RetryDeadlineMs, self.deadline_ms)?;
         match self.kind {
             RetryKind::None => Ok(()),
-            RetryKind::Fixed { delay_ms } => non_negative("retry.delay_ms", delay_ms),
+            RetryKind::Fixed { delay_ms } => non_negative(SimParam::RetryDelayMs, delay_ms),
             RetryKind::Exponential { base_ms, cap_ms } => {
-                non_negative("retry.base_ms", base_ms)?;
-                non_negative("retry.cap_ms", cap_ms)
+                non_negative(SimParam::RetryBaseMs, base_ms)?;
+                non_negative(SimParam::RetryCapMs, cap_ms)
             }
             RetryKind::OpenAiPython => Ok(()),
         }

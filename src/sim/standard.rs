@@ -21,6 +21,7 @@
 //!   (request limit), the later if both apply.
 
 use crate::sim::SimError;
+use crate::sim::SimParam;
 use crate::sim::check::{positive, require};
 
 const MINUTE_US: u64 = 60_000_000;
@@ -40,11 +41,7 @@ pub struct StandardParams {
 
 impl StandardParams {
     /// Checks the quota; errors name `field_tpm` or `field_rpm` (e.g. `spillover.rpm`).
-    pub fn validate(
-        &self,
-        field_tpm: &'static str,
-        field_rpm: &'static str,
-    ) -> Result<(), SimError> {
+    pub fn validate(&self, field_tpm: SimParam, field_rpm: SimParam) -> Result<(), SimError> {
         positive(field_tpm, self.tpm_quota)?;
         require(
             self.rpm.is_finite() && self.rpm >= 1.0,
@@ -214,12 +211,12 @@ mod tests {
     fn validation_names_the_field() {
         let p = params(0.0, 600.0, RpmWindow::OneSecond);
         let err = p
-            .validate("standard.tpm_quota", "standard.rpm")
+            .validate(SimParam::StandardTpmQuota, SimParam::StandardRpm)
             .expect_err("zero quota");
         assert!(err.to_string().contains("standard.tpm_quota"), "{err}");
         let p = params(1000.0, 0.5, RpmWindow::OneSecond);
         let err = p
-            .validate("standard.tpm_quota", "standard.rpm")
+            .validate(SimParam::StandardTpmQuota, SimParam::StandardRpm)
             .expect_err("rpm below 1");
         assert!(err.to_string().contains("standard.rpm = 0.5"), "{err}");
     }

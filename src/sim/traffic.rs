@@ -28,6 +28,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1, StandardNormal};
 
+use crate::sim::SimParam;
 use crate::sim::check::{fraction, non_negative, positive, require};
 use crate::sim::{Request, SimError};
 
@@ -150,8 +151,8 @@ enum Sampler {
 impl Sampler {
     fn new(
         size: TokenSize,
-        field_mean: &'static str,
-        field_p95: &'static str,
+        field_mean: SimParam,
+        field_p95: SimParam,
     ) -> Result<Sampler, SimError> {
         match size {
             TokenSize::Fixed(n) => Ok(Sampler::Fixed(n)),
@@ -342,40 +343,44 @@ pub struct Traffic {
 impl Traffic {
     /// Checks `spec` and starts the stream.
     pub fn new(spec: &TrafficSpec) -> Result<Traffic, SimError> {
-        positive("traffic.rate_per_s", spec.rate_per_s)?;
-        positive("traffic.duration_s", spec.duration_s)?;
-        non_negative("traffic.start_s", spec.start_s)?;
+        positive(SimParam::TrafficRatePerS, spec.rate_per_s)?;
+        positive(SimParam::TrafficDurationS, spec.duration_s)?;
+        non_negative(SimParam::TrafficStartS, spec.start_s)?;
         require(
             spec.duration_s <= MAX_DURATION_S && spec.start_s <= MAX_DURATION_S,
-            "traffic.duration_s",
+            SimParam::TrafficDurationS,
             spec.duration_s,
-            "at most 366 days (31,622,400 s), and start_s at most as much",
+            "at most 366 days (31,622,400 s), and the start at most as much",
         )?;
-        fraction("traffic.cached_share", spec.cached_share)?;
+        fraction(SimParam::TrafficCachedShare, spec.cached_share)?;
         if let Some(d) = spec.daily {
             require(
                 (1.0..=MAX_PEAK_TO_AVERAGE).contains(&d.peak_to_average),
-                "traffic.daily.peak_to_average",
+                SimParam::TrafficDailyPeakToAverage,
                 d.peak_to_average,
                 "a ratio from 1 to 24",
             )?;
             require(
                 d.peak_hour <= 23,
-                "traffic.daily.peak_hour",
+                SimParam::TrafficDailyPeakHour,
                 f64::from(d.peak_hour),
                 "an hour from 0 to 23",
             )?;
         }
         for b in &spec.bursts {
-            non_negative("traffic.burst.start_s", b.start_s)?;
-            positive("traffic.burst.duration_s", b.duration_s)?;
-            non_negative("traffic.burst.multiplier", b.multiplier)?;
+            non_negative(SimParam::TrafficBurstStartS, b.start_s)?;
+            positive(SimParam::TrafficBurstDurationS, b.duration_s)?;
+            non_negative(SimParam::TrafficBurstMultiplier, b.multiplier)?;
         }
-        let prompt = Sampler::new(spec.prompt, "traffic.prompt.mean", "traffic.prompt.p95")?;
+        let prompt = Sampler::new(
+            spec.prompt,
+            SimParam::TrafficPromptMean,
+            SimParam::TrafficPromptP95,
+        )?;
         let completion = Sampler::new(
             spec.completion,
-            "traffic.completion.mean",
-            "traffic.completion.p95",
+            SimParam::TrafficCompletionMean,
+            SimParam::TrafficCompletionP95,
         )?;
         let max_tokens = spec.max_tokens.unwrap_or(match spec.completion {
             TokenSize::Fixed(n) => n,

@@ -396,7 +396,7 @@ fn a_trace_is_replayed_and_analyzed_as_the_same_requests() {
 
 #[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 20] = [
+    let cases: [(&[&str], &str); 22] = [
         (
             &["--tpm-quota", "500", "--rpm", "60", "--tokens", "100"],
             "--tpm-quota 500: allows 0.50 requests a minute",
@@ -570,6 +570,27 @@ fn bad_simulations_are_refused_with_a_reason() {
                 "0s",
             ],
             "--duration (seconds) = 0",
+        ),
+        (
+            &[
+                "--ptu", "100", "--rpm", "60", "--tokens", "9", "--bucket", "0s",
+            ],
+            "--bucket (seconds) = 0: must be a finite number above 0",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--prompt",
+                "100",
+                "--prompt-p95",
+                "50",
+                "--completion",
+                "10",
+            ],
+            "--prompt-p95 = 50: must be at least the mean",
         ),
     ];
     for (args, message) in cases {
