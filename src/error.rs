@@ -9,7 +9,7 @@ use std::io;
 
 use thiserror::Error;
 
-use crate::calc::param::WorkloadError;
+use crate::calc::param::ParamError;
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
@@ -40,7 +40,7 @@ pub enum InputError {
     },
     /// A workload's rate or request shape that is not valid, naming its parameter.
     #[error(transparent)]
-    Workload(#[from] WorkloadError),
+    Param(#[from] ParamError),
     /// Flags that do not go together, or a missing one.
     #[error("{0}")]
     Usage(String),
@@ -120,7 +120,7 @@ pub enum CatalogError {
 
 /// The exit code for an error that reached `main`: 2 for bad input, 1 for anything else.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<InputError>().is_some() || err.downcast_ref::<WorkloadError>().is_some() {
+    if err.downcast_ref::<InputError>().is_some() || err.downcast_ref::<ParamError>().is_some() {
         EXIT_USAGE
     } else if err.downcast_ref::<BudgetExceeded>().is_some() {
         EXIT_BUDGET

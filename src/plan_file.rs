@@ -45,7 +45,7 @@ use toml::Spanned;
 use crate::calc::budget::Budget;
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, MinuteLoad};
-use crate::calc::param::{Naming, Param, WorkloadError};
+use crate::calc::param::{Naming, Param, ParamError};
 use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload};
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
 use crate::calc::sizing::StandardOptions;
@@ -545,7 +545,7 @@ fn resolve_workload<'a>(
             } else {
                 0.0
             };
-            let busiest_error = |e: WorkloadError| {
+            let busiest_error = |e: ParamError| {
                 let key = match e.param() {
                     Param::Rpm => "profile",
                     param => param.key(),
@@ -613,7 +613,7 @@ fn key_of_line(text: &str, offset: usize) -> Option<&str> {
 /// A core error in the plan's words: a workload error names keys, not flags.
 fn in_plan_words(err: &InputError) -> String {
     match err {
-        InputError::Workload(e) => e.describe(Naming::PlanKeys),
+        InputError::Param(e) => e.describe(Naming::PlanKeys),
         other => other.to_string(),
     }
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::calc::context;
+use crate::calc::param::Param;
 use crate::calc::quota::{RpmWindow, poisson_max_rpm};
 use crate::calc::rounding::snap;
 use crate::calc::sizing::{
@@ -110,7 +111,7 @@ pub fn capacity(
     let mut notes = Vec::new();
     let (kind, model, tpm_quota, ptu, counted, capacity_tpm, ratio) = match limit {
         Limit::Standard { tpm, model } => {
-            check_positive("--tpm", tpm, MAX_TPM, "tokens per minute")?;
+            check_positive(Param::Tpm, tpm, MAX_TPM, "tokens per minute")?;
             let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
             if ratio.is_none() {
                 notes.push(match model {
@@ -139,7 +140,7 @@ pub fn capacity(
             )
         }
         Limit::Provisioned { ptu, model } => {
-            check_positive("--ptu", ptu, MAX_PTU, "a PTU count")?;
+            check_positive(Param::Ptu, ptu, MAX_PTU, "a PTU count")?;
             let grid = model
                 .provisioned(deployment)
                 .ok_or_else(|| model.not_offered(deployment))?;

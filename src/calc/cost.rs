@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
+use crate::calc::param::Param;
 use crate::calc::quota::{QuotaRule, poisson_quota};
 use crate::calc::rounding::{cents, deployable_ptu, snap};
 use crate::calc::sizing::StandardOptions;
@@ -237,7 +238,7 @@ pub fn cost(
 ) -> Result<CostReport, InputError> {
     check_target(settings.target_utilization)?;
     check_positive(
-        "--hours",
+        Param::Hours,
         settings.hours_per_month,
         MAX_HOURS_PER_MONTH,
         "hours per month",

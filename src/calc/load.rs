@@ -1,6 +1,6 @@
 //! A month's load as per-minute requests and tokens: flat (one average minute) or a profile.
 
-use crate::calc::param::WorkloadError;
+use crate::calc::param::ParamError;
 use crate::calc::workload::{MAX_TPM, RequestShape};
 use crate::catalog::{Model, TokenPrices};
 use crate::error::InputError;
@@ -123,7 +123,7 @@ impl LoadCurve {
                 .map(|m| MinuteLoad::of_shape(m.requests, shape))
                 .collect(),
             (false, None) => {
-                return Err(WorkloadError::ProfileNeedsShape.into());
+                return Err(ParamError::ProfileNeedsShape.into());
             }
         };
         if let Some(m) = minutes.iter().find(|m| m.tokens() > MAX_TPM) {

@@ -1,4 +1,5 @@
-//! The parameters of a workload and the errors that name them. `calc` names a [`Param`];
+//! The parameters of a workload (and of a deployment or a month) and the errors that name
+//! them. `calc` names a [`Param`];
 //! the command line shows it as a flag (`--max-tokens`), a plan file as its key
 //! (`max_tokens`, placed on the line the user wrote).
 
@@ -25,6 +26,14 @@ pub enum Param {
     Reasoning,
     /// The client's `best_of`.
     BestOf,
+    /// A standard deployment's tokens-per-minute quota.
+    Tpm,
+    /// A provisioned deployment's PTU count.
+    Ptu,
+    /// Hours in a billing month.
+    Hours,
+    /// The utilization provisioned deployments are sized to.
+    TargetUtilization,
 }
 
 impl Param {
@@ -40,6 +49,10 @@ impl Param {
             Param::CacheWriteRate => "--cache-write-rate",
             Param::Reasoning => "--reasoning",
             Param::BestOf => "--best-of",
+            Param::Tpm => "--tpm",
+            Param::Ptu => "--ptu",
+            Param::Hours => "--hours",
+            Param::TargetUtilization => "--target-utilization",
         }
     }
 
@@ -55,6 +68,10 @@ impl Param {
             Param::CacheWriteRate => "cache_write_rate",
             Param::Reasoning => "reasoning",
             Param::BestOf => "best_of",
+            Param::Tpm => "tpm_quota",
+            Param::Ptu => "ptu",
+            Param::Hours => "hours_per_month",
+            Param::TargetUtilization => "target_utilization",
         }
     }
 }
@@ -77,11 +94,11 @@ impl Naming {
     }
 }
 
-/// A workload's rate or request shape that is not valid. Displayed with flag names; a plan
-/// file shows it with [`WorkloadError::describe`] in its keys.
+/// A parameter's value that is not valid. Displayed with flag names; a plan file shows it
+/// with [`ParamError::describe`] in its keys.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[error("{}", self.describe(Naming::Flags))]
-pub enum WorkloadError {
+pub enum ParamError {
     /// A value outside `low..=high` (or not finite).
     OutOfRange {
         /// The parameter.
@@ -169,28 +186,32 @@ pub enum WorkloadError {
     },
     /// A load profile without token columns and no request shape given.
     ProfileNeedsShape,
+    /// A target utilization outside 1% to 100%.
+    TargetUtilization {
+        /// The value given.
+        value: f64,
+    },
 }
 
-impl WorkloadError {
+impl ParamError {
     /// The parameter the error is about: where a plan file places it.
     pub fn param(&self) -> Param {
         match self {
-            WorkloadError::OutOfRange { param, .. } | WorkloadError::NotPositive { param, .. } => {
-                *param
-            }
-            WorkloadError::PartAboveTotal { part, .. } => *part,
-            WorkloadError::AllTokenCounts | WorkloadError::NoTokens => Param::Tokens,
-            WorkloadError::PromptWithoutCompletion
-            | WorkloadError::NoTokenCounts
-            | WorkloadError::ProfileNeedsShape => Param::Prompt,
-            WorkloadError::CompletionWithoutPrompt => Param::Completion,
-            WorkloadError::CacheRate { .. } => Param::CacheRate,
-            WorkloadError::CacheWriteRate { .. } => Param::CacheWriteRate,
-            WorkloadError::BestOf { .. } => Param::BestOf,
-            WorkloadError::MaxTokensZero
-            | WorkloadError::MaxTokensBelowCompletion { .. }
-            | WorkloadError::MaxTokensBelowOutput { .. } => Param::MaxTokens,
-            WorkloadError::LoadTooHigh { .. } => Param::Rpm,
+            ParamError::OutOfRange { param, .. } | ParamError::NotPositive { param, .. } => *param,
+            ParamError::PartAboveTotal { part, .. } => *part,
+            ParamError::AllTokenCounts | ParamError::NoTokens => Param::Tokens,
+            ParamError::PromptWithoutCompletion
+            | ParamError::NoTokenCounts
+            | ParamError::ProfileNeedsShape => Param::Prompt,
+            ParamError::CompletionWithoutPrompt => Param::Completion,
+            ParamError::CacheRate { .. } => Param::CacheRate,
+            ParamError::CacheWriteRate { .. } => Param::CacheWriteRate,
+            ParamError::BestOf { .. } => Param::BestOf,
+            ParamError::MaxTokensZero
+            | ParamError::MaxTokensBelowCompletion { .. }
+            | ParamError::MaxTokensBelowOutput { .. } => Param::MaxTokens,
+            ParamError::LoadTooHigh { .. } => Param::Rpm,
+            ParamError::TargetUtilization { .. } => Param::TargetUtilization,
         }
     }
 
@@ -203,7 +224,7 @@ impl WorkloadError {
         let (tokens, prompt, completion) =
             (n(Param::Tokens), n(Param::Prompt), n(Param::Completion));
         match self {
-            WorkloadError::OutOfRange {
+            ParamError::OutOfRange {
                 param,
                 value,
                 low,
@@ -214,7 +235,7 @@ impl WorkloadError {
                 value,
                 &format!("{what} must be at least {low} and at most {high:e}"),
             ),
-            WorkloadError::NotPositive {
+            ParamError::NotPositive {
                 param,
                 value,
                 high,
@@ -224,38 +245,38 @@ impl WorkloadError {
                 value,
                 &format!("{what} must be above 0 and at most {high:e}"),
             ),
-            WorkloadError::PartAboveTotal { part, value, total } => invalid(
+            ParamError::PartAboveTotal { part, value, total } => invalid(
                 n(*part),
                 value,
                 &format!("must not exceed {tokens} {total}"),
             ),
-            WorkloadError::AllTokenCounts => format!(
+            ParamError::AllTokenCounts => format!(
                 "{tokens}, {prompt} and {completion} were all given: give {prompt} and \
                  {completion}, or {tokens} (optionally with one of them)"
             ),
-            WorkloadError::PromptWithoutCompletion => format!(
+            ParamError::PromptWithoutCompletion => format!(
                 "{prompt} was given without {completion}: add {completion} N (tokens per \
                  response; 0 if negligible), or give {tokens} N"
             ),
-            WorkloadError::CompletionWithoutPrompt => format!(
+            ParamError::CompletionWithoutPrompt => format!(
                 "{completion} was given without {prompt}: add {prompt} N (tokens per prompt), \
                  or give {tokens} N"
             ),
-            WorkloadError::NoTokenCounts => format!(
+            ParamError::NoTokenCounts => format!(
                 "missing token counts: give {prompt} N {completion} N (tokens per request), \
                  or {tokens} N"
             ),
-            WorkloadError::NoTokens => invalid(
+            ParamError::NoTokens => invalid(
                 "tokens per request",
                 &0,
                 "a request must have at least one prompt or completion token",
             ),
-            WorkloadError::CacheRate { value } => invalid(
+            ParamError::CacheRate { value } => invalid(
                 n(Param::CacheRate),
                 value,
                 "must be a fraction from 0 to 1 (e.g. 0.25) or a percentage (25%)",
             ),
-            WorkloadError::CacheWriteRate { value, most } => invalid(
+            ParamError::CacheWriteRate { value, most } => invalid(
                 n(Param::CacheWriteRate),
                 value,
                 &format!(
@@ -264,17 +285,17 @@ impl WorkloadError {
                     crate::numfmt::trimmed(*most, 4)
                 ),
             ),
-            WorkloadError::BestOf { value, most } => invalid(
+            ParamError::BestOf { value, most } => invalid(
                 n(Param::BestOf),
                 value,
                 &format!("must be from 1 to {most}"),
             ),
-            WorkloadError::MaxTokensZero => invalid(
+            ParamError::MaxTokensZero => invalid(
                 n(Param::MaxTokens),
                 &0,
                 "must be at least 1: a request with max_tokens 0 cannot produce a response",
             ),
-            WorkloadError::MaxTokensBelowCompletion {
+            ParamError::MaxTokensBelowCompletion {
                 max_tokens,
                 completion,
             } => invalid(
@@ -285,7 +306,7 @@ impl WorkloadError {
                      cannot be longer than max_tokens"
                 ),
             ),
-            WorkloadError::MaxTokensBelowOutput { max_tokens, output } => invalid(
+            ParamError::MaxTokensBelowOutput { max_tokens, output } => invalid(
                 n(Param::MaxTokens),
                 max_tokens,
                 &format!(
@@ -293,7 +314,7 @@ impl WorkloadError {
                      bounds reasoning and visible output together"
                 ),
             ),
-            WorkloadError::LoadTooHigh { tpm, most } => invalid(
+            ParamError::LoadTooHigh { tpm, most } => invalid(
                 "rate x tokens per request",
                 &format!("{tpm:e} TPM"),
                 &format!(
@@ -304,9 +325,14 @@ impl WorkloadError {
                     n(Param::BestOf)
                 ),
             ),
-            WorkloadError::ProfileNeedsShape => format!(
+            ParamError::ProfileNeedsShape => format!(
                 "the profile has no prompt/completion columns: give the request shape with \
                  {prompt} and {completion} (or {tokens})"
+            ),
+            ParamError::TargetUtilization { value } => invalid(
+                n(Param::TargetUtilization),
+                value,
+                "a target utilization must be from 1% (0.01) to 100% (1)",
             ),
         }
     }
@@ -318,7 +344,7 @@ mod tests {
 
     #[test]
     fn a_message_names_flags_on_the_command_line_and_keys_in_a_plan() {
-        let err = WorkloadError::PromptWithoutCompletion;
+        let err = ParamError::PromptWithoutCompletion;
         assert_eq!(
             err.to_string(),
             "--prompt was given without --completion: add --completion N (tokens per \
@@ -344,10 +370,14 @@ mod tests {
             Param::CacheWriteRate,
             Param::Reasoning,
             Param::BestOf,
+            Param::Ptu,
+            Param::TargetUtilization,
         ];
         for param in all {
             let flag = param.flag().trim_start_matches("--").replace('-', "_");
             assert_eq!(flag, param.key(), "{param:?}");
         }
+        assert_eq!(Param::Tpm.key(), "tpm_quota");
+        assert_eq!(Param::Hours.key(), "hours_per_month");
     }
 }

@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::calc::context;
+use crate::calc::param::ParamError;
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, QuotaRule, RpmWindow, poisson_quota};
 use crate::calc::rounding::{ceil_whole, deployable_ptu, snap};
 use crate::calc::workload::{MaxTokensSource, RequestShape, TokenSplit, Workload};
@@ -265,15 +266,11 @@ pub fn size(
 }
 
 /// Checks a target utilization is in (0, 1].
-pub fn check_target(target: f64) -> Result<(), InputError> {
+pub fn check_target(target: f64) -> Result<(), ParamError> {
     if (MIN_TARGET_UTILIZATION..=1.0).contains(&target) {
         return Ok(());
     }
-    Err(InputError::InvalidValue {
-        field: "--target-utilization",
-        value: target.to_string(),
-        allowed: "a target utilization must be from 1% (0.01) to 100% (1)".into(),
-    })
+    Err(ParamError::TargetUtilization { value: target })
 }
 
 /// Lowest target utilization accepted: below it PTU counts grow past any deployment.

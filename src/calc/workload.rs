@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::calc::param::{Param, WorkloadError};
+use crate::calc::param::{Param, ParamError};
 use crate::calc::rounding::snap;
 use crate::catalog::Model;
 use crate::error::InputError;
@@ -70,10 +70,10 @@ pub struct TokenCounts {
 
 impl TokenCounts {
     /// Resolves the prompt and completion tokens per request and says how.
-    pub fn resolve(self) -> Result<(f64, f64, TokenSplit), WorkloadError> {
+    pub fn resolve(self) -> Result<(f64, f64, TokenSplit), ParamError> {
         let derive = |total: f64, value: f64, part: Param| {
             if value > total {
-                Err(WorkloadError::PartAboveTotal { part, value, total })
+                Err(ParamError::PartAboveTotal { part, value, total })
             } else {
                 Ok(total - value)
             }
@@ -91,10 +91,10 @@ impl TokenCounts {
                 derive(total, prompt, Param::Prompt)?,
                 TokenSplit::CompletionDerived,
             )),
-            (Some(_), Some(_), Some(_)) => Err(WorkloadError::AllTokenCounts),
-            (None, Some(_), None) => Err(WorkloadError::PromptWithoutCompletion),
-            (None, None, Some(_)) => Err(WorkloadError::CompletionWithoutPrompt),
-            (None, None, None) => Err(WorkloadError::NoTokenCounts),
+            (Some(_), Some(_), Some(_)) => Err(ParamError::AllTokenCounts),
+            (None, Some(_), None) => Err(ParamError::PromptWithoutCompletion),
+            (None, None, Some(_)) => Err(ParamError::CompletionWithoutPrompt),
+            (None, None, None) => Err(ParamError::NoTokenCounts),
         }
     }
 }
@@ -151,7 +151,7 @@ impl RequestShape {
         tokens: TokenCounts,
         cache_rate: f64,
         max_tokens: Option<f64>,
-    ) -> Result<RequestShape, WorkloadError> {
+    ) -> Result<RequestShape, ParamError> {
         for (param, value) in [
             (Param::Tokens, tokens.total),
             (Param::Prompt, tokens.prompt),
@@ -163,16 +163,16 @@ impl RequestShape {
             }
         }
         if !(0.0..=1.0).contains(&cache_rate) {
-            return Err(WorkloadError::CacheRate { value: cache_rate });
+            return Err(ParamError::CacheRate { value: cache_rate });
         }
         let (prompt_tokens, completion_tokens, token_split) = tokens.resolve()?;
         if prompt_tokens + completion_tokens <= 0.0 {
-            return Err(WorkloadError::NoTokens);
+            return Err(ParamError::NoTokens);
         }
         match max_tokens {
-            Some(0.0) => return Err(WorkloadError::MaxTokensZero),
+            Some(0.0) => return Err(ParamError::MaxTokensZero),
             Some(max_tokens) if max_tokens < completion_tokens => {
-                return Err(WorkloadError::MaxTokensBelowCompletion {
+                return Err(ParamError::MaxTokensBelowCompletion {
                     max_tokens,
                     completion: completion_tokens,
                 });
@@ -193,10 +193,10 @@ impl RequestShape {
 
     /// Adds the fraction of prompt tokens written to the prompt cache; cached and written
     /// together are at most all of the prompt.
-    pub fn with_cache_writes(mut self, rate: Option<f64>) -> Result<RequestShape, WorkloadError> {
+    pub fn with_cache_writes(mut self, rate: Option<f64>) -> Result<RequestShape, ParamError> {
         let Some(rate) = rate else { return Ok(self) };
         if !(0.0..=1.0).contains(&rate) || self.cache_rate + rate > 1.0 + 1e-12 {
-            return Err(WorkloadError::CacheWriteRate {
+            return Err(ParamError::CacheWriteRate {
                 value: rate,
                 most: 1.0 - self.cache_rate,
             });
@@ -211,14 +211,14 @@ impl RequestShape {
         mut self,
         reasoning: Option<f64>,
         best_of: Option<u32>,
-    ) -> Result<RequestShape, WorkloadError> {
+    ) -> Result<RequestShape, ParamError> {
         if let Some(reasoning) = reasoning {
             check_token_count(Param::Reasoning, reasoning)?;
             self.reasoning_tokens = reasoning;
         }
         if let Some(best_of) = best_of {
             if !(1..=MAX_BEST_OF).contains(&best_of) {
-                return Err(WorkloadError::BestOf {
+                return Err(ParamError::BestOf {
                     value: best_of,
                     most: MAX_BEST_OF,
                 });
@@ -228,7 +228,7 @@ impl RequestShape {
         if let Some(max_tokens) = self.max_tokens
             && max_tokens < self.output_tokens()
         {
-            return Err(WorkloadError::MaxTokensBelowOutput {
+            return Err(ParamError::MaxTokensBelowOutput {
                 max_tokens,
                 output: self.output_tokens(),
             });
@@ -338,21 +338,14 @@ pub struct Workload {
 
 impl Workload {
     /// Checks the rate and pairs it with a shape.
-    pub fn new(rpm: f64, shape: RequestShape) -> Result<Workload, WorkloadError> {
-        if !(rpm.is_finite() && rpm > 0.0 && rpm <= MAX_RPM) {
-            return Err(WorkloadError::NotPositive {
-                param: Param::Rpm,
-                value: rpm,
-                high: MAX_RPM,
-                what: "requests per minute",
-            });
-        }
+    pub fn new(rpm: f64, shape: RequestShape) -> Result<Workload, ParamError> {
+        check_positive(Param::Rpm, rpm, MAX_RPM, "requests per minute")?;
         let tpm = rpm
             * shape
                 .tokens_per_request()
                 .max(shape.admission_tokens_per_request());
         if tpm > MAX_TPM {
-            return Err(WorkloadError::LoadTooHigh { tpm, most: MAX_TPM });
+            return Err(ParamError::LoadTooHigh { tpm, most: MAX_TPM });
         }
         Ok(Workload { rpm, shape })
     }
@@ -384,11 +377,11 @@ impl Workload {
 }
 
 /// Checks a token count: finite, 0 to the largest accepted per request.
-fn check_token_count(param: Param, value: f64) -> Result<(), WorkloadError> {
+fn check_token_count(param: Param, value: f64) -> Result<(), ParamError> {
     if value.is_finite() && (0.0..=MAX_TOKENS_PER_REQUEST).contains(&value) {
         Ok(())
     } else {
-        Err(WorkloadError::OutOfRange {
+        Err(ParamError::OutOfRange {
             param,
             value,
             low: 0.0,
@@ -398,20 +391,21 @@ fn check_token_count(param: Param, value: f64) -> Result<(), WorkloadError> {
     }
 }
 
-/// Checks `0 < value <= high` and finiteness, naming the field on failure.
+/// Checks `0 < value <= high` and finiteness, naming the parameter on failure.
 pub fn check_positive(
-    field: &'static str,
+    param: Param,
     value: f64,
     high: f64,
-    what: &str,
-) -> Result<(), InputError> {
+    what: &'static str,
+) -> Result<(), ParamError> {
     if value.is_finite() && value > 0.0 && value <= high {
         Ok(())
     } else {
-        Err(InputError::InvalidValue {
-            field,
-            value: value.to_string(),
-            allowed: format!("{what} must be above 0 and at most {high:e}"),
+        Err(ParamError::NotPositive {
+            param,
+            value,
+            high,
+            what,
         })
     }
 }
