@@ -34,6 +34,18 @@ pub enum Param {
     Hours,
     /// The utilization provisioned deployments are sized to.
     TargetUtilization,
+    /// Pay-as-you-go input price, USD per 1M tokens.
+    PriceInput,
+    /// Pay-as-you-go output price, USD per 1M tokens.
+    PriceOutput,
+    /// Pay-as-you-go cached-input price, USD per 1M tokens.
+    PriceCached,
+    /// PTU price per hour.
+    PtuHourly,
+    /// Reserved PTU price per month.
+    PtuMonthly,
+    /// Reserved PTU price per year.
+    PtuYearly,
 }
 
 impl Param {
@@ -53,6 +65,12 @@ impl Param {
             Param::Ptu => "--ptu",
             Param::Hours => "--hours",
             Param::TargetUtilization => "--target-utilization",
+            Param::PriceInput => "--price-input",
+            Param::PriceOutput => "--price-output",
+            Param::PriceCached => "--price-cached",
+            Param::PtuHourly => "--ptu-hourly",
+            Param::PtuMonthly => "--ptu-monthly",
+            Param::PtuYearly => "--ptu-yearly",
         }
     }
 
@@ -72,6 +90,12 @@ impl Param {
             Param::Ptu => "ptu",
             Param::Hours => "hours_per_month",
             Param::TargetUtilization => "target_utilization",
+            Param::PriceInput => "price_input",
+            Param::PriceOutput => "price_output",
+            Param::PriceCached => "price_cached",
+            Param::PtuHourly => "ptu_hourly",
+            Param::PtuMonthly => "ptu_monthly",
+            Param::PtuYearly => "ptu_yearly",
         }
     }
 }
@@ -191,6 +215,19 @@ pub enum ParamError {
         /// The value given.
         value: f64,
     },
+    /// Prices the catalog lacks for a model and deployment type, and none given.
+    MissingPrices {
+        /// What is missing, e.g. `PTU prices`.
+        what: &'static str,
+        /// The model's catalog name.
+        model: String,
+        /// The deployment type.
+        deployment: String,
+        /// The parameters that would give them (the first is where a plan places the error).
+        params: &'static [Param],
+        /// Their unit, e.g. `USD per PTU`.
+        unit: &'static str,
+    },
 }
 
 impl ParamError {
@@ -212,6 +249,9 @@ impl ParamError {
             | ParamError::MaxTokensBelowOutput { .. } => Param::MaxTokens,
             ParamError::LoadTooHigh { .. } => Param::Rpm,
             ParamError::TargetUtilization { .. } => Param::TargetUtilization,
+            ParamError::MissingPrices { params, .. } => {
+                params.first().copied().unwrap_or(Param::PriceInput)
+            }
         }
     }
 
@@ -334,6 +374,23 @@ impl ParamError {
                 value,
                 "a target utilization must be from 1% (0.01) to 100% (1)",
             ),
+            ParamError::MissingPrices {
+                what,
+                model,
+                deployment,
+                params,
+                unit,
+            } => {
+                let names: Vec<&str> = params.iter().map(|&p| n(p)).collect();
+                let listed = match names.split_last() {
+                    Some((last, [])) => last.to_string(),
+                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                    None => String::new(),
+                };
+                format!(
+                    "the catalog has no {what} for {model} on {deployment}: give {listed} ({unit})"
+                )
+            }
         }
     }
 }
@@ -372,6 +429,8 @@ mod tests {
             Param::BestOf,
             Param::Ptu,
             Param::TargetUtilization,
+            Param::PriceInput,
+            Param::PtuYearly,
         ];
         for param in all {
             let flag = param.flag().trim_start_matches("--").replace('-', "_");
@@ -379,5 +438,22 @@ mod tests {
         }
         assert_eq!(Param::Tpm.key(), "tpm_quota");
         assert_eq!(Param::Hours.key(), "hours_per_month");
+    }
+
+    #[test]
+    fn missing_prices_list_every_flag_that_gives_them() {
+        let err = ParamError::MissingPrices {
+            what: "PTU prices",
+            model: "m".into(),
+            deployment: "global".into(),
+            params: &[Param::PtuHourly, Param::PtuMonthly, Param::PtuYearly],
+            unit: "USD per PTU",
+        };
+        assert_eq!(
+            err.to_string(),
+            "the catalog has no PTU prices for m on global: give --ptu-hourly, --ptu-monthly \
+             and --ptu-yearly (USD per PTU)"
+        );
+        assert_eq!(err.param(), Param::PtuHourly);
     }
 }

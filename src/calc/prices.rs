@@ -1,6 +1,7 @@
 //! Which prices `cost` uses: the catalog's, with any of them replaced from the command line.
 
 use crate::calc::cost::PtuRates;
+use crate::calc::param::{Param, ParamError};
 use crate::catalog::{CatalogField, Model, PtuPrices, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -46,11 +47,14 @@ pub fn resolve(
     overrides: &PriceOverrides,
 ) -> Result<ResolvedPrices, InputError> {
     let catalog_tokens = model.prices.get(&deployment);
-    let missing = |what: &str, flags: &str| {
-        InputError::Usage(format!(
-            "the catalog has no {what} for {} on {deployment}: give {flags}",
-            model.name
-        ))
+    let missing = |what: &'static str, params: &'static [Param], unit: &'static str| {
+        InputError::from(ParamError::MissingPrices {
+            what,
+            model: model.name.clone(),
+            deployment: deployment.to_string(),
+            params,
+            unit,
+        })
     };
     let input = overrides
         .input
@@ -58,7 +62,8 @@ pub fn resolve(
         .ok_or_else(|| {
             missing(
                 "pay-as-you-go price",
-                "--price-input and --price-output (USD per 1M tokens)",
+                &[Param::PriceInput, Param::PriceOutput],
+                "USD per 1M tokens",
             )
         })?;
     let output = overrides
@@ -67,7 +72,8 @@ pub fn resolve(
         .ok_or_else(|| {
             missing(
                 "pay-as-you-go output price",
-                "--price-output (USD per 1M tokens)",
+                &[Param::PriceOutput],
+                "USD per 1M tokens",
             )
         })?;
     let cached = overrides.cached.or(catalog_tokens.and_then(|p| p.cached));
@@ -88,7 +94,8 @@ pub fn resolve(
     let (Some(hourly), Some(monthly), Some(yearly)) = (hourly, monthly, yearly) else {
         return Err(missing(
             "PTU prices",
-            "--ptu-hourly, --ptu-monthly and --ptu-yearly (USD per PTU)",
+            &[Param::PtuHourly, Param::PtuMonthly, Param::PtuYearly],
+            "USD per PTU",
         ));
     };
     let ptu_overridden = overrides.ptu_hourly.is_some()
