@@ -109,121 +109,28 @@ pub fn capacity(
 ) -> Result<CapacityReport, InputError> {
     check_target(target_utilization)?;
     let mut notes = Vec::new();
-    let (kind, model, tpm_quota, ptu, counted, capacity_tpm, ratio) = match limit {
+    let terms = match limit {
         Limit::Standard { tpm, model } => {
-            check_positive(Param::Tpm, tpm, MAX_TPM, "tokens per minute")?;
-            let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
-            if ratio.is_none() {
-                notes.push(match model {
-                    None => "no --model given: the standard RPM limit (RPM per 1,000 TPM) \
-                             was not checked; pass --model to include it"
-                        .to_string(),
-                    Some(m) => format!(
-                        "no published standard RPM-per-TPM ratio for {}: the RPM limit was \
-                         not checked",
-                        m.name
-                    ),
-                });
-            }
-            notes.extend(standard_notes(tpm, shape, model));
-            let counted = model.map_or(shape.admission_tokens_per_request(), |m| {
-                shape.admission_tokens_for(m)
-            });
-            (
-                LimitKind::Standard,
-                model,
-                Some(tpm),
-                None,
-                counted,
-                tpm,
-                ratio,
-            )
+            standard_terms(tpm, model, shape, deployment, &mut notes)?
         }
         Limit::Provisioned { ptu, model } => {
-            check_positive(Param::Ptu, ptu, MAX_PTU, "a PTU count")?;
-            let grid = model
-                .provisioned(deployment)
-                .ok_or_else(|| model.not_offered(deployment))?;
-            let on_grid = ptu == f64::from(grid.min_ptu)
-                || (ptu >= f64::from(grid.min_ptu)
-                    && ptu.fract() == 0.0
-                    && (ptu as u64).is_multiple_of(u64::from(grid.increment)));
-            if !on_grid {
-                notes.push(format!(
-                    "{} PTU is not a deployable {} size for {}: minimum {}, then multiples of {}",
-                    numfmt::count(ptu),
-                    deployment,
-                    model.name,
-                    grid.min_ptu,
-                    grid.increment
-                ));
-            }
-            if ptu > MAX_PTU_PER_DEPLOYMENT as f64 {
-                notes.push(format!(
-                    "{} PTU exceeds the {} PTU maximum of one deployment",
-                    numfmt::count(ptu),
-                    numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
-                ));
-            }
-            let counted = snap(shape.normalized_tokens_per_request(model));
-            if counted <= 0.0 {
-                return Err(InputError::Usage(
-                    "this request shape uses no provisioned capacity (all prompt tokens cached, \
-                     no completion): give --completion or a cache rate below 1"
-                        .into(),
-                ));
-            }
-            if shape.max_tokens.is_some() {
-                notes.push(
-                    "provisioned admission reserves prompt + max_tokens but corrects to the \
-                     actual tokens at completion: sustained capacity uses the completion tokens"
-                        .into(),
-                );
-            }
-            let capacity_tpm = snap(ptu * model.input_tpm_per_ptu);
-            (
-                LimitKind::Provisioned,
-                Some(model),
-                None,
-                Some(ptu),
-                counted,
-                capacity_tpm,
-                None,
-            )
+            provisioned_terms(ptu, model, shape, deployment, &mut notes)?
         }
     };
-    let fit = model.map(|m| context::check(shape, m));
-    let fits_context = fit.as_ref().and_then(|fit| match kind {
-        LimitKind::Standard => fit.standard,
-        LimitKind::Provisioned => fit.provisioned,
-    });
-    if let Some(fit) = fit {
-        notes.extend(fit.problems);
-    }
-    if let Some(m) = model
-        && !m.unverified.is_empty()
-    {
-        notes.push(format!(
-            "catalog values for {} are UNVERIFIED or conflicting (see 'ptuplan models {}')",
-            m.name, m.name
-        ));
-    }
+    let Terms {
+        kind,
+        model,
+        tpm_quota,
+        ptu,
+        counted,
+        capacity_tpm,
+        ratio,
+    } = terms;
+    let fits_context = model.and_then(|m| model_checks(m, kind, shape, &mut notes));
     let max_rpm_by_tokens = snap(capacity_tpm * target_utilization / counted);
     let rpm_limit = ratio.map(|r| snap(tpm_quota.unwrap_or(0.0) * r / 1000.0));
     if let Some(rpm) = rpm_limit {
-        let window = standard.rpm_window;
-        let exact = rpm * target_utilization * window.seconds() as f64 / 60.0;
-        let admitted = window.requests_per_window(rpm * target_utilization);
-        if (admitted as f64) < exact * 0.95 {
-            notes.push(format!(
-                "a {} window admits {} of the {} requests the RPM limit allows per window \
-                 (rounded down), so even traffic gets at most {} RPM",
-                window.as_str(),
-                admitted,
-                numfmt::number(exact, 2, true),
-                numfmt::count(admitted as f64 * 60.0 / window.seconds() as f64)
-            ));
-        }
+        notes.extend(window_note(rpm * target_utilization, standard.rpm_window));
     }
     let (max_rpm, binding) = match (kind, rpm_limit) {
         (LimitKind::Provisioned, _) => (max_rpm_by_tokens, Binding::Ptu),
@@ -232,6 +139,20 @@ pub fn capacity(
         }
         (LimitKind::Standard, _) => (max_rpm_by_tokens, Binding::Tpm),
     };
+    let max_rpm_random = (kind == LimitKind::Standard).then(|| {
+        let window = rpm_limit.map(|rpm| {
+            let window = standard.rpm_window;
+            (window, window.requests_per_window(rpm * target_utilization))
+        });
+        let tpm = capacity_tpm * target_utilization;
+        snap(poisson_max_rpm(
+            window,
+            tpm,
+            counted,
+            standard.max_throttle,
+            max_rpm,
+        ))
+    });
     Ok(CapacityReport {
         limit: kind,
         model: model.map(|m| m.name.clone()),
@@ -248,29 +169,162 @@ pub fn capacity(
         max_rpm,
         max_qps: snap(max_rpm / 60.0),
         max_tpm: snap(max_rpm * shape.tokens_per_request()),
-        max_rpm_random: (kind == LimitKind::Standard).then(|| {
-            let window = rpm_limit.map(|rpm| {
-                (
-                    standard.rpm_window,
-                    standard
-                        .rpm_window
-                        .requests_per_window(rpm * target_utilization),
-                )
-            });
-            let tpm = capacity_tpm * target_utilization;
-            snap(poisson_max_rpm(
-                window,
-                tpm,
-                counted,
-                standard.max_throttle,
-                max_rpm,
-            ))
-        }),
+        max_rpm_random,
         rpm_window: standard.rpm_window,
         max_throttle: standard.max_throttle,
         binding,
         fits_context,
         notes,
+    })
+}
+
+/// Whether one request fits `model`'s context window on this kind of deployment; notes the
+/// context problems and UNVERIFIED catalog values.
+fn model_checks(
+    model: &Model,
+    kind: LimitKind,
+    shape: &RequestShape,
+    notes: &mut Vec<String>,
+) -> Option<bool> {
+    let fit = context::check(shape, model);
+    let fits = match kind {
+        LimitKind::Standard => fit.standard,
+        LimitKind::Provisioned => fit.provisioned,
+    };
+    notes.extend(fit.problems);
+    if !model.unverified.is_empty() {
+        notes.push(format!(
+            "catalog values for {} are UNVERIFIED or conflicting (see 'ptuplan models {}')",
+            model.name, model.name
+        ));
+    }
+    fits
+}
+
+/// What a limit gives: its capacity in counted tokens per minute, and how a request counts.
+struct Terms<'a> {
+    kind: LimitKind,
+    model: Option<&'a Model>,
+    tpm_quota: Option<f64>,
+    ptu: Option<f64>,
+    /// Tokens one request counts against the capacity.
+    counted: f64,
+    /// Tokens per minute the limit holds at 100%.
+    capacity_tpm: f64,
+    /// The model's standard RPM per 1,000 TPM, if published.
+    ratio: Option<f64>,
+}
+
+/// A standard TPM quota's terms: admission counts prompt + `max_tokens`.
+fn standard_terms<'a>(
+    tpm: f64,
+    model: Option<&'a Model>,
+    shape: &RequestShape,
+    deployment: DeploymentType,
+    notes: &mut Vec<String>,
+) -> Result<Terms<'a>, InputError> {
+    check_positive(Param::Tpm, tpm, MAX_TPM, "tokens per minute")?;
+    let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
+    if ratio.is_none() {
+        notes.push(match model {
+            None => "no --model given: the standard RPM limit (RPM per 1,000 TPM) \
+                     was not checked; pass --model to include it"
+                .to_string(),
+            Some(m) => format!(
+                "no published standard RPM-per-TPM ratio for {}: the RPM limit was \
+                 not checked",
+                m.name
+            ),
+        });
+    }
+    notes.extend(standard_notes(tpm, shape, model));
+    let counted = model.map_or(shape.admission_tokens_per_request(), |m| {
+        shape.admission_tokens_for(m)
+    });
+    Ok(Terms {
+        kind: LimitKind::Standard,
+        model,
+        tpm_quota: Some(tpm),
+        ptu: None,
+        counted,
+        capacity_tpm: tpm,
+        ratio,
+    })
+}
+
+/// A PTU count's terms: a request counts its normalized (weighted, cache-deducted) tokens.
+fn provisioned_terms<'a>(
+    ptu: f64,
+    model: &'a Model,
+    shape: &RequestShape,
+    deployment: DeploymentType,
+    notes: &mut Vec<String>,
+) -> Result<Terms<'a>, InputError> {
+    check_positive(Param::Ptu, ptu, MAX_PTU, "a PTU count")?;
+    let grid = model
+        .provisioned(deployment)
+        .ok_or_else(|| model.not_offered(deployment))?;
+    let on_grid = ptu == f64::from(grid.min_ptu)
+        || (ptu >= f64::from(grid.min_ptu)
+            && ptu.fract() == 0.0
+            && (ptu as u64).is_multiple_of(u64::from(grid.increment)));
+    if !on_grid {
+        notes.push(format!(
+            "{} PTU is not a deployable {} size for {}: minimum {}, then multiples of {}",
+            numfmt::count(ptu),
+            deployment,
+            model.name,
+            grid.min_ptu,
+            grid.increment
+        ));
+    }
+    if ptu > MAX_PTU_PER_DEPLOYMENT as f64 {
+        notes.push(format!(
+            "{} PTU exceeds the {} PTU maximum of one deployment",
+            numfmt::count(ptu),
+            numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+        ));
+    }
+    let counted = snap(shape.normalized_tokens_per_request(model));
+    if counted <= 0.0 {
+        return Err(InputError::Usage(
+            "this request shape uses no provisioned capacity (all prompt tokens cached, \
+             no completion): give --completion or a cache rate below 1"
+                .into(),
+        ));
+    }
+    if shape.max_tokens.is_some() {
+        notes.push(
+            "provisioned admission reserves prompt + max_tokens but corrects to the \
+             actual tokens at completion: sustained capacity uses the completion tokens"
+                .into(),
+        );
+    }
+    Ok(Terms {
+        kind: LimitKind::Provisioned,
+        model: Some(model),
+        tpm_quota: None,
+        ptu: Some(ptu),
+        counted,
+        capacity_tpm: snap(ptu * model.input_tpm_per_ptu),
+        ratio: None,
+    })
+}
+
+/// The note when a window's whole-request count rounds the RPM limit (at `rpm`) down by more
+/// than 5%.
+fn window_note(rpm: f64, window: RpmWindow) -> Option<String> {
+    let exact = rpm * window.seconds() as f64 / 60.0;
+    let admitted = window.requests_per_window(rpm);
+    ((admitted as f64) < exact * 0.95).then(|| {
+        format!(
+            "a {} window admits {} of the {} requests the RPM limit allows per window \
+             (rounded down), so even traffic gets at most {} RPM",
+            window.as_str(),
+            admitted,
+            numfmt::number(exact, 2, true),
+            numfmt::count(admitted as f64 * 60.0 / window.seconds() as f64)
+        )
     })
 }
 
