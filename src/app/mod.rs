@@ -189,15 +189,7 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         (None, Some(qps)) => qps * 60.0,
         (None, None) => unreachable!("clap requires --rpm or --qps"),
     };
-    // Named models in the order given, each once (a name and its alias are one model); a
-    // dated version brings its own context limits.
-    let mut named: Vec<Cow<Model>> = Vec::new();
-    for name in &args.models {
-        let model = catalog.find_version(name)?;
-        if !named.iter().any(|m| m.name == model.name) {
-            named.push(model);
-        }
-    }
+    let named = named_models(&args.models, catalog)?;
     let mut models: Vec<&Model> = named.iter().map(|m| m.as_ref()).collect();
     if models.is_empty() {
         models = catalog.models.iter().collect();
@@ -212,58 +204,23 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         .into());
     }
     let mut token_notes = Vec::new();
-    let measure = |files: &[String],
-                   side: Side,
-                   notes: &mut Vec<String>|
-     -> anyhow::Result<Option<MeasuredTokens>> {
-        if files.is_empty() {
-            return Ok(None);
-        }
-        let encoding = match args.encoding {
-            Some(encoding) => encoding,
-            None => models_encoding(&models, notes)?,
-        };
-        let inputs = read_inputs(files, InputKind::Auto, side, args.lossy)?;
-        let counted = count_inputs(encoding, None, &inputs);
-        notes.extend(
-            counted
-                .notes
-                .iter()
-                .filter(|n| n.contains("not counted"))
-                .cloned(),
-        );
-        Ok(Some(MeasuredTokens {
-            stat: args.token_stat,
-            encoding,
-            files: files.to_vec(),
-            tokens: args.token_stat.of(&counted.distribution),
-            distribution: counted.distribution,
-        }))
-    };
-    let measured_prompt = measure(&args.prompt_file, Side::Prompt, &mut token_notes)?;
-    let measured_completion = measure(&args.completion_file, Side::Completion, &mut token_notes)?;
-    let mut shape_args = args.shape.clone();
-    if let Some(m) = &measured_prompt {
-        shape_args.prompt = Some(m.tokens);
-        if shape_args.completion.is_none() && measured_completion.is_none() {
-            return Err(InputError::Usage(
-                "--prompt-file needs the completion side too: give --completion N or \
-                 --completion-file FILE"
-                    .into(),
-            )
-            .into());
-        }
-    }
-    if let Some(m) = &measured_completion {
-        shape_args.completion = Some(m.tokens);
-        if shape_args.prompt.is_none() {
-            return Err(InputError::Usage(
-                "--completion-file needs the prompt side too: give --prompt N or --prompt-file FILE"
-                    .into(),
-            )
-            .into());
-        }
-    }
+    let measured_prompt = measure_tokens(
+        args,
+        (&args.prompt_file, Side::Prompt),
+        &models,
+        &mut token_notes,
+    )?;
+    let measured_completion = measure_tokens(
+        args,
+        (&args.completion_file, Side::Completion),
+        &models,
+        &mut token_notes,
+    )?;
+    let shape_args = measured_shape_args(
+        &args.shape,
+        measured_prompt.as_ref(),
+        measured_completion.as_ref(),
+    )?;
     let workload = Workload::new(rpm, request_shape(&shape_args)?)?;
     let options = SizeOptions {
         deployment: args.deployment,
@@ -280,6 +237,84 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         Format::Json => render_json(catalog, &report),
         Format::Table => Ok(table::size(&report, catalog)),
     }
+}
+
+/// Named models in the order given, each once (a name and its alias are one model); a dated
+/// version brings its own context limits.
+fn named_models<'a>(names: &[String], catalog: &'a Catalog) -> anyhow::Result<Vec<Cow<'a, Model>>> {
+    let mut named: Vec<Cow<Model>> = Vec::new();
+    for name in names {
+        let model = catalog.find_version(name)?;
+        if !named.iter().any(|m| m.name == model.name) {
+            named.push(model);
+        }
+    }
+    Ok(named)
+}
+
+/// The tokens per request measured from `files` (`--prompt-file` or `--completion-file`,
+/// for `side`), if any, counted with the models' encoding (or `--encoding`).
+fn measure_tokens(
+    args: &SizeArgs,
+    (files, side): (&[String], Side),
+    models: &[&Model],
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Option<MeasuredTokens>> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let encoding = match args.encoding {
+        Some(encoding) => encoding,
+        None => models_encoding(models, notes)?,
+    };
+    let inputs = read_inputs(files, InputKind::Auto, side, args.lossy)?;
+    let counted = count_inputs(encoding, None, &inputs);
+    notes.extend(
+        counted
+            .notes
+            .iter()
+            .filter(|n| n.contains("not counted"))
+            .cloned(),
+    );
+    Ok(Some(MeasuredTokens {
+        stat: args.token_stat,
+        encoding,
+        files: files.to_vec(),
+        tokens: args.token_stat.of(&counted.distribution),
+        distribution: counted.distribution,
+    }))
+}
+
+/// The request-shape flags with measured tokens in place of the counts; a measured side needs
+/// the other side, given or measured.
+fn measured_shape_args(
+    given: &ShapeArgs,
+    prompt: Option<&MeasuredTokens>,
+    completion: Option<&MeasuredTokens>,
+) -> anyhow::Result<ShapeArgs> {
+    let mut shape_args = given.clone();
+    if let Some(m) = prompt {
+        shape_args.prompt = Some(m.tokens);
+        if shape_args.completion.is_none() && completion.is_none() {
+            return Err(InputError::Usage(
+                "--prompt-file needs the completion side too: give --completion N or \
+                 --completion-file FILE"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    if let Some(m) = completion {
+        shape_args.completion = Some(m.tokens);
+        if shape_args.prompt.is_none() {
+            return Err(InputError::Usage(
+                "--completion-file needs the prompt side too: give --prompt N or --prompt-file FILE"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    Ok(shape_args)
 }
 
 /// The one encoding the models use (o200k_base when none names one); an error when they
