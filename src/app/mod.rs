@@ -581,13 +581,50 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
         }
         (None, _) => None,
     };
-    let load = match (&profile, &peak_workload) {
+    let load = cost_load(
+        args,
+        profile.as_ref(),
+        peak_workload.as_ref(),
+        shape.as_ref(),
+    )?;
+    let settings = cost_settings(args, catalog, model, peak_workload.as_ref(), shape.as_ref())?;
+    let mut report = cost(model, &load, &settings)?;
+    report.token_split = shape.map(|s| s.token_split);
+    if let Some(shape) = shape {
+        report.notes.extend(
+            shape
+                .token_split
+                .assumed_note(shape.prompt_tokens, "--tokens"),
+        );
+        report.notes.extend(request_notes(&shape, model));
+    }
+    let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
+    if profile_has_cached && args.shape.cache_rate > 0.0 {
+        report.notes.push(
+            "--cache-rate is not used: the profile's 'cached' column gives the cached tokens"
+                .into(),
+        );
+    }
+    match format {
+        Format::Json => render_json(catalog, &report),
+        Format::Table => Ok(table::cost(&report)),
+    }
+}
+
+/// The month's load `cost` prices: the profile's minutes, else the peak and `--avg-rpm`.
+fn cost_load(
+    args: &CostArgs,
+    profile: Option<&ReadProfile>,
+    peak_workload: Option<&Workload>,
+    shape: Option<&RequestShape>,
+) -> anyhow::Result<LoadCurve> {
+    Ok(match (profile, peak_workload) {
         (Some(profile), _) => LoadCurve::profile(
             &profile.minutes,
             profile.parsed.span_minutes,
             profile.parsed.has_tokens,
             profile.parsed.has_cached,
-            shape.as_ref(),
+            shape,
         )?,
         (None, Some(peak)) => {
             let avg = args.avg_rpm.unwrap_or(peak.rpm);
@@ -608,8 +645,17 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
             )
             .into());
         }
-    };
-    let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
+    })
+}
+
+/// `cost`'s settings: prices (catalog and overrides), the hybrid's term and peak, quota options.
+fn cost_settings(
+    args: &CostArgs,
+    catalog: &Catalog,
+    model: &Model,
+    peak_workload: Option<&Workload>,
+    shape: Option<&RequestShape>,
+) -> anyhow::Result<CostSettings> {
     let overrides = PriceOverrides {
         input: args.price_input,
         cached: args.price_cached,
@@ -620,7 +666,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     };
     let catalog_ptu = catalog.ptu_prices.get(&args.deployment);
     let prices = prices::resolve(model, catalog_ptu, args.deployment, &overrides)?;
-    let settings = CostSettings {
+    Ok(CostSettings {
         deployment: args.deployment,
         peak_normalized_tpm: peak_workload.map(|w| w.normalized_tpm(model)),
         hours_per_month: args.hours,
@@ -646,27 +692,7 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
                 .max_tokens
                 .or(model.default_max_tokens.map(|d| d as f64)),
         },
-    };
-    let mut report = cost(model, &load, &settings)?;
-    report.token_split = shape.map(|s| s.token_split);
-    if let Some(shape) = shape {
-        report.notes.extend(
-            shape
-                .token_split
-                .assumed_note(shape.prompt_tokens, "--tokens"),
-        );
-        report.notes.extend(request_notes(&shape, model));
-    }
-    if profile_has_cached && args.shape.cache_rate > 0.0 {
-        report.notes.push(
-            "--cache-rate is not used: the profile's 'cached' column gives the cached tokens"
-                .into(),
-        );
-    }
-    match format {
-        Format::Json => render_json(catalog, &report),
-        Format::Table => Ok(table::cost(&report)),
-    }
+    })
 }
 
 /// The JSON body of `plan` and `check`.
