@@ -50,10 +50,10 @@ use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload};
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
 use crate::calc::sizing::StandardOptions;
 use crate::calc::workload::{MAX_RPM, RequestShape, TokenCounts, Workload};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Model};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
-use crate::profile;
+use crate::profile::{self, Profile};
 
 /// A parsed plan file.
 #[derive(Debug, Deserialize)]
@@ -357,121 +357,30 @@ pub fn resolve<'a>(
     })
 }
 
+/// Places an error on a field's line: `error(field, message)`.
+type PlaceError<'e> = &'e dyn Fn(&str, String) -> InputError;
+
 /// Resolves one `[[workload]]`; `error(field, message)` places an error on the field's line.
 fn resolve_workload<'a>(
     spec: &WorkloadSpec,
-    error: &dyn Fn(&str, String) -> InputError,
+    error: PlaceError,
     base_dir: &Path,
     catalog: &'a Catalog,
     read: &dyn Fn(&Path) -> std::io::Result<String>,
 ) -> Result<PlannedWorkload<'a>, InputError> {
-    let model = catalog
-        .find(&spec.model)
-        .map_err(|e| error("model", format!("field 'model': {e}")))?;
-    let deployment = match &spec.deployment {
-        Some(name) => name
-            .parse::<DeploymentType>()
-            .map_err(|e| error("deployment", format!("field 'deployment': '{name}': {e}")))?,
-        None => DeploymentType::Global,
-    };
-    let billing = spec.billing.unwrap_or(Billing::Ptu);
-    match billing {
-        Billing::Ptu if model.provisioned(deployment).is_none() => {
-            return Err(error(
-                "deployment",
-                model.not_offered(deployment).to_string(),
-            ));
-        }
-        Billing::Payg if !model.prices.contains_key(&deployment) => {
-            return Err(error(
-                "billing",
-                format!(
-                    "field 'billing': the catalog has no pay-as-you-go price for {} on {deployment}; \
-                     use billing = \"ptu\", another deployment type, or a catalog with the price",
-                    model.name
-                ),
-            ));
-        }
-        _ => {}
-    }
-    let shape_given = spec.tokens.is_some() || spec.prompt.is_some() || spec.completion.is_some();
-    let shape = if shape_given {
-        let counts = TokenCounts {
-            total: spec.tokens,
-            prompt: spec.prompt,
-            completion: spec.completion,
-        };
-        Some(
-            RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens)
-                .and_then(|shape| shape.with_cache_writes(spec.cache_write_rate))
-                .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
-                .map_err(|e| error(e.param().key(), e.describe(Naming::PlanKeys)))?,
-        )
-    } else {
-        None
-    };
-    let profile = match (&spec.profile, spec.avg_rpm) {
-        (Some(_), Some(_)) => {
-            return Err(error(
-                "avg_rpm",
-                "give 'avg_rpm' or 'profile', not both".into(),
-            ));
-        }
-        (Some(file_name), None) => {
-            let profile_path = base_dir.join(file_name);
-            let shown = profile_path.display().to_string();
-            let text = read(&profile_path).map_err(|e| InputError::File {
-                kind: "profile",
-                path: shown.clone(),
-                line: None,
-                message: format!("cannot read it (workload '{}'): {e}", spec.name),
-            })?;
-            Some(profile::parse(&text, &shown)?)
-        }
-        (None, _) => None,
-    };
+    let (model, deployment, billing) = where_deployed(spec, error, catalog)?;
+    let given = given_shape(spec, error)?;
+    let profile = read_workload_profile(spec, error, base_dir, read)?;
     // A profile with token columns is the one source of the request shape; a given peak
     // rate is then sized with its average request.
     let shape = match profile.as_ref().filter(|p| p.has_tokens) {
         Some(parsed) => {
-            let given = [
-                ("tokens", spec.tokens.is_some()),
-                ("prompt", spec.prompt.is_some()),
-                ("completion", spec.completion.is_some()),
-                ("reasoning", spec.reasoning.is_some()),
-            ];
-            if let Some((field, _)) = given.iter().find(|(_, set)| *set) {
-                return Err(error(
-                    field,
-                    format!(
-                        "field '{field}': the profile has prompt/completion columns, which give \
-                         the tokens; drop '{field}' (a given rpm is sized with the profile's \
-                         average request)"
-                    ),
-                ));
-            }
+            reject_shape_with_token_profile(spec, error)?;
             parsed.mean_shape(spec.cache_rate.unwrap_or(0.0))
         }
-        None => shape,
+        None => given,
     };
-    let rate = match (spec.rpm, spec.qps) {
-        (Some(_), Some(_)) => return Err(error("qps", "give 'rpm' or 'qps', not both".into())),
-        (rpm, qps) => rpm.or(qps.map(|q| q * 60.0)),
-    };
-    let rate_field = if spec.rpm.is_some() { "rpm" } else { "qps" };
-    if let Some(rpm) = rate
-        && !(rpm > 0.0 && rpm <= MAX_RPM)
-    {
-        let given = spec.rpm.or(spec.qps).unwrap_or(rpm);
-        return Err(error(
-            rate_field,
-            format!(
-                "field '{rate_field}': {given} must be above 0 and at most {} requests per \
-                 minute",
-                crate::numfmt::short(MAX_RPM)
-            ),
-        ));
-    }
+    let (rate, rate_field) = peak_rate(spec, error)?;
     let missing_shape = || {
         error(
             "name",
@@ -509,60 +418,12 @@ fn resolve_workload<'a>(
             LoadCurve::peak_and_average(rpm, avg, &shape.ok_or_else(missing_shape)?)
         }
     };
-    // The peak: the given rate and shape, else the profile's busiest minute for this model.
-    let busiest = load
-        .minutes
-        .iter()
-        .copied()
-        .max_by(|a, b| a.normalized(model).total_cmp(&b.normalized(model)));
-    let peak = match (rate, busiest) {
-        (Some(rpm), busiest) => {
-            let peak = Workload::new(rpm, shape.ok_or_else(missing_shape)?)
-                .map_err(|e| error(rate_field, e.describe(Naming::PlanKeys)))?;
-            if let Some(m) =
-                busiest.filter(|m| m.normalized(model) > peak.normalized_tpm(model) * (1.0 + 1e-9))
-            {
-                return Err(error(
-                    rate_field,
-                    format!(
-                        "field '{rate_field}': the peak ({rpm} RPM) is below the profile's busiest \
-                         minute ({} requests): omit 'rpm' and 'qps' to size from the profile, or \
-                         raise the peak",
-                        m.requests
-                    ),
-                ));
-            }
-            peak
+    let peak = match rate {
+        Some(rpm) => {
+            let shape = shape.ok_or_else(missing_shape)?;
+            given_peak(rpm, shape, rate_field, &load, model, error)?
         }
-        (None, Some(m)) => {
-            let counts = TokenCounts {
-                total: None,
-                prompt: Some(m.prompt / m.requests),
-                completion: Some(m.completion / m.requests),
-            };
-            let cache_rate = if m.prompt > 0.0 {
-                m.cached / m.prompt
-            } else {
-                0.0
-            };
-            let busiest_error = |e: ParamError| {
-                let key = match e.param() {
-                    Param::Rpm => "profile",
-                    param => param.key(),
-                };
-                error(key, e.describe(Naming::PlanKeys))
-            };
-            let shape = RequestShape::new(counts, cache_rate, spec.max_tokens)
-                .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
-                .map_err(busiest_error)?;
-            Workload::new(m.requests, shape).map_err(busiest_error)?
-        }
-        (None, None) => {
-            return Err(error(
-                "name",
-                "give the peak 'rpm' (or 'qps'), or a 'profile'".into(),
-            ));
-        }
+        None => busiest_peak(spec, &load, model, error)?,
     };
     Ok(PlannedWorkload {
         name: spec.name.clone(),
@@ -573,6 +434,215 @@ fn resolve_workload<'a>(
         load,
         token_prices: model.prices.get(&deployment).copied(),
     })
+}
+
+/// The workload's model, deployment type and billing, checked against the catalog.
+fn where_deployed<'a>(
+    spec: &WorkloadSpec,
+    error: PlaceError,
+    catalog: &'a Catalog,
+) -> Result<(&'a Model, DeploymentType, Billing), InputError> {
+    let model = catalog
+        .find(&spec.model)
+        .map_err(|e| error("model", format!("field 'model': {e}")))?;
+    let deployment = match &spec.deployment {
+        Some(name) => name
+            .parse::<DeploymentType>()
+            .map_err(|e| error("deployment", format!("field 'deployment': '{name}': {e}")))?,
+        None => DeploymentType::Global,
+    };
+    let billing = spec.billing.unwrap_or(Billing::Ptu);
+    match billing {
+        Billing::Ptu if model.provisioned(deployment).is_none() => {
+            return Err(error(
+                "deployment",
+                model.not_offered(deployment).to_string(),
+            ));
+        }
+        Billing::Payg if !model.prices.contains_key(&deployment) => {
+            return Err(error(
+                "billing",
+                format!(
+                    "field 'billing': the catalog has no pay-as-you-go price for {} on {deployment}; \
+                     use billing = \"ptu\", another deployment type, or a catalog with the price",
+                    model.name
+                ),
+            ));
+        }
+        _ => {}
+    }
+    Ok((model, deployment, billing))
+}
+
+/// The request shape the workload's token keys give, if any.
+fn given_shape(spec: &WorkloadSpec, error: PlaceError) -> Result<Option<RequestShape>, InputError> {
+    let shape_given = spec.tokens.is_some() || spec.prompt.is_some() || spec.completion.is_some();
+    Ok(if shape_given {
+        let counts = TokenCounts {
+            total: spec.tokens,
+            prompt: spec.prompt,
+            completion: spec.completion,
+        };
+        Some(
+            RequestShape::new(counts, spec.cache_rate.unwrap_or(0.0), spec.max_tokens)
+                .and_then(|shape| shape.with_cache_writes(spec.cache_write_rate))
+                .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
+                .map_err(|e| error(e.param().key(), e.describe(Naming::PlanKeys)))?,
+        )
+    } else {
+        None
+    })
+}
+
+/// The workload's load profile, read relative to the plan's folder, if it names one.
+fn read_workload_profile(
+    spec: &WorkloadSpec,
+    error: PlaceError,
+    base_dir: &Path,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<Profile>, InputError> {
+    Ok(match (&spec.profile, spec.avg_rpm) {
+        (Some(_), Some(_)) => {
+            return Err(error(
+                "avg_rpm",
+                "give 'avg_rpm' or 'profile', not both".into(),
+            ));
+        }
+        (Some(file_name), None) => {
+            let profile_path = base_dir.join(file_name);
+            let shown = profile_path.display().to_string();
+            let text = read(&profile_path).map_err(|e| InputError::File {
+                kind: "profile",
+                path: shown.clone(),
+                line: None,
+                message: format!("cannot read it (workload '{}'): {e}", spec.name),
+            })?;
+            Some(profile::parse(&text, &shown)?)
+        }
+        (None, _) => None,
+    })
+}
+
+/// A profile with token columns gives the tokens: token keys beside it are an error.
+fn reject_shape_with_token_profile(
+    spec: &WorkloadSpec,
+    error: PlaceError,
+) -> Result<(), InputError> {
+    let given = [
+        ("tokens", spec.tokens.is_some()),
+        ("prompt", spec.prompt.is_some()),
+        ("completion", spec.completion.is_some()),
+        ("reasoning", spec.reasoning.is_some()),
+    ];
+    if let Some((field, _)) = given.iter().find(|(_, set)| *set) {
+        return Err(error(
+            field,
+            format!(
+                "field '{field}': the profile has prompt/completion columns, which give \
+                 the tokens; drop '{field}' (a given rpm is sized with the profile's \
+                 average request)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The peak rate in RPM (from `rpm` or `qps`, if given) and the key that gave it.
+fn peak_rate(
+    spec: &WorkloadSpec,
+    error: PlaceError,
+) -> Result<(Option<f64>, &'static str), InputError> {
+    let rate = match (spec.rpm, spec.qps) {
+        (Some(_), Some(_)) => return Err(error("qps", "give 'rpm' or 'qps', not both".into())),
+        (rpm, qps) => rpm.or(qps.map(|q| q * 60.0)),
+    };
+    let rate_field = if spec.rpm.is_some() { "rpm" } else { "qps" };
+    if let Some(rpm) = rate
+        && !(rpm > 0.0 && rpm <= MAX_RPM)
+    {
+        let given = spec.rpm.or(spec.qps).unwrap_or(rpm);
+        return Err(error(
+            rate_field,
+            format!(
+                "field '{rate_field}': {given} must be above 0 and at most {} requests per \
+                 minute",
+                crate::numfmt::short(MAX_RPM)
+            ),
+        ));
+    }
+    Ok((rate, rate_field))
+}
+
+/// The peak from a given rate and shape; an error when a profile's busiest minute is above it.
+fn given_peak(
+    rpm: f64,
+    shape: RequestShape,
+    rate_field: &str,
+    load: &LoadCurve,
+    model: &Model,
+    error: PlaceError,
+) -> Result<Workload, InputError> {
+    let busiest = busiest_minute(load, model);
+    let peak =
+        Workload::new(rpm, shape).map_err(|e| error(rate_field, e.describe(Naming::PlanKeys)))?;
+    if let Some(m) =
+        busiest.filter(|m| m.normalized(model) > peak.normalized_tpm(model) * (1.0 + 1e-9))
+    {
+        return Err(error(
+            rate_field,
+            format!(
+                "field '{rate_field}': the peak ({rpm} RPM) is below the profile's busiest \
+                 minute ({} requests): omit 'rpm' and 'qps' to size from the profile, or \
+                 raise the peak",
+                m.requests
+            ),
+        ));
+    }
+    Ok(peak)
+}
+
+/// The peak a profile gives when no rate is: its busiest minute for this model.
+fn busiest_peak(
+    spec: &WorkloadSpec,
+    load: &LoadCurve,
+    model: &Model,
+    error: PlaceError,
+) -> Result<Workload, InputError> {
+    let Some(m) = busiest_minute(load, model) else {
+        return Err(error(
+            "name",
+            "give the peak 'rpm' (or 'qps'), or a 'profile'".into(),
+        ));
+    };
+    let counts = TokenCounts {
+        total: None,
+        prompt: Some(m.prompt / m.requests),
+        completion: Some(m.completion / m.requests),
+    };
+    let cache_rate = if m.prompt > 0.0 {
+        m.cached / m.prompt
+    } else {
+        0.0
+    };
+    let busiest_error = |e: ParamError| {
+        let key = match e.param() {
+            Param::Rpm => "profile",
+            param => param.key(),
+        };
+        error(key, e.describe(Naming::PlanKeys))
+    };
+    let shape = RequestShape::new(counts, cache_rate, spec.max_tokens)
+        .and_then(|shape| shape.with_output_extras(spec.reasoning, spec.best_of))
+        .map_err(busiest_error)?;
+    Workload::new(m.requests, shape).map_err(busiest_error)
+}
+
+/// The load's busiest minute for `model` (most normalized tokens).
+fn busiest_minute(load: &LoadCurve, model: &Model) -> Option<MinuteLoad> {
+    load.minutes
+        .iter()
+        .copied()
+        .max_by(|a, b| a.normalized(model).total_cmp(&b.normalized(model)))
 }
 
 /// Offset of `field = ...` in the table that starts at `span` (up to the next table header),
