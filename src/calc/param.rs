@@ -74,7 +74,8 @@ impl Param {
         }
     }
 
-    /// The plan-file key, e.g. `max_tokens`.
+    /// The plan-file key, e.g. `max_tokens`: the flag's name in a plan's spelling. Plans take
+    /// no TPM quota, PTU count or price overrides; those keys name the flag in that spelling.
     pub fn key(self) -> &'static str {
         match self {
             Param::Rpm => "rpm",
@@ -86,9 +87,9 @@ impl Param {
             Param::CacheWriteRate => "cache_write_rate",
             Param::Reasoning => "reasoning",
             Param::BestOf => "best_of",
-            Param::Tpm => "tpm_quota",
+            Param::Tpm => "tpm",
             Param::Ptu => "ptu",
-            Param::Hours => "hours_per_month",
+            Param::Hours => "hours",
             Param::TargetUtilization => "target_utilization",
             Param::PriceInput => "price_input",
             Param::PriceOutput => "price_output",
@@ -427,17 +428,21 @@ mod tests {
             Param::CacheWriteRate,
             Param::Reasoning,
             Param::BestOf,
+            Param::Tpm,
             Param::Ptu,
+            Param::Hours,
             Param::TargetUtilization,
             Param::PriceInput,
+            Param::PriceOutput,
+            Param::PriceCached,
+            Param::PtuHourly,
+            Param::PtuMonthly,
             Param::PtuYearly,
         ];
         for param in all {
             let flag = param.flag().trim_start_matches("--").replace('-', "_");
             assert_eq!(flag, param.key(), "{param:?}");
         }
-        assert_eq!(Param::Tpm.key(), "tpm_quota");
-        assert_eq!(Param::Hours.key(), "hours_per_month");
     }
 
     #[test]
