@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
-use crate::calc::param::Param;
+use crate::calc::param::{Param, ParamError};
 use crate::calc::quota::{QuotaRule, poisson_quota};
 use crate::calc::rounding::{cents, deployable_ptu, snap};
 use crate::calc::sizing::StandardOptions;
@@ -248,12 +248,11 @@ pub fn cost(
         .ok_or_else(|| model.not_offered(settings.deployment))?;
     let total = load.total();
     if total.cached > 0.0 && settings.token_prices.cached.is_none() {
-        return Err(InputError::Usage(format!(
-            "the catalog has no cached-input price for {} on {}: give --price-cached (USD per 1M \
-             cached tokens), or no cached tokens (a cache rate of 0, or a profile without a \
-             cached column)",
-            model.name, settings.deployment
-        )));
+        return Err(ParamError::MissingCachedPrice {
+            model: model.name.clone(),
+            deployment: settings.deployment.to_string(),
+        }
+        .into());
     }
     let hours = settings.hours_per_month;
     let month_minutes = hours * 60.0;

@@ -229,6 +229,13 @@ pub enum ParamError {
         /// Their unit, e.g. `USD per PTU`.
         unit: &'static str,
     },
+    /// Cached prompt tokens to price and no cached-input price in the catalog or given.
+    MissingCachedPrice {
+        /// The model's catalog name.
+        model: String,
+        /// The deployment type.
+        deployment: String,
+    },
 }
 
 impl ParamError {
@@ -250,6 +257,7 @@ impl ParamError {
             | ParamError::MaxTokensBelowOutput { .. } => Param::MaxTokens,
             ParamError::LoadTooHigh { .. } => Param::Rpm,
             ParamError::TargetUtilization { .. } => Param::TargetUtilization,
+            ParamError::MissingCachedPrice { .. } => Param::PriceCached,
             ParamError::MissingPrices { params, .. } => {
                 params.first().copied().unwrap_or(Param::PriceInput)
             }
@@ -392,6 +400,12 @@ impl ParamError {
                     "the catalog has no {what} for {model} on {deployment}: give {listed} ({unit})"
                 )
             }
+            ParamError::MissingCachedPrice { model, deployment } => format!(
+                "the catalog has no cached-input price for {model} on {deployment}: give {} (USD \
+                 per 1M cached tokens), or no cached tokens (a cache rate of 0, or a profile \
+                 without a cached column)",
+                n(Param::PriceCached)
+            ),
         }
     }
 }

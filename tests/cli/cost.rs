@@ -304,3 +304,24 @@ fn absurd_profile_rows_are_rejected_quickly() {
     ]);
     assert_eq!(answer["ptu_for_peak"], 366_666_670);
 }
+
+#[test]
+fn cached_tokens_without_a_cached_price_name_the_flag_to_give() {
+    // gpt-4o has no regional pay-as-you-go prices; the overrides give input and output only.
+    ptuplan()
+        .args(["cost", "-m", "gpt-4o", "--deployment", "regional"])
+        .args(["--rpm", "10", "--prompt", "100", "--completion", "10"])
+        .args([
+            "--cache-rate",
+            "0.5",
+            "--price-input",
+            "1",
+            "--price-output",
+            "2",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the catalog has no cached-input price for gpt-4o on regional: give --price-cached",
+        ));
+}
