@@ -46,21 +46,48 @@ pub fn resolve(
     deployment: DeploymentType,
     overrides: &PriceOverrides,
 ) -> Result<ResolvedPrices, InputError> {
+    let (tokens, token_source, unverified_tokens) = token_prices(model, deployment, overrides)?;
+    let (ptu, ptu_source, unverified_ptu) = ptu_rates(model, catalog_ptu, deployment, overrides)?;
+    Ok(ResolvedPrices {
+        tokens,
+        token_source,
+        ptu,
+        ptu_source,
+        unverified: unverified_ptu || unverified_tokens,
+    })
+}
+
+/// The error for prices neither in the catalog nor given.
+fn missing(
+    model: &Model,
+    deployment: DeploymentType,
+    what: &'static str,
+    params: &'static [Param],
+    unit: &'static str,
+) -> InputError {
+    InputError::from(ParamError::MissingPrices {
+        what,
+        model: model.name.clone(),
+        deployment: deployment.to_string(),
+        params,
+        unit,
+    })
+}
+
+/// Pay-as-you-go token prices, their source, and whether an UNVERIFIED catalog price is used.
+fn token_prices(
+    model: &Model,
+    deployment: DeploymentType,
+    overrides: &PriceOverrides,
+) -> Result<(TokenPrices, String, bool), InputError> {
     let catalog_tokens = model.prices.get(&deployment);
-    let missing = |what: &'static str, params: &'static [Param], unit: &'static str| {
-        InputError::from(ParamError::MissingPrices {
-            what,
-            model: model.name.clone(),
-            deployment: deployment.to_string(),
-            params,
-            unit,
-        })
-    };
     let input = overrides
         .input
         .or(catalog_tokens.map(|p| p.input))
         .ok_or_else(|| {
             missing(
+                model,
+                deployment,
                 "pay-as-you-go price",
                 &[Param::PriceInput, Param::PriceOutput],
                 "USD per 1M tokens",
@@ -71,68 +98,78 @@ pub fn resolve(
         .or(catalog_tokens.map(|p| p.output))
         .ok_or_else(|| {
             missing(
+                model,
+                deployment,
                 "pay-as-you-go output price",
                 &[Param::PriceOutput],
                 "USD per 1M tokens",
             )
         })?;
     let cached = overrides.cached.or(catalog_tokens.and_then(|p| p.cached));
-    let token_overridden =
+    let overridden =
         overrides.input.is_some() || overrides.output.is_some() || overrides.cached.is_some();
-    let token_source = origin(
+    let source = origin(
         model
             .sources
             .prices
             .as_deref()
             .filter(|_| catalog_tokens.is_some()),
-        token_overridden,
+        overridden,
     );
+    let unverified = catalog_tokens.is_some()
+        && !(overrides.input.is_some() && overrides.output.is_some())
+        && model.is_unverified(CatalogField::Prices);
+    let prices = TokenPrices {
+        input,
+        cached,
+        output,
+    };
+    Ok((prices, source, unverified))
+}
 
+/// PTU rates, their source, and whether an UNVERIFIED catalog price is used.
+fn ptu_rates(
+    model: &Model,
+    catalog_ptu: Option<&PtuPrices>,
+    deployment: DeploymentType,
+    overrides: &PriceOverrides,
+) -> Result<(PtuRates, String, bool), InputError> {
     let hourly = overrides.ptu_hourly.or(catalog_ptu.map(|p| p.hourly));
     let monthly = overrides.ptu_monthly.or(catalog_ptu.map(|p| p.monthly));
     let yearly = overrides.ptu_yearly.or(catalog_ptu.map(|p| p.yearly));
     let (Some(hourly), Some(monthly), Some(yearly)) = (hourly, monthly, yearly) else {
         return Err(missing(
+            model,
+            deployment,
             "PTU prices",
             &[Param::PtuHourly, Param::PtuMonthly, Param::PtuYearly],
             "USD per PTU",
         ));
     };
-    let ptu_overridden = overrides.ptu_hourly.is_some()
+    let overridden = overrides.ptu_hourly.is_some()
         || overrides.ptu_monthly.is_some()
         || overrides.ptu_yearly.is_some();
-    let ptu_fully_overridden = overrides.ptu_hourly.is_some()
+    let fully_overridden = overrides.ptu_hourly.is_some()
         && overrides.ptu_monthly.is_some()
         && overrides.ptu_yearly.is_some();
-    let ptu_source = origin(
+    let source = origin(
         catalog_ptu
             .map(|p| p.source.as_str())
-            .filter(|_| !ptu_fully_overridden),
-        ptu_overridden,
+            .filter(|_| !fully_overridden),
+        overridden,
     );
-    let unverified_ptu = !ptu_fully_overridden
+    let unverified = !fully_overridden
         && (catalog_ptu.is_some_and(|p| p.unverified)
             || model.is_unverified(CatalogField::PtuPrices));
-    let unverified_tokens = catalog_tokens.is_some()
-        && !(overrides.input.is_some() && overrides.output.is_some())
-        && model.is_unverified(CatalogField::Prices);
-    Ok(ResolvedPrices {
-        tokens: TokenPrices {
-            input,
-            cached,
-            output,
-        },
-        token_source,
-        ptu: PtuRates {
-            hourly,
-            monthly,
-            yearly,
-        },
-        ptu_source,
-        unverified: unverified_ptu || unverified_tokens,
-    })
+    let rates = PtuRates {
+        hourly,
+        monthly,
+        yearly,
+    };
+    Ok((rates, source, unverified))
 }
 
+/// `id`, `id + override` or `override`: where a set of prices came from.
 fn origin(source: Option<&str>, overridden: bool) -> String {
     match (source, overridden) {
         (Some(id), false) => id.to_string(),
