@@ -5,7 +5,6 @@ use std::io::BufRead;
 use crate::calc::cost::{CostSettings, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
-use crate::calc::quota::RpmWindow;
 use crate::catalog::{Catalog, Model};
 use crate::cli::{AnalyzeArgs, Format, LogFormatArg};
 use crate::error::InputError;
@@ -311,10 +310,7 @@ fn quota_notes(
             .into(),
     });
     let window = sizing.rpm_window;
-    let peak = match window {
-        RpmWindow::OneSecond => summary.peak_requests_1s,
-        RpmWindow::TenSeconds => summary.peak_requests_10s_aligned,
-    };
+    let peak = summary.peak_window_requests(window);
     let whole_log = analyses.iter().any(|a| a.standard_tpm_quota.is_some());
     notes.push(match (first.standard_quota_basis, peak) {
         (Some(QuotaBasis::Observed), _) if !whole_log => format!(

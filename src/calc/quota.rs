@@ -137,7 +137,14 @@ pub fn poisson_quota(
     // Never below the even answer: with very rare requests the limiter admits one request a
     // minute whatever its size (the count starts at 0), which no one should plan on.
     let start = rule.units_up(even) / unit;
-    let units = smallest_units(|u| at(u).0 + at(u).1 <= max_throttle, start).max(start);
+    let units = smallest_units(
+        |u| {
+            let (window, tokens) = at(u);
+            window + tokens <= max_throttle
+        },
+        start,
+    )
+    .max(start);
     let window_only = smallest_units(|u| at(u).0 <= max_throttle, units);
     let tokens_only = smallest_units(|u| at(u).1 <= max_throttle, units);
     let (window_throttle, token_throttle) = at(units);
@@ -286,15 +293,11 @@ fn normal_excess(lambda: f64, k: f64) -> f64 {
 }
 
 /// A quota sized for observed traffic.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ObservedQuota {
     /// The smallest quota in whole units that admits every request of the traffic.
     pub tpm_quota: u64,
-    /// Quota the busiest request window needs on its own (not rounded to units).
-    pub tpm_for_requests: f64,
-    /// Quota the busiest calendar minute's admission tokens need on their own.
-    pub tpm_for_tokens: f64,
-    /// Which of the two is larger.
+    /// Which binds: the busiest request window (`Rpm`) or the busiest minute's tokens (`Tpm`).
     pub binding: Binding,
 }
 
@@ -316,8 +319,6 @@ pub fn observed_quota(
     };
     ObservedQuota {
         tpm_quota: rule.units_up(need),
-        tpm_for_requests,
-        tpm_for_tokens,
         binding,
     }
 }

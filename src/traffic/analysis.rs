@@ -295,10 +295,7 @@ fn standard_quota(
         summary.peak_tpm * headroom,
         summary.peak_rpm * headroom / rule.rpm_per_1000_tpm * 1000.0,
     );
-    let window_peak = match rule.window {
-        RpmWindow::OneSecond => summary.peak_requests_1s,
-        RpmWindow::TenSeconds => summary.peak_requests_10s_aligned,
-    };
+    let window_peak = summary.peak_window_requests(rule.window);
     let (tpm_quota, binding, basis) = match window_peak {
         Some(peak) => {
             let q = observed_quota(rule, peak, summary.peak_admission_tpm, headroom);
@@ -375,6 +372,17 @@ pub struct TrafficSummary {
     pub tpm: Percentiles,
     /// Peak TPM ÷ average TPM.
     pub peak_to_average: f64,
+}
+
+impl TrafficSummary {
+    /// The busiest request window of `window` a standard deployment checks: 1 s, or the
+    /// aligned 10 s windows (None for per-minute data, which has no windows).
+    pub fn peak_window_requests(&self, window: RpmWindow) -> Option<f64> {
+        match window {
+            RpmWindow::OneSecond => self.peak_requests_1s,
+            RpmWindow::TenSeconds => self.peak_requests_10s_aligned,
+        }
+    }
 }
 
 /// What a summary needs besides the buckets.
