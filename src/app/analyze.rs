@@ -409,7 +409,13 @@ pub(super) fn run_analyze(
         };
         analyses.push(sizer.size(traffic, model, &mut notes)?);
     }
-    let group_analyses = size_groups(&sizer, &groups, &models, inputs, &mut notes)?;
+    let group_analyses = size_groups(
+        &sizer,
+        &groups,
+        &models,
+        (inputs, period_minutes),
+        &mut notes,
+    )?;
     let window = WindowLoad {
         buckets: &buckets,
         first_minute,
@@ -638,7 +644,7 @@ fn size_groups(
     sizer: &Sizer,
     groups: &std::collections::BTreeMap<String, traffic::log::Group>,
     models: &[&Model],
-    inputs: SummaryInputs,
+    (inputs, period_minutes): (SummaryInputs, u64),
     notes: &mut Vec<String>,
 ) -> Result<Vec<GroupAnalysis>, InputError> {
     let (catalog, deployment) = (sizer.catalog, sizer.args.deployment);
@@ -662,7 +668,7 @@ fn size_groups(
                 let traffic = Traffic {
                     buckets: &group.buckets,
                     minutes: &group_minutes,
-                    period: sizer.args.period.unwrap_or(group_minutes.len() as u64),
+                    period: period_minutes,
                     summary: &summary,
                 };
                 Some(sizer.size(traffic, model, notes)?)

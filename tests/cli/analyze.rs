@@ -558,3 +558,46 @@ fn replaying_the_log_against_the_recommended_quota_refuses_nothing() {
         0
     );
 }
+
+#[test]
+fn a_deployment_busy_for_part_of_the_log_is_priced_over_the_log_span() {
+    // 'steady' sends 10 requests a minute for the log's 60 minutes; 'brief' the same 10 a
+    // minute in its first minute only. Scaled to a month over the log's span, brief's bill is
+    // a sixtieth of steady's, and the groups add up to the whole log's.
+    let mut rows = vec!["timestamp,deployment,model,prompt_tokens,completion_tokens".to_string()];
+    for minute in 0..60 {
+        for k in 0..10 {
+            rows.push(format!(
+                "2026-11-02T09:{minute:02}:{:02}Z,steady,gpt-4.1,1000,100",
+                k * 5
+            ));
+            if minute == 0 {
+                rows.push(format!(
+                    "2026-11-02T09:00:{:02}Z,brief,gpt-4.1,1000,100",
+                    k * 5 + 1
+                ));
+            }
+        }
+    }
+    let path = scratch("analyze-span", "groups.csv", rows.join("\n") + "\n");
+    let answer = json(&["analyze", &path, "-m", "gpt-4.1"]);
+    let monthly = |name: &str| {
+        answer["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .find(|g| g["name"] == name)
+            .expect("group")["sizing"]["hybrid_monthly_usd"]
+            .as_f64()
+            .expect("a number")
+    };
+    let (steady, brief) = (monthly("steady"), monthly("brief"));
+    assert!((brief * 60.0 - steady).abs() < 0.01, "{brief} vs {steady}");
+    let whole = answer["models"][0]["hybrid_monthly_usd"]
+        .as_f64()
+        .expect("a number");
+    assert!(
+        (steady + brief - whole).abs() < 0.01,
+        "{steady} + {brief} vs {whole}"
+    );
+}
