@@ -188,6 +188,9 @@ pub struct Model {
     /// Long-context token weights (GPT-6 family), absent when the model has none.
     #[serde(default)]
     pub long_context: Option<LongContext>,
+    /// Deprecation and retirement dates, where published.
+    #[serde(default)]
+    pub lifecycle: Option<crate::lifecycle::Lifecycle>,
 }
 
 fn default_quota_unit() -> u32 {
@@ -417,7 +420,7 @@ impl Catalog {
 
     /// IDs of the sources a model cites: its `sources` table, then any mentioned in its note.
     pub fn cited_sources(&self, model: &Model) -> Vec<String> {
-        let mut ids: Vec<String> = [
+        let named = [
             Some(&model.sources.provisioned),
             model.sources.standard.as_ref(),
             model.sources.context.as_ref(),
@@ -425,15 +428,23 @@ impl Catalog {
             model.sources.tokenizer.as_ref(),
             model.sources.quota.as_ref(),
             model.sources.features.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-        let note = model.note.as_deref().unwrap_or_default();
-        for word in note.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if self.sources.contains_key(word) && !ids.iter().any(|id| id == word) {
-                ids.push(word.to_string());
+            model.lifecycle.as_ref().map(|l| &l.source),
+        ];
+        let lifecycle_note = model.lifecycle.as_ref().and_then(|l| l.note.as_deref());
+        let in_notes = [model.note.as_deref(), lifecycle_note]
+            .into_iter()
+            .flatten()
+            .flat_map(|note| note.split(|c: char| !c.is_ascii_alphanumeric()))
+            .filter(|word| self.sources.contains_key(*word));
+        let mut ids: Vec<String> = Vec::new();
+        for id in named
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(in_notes)
+        {
+            if !ids.iter().any(|known| known == id) {
+                ids.push(id.to_string());
             }
         }
         ids
@@ -631,6 +642,7 @@ impl Catalog {
                 at("sources.tokenizer"),
             )?;
             self.validate_quota_and_features(model)?;
+            self.validate_lifecycle(model)?;
             for (deployment, prices) in &model.prices {
                 let field = |name: &str| at(&format!("prices.{deployment}.{name}"));
                 check_positive(prices.input, MAX_TOKEN_PRICE).map_err(|m| (field("input"), m))?;
@@ -652,6 +664,46 @@ impl Catalog {
                 format!("source '{id}' is not defined in a [source.{id}] table"),
             ))
         }
+    }
+
+    /// Checks that a model's lifecycle cites a source and that no deprecation follows its
+    /// retirement (for the model and for each SKU).
+    fn validate_lifecycle(&self, model: &Model) -> Result<(), (String, String)> {
+        let Some(lifecycle) = &model.lifecycle else {
+            return Ok(());
+        };
+        let at = |field: &str| format!("model '{}', field 'lifecycle.{field}'", model.name);
+        self.check_source(&lifecycle.source, at("source"))?;
+        if lifecycle
+            .replacement
+            .as_deref()
+            .is_some_and(|name| name.eq_ignore_ascii_case(&model.name))
+        {
+            return Err((at("replacement"), "names the model itself".into()));
+        }
+        let dates = std::iter::once((
+            "deprecation".to_string(),
+            lifecycle.deprecation,
+            lifecycle.retirement,
+        ))
+        .chain(lifecycle.by_sku.iter().map(|(sku, d)| {
+            (
+                format!("by_sku.{sku}.deprecation"),
+                d.deprecation.or(lifecycle.deprecation),
+                d.retirement.or(lifecycle.retirement),
+            )
+        }));
+        for (field, deprecation, retirement) in dates {
+            if let (Some(deprecation), Some(retirement)) = (deprecation, retirement)
+                && deprecation > retirement
+            {
+                return Err((
+                    at(&field),
+                    format!("{deprecation} is after the retirement date {retirement}"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Checks the quota unit, the default `max_tokens`, per-version limits, cache-write and

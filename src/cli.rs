@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::deployment::DeploymentType;
@@ -49,9 +50,20 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub catalog: Option<PathBuf>,
 
+    /// The day model lifecycles are judged on (retired, retiring, deprecated), YYYY-MM-DD;
+    /// default today (UTC).
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_day, env = "PTUPLAN_AS_OF")]
+    pub as_of: Option<NaiveDate>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Parses a YYYY-MM-DD day.
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a day as YYYY-MM-DD, e.g. 2026-12-03, got '{text}'"))
 }
 
 impl Cli {

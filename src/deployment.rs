@@ -83,6 +83,84 @@ impl FromStr for DeploymentType {
     }
 }
 
+/// An Azure deployment SKU: a deployment type in its provisioned or its standard flavour,
+/// spelled as Azure spells it (`GlobalProvisionedManaged`, `DataZoneStandard`, ...). The catalog's
+/// lifecycle, quota-tier and region entries are keyed by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Sku {
+    /// Global provisioned (PTU).
+    GlobalProvisionedManaged,
+    /// Data zone provisioned (PTU).
+    DataZoneProvisionedManaged,
+    /// Regional provisioned (PTU).
+    ProvisionedManaged,
+    /// Global standard (pay-as-you-go).
+    GlobalStandard,
+    /// Data zone standard (pay-as-you-go).
+    DataZoneStandard,
+    /// Regional standard (pay-as-you-go).
+    Standard,
+}
+
+impl Sku {
+    /// All SKUs: the provisioned ones, then the standard ones.
+    pub const ALL: [Sku; 6] = [
+        Self::GlobalProvisionedManaged,
+        Self::DataZoneProvisionedManaged,
+        Self::ProvisionedManaged,
+        Self::GlobalStandard,
+        Self::DataZoneStandard,
+        Self::Standard,
+    ];
+
+    /// The SKU of `deployment` in its provisioned (`true`) or standard flavour.
+    pub fn of(deployment: DeploymentType, provisioned: bool) -> Sku {
+        match (deployment, provisioned) {
+            (DeploymentType::Global, true) => Self::GlobalProvisionedManaged,
+            (DeploymentType::DataZone, true) => Self::DataZoneProvisionedManaged,
+            (DeploymentType::Regional, true) => Self::ProvisionedManaged,
+            (DeploymentType::Global, false) => Self::GlobalStandard,
+            (DeploymentType::DataZone, false) => Self::DataZoneStandard,
+            (DeploymentType::Regional, false) => Self::Standard,
+        }
+    }
+
+    /// The deployment type (where capacity lives).
+    pub fn deployment(self) -> DeploymentType {
+        match self {
+            Self::GlobalProvisionedManaged | Self::GlobalStandard => DeploymentType::Global,
+            Self::DataZoneProvisionedManaged | Self::DataZoneStandard => DeploymentType::DataZone,
+            Self::ProvisionedManaged | Self::Standard => DeploymentType::Regional,
+        }
+    }
+
+    /// Whether this is a provisioned (PTU) SKU.
+    pub fn is_provisioned(self) -> bool {
+        matches!(
+            self,
+            Self::GlobalProvisionedManaged
+                | Self::DataZoneProvisionedManaged
+                | Self::ProvisionedManaged
+        )
+    }
+
+    /// Azure's name, e.g. `DataZoneStandard`.
+    pub fn as_str(self) -> &'static str {
+        let [provisioned, standard] = self.deployment().azure_skus();
+        if self.is_provisioned() {
+            provisioned
+        } else {
+            standard
+        }
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +178,18 @@ mod tests {
         assert_eq!("datazonestandard".parse(), Ok(DeploymentType::DataZone));
         assert_eq!("ProvisionedManaged".parse(), Ok(DeploymentType::Regional));
         assert!("everywhere".parse::<DeploymentType>().is_err());
+    }
+
+    #[test]
+    fn skus_round_trip_through_type_and_flavour() {
+        for sku in Sku::ALL {
+            assert_eq!(Sku::of(sku.deployment(), sku.is_provisioned()), sku);
+            let json = serde_json::to_string(&sku).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", sku.as_str()));
+        }
+        assert_eq!(
+            Sku::of(DeploymentType::Regional, false).as_str(),
+            "Standard"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The crate is split the way data flows:
 //! - [`cli`] and [`input`] parse the command line;
-//! - [`catalog`] loads and validates the model catalog (`models.toml`);
+//! - [`catalog`] loads and validates the model catalog (`models.toml`); [`lifecycle`] says
+//!   where a catalog model stands on a day;
 //! - [`calc`] is the pure calculation core (sizing, standard quota, capacity);
 //! - [`traffic`] reads request logs and finds their true peaks;
 //! - [`sim`] is the pure discrete-event simulator of Azure OpenAI's rate limiters;
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod deployment;
 pub mod error;
 pub mod input;
+pub mod lifecycle;
 pub mod numfmt;
 pub mod plan_file;
 pub mod profile;

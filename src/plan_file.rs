@@ -34,6 +34,7 @@
 //! max_ptu = 800
 //! max_utilization = 0.9
 //! max_increase_pct = 10
+//! min_days_to_retirement = 90      # no model may retire within 90 days of --as-of
 //! ```
 
 use std::collections::BTreeMap;
@@ -292,6 +293,7 @@ pub fn resolve<'a>(
                 ("max_ptu", budget.max_ptu),
                 ("max_utilization", budget.max_utilization),
                 ("max_increase_pct", budget.max_increase_pct),
+                ("min_days_to_retirement", budget.min_days_to_retirement),
             ];
             for (name, value) in limits {
                 let place = field_offset(text, spanned.span(), name);
@@ -303,13 +305,20 @@ pub fn resolve<'a>(
                         format!("[budget] field '{name}': {value} must be 0 or more"),
                     ));
                 }
-                if name == "max_ptu"
+                let unit = match name {
+                    "max_ptu" => "PTUs",
+                    "min_days_to_retirement" => "days",
+                    _ => "",
+                };
+                if !unit.is_empty()
                     && let Some(value) = value
                     && value.fract() != 0.0
                 {
                     return Err(at(
                         place,
-                        format!("[budget] field 'max_ptu': {value} must be a whole number of PTUs"),
+                        format!(
+                            "[budget] field '{name}': {value} must be a whole number of {unit}"
+                        ),
                     ));
                 }
             }

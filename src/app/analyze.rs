@@ -2,6 +2,8 @@
 
 use std::io::BufRead;
 
+use chrono::NaiveDate;
+
 use crate::calc::cost::{CostSettings, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
@@ -16,7 +18,7 @@ use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondB
 use crate::{numfmt, traffic};
 
 use super::output::OutputFile;
-use super::render_json;
+use super::{lifecycles, render_json};
 
 /// Reads an uncompressed CSV file as two halves on two threads (the second half gets a copy
 /// of the header), adding its requests to `buckets`. `None` when the file is not such a file,
@@ -342,6 +344,7 @@ pub(super) fn run_analyze(
     args: &AnalyzeArgs,
     catalog: &Catalog,
     format: Format,
+    as_of: NaiveDate,
 ) -> anyhow::Result<String> {
     if args.kql {
         if !args.files.is_empty() {
@@ -351,7 +354,7 @@ pub(super) fn run_analyze(
             .into());
         }
         return match format {
-            Format::Json => render_json(catalog, &serde_json::json!({ "kql": KQL })),
+            Format::Json => render_json(catalog, None, &serde_json::json!({ "kql": KQL })),
             Format::Table => Ok(KQL.to_string()),
         };
     }
@@ -455,6 +458,12 @@ pub(super) fn run_analyze(
         file.write_all(plot_svg(args, chart)?.as_bytes())?;
         notes.push(format!("plot written to {}", path.display()));
     }
+    let used = analyses
+        .iter()
+        .chain(group_analyses.iter().filter_map(|g| g.sizing.as_ref()))
+        .filter_map(|a| catalog.find(&a.model).ok());
+    let lifecycle = lifecycles(used, catalog, as_of);
+    notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
         summary,
         models: analyses,
@@ -471,7 +480,7 @@ pub(super) fn run_analyze(
         notes,
     };
     let text = match format {
-        Format::Json => render_json(catalog, &report)?,
+        Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
         Format::Table => table::analyze(&report),
     };
     for file in [profile_file, plot_file].into_iter().flatten() {

@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::io::Write;
 
+use chrono::NaiveDate;
+
 use clap::CommandFactory;
 use serde::Serialize;
 
@@ -12,7 +14,7 @@ use crate::calc::budget::{self, BudgetReport};
 use crate::calc::capacity::{Limit, capacity};
 use crate::calc::cost::{CostSettings, Term, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
-use crate::calc::plan::{PlanReport, plan, split_warnings};
+use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, plan, split_warnings};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::quota::RpmWindow;
 use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, request_notes, size};
@@ -22,7 +24,9 @@ use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, QuotaArgs, RpmWindowArg, ShapeArgs,
     SizeArgs, SortOrder, TermArg, TokensArgs,
 };
+use crate::deployment::Sku;
 use crate::error::{BudgetExceeded, CatalogError, InputError};
+use crate::lifecycle::Lifecycles;
 use crate::render::{json, table};
 use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
 use crate::tokens::encoding::Encoding;
@@ -41,6 +45,7 @@ use simulate::run_simulate;
 /// Runs one command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let format = cli.output_format();
+    let as_of = cli.as_of.unwrap_or_else(today_utc);
     let text = match &cli.command {
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -54,15 +59,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             out.write_all(&page)?;
             return Ok(());
         }
-        Command::Size(args) => run_size(args, &load_catalog(&cli)?, format)?,
-        Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format)?,
-        Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format)?,
+        Command::Size(args) => run_size(args, &load_catalog(&cli)?, format, as_of)?,
+        Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format, as_of)?,
+        Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format, as_of)?,
         Command::Tokens(args) => run_tokens(args, &load_catalog(&cli)?, format)?,
-        Command::Analyze(args) => run_analyze(args, &load_catalog(&cli)?, format)?,
-        Command::Simulate(args) => run_simulate(args, &load_catalog(&cli)?, format)?,
+        Command::Analyze(args) => run_analyze(args, &load_catalog(&cli)?, format, as_of)?,
+        Command::Simulate(args) => run_simulate(args, &load_catalog(&cli)?, format, as_of)?,
         Command::Plan(args) => {
             let catalog = load_catalog(&cli)?;
-            run_plan(&args.file, None, args.allow_outside_paths, &catalog, format)?.0
+            run_plan(
+                &args.file,
+                None,
+                args.allow_outside_paths,
+                &catalog,
+                (format, as_of),
+            )?
+            .0
         }
         Command::Check(args) => {
             let catalog = load_catalog(&cli)?;
@@ -71,7 +83,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 Some(args.baseline.as_deref()),
                 args.allow_outside_paths,
                 &catalog,
-                format,
+                (format, as_of),
             )?;
             let text = printable(text, format);
             let mut stderr = std::io::stderr().lock();
@@ -88,10 +100,29 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 (_, written) => written,
             };
         }
-        Command::Models(args) => run_models(args, &load_catalog(&cli)?, format)?,
+        Command::Models(args) => run_models(args, &load_catalog(&cli)?, format, as_of)?,
     };
     let text = printable(text, format);
     write_answer(out, &text)
+}
+
+/// Today's date in UTC: the default of `--as-of`, read here at the edge, never in the core.
+fn today_utc() -> NaiveDate {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    chrono::DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0)
+        .unwrap_or_default()
+        .date_naive()
+}
+
+/// The lifecycles of the models a command used, judged on `as_of`.
+fn lifecycles<'a>(
+    models: impl IntoIterator<Item = &'a Model>,
+    catalog: &Catalog,
+    as_of: NaiveDate,
+) -> Lifecycles {
+    Lifecycles::of(models, catalog, as_of)
 }
 
 /// Writes the answer to standard output; a failure says so (and keeps the I/O error, so a
@@ -179,11 +210,20 @@ pub(crate) fn rpm_window(arg: RpmWindowArg) -> RpmWindow {
     }
 }
 
-fn render_json<T: Serialize>(catalog: &Catalog, body: &T) -> anyhow::Result<String> {
-    Ok(json::render(catalog, body)?)
+fn render_json<T: Serialize>(
+    catalog: &Catalog,
+    lifecycle: Option<&Lifecycles>,
+    body: &T,
+) -> anyhow::Result<String> {
+    Ok(json::render(catalog, lifecycle, body)?)
 }
 
-fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+fn run_size(
+    args: &SizeArgs,
+    catalog: &Catalog,
+    format: Format,
+    as_of: NaiveDate,
+) -> anyhow::Result<String> {
     let rpm = match (args.rate.rpm, args.rate.qps) {
         (Some(rpm), _) => rpm,
         (None, Some(qps)) => qps * 60.0,
@@ -233,8 +273,10 @@ fn run_size(args: &SizeArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
     report.measured_completion = measured_completion;
     token_notes.dedup();
     report.notes.extend(token_notes);
+    let lifecycle = lifecycles(models, catalog, as_of);
+    report.notes.extend(lifecycle.notes());
     match format {
-        Format::Json => render_json(catalog, &report),
+        Format::Json => render_json(catalog, Some(&lifecycle), &report),
         Format::Table => Ok(table::size(&report, catalog)),
     }
 }
@@ -463,7 +505,7 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
             .push("no --model or --encoding: counted with o200k_base (gpt-4o and later)".into());
     }
     match format {
-        Format::Json => render_json(catalog, &report),
+        Format::Json => render_json(catalog, None, &report),
         Format::Table => Ok(table::tokens(&report)),
     }
 }
@@ -480,7 +522,12 @@ fn sort_models(models: &mut [ModelSizing], order: SortOrder) {
     }
 }
 
-fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+fn run_capacity(
+    args: &CapacityArgs,
+    catalog: &Catalog,
+    format: Format,
+    as_of: NaiveDate,
+) -> anyhow::Result<String> {
     let shape = request_shape(&args.shape)?;
     let versioned = args
         .model
@@ -493,15 +540,17 @@ fn run_capacity(args: &CapacityArgs, catalog: &Catalog, format: Format) -> anyho
         (None, Some(ptu), Some(model)) => Limit::Provisioned { ptu, model },
         _ => unreachable!("clap requires --tpm, or --ptu with --model"),
     };
-    let report = capacity(
+    let mut report = capacity(
         limit,
         &shape,
         args.deployment,
         args.target_utilization,
         standard_options(&args.quota),
     )?;
+    let lifecycle = lifecycles(model, catalog, as_of);
+    report.notes.extend(lifecycle.notes());
     match format {
-        Format::Json => render_json(catalog, &report),
+        Format::Json => render_json(catalog, model.map(|_| &lifecycle), &report),
         Format::Table => Ok(table::capacity(&report)),
     }
 }
@@ -559,7 +608,12 @@ fn check_one_token_source(args: &ShapeArgs, profile: &str) -> Result<(), InputEr
     )))
 }
 
-fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+fn run_cost(
+    args: &CostArgs,
+    catalog: &Catalog,
+    format: Format,
+    as_of: NaiveDate,
+) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
     let profile = args.profile.as_deref().map(read_profile).transpose()?;
     if let Some(profile) = profile.as_ref().filter(|p| p.parsed.has_tokens) {
@@ -605,8 +659,10 @@ fn run_cost(args: &CostArgs, catalog: &Catalog, format: Format) -> anyhow::Resul
                 .into(),
         );
     }
+    let lifecycle = lifecycles([model], catalog, as_of);
+    report.notes.extend(lifecycle.notes());
     match format {
-        Format::Json => render_json(catalog, &report),
+        Format::Json => render_json(catalog, Some(&lifecycle), &report),
         Format::Table => Ok(table::cost(&report)),
     }
 }
@@ -712,7 +768,7 @@ fn run_plan(
     check: Option<Option<&std::path::Path>>,
     allow_outside_paths: bool,
     catalog: &Catalog,
-    format: Format,
+    (format, as_of): (Format, NaiveDate),
 ) -> anyhow::Result<(String, Option<BudgetReport>, Vec<String>)> {
     let shown = path.display().to_string();
     let text = files::read_input(path, "plan", files::MAX_PLAN_BYTES)?;
@@ -730,7 +786,7 @@ fn run_plan(
         files::read_text(p, files::MAX_PROFILE_BYTES).map_err(files::ReadFailure::into_io)
     };
     let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
-    let report = plan(&resolved.workloads, &resolved.settings)?;
+    let mut report = plan(&resolved.workloads, &resolved.settings)?;
     let budget = match check {
         None => None,
         Some(baseline) => {
@@ -742,12 +798,21 @@ fn run_plan(
                     .into(),
             })?;
             let baseline_usd = baseline.map(read_baseline).transpose()?;
-            Some(budget::evaluate(&report, &limits, baseline_usd))
+            let retirements = plan_retirements(&resolved.workloads, as_of);
+            Some(budget::evaluate(
+                &report,
+                &limits,
+                baseline_usd,
+                &retirements,
+            ))
         }
     };
+    let lifecycle = lifecycles(resolved.workloads.iter().map(|w| w.model), catalog, as_of);
+    report.notes.extend(lifecycle.notes());
     let text = match format {
         Format::Json => render_json(
             catalog,
+            Some(&lifecycle),
             &PlanBody {
                 plan: shown,
                 report: &report,
@@ -757,6 +822,29 @@ fn run_plan(
         Format::Table => table::plan(&report, budget.as_ref()),
     };
     Ok((text, budget, split_warnings(&resolved.workloads)))
+}
+
+/// Each workload's model and Azure SKU with its retirement on `as_of`, for `check`.
+fn plan_retirements(
+    workloads: &[PlannedWorkload<'_>],
+    as_of: NaiveDate,
+) -> Vec<budget::Retirement> {
+    workloads
+        .iter()
+        .map(|w| {
+            let sku = Sku::of(w.deployment, w.billing == Billing::Ptu);
+            let date = w
+                .model
+                .lifecycle
+                .as_ref()
+                .and_then(|l| l.retirement_for(sku));
+            budget::Retirement {
+                subject: format!("{} {sku} (workload '{}')", w.model.name, w.name),
+                date: date.map(|d| d.to_string()),
+                days: date.map(|d| (d - as_of).num_days()),
+            }
+        })
+        .collect()
 }
 
 /// The monthly cost recorded in an earlier `plan --json` report.
@@ -799,11 +887,17 @@ struct ModelsBody<'a> {
     sources: std::collections::BTreeMap<&'a str, &'a Source>,
 }
 
-fn run_models(args: &ModelsArgs, catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+fn run_models(
+    args: &ModelsArgs,
+    catalog: &Catalog,
+    format: Format,
+    as_of: NaiveDate,
+) -> anyhow::Result<String> {
     let models: Vec<&Model> = match &args.name {
         Some(name) => vec![catalog.find(name)?],
         None => catalog.models.iter().collect(),
     };
+    let lifecycle = lifecycles(models.iter().copied(), catalog, as_of);
     match format {
         Format::Json => {
             let sources = models
@@ -812,11 +906,11 @@ fn run_models(args: &ModelsArgs, catalog: &Catalog, format: Format) -> anyhow::R
                 .filter_map(|id| catalog.sources.get_key_value(id.as_str()))
                 .map(|(id, source)| (id.as_str(), source))
                 .collect();
-            render_json(catalog, &ModelsBody { models, sources })
+            render_json(catalog, Some(&lifecycle), &ModelsBody { models, sources })
         }
         Format::Table => Ok(match models.as_slice() {
-            [one] if args.name.is_some() => table::model_detail(one, catalog),
-            _ => table::models(catalog),
+            [one] if args.name.is_some() => table::model_detail(one, catalog, &lifecycle),
+            _ => table::models(catalog, &lifecycle),
         }),
     }
 }

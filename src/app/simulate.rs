@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use chrono::NaiveDate;
+
 use crate::calc::cost::{DEFAULT_HOURS_PER_MONTH, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
@@ -24,7 +26,7 @@ use crate::{numfmt, traffic};
 use super::analyze::open_log;
 use super::batches::pipelined;
 use super::output::OutputFile;
-use super::render_json;
+use super::{lifecycles, render_json};
 
 /// The requests a simulation replays: synthetic, or rebuilt from a log. One value per run,
 /// so the large variant stays inline (boxing would add a pointer chase per request).
@@ -217,6 +219,7 @@ pub(super) fn run_simulate(
     args: &SimulateArgs,
     catalog: &Catalog,
     format: Format,
+    as_of: NaiveDate,
 ) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
     let mut notes = Vec::new();
@@ -289,8 +292,10 @@ pub(super) fn run_simulate(
             result.minutes.clear();
         }
     }
+    let lifecycle = lifecycles([model], catalog, as_of);
+    report.notes.extend(lifecycle.notes());
     let text = match format {
-        Format::Json => render_json(catalog, &report)?,
+        Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
         Format::Table => table::simulate(&report),
     };
     for file in [runs.trace_file, plot_file].into_iter().flatten() {

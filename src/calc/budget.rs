@@ -18,6 +18,19 @@ pub struct Budget {
     pub max_utilization: Option<f64>,
     /// Largest increase of the monthly cost over the baseline, in percent.
     pub max_increase_pct: Option<f64>,
+    /// Fewest days from `--as-of` to the retirement of any model the plan deploys.
+    pub min_days_to_retirement: Option<f64>,
+}
+
+/// A workload's model and SKU with its retirement, for `min_days_to_retirement`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retirement {
+    /// What it is about: model, Azure SKU and workload.
+    pub subject: String,
+    /// Retirement date (YYYY-MM-DD), or `None` when none is published.
+    pub date: Option<String>,
+    /// Days from `--as-of` to that date (negative: already retired).
+    pub days: Option<i64>,
 }
 
 /// One limit checked. Field names are the JSON contract.
@@ -25,13 +38,14 @@ pub struct Budget {
 pub struct Check {
     /// The budget key, e.g. `max_monthly_usd`.
     pub limit: &'static str,
-    /// What it applies to (a deployment for `max_utilization`, else `plan`).
+    /// What it applies to (a deployment for `max_utilization`, a model for
+    /// `min_days_to_retirement`, else `plan`).
     pub subject: String,
-    /// The limit's value.
+    /// The limit's value (for a `min_` limit, the minimum).
     pub max: f64,
     /// The plan's value.
     pub value: f64,
-    /// How far over the limit (0 when within).
+    /// How far past the limit (0 when within): over a `max_` limit, under a `min_` one.
     pub excess: f64,
     /// Within the limit.
     pub ok: bool,
@@ -65,8 +79,13 @@ impl BudgetReport {
                 } else {
                     format!(" ({})", c.subject)
                 };
+                let past = if c.limit.starts_with("min_") {
+                    "short by"
+                } else {
+                    "over by"
+                };
                 format!(
-                    "{}{subject} is {}, limit {} (over by {})",
+                    "{}{subject} is {}, limit {} ({past} {})",
                     c.limit,
                     show(c.limit, c.value),
                     show(c.limit, c.max),
@@ -84,13 +103,44 @@ pub fn show(limit: &str, value: f64) -> String {
         "max_monthly_usd" => format!("${}", numfmt::number(value, 2, false)),
         "max_utilization" => numfmt::percent(value),
         "max_increase_pct" => format!("{}%", numfmt::number(value, 1, true)),
+        "min_days_to_retirement" => numfmt::plural(value, "day", "days"),
         _ => numfmt::count(value),
     }
 }
 
-/// Checks `report` against `budget`; `baseline_usd` is the monthly cost of an earlier plan.
-pub fn evaluate(report: &PlanReport, budget: &Budget, baseline_usd: Option<f64>) -> BudgetReport {
+/// Checks `report` against `budget`; `baseline_usd` is the monthly cost of an earlier plan,
+/// `retirements` the plan's models with their retirement dates on `--as-of`.
+pub fn evaluate(
+    report: &PlanReport,
+    budget: &Budget,
+    baseline_usd: Option<f64>,
+    retirements: &[Retirement],
+) -> BudgetReport {
     let mut checks = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(min) = budget.min_days_to_retirement {
+        let (dated, undated): (Vec<&Retirement>, Vec<&Retirement>) =
+            retirements.iter().partition(|r| r.days.is_some());
+        for r in dated {
+            let days = r.days.unwrap_or_default() as f64;
+            let date = r.date.as_deref().unwrap_or_default();
+            checks.push(Check {
+                limit: "min_days_to_retirement",
+                subject: format!("{}, retires {date}", r.subject),
+                max: min,
+                value: days,
+                excess: (min - days).max(0.0),
+                ok: days >= min,
+            });
+        }
+        if !undated.is_empty() {
+            let names: Vec<&str> = undated.iter().map(|r| r.subject.as_str()).collect();
+            notes.push(format!(
+                "min_days_to_retirement: no retirement date is published for {}, so they pass",
+                names.join("; ")
+            ));
+        }
+    }
     let mut push = |limit: &'static str, subject: String, max: f64, value: f64| {
         // Money to the cent, everything else without floating-point noise.
         let tidy = |x: f64| {
@@ -137,7 +187,6 @@ pub fn evaluate(report: &PlanReport, budget: &Budget, baseline_usd: Option<f64>)
     let increase_pct = baseline_usd
         .filter(|b| *b > 0.0)
         .map(|b| (report.monthly_usd - b) / b * 100.0);
-    let mut notes = Vec::new();
     if let Some(max) = budget.max_increase_pct {
         match increase_pct {
             Some(pct) => push("max_increase_pct", "plan".into(), max, pct),

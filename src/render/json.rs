@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use crate::catalog::Catalog;
+use crate::lifecycle::Lifecycles;
 
 /// Version of the JSON contract documented in docs/json.md.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -20,18 +21,26 @@ struct CatalogInfo<'a> {
 struct Envelope<'a, T: Serialize> {
     schema_version: u32,
     catalog: CatalogInfo<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lifecycle: Option<&'a Lifecycles>,
     #[serde(flatten)]
     body: &'a T,
 }
 
-/// Renders `body` with the envelope as pretty JSON followed by a newline.
-pub fn render<T: Serialize>(catalog: &Catalog, body: &T) -> Result<String, serde_json::Error> {
+/// Renders `body` with the envelope (and the lifecycles of the models it used, if any) as
+/// pretty JSON followed by a newline.
+pub fn render<T: Serialize>(
+    catalog: &Catalog,
+    lifecycle: Option<&Lifecycles>,
+    body: &T,
+) -> Result<String, serde_json::Error> {
     let envelope = Envelope {
         schema_version: SCHEMA_VERSION,
         catalog: CatalogInfo {
             origin: &catalog.origin,
             as_of: &catalog.as_of,
         },
+        lifecycle,
         body,
     };
     let value = whole_numbers_as_integers(serde_json::to_value(&envelope)?);

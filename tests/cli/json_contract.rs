@@ -14,12 +14,58 @@ struct CatalogInfo {
     as_of: String,
 }
 
+/// The lifecycles of the models a command used (docs/json.md, "Lifecycle").
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LifecycleInfo {
+    as_of: String,
+    models: std::collections::BTreeMap<String, ModelLifecycle>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelLifecycle {
+    stage: String,
+    version: Option<String>,
+    status: Option<String>,
+    deprecation: Option<String>,
+    retirement: Option<String>,
+    days_to_retirement: Option<i64>,
+    replacement: Option<String>,
+    migration: Option<Migration>,
+    #[serde(default)]
+    by_sku: std::collections::BTreeMap<String, SkuDates>,
+    source: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Migration {
+    to: String,
+    via: Vec<String>,
+    input_tpm_per_ptu: [f64; 2],
+    output_weight: [f64; 2],
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SkuDates {
+    deprecation: Option<String>,
+    retirement: Option<String>,
+    note: Option<String>,
+}
+
 #[allow(dead_code)]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SizeAnswer {
     schema_version: u32,
     catalog: CatalogInfo,
+    lifecycle: LifecycleInfo,
     rpm: f64,
     qps: f64,
     prompt_tokens: f64,
@@ -95,6 +141,8 @@ struct SkippedModel {
 struct CapacityAnswer {
     schema_version: u32,
     catalog: CatalogInfo,
+    #[serde(default)]
+    lifecycle: Option<LifecycleInfo>,
     limit: String,
     model: Option<String>,
     deployment: String,
@@ -131,6 +179,7 @@ struct CapacityAnswer {
 struct CostAnswer {
     schema_version: u32,
     catalog: CatalogInfo,
+    lifecycle: LifecycleInfo,
     model: String,
     deployment: String,
     target_utilization: f64,
@@ -198,6 +247,7 @@ struct CostOption {
 struct PlanAnswer {
     schema_version: u32,
     catalog: CatalogInfo,
+    lifecycle: LifecycleInfo,
     plan: String,
     workloads: Vec<Value>,
     deployments: Vec<PlanDeployment>,
@@ -558,6 +608,7 @@ struct OverCapacity {
 struct AnalyzeAnswer {
     schema_version: u32,
     catalog: CatalogInfo,
+    lifecycle: LifecycleInfo,
     // The whole traffic's summary, flattened (serde's flatten cannot deny unknown fields).
     requests: f64,
     prompt_tokens: f64,
@@ -705,6 +756,7 @@ struct SimulatedMinute {
 struct SimulateAnswer {
     schema_version: u32,
     catalog: CatalogInfo,
+    lifecycle: LifecycleInfo,
     model: String,
     deployment: String,
     traffic: SimulatedTraffic,

@@ -19,10 +19,16 @@ mod tokens;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// `ptuplan` with a clean environment (no PTUPLAN_CATALOG from the caller).
+/// The day the tests judge model lifecycles on, so that their output does not change with the
+/// calendar.
+pub const AS_OF: &str = "2026-12-03";
+
+/// `ptuplan` with a clean environment (no PTUPLAN_CATALOG from the caller) and lifecycles
+/// judged on [`AS_OF`].
 pub fn ptuplan() -> Command {
     let mut cmd = Command::cargo_bin("ptuplan").expect("binary built");
     cmd.env_remove("PTUPLAN_CATALOG");
+    cmd.env("PTUPLAN_AS_OF", AS_OF);
     cmd
 }
 

@@ -358,3 +358,93 @@ fn baselines_must_be_plan_reports() {
 fn write(name: &str, contents: impl AsRef<[u8]>) -> String {
     crate::scratch("plans", name, contents)
 }
+
+#[test]
+fn check_fails_a_plan_whose_model_retires_within_the_limit() {
+    // gpt-5.2 retires on 2026-12-12 (S40); on --as-of 2026-12-03 that is 9 days away.
+    let plan = r#"
+[[workload]]
+name = "chat"
+model = "gpt-5.2"
+rpm = 100
+prompt = 1000
+completion = 200
+billing = "payg"
+
+[budget]
+min_days_to_retirement = 30
+"#;
+    let path = write("retiring.toml", plan);
+    ptuplan()
+        .args(["check", &path, "--as-of", "2026-12-03"])
+        .assert()
+        .code(3)
+        .stderr(contains(
+            "min_days_to_retirement (gpt-5.2 GlobalStandard (workload 'chat'), retires \
+             2026-12-12) is 9 days, limit 30 days (short by 21 days)",
+        ));
+    // Judged 40 days earlier the same plan passes, and JSON has the check and the lifecycle.
+    let output = ptuplan()
+        .args(["check", &path, "--as-of", "2026-10-24", "--json"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let check = &answer["budget"]["checks"][0];
+    assert_eq!(check["limit"], "min_days_to_retirement");
+    assert_eq!(check["value"], 49);
+    assert_eq!(check["ok"], true);
+    assert_eq!(answer["lifecycle"]["as_of"], "2026-10-24");
+    assert_eq!(
+        answer["lifecycle"]["models"]["gpt-5.2"]["stage"],
+        "retiring"
+    );
+}
+
+#[test]
+fn check_passes_models_with_no_published_retirement_and_says_so() {
+    let plan = r#"
+[[workload]]
+name = "new"
+model = "gpt-6-sol"
+rpm = 10
+prompt = 1000
+completion = 200
+
+[budget]
+min_days_to_retirement = 90
+"#;
+    ptuplan()
+        .args(["check", &write("unpublished.toml", plan)])
+        .assert()
+        .success()
+        .stdout(contains("no retirement date is published for gpt-6-sol"));
+    let fractional = "[[workload]]\nname = \"a\"\nmodel = \"gpt-5.1\"\nrpm = 1\ntokens = 10\n\
+                      [budget]\nmin_days_to_retirement = 1.5\n";
+    ptuplan()
+        .args(["check", &write("fractional-days.toml", fractional)])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "[budget] field 'min_days_to_retirement': 1.5 must be a whole number of days",
+        ));
+}
+
+#[test]
+fn as_of_is_a_day_or_a_clear_error() {
+    ptuplan()
+        .args(["models", "gpt-5.2", "--as-of", "2026-02-30"])
+        .assert()
+        .code(2)
+        .stderr(contains("expected a day as YYYY-MM-DD"));
+    let early = json(&["models", "gpt-5.2", "--as-of", "2026-01-01"]);
+    assert_eq!(early["lifecycle"]["models"]["gpt-5.2"]["stage"], "current");
+    // The environment variable sets it too; the flag wins over it.
+    let output = ptuplan()
+        .env("PTUPLAN_AS_OF", "2027-01-01")
+        .args(["models", "gpt-5.2", "--json"])
+        .output()
+        .expect("runs");
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(answer["lifecycle"]["models"]["gpt-5.2"]["stage"], "retired");
+}

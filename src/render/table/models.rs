@@ -6,12 +6,15 @@ use comfy_table::Cell;
 
 use super::{finish, name_cell, right, source_line, table, wrap};
 use crate::calc::sizing::field_name;
+use chrono::NaiveDate;
+
 use crate::catalog::{Catalog, Model};
 use crate::deployment::DeploymentType;
+use crate::lifecycle::{LifecycleView, Lifecycles, ReleaseStatus, Stage};
 use crate::numfmt::{count, number};
 
-/// Renders the catalog as one row per model.
-pub fn models(catalog: &Catalog) -> String {
+/// Renders the catalog as one row per model, then where the models stand on `--as-of`.
+pub fn models(catalog: &Catalog, lifecycle: &Lifecycles) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -57,6 +60,9 @@ pub fn models(catalog: &Catalog) -> String {
     for line in legend {
         let _ = writeln!(out, "{}", wrap(line, "", "  "));
     }
+    for note in lifecycle.notes() {
+        let _ = writeln!(out, "{}", wrap(&note, "", "  "));
+    }
     out
 }
 
@@ -91,8 +97,8 @@ fn context_summary(model: &Model) -> String {
     format!("{input}/{output}")
 }
 
-/// Renders one model in full, with sources and notes.
-pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
+/// Renders one model in full, with its lifecycle on `--as-of`, sources and notes.
+pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) -> String {
     let mut out = String::new();
     let mut t = table(&[]);
     let mut row = |key: &str, value: String| {
@@ -158,6 +164,9 @@ pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
             });
         row(&format!("{deployment} PAYG price"), value);
     }
+    for view in &lifecycle.models {
+        lifecycle_rows(view, lifecycle.as_of, &mut row);
+    }
     if !model.unverified.is_empty() {
         let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
         row("UNVERIFIED", fields.join(", "));
@@ -166,6 +175,7 @@ pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
         ("PTU numbers", Some(&model.sources.provisioned)),
         ("RPM ratio", model.sources.standard.as_ref()),
         ("context", model.sources.context.as_ref()),
+        ("lifecycle", model.lifecycle.as_ref().map(|l| &l.source)),
     ];
     for (what, id) in cited {
         if let Some(id) = id {
@@ -180,5 +190,66 @@ pub fn model_detail(model: &Model, catalog: &Catalog) -> String {
     if let Some(note) = &model.note {
         let _ = writeln!(out, "\n{}", wrap(note, "note: ", "  "));
     }
+    if let Some(note) = model.lifecycle.as_ref().and_then(|l| l.note.as_ref()) {
+        let _ = writeln!(out, "{}", wrap(note, "lifecycle note: ", "  "));
+    }
     out
+}
+
+/// The lifecycle rows of `models NAME`: stage on `as_of`, dates, replacement, SKU exceptions.
+fn lifecycle_rows(view: &LifecycleView, as_of: NaiveDate, row: &mut impl FnMut(&str, String)) {
+    let stage = match view.stage {
+        Stage::Retired => "retired",
+        Stage::Retiring => "retiring",
+        Stage::Deprecated => "deprecated (no new customers)",
+        Stage::Current => "current",
+        Stage::NotPublished => "no lifecycle published",
+    };
+    let status = match view.status {
+        Some(ReleaseStatus::Ga) => ", GA",
+        Some(ReleaseStatus::Preview) => ", preview",
+        Some(ReleaseStatus::Legacy) => ", legacy",
+        None => "",
+    };
+    let version = view
+        .version
+        .as_ref()
+        .map(|v| format!(", version {v}"))
+        .unwrap_or_default();
+    row(
+        &format!("lifecycle on {as_of}"),
+        format!("{stage}{status}{version}"),
+    );
+    let date = |day: Option<NaiveDate>| day.map_or("not published".to_string(), |d| d.to_string());
+    if view.stage != Stage::NotPublished {
+        row("deprecation", date(view.deprecation));
+        let days = view
+            .days_to_retirement
+            .map(|d| match d {
+                d if d > 0 => format!(" (in {d} days)"),
+                d if d < 0 => format!(" ({} days ago)", -d),
+                _ => " (today)".to_string(),
+            })
+            .unwrap_or_default();
+        row("retirement", format!("{}{days}", date(view.retirement)));
+        row(
+            "replacement",
+            view.replacement
+                .clone()
+                .unwrap_or_else(|| "not published".to_string()),
+        );
+    }
+    for (sku, dates) in &view.by_sku {
+        let mut parts = Vec::new();
+        if let Some(day) = dates.deprecation {
+            parts.push(format!("deprecation {day}"));
+        }
+        if let Some(day) = dates.retirement {
+            parts.push(format!("retirement {day}"));
+        }
+        if let Some(note) = &dates.note {
+            parts.push(note.clone());
+        }
+        row(&format!("{sku} lifecycle"), parts.join("; "));
+    }
 }

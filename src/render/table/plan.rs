@@ -154,7 +154,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
     let _ = writeln!(out, "\n{}", wrap(&total, "Total     ", "          "));
     let mut all_notes = report.notes.clone();
     if let Some(budget) = budget {
-        let mut t = table(&["limit", "applies to", "value", "max", "excess", "result"]);
+        let mut t = table(&["limit", "applies to", "value", "bound", "excess", "result"]);
         for c in &budget.checks {
             t.add_row(vec![
                 Cell::new(c.limit),
