@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::deployment::DeploymentType;
+use crate::deployment::{DeploymentType, Sku};
 use crate::error::{CatalogError, InputError};
 
 /// The default catalog's TOML text (`models.toml`), compiled into the binary.
@@ -57,7 +57,32 @@ pub struct Catalog {
     pub models: Vec<Model>,
     /// PTU prices per provisioned deployment type.
     pub ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
+    /// Default standard quota per model, standard SKU and quota tier.
+    pub quota_tiers: Vec<QuotaTier>,
 }
+
+/// The default standard quota a quota tier grants a subscription, per region, for one model and
+/// standard SKU (catalog `[[quota_tier]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaTier {
+    /// Catalog model name.
+    pub model: String,
+    /// A standard SKU: `GlobalStandard`, `DataZoneStandard` or `Standard`.
+    pub sku: Sku,
+    /// Tier number, 1 to 6 (0: the Free tier).
+    pub tier: u8,
+    /// Tokens per minute granted.
+    pub tpm: u64,
+    /// Requests per minute granted (absent: not published per minute).
+    #[serde(default)]
+    pub rpm: Option<u64>,
+    /// Source ID.
+    pub source: String,
+}
+
+/// The highest quota tier number (tiers 1 to 6, and 0 for Free).
+pub const MAX_QUOTA_TIER: u8 = 6;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +96,8 @@ struct CatalogFile {
     model: Vec<Model>,
     #[serde(default)]
     ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
+    #[serde(default)]
+    quota_tier: Vec<QuotaTier>,
 }
 
 /// What one PTU of a provisioned deployment type costs, in USD.
@@ -397,6 +424,7 @@ impl Catalog {
             sources: file.source,
             models: file.model,
             ptu_prices: file.ptu_prices,
+            quota_tiers: file.quota_tier,
         };
         let invalid = |place: String, message: String| CatalogError::Invalid {
             origin: origin.to_string(),
@@ -448,6 +476,13 @@ impl Catalog {
             }
         }
         ids
+    }
+
+    /// The default quota `tier` grants for `model` on standard `sku`, if published.
+    pub fn quota_tier(&self, model: &str, sku: Sku, tier: u8) -> Option<&QuotaTier> {
+        self.quota_tiers
+            .iter()
+            .find(|q| q.model == model && q.sku == sku && q.tier == tier)
     }
 
     /// Finds a model by name or alias, ignoring ASCII case.
@@ -652,7 +687,7 @@ impl Catalog {
                 }
             }
         }
-        Ok(())
+        self.validate_quota_tiers()
     }
 
     fn check_source(&self, id: &str, place: String) -> Result<(), (String, String)> {
@@ -664,6 +699,52 @@ impl Catalog {
                 format!("source '{id}' is not defined in a [source.{id}] table"),
             ))
         }
+    }
+
+    /// Checks that each quota tier entry names a catalog model, a standard SKU, a tier from 0 to
+    /// 6 and a defined source, once per model, SKU and tier.
+    fn validate_quota_tiers(&self) -> Result<(), (String, String)> {
+        let mut seen = std::collections::HashSet::new();
+        for (i, entry) in self.quota_tiers.iter().enumerate() {
+            let at =
+                |field: &str| format!("quota_tier #{} ({}), field '{field}'", i + 1, entry.model);
+            if !self.models.iter().any(|m| m.name == entry.model) {
+                return Err((
+                    at("model"),
+                    format!("'{}' is not a catalog model name", entry.model),
+                ));
+            }
+            if entry.sku.is_provisioned() {
+                return Err((
+                    at("sku"),
+                    format!(
+                        "{} is provisioned; quota tiers are for GlobalStandard, DataZoneStandard \
+                         and Standard",
+                        entry.sku
+                    ),
+                ));
+            }
+            if entry.tier > MAX_QUOTA_TIER {
+                return Err((
+                    at("tier"),
+                    format!("{} is not a tier from 0 (Free) to 6", entry.tier),
+                ));
+            }
+            if entry.tpm > MAX_CATALOG_TOKENS {
+                return Err((
+                    at("tpm"),
+                    format!("must be at most {MAX_CATALOG_TOKENS}, got {}", entry.tpm),
+                ));
+            }
+            self.check_source(&entry.source, at("source"))?;
+            if !seen.insert((&entry.model, entry.sku, entry.tier)) {
+                return Err((
+                    at("tier"),
+                    "the same model, SKU and tier is listed twice".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Checks that a model's lifecycle cites a source and that no deprecation follows its

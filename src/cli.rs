@@ -347,6 +347,10 @@ pub struct SizeArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub quota: QuotaArgs,
+    /// Your subscription's quota tier (1 to 6; 0 for Free): flags a standard quota above the
+    /// tier's default for the model and type.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=6))]
+    pub quota_tier: Option<u8>,
 }
 
 /// How `size` orders its models.

@@ -35,6 +35,10 @@
 //! max_utilization = 0.9
 //! max_increase_pct = 10
 //! min_days_to_retirement = 90      # no model may retire within 90 days of --as-of
+//! within_quota_tier = true         # pay-as-you-go quota within the tier's defaults
+//!
+//! [subscription]                   # optional
+//! quota_tier = 2                   # standard quota tier, 1 to 6 (0 for Free)
 //! ```
 
 use std::collections::BTreeMap;
@@ -83,6 +87,16 @@ pub struct PlanFile {
     pub reservation: Option<Spanned<ReservationSpec>>,
     /// Budget limits.
     pub budget: Option<Spanned<Budget>>,
+    /// The Azure subscription the plan deploys into.
+    pub subscription: Option<Spanned<SubscriptionSpec>>,
+}
+
+/// The `[subscription]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionSpec {
+    /// Its standard quota tier, 1 to 6 (0: Free).
+    pub quota_tier: Option<i64>,
 }
 
 /// One `[[workload]]` as written.
@@ -139,6 +153,8 @@ pub struct ResolvedPlan<'a> {
     pub settings: PlanSettings,
     /// Budget, if any.
     pub budget: Option<Budget>,
+    /// The subscription's quota tier, if given.
+    pub quota_tier: Option<u8>,
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -285,6 +301,26 @@ pub fn resolve<'a>(
             }
         }
     }
+    let quota_tier = match &file.subscription {
+        Some(spanned) => match spanned.get_ref().quota_tier {
+            Some(tier) => Some(
+                u8::try_from(tier)
+                    .ok()
+                    .filter(|t| *t <= crate::catalog::MAX_QUOTA_TIER)
+                    .ok_or_else(|| {
+                        at(
+                            field_offset(text, spanned.span(), "quota_tier"),
+                            format!(
+                                "[subscription] field 'quota_tier': {tier} is not a quota tier; \
+                                 give 1 to 6 (0 for Free)"
+                            ),
+                        )
+                    })?,
+            ),
+            None => None,
+        },
+        None => None,
+    };
     let budget = match &file.budget {
         Some(spanned) => {
             let budget = *spanned.get_ref();
@@ -363,6 +399,7 @@ pub fn resolve<'a>(
             },
         },
         budget,
+        quota_tier,
     })
 }
 

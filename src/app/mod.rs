@@ -18,6 +18,7 @@ use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, plan, split_warnin
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::quota::RpmWindow;
 use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, request_notes, size};
+use crate::calc::tier;
 use crate::calc::workload::{MaxTokensSource, RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, Model, Source};
 use crate::cli::{
@@ -273,12 +274,32 @@ fn run_size(
     report.measured_completion = measured_completion;
     token_notes.dedup();
     report.notes.extend(token_notes);
+    if let Some(tier) = args.quota_tier {
+        report
+            .notes
+            .extend(mark_quota_tier(&mut report.models, catalog, tier));
+    }
     let lifecycle = lifecycles(models, catalog, as_of);
     report.notes.extend(lifecycle.notes());
     match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report),
         Format::Table => Ok(table::size(&report, catalog)),
     }
+}
+
+/// Sets each sized model's `quota_tier` against `tier`'s default; returns the notes.
+fn mark_quota_tier(models: &mut [ModelSizing], catalog: &Catalog, tier: u8) -> Vec<String> {
+    let mut checks = Vec::new();
+    for model in models.iter_mut() {
+        let Some(needed) = model.standard_tpm_quota_for_target else {
+            continue;
+        };
+        let sku = Sku::of(model.deployment, false);
+        let check = tier::against_tier(catalog, &model.model, sku, tier, needed);
+        checks.push((model.model.clone(), check.clone()));
+        model.quota_tier = Some(check);
+    }
+    tier::tier_notes(&checks)
 }
 
 /// Named models in the order given, each once (a name and its alias are one model); a dated
@@ -757,6 +778,9 @@ struct PlanBody<'a> {
     plan: String,
     #[serde(flatten)]
     report: &'a PlanReport,
+    /// Pay-as-you-go quota per model and SKU against `[subscription] quota_tier`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    quota_tier: &'a [tier::PlanTierLine],
     #[serde(skip_serializing_if = "Option::is_none")]
     budget: Option<&'a BudgetReport>,
 }
@@ -787,6 +811,20 @@ fn run_plan(
     };
     let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
     let mut report = plan(&resolved.workloads, &resolved.settings)?;
+    let tiers = resolved
+        .quota_tier
+        .map(|tier| tier::plan_tier_lines(&report, catalog, tier))
+        .unwrap_or_default();
+    let subjects: Vec<(String, tier::TierCheck)> = tiers
+        .iter()
+        .map(|l| {
+            (
+                format!("{} (workloads {})", l.model, l.workloads.join(", ")),
+                l.check.clone(),
+            )
+        })
+        .collect();
+    report.notes.extend(tier::tier_notes(&subjects));
     let budget = match check {
         None => None,
         Some(baseline) => {
@@ -803,7 +841,7 @@ fn run_plan(
                 &report,
                 &limits,
                 baseline_usd,
-                &retirements,
+                (&retirements, resolved.quota_tier.map(|_| tiers.as_slice())),
             ))
         }
     };
@@ -816,6 +854,7 @@ fn run_plan(
             &PlanBody {
                 plan: shown,
                 report: &report,
+                quota_tier: &tiers,
                 budget: budget.as_ref(),
             },
         )?,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calc::plan::PlanReport;
 use crate::calc::rounding::{cents, snap};
+use crate::calc::tier::{PlanTierLine, tier_name};
 use crate::numfmt;
 
 /// Limits from a plan's `[budget]` table; each is optional.
@@ -20,6 +21,8 @@ pub struct Budget {
     pub max_increase_pct: Option<f64>,
     /// Fewest days from `--as-of` to the retirement of any model the plan deploys.
     pub min_days_to_retirement: Option<f64>,
+    /// Pay-as-you-go quota must fit the `[subscription]` quota tier's defaults.
+    pub within_quota_tier: Option<bool>,
 }
 
 /// A workload's model and SKU with its retirement, for `min_days_to_retirement`.
@@ -97,6 +100,32 @@ impl BudgetReport {
     }
 }
 
+/// One `within_quota_tier` check per model and SKU with a published default; a note for the
+/// rest.
+fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<String>) {
+    for line in lines {
+        let subject = format!("{} {}", line.model, line.check.sku);
+        match line.check.default_tpm {
+            Some(default) => {
+                let needed = line.check.needed_tpm as f64;
+                let excess = (needed - default as f64).max(0.0);
+                checks.push(Check {
+                    limit: "within_quota_tier",
+                    subject,
+                    max: default as f64,
+                    value: needed,
+                    excess,
+                    ok: excess == 0.0,
+                });
+            }
+            None => notes.push(format!(
+                "within_quota_tier: no {} default is published for {subject}, so it passes",
+                tier_name(line.check.tier)
+            )),
+        }
+    }
+}
+
 /// A value as its limit reads: money with cents, utilization as a percentage.
 pub fn show(limit: &str, value: f64) -> String {
     match limit {
@@ -104,6 +133,7 @@ pub fn show(limit: &str, value: f64) -> String {
         "max_utilization" => numfmt::percent(value),
         "max_increase_pct" => format!("{}%", numfmt::number(value, 1, true)),
         "min_days_to_retirement" => numfmt::plural(value, "day", "days"),
+        "within_quota_tier" => format!("{} TPM", numfmt::short(value)),
         _ => numfmt::count(value),
     }
 }
@@ -114,10 +144,19 @@ pub fn evaluate(
     report: &PlanReport,
     budget: &Budget,
     baseline_usd: Option<f64>,
-    retirements: &[Retirement],
+    (retirements, tiers): (&[Retirement], Option<&[PlanTierLine]>),
 ) -> BudgetReport {
     let mut checks = Vec::new();
     let mut notes = Vec::new();
+    if budget.within_quota_tier == Some(true) {
+        match tiers {
+            Some(lines) => tier_checks(lines, &mut checks, &mut notes),
+            None => notes.push(
+                "within_quota_tier is not checked: give the tier in [subscription] quota_tier"
+                    .into(),
+            ),
+        }
+    }
     if let Some(min) = budget.min_days_to_retirement {
         let (dated, undated): (Vec<&Retirement>, Vec<&Retirement>) =
             retirements.iter().partition(|r| r.days.is_some());

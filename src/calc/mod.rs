@@ -12,6 +12,7 @@ pub mod quota;
 pub mod rounding;
 pub mod sizing;
 pub mod stats;
+pub mod tier;
 pub mod workload;
 
 #[cfg(test)]

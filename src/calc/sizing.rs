@@ -163,6 +163,9 @@ pub struct ModelSizing {
     pub fits_context_standard: Option<bool>,
     /// Catalog fields of this model that are unverified or conflicting.
     pub unverified: Vec<CatalogField>,
+    /// `standard_tpm_quota_for_target` against `--quota-tier`'s default (only with that flag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota_tier: Option<crate::calc::tier::TierCheck>,
     /// Assumptions, limits hit and caveats for this model.
     pub notes: Vec<String>,
 }
@@ -335,6 +338,7 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         rpm_per_1000_tpm,
         standard_tpm_quota: standard.map(|q| q.tpm_quota),
         standard_tpm_quota_for_target: standard.map(|q| q.tpm_quota_for_target),
+        quota_tier: None,
         standard_tpm_quota_even: standard.map(|q| q.tpm_quota_even),
         standard_quota_unit_tpm: model.quota_unit_tpm,
         standard_expected_throttle: standard.map(|q| snap(q.expected_throttle)),

@@ -124,6 +124,8 @@ struct SizedModel {
     fits_context: Option<bool>,
     fits_context_standard: Option<bool>,
     unverified: Vec<String>,
+    #[serde(default)]
+    quota_tier: Option<Value>,
     notes: Vec<String>,
 }
 
@@ -248,6 +250,8 @@ struct PlanAnswer {
     schema_version: u32,
     catalog: CatalogInfo,
     lifecycle: LifecycleInfo,
+    #[serde(default)]
+    quota_tier: Option<Value>,
     plan: String,
     workloads: Vec<Value>,
     deployments: Vec<PlanDeployment>,

@@ -448,3 +448,62 @@ fn as_of_is_a_day_or_a_clear_error() {
     let answer: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(answer["lifecycle"]["models"]["gpt-5.2"]["stage"], "retired");
 }
+
+#[test]
+fn check_sums_pay_as_you_go_quota_per_model_against_the_quota_tier() {
+    let plan = r#"
+[subscription]
+quota_tier = 1
+
+[[workload]]
+name = "chat"
+model = "gpt-5.1"
+rpm = 3000
+prompt = 1000
+completion = 200
+billing = "payg"
+
+[[workload]]
+name = "batch"
+model = "gpt-5.1"
+rpm = 2000
+prompt = 1000
+completion = 200
+billing = "payg"
+
+[budget]
+within_quota_tier = true
+"#;
+    let path = write("tier.toml", plan);
+    let answer = json(&["plan", &path]);
+    let line = &answer["quota_tier"][0];
+    let quotas: Vec<u64> = answer["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .map(|w| w["standard_tpm_quota"].as_u64().expect("a quota"))
+        .collect();
+    assert_eq!(line["needed_tpm"].as_u64(), Some(quotas.iter().sum()));
+    assert_eq!(line["workloads"], serde_json::json!(["chat", "batch"]));
+    assert_eq!(line["sku"], "GlobalStandard");
+    assert_eq!(line["within"], false);
+    let default = line["default_tpm"].as_u64().expect("Tier 1 lists gpt-5.1");
+    ptuplan()
+        .args(["check", &path])
+        .assert()
+        .code(3)
+        .stderr(contains(format!(
+            "within_quota_tier (gpt-5.1 GlobalStandard) is {}M TPM, limit {}M TPM",
+            quotas.iter().sum::<u64>() / 1_000_000,
+            default / 1_000_000
+        )));
+    let bad = plan.replace("quota_tier = 1", "quota_tier = 9");
+    ptuplan()
+        .args(["plan", &write("bad-tier.toml", &bad)])
+        .assert()
+        .code(2)
+        .stderr(contains("line 3"))
+        .stderr(contains(
+            "[subscription] field 'quota_tier': 9 is not a quota tier",
+        ));
+}

@@ -351,3 +351,51 @@ fn aliases_and_case_are_accepted() {
     ]);
     assert_eq!(model_entry(&answer, "gpt-4.1")["ptu"], 15);
 }
+
+#[test]
+fn quota_tier_flags_a_standard_quota_above_the_default() {
+    let small = crate::json(&[
+        "size",
+        "--rpm",
+        "50",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+        "--model",
+        "gpt-5.1",
+        "--quota-tier",
+        "1",
+    ]);
+    let check = &small["models"][0]["quota_tier"];
+    assert_eq!(check["within"], true);
+    assert_eq!(
+        check["needed_tpm"],
+        small["models"][0]["standard_tpm_quota_for_target"]
+    );
+    let big = crate::json(&[
+        "size",
+        "--rpm",
+        "5000",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+        "--model",
+        "gpt-5.1",
+        "--quota-tier",
+        "1",
+    ]);
+    assert_eq!(big["models"][0]["quota_tier"]["within"], false);
+    let notes = big["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.contains("above Tier 1's default"))),
+        "{notes:?}"
+    );
+    let without = crate::json(&[
+        "size", "--rpm", "50", "--tokens", "100", "--model", "gpt-5.1",
+    ]);
+    assert!(without["models"][0].get("quota_tier").is_none());
+}

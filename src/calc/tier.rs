@@ -1,0 +1,205 @@
+//! Quota tiers: whether a needed standard quota fits the default a subscription's quota tier
+//! grants (catalog `[[quota_tier]]`), per model, standard SKU and region.
+
+use serde::Serialize;
+
+use crate::calc::plan::{Billing, PlanReport};
+use crate::catalog::Catalog;
+use crate::deployment::Sku;
+use crate::numfmt::count;
+
+/// A needed standard quota against a tier's default.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierCheck {
+    /// The tier (0: Free).
+    pub tier: u8,
+    /// The standard SKU.
+    pub sku: Sku,
+    /// TPM quota needed (per region).
+    pub needed_tpm: u64,
+    /// TPM the tier grants by default (null: no default published for this model and SKU).
+    pub default_tpm: Option<u64>,
+    /// RPM the tier grants by default, where published per minute.
+    pub default_rpm: Option<u64>,
+    /// Whether the need fits the default (null: no default published).
+    pub within: Option<bool>,
+    /// Source ID of the default.
+    pub source: Option<String>,
+}
+
+/// Compares `needed_tpm` of `model` on standard `sku` with `tier`'s default.
+pub fn against_tier(
+    catalog: &Catalog,
+    model: &str,
+    sku: Sku,
+    tier: u8,
+    needed_tpm: u64,
+) -> TierCheck {
+    let entry = catalog.quota_tier(model, sku, tier);
+    TierCheck {
+        tier,
+        sku,
+        needed_tpm,
+        default_tpm: entry.map(|e| e.tpm),
+        default_rpm: entry.and_then(|e| e.rpm),
+        within: entry.map(|e| needed_tpm <= e.tpm),
+        source: entry.map(|e| e.source.clone()),
+    }
+}
+
+/// The note for a need above the tier's default, or with no default published; `None` when
+/// it fits. `subject` names the model (and workload).
+pub fn tier_note(subject: &str, check: &TierCheck) -> Option<String> {
+    let tier = tier_name(check.tier);
+    match (check.within, check.default_tpm) {
+        (Some(false), Some(default)) => Some(format!(
+            "{subject} needs {} TPM of {} quota per region, above {tier}'s default {} [{}]: \
+             not deployable as planned without a quota increase (the quota request form)",
+            count(check.needed_tpm as f64),
+            check.sku,
+            count(default as f64),
+            check.source.as_deref().unwrap_or("catalog"),
+        )),
+        (None, _) => Some(format!(
+            "{subject}: the catalog has no {tier} default for {}, so the need of {} TPM is \
+             not checked against it",
+            check.sku,
+            count(check.needed_tpm as f64),
+        )),
+        _ => None,
+    }
+}
+
+/// The notes for `checks` (subject, check): one per subject, or one line for those above the
+/// default and one for those without a default when there are many.
+pub fn tier_notes(checks: &[(String, TierCheck)]) -> Vec<String> {
+    let flagged: Vec<&(String, TierCheck)> = checks
+        .iter()
+        .filter(|(_, c)| c.within != Some(true))
+        .collect();
+    if flagged.len() <= 3 {
+        return flagged
+            .into_iter()
+            .filter_map(|(subject, check)| tier_note(subject, check))
+            .collect();
+    }
+    let tier = tier_name(flagged[0].1.tier);
+    let over: Vec<String> = flagged
+        .iter()
+        .filter_map(|(subject, c)| {
+            let default = c.default_tpm.filter(|_| c.within == Some(false))?;
+            Some(format!(
+                "{subject} (needs {}, default {})",
+                count(c.needed_tpm as f64),
+                count(default as f64)
+            ))
+        })
+        .collect();
+    let unknown: Vec<&str> = flagged
+        .iter()
+        .filter(|(_, c)| c.within.is_none())
+        .map(|(subject, _)| subject.as_str())
+        .collect();
+    let mut notes = Vec::new();
+    if !over.is_empty() {
+        notes.push(format!(
+            "standard quota per region above {tier}'s default (not deployable as planned without \
+             a quota increase): {}",
+            over.join(", ")
+        ));
+    }
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "no {tier} default in the catalog, not checked: {}",
+            unknown.join(", ")
+        ));
+    }
+    notes
+}
+
+/// A plan's pay-as-you-go quota for one model and SKU, summed over its workloads (they share
+/// the subscription's quota in each region), against the plan's quota tier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanTierLine {
+    /// Model.
+    pub model: String,
+    /// The pay-as-you-go workloads on it.
+    pub workloads: Vec<String>,
+    /// The summed need against the tier.
+    #[serde(flatten)]
+    pub check: TierCheck,
+}
+
+/// The plan's pay-as-you-go quota per model and SKU against `tier`; workloads without a
+/// computed quota (no published RPM ratio) are left out.
+pub fn plan_tier_lines(report: &PlanReport, catalog: &Catalog, tier: u8) -> Vec<PlanTierLine> {
+    let mut lines: Vec<PlanTierLine> = Vec::new();
+    for w in report
+        .workloads
+        .iter()
+        .filter(|w| w.billing == Billing::Payg)
+    {
+        let Some(quota) = w.standard_tpm_quota else {
+            continue;
+        };
+        let sku = Sku::of(w.deployment, false);
+        match lines
+            .iter_mut()
+            .find(|l| l.model == w.model && l.check.sku == sku)
+        {
+            Some(line) => {
+                line.workloads.push(w.name.clone());
+                line.check =
+                    against_tier(catalog, &w.model, sku, tier, line.check.needed_tpm + quota);
+            }
+            None => lines.push(PlanTierLine {
+                model: w.model.clone(),
+                workloads: vec![w.name.clone()],
+                check: against_tier(catalog, &w.model, sku, tier, quota),
+            }),
+        }
+    }
+    lines
+}
+
+/// `Tier 3`, or `the Free tier` for 0.
+pub fn tier_name(tier: u8) -> String {
+    if tier == 0 {
+        "the Free tier".to_string()
+    } else {
+        format!("Tier {tier}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_need_above_the_default_is_flagged() {
+        let catalog = Catalog::embedded().expect("embedded");
+        let default = catalog
+            .quota_tier("gpt-4.1", Sku::GlobalStandard, 1)
+            .expect("Tier 1 lists gpt-4.1 GlobalStandard")
+            .tpm;
+        let fits = against_tier(&catalog, "gpt-4.1", Sku::GlobalStandard, 1, default);
+        assert_eq!(fits.within, Some(true));
+        assert_eq!(tier_note("gpt-4.1", &fits), None);
+        let over = against_tier(&catalog, "gpt-4.1", Sku::GlobalStandard, 1, default + 1000);
+        assert_eq!(over.within, Some(false));
+        let note = tier_note("gpt-4.1", &over).expect("a note");
+        assert!(note.contains("above Tier 1's default"), "{note}");
+    }
+
+    #[test]
+    fn no_published_default_is_said_not_guessed() {
+        let catalog = Catalog::embedded().expect("embedded");
+        let check = against_tier(&catalog, "DeepSeek-R1", Sku::GlobalStandard, 2, 10_000);
+        assert_eq!((check.within, check.default_tpm), (None, None));
+        let note = tier_note("DeepSeek-R1", &check).expect("a note");
+        assert!(
+            note.contains("no Tier 2 default for GlobalStandard"),
+            "{note}"
+        );
+    }
+}
