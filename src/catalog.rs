@@ -59,6 +59,8 @@ pub struct Catalog {
     pub ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
     /// Default standard quota per model, standard SKU and quota tier.
     pub quota_tiers: Vec<QuotaTier>,
+    /// ISO code of every price in it: `USD`, or a price overlay's currency.
+    pub currency: String,
 }
 
 /// The default standard quota a quota tier grants a subscription, per region, for one model and
@@ -425,6 +427,7 @@ impl Catalog {
             models: file.model,
             ptu_prices: file.ptu_prices,
             quota_tiers: file.quota_tier,
+            currency: "USD".to_string(),
         };
         let invalid = |place: String, message: String| CatalogError::Invalid {
             origin: origin.to_string(),
@@ -747,6 +750,29 @@ impl Catalog {
         Ok(())
     }
 
+    /// Follows `model`'s replacements through the catalog; the chain as `a → b → a` if it
+    /// comes back to a model already passed.
+    fn check_replacement_chain(&self, model: &Model) -> Result<(), String> {
+        let mut chain = vec![model.name.as_str()];
+        let mut next = model;
+        while let Some(name) = next
+            .lifecycle
+            .as_ref()
+            .and_then(|l| l.replacement.as_deref())
+        {
+            let Ok(found) = self.find(name) else {
+                return Ok(());
+            };
+            let seen = chain.contains(&found.name.as_str());
+            chain.push(&found.name);
+            if seen {
+                return Err(chain.join(" → "));
+            }
+            next = found;
+        }
+        Ok(())
+    }
+
     /// Checks that a model's lifecycle cites a source and that no deprecation follows its
     /// retirement (for the model and for each SKU).
     fn validate_lifecycle(&self, model: &Model) -> Result<(), (String, String)> {
@@ -755,12 +781,26 @@ impl Catalog {
         };
         let at = |field: &str| format!("model '{}', field 'lifecycle.{field}'", model.name);
         self.check_source(&lifecycle.source, at("source"))?;
-        if lifecycle
-            .replacement
-            .as_deref()
-            .is_some_and(|name| name.eq_ignore_ascii_case(&model.name))
-        {
-            return Err((at("replacement"), "names the model itself".into()));
+        if let Some(name) = lifecycle.replacement.as_deref() {
+            if name.trim().is_empty() {
+                return Err((
+                    at("replacement"),
+                    "is empty: name a model or leave it out".into(),
+                ));
+            }
+            if name.eq_ignore_ascii_case(&model.name) {
+                return Err((at("replacement"), "names the model itself".into()));
+            }
+            self.check_replacement_chain(model)
+                .map_err(|chain| (at("replacement"), format!("the chain {chain} is a cycle")))?;
+        }
+        for (sku, dates) in &lifecycle.by_sku {
+            if dates.deprecation.is_none() && dates.retirement.is_none() {
+                return Err((
+                    at(&format!("by_sku.{sku}")),
+                    "gives no date: add deprecation or retirement, or leave it out".into(),
+                ));
+            }
         }
         let dates = std::iter::once((
             "deprecation".to_string(),

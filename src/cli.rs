@@ -50,20 +50,19 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub catalog: Option<PathBuf>,
 
+    /// Price overlay (TOML from 'ptuplan prices fetch') applied to the catalog's prices
+    /// [env: PTUPLAN_PRICES].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+
     /// The day model lifecycles are judged on (retired, retiring, deprecated), YYYY-MM-DD;
-    /// default today (UTC).
-    #[arg(long, global = true, value_name = "DATE", value_parser = parse_day, env = "PTUPLAN_AS_OF")]
+    /// default: PTUPLAN_AS_OF, else today (UTC).
+    #[arg(long, global = true, value_name = "DATE", value_parser = crate::lifecycle::parse_day)]
     pub as_of: Option<NaiveDate>,
 
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Parses a YYYY-MM-DD day.
-fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a day as YYYY-MM-DD, e.g. 2026-12-03, got '{text}'"))
 }
 
 impl Cli {
@@ -112,6 +111,9 @@ pub enum Command {
     /// The model catalog: ratios, minimums, increments, RPM ratios, context windows, sources.
     #[command(after_help = MODELS_HELP)]
     Models(ModelsArgs),
+    /// Prices from Microsoft's Azure Retail Prices API, as a price overlay for --prices.
+    #[command(subcommand)]
+    Prices(PricesCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Example:\n  ptuplan completions bash > ~/.local/share/bash-completion/completions/ptuplan"
@@ -749,6 +751,45 @@ pub struct CheckArgs {
 pub struct ModelsArgs {
     /// Show one model in full (name or alias).
     pub name: Option<String>,
+}
+
+/// `ptuplan prices` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Query the Azure Retail Prices API for Azure OpenAI token and Provisioned Managed (PTU)
+    /// meters, match them to catalog models and deployment types, and write a price overlay.
+    #[command(after_help = PRICES_FETCH_HELP)]
+    Fetch(PricesFetchArgs),
+}
+
+const PRICES_FETCH_HELP: &str = "\
+Examples:
+  ptuplan prices fetch --output prices.toml
+  ptuplan prices fetch --currency EUR --region swedencentral --output prices-eur.toml
+  ptuplan prices fetch --from saved-pages/ --output prices.toml   (no network)
+  ptuplan --prices prices.toml cost --model gpt-5.1 --rpm 100 --prompt 1000 --completion 200
+
+The overlay lists, as comments, the catalog prices no meter was found for and the meters
+that matched no catalog price. Network, HTTP and timeout failures exit 1.";
+
+/// Arguments of `prices fetch`.
+#[derive(Debug, Args)]
+pub struct PricesFetchArgs {
+    /// ISO currency code of the prices (USD, EUR, GBP, ...).
+    #[arg(long, default_value = "USD", value_parser = input::currency)]
+    pub currency: String,
+    /// Azure region whose meters to read (ARM name, e.g. eastus, swedencentral).
+    #[arg(long, default_value = "eastus", value_parser = input::region)]
+    pub region: String,
+    /// Read saved API pages (*.json, in name order) from this folder instead of the network.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// Write the overlay here (replaced only when the fetch succeeds) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Give up on a request after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
 }
 
 #[cfg(test)]

@@ -323,6 +323,30 @@ pub fn encoding(text: &str) -> Result<crate::tokens::encoding::Encoding, String>
     text.parse()
 }
 
+/// An ISO 4217 currency code: three letters, upper-cased (`eur` → `EUR`).
+pub fn currency(text: &str) -> Result<String, String> {
+    let code = text.trim().to_ascii_uppercase();
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(format!(
+            "expected a currency code such as USD, EUR or GBP, got '{text}'"
+        ))
+    }
+}
+
+/// An Azure region's ARM name: lower-case letters and digits (`eastus`, `swedencentral`).
+pub fn region(text: &str) -> Result<String, String> {
+    let name = text.trim().to_ascii_lowercase();
+    if !name.is_empty() && name.len() <= 40 && name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(name)
+    } else {
+        Err(format!(
+            "expected an Azure region's ARM name such as eastus or swedencentral, got '{text}'"
+        ))
+    }
+}
+
 /// A deployment type name or Azure SKU name.
 pub fn deployment(text: &str) -> Result<DeploymentType, String> {
     text.parse()

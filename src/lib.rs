@@ -6,6 +6,7 @@
 //!   where a catalog model stands on a day;
 //! - [`calc`] is the pure calculation core (sizing, standard quota, capacity);
 //! - [`traffic`] reads request logs and finds their true peaks;
+//! - [`retail`] reads Microsoft's Retail Prices API pages into a price overlay;
 //! - [`sim`] is the pure discrete-event simulator of Azure OpenAI's rate limiters;
 //! - [`render`] turns reports into tables or JSON;
 //! - [`app`] wires them together and is the only place that does I/O.
@@ -22,6 +23,7 @@ pub mod numfmt;
 pub mod plan_file;
 pub mod profile;
 pub mod render;
+pub mod retail;
 pub mod sim;
 pub mod timestamp;
 pub mod tokens;

@@ -10,7 +10,7 @@ use crate::catalog::{Catalog, Model};
 use crate::deployment::Sku;
 use crate::numfmt::trimmed;
 
-/// A model that retires within this many days is reported as retiring.
+/// A model that retires in fewer than this many days is reported as retiring.
 pub const RETIRING_WITHIN_DAYS: i64 = 90;
 
 /// More models than this get one grouped note per stage instead of a note each.
@@ -49,33 +49,36 @@ pub struct Lifecycle {
 #[serde(deny_unknown_fields)]
 pub struct SkuDates {
     /// No new customers from this day.
-    #[serde(
-        default,
-        deserialize_with = "day",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "day")]
     pub deprecation: Option<NaiveDate>,
     /// Retired from this day.
-    #[serde(
-        default,
-        deserialize_with = "day",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "day")]
     pub retirement: Option<NaiveDate>,
     /// Caveats.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub note: Option<String>,
 }
 
 /// A catalog day, YYYY-MM-DD, with an error that says so.
 fn day<'de, D: serde::Deserializer<'de>>(input: D) -> Result<Option<NaiveDate>, D::Error> {
     let text = String::deserialize(input)?;
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| {
-            serde::de::Error::custom(format!(
-                "expected a day as YYYY-MM-DD (e.g. 2026-10-14), got '{text}'"
-            ))
+    parse_day(&text).map(Some).map_err(serde::de::Error::custom)
+}
+
+/// Parses a day written exactly as YYYY-MM-DD, from the year 2000 to 2199.
+pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|day| shaped && (2000..2200).contains(&chrono::Datelike::year(day)))
+        .ok_or_else(|| {
+            format!(
+                "expected a day as YYYY-MM-DD from 2000 to 2199 (e.g. 2026-10-14), got '{text}'"
+            )
         })
 }
 
@@ -97,7 +100,7 @@ pub enum ReleaseStatus {
 pub enum Stage {
     /// Retired: it serves no requests; deployments were migrated.
     Retired,
-    /// Retires within [`RETIRING_WITHIN_DAYS`].
+    /// Retires in fewer than [`RETIRING_WITHIN_DAYS`] days.
     Retiring,
     /// Deprecated: no new customers, still served.
     Deprecated,
@@ -123,6 +126,11 @@ pub struct Migration {
     pub to: String,
     /// Retired replacements passed on the way (empty: `to` is the named replacement).
     pub via: Vec<String>,
+    /// `to` is itself retired and names no replacement in the catalog: there is no current
+    /// model to move to.
+    pub retired: bool,
+    /// `to`'s own retirement date, where published.
+    pub retirement: Option<NaiveDate>,
     /// Input TPM per PTU before and after.
     pub input_tpm_per_ptu: [f64; 2],
     /// Output weight before and after.
@@ -137,13 +145,15 @@ pub struct LifecycleView {
     pub model: String,
     /// Where it stands.
     pub stage: Stage,
+    /// The Azure SKUs the command uses, whose dates are judged (empty: the model's own).
+    pub skus: Vec<Sku>,
     /// The version the dates are for.
     pub version: Option<String>,
     /// GA or preview (absent: no lifecycle published).
     pub status: Option<ReleaseStatus>,
-    /// Deprecation date.
+    /// Deprecation date (the earliest of the judged SKUs').
     pub deprecation: Option<NaiveDate>,
-    /// Retirement date.
+    /// Retirement date (the earliest of the judged SKUs').
     pub retirement: Option<NaiveDate>,
     /// Days from `--as-of` to the retirement (negative: retired that many days ago).
     pub days_to_retirement: Option<i64>,
@@ -166,6 +176,27 @@ impl Lifecycle {
             .and_then(|dates| dates.retirement)
             .or(self.retirement)
     }
+
+    /// The earliest deprecation and retirement dates among `skus` (empty: the model's own).
+    pub fn dates_for(&self, skus: &[Sku]) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        if skus.is_empty() {
+            return (self.deprecation, self.retirement);
+        }
+        let deprecation = skus
+            .iter()
+            .filter_map(|sku| {
+                self.by_sku
+                    .get(sku)
+                    .and_then(|d| d.deprecation)
+                    .or(self.deprecation)
+            })
+            .min();
+        let retirement = skus
+            .iter()
+            .filter_map(|sku| self.retirement_for(*sku))
+            .min();
+        (deprecation, retirement)
+    }
 }
 
 /// The lifecycles of the models one command used, judged on one day; JSON writes the models
@@ -179,22 +210,29 @@ pub struct Lifecycles {
 }
 
 impl Lifecycles {
-    /// The lifecycles of `models` (repeats dropped) on `as_of`.
+    /// The lifecycles of `models`, each with the Azure SKUs the command uses it on (a model
+    /// given twice is judged on all its SKUs), on `as_of`.
     pub fn of<'a>(
-        models: impl IntoIterator<Item = &'a Model>,
+        models: impl IntoIterator<Item = (&'a Model, Vec<Sku>)>,
         catalog: &Catalog,
         as_of: NaiveDate,
     ) -> Lifecycles {
-        let mut views: Vec<LifecycleView> = Vec::new();
-        for model in models {
-            if !views.iter().any(|v| v.model == model.name) {
-                views.push(assess(model, catalog, as_of));
+        let mut used: Vec<(&Model, Vec<Sku>)> = Vec::new();
+        for (model, skus) in models {
+            match used.iter_mut().find(|(m, _)| m.name == model.name) {
+                Some((_, known)) => known.extend(skus),
+                None => used.push((model, skus)),
             }
         }
-        Lifecycles {
-            as_of,
-            models: views,
-        }
+        let models = used
+            .into_iter()
+            .map(|(model, mut skus)| {
+                skus.sort();
+                skus.dedup();
+                assess(model, &skus, catalog, as_of)
+            })
+            .collect();
+        Lifecycles { as_of, models }
     }
 
     /// The notes for the retired, retiring and deprecated models among them.
@@ -219,13 +257,14 @@ impl Serialize for Lifecycles {
     }
 }
 
-/// Where `model` stands on `as_of`. The stage counts the model's own dates; a SKU that
-/// retires earlier is listed in `by_sku` and named in the notes.
-pub fn assess(model: &Model, catalog: &Catalog, as_of: NaiveDate) -> LifecycleView {
+/// Where `model` stands on `as_of` on `skus` (empty: by the model's own dates): the earliest
+/// deprecation and retirement of those SKUs count.
+pub fn assess(model: &Model, skus: &[Sku], catalog: &Catalog, as_of: NaiveDate) -> LifecycleView {
     let Some(lifecycle) = &model.lifecycle else {
         return LifecycleView {
             model: model.name.clone(),
             stage: Stage::NotPublished,
+            skus: skus.to_vec(),
             version: None,
             status: None,
             deprecation: None,
@@ -237,19 +276,23 @@ pub fn assess(model: &Model, catalog: &Catalog, as_of: NaiveDate) -> LifecycleVi
             source: None,
         };
     };
-    let days_to_retirement = lifecycle.retirement.map(|day| (day - as_of).num_days());
-    let deprecated = lifecycle.deprecation.is_some_and(|day| day <= as_of);
+    let (deprecation, retirement) = lifecycle.dates_for(skus);
+    let days_to_retirement = retirement.map(|day| (day - as_of).num_days());
+    let deprecated = deprecation.is_some_and(|day| day <= as_of);
     let stage = match days_to_retirement {
         Some(days) if days <= 0 => Stage::Retired,
-        Some(days) if days <= RETIRING_WITHIN_DAYS => Stage::Retiring,
+        Some(days) if days < RETIRING_WITHIN_DAYS => Stage::Retiring,
         _ if deprecated => Stage::Deprecated,
         _ => Stage::Current,
     };
     let migration = lifecycle.replacement.as_deref().and_then(|name| {
         let (next, via) = live_successor(catalog.find(name).ok()?, catalog, as_of);
+        let next_retirement = next.lifecycle.as_ref().and_then(|l| l.retirement);
         Some(Migration {
             to: next.name.clone(),
             via,
+            retired: next_retirement.is_some_and(|day| day <= as_of),
+            retirement: next_retirement,
             input_tpm_per_ptu: [model.input_tpm_per_ptu, next.input_tpm_per_ptu],
             output_weight: [model.output_weight, next.output_weight],
         })
@@ -257,10 +300,11 @@ pub fn assess(model: &Model, catalog: &Catalog, as_of: NaiveDate) -> LifecycleVi
     LifecycleView {
         model: model.name.clone(),
         stage,
+        skus: skus.to_vec(),
         version: lifecycle.version.clone(),
         status: Some(lifecycle.status),
-        deprecation: lifecycle.deprecation,
-        retirement: lifecycle.retirement,
+        deprecation,
+        retirement,
         days_to_retirement,
         replacement: lifecycle.replacement.clone(),
         migration,
@@ -319,19 +363,31 @@ fn model_note(view: &LifecycleView, as_of: NaiveDate) -> String {
         None => view.model.clone(),
     };
     let date = |day: Option<NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+    // SKUs are named only when one of their own dates is what is judged.
+    let own: Vec<&str> = view
+        .skus
+        .iter()
+        .filter(|sku| view.by_sku.contains_key(sku))
+        .map(|sku| sku.as_str())
+        .collect();
+    let on = if own.is_empty() {
+        String::new()
+    } else {
+        format!(" on {}", own.join(" and "))
+    };
     let source = view.source.as_deref().unwrap_or("catalog");
     let mut note = match view.stage {
         Stage::Retired => format!(
-            "{name} was retired on {} [{source}]: it can no longer be deployed",
+            "{name} was retired{on} on {} [{source}]: it can no longer be deployed",
             date(view.retirement)
         ),
         Stage::Retiring => format!(
-            "{name} retires on {}, in {} days [{source}]",
+            "{name} retires{on} on {}, in {} [{source}]",
             date(view.retirement),
-            view.days_to_retirement.unwrap_or_default()
+            days(view.days_to_retirement.unwrap_or_default())
         ),
         _ => format!(
-            "{name} is deprecated since {} (no new customers){} [{source}]",
+            "{name} is deprecated{on} since {} (no new customers){} [{source}]",
             date(view.deprecation),
             view.retirement
                 .map(|d| format!(" and retires on {d}"))
@@ -339,14 +395,24 @@ fn model_note(view: &LifecycleView, as_of: NaiveDate) -> String {
         ),
     };
     note.push_str(&sku_exceptions(view, as_of));
-    note.push_str(&replacement_clause(view));
+    note.push_str(&replacement_clause(view, as_of));
     note
 }
 
-/// "; Standard retired on 2026-03-31" for SKUs that retire earlier than the model.
+/// `1 day`, `9 days`.
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// "; Standard retired on 2026-03-31" for SKUs not judged that retire earlier than the model.
 fn sku_exceptions(view: &LifecycleView, as_of: NaiveDate) -> String {
     view.by_sku
         .iter()
+        .filter(|(sku, _)| !view.skus.contains(sku))
         .filter_map(|(sku, dates)| {
             let day = dates.retirement?;
             let earlier = view.retirement.is_none_or(|model_day| day < model_day);
@@ -358,32 +424,46 @@ fn sku_exceptions(view: &LifecycleView, as_of: NaiveDate) -> String {
 
 /// What happens to deployments: standard ones auto-upgrade to the replacement, provisioned
 /// ones must be migrated by hand, keeping their PTU count, to the replacement's per-PTU numbers.
-fn replacement_clause(view: &LifecycleView) -> String {
+fn replacement_clause(view: &LifecycleView, as_of: NaiveDate) -> String {
     let upgrade = if view.stage == Stage::Retired {
         "were auto-upgraded"
     } else {
         "auto-upgrade"
     };
-    match (&view.replacement, &view.migration) {
-        (_, Some(m)) => format!(
-            "; standard deployments {upgrade} to {to}{via}, provisioned ones must be migrated by \
-             hand and keep their PTUs ({to}: {} input TPM per PTU, output weight {}; {from}: {} \
-             and {}): size with --model {to}",
-            trimmed(m.input_tpm_per_ptu[1], 2),
-            trimmed(m.output_weight[1], 2),
-            trimmed(m.input_tpm_per_ptu[0], 2),
-            trimmed(m.output_weight[0], 2),
-            to = m.to,
-            via = if m.via.is_empty() {
-                String::new()
-            } else {
-                format!(" (via retired {})", m.via.join(", "))
-            },
-            from = view.model,
-        ),
-        (Some(name), None) => format!("; replacement {name} (not in the catalog)"),
-        (None, None) => "; no replacement is published".to_string(),
+    let Some(m) = &view.migration else {
+        return match &view.replacement {
+            Some(name) => format!("; replacement {name} (not in the catalog)"),
+            None => "; no replacement is published".to_string(),
+        };
+    };
+    let via = if m.via.is_empty() {
+        String::new()
+    } else {
+        format!(" (via retired {})", m.via.join(", "))
+    };
+    if m.retired {
+        return format!(
+            "; its replacement{via} {} is itself retired and names no successor in the \
+             catalog: choose a current model ('ptuplan models')",
+            m.to
+        );
     }
+    let target_retires = m
+        .retirement
+        .filter(|day| (*day - as_of).num_days() < RETIRING_WITHIN_DAYS)
+        .map(|day| format!(" ({} itself retires on {day})", m.to))
+        .unwrap_or_default();
+    format!(
+        "; standard deployments {upgrade} to {to}{via}, provisioned ones must be migrated by \
+         hand and keep their PTUs ({to}: {} input TPM per PTU, output weight {}; {from}: {} and \
+         {}): size with --model {to}{target_retires}",
+        trimmed(m.input_tpm_per_ptu[1], 2),
+        trimmed(m.output_weight[1], 2),
+        trimmed(m.input_tpm_per_ptu[0], 2),
+        trimmed(m.output_weight[0], 2),
+        to = m.to,
+        from = view.model,
+    )
 }
 
 /// One note for every model at `stage`, or `None` when there is none.
@@ -397,9 +477,11 @@ fn grouped_note(warned: &[&LifecycleView], stage: Stage, as_of: NaiveDate) -> Op
                 _ => v.retirement,
             };
             let day = day.map(|d| d.to_string()).unwrap_or_default();
-            match &v.replacement {
-                Some(next) => format!("{} ({day}, replacement {next})", v.model),
-                None => format!("{} ({day})", v.model),
+            match (&v.migration, &v.replacement) {
+                (Some(m), _) if !m.retired => format!("{} ({day}, move to {})", v.model, m.to),
+                (Some(_), _) => format!("{} ({day}, no current replacement)", v.model),
+                (None, Some(name)) => format!("{} ({day}, replacement {name})", v.model),
+                (None, None) => format!("{} ({day})", v.model),
             }
         })
         .collect();
@@ -409,13 +491,16 @@ fn grouped_note(warned: &[&LifecycleView], stage: Stage, as_of: NaiveDate) -> Op
     let head = match stage {
         Stage::Retired => format!(
             "retired by {as_of} (can no longer be deployed; standard deployments were \
-             auto-upgraded to the replacement, provisioned ones must be migrated by hand)"
+             auto-upgraded where a replacement is named, provisioned ones must be migrated by \
+             hand)"
         ),
-        Stage::Retiring => format!("retiring within {RETIRING_WITHIN_DAYS} days of {as_of}"),
+        Stage::Retiring => {
+            format!("retiring in fewer than {RETIRING_WITHIN_DAYS} days from {as_of}")
+        }
         _ => "deprecated (no new customers)".to_string(),
     };
     Some(format!(
-        "{head}: {}; see 'ptuplan models NAME'",
+        "{head}: {}; 'ptuplan models NAME' has the details",
         entries.join(", ")
     ))
 }

@@ -144,6 +144,9 @@ pub enum ReservationTerm {
     OneYear,
 }
 
+/// The largest `min_days_to_retirement` a budget may ask for: 100 years.
+const MAX_DAYS_TO_RETIREMENT: f64 = 36_500.0;
+
 /// A plan resolved against the catalog, ready for the core.
 #[derive(Debug)]
 pub struct ResolvedPlan<'a> {
@@ -357,6 +360,17 @@ pub fn resolve<'a>(
                         ),
                     ));
                 }
+            }
+            if let Some(days) = budget.min_days_to_retirement
+                && days > MAX_DAYS_TO_RETIREMENT
+            {
+                return Err(at(
+                    field_offset(text, spanned.span(), "min_days_to_retirement"),
+                    format!(
+                        "[budget] field 'min_days_to_retirement': {days} is more than \
+                         {MAX_DAYS_TO_RETIREMENT} days (100 years); give e.g. 90"
+                    ),
+                ));
             }
             if budget.max_utilization.is_some_and(|u| u > 1.0 || u == 0.0) {
                 return Err(at(

@@ -18,7 +18,8 @@ use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondB
 use crate::{numfmt, traffic};
 
 use super::output::OutputFile;
-use super::{lifecycles, render_json};
+use super::{both_skus, render_json};
+use crate::lifecycle::Lifecycles;
 
 /// Reads an uncompressed CSV file as two halves on two threads (the second half gets a copy
 /// of the header), adding its requests to `buckets`. `None` when the file is not such a file,
@@ -461,8 +462,11 @@ pub(super) fn run_analyze(
     let used = analyses
         .iter()
         .chain(group_analyses.iter().filter_map(|g| g.sizing.as_ref()))
-        .filter_map(|a| catalog.find(&a.model).ok());
-    let lifecycle = lifecycles(used, catalog, as_of);
+        .filter_map(|a| {
+            let model = catalog.find(&a.model).ok()?;
+            Some((model, both_skus(a.deployment).to_vec()))
+        });
+    let lifecycle = Lifecycles::of(used, catalog, as_of);
     notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
         summary,

@@ -22,10 +22,10 @@ use crate::calc::tier;
 use crate::calc::workload::{MaxTokensSource, RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, Model, Source};
 use crate::cli::{
-    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, QuotaArgs, RpmWindowArg, ShapeArgs,
-    SizeArgs, SortOrder, TermArg, TokensArgs,
+    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, PricesCommand, QuotaArgs,
+    RpmWindowArg, ShapeArgs, SizeArgs, SortOrder, TermArg, TokensArgs,
 };
-use crate::deployment::Sku;
+use crate::deployment::{DeploymentType, Sku};
 use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::lifecycle::Lifecycles;
 use crate::render::{json, table};
@@ -38,6 +38,7 @@ mod analyze;
 mod batches;
 mod files;
 mod output;
+mod price_overlay;
 mod simulate;
 
 use analyze::run_analyze;
@@ -46,7 +47,7 @@ use simulate::run_simulate;
 /// Runs one command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let format = cli.output_format();
-    let as_of = cli.as_of.unwrap_or_else(today_utc);
+    let as_of = || day_to_judge(cli.as_of);
     let text = match &cli.command {
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -60,12 +61,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             out.write_all(&page)?;
             return Ok(());
         }
-        Command::Size(args) => run_size(args, &load_catalog(&cli)?, format, as_of)?,
-        Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format, as_of)?,
-        Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format, as_of)?,
+        Command::Size(args) => run_size(args, &load_catalog(&cli)?, format, as_of()?)?,
+        Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format, as_of()?)?,
+        Command::Cost(args) => run_cost(args, &load_catalog(&cli)?, format, as_of()?)?,
         Command::Tokens(args) => run_tokens(args, &load_catalog(&cli)?, format)?,
-        Command::Analyze(args) => run_analyze(args, &load_catalog(&cli)?, format, as_of)?,
-        Command::Simulate(args) => run_simulate(args, &load_catalog(&cli)?, format, as_of)?,
+        Command::Analyze(args) => run_analyze(args, &load_catalog(&cli)?, format, as_of()?)?,
+        Command::Simulate(args) => run_simulate(args, &load_catalog(&cli)?, format, as_of()?)?,
         Command::Plan(args) => {
             let catalog = load_catalog(&cli)?;
             run_plan(
@@ -73,7 +74,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 None,
                 args.allow_outside_paths,
                 &catalog,
-                (format, as_of),
+                (format, as_of()?),
             )?
             .0
         }
@@ -84,7 +85,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 Some(args.baseline.as_deref()),
                 args.allow_outside_paths,
                 &catalog,
-                (format, as_of),
+                (format, as_of()?),
             )?;
             let text = printable(text, format);
             let mut stderr = std::io::stderr().lock();
@@ -101,10 +102,34 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 (_, written) => written,
             };
         }
-        Command::Models(args) => run_models(args, &load_catalog(&cli)?, format, as_of)?,
+        Command::Models(args) => run_models(args, &load_catalog(&cli)?, format, as_of()?)?,
+        Command::Prices(PricesCommand::Fetch(args)) => {
+            price_overlay::run_prices_fetch(args, &base_catalog(&cli)?, as_of()?)?
+        }
     };
     let text = printable(text, format);
     write_answer(out, &text)
+}
+
+/// Environment variable giving the day lifecycles are judged on; `--as-of` wins, an empty
+/// value is ignored.
+pub const AS_OF_ENV: &str = "PTUPLAN_AS_OF";
+
+/// The day lifecycles are judged on: `--as-of`, else `PTUPLAN_AS_OF`, else today (UTC).
+fn day_to_judge(flag: Option<NaiveDate>) -> Result<NaiveDate, InputError> {
+    if let Some(day) = flag {
+        return Ok(day);
+    }
+    match std::env::var(AS_OF_ENV) {
+        Ok(value) if !value.is_empty() => {
+            crate::lifecycle::parse_day(&value).map_err(|message| InputError::InvalidValue {
+                field: "PTUPLAN_AS_OF",
+                value,
+                allowed: format!("{message}; unset it or fix it (--as-of wins over it)"),
+            })
+        }
+        _ => Ok(today_utc()),
+    }
 }
 
 /// Today's date in UTC: the default of `--as-of`, read here at the edge, never in the core.
@@ -117,13 +142,23 @@ fn today_utc() -> NaiveDate {
         .date_naive()
 }
 
-/// The lifecycles of the models a command used, judged on `as_of`.
+/// The lifecycles of the models a command used on `skus`, judged on `as_of`.
 fn lifecycles<'a>(
     models: impl IntoIterator<Item = &'a Model>,
+    skus: &[Sku],
     catalog: &Catalog,
     as_of: NaiveDate,
 ) -> Lifecycles {
-    Lifecycles::of(models, catalog, as_of)
+    Lifecycles::of(
+        models.into_iter().map(|m| (m, skus.to_vec())),
+        catalog,
+        as_of,
+    )
+}
+
+/// Both SKUs of a deployment type: provisioned and standard.
+fn both_skus(deployment: DeploymentType) -> [Sku; 2] {
+    [Sku::of(deployment, true), Sku::of(deployment, false)]
 }
 
 /// Writes the answer to standard output; a failure says so (and keeps the I/O error, so a
@@ -159,8 +194,16 @@ fn printable(text: String, format: Format) -> String {
 /// Environment variable naming a catalog file; `--catalog` wins, an empty value is ignored.
 pub const CATALOG_ENV: &str = "PTUPLAN_CATALOG";
 
-/// The catalog named by `--catalog` or `PTUPLAN_CATALOG`, or the embedded one.
+/// The catalog (see [`base_catalog`]) with the price overlay of `--prices` or
+/// `PTUPLAN_PRICES` applied.
 fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
+    let mut catalog = base_catalog(cli)?;
+    price_overlay::apply_overlay(cli.prices.as_deref(), &mut catalog)?;
+    Ok(catalog)
+}
+
+/// The catalog named by `--catalog` or `PTUPLAN_CATALOG`, or the embedded one.
+fn base_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
     let from_env = std::env::var_os(CATALOG_ENV).filter(|value| !value.is_empty());
     let (path, shown) = match (&cli.catalog, from_env) {
         (Some(path), _) => (path.clone(), path.display().to_string()),
@@ -279,7 +322,7 @@ fn run_size(
             .notes
             .extend(mark_quota_tier(&mut report.models, catalog, tier));
     }
-    let lifecycle = lifecycles(models, catalog, as_of);
+    let lifecycle = lifecycles(models, &both_skus(args.deployment), catalog, as_of);
     report.notes.extend(lifecycle.notes());
     match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report),
@@ -568,7 +611,8 @@ fn run_capacity(
         args.target_utilization,
         standard_options(&args.quota),
     )?;
-    let lifecycle = lifecycles(model, catalog, as_of);
+    let sku = Sku::of(args.deployment, args.tpm.is_none());
+    let lifecycle = lifecycles(model, &[sku], catalog, as_of);
     report.notes.extend(lifecycle.notes());
     match format {
         Format::Json => render_json(catalog, model.map(|_| &lifecycle), &report),
@@ -680,7 +724,7 @@ fn run_cost(
                 .into(),
         );
     }
-    let lifecycle = lifecycles([model], catalog, as_of);
+    let lifecycle = lifecycles([model], &both_skus(args.deployment), catalog, as_of);
     report.notes.extend(lifecycle.notes());
     match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report),
@@ -845,7 +889,13 @@ fn run_plan(
             ))
         }
     };
-    let lifecycle = lifecycles(resolved.workloads.iter().map(|w| w.model), catalog, as_of);
+    let used = resolved.workloads.iter().map(|w| {
+        (
+            w.model,
+            vec![Sku::of(w.deployment, w.billing == Billing::Ptu)],
+        )
+    });
+    let lifecycle = Lifecycles::of(used, catalog, as_of);
     report.notes.extend(lifecycle.notes());
     let text = match format {
         Format::Json => render_json(
@@ -877,8 +927,13 @@ fn plan_retirements(
                 .lifecycle
                 .as_ref()
                 .and_then(|l| l.retirement_for(sku));
+            let billing = if w.billing == Billing::Ptu {
+                "ptu"
+            } else {
+                "payg"
+            };
             budget::Retirement {
-                subject: format!("{} {sku} (workload '{}')", w.model.name, w.name),
+                subject: format!("{} {} {billing} '{}'", w.model.name, w.deployment, w.name),
                 date: date.map(|d| d.to_string()),
                 days: date.map(|d| (d - as_of).num_days()),
             }
@@ -936,7 +991,7 @@ fn run_models(
         Some(name) => vec![catalog.find(name)?],
         None => catalog.models.iter().collect(),
     };
-    let lifecycle = lifecycles(models.iter().copied(), catalog, as_of);
+    let lifecycle = lifecycles(models.iter().copied(), &[], catalog, as_of);
     match format {
         Format::Json => {
             let sources = models

@@ -11,6 +11,7 @@ use crate::calc::rounding::{deployable_ptu, snap};
 use crate::calc::workload::TokenSplit;
 use crate::catalog::{Catalog, Model};
 use crate::cli::{Format, RetryArg, RpmWindowArg, SimulateArgs};
+use crate::deployment::Sku;
 use crate::error::InputError;
 use crate::render::{plot, table};
 use crate::sim::compare::{self, Candidate, CandidateResult, OfferedPeaks};
@@ -292,7 +293,12 @@ pub(super) fn run_simulate(
             result.minutes.clear();
         }
     }
-    let lifecycle = lifecycles([model], catalog, as_of);
+    let skus = [
+        (!ptus.is_empty()).then_some(Sku::of(args.deployment, true)),
+        (!args.tpm_quota.is_empty()).then_some(Sku::of(args.deployment, false)),
+    ];
+    let skus: Vec<Sku> = skus.into_iter().flatten().collect();
+    let lifecycle = lifecycles([model], &skus, catalog, as_of);
     report.notes.extend(lifecycle.notes());
     let text = match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report)?,

@@ -174,8 +174,13 @@ pub fn evaluate(
         }
         if !undated.is_empty() {
             let names: Vec<&str> = undated.iter().map(|r| r.subject.as_str()).collect();
+            let verb = if names.len() == 1 {
+                "it passes"
+            } else {
+                "they pass"
+            };
             notes.push(format!(
-                "min_days_to_retirement: no retirement date is published for {}, so they pass",
+                "min_days_to_retirement: no retirement date is published for {}, so {verb}",
                 names.join("; ")
             ));
         }

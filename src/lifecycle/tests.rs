@@ -1,4 +1,5 @@
 use super::*;
+use crate::deployment::Sku;
 use crate::error::CatalogError;
 
 fn day(text: &str) -> NaiveDate {
@@ -10,11 +11,8 @@ fn embedded() -> Catalog {
 }
 
 fn view(catalog: &Catalog, model: &str, as_of: &str) -> LifecycleView {
-    assess(
-        catalog.find(model).expect("in the catalog"),
-        catalog,
-        day(as_of),
-    )
+    let model = catalog.find(model).expect("in the catalog");
+    assess(model, &[], catalog, day(as_of))
 }
 
 #[test]
@@ -24,8 +22,8 @@ fn stages_follow_the_dates_of_the_retirement_table() {
     let stage = |as_of: &str| view(&catalog, "gpt-5.2", as_of).stage;
     assert_eq!(stage("2026-06-11"), Stage::Current);
     assert_eq!(stage("2026-06-12"), Stage::Deprecated);
-    assert_eq!(stage("2026-09-12"), Stage::Deprecated, "91 days before");
-    assert_eq!(stage("2026-09-13"), Stage::Retiring, "90 days before");
+    assert_eq!(stage("2026-09-13"), Stage::Deprecated, "90 days before");
+    assert_eq!(stage("2026-09-14"), Stage::Retiring, "89 days before");
     assert_eq!(stage("2026-12-11"), Stage::Retiring);
     assert_eq!(stage("2026-12-12"), Stage::Retired, "retired on the day");
     let late = view(&catalog, "gpt-5.2", "2026-12-03");
@@ -93,6 +91,27 @@ fn a_retired_replacement_is_followed_to_a_live_one() {
 }
 
 #[test]
+fn a_chain_ending_on_a_retired_model_has_no_current_replacement() {
+    // o1 → o3, and o3 retired on 2026-10-16 naming no successor.
+    let catalog = embedded();
+    let o1 = view(&catalog, "o1", "2026-12-03");
+    let migration = o1.migration.clone().expect("o3 is in the catalog");
+    assert!(migration.retired);
+    let note = &notes(&[o1], day("2026-12-03"))[0];
+    assert!(note.contains("o3 is itself retired"), "{note}");
+    assert!(!note.contains("--model o3"), "{note}");
+    // A target that retires itself is named with its date.
+    let mini = &notes(
+        &[view(&catalog, "gpt-4o-mini", "2026-12-03")],
+        day("2026-12-03"),
+    )[0];
+    assert!(
+        mini.contains("(gpt-5-mini itself retires on 2027-02-06)"),
+        "{mini}"
+    );
+}
+
+#[test]
 fn a_replacement_outside_the_catalog_is_named_without_numbers() {
     let catalog = embedded();
     let nano = view(&catalog, "gpt-4.1-nano", "2026-12-03");
@@ -123,17 +142,32 @@ fn a_sku_that_retires_earlier_is_named() {
     assert_eq!(summer.stage, Stage::Deprecated);
     let note = &notes(&[summer], day("2026-06-01"))[0];
     assert!(note.contains("; Standard retired on 2026-03-31"), "{note}");
+    // Judged on the regional SKUs, the Standard date counts.
+    let regional = [Sku::ProvisionedManaged, Sku::Standard];
+    let judged = assess(model, &regional, &catalog, day("2026-06-01"));
+    assert_eq!(judged.stage, Stage::Retired);
+    assert_eq!(judged.retirement, Some(day("2026-03-31")));
+    let early = assess(model, &regional, &catalog, day("2026-02-01"));
+    assert_eq!(
+        early.stage,
+        Stage::Retiring,
+        "58 days before the Standard retirement"
+    );
+    let global = assess(model, &[Sku::GlobalStandard], &catalog, day("2026-06-01"));
+    assert_eq!(global.stage, Stage::Deprecated);
 }
 
 #[test]
 fn many_warned_models_get_one_note_per_stage() {
     let catalog = embedded();
-    let lifecycles = Lifecycles::of(catalog.models.iter(), &catalog, day("2026-12-03"));
+    let all = catalog.models.iter().map(|m| (m, Vec::new()));
+    let lifecycles = Lifecycles::of(all, &catalog, day("2026-12-03"));
     let notes = lifecycles.notes();
     assert_eq!(notes.len(), 3, "{notes:#?}");
     assert!(notes[0].starts_with("retired by 2026-12-03"));
-    assert!(notes[0].contains("gpt-4.1 (2026-10-14, replacement gpt-5)"));
-    assert!(notes[1].starts_with("retiring within 90 days of 2026-12-03"));
+    assert!(notes[0].contains("gpt-4.1 (2026-10-14, move to gpt-5)"));
+    assert!(notes[0].contains("o1 (2026-09-16, no current replacement)"));
+    assert!(notes[1].starts_with("retiring in fewer than 90 days from 2026-12-03"));
     assert!(notes[1].contains("gpt-5.2 (2026-12-12)"));
     assert!(notes[2].starts_with("deprecated (no new customers)"));
     assert!(!notes.iter().any(|n| n.contains("gpt-6-sol")));
@@ -142,7 +176,7 @@ fn many_warned_models_get_one_note_per_stage() {
 #[test]
 fn json_keys_the_models_by_name_in_the_order_used() {
     let catalog = embedded();
-    let used = ["gpt-5.2", "gpt-4.1", "gpt-5.2"].map(|n| catalog.find(n).expect("known"));
+    let used = ["gpt-5.2", "gpt-4.1", "gpt-5.2"].map(|n| (catalog.find(n).expect("known"), vec![]));
     let lifecycles = Lifecycles::of(used, &catalog, day("2026-12-03"));
     let json = serde_json::to_value(&lifecycles).expect("serializes");
     assert_eq!(json["as_of"], "2026-12-03");
@@ -201,7 +235,23 @@ fn the_catalog_rejects_inconsistent_lifecycles() {
         ),
         (
             "status = \"ga\"\nsource = \"S1\"\nretirement = \"2026-13-01\"",
-            "YYYY-MM-DD (e.g. 2026-10-14), got '2026-13-01'",
+            "got '2026-13-01'",
+        ),
+        (
+            "status = \"ga\"\nsource = \"S1\"\nretirement = \"2026-1-1\"",
+            "got '2026-1-1'",
+        ),
+        (
+            "status = \"ga\"\nsource = \"S1\"\nretirement = \"0001-01-01\"",
+            "from 2000 to 2199",
+        ),
+        (
+            "status = \"ga\"\nsource = \"S1\"\nreplacement = \" \"",
+            "is empty",
+        ),
+        (
+            "status = \"ga\"\nsource = \"S1\"\nby_sku.Standard = {}",
+            "gives no date",
         ),
         (
             "status = \"ga\"\nsource = \"S1\"\nby_sku.Everywhere = { retirement = \"2026-07-01\" }",
@@ -216,4 +266,18 @@ fn the_catalog_rejects_inconsistent_lifecycles() {
         let error = with_lifecycle(lines).expect_err(lines).to_string();
         assert!(error.contains(expected), "{lines}: {error}");
     }
+}
+
+#[test]
+fn the_catalog_rejects_a_replacement_cycle() {
+    let text = format!(
+        "{CATALOG}[model.lifecycle]\nstatus = \"ga\"\nsource = \"S1\"\nreplacement = \"n\"\n\
+         [[model]]\nname = \"n\"\ninput_tpm_per_ptu = 3000\noutput_weight = 4\n\
+         sources = {{ provisioned = \"S1\" }}\n[model.lifecycle]\nstatus = \"ga\"\n\
+         source = \"S1\"\nreplacement = \"m\"\n"
+    );
+    let error = Catalog::parse(&text, "test.toml")
+        .expect_err("a cycle")
+        .to_string();
+    assert!(error.contains("the chain m → n → m is a cycle"), "{error}");
 }

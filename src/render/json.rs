@@ -15,6 +15,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct CatalogInfo<'a> {
     origin: &'a str,
     as_of: &'a str,
+    currency: &'a str,
 }
 
 #[derive(Serialize)]
@@ -39,6 +40,7 @@ pub fn render<T: Serialize>(
         catalog: CatalogInfo {
             origin: &catalog.origin,
             as_of: &catalog.as_of,
+            currency: &catalog.currency,
         },
         lifecycle,
         body,

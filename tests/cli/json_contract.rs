@@ -12,6 +12,7 @@ use crate::json;
 struct CatalogInfo {
     origin: String,
     as_of: String,
+    currency: String,
 }
 
 /// The lifecycles of the models a command used (docs/json.md, "Lifecycle").
@@ -28,6 +29,7 @@ struct LifecycleInfo {
 #[serde(deny_unknown_fields)]
 struct ModelLifecycle {
     stage: String,
+    skus: Vec<String>,
     version: Option<String>,
     status: Option<String>,
     deprecation: Option<String>,
@@ -46,6 +48,8 @@ struct ModelLifecycle {
 struct Migration {
     to: String,
     via: Vec<String>,
+    retired: bool,
+    retirement: Option<String>,
     input_tpm_per_ptu: [f64; 2],
     output_weight: [f64; 2],
 }

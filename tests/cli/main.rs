@@ -9,6 +9,7 @@ mod fuzz;
 mod json_contract;
 mod models;
 mod plan;
+mod prices;
 mod production;
 mod readme;
 mod reliability;

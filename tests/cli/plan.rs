@@ -380,8 +380,8 @@ min_days_to_retirement = 30
         .assert()
         .code(3)
         .stderr(contains(
-            "min_days_to_retirement (gpt-5.2 GlobalStandard (workload 'chat'), retires \
-             2026-12-12) is 9 days, limit 30 days (short by 21 days)",
+            "min_days_to_retirement (gpt-5.2 global payg 'chat', retires 2026-12-12) is 9 \
+             days, limit 30 days (short by 21 days)",
         ));
     // Judged 40 days earlier the same plan passes, and JSON has the check and the lifecycle.
     let output = ptuplan()

@@ -238,6 +238,18 @@ fn lifecycle_rows(view: &LifecycleView, as_of: NaiveDate, row: &mut impl FnMut(&
                 .clone()
                 .unwrap_or_else(|| "not published".to_string()),
         );
+        if let Some(m) = view
+            .migration
+            .as_ref()
+            .filter(|m| m.retired || !m.via.is_empty())
+        {
+            let value = if m.retired {
+                format!("none current: {} is retired and names no successor", m.to)
+            } else {
+                format!("{} (via retired {})", m.to, m.via.join(", "))
+            };
+            row("migrate to", value);
+        }
     }
     for (sku, dates) in &view.by_sku {
         let mut parts = Vec::new();
