@@ -424,22 +424,23 @@ pub struct CostArgs {
     /// How the hybrid's PTUs are paid for.
     #[arg(long, value_enum, default_value_t = TermArg::OneYear)]
     pub hybrid_term: TermArg,
-    /// Pay-as-you-go USD per 1M uncached prompt tokens (replaces the catalog's).
+    /// Pay-as-you-go price per 1M uncached prompt tokens (replaces the catalog's), in USD or
+    /// the --prices overlay's currency.
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub price_input: Option<f64>,
-    /// Pay-as-you-go USD per 1M cached prompt tokens.
+    /// Pay-as-you-go price per 1M cached prompt tokens.
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub price_cached: Option<f64>,
-    /// Pay-as-you-go USD per 1M completion tokens.
+    /// Pay-as-you-go price per 1M completion tokens.
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub price_output: Option<f64>,
-    /// USD per PTU per hour.
+    /// Price per PTU per hour.
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub ptu_hourly: Option<f64>,
-    /// USD per PTU per month on a 1-month reservation.
+    /// Price per PTU per month on a 1-month reservation.
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub ptu_monthly: Option<f64>,
-    /// USD per PTU per year on a 1-year reservation.
+    /// Price per PTU per year on a 1-year reservation.
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub ptu_yearly: Option<f64>,
     /// Highest acceptable peak utilization of the PTU options (0.85 or 85%).

@@ -43,6 +43,15 @@ pub fn number(value: f64, decimals: usize, trim_whole: bool) -> String {
     out
 }
 
+/// A formatted amount in `currency`: `$1,234.50` for USD, `1,234.50 EUR` for any other.
+pub fn money(currency: &str, amount: &str) -> String {
+    if currency == "USD" {
+        format!("${amount}")
+    } else {
+        format!("{amount} {currency}")
+    }
+}
+
 /// A count and its noun, singular for exactly one: `1 row`, `3 rows`.
 pub fn plural(value: f64, one: &str, many: &str) -> String {
     format!("{} {}", count(value), if value == 1.0 { one } else { many })

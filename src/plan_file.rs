@@ -411,6 +411,7 @@ pub fn resolve<'a>(
                 rpm_window: file.rpm_window.unwrap_or(RpmWindow::OneSecond),
                 max_throttle,
             },
+            currency: catalog.currency.clone(),
         },
         budget,
         quota_tier,

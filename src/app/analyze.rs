@@ -485,7 +485,7 @@ pub(super) fn run_analyze(
     };
     let text = match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
-        Format::Table => table::analyze(&report),
+        Format::Table => table::analyze(&report, &catalog.currency),
     };
     for file in [profile_file, plot_file].into_iter().flatten() {
         file.commit()?;
@@ -613,6 +613,7 @@ impl Sizer<'_> {
             self.catalog.ptu_prices.get(&deployment),
             deployment,
             &PriceOverrides::default(),
+            &self.catalog.currency,
         );
         let settings = prices.ok().map(|p| CostSettings {
             deployment,
@@ -627,6 +628,7 @@ impl Sizer<'_> {
             prices_unverified: p.unverified,
             standard: None,
             admission_max_tokens: None,
+            currency: self.catalog.currency.clone(),
         });
         if settings.is_none() {
             notes.push(format!(

@@ -786,7 +786,13 @@ fn cost_settings(
         ptu_yearly: args.ptu_yearly,
     };
     let catalog_ptu = catalog.ptu_prices.get(&args.deployment);
-    let prices = prices::resolve(model, catalog_ptu, args.deployment, &overrides)?;
+    let prices = prices::resolve(
+        model,
+        catalog_ptu,
+        args.deployment,
+        &overrides,
+        &catalog.currency,
+    )?;
     Ok(CostSettings {
         deployment: args.deployment,
         peak_normalized_tpm: peak_workload.map(|w| w.normalized_tpm(model)),
@@ -813,6 +819,7 @@ fn cost_settings(
                 .max_tokens
                 .or(model.default_max_tokens.map(|d| d as f64)),
         },
+        currency: catalog.currency.clone(),
     })
 }
 

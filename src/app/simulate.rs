@@ -302,7 +302,7 @@ pub(super) fn run_simulate(
     report.notes.extend(lifecycle.notes());
     let text = match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
-        Format::Table => table::simulate(&report),
+        Format::Table => table::simulate(&report, &catalog.currency),
     };
     for file in [runs.trace_file, plot_file].into_iter().flatten() {
         file.commit()?;
@@ -443,6 +443,7 @@ fn prices_for(
         catalog.ptu_prices.get(&deployment),
         deployment,
         &PriceOverrides::default(),
+        &catalog.currency,
     );
     let prices = match resolved {
         Ok(prices) => prices,
@@ -456,10 +457,10 @@ fn prices_for(
     };
     if prices.unverified {
         notes.push(format!(
-            "prices: PTUs at ${}/PTU-year on a 1-year reservation (catalog source {}, \
+            "prices: PTUs at {}/PTU-year on a 1-year reservation (catalog source {}, \
              models.toml [ptu_prices]): UNVERIFIED third-party figures, as Microsoft's docs give \
              none; `ptuplan cost` takes your own (--ptu-yearly)",
-            numfmt::count(prices.ptu.yearly),
+            numfmt::money(&catalog.currency, &numfmt::count(prices.ptu.yearly)),
             prices.ptu_source
         ));
     }

@@ -67,6 +67,9 @@ pub struct BudgetReport {
     pub increase_pct: Option<f64>,
     /// Limits that could not be checked, and why.
     pub notes: Vec<String>,
+    /// ISO code of the money limits (JSON: `catalog.currency`).
+    #[serde(skip)]
+    pub currency: String,
 }
 
 impl BudgetReport {
@@ -90,9 +93,9 @@ impl BudgetReport {
                 format!(
                     "{}{subject} is {}, limit {} ({past} {})",
                     c.limit,
-                    show(c.limit, c.value),
-                    show(c.limit, c.max),
-                    show(c.limit, c.excess)
+                    show(c.limit, c.value, &self.currency),
+                    show(c.limit, c.max, &self.currency),
+                    show(c.limit, c.excess, &self.currency)
                 )
             })
             .collect();
@@ -126,10 +129,10 @@ fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<
     }
 }
 
-/// A value as its limit reads: money with cents, utilization as a percentage.
-pub fn show(limit: &str, value: f64) -> String {
+/// A value as its limit reads: money with cents (in `currency`), utilization as a percentage.
+pub fn show(limit: &str, value: f64, currency: &str) -> String {
     match limit {
-        "max_monthly_usd" => format!("${}", numfmt::number(value, 2, false)),
+        "max_monthly_usd" => numfmt::money(currency, &numfmt::number(value, 2, false)),
         "max_utilization" => numfmt::percent(value),
         "max_increase_pct" => format!("{}%", numfmt::number(value, 1, true)),
         "min_days_to_retirement" => numfmt::plural(value, "day", "days"),
@@ -246,5 +249,6 @@ pub fn evaluate(
         baseline_monthly_usd: baseline_usd,
         increase_pct,
         notes,
+        currency: report.currency.clone(),
     }
 }

@@ -170,6 +170,9 @@ pub struct PricesUsed {
     pub ptu_price_source: String,
     /// True when any price used is unverified.
     pub unverified: bool,
+    /// ISO code of every amount in the answer (`USD` unless a price overlay says otherwise;
+    /// keys named `_usd` hold amounts in it).
+    pub currency: String,
 }
 
 /// The `cost` answer. Field names are the JSON contract.
@@ -228,6 +231,8 @@ pub struct CostSettings {
     /// `max_tokens` × `best_of` each spilled request counts at admission, when known (else its
     /// completion tokens).
     pub admission_max_tokens: Option<f64>,
+    /// ISO code of the prices' currency.
+    pub currency: String,
 }
 
 /// Prices the month's load for every option.
@@ -249,6 +254,7 @@ pub fn cost(
     let total = load.total();
     if total.cached > 0.0 && settings.token_prices.cached.is_none() {
         return Err(ParamError::MissingCachedPrice {
+            currency: settings.currency.clone(),
             model: model.name.clone(),
             deployment: settings.deployment.to_string(),
         }
@@ -354,7 +360,7 @@ pub fn cost(
                 .to_string(),
         );
     }
-    let (recommended, reason) = recommend(&options);
+    let (recommended, reason) = recommend(&options, &settings.currency);
     Ok(CostReport {
         model: model.name.clone(),
         deployment: settings.deployment,
@@ -382,6 +388,7 @@ pub fn cost(
             token_price_source: settings.token_price_source.clone(),
             ptu_price_source: settings.ptu_price_source.clone(),
             unverified: settings.prices_unverified,
+            currency: settings.currency.clone(),
         },
         options,
         recommended,
@@ -732,7 +739,7 @@ impl PtuGrid {
 }
 
 /// The cheapest option (ties go to the simpler one, earlier in the list) and why.
-fn recommend(options: &[CostOption]) -> (OptionName, String) {
+fn recommend(options: &[CostOption], currency: &str) -> (OptionName, String) {
     let payg = &options[0];
     let best = options
         .iter()
@@ -744,7 +751,7 @@ fn recommend(options: &[CostOption]) -> (OptionName, String) {
                 best
             }
         });
-    let usd = |o: &CostOption| format!("${}", numfmt::number(o.monthly_usd, 2, false));
+    let usd = |o: &CostOption| numfmt::money(currency, &numfmt::number(o.monthly_usd, 2, false));
     let reason = match best.option {
         OptionName::Payg => {
             let cheapest_ptu = options[1..]
@@ -816,6 +823,7 @@ pub(crate) fn example_settings() -> CostSettings {
         prices_unverified: true,
         standard: None,
         admission_max_tokens: None,
+        currency: "USD".to_string(),
     }
 }
 

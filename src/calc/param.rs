@@ -226,11 +226,15 @@ pub enum ParamError {
         deployment: String,
         /// The parameters that would give them (the first is where a plan places the error).
         params: &'static [Param],
-        /// Their unit, e.g. `USD per PTU`.
+        /// Their unit, e.g. `per PTU`.
         unit: &'static str,
+        /// ISO code of the catalog's prices, which the flags are read in.
+        currency: String,
     },
     /// Cached prompt tokens to price and no cached-input price in the catalog or given.
     MissingCachedPrice {
+        /// ISO code of the catalog's prices.
+        currency: String,
         /// The model's catalog name.
         model: String,
         /// The deployment type.
@@ -389,6 +393,7 @@ impl ParamError {
                 deployment,
                 params,
                 unit,
+                currency,
             } => {
                 let names: Vec<&str> = params.iter().map(|&p| n(p)).collect();
                 let listed = match names.split_last() {
@@ -397,12 +402,17 @@ impl ParamError {
                     None => String::new(),
                 };
                 format!(
-                    "the catalog has no {what} for {model} on {deployment}: give {listed} ({unit})"
+                    "the catalog has no {what} for {model} on {deployment}: give {listed} \
+                     ({currency} {unit})"
                 )
             }
-            ParamError::MissingCachedPrice { model, deployment } => format!(
-                "the catalog has no cached-input price for {model} on {deployment}: give {} (USD \
-                 per 1M cached tokens), or no cached tokens (a cache rate of 0, or a profile \
+            ParamError::MissingCachedPrice {
+                currency,
+                model,
+                deployment,
+            } => format!(
+                "the catalog has no cached-input price for {model} on {deployment}: give {} \
+                 ({currency} per 1M cached tokens), or no cached tokens (a cache rate of 0, or a profile \
                  without a cached column)",
                 n(Param::PriceCached)
             ),
@@ -466,7 +476,8 @@ mod tests {
             model: "m".into(),
             deployment: "global".into(),
             params: &[Param::PtuHourly, Param::PtuMonthly, Param::PtuYearly],
-            unit: "USD per PTU",
+            unit: "per PTU",
+            currency: "USD".into(),
         };
         assert_eq!(
             err.to_string(),

@@ -73,6 +73,8 @@ pub struct PlanSettings {
     pub ptu_rates: BTreeMap<DeploymentType, PtuRates>,
     /// How standard quotas are sized.
     pub standard: StandardOptions,
+    /// ISO code of the prices' currency.
+    pub currency: String,
 }
 
 /// One workload's share of the plan. Field names are the JSON contract.
@@ -218,6 +220,9 @@ pub struct PlanReport {
     pub failover: Option<Failover>,
     /// Assumptions and caveats.
     pub notes: Vec<String>,
+    /// ISO code of every amount (JSON: `catalog.currency`).
+    #[serde(skip)]
+    pub currency: String,
 }
 
 /// Sizes and prices a plan.
@@ -278,6 +283,7 @@ pub fn plan(
         regions: settings.regions.clone(),
         failover,
         notes,
+        currency: settings.currency.clone(),
     })
 }
 

@@ -39,15 +39,27 @@ pub struct ResolvedPrices {
 }
 
 /// Merges the catalog's prices for `deployment` with the overrides; an error names the flags
-/// to give when a price is neither in the catalog nor given.
+/// to give (in the catalog's `currency`) when a price is neither in the catalog nor given.
 pub fn resolve(
     model: &Model,
     catalog_ptu: Option<&PtuPrices>,
     deployment: DeploymentType,
     overrides: &PriceOverrides,
+    currency: &str,
 ) -> Result<ResolvedPrices, InputError> {
-    let (tokens, token_source, unverified_tokens) = token_prices(model, deployment, overrides)?;
-    let (ptu, ptu_source, unverified_ptu) = ptu_rates(model, catalog_ptu, deployment, overrides)?;
+    let missing = |what, params, unit| {
+        InputError::from(ParamError::MissingPrices {
+            what,
+            model: model.name.clone(),
+            deployment: deployment.to_string(),
+            params,
+            unit,
+            currency: currency.to_string(),
+        })
+    };
+    let (tokens, token_source, unverified_tokens) =
+        token_prices(model, deployment, overrides, &missing)?;
+    let (ptu, ptu_source, unverified_ptu) = ptu_rates(model, catalog_ptu, overrides, &missing)?;
     Ok(ResolvedPrices {
         tokens,
         token_source,
@@ -57,28 +69,15 @@ pub fn resolve(
     })
 }
 
-/// The error for prices neither in the catalog nor given.
-fn missing(
-    model: &Model,
-    deployment: DeploymentType,
-    what: &'static str,
-    params: &'static [Param],
-    unit: &'static str,
-) -> InputError {
-    InputError::from(ParamError::MissingPrices {
-        what,
-        model: model.name.clone(),
-        deployment: deployment.to_string(),
-        params,
-        unit,
-    })
-}
+/// The error for prices neither in the catalog nor given: what, the flags, their unit.
+type Missing<'a> = &'a dyn Fn(&'static str, &'static [Param], &'static str) -> InputError;
 
 /// Pay-as-you-go token prices, their source, and whether an UNVERIFIED catalog price is used.
 fn token_prices(
     model: &Model,
     deployment: DeploymentType,
     overrides: &PriceOverrides,
+    missing: Missing<'_>,
 ) -> Result<(TokenPrices, String, bool), InputError> {
     let catalog_tokens = model.prices.get(&deployment);
     let input = overrides
@@ -86,11 +85,9 @@ fn token_prices(
         .or(catalog_tokens.map(|p| p.input))
         .ok_or_else(|| {
             missing(
-                model,
-                deployment,
                 "pay-as-you-go price",
                 &[Param::PriceInput, Param::PriceOutput],
-                "USD per 1M tokens",
+                "per 1M tokens",
             )
         })?;
     let output = overrides
@@ -98,11 +95,9 @@ fn token_prices(
         .or(catalog_tokens.map(|p| p.output))
         .ok_or_else(|| {
             missing(
-                model,
-                deployment,
                 "pay-as-you-go output price",
                 &[Param::PriceOutput],
-                "USD per 1M tokens",
+                "per 1M tokens",
             )
         })?;
     let cached = overrides.cached.or(catalog_tokens.and_then(|p| p.cached));
@@ -131,19 +126,17 @@ fn token_prices(
 fn ptu_rates(
     model: &Model,
     catalog_ptu: Option<&PtuPrices>,
-    deployment: DeploymentType,
     overrides: &PriceOverrides,
+    missing: Missing<'_>,
 ) -> Result<(PtuRates, String, bool), InputError> {
     let hourly = overrides.ptu_hourly.or(catalog_ptu.map(|p| p.hourly));
     let monthly = overrides.ptu_monthly.or(catalog_ptu.map(|p| p.monthly));
     let yearly = overrides.ptu_yearly.or(catalog_ptu.map(|p| p.yearly));
     let (Some(hourly), Some(monthly), Some(yearly)) = (hourly, monthly, yearly) else {
         return Err(missing(
-            model,
-            deployment,
             "PTU prices",
             &[Param::PtuHourly, Param::PtuMonthly, Param::PtuYearly],
-            "USD per PTU",
+            "per PTU",
         ));
     };
     let overridden = overrides.ptu_hourly.is_some()
@@ -193,6 +186,7 @@ mod tests {
             ptu,
             DeploymentType::Global,
             &PriceOverrides::default(),
+            "USD",
         )
         .expect("priced");
         assert_eq!(
@@ -223,7 +217,7 @@ mod tests {
             input: Some(1.0),
             ..PriceOverrides::default()
         };
-        let custom = resolve(model, ptu, DeploymentType::Global, &all).expect("priced");
+        let custom = resolve(model, ptu, DeploymentType::Global, &all, "USD").expect("priced");
         assert_eq!(custom.tokens.input, 1.0);
         assert_eq!(custom.tokens.output, 8.0);
         assert_eq!(custom.token_source, "S30 + override");
@@ -241,6 +235,7 @@ mod tests {
             ptu,
             DeploymentType::Regional,
             &PriceOverrides::default(),
+            "USD",
         )
         .expect_err("no regional PAYG price");
         assert!(err.to_string().contains("--price-input"), "{err}");
@@ -249,6 +244,7 @@ mod tests {
             None,
             DeploymentType::Global,
             &PriceOverrides::default(),
+            "USD",
         )
         .expect_err("no PTU price");
         assert!(err.to_string().contains("--ptu-hourly"), "{err}");

@@ -311,6 +311,7 @@ mod plan_properties {
                 reservation_term: Term::OneYear,
                 ptu_rates: [(DeploymentType::Regional, PtuRates { hourly: 2.0, monthly: 286.0, yearly: 2916.0 })].into(),
                 standard: Default::default(),
+                currency: "USD".into(),
             };
             let report = plan(&workloads, &settings).expect("valid");
             let d = &report.deployments[0];

@@ -228,6 +228,7 @@ struct CostPrices {
     token_price_source: String,
     ptu_price_source: String,
     unverified: bool,
+    currency: String,
 }
 
 #[allow(dead_code)]

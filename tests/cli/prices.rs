@@ -246,3 +246,51 @@ fn http_errors_timeouts_and_no_network_exit_1_with_a_reason() {
         .stderr(contains("cannot reach the Retail Prices API"))
         .stderr(contains("--from DIR"));
 }
+
+#[test]
+fn another_currency_is_shown_in_tables_json_and_errors() {
+    let overlay = scratch("prices", "eur.toml", "");
+    ptuplan()
+        .args([
+            "prices",
+            "fetch",
+            "--from",
+            "tests/fixtures/retail-prices/eur",
+        ])
+        .args([
+            "--currency",
+            "eur",
+            "--region",
+            "SwedenCentral",
+            "--output",
+            &overlay,
+        ])
+        .assert()
+        .success();
+    let args = [
+        "cost",
+        "--model",
+        "gpt-5",
+        "--rpm",
+        "100",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+    ];
+    let table = crate::table(&[&["--prices", overlay.as_str()][..], &args[..]].concat());
+    assert!(table.contains("EUR/month"), "{table}");
+    assert!(table.contains(" EUR/hour"), "{table}");
+    assert!(!table.contains('$'), "no dollar sign for euros: {table}");
+    let answer = crate::json(&[&["--prices", overlay.as_str()][..], &args[..]].concat());
+    assert_eq!(answer["catalog"]["currency"], "EUR");
+    assert_eq!(answer["prices"]["currency"], "EUR");
+    // A model the EUR overlay has no price for has none: USD prices are not mixed in.
+    ptuplan()
+        .args([
+            "--prices", &overlay, "cost", "--model", "gpt-5.2", "--rpm", "10", "--tokens", "100",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("(EUR per 1M tokens)"));
+}

@@ -5,12 +5,12 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, name_cell, notes, right, table, wrap};
-use crate::numfmt::{count, number, percent, percent_rounded, plural, short, usd_short};
+use crate::numfmt::{count, money, number, percent, percent_rounded, plural, short, usd_short};
 
 use crate::traffic::analysis::{AnalyzeReport, Percentiles};
 
 /// Renders `analyze`.
-pub fn analyze(report: &AnalyzeReport) -> String {
+pub fn analyze(report: &AnalyzeReport, currency: &str) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let lines = [
@@ -115,12 +115,12 @@ pub fn analyze(report: &AnalyzeReport) -> String {
         ]);
         for m in &report.models {
             let hybrid = match (m.hybrid_ptu, m.hybrid_monthly_usd, m.hybrid_spill_share) {
-                (Some(0), Some(usd), _) => format!("payg ${}", usd_short(usd)),
+                (Some(0), Some(usd), _) => format!("payg {}", money(currency, &usd_short(usd))),
                 (Some(ptu), Some(usd), Some(spill)) => format!(
-                    "{}+{} ${}",
+                    "{}+{} {}",
                     count(ptu as f64),
                     percent_rounded(spill),
-                    usd_short(usd)
+                    money(currency, &usd_short(usd))
                 ),
                 _ => "-".to_string(),
             };
@@ -142,7 +142,7 @@ pub fn analyze(report: &AnalyzeReport) -> String {
             "PTU peak = for the busiest 60 s; PTU p99 = for the 99th percentile minute; \
              std quota = standard TPM quota that admits the busiest {} request window and \
              calendar minute of prompt + max_tokens (see notes); hybrid = cheapest PTU base \
-             (1-year) + share spilled, $/month",
+             (1-year) + share spilled, {currency}/month",
             report.rpm_window.as_str()
         );
         let _ = writeln!(out, "{}", wrap(&legend, "", "  "));

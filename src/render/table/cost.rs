@@ -7,7 +7,7 @@ use comfy_table::Cell;
 use super::{finish, notes, right, table, wrap};
 use crate::calc::cost::{CostReport, Term};
 use crate::calc::load::LoadKind;
-use crate::numfmt::{count, number, percent, percent_rounded, short};
+use crate::numfmt::{count, money, number, percent, percent_rounded, short};
 
 /// Renders `cost`.
 pub fn cost(report: &CostReport) -> String {
@@ -43,21 +43,22 @@ pub fn cost(report: &CostReport) -> String {
     );
     let _ = writeln!(out, "{}", wrap(&line, "Month     ", "          "));
     let p = &report.prices;
+    let cur = p.currency.as_str();
     let cached = p
         .cached
-        .map_or("-".to_string(), |c| format!("${}", money_rate(c)));
+        .map_or("-".to_string(), |c| money(cur, &money_rate(c)));
     let line = format!(
-        "PAYG ${} in, {cached} cached, ${} out per 1M tokens ({})",
-        money_rate(p.input),
-        money_rate(p.output),
+        "PAYG {} in, {cached} cached, {} out per 1M tokens ({})",
+        money(cur, &money_rate(p.input)),
+        money(cur, &money_rate(p.output)),
         p.token_price_source
     );
     let _ = writeln!(out, "{}", wrap(&line, "Prices    ", "          "));
     let line = format!(
-        "PTU ${}/hour, ${}/month, ${}/year ({}){}",
-        money_rate(p.ptu_hourly),
-        number(p.ptu_monthly, 2, true),
-        number(p.ptu_yearly, 2, true),
+        "PTU {}/hour, {}/month, {}/year ({}){}",
+        money(cur, &money_rate(p.ptu_hourly)),
+        money(cur, &number(p.ptu_monthly, 2, true)),
+        money(cur, &number(p.ptu_yearly, 2, true)),
         p.ptu_price_source,
         if p.unverified { ", UNVERIFIED" } else { "" }
     );
@@ -65,12 +66,13 @@ pub fn cost(report: &CostReport) -> String {
     out.push('\n');
 
     let throttles = report.options.iter().any(|o| o.throttled_share > 0.0);
+    let (per_month, per_million) = (format!("{cur}/month"), format!("{cur}/1M"));
     let mut header = vec![
         "option",
         "PTU",
         "term",
-        "USD/month",
-        "USD/1M",
+        &per_month,
+        &per_million,
         "util",
         "break-even",
         "spill",
@@ -103,10 +105,11 @@ pub fn cost(report: &CostReport) -> String {
         t.add_row(row);
     }
     let _ = writeln!(out, "{}", finish(t, 0));
-    let mut legend = "USD/1M = per million tokens served; util = average PTU utilization; \
-                      break-even = average utilization at which the PTUs cost as much as \
-                      pay-as-you-go; spill = share of the load served pay-as-you-go"
-        .to_string();
+    let mut legend = format!(
+        "{per_million} = per million tokens served; util = average PTU utilization; \
+         break-even = average utilization at which the PTUs cost as much as pay-as-you-go; \
+         spill = share of the load served pay-as-you-go"
+    );
     if throttles {
         legend.push_str("; 429s = share above the PTUs, throttled");
     }

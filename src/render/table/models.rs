@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::catalog::{Catalog, Model};
 use crate::deployment::DeploymentType;
 use crate::lifecycle::{LifecycleView, Lifecycles, ReleaseStatus, Stage};
-use crate::numfmt::{count, number};
+use crate::numfmt::{count, money, number};
 
 /// Renders the catalog as one row per model, then where the models stand on `--as-of`.
 pub fn models(catalog: &Catalog, lifecycle: &Lifecycles) -> String {
@@ -156,10 +156,14 @@ pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) ->
             .prices
             .get(&deployment)
             .map_or("not in the catalog".to_string(), |p| {
-                let cached = p.cached.map_or("-".to_string(), |c| format!("${c}"));
+                let cur = catalog.currency.as_str();
+                let cached = p
+                    .cached
+                    .map_or("-".to_string(), |c| money(cur, &c.to_string()));
                 format!(
-                    "${} in, {cached} cached, ${} out per 1M tokens",
-                    p.input, p.output
+                    "{} in, {cached} cached, {} out per 1M tokens",
+                    money(cur, &p.input.to_string()),
+                    money(cur, &p.output.to_string())
                 )
             });
         row(&format!("{deployment} PAYG price"), value);

@@ -8,7 +8,7 @@ use comfy_table::Cell;
 use super::{finish, name_cell, notes, right, table, wrap};
 use crate::calc::budget::{BudgetReport, show};
 use crate::calc::plan::{Billing, Failover, PlanReport};
-use crate::numfmt::{count, number, percent, short};
+use crate::numfmt::{count, money, number, percent, short};
 
 /// Renders `plan`, and `check` when `budget` is given.
 pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
@@ -125,7 +125,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
             "deployed",
             "hourly",
             "unused",
-            "USD/month",
+            &format!("{}/month", report.currency),
         ]);
         for r in &report.reservations {
             t.add_row(vec![
@@ -143,12 +143,14 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
             finish(t, 0)
         );
     }
+    let cur = report.currency.as_str();
+    let amount = |usd: f64| money(cur, &number(usd, 2, false));
     let total = format!(
-        "{} PTU; ${} per month (PTU ${} + pay-as-you-go ${}; {} hours)",
+        "{} PTU; {} per month (PTU {} + pay-as-you-go {}; {} hours)",
         count(report.total_ptu as f64),
-        number(report.monthly_usd, 2, false),
-        number(report.ptu_usd, 2, false),
-        number(report.payg_usd, 2, false),
+        amount(report.monthly_usd),
+        amount(report.ptu_usd),
+        amount(report.payg_usd),
         count(report.hours_per_month)
     );
     let _ = writeln!(out, "\n{}", wrap(&total, "Total     ", "          "));
@@ -159,12 +161,12 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
             t.add_row(vec![
                 Cell::new(c.limit),
                 name_cell(&c.subject),
-                right(show(c.limit, c.value)),
-                right(show(c.limit, c.max)),
+                right(show(c.limit, c.value, cur)),
+                right(show(c.limit, c.max, cur)),
                 right(if c.ok {
                     "-".to_string()
                 } else {
-                    show(c.limit, c.excess)
+                    show(c.limit, c.excess, cur)
                 }),
                 Cell::new(if c.ok { "ok" } else { "EXCEEDED" }),
             ]);
@@ -172,9 +174,9 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         let _ = writeln!(out, "\nBudget\n{}", finish(t, 1));
         if let (Some(base), Some(pct)) = (budget.baseline_monthly_usd, budget.increase_pct) {
             let line = format!(
-                "against the baseline: ${} -> ${} per month ({}{}%)",
-                number(base, 2, false),
-                number(report.monthly_usd, 2, false),
+                "against the baseline: {} -> {} per month ({}{}%)",
+                amount(base),
+                amount(report.monthly_usd),
                 if pct >= 0.0 { "+" } else { "" },
                 number(pct, 1, false)
             );

@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, notes, right, table, wrap};
-use crate::numfmt::{count, number, percent, percent_up, plural, short, usd_short};
+use crate::numfmt::{count, money, number, percent, percent_up, plural, short, usd_short};
 use crate::sim::compare::{CandidateResult, SimulateReport};
 
 /// Renders `simulate`.
-pub fn simulate(report: &SimulateReport) -> String {
+pub fn simulate(report: &SimulateReport, currency: &str) -> String {
     let mut out = String::new();
     let t = &report.traffic;
     let lines = [
@@ -48,7 +48,7 @@ pub fn simulate(report: &SimulateReport) -> String {
     }
     // At most four candidates a table, so that a table fits 80 columns.
     for candidates in report.candidates.chunks(4) {
-        let _ = writeln!(out, "\n{}", candidates_table(candidates));
+        let _ = writeln!(out, "\n{}", candidates_table(candidates, currency));
     }
     let legend = "naive estimate = busiest 60 s of offered load ÷ capacity (above 1: too small); \
                   utilization = load admitted in a calendar minute ÷ a minute's capacity (above \
@@ -64,7 +64,7 @@ pub fn simulate(report: &SimulateReport) -> String {
 }
 
 /// The candidates side by side: one column each.
-fn candidates_table(candidates: &[CandidateResult]) -> String {
+fn candidates_table(candidates: &[CandidateResult], currency: &str) -> String {
     let mut header = vec![String::new()];
     header.extend(candidates.iter().map(|c| c.label.clone()));
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -111,14 +111,14 @@ fn candidates_table(candidates: &[CandidateResult]) -> String {
         add(
             "spillover cost",
             &|c| match (c.spillover_tpm_quota, c.spillover_usd) {
-                (Some(_), Some(usd)) => format!("${}", number(usd, 2, false)),
+                (Some(_), Some(usd)) => money(currency, &number(usd, 2, false)),
                 _ => "-".into(),
             },
         );
     }
     add("cost per month", &|c| {
         c.monthly_usd
-            .map_or("-".into(), |usd| format!("${}", usd_short(usd)))
+            .map_or("-".into(), |usd| money(currency, &usd_short(usd)))
     });
     add("latency p50", &|c| seconds(c.latency_p50_ms));
     add("latency p99", &|c| seconds(c.latency_p99_ms));
