@@ -61,6 +61,22 @@ pub struct Catalog {
     pub quota_tiers: Vec<QuotaTier>,
     /// ISO code of every price in it: `USD`, or a price overlay's currency.
     pub currency: String,
+    /// Regions each model is offered in, per Azure SKU.
+    pub availability: Vec<Availability>,
+}
+
+/// The Azure regions where a model can be deployed on one SKU (catalog `[[availability]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Availability {
+    /// Catalog model name.
+    pub model: String,
+    /// The Azure SKU.
+    pub sku: Sku,
+    /// ARM region names, e.g. `eastus2`.
+    pub regions: Vec<String>,
+    /// Source ID.
+    pub source: String,
 }
 
 /// The default standard quota a quota tier grants a subscription, per region, for one model and
@@ -100,6 +116,8 @@ struct CatalogFile {
     ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
     #[serde(default)]
     quota_tier: Vec<QuotaTier>,
+    #[serde(default)]
+    availability: Vec<Availability>,
 }
 
 /// What one PTU of a provisioned deployment type costs, in USD.
@@ -428,6 +446,7 @@ impl Catalog {
             ptu_prices: file.ptu_prices,
             quota_tiers: file.quota_tier,
             currency: "USD".to_string(),
+            availability: file.availability,
         };
         let invalid = |place: String, message: String| CatalogError::Invalid {
             origin: origin.to_string(),
@@ -486,6 +505,13 @@ impl Catalog {
         self.quota_tiers
             .iter()
             .find(|q| q.model == model && q.sku == sku && q.tier == tier)
+    }
+
+    /// The regions where `model` is offered on `sku`, if the catalog lists them.
+    pub fn availability(&self, model: &str, sku: Sku) -> Option<&Availability> {
+        self.availability
+            .iter()
+            .find(|a| a.model == model && a.sku == sku)
     }
 
     /// Finds a model by name or alias, ignoring ASCII case.
@@ -690,7 +716,48 @@ impl Catalog {
                 }
             }
         }
-        self.validate_quota_tiers()
+        self.validate_quota_tiers()?;
+        self.validate_availability()
+    }
+
+    /// Checks that each availability entry names a catalog model, ARM region names and a
+    /// defined source, once per model and SKU.
+    fn validate_availability(&self) -> Result<(), (String, String)> {
+        for (i, entry) in self.availability.iter().enumerate() {
+            let at = |field: &str| {
+                format!(
+                    "availability #{} ({} {}), field '{field}'",
+                    i + 1,
+                    entry.model,
+                    entry.sku
+                )
+            };
+            if !self.models.iter().any(|m| m.name == entry.model) {
+                return Err((
+                    at("model"),
+                    format!("'{}' is not a catalog model name", entry.model),
+                ));
+            }
+            if let Some(bad) = entry.regions.iter().find(|r| {
+                r.is_empty()
+                    || !r
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            }) {
+                return Err((
+                    at("regions"),
+                    format!("'{bad}' is not an ARM region name (lower-case, e.g. eastus2)"),
+                ));
+            }
+            self.check_source(&entry.source, at("source"))?;
+            let twice = self.availability[..i]
+                .iter()
+                .any(|a| a.model == entry.model && a.sku == entry.sku);
+            if twice {
+                return Err((at("sku"), "the same model and SKU is listed twice".into()));
+            }
+        }
+        Ok(())
     }
 
     fn check_source(&self, id: &str, place: String) -> Result<(), (String, String)> {
@@ -1005,6 +1072,47 @@ global = { min_ptu = 15, increment = 5 }
 
     fn parse(text: &str) -> Result<Catalog, CatalogError> {
         Catalog::parse(text, "test.toml")
+    }
+
+    #[test]
+    fn quota_tier_and_region_entries_must_name_catalog_models_and_skus() {
+        let tier = |body: &str| format!("{MINIMAL}[[quota_tier]]\n{body}\nsource = \"S1\"\n");
+        let region = |body: &str| format!("{MINIMAL}[[availability]]\n{body}\nsource = \"S1\"\n");
+        let ok = tier("model = \"m\"\nsku = \"GlobalStandard\"\ntier = 1\ntpm = 1000");
+        assert!(parse(&ok).is_ok());
+        let cases = [
+            (
+                tier("model = \"x\"\nsku = \"GlobalStandard\"\ntier = 1\ntpm = 1000"),
+                "'x' is not a catalog model name",
+            ),
+            (
+                tier("model = \"m\"\nsku = \"ProvisionedManaged\"\ntier = 1\ntpm = 1000"),
+                "ProvisionedManaged is provisioned",
+            ),
+            (
+                tier("model = \"m\"\nsku = \"GlobalStandard\"\ntier = 7\ntpm = 1000"),
+                "7 is not a tier from 0 (Free) to 6",
+            ),
+            (
+                region("model = \"m\"\nsku = \"Standard\"\nregions = [\"East US\"]"),
+                "'East US' is not an ARM region name",
+            ),
+            (
+                region("model = \"x\"\nsku = \"Standard\"\nregions = [\"eastus\"]"),
+                "'x' is not a catalog model name",
+            ),
+        ];
+        for (text, expected) in cases {
+            let error = parse(&text).expect_err(expected).to_string();
+            assert!(error.contains(expected), "{expected}: {error}");
+        }
+        let twice = format!(
+            "{}[[quota_tier]]\nmodel = \"m\"\nsku = \"GlobalStandard\"\ntier = 1\ntpm = 9\n\
+             source = \"S1\"\n",
+            ok
+        );
+        let error = parse(&twice).expect_err("twice").to_string();
+        assert!(error.contains("listed twice"), "{error}");
     }
 
     #[test]

@@ -247,6 +247,7 @@ const MODELS_HELP: &str = "\
 Examples:
   ptuplan models
   ptuplan models gpt-4o
+  ptuplan models gpt-5.1 --regions
   ptuplan models --json | jq -r '.models[].name'";
 
 /// The request rate at the peak.
@@ -752,6 +753,9 @@ pub struct CheckArgs {
 pub struct ModelsArgs {
     /// Show one model in full (name or alias).
     pub name: Option<String>,
+    /// With NAME: the Azure regions the model is offered in, per deployment SKU.
+    #[arg(long, requires = "name")]
+    pub regions: bool,
 }
 
 /// `ptuplan prices` subcommands.

@@ -9,6 +9,7 @@
 //! max_throttle = 0.01              # optional: 429 share a standard quota may leave
 //! regions = ["eastus2", "swedencentral"]
 //! failover = "active-active"       # or "active-passive"; needed with two or more regions
+//! allow_unlisted_regions = false   # true: a region the catalog does not list is a note
 //!
 //! [[workload]]
 //! name = "support-chat"
@@ -56,7 +57,7 @@ use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
 use crate::calc::sizing::StandardOptions;
 use crate::calc::workload::{MAX_RPM, RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, Model};
-use crate::deployment::DeploymentType;
+use crate::deployment::{DeploymentType, Sku};
 use crate::error::InputError;
 use crate::profile::{self, Profile};
 
@@ -80,6 +81,10 @@ pub struct PlanFile {
     pub regions: Vec<String>,
     /// Failover mode.
     pub failover: Option<Failover>,
+    /// A region the catalog does not list for a workload's model and SKU is a note, not an
+    /// error (the catalog's region tables may be older than Microsoft's).
+    #[serde(default)]
+    pub allow_unlisted_regions: bool,
     /// Workloads.
     #[serde(default)]
     pub workload: Vec<Spanned<WorkloadSpec>>,
@@ -158,6 +163,8 @@ pub struct ResolvedPlan<'a> {
     pub budget: Option<Budget>,
     /// The subscription's quota tier, if given.
     pub quota_tier: Option<u8>,
+    /// What resolving found worth saying (regions not checked or allowed though unlisted).
+    pub notes: Vec<String>,
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -213,6 +220,7 @@ pub fn resolve<'a>(
         });
     }
     let mut workloads: Vec<PlannedWorkload<'a>> = Vec::new();
+    let mut notes = Vec::new();
     for spanned in &file.workload {
         let span = spanned.span();
         let spec = spanned.get_ref();
@@ -286,6 +294,7 @@ pub fn resolve<'a>(
             ));
         }
     }
+    notes.extend(region_notes(file, text, &workloads, catalog, &at)?);
     let mut reserved = BTreeMap::new();
     let mut reservation_term = Term::OneYear;
     if let Some(spanned) = &file.reservation {
@@ -415,7 +424,95 @@ pub fn resolve<'a>(
         },
         budget,
         quota_tier,
+        notes,
     })
+}
+
+/// Checks the plan's regions for every workload (see [`unlisted_regions`]); returns the notes,
+/// or the error placed on the workload's `model` line.
+fn region_notes(
+    file: &PlanFile,
+    text: &str,
+    workloads: &[PlannedWorkload<'_>],
+    catalog: &Catalog,
+    at: &dyn Fn(usize, String) -> InputError,
+) -> Result<Vec<String>, InputError> {
+    let mut notes = Vec::new();
+    for (spanned, workload) in file.workload.iter().zip(workloads) {
+        let (span, spec) = (spanned.span(), spanned.get_ref());
+        let field_error = |field: &str, message: String| {
+            at(
+                field_offset(text, span.clone(), field),
+                format!("workload '{}': {message}", spec.name),
+            )
+        };
+        match unlisted_regions(workload, &file.regions, catalog) {
+            RegionCheck::Listed => {}
+            RegionCheck::NotInCatalog(note) => notes.push(note),
+            RegionCheck::Unlisted(message) if file.allow_unlisted_regions => notes.push(format!(
+                "workload '{}': {message} (allow_unlisted_regions)",
+                spec.name
+            )),
+            RegionCheck::Unlisted(message) => {
+                return Err(field_error(
+                    "model",
+                    format!(
+                        "{message}; if Microsoft offers it there now, set \
+                         allow_unlisted_regions = true or add the region to the catalog"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(notes)
+}
+
+/// What the catalog's region tables say about a workload's regions.
+enum RegionCheck {
+    /// Every region is listed (or the plan names none).
+    Listed,
+    /// The catalog has no regions for the model and SKU: a note.
+    NotInCatalog(String),
+    /// Some region is not listed: the message.
+    Unlisted(String),
+}
+
+/// Checks the plan's regions against where the catalog lists the workload's model on its SKU.
+fn unlisted_regions(
+    workload: &PlannedWorkload<'_>,
+    regions: &[String],
+    catalog: &Catalog,
+) -> RegionCheck {
+    if regions.is_empty() {
+        return RegionCheck::Listed;
+    }
+    let sku = Sku::of(workload.deployment, workload.billing == Billing::Ptu);
+    let model = &workload.model.name;
+    let Some(offered) = catalog.availability(model, sku) else {
+        return RegionCheck::NotInCatalog(format!(
+            "the catalog lists no regions for {model} on {sku}: workload '{}' regions not checked",
+            workload.name
+        ));
+    };
+    let missing: Vec<&str> = regions
+        .iter()
+        .filter(|r| !offered.regions.iter().any(|o| o.eq_ignore_ascii_case(r)))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        return RegionCheck::Listed;
+    }
+    let date = catalog
+        .sources
+        .get(&offered.source)
+        .map_or(String::new(), |s| format!(", {}", s.date));
+    RegionCheck::Unlisted(format!(
+        "{model} is not offered on {sku} in {} per the catalog's region table ({}{date}); \
+         offered in: {}",
+        missing.join(", "),
+        offered.source,
+        offered.regions.join(", ")
+    ))
 }
 
 /// Places an error on a field's line: `error(field, message)`.

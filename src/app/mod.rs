@@ -862,6 +862,7 @@ fn run_plan(
     };
     let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
     let mut report = plan(&resolved.workloads, &resolved.settings)?;
+    report.notes.extend(resolved.notes.iter().cloned());
     let tiers = resolved
         .quota_tier
         .map(|tier| tier::plan_tier_lines(&report, catalog, tier))
@@ -981,10 +982,13 @@ fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
     }
 }
 
-/// The JSON body of `models`: the models shown and the sources they cite.
+/// The JSON body of `models`: the models shown and the sources they cite (with `--regions`,
+/// where the model is offered).
 #[derive(Serialize)]
 struct ModelsBody<'a> {
     models: Vec<&'a Model>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    availability: Option<Vec<&'a crate::catalog::Availability>>,
     sources: std::collections::BTreeMap<&'a str, &'a Source>,
 }
 
@@ -999,16 +1003,35 @@ fn run_models(
         None => catalog.models.iter().collect(),
     };
     let lifecycle = lifecycles(models.iter().copied(), &[], catalog, as_of);
+    let availability = args.regions.then(|| {
+        catalog
+            .availability
+            .iter()
+            .filter(|a| models.iter().any(|m| m.name == a.model))
+            .collect::<Vec<_>>()
+    });
     match format {
         Format::Json => {
+            let region_sources = availability.iter().flatten().map(|a| a.source.clone());
             let sources = models
                 .iter()
                 .flat_map(|m| catalog.cited_sources(m))
+                .chain(region_sources)
                 .filter_map(|id| catalog.sources.get_key_value(id.as_str()))
                 .map(|(id, source)| (id.as_str(), source))
                 .collect();
-            render_json(catalog, Some(&lifecycle), &ModelsBody { models, sources })
+            let body = ModelsBody {
+                models,
+                availability,
+                sources,
+            };
+            render_json(catalog, Some(&lifecycle), &body)
         }
+        Format::Table if args.regions => Ok(table::model_regions(
+            models[0],
+            availability.as_deref().unwrap_or_default(),
+            catalog,
+        )),
         Format::Table => Ok(match models.as_slice() {
             [one] if args.name.is_some() => table::model_detail(one, catalog, &lifecycle),
             _ => table::models(catalog, &lifecycle),

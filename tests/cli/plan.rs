@@ -46,8 +46,9 @@ fn workloads_on_one_model_share_a_deployment() {
 
 #[test]
 fn failover_sizes_every_region() {
-    let active_passive =
-        format!("regions = [\"a\", \"b\"]\nfailover = \"active-passive\"\n{TWO_WORKLOADS}");
+    let active_passive = format!(
+        "regions = [\"eastus2\", \"swedencentral\"]\nfailover = \"active-passive\"\n{TWO_WORKLOADS}"
+    );
     let answer = json(&["plan", &write("ap.toml", &active_passive)]);
     let d = &answer["deployments"][0];
     assert_eq!(
@@ -58,8 +59,9 @@ fn failover_sizes_every_region() {
     assert_eq!(quota.len(), 2);
     assert!(quota.iter().all(|q| q["ptu"] == 110));
     // Active-active over 3 regions: losing one leaves 2 to carry 110 → 55 each.
-    let active_active =
-        format!("regions = [\"a\", \"b\", \"c\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}");
+    let active_active = format!(
+        "regions = [\"eastus\", \"eastus2\", \"westus3\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}"
+    );
     let answer = json(&["plan", &write("aa.toml", &active_active)]);
     let d = &answer["deployments"][0];
     assert_eq!(
@@ -202,7 +204,7 @@ fn malformed_plans_name_file_line_and_field() {
             "workload 'a': the name is used twice",
         ),
         (
-            "regions = [\"x\", \"y\"]\n".to_string() + TWO_WORKLOADS,
+            "regions = [\"eastus2\", \"westus3\"]\n".to_string() + TWO_WORKLOADS,
             "line 1",
             "field 'regions': several regions need failover",
         ),
@@ -237,9 +239,11 @@ fn malformed_plans_name_file_line_and_field() {
             "field 'billing': the catalog has no pay-as-you-go price",
         ),
         (
-            format!("regions = [\"x\", \"x\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}"),
+            format!(
+                "regions = [\"eastus2\", \"eastus2\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}"
+            ),
             "line 1",
-            "'x' is listed twice",
+            "'eastus2' is listed twice",
         ),
         (
             format!("failover = \"active-active\"\n{TWO_WORKLOADS}"),
@@ -308,7 +312,7 @@ fn active_active_reports_utilization_after_losing_a_region() {
     // 2 regions, 110 PTU of traffic: each region sized for all of it (110); normally each
     // serves half (50%), after a loss one serves all (100%): max_utilization checks the latter.
     let plan = format!(
-        "regions = [\"a\", \"b\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}\n[budget]\nmax_utilization = 0.9\n"
+        "regions = [\"eastus2\", \"swedencentral\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}\n[budget]\nmax_utilization = 0.9\n"
     );
     let output = ptuplan()
         .args(["check", &write("aa-util.toml", &plan), "--json"])
@@ -506,4 +510,68 @@ within_quota_tier = true
         .stderr(contains(
             "[subscription] field 'quota_tier': 9 is not a quota tier",
         ));
+}
+
+#[test]
+fn plan_regions_must_offer_the_workloads_model_and_sku() {
+    // gpt-5.1 regional provisioned (ProvisionedManaged) is not listed in eastus2 (S52).
+    let plan = r#"
+regions = ["westus3", "eastus2"]
+failover = "active-passive"
+
+[[workload]]
+name = "chat"
+model = "gpt-5.1"
+deployment = "regional"
+rpm = 100
+prompt = 1000
+completion = 200
+"#;
+    let offered = json(&["models", "gpt-5.1", "--regions"]);
+    let listed = offered["availability"]
+        .as_array()
+        .expect("availability")
+        .iter()
+        .find(|a| a["sku"] == "ProvisionedManaged")
+        .expect("listed")["regions"]
+        .clone();
+    assert!(
+        listed
+            .as_array()
+            .expect("regions")
+            .contains(&"westus3".into())
+    );
+    assert!(
+        !listed
+            .as_array()
+            .expect("regions")
+            .contains(&"eastus2".into())
+    );
+    let path = write("regions.toml", plan);
+    ptuplan()
+        .args(["plan", &path])
+        .assert()
+        .code(2)
+        .stderr(contains("line 7: workload 'chat'"))
+        .stderr(contains(
+            "gpt-5.1 is not offered on ProvisionedManaged in eastus2",
+        ))
+        .stderr(contains("offered in: australiaeast"));
+    let allowed = format!("allow_unlisted_regions = true\n{plan}");
+    let answer = json(&["plan", &write("regions-allowed.toml", &allowed)]);
+    let notes = answer["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.contains("in eastus2") && n.contains("allow_unlisted_regions"))),
+        "{notes:?}"
+    );
+    // Both regions listed: no error, no note.
+    let fine = plan.replace("\"eastus2\"", "\"uksouth\"");
+    let answer = json(&["plan", &write("regions-fine.toml", &fine)]);
+    assert!(
+        !answer["notes"].to_string().contains("not offered"),
+        "{}",
+        answer["notes"]
+    );
 }

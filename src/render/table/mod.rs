@@ -13,7 +13,7 @@ mod tokens;
 pub use analyze::analyze;
 pub use capacity::capacity;
 pub use cost::cost;
-pub use models::{model_detail, models};
+pub use models::{model_detail, model_regions, models};
 pub use plan::plan;
 pub use simulate::simulate;
 pub use size::size;

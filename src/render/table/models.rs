@@ -8,8 +8,8 @@ use super::{finish, name_cell, right, source_line, table, wrap};
 use crate::calc::sizing::field_name;
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, Model};
-use crate::deployment::DeploymentType;
+use crate::catalog::{Availability, Catalog, Model};
+use crate::deployment::{DeploymentType, Sku};
 use crate::lifecycle::{LifecycleView, Lifecycles, ReleaseStatus, Stage};
 use crate::numfmt::{count, money, number};
 
@@ -268,4 +268,32 @@ fn lifecycle_rows(view: &LifecycleView, as_of: NaiveDate, row: &mut impl FnMut(&
         }
         row(&format!("{sku} lifecycle"), parts.join("; "));
     }
+}
+
+/// `models NAME --regions`: per Azure SKU, the regions the model is offered in.
+pub fn model_regions(model: &Model, offered: &[&Availability], catalog: &Catalog) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: regions per Azure SKU", model.name);
+    let mut t = table(&["SKU", "regions", "source"]);
+    for sku in Sku::ALL {
+        let (regions, source) = match offered.iter().find(|a| a.sku == sku) {
+            Some(a) => (a.regions.join(", "), a.source.clone()),
+            None => ("not in the catalog".to_string(), "-".to_string()),
+        };
+        t.add_row(vec![
+            Cell::new(sku.as_str()),
+            Cell::new(regions),
+            Cell::new(source),
+        ]);
+    }
+    let _ = writeln!(out, "{}", finish(t, 1));
+    let mut cited: Vec<&str> = offered.iter().map(|a| a.source.as_str()).collect();
+    cited.dedup();
+    if !cited.is_empty() {
+        let _ = writeln!(out, "\nsources:");
+    }
+    for id in cited {
+        let _ = writeln!(out, "{}", wrap(&source_line(catalog, id), "- ", "  "));
+    }
+    out
 }
