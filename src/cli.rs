@@ -79,6 +79,8 @@ pub enum Format {
     Table,
     /// One JSON object for scripts (the contract: docs/json.md).
     Json,
+    /// A pull-request comment (plan, check and cost only).
+    Markdown,
 }
 
 /// The subcommands.
@@ -743,6 +745,10 @@ pub struct CheckArgs {
     /// max_increase_pct.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// A --baseline file that does not exist is a new plan (the first pull request that adds
+    /// it): no comparison, not an error.
+    #[arg(long, requires = "baseline")]
+    pub baseline_optional: bool,
     /// Read profiles the plan names outside its own folder (absolute paths, `..`).
     #[arg(long)]
     pub allow_outside_paths: bool,

@@ -356,7 +356,7 @@ pub(super) fn run_analyze(
         }
         return match format {
             Format::Json => render_json(catalog, None, &serde_json::json!({ "kql": KQL })),
-            Format::Table => Ok(KQL.to_string()),
+            Format::Table | Format::Markdown => Ok(KQL.to_string()),
         };
     }
     let models = args
@@ -485,7 +485,7 @@ pub(super) fn run_analyze(
     };
     let text = match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
-        Format::Table => table::analyze(&report, &catalog.currency),
+        Format::Table | Format::Markdown => table::analyze(&report, &catalog.currency),
     };
     for file in [profile_file, plot_file].into_iter().flatten() {
         file.commit()?;

@@ -28,7 +28,7 @@ use crate::cli::{
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::lifecycle::Lifecycles;
-use crate::render::{json, table};
+use crate::render::{json, markdown, table};
 use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
 use crate::tokens::encoding::Encoding;
 use crate::tokens::request::{self, InputKind, Request, Side};
@@ -47,6 +47,7 @@ use simulate::run_simulate;
 /// Runs one command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let format = cli.output_format();
+    check_markdown(&cli.command, format)?;
     let as_of = || day_to_judge(cli.as_of);
     let text = match &cli.command {
         Command::Completions { shell } => {
@@ -82,7 +83,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             let catalog = load_catalog(&cli)?;
             let (text, budget, warnings) = run_plan(
                 &args.file,
-                Some(args.baseline.as_deref()),
+                Some((args.baseline.as_deref(), args.baseline_optional)),
                 args.allow_outside_paths,
                 &catalog,
                 (format, as_of()?),
@@ -161,6 +162,32 @@ fn both_skus(deployment: DeploymentType) -> [Sku; 2] {
     [Sku::of(deployment, true), Sku::of(deployment, false)]
 }
 
+/// The line under a Markdown comment: tool version, catalog and the day judged on.
+fn footer(catalog: &Catalog, as_of: NaiveDate) -> String {
+    format!(
+        "ptuplan {} · catalog {} ({}) · as of {as_of}",
+        env!("CARGO_PKG_VERSION"),
+        catalog.as_of,
+        catalog.origin
+    )
+}
+
+/// `--format markdown` is a pull-request comment: only `plan`, `check` and `cost` have one.
+fn check_markdown(command: &Command, format: Format) -> Result<(), InputError> {
+    let has_markdown = matches!(
+        command,
+        Command::Plan(_) | Command::Check(_) | Command::Cost(_)
+    );
+    if format == Format::Markdown && !has_markdown {
+        return Err(InputError::Usage(
+            "--format markdown is for plan, check and cost (a pull-request comment); use table \
+             or json here"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes the answer to standard output; a failure says so (and keeps the I/O error, so a
 /// reader that went away is still told apart).
 fn write_answer(out: &mut dyn Write, text: &str) -> anyhow::Result<()> {
@@ -186,7 +213,7 @@ fn progress_bar(shown: bool, length: u64, template: &str) -> indicatif::Progress
 /// JSON escapes them itself.
 fn printable(text: String, format: Format) -> String {
     match format {
-        Format::Table => crate::render::escape_controls(text),
+        Format::Table | Format::Markdown => crate::render::escape_controls(text),
         Format::Json => text,
     }
 }
@@ -326,7 +353,7 @@ fn run_size(
     report.notes.extend(lifecycle.notes());
     match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report),
-        Format::Table => Ok(table::size(&report, catalog)),
+        Format::Table | Format::Markdown => Ok(table::size(&report, catalog)),
     }
 }
 
@@ -570,7 +597,7 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
     }
     match format {
         Format::Json => render_json(catalog, None, &report),
-        Format::Table => Ok(table::tokens(&report)),
+        Format::Table | Format::Markdown => Ok(table::tokens(&report)),
     }
 }
 
@@ -616,7 +643,7 @@ fn run_capacity(
     report.notes.extend(lifecycle.notes());
     match format {
         Format::Json => render_json(catalog, model.map(|_| &lifecycle), &report),
-        Format::Table => Ok(table::capacity(&report)),
+        Format::Table | Format::Markdown => Ok(table::capacity(&report)),
     }
 }
 
@@ -729,6 +756,7 @@ fn run_cost(
     match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report),
         Format::Table => Ok(table::cost(&report)),
+        Format::Markdown => Ok(markdown::cost(&report, &footer(catalog, as_of))),
     }
 }
 
@@ -840,7 +868,7 @@ struct PlanBody<'a> {
 /// evaluates its budget and returns the result.
 fn run_plan(
     path: &std::path::Path,
-    check: Option<Option<&std::path::Path>>,
+    check: Option<(Option<&std::path::Path>, bool)>,
     allow_outside_paths: bool,
     catalog: &Catalog,
     (format, as_of): (Format, NaiveDate),
@@ -863,38 +891,13 @@ fn run_plan(
     let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
     let mut report = plan(&resolved.workloads, &resolved.settings)?;
     report.notes.extend(resolved.notes.iter().cloned());
-    let tiers = resolved
-        .quota_tier
-        .map(|tier| tier::plan_tier_lines(&report, catalog, tier))
-        .unwrap_or_default();
-    let subjects: Vec<(String, tier::TierCheck)> = tiers
-        .iter()
-        .map(|l| {
-            (
-                format!("{} (workloads {})", l.model, l.workloads.join(", ")),
-                l.check.clone(),
-            )
-        })
-        .collect();
-    report.notes.extend(tier::tier_notes(&subjects));
-    let budget = match check {
-        None => None,
+    let tiers = plan_tiers(&mut report, resolved.quota_tier, catalog);
+    let (budget, new_plan) = match check {
+        None => (None, false),
         Some(baseline) => {
-            let limits = resolved.budget.ok_or_else(|| InputError::File {
-                kind: "plan",
-                path: shown.clone(),
-                line: None,
-                message: "no [budget] table: nothing to check (see 'Plan files' in docs/guide.md)"
-                    .into(),
-            })?;
-            let baseline_usd = baseline.map(read_baseline).transpose()?;
-            let retirements = plan_retirements(&resolved.workloads, as_of);
-            Some(budget::evaluate(
-                &report,
-                &limits,
-                baseline_usd,
-                (&retirements, resolved.quota_tier.map(|_| tiers.as_slice())),
-            ))
+            let (budget, new_plan) =
+                check_budget(&report, &resolved, &shown, baseline, (&tiers, as_of))?;
+            (Some(budget), new_plan)
         }
     };
     let used = resolved.workloads.iter().map(|w| {
@@ -917,8 +920,74 @@ fn run_plan(
             },
         )?,
         Format::Table => table::plan(&report, budget.as_ref()),
+        Format::Markdown => {
+            let context = markdown::PlanContext {
+                command: if check.is_some() { "check" } else { "plan" },
+                path: &shown,
+                new_plan,
+                footer: footer(catalog, as_of),
+            };
+            markdown::plan(&report, budget.as_ref(), &context)
+        }
     };
     Ok((text, budget, split_warnings(&resolved.workloads)))
+}
+
+/// The plan's pay-as-you-go quota against its `[subscription] quota_tier`, with their notes.
+fn plan_tiers(
+    report: &mut PlanReport,
+    tier: Option<u8>,
+    catalog: &Catalog,
+) -> Vec<tier::PlanTierLine> {
+    let Some(tier) = tier else {
+        return Vec::new();
+    };
+    let lines = tier::plan_tier_lines(report, catalog, tier);
+    let subjects: Vec<(String, tier::TierCheck)> = lines
+        .iter()
+        .map(|l| {
+            let subject = format!("{} (workloads {})", l.model, l.workloads.join(", "));
+            (subject, l.check.clone())
+        })
+        .collect();
+    report.notes.extend(tier::tier_notes(&subjects));
+    lines
+}
+
+/// `check`: the plan's budget against its figures, the baseline (a missing optional one is a
+/// new plan: returned as `true`), retirements and quota tiers.
+fn check_budget(
+    report: &PlanReport,
+    resolved: &plan_file::ResolvedPlan<'_>,
+    shown: &str,
+    (baseline, optional): (Option<&std::path::Path>, bool),
+    (tiers, as_of): (&[tier::PlanTierLine], NaiveDate),
+) -> anyhow::Result<(BudgetReport, bool)> {
+    let limits = resolved.budget.ok_or_else(|| InputError::File {
+        kind: "plan",
+        path: shown.to_string(),
+        line: None,
+        message: "no [budget] table: nothing to check (see 'Plan files' in docs/guide.md)".into(),
+    })?;
+    let new_plan = optional && baseline.is_some_and(|p| !p.exists());
+    let baseline_usd = match baseline {
+        Some(path) if !new_plan => Some(read_baseline(path)?),
+        _ => None,
+    };
+    let retirements = plan_retirements(&resolved.workloads, as_of);
+    let checked_tiers = resolved.quota_tier.map(|_| tiers);
+    let mut budget = budget::evaluate(report, &limits, baseline_usd, (&retirements, checked_tiers));
+    if let (true, Some(path)) = (new_plan, baseline) {
+        budget
+            .notes
+            .retain(|n| !n.starts_with("max_increase_pct is not checked"));
+        budget.notes.push(format!(
+            "new plan: no baseline at {} (--baseline-optional), so nothing to compare and \
+             max_increase_pct is not checked",
+            path.display()
+        ));
+    }
+    Ok((budget, new_plan))
 }
 
 /// Each workload's model and Azure SKU with its retirement on `as_of`, for `check`.
@@ -1032,7 +1101,7 @@ fn run_models(
             availability.as_deref().unwrap_or_default(),
             catalog,
         )),
-        Format::Table => Ok(match models.as_slice() {
+        Format::Table | Format::Markdown => Ok(match models.as_slice() {
             [one] if args.name.is_some() => table::model_detail(one, catalog, &lifecycle),
             _ => table::models(catalog, &lifecycle),
         }),

@@ -302,7 +302,7 @@ pub(super) fn run_simulate(
     report.notes.extend(lifecycle.notes());
     let text = match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
-        Format::Table => table::simulate(&report, &catalog.currency),
+        Format::Table | Format::Markdown => table::simulate(&report, &catalog.currency),
     };
     for file in [runs.trace_file, plot_file].into_iter().flatten() {
         file.commit()?;

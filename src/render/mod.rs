@@ -1,6 +1,8 @@
-//! Rendering: finished reports in, bytes out. Tables for people, JSON for scripts.
+//! Rendering: finished reports in, bytes out. Tables for people, JSON for scripts, Markdown
+//! for pull-request comments.
 
 pub mod json;
+pub mod markdown;
 pub mod plot;
 pub mod table;
 

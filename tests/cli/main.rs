@@ -1,5 +1,6 @@
 //! Integration tests: the `ptuplan` binary as users run it. One test binary, a module per area.
 
+mod action;
 mod analyze;
 mod capacity;
 mod catalog;
@@ -7,6 +8,7 @@ mod cost;
 mod errors;
 mod fuzz;
 mod json_contract;
+mod markdown;
 mod models;
 mod plan;
 mod prices;
