@@ -116,7 +116,8 @@ pub enum Command {
     /// Prices from Microsoft's Azure Retail Prices API, as a price overlay for --prices.
     #[command(subcommand)]
     Prices(PricesCommand),
-    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) that completes
+    /// flags, the catalog's model names and aliases, and deployment types.
     #[command(
         after_help = "Example:\n  ptuplan completions bash > ~/.local/share/bash-completion/completions/ptuplan"
     )]
@@ -124,9 +125,15 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Example:\n  ptuplan man > ptuplan.1 && man ./ptuplan.1")]
-    Man,
+    /// Print the man page (roff), or write it and one page per subcommand into a folder.
+    #[command(
+        after_help = "Examples:\n  ptuplan man > ptuplan.1 && man ./ptuplan.1\n  ptuplan man --dir man/man1   (ptuplan.1, ptuplan-size.1, ...)"
+    )]
+    Man {
+        /// Write ptuplan.1 and ptuplan-SUBCOMMAND.1 here instead of printing ptuplan.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 const SIZE_HELP: &str = "\

@@ -52,15 +52,20 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let text = match &cli.command {
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "ptuplan", &mut script);
+            let mut command = completion_command(&base_catalog(&cli)?);
+            clap_complete::generate(*shell, &mut command, "ptuplan", &mut script);
             out.write_all(&script)?;
             return Ok(());
         }
-        Command::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-            out.write_all(&page)?;
-            return Ok(());
+        Command::Man { dir } => {
+            return match dir {
+                Some(dir) => man_pages(dir),
+                None => {
+                    let mut page = Vec::new();
+                    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+                    write_answer(out, &String::from_utf8_lossy(&page))
+                }
+            };
         }
         Command::Size(args) => run_size(args, &load_catalog(&cli)?, format, as_of()?)?,
         Command::Capacity(args) => run_capacity(args, &load_catalog(&cli)?, format, as_of()?)?,
@@ -172,8 +177,93 @@ fn footer(catalog: &Catalog, as_of: NaiveDate) -> String {
     )
 }
 
-/// `--format markdown` is a pull-request comment: only `plan`, `check` and `cost` have one.
+/// The command line as completion scripts see it: `--model` offers the catalog's names and
+/// aliases, `--deployment` the deployment types (parsing still accepts any spelling).
+fn completion_command(catalog: &Catalog) -> clap::Command {
+    let models: Vec<String> = catalog
+        .models
+        .iter()
+        .flat_map(|m| std::iter::once(m.name.clone()).chain(m.aliases.iter().cloned()))
+        .collect();
+    let types = ["global", "data-zone", "regional"];
+    let offer = |command: clap::Command| {
+        let names = models.clone();
+        let with_models = if command
+            .get_arguments()
+            .any(|a| a.get_id() == "model" || a.get_id() == "models")
+        {
+            let id = if command.get_arguments().any(|a| a.get_id() == "models") {
+                "models"
+            } else {
+                "model"
+            };
+            command.mut_arg(id, |a| {
+                a.value_parser(clap::builder::PossibleValuesParser::new(names))
+            })
+        } else {
+            command
+        };
+        if with_models
+            .get_arguments()
+            .any(|a| a.get_id() == "deployment")
+        {
+            with_models.mut_arg("deployment", |a| {
+                a.value_parser(clap::builder::PossibleValuesParser::new(types))
+            })
+        } else {
+            with_models
+        }
+    };
+    let mut command = Cli::command();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, offer);
+    }
+    command.mut_subcommand("models", |models| {
+        models.mut_arg("name", |a| {
+            a.value_parser(clap::builder::PossibleValuesParser::new(
+                catalog.models.iter().map(|m| m.name.clone()),
+            ))
+        })
+    })
+}
+
+/// `man --dir DIR`: ptuplan.1 and one page per subcommand (ptuplan-size.1, ...), each written
+/// whole or not at all.
+fn man_pages(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| output::cannot_write("man page", dir, e))?;
+    let command = Cli::command();
+    let mut pages = vec![("ptuplan".to_string(), command.clone())];
+    for sub in command.get_subcommands() {
+        let name = format!("ptuplan-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name)));
+    }
+    for (name, page) in pages {
+        let path = dir.join(format!("{name}.1"));
+        let mut file = output::OutputFile::open(&path, "man page")?;
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(page).render(&mut roff)?;
+        file.write_all(&roff)?;
+        file.commit()?;
+    }
+    Ok(())
+}
+
+/// `--format markdown` is a pull-request comment: only `plan`, `check` and `cost` have one;
+/// `man` and `completions` print one fixed format.
 fn check_markdown(command: &Command, format: Format) -> Result<(), InputError> {
+    if matches!(command, Command::Man { .. } | Command::Completions { .. })
+        && format != Format::Table
+    {
+        return Err(InputError::Usage(
+            "--json and --format apply to the planning commands; man and completions print one \
+             format"
+                .into(),
+        ));
+    }
     let has_markdown = matches!(
         command,
         Command::Plan(_) | Command::Check(_) | Command::Cost(_)

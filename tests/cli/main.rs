@@ -15,6 +15,7 @@ mod prices;
 mod production;
 mod readme;
 mod reliability;
+mod shell;
 mod simulate;
 mod size;
 mod tokens;
