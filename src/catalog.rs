@@ -43,7 +43,7 @@ const MAX_CATALOG_TOKENS: u64 = 1_000_000_000;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A validated catalog.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Catalog {
     /// Where it was loaded from: `embedded` or a path.
     pub origin: String,
@@ -66,7 +66,7 @@ pub struct Catalog {
 }
 
 /// The Azure regions where a model can be deployed on one SKU (catalog `[[availability]]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Availability {
     /// Catalog model name.
@@ -81,7 +81,7 @@ pub struct Availability {
 
 /// The default standard quota a quota tier grants a subscription, per region, for one model and
 /// standard SKU (catalog `[[quota_tier]]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaTier {
     /// Catalog model name.
@@ -121,7 +121,7 @@ struct CatalogFile {
 }
 
 /// What one PTU of a provisioned deployment type costs, in USD.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PtuPrices {
     /// Per PTU per hour, billed hourly.
@@ -141,7 +141,7 @@ pub struct PtuPrices {
 }
 
 /// Pay-as-you-go prices of one standard deployment type, USD per 1 million tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenPrices {
     /// Uncached prompt tokens.
@@ -154,7 +154,7 @@ pub struct TokenPrices {
 }
 
 /// A cited document.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// What it is (document, repository path, commit).
@@ -167,7 +167,7 @@ pub struct Source {
 }
 
 /// One model's capacity parameters.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     /// Canonical name, e.g. `gpt-4.1`.
@@ -249,7 +249,7 @@ fn spillover_default() -> bool {
 }
 
 /// Token weights of long-context requests (prompt above a threshold), GPT-6 family.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LongContext {
     /// Prompt tokens above which a request is long-context.
@@ -265,7 +265,7 @@ pub struct LongContext {
 }
 
 /// Names of the catalog fields that can be marked unverified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum CatalogField {
@@ -290,7 +290,7 @@ pub enum CatalogField {
 }
 
 /// Which source backs which group of a model's numbers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSources {
     /// Input TPM per PTU, output weight, minimums and increments.
@@ -316,7 +316,7 @@ pub struct ModelSources {
 }
 
 /// A provisioned deployment type's sizing grid.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provisioned {
     /// Smallest deployment, in PTUs.
@@ -326,7 +326,7 @@ pub struct Provisioned {
 }
 
 /// Context window limits in tokens; any may be unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
     /// Largest prompt.

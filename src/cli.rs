@@ -116,6 +116,15 @@ pub enum Command {
     /// Prices from Microsoft's Azure Retail Prices API, as a price overlay for --prices.
     #[command(subcommand)]
     Prices(PricesCommand),
+    /// Print the JSON Schema (draft 2020-12) of a command's --json answer.
+    #[command(
+        after_help = "Examples:\n  ptuplan schema plan > plan.schema.json\n  ptuplan schema cost | jq '.properties | keys'\n\nThe same schemas are in docs/schema/."
+    )]
+    Schema {
+        /// The command whose answer to describe.
+        #[arg(value_enum)]
+        command: SchemaCommand,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) that completes
     /// flags, the catalog's model names and aliases, and deployment types.
     #[command(
@@ -769,6 +778,51 @@ pub struct ModelsArgs {
     /// With NAME: the Azure regions the model is offered in, per deployment SKU.
     #[arg(long, requires = "name")]
     pub regions: bool,
+}
+
+/// The commands with a `--json` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
+pub enum SchemaCommand {
+    Size,
+    Capacity,
+    Tokens,
+    Analyze,
+    Simulate,
+    Cost,
+    Plan,
+    Check,
+    Models,
+}
+
+impl SchemaCommand {
+    /// Every command with a schema, in help order.
+    pub const ALL: [SchemaCommand; 9] = [
+        Self::Size,
+        Self::Capacity,
+        Self::Tokens,
+        Self::Analyze,
+        Self::Simulate,
+        Self::Cost,
+        Self::Plan,
+        Self::Check,
+        Self::Models,
+    ];
+
+    /// The command's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Size => "size",
+            Self::Capacity => "capacity",
+            Self::Tokens => "tokens",
+            Self::Analyze => "analyze",
+            Self::Simulate => "simulate",
+            Self::Cost => "cost",
+            Self::Plan => "plan",
+            Self::Check => "check",
+            Self::Models => "models",
+        }
+    }
 }
 
 /// `ptuplan prices` subcommands.

@@ -7,7 +7,19 @@ use serde::{Deserialize, Serialize};
 
 /// An Azure deployment type. Each has a provisioned (PTU) flavour and a standard
 /// (pay-as-you-go) flavour; the provisioned minimum and scale increment differ by type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeploymentType {
     /// Global: traffic may be processed in any Azure region.
@@ -86,7 +98,19 @@ impl FromStr for DeploymentType {
 /// An Azure deployment SKU: a deployment type in its provisioned or its standard flavour,
 /// spelled as Azure spells it (`GlobalProvisionedManaged`, `DataZoneStandard`, ...). The catalog's
 /// lifecycle, quota-tier and region entries are keyed by it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Sku {
     /// Global provisioned (PTU).
     GlobalProvisionedManaged,

@@ -17,7 +17,7 @@ pub const RETIRING_WITHIN_DAYS: i64 = 90;
 const NOTES_PER_MODEL_UP_TO: usize = 3;
 
 /// A model version's published lifecycle, as the catalog holds it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     /// The model version the dates are for, e.g. `2025-04-14`.
@@ -45,7 +45,7 @@ pub struct Lifecycle {
 }
 
 /// Dates of one SKU that differ from the model's.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkuDates {
     /// No new customers from this day.
@@ -83,7 +83,7 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
 }
 
 /// Release status as Microsoft's retirement table gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReleaseStatus {
     /// Generally available.
@@ -95,7 +95,7 @@ pub enum ReleaseStatus {
 }
 
 /// Where a model stands on a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     /// Retired: it serves no requests; deployments were migrated.
@@ -119,7 +119,7 @@ impl Stage {
 
 /// What the in-place migration to the replacement does to a provisioned deployment's
 /// throughput: the PTU count is kept, the per-PTU numbers become the replacement's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Migration {
     /// The model to move to: the named replacement, or the first one down its replacement
     /// chain that is not itself retired.
@@ -138,7 +138,7 @@ pub struct Migration {
 }
 
 /// One model's lifecycle on a day, as commands report it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LifecycleView {
     /// Catalog name.
     #[serde(skip)]
@@ -238,6 +238,26 @@ impl Lifecycles {
     /// The notes for the retired, retiring and deprecated models among them.
     pub fn notes(&self) -> Vec<String> {
         notes(&self.models, self.as_of)
+    }
+}
+
+impl schemars::JsonSchema for Lifecycles {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Lifecycles".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let view = generator.subschema_for::<LifecycleView>();
+        schemars::json_schema!({
+            "description": "The lifecycles of the models a command used, judged on one day.",
+            "type": "object",
+            "properties": {
+                "as_of": { "type": "string", "format": "date" },
+                "models": { "type": "object", "additionalProperties": view }
+            },
+            "required": ["as_of", "models"],
+            "additionalProperties": false
+        })
     }
 }
 

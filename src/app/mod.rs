@@ -23,7 +23,7 @@ use crate::calc::workload::{MaxTokensSource, RequestShape, TokenCounts, Workload
 use crate::catalog::{Catalog, Model, Source};
 use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, PricesCommand, QuotaArgs,
-    RpmWindowArg, ShapeArgs, SizeArgs, SortOrder, TermArg, TokensArgs,
+    RpmWindowArg, SchemaCommand, ShapeArgs, SizeArgs, SortOrder, TermArg, TokensArgs,
 };
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{BudgetExceeded, CatalogError, InputError};
@@ -56,6 +56,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             clap_complete::generate(*shell, &mut command, "ptuplan", &mut script);
             out.write_all(&script)?;
             return Ok(());
+        }
+        Command::Schema { command } => {
+            let text = serde_json::to_string_pretty(&schema_of(*command))? + "\n";
+            return write_answer(out, &text);
         }
         Command::Man { dir } => {
             return match dir {
@@ -177,6 +181,22 @@ fn footer(catalog: &Catalog, as_of: NaiveDate) -> String {
     )
 }
 
+/// The JSON Schema of `command`'s `--json` answer.
+pub fn schema_of(command: SchemaCommand) -> serde_json::Value {
+    use crate::{calc, sim, tokens, traffic};
+    let name = command.name();
+    match command {
+        SchemaCommand::Size => json::schema::<calc::sizing::SizeReport>(name),
+        SchemaCommand::Capacity => json::schema::<calc::capacity::CapacityReport>(name),
+        SchemaCommand::Tokens => json::schema::<tokens::count::TokensReport>(name),
+        SchemaCommand::Analyze => json::schema::<traffic::analysis::AnalyzeReport>(name),
+        SchemaCommand::Simulate => json::schema::<sim::compare::SimulateReport>(name),
+        SchemaCommand::Cost => json::schema::<calc::cost::CostReport>(name),
+        SchemaCommand::Plan | SchemaCommand::Check => json::schema::<PlanBody<'static>>(name),
+        SchemaCommand::Models => json::schema::<ModelsBody<'static>>(name),
+    }
+}
+
 /// The command line as completion scripts see it: `--model` offers the catalog's names and
 /// aliases, `--deployment` the deployment types (parsing still accepts any spelling).
 fn completion_command(catalog: &Catalog) -> clap::Command {
@@ -259,8 +279,8 @@ fn check_markdown(command: &Command, format: Format) -> Result<(), InputError> {
         && format != Format::Table
     {
         return Err(InputError::Usage(
-            "--json and --format apply to the planning commands; man and completions print one \
-             format"
+            "--json and --format apply to the planning commands; man, completions and schema \
+             print one format"
                 .into(),
         ));
     }
@@ -942,7 +962,7 @@ fn cost_settings(
 }
 
 /// The JSON body of `plan` and `check`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PlanBody<'a> {
     plan: String,
     #[serde(flatten)]
@@ -1143,7 +1163,7 @@ fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
 
 /// The JSON body of `models`: the models shown and the sources they cite (with `--regions`,
 /// where the model is offered).
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ModelsBody<'a> {
     models: Vec<&'a Model>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -8,7 +8,7 @@ use crate::calc::tier::{PlanTierLine, tier_name};
 use crate::numfmt;
 
 /// Limits from a plan's `[budget]` table; each is optional.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     /// Most the plan may cost per month, USD.
@@ -37,7 +37,7 @@ pub struct Retirement {
 }
 
 /// One limit checked. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Check {
     /// The budget key, e.g. `max_monthly_usd`.
     pub limit: &'static str,
@@ -55,7 +55,7 @@ pub struct Check {
 }
 
 /// The outcome of `check`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BudgetReport {
     /// Every check made.
     pub checks: Vec<Check>,

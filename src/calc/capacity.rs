@@ -39,7 +39,7 @@ pub enum Limit<'a> {
 }
 
 /// Which kind of deployment was asked about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LimitKind {
     /// Pay-as-you-go TPM quota.
@@ -49,7 +49,7 @@ pub enum LimitKind {
 }
 
 /// The `capacity` answer. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CapacityReport {
     /// `standard` or `provisioned`.
     pub limit: LimitKind,

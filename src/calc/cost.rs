@@ -25,7 +25,7 @@ pub const DEFAULT_HOURS_PER_MONTH: f64 = 730.0;
 pub const MAX_HOURS_PER_MONTH: f64 = 744.0;
 
 /// How PTUs are paid for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Term {
     /// Hourly, no commitment.
     #[serde(rename = "hourly")]
@@ -39,7 +39,7 @@ pub enum Term {
 }
 
 /// PTU prices in USD per PTU.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PtuRates {
     /// Per hour.
     pub hourly: f64,
@@ -61,7 +61,7 @@ impl PtuRates {
 }
 
 /// The options compared, in the order they are listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum OptionName {
     /// Everything pay-as-you-go.
     #[serde(rename = "payg")]
@@ -94,7 +94,7 @@ impl OptionName {
 }
 
 /// One priced option. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CostOption {
     /// Which option.
     pub option: OptionName,
@@ -125,7 +125,7 @@ pub struct CostOption {
 }
 
 /// What the month's load amounts to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MonthlyLoad {
     /// `flat` or `profile`.
     pub kind: LoadKind,
@@ -150,7 +150,7 @@ pub struct MonthlyLoad {
 }
 
 /// The prices used, after overrides.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PricesUsed {
     /// PAYG USD per 1M uncached prompt tokens.
     pub input: f64,
@@ -176,7 +176,7 @@ pub struct PricesUsed {
 }
 
 /// The `cost` answer. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CostReport {
     /// Catalog name.
     pub model: String,

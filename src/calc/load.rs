@@ -65,7 +65,7 @@ impl MinuteLoad {
 }
 
 /// Where a load curve came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LoadKind {
     /// One average minute standing for every minute of the month.

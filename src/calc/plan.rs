@@ -16,7 +16,9 @@ use crate::deployment::DeploymentType;
 use crate::error::InputError;
 
 /// How a workload is served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Billing {
     /// On a provisioned deployment (PTUs).
@@ -26,7 +28,9 @@ pub enum Billing {
 }
 
 /// How deployments in several regions back each other up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Failover {
     /// One region serves; each other region must be able to carry everything alone.
@@ -78,7 +82,7 @@ pub struct PlanSettings {
 }
 
 /// One workload's share of the plan. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WorkloadLine {
     /// Name.
     pub name: String,
@@ -116,7 +120,7 @@ pub struct WorkloadLine {
 }
 
 /// A shared provisioned deployment. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DeploymentLine {
     /// Model.
     pub model: String,
@@ -164,7 +168,7 @@ pub fn split_warnings(workloads: &[PlannedWorkload<'_>]) -> Vec<String> {
 }
 
 /// PTUs per deployment type and region: what PTU quota must allow.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QuotaLine {
     /// Deployment type.
     pub deployment: DeploymentType,
@@ -175,7 +179,7 @@ pub struct QuotaLine {
 }
 
 /// Reserved against deployed PTUs of one deployment type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReservationLine {
     /// Deployment type.
     pub deployment: DeploymentType,
@@ -192,7 +196,7 @@ pub struct ReservationLine {
 }
 
 /// The `plan` answer. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlanReport {
     /// Per workload.
     pub workloads: Vec<WorkloadLine>,

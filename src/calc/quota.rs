@@ -30,7 +30,9 @@ use crate::calc::sizing::Binding;
 pub const DEFAULT_MAX_THROTTLE: f64 = 0.01;
 
 /// The fixed window over which a standard deployment counts requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub enum RpmWindow {
     /// 1-second windows: ⌊rpm ÷ 60⌋ requests each.
     #[serde(rename = "1s")]
@@ -101,7 +103,7 @@ impl QuotaRule {
 }
 
 /// A quota sized for Poisson arrivals.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PoissonQuota {
     /// The smallest quota in whole units whose expected refused share is within the target.
     pub tpm_quota: u64,

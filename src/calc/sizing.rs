@@ -26,7 +26,7 @@ pub const MIN_CACHED_PROMPT: f64 = 1024.0;
 pub const MAX_PTU_PER_DEPLOYMENT: u64 = 100_000;
 
 /// What limit binds a standard deployment or a capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Binding {
     /// Tokens per minute.
@@ -78,7 +78,7 @@ impl Default for StandardOptions {
 }
 
 /// The standard (pay-as-you-go) quota that admits a workload.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StandardQuota {
     /// RPM granted per 1,000 TPM of quota.
     pub rpm_per_1000_tpm: f64,
@@ -102,7 +102,7 @@ pub struct StandardQuota {
 }
 
 /// One model sized for one deployment type. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ModelSizing {
     /// Catalog name.
     pub model: String,
@@ -171,7 +171,7 @@ pub struct ModelSizing {
 }
 
 /// A model left out of an all-models comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Skipped {
     /// Catalog name.
     pub model: String,
@@ -180,7 +180,7 @@ pub struct Skipped {
 }
 
 /// The whole `size` answer. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SizeReport {
     /// Requests per minute.
     pub rpm: f64,

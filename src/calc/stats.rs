@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// Summary of many values. Field names are the JSON contract.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Distribution {
     /// How many values.
     pub count: u64,

@@ -9,7 +9,7 @@ use crate::deployment::Sku;
 use crate::numfmt::count;
 
 /// A needed standard quota against a tier's default.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TierCheck {
     /// The tier (0: Free).
     pub tier: u8,
@@ -119,7 +119,7 @@ pub fn tier_notes(checks: &[(String, TierCheck)]) -> Vec<String> {
 
 /// A plan's pay-as-you-go quota for one model and SKU, summed over its workloads (they share
 /// the subscription's quota in each region), against the plan's quota tier.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlanTierLine {
     /// Model.
     pub model: String,

@@ -16,7 +16,7 @@ pub const MAX_TOKENS_PER_REQUEST: f64 = 1e8;
 pub const MAX_TPM: f64 = 1e12;
 
 /// Where the prompt/completion split came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenSplit {
     /// `--prompt` and `--completion` were both given.
@@ -100,7 +100,7 @@ impl TokenCounts {
 }
 
 /// One request's token shape.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RequestShape {
     /// Prompt (input) tokens per request, including cached ones.
     pub prompt_tokens: f64,
@@ -134,7 +134,7 @@ struct TokenWeights {
 pub const MAX_BEST_OF: u32 = 20;
 
 /// Where the `max_tokens` of the admission estimate came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MaxTokensSource {
     /// The client's `max_tokens` (`--max-tokens`).

@@ -11,14 +11,14 @@ use crate::lifecycle::Lifecycles;
 /// Version of the JSON contract documented in docs/json.md.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct CatalogInfo<'a> {
     origin: &'a str,
     as_of: &'a str,
     currency: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Envelope<'a, T: Serialize> {
     schema_version: u32,
     catalog: CatalogInfo<'a>,
@@ -49,6 +49,23 @@ pub fn render<T: Serialize>(
     let mut text = serde_json::to_string_pretty(&value)?;
     text.push('\n');
     Ok(text)
+}
+
+/// The JSON Schema (draft 2020-12) of a command's `--json` answer whose body is `T`: the
+/// envelope (`schema_version`, `catalog`, `lifecycle`) with `T`'s keys, generated from the
+/// same types that serialize it.
+pub fn schema<T: Serialize + schemars::JsonSchema + 'static>(command: &str) -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<Envelope<'static, T>>();
+    schema.insert(
+        "title".into(),
+        Value::String(format!(
+            "ptuplan {command} --json (schema_version {SCHEMA_VERSION})"
+        )),
+    );
+    schema.to_value()
 }
 
 /// Rewrites floats without a fraction (and within ±2^53) as integers, recursively.

@@ -19,7 +19,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const SOURCE_ID: &str = "RP1";
 
 /// A price overlay file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Overlay {
     /// Format version ([`SCHEMA_VERSION`]).
@@ -44,7 +44,7 @@ pub struct Overlay {
 }
 
 /// One price with where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Value {
     /// The price (per PTU for the term, or per 1 million tokens).
@@ -59,7 +59,7 @@ pub struct Value {
 }
 
 /// A provisioned deployment type's PTU prices.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PtuOverlay {
     /// Per PTU-hour.
@@ -71,7 +71,7 @@ pub struct PtuOverlay {
 }
 
 /// A model's token prices on one standard deployment type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenOverlay {
     /// Uncached prompt tokens.

@@ -27,7 +27,7 @@ pub struct Candidate {
 }
 
 /// The busiest 60 seconds of the offered traffic.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OfferedPeaks {
     /// Most tokens (prompt + completion) in any 60 s.
     pub peak_tpm: f64,
@@ -41,7 +41,7 @@ pub struct OfferedPeaks {
 }
 
 /// One candidate's outcome. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CandidateResult {
     /// E.g. `150 PTU` or `300K TPM`.
     pub label: String,
@@ -214,7 +214,7 @@ pub fn result(
 
 /// The offered traffic, measured while the first candidate ran. Field names are the JSON
 /// contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OfferedTraffic {
     /// Where the requests come from, in words.
     pub source: String,
@@ -240,7 +240,7 @@ pub struct OfferedTraffic {
 }
 
 /// The `simulate` answer. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SimulateReport {
     /// Catalog model name.
     pub model: String,

@@ -211,7 +211,7 @@ impl SimConfig {
 }
 
 /// Token counts. Field names are the JSON contract.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TokenTotals {
     /// Prompt tokens (cached included).
     pub prompt: u64,
@@ -231,7 +231,7 @@ impl TokenTotals {
 }
 
 /// Latency of served requests, ms (first arrival to completion).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LatencySummary {
     /// Mean (exact).
     pub mean: f64,
@@ -246,7 +246,7 @@ pub struct LatencySummary {
 }
 
 /// Distribution of per-minute utilization (nearest rank over all simulated minutes).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UtilizationSummary {
     /// Median minute.
     pub p50: f64,
@@ -261,7 +261,7 @@ pub struct UtilizationSummary {
 }
 
 /// One calendar minute of the simulation.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MinuteStats {
     /// Minutes since the first request's minute.
     pub minute: u64,
@@ -274,7 +274,7 @@ pub struct MinuteStats {
 }
 
 /// The outcome of a simulation. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SimReport {
     /// Requests offered (first attempts).
     pub requests: u64,

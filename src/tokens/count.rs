@@ -58,7 +58,7 @@ pub fn uncounted(requests: &[Request]) -> (usize, usize) {
 }
 
 /// Token counts of one input file. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FileCount {
     /// Path as given (`-` for stdin).
     pub path: String,
@@ -121,7 +121,7 @@ pub struct ParsedInput {
 }
 
 /// The `tokens` answer. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TokensReport {
     /// Encoding used.
     pub encoding: Encoding,
@@ -211,7 +211,7 @@ const EMPTY: Distribution = Distribution {
 };
 
 /// Which statistic of measured requests stands for "tokens per request".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStat {
     /// The mean (the default: what a month's volume averages to).
@@ -238,7 +238,7 @@ impl TokenStat {
 
 /// Tokens per request measured from files, as `size` used them. Field names are the JSON
 /// contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MeasuredTokens {
     /// Statistic used.
     pub stat: TokenStat,

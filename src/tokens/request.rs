@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::error::InputError;
 
 /// How a file is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     /// By extension (`.json`: chat, `.jsonl`/`.ndjson`: JSONL, else text); stdin by content.

@@ -15,7 +15,7 @@ use crate::error::InputError;
 use crate::timestamp::format_second;
 
 /// Nearest-rank percentiles of per-minute values. Field names are the JSON contract.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Percentiles {
     /// Median minute.
     pub p50: f64,
@@ -131,7 +131,7 @@ pub fn minutes(buckets: &SecondBuckets) -> (Vec<MinuteLoad>, i64) {
 }
 
 /// What the traffic means for one model. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ModelAnalysis {
     /// Catalog name.
     pub model: String,
@@ -171,7 +171,7 @@ pub struct ModelAnalysis {
 }
 
 /// How a standard quota was sized from a log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuotaBasis {
     /// Admits the observed busiest request window and calendar minute of tokens.
@@ -322,7 +322,7 @@ fn standard_quota(
 }
 
 /// The traffic as a whole. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TrafficSummary {
     /// Requests.
     pub requests: f64,
@@ -568,7 +568,7 @@ mod tests {
 }
 
 /// Load above a candidate capacity, minute by minute. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OverCapacity {
     /// What was checked, e.g. `300 PTU of gpt-4.1 (global)` or `1,000,000 TPM quota`.
     pub capacity: String,
@@ -615,7 +615,7 @@ pub fn over_capacity(
 }
 
 /// The traffic of one deployment or model named in the log. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GroupAnalysis {
     /// The deployment or model as the log names it.
     pub name: String,
@@ -628,7 +628,7 @@ pub struct GroupAnalysis {
 }
 
 /// The `analyze` answer. Field names are the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AnalyzeReport {
     /// The traffic as a whole.
     #[serde(flatten)]

@@ -15,6 +15,7 @@ mod prices;
 mod production;
 mod readme;
 mod reliability;
+mod schema;
 mod shell;
 mod simulate;
 mod size;
@@ -36,7 +37,8 @@ pub fn ptuplan() -> Command {
     cmd
 }
 
-/// Runs `ptuplan ARGS --json`, asserts success and parses stdout.
+/// Runs `ptuplan ARGS --json`, asserts success, parses stdout and checks it against the
+/// command's JSON Schema (`ptuplan schema COMMAND`).
 pub fn json(args: &[&str]) -> Value {
     let output = ptuplan().args(args).arg("--json").output().expect("runs");
     assert!(
@@ -44,7 +46,45 @@ pub fn json(args: &[&str]) -> Value {
         "ptuplan {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+    let value: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    if let Some(command) = args.iter().find(|a| SCHEMA_COMMANDS.contains(a))
+        && !args.contains(&"--kql")
+    {
+        let errors: Vec<String> = validator(command)
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .take(5)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "ptuplan {args:?} --json breaks its schema: {errors:#?}"
+        );
+    }
+    value
+}
+
+/// The commands with a JSON Schema.
+pub const SCHEMA_COMMANDS: [&str; 9] = [
+    "size", "capacity", "tokens", "analyze", "simulate", "cost", "plan", "check", "models",
+];
+
+/// The compiled schema of `command`'s answer, from `ptuplan schema COMMAND` (once per command).
+fn validator(command: &str) -> &'static jsonschema::Validator {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, &'static jsonschema::Validator>>> =
+        OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .expect("not poisoned");
+    cache.entry(command.to_string()).or_insert_with(|| {
+        let output = ptuplan().args(["schema", command]).output().expect("runs");
+        let schema: Value = serde_json::from_slice(&output.stdout).expect("a JSON schema");
+        Box::leak(Box::new(
+            jsonschema::validator_for(&schema).expect("a valid schema"),
+        ))
+    })
 }
 
 /// Runs `ptuplan ARGS`, asserts success and returns stdout.
