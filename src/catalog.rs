@@ -29,11 +29,13 @@ const MAX_WEIGHT: f64 = 100.0;
 const MIN_RPM_RATIO: f64 = 1e-3;
 const MAX_RPM_RATIO: f64 = 1e4;
 /// Largest pay-as-you-go price, USD per 1M tokens.
-const MAX_TOKEN_PRICE: f64 = 1e4;
-/// Largest PTU prices, USD per PTU per hour, month and year.
-const MAX_PTU_PRICE_HOURLY: f64 = 1e4;
-const MAX_PTU_PRICE_MONTHLY: f64 = 1e6;
-const MAX_PTU_PRICE_YEARLY: f64 = 1e7;
+pub const MAX_TOKEN_PRICE: f64 = 1e4;
+/// Largest PTU price per hour.
+pub const MAX_PTU_PRICE_HOURLY: f64 = 1e4;
+/// Largest PTU price for a 1-month reservation.
+pub const MAX_PTU_PRICE_MONTHLY: f64 = 1e6;
+/// Largest PTU price for a 1-year reservation.
+pub const MAX_PTU_PRICE_YEARLY: f64 = 1e7;
 /// Largest PTU minimum or increment (one deployment holds at most 100,000 PTUs).
 const MAX_PTU_GRID: u64 = 100_000;
 /// Largest context limit, quota unit or default max_tokens, in tokens.
@@ -748,6 +750,20 @@ impl Catalog {
                     at("regions"),
                     format!("'{bad}' is not an ARM region name (lower-case, e.g. eastus2)"),
                 ));
+            }
+            if entry.regions.is_empty() {
+                return Err((
+                    at("regions"),
+                    "is empty: list a region or leave the entry out".into(),
+                ));
+            }
+            if let Some(twice) = entry
+                .regions
+                .iter()
+                .enumerate()
+                .find_map(|(j, r)| entry.regions[..j].contains(r).then_some(r))
+            {
+                return Err((at("regions"), format!("'{twice}' is listed twice")));
             }
             self.check_source(&entry.source, at("source"))?;
             let twice = self.availability[..i]

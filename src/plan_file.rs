@@ -287,6 +287,21 @@ pub fn resolve<'a>(
         ));
     }
     for (i, region) in file.regions.iter().enumerate() {
+        let arm = !region.is_empty()
+            && region.len() <= 40
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !arm {
+            return Err(at(
+                key_offset("regions"),
+                format!(
+                    "field 'regions': '{}' is not an Azure region's ARM name: lower-case \
+                     letters and digits, e.g. eastus2 or swedencentral",
+                    crate::render::clean(region, 60)
+                ),
+            ));
+        }
         if file.regions[..i].contains(region) {
             return Err(at(
                 key_offset("regions"),
@@ -379,6 +394,14 @@ pub fn resolve<'a>(
                         "[budget] field 'min_days_to_retirement': {days} is more than \
                          {MAX_DAYS_TO_RETIREMENT} days (100 years); give e.g. 90"
                     ),
+                ));
+            }
+            if budget.within_quota_tier == Some(true) && quota_tier.is_none() {
+                return Err(at(
+                    field_offset(text, spanned.span(), "within_quota_tier"),
+                    "[budget] field 'within_quota_tier': the plan names no quota tier; add \
+                     [subscription] quota_tier = N (1 to 6, 0 for Free)"
+                        .into(),
                 ));
             }
             if budget.max_utilization.is_some_and(|u| u > 1.0 || u == 0.0) {

@@ -273,14 +273,19 @@ fn man_pages(dir: &std::path::Path) -> anyhow::Result<()> {
 }
 
 /// `--format markdown` is a pull-request comment: only `plan`, `check` and `cost` have one;
-/// `man` and `completions` print one fixed format.
+/// `man`, `completions`, `schema` and `prices` print one fixed format.
 fn check_markdown(command: &Command, format: Format) -> Result<(), InputError> {
-    if matches!(command, Command::Man { .. } | Command::Completions { .. })
-        && format != Format::Table
-    {
+    let fixed = matches!(
+        command,
+        Command::Man { .. }
+            | Command::Completions { .. }
+            | Command::Schema { .. }
+            | Command::Prices(_)
+    );
+    if fixed && format != Format::Table {
         return Err(InputError::Usage(
-            "--json and --format apply to the planning commands; man, completions and schema \
-             print one format"
+            "--json and --format apply to the planning commands; man, completions, schema and \
+             prices print one format"
                 .into(),
         ));
     }
@@ -1081,7 +1086,7 @@ fn check_budget(
     })?;
     let new_plan = optional && baseline.is_some_and(|p| !p.exists());
     let baseline_usd = match baseline {
-        Some(path) if !new_plan => Some(read_baseline(path)?),
+        Some(path) if !new_plan => Some(read_baseline(path, &report.currency)?),
         _ => None,
     };
     let retirements = plan_retirements(&resolved.workloads, as_of);
@@ -1128,8 +1133,9 @@ fn plan_retirements(
         .collect()
 }
 
-/// The monthly cost recorded in an earlier `plan --json` report.
-fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
+/// The monthly cost recorded in an earlier `plan --json` report, which must be in `currency`
+/// (reports from before `catalog.currency` existed are in USD).
+fn read_baseline(path: &std::path::Path, currency: &str) -> anyhow::Result<f64> {
     let shown = path.display().to_string();
     let error = |message: String| InputError::File {
         kind: "baseline",
@@ -1146,6 +1152,14 @@ fn read_baseline(path: &std::path::Path) -> anyhow::Result<f64> {
         message: format!("not JSON: {e}"),
     })?;
     let is_plan_report = value["schema_version"] == 1 && value["deployments"].is_array();
+    let theirs = value["catalog"]["currency"].as_str().unwrap_or("USD");
+    if is_plan_report && theirs != currency {
+        return Err(error(format!(
+            "its amounts are in {theirs} and this run's prices in {currency}: make the baseline \
+             with the same --prices overlay, so that like is compared with like"
+        ))
+        .into());
+    }
     match value["monthly_usd"].as_f64() {
         Some(usd) if is_plan_report && usd.is_finite() && usd > 0.0 => Ok(usd),
         Some(usd) if is_plan_report => Err(error(format!(

@@ -33,6 +33,12 @@ const MAX_PAGE_BYTES: u64 = 32 << 20;
 /// Most saved pages read from a folder.
 const MAX_SAVED_PAGES: usize = 1000;
 
+/// Most price items read in all (Azure OpenAI has a few thousand per region and currency).
+const MAX_ITEMS: usize = 200_000;
+
+/// The whole fetch stops after this long, whatever `--timeout` allows each request.
+const MAX_FETCH: Duration = Duration::from_secs(600);
+
 /// The network, HTTP or timeout failure of a fetch: exit code 1 (not bad input).
 #[derive(Debug, thiserror::Error)]
 #[error("prices fetch: {0}")]
@@ -45,6 +51,9 @@ pub(super) fn run_prices_fetch(
     catalog: &Catalog,
     today: NaiveDate,
 ) -> anyhow::Result<String> {
+    if let (Some(dir), Some(out)) = (&args.from, &args.output) {
+        refuse_output_in(dir, out)?;
+    }
     let output = OutputFile::open_if(args.output.as_deref(), "price overlay")?;
     let (items, origin, queries) = match &args.from {
         Some(dir) => read_saved(dir)?,
@@ -59,8 +68,18 @@ pub(super) fn run_prices_fetch(
         queries,
     };
     let (overlay, findings) = overlay::build(&tagged, catalog, about);
-    let text = overlay::to_toml(&overlay, &findings)?;
     eprintln!("{}", summary(&overlay, &findings, items.len()));
+    if overlay.ptu.is_empty() && overlay.tokens.is_empty() {
+        return Err(FetchError(format!(
+            "no meter matched a catalog price ({} items read): check --region ({}) and \
+             --currency ({}); no overlay written",
+            items.len(),
+            args.region,
+            args.currency
+        ))
+        .into());
+    }
+    let text = overlay::to_toml(&overlay, &findings)?;
     match output {
         Some(mut file) => {
             file.write_all(text.as_bytes())?;
@@ -107,11 +126,14 @@ fn fetch_all(args: &PricesFetchArgs) -> Result<Items, FetchError> {
         .ok()
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| ENDPOINT.to_string());
+    // No redirects: a page must come from the API asked, as NextPageLink must.
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(args.timeout)))
         .http_status_as_error(false)
+        .max_redirects(0)
         .build()
         .into();
+    let started = std::time::Instant::now();
     let mut items = Vec::new();
     let mut queries = BTreeMap::new();
     for query in page::queries(&args.region) {
@@ -131,6 +153,13 @@ fn fetch_all(args: &PricesFetchArgs) -> Result<Items, FetchError> {
                     query.key
                 )));
             }
+            if started.elapsed() > MAX_FETCH {
+                return Err(FetchError(format!(
+                    "stopped after {} s in all: the API answers too slowly; try again later, or \
+                     save its pages and use --from DIR",
+                    MAX_FETCH.as_secs()
+                )));
+            }
             let page = get_page(&agent, &url, args.timeout)?;
             next = page
                 .next_page_link
@@ -138,6 +167,11 @@ fn fetch_all(args: &PricesFetchArgs) -> Result<Items, FetchError> {
                 .map(|link| check_link(link, &endpoint))
                 .transpose()?;
             items.extend(page.items.into_iter().map(|i| (i, query.key.to_string())));
+            if items.len() > MAX_ITEMS {
+                return Err(FetchError(format!(
+                    "more than {MAX_ITEMS} price items: stopped rather than read without end"
+                )));
+            }
         }
         queries.insert(query.key.to_string(), query.filter);
     }
@@ -160,7 +194,7 @@ fn get_page(agent: &ureq::Agent, url: &str, timeout: u64) -> Result<Page, FetchE
     let fail = |what: String| FetchError(format!("{what} ({url})"));
     let mut response = agent.get(url).call().map_err(|e| match e {
         ureq::Error::Timeout(_) => fail(format!(
-            "no answer within {timeout} s: try again, or raise --timeout"
+            "no answer within {timeout} s (--timeout): try again, or raise it"
         )),
         other => fail(format!(
             "cannot reach the Retail Prices API: {other}; offline? --from DIR reads saved pages"
@@ -172,7 +206,12 @@ fn get_page(agent: &ureq::Agent, url: &str, timeout: u64) -> Result<Page, FetchE
         .with_config()
         .limit(MAX_PAGE_BYTES)
         .read_to_string()
-        .map_err(|e| fail(format!("cannot read the answer: {e}")))?;
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => fail(format!(
+                "the answer did not arrive within {timeout} s (--timeout): try again, or raise it"
+            )),
+            other => fail(format!("cannot read the answer: {other}")),
+        })?;
     if status != 200 {
         let said: String = body.chars().take(200).collect();
         return Err(fail(format!(
@@ -194,6 +233,26 @@ fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// An `--output` inside the `--from` folder would replace a saved page or be read as one.
+fn refuse_output_in(dir: &Path, output: &Path) -> Result<(), InputError> {
+    let folder = dir.canonicalize().ok();
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if folder.is_some() && parent.canonicalize().ok() == folder {
+        return Err(InputError::InvalidValue {
+            field: "--output",
+            value: output.display().to_string(),
+            allowed: format!(
+                "write the overlay outside the --from folder {}, whose files are pages",
+                dir.display()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Every `*.json` page in `dir`, in name order; each page's items cite its file name.
@@ -223,6 +282,14 @@ fn read_saved(dir: &Path) -> Result<Items, InputError> {
     let mut queries = BTreeMap::new();
     for path in &paths {
         let text = files::read_input(path, "price page", MAX_PAGE_BYTES)?;
+        if items.len() > MAX_ITEMS {
+            return Err(InputError::File {
+                kind: "price pages folder",
+                path: dir.display().to_string(),
+                line: None,
+                message: format!("holds more than {MAX_ITEMS} price items"),
+            });
+        }
         let page = page::parse_page(&text).map_err(|message| InputError::File {
             kind: "price page",
             path: path.display().to_string(),

@@ -122,7 +122,7 @@ fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<
                 });
             }
             None => notes.push(format!(
-                "within_quota_tier: no {} default is published for {subject}, so it passes",
+                "within_quota_tier: no default is published for {subject} in {}, so it passes",
                 tier_name(line.check.tier)
             )),
         }
@@ -241,6 +241,12 @@ pub fn evaluate(
                 notes.push("max_increase_pct is not checked: give --baseline REPORT.json".into())
             }
         }
+    }
+    if budget.max_monthly_usd.is_some() && report.currency != "USD" {
+        notes.push(format!(
+            "max_monthly_usd is compared in {}, the currency of the prices (--prices)",
+            report.currency
+        ));
     }
     let ok = checks.iter().all(|c| c.ok);
     BudgetReport {

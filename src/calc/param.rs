@@ -403,7 +403,8 @@ impl ParamError {
                 };
                 format!(
                     "the catalog has no {what} for {model} on {deployment}: give {listed} \
-                     ({currency} {unit})"
+                     ({currency} {unit}){}",
+                    dropped_usd(currency)
                 )
             }
             ParamError::MissingCachedPrice {
@@ -417,6 +418,18 @@ impl ParamError {
                 n(Param::PriceCached)
             ),
         }
+    }
+}
+
+/// Why a catalog price may be missing under a price overlay in another currency.
+fn dropped_usd(currency: &str) -> String {
+    if currency == "USD" {
+        String::new()
+    } else {
+        format!(
+            "; the {currency} price overlay (--prices) gives none, and the catalog's USD prices \
+             are not mixed in"
+        )
     }
 }
 

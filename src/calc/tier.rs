@@ -53,7 +53,7 @@ pub fn tier_note(subject: &str, check: &TierCheck) -> Option<String> {
     let tier = tier_name(check.tier);
     match (check.within, check.default_tpm) {
         (Some(false), Some(default)) => Some(format!(
-            "{subject} needs {} TPM of {} quota per region, above {tier}'s default {} [{}]: \
+            "{subject} needs {} TPM of {} quota per region, above the default of {tier}, {} [{}]: \
              not deployable as planned without a quota increase (the quota request form)",
             count(check.needed_tpm as f64),
             check.sku,
@@ -61,7 +61,7 @@ pub fn tier_note(subject: &str, check: &TierCheck) -> Option<String> {
             check.source.as_deref().unwrap_or("catalog"),
         )),
         (None, _) => Some(format!(
-            "{subject}: the catalog has no {tier} default for {}, so the need of {} TPM is \
+            "{subject}: the catalog has no default for {} in {tier}, so the need of {} TPM is \
              not checked against it",
             check.sku,
             count(check.needed_tpm as f64),
@@ -103,14 +103,14 @@ pub fn tier_notes(checks: &[(String, TierCheck)]) -> Vec<String> {
     let mut notes = Vec::new();
     if !over.is_empty() {
         notes.push(format!(
-            "standard quota per region above {tier}'s default (not deployable as planned without \
+            "standard quota per region above the default of {tier} (not deployable as planned without \
              a quota increase): {}",
             over.join(", ")
         ));
     }
     if !unknown.is_empty() {
         notes.push(format!(
-            "no {tier} default in the catalog, not checked: {}",
+            "no default in the catalog for {tier}, not checked: {}",
             unknown.join(", ")
         ));
     }
@@ -188,7 +188,7 @@ mod tests {
         let over = against_tier(&catalog, "gpt-4.1", Sku::GlobalStandard, 1, default + 1000);
         assert_eq!(over.within, Some(false));
         let note = tier_note("gpt-4.1", &over).expect("a note");
-        assert!(note.contains("above Tier 1's default"), "{note}");
+        assert!(note.contains("above the default of Tier 1"), "{note}");
     }
 
     #[test]
@@ -198,7 +198,7 @@ mod tests {
         assert_eq!((check.within, check.default_tpm), (None, None));
         let note = tier_note("DeepSeek-R1", &check).expect("a note");
         assert!(
-            note.contains("no Tier 2 default for GlobalStandard"),
+            note.contains("no default for GlobalStandard in Tier 2"),
             "{note}"
         );
     }

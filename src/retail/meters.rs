@@ -5,9 +5,12 @@
 //! `GPT 5 Inpt Glbl 1M Tokens`, `GPT 5.1 cd inp Dz`), so a name is split into words and must be
 //! a catalog model's name followed only by words that name a rate, a deployment type, a dated
 //! version or the unit. Anything else (batch, priority, fine-tuning, image, audio meters) is
-//! not matched and is reported.
+//! not matched and is reported, as is a price of 0, above the catalog's bounds, or in another
+//! unit (a PTU-hour meter must be priced per hour).
 
-use crate::catalog::Catalog;
+use crate::catalog::{
+    Catalog, MAX_PTU_PRICE_HOURLY, MAX_PTU_PRICE_MONTHLY, MAX_PTU_PRICE_YEARLY, MAX_TOKEN_PRICE,
+};
 use crate::deployment::DeploymentType;
 
 use super::page::Item;
@@ -81,6 +84,9 @@ pub fn classify(item: &Item, catalog: &Catalog) -> Option<Priced> {
         "1M" => item.retail_price,
         _ => return None,
     };
+    if !(per_million > 0.0 && per_million <= MAX_TOKEN_PRICE) {
+        return None;
+    }
     let meter = words(&item.meter_name);
     let (model, rest) = catalog
         .models
@@ -112,12 +118,13 @@ fn ptu(item: &Item) -> Option<Priced> {
         "Regional" => DeploymentType::Regional,
         _ => return None,
     };
+    let hourly_unit = matches!(item.unit_of_measure.as_str(), "1/Hour" | "1 Hour");
     let term = match (
         item.price_type.as_str(),
         item.product_name.as_str(),
         item.reservation_term.as_deref(),
     ) {
-        ("Consumption", "Azure OpenAI", _) => Term::Hourly,
+        ("Consumption", "Azure OpenAI", _) if hourly_unit => Term::Hourly,
         ("Reservation", "Azure AI Foundry Provisioned Throughput Reservation", Some("1 Month")) => {
             Term::OneMonth
         }
@@ -126,7 +133,12 @@ fn ptu(item: &Item) -> Option<Priced> {
         }
         _ => return None,
     };
-    Some(Priced::Ptu {
+    let max = match term {
+        Term::Hourly => MAX_PTU_PRICE_HOURLY,
+        Term::OneMonth => MAX_PTU_PRICE_MONTHLY,
+        Term::OneYear => MAX_PTU_PRICE_YEARLY,
+    };
+    (item.retail_price > 0.0 && item.retail_price <= max).then_some(Priced::Ptu {
         deployment,
         term,
         price: item.retail_price,

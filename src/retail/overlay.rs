@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, CatalogField, PtuPrices, Source, TokenPrices};
+use crate::catalog::{
+    Catalog, CatalogField, MAX_PTU_PRICE_HOURLY, MAX_PTU_PRICE_MONTHLY, MAX_PTU_PRICE_YEARLY,
+    MAX_TOKEN_PRICE, PtuPrices, Source, TokenPrices,
+};
 use crate::deployment::DeploymentType;
 
 use super::meters::{Priced, Rate, Term, classify};
@@ -110,7 +113,14 @@ pub struct Findings {
     pub incomplete: Vec<String>,
     /// Items in another currency or region than asked: left out.
     pub foreign: usize,
+    /// Prices that take effect after the retrieval day: left out.
+    pub future: usize,
+    /// Two prices for one catalog price on the same day: the one kept and the one left out.
+    pub conflicts: Vec<String>,
 }
+
+/// At most this many entries of each list are written into the overlay's comments.
+const MAX_LISTED: usize = 200;
 
 type Found = BTreeMap<(String, DeploymentType, Rate), Value>;
 type FoundPtu = BTreeMap<(DeploymentType, Term), Value>;
@@ -124,6 +134,10 @@ pub fn build(items: &[(Item, &str)], catalog: &Catalog, about: Retrieval) -> (Ov
             || (!item.arm_region_name.is_empty() && item.arm_region_name != about.region);
         if wrong_place {
             findings.foreign += 1;
+            continue;
+        }
+        if item.effective_start_date.get(..10).unwrap_or_default() > about.retrieved.as_str() {
+            findings.future += 1;
             continue;
         }
         let value = |price: f64| Value {
@@ -142,12 +156,22 @@ pub fn build(items: &[(Item, &str)], catalog: &Catalog, about: Retrieval) -> (Ov
                 deployment,
                 rate,
                 per_million,
-            }) => keep_newest(&mut tokens, (model, deployment, rate), value(per_million)),
+            }) => keep_newest(
+                &mut tokens,
+                (model, deployment, rate),
+                value(per_million),
+                &mut findings.conflicts,
+            ),
             Some(Priced::Ptu {
                 deployment,
                 term,
                 price,
-            }) => keep_newest(&mut ptus, (deployment, term), value(price)),
+            }) => keep_newest(
+                &mut ptus,
+                (deployment, term),
+                value(price),
+                &mut findings.conflicts,
+            ),
             None => findings.unmatched.push(format!(
                 "{} ({} {}, {})",
                 item.meter_name, item.retail_price, item.unit_of_measure, item.product_name
@@ -168,9 +192,21 @@ pub fn build(items: &[(Item, &str)], catalog: &Catalog, about: Retrieval) -> (Ov
     (overlay, findings)
 }
 
-/// Keeps the value with the latest effective date for `key`.
-fn keep_newest<K: Ord>(found: &mut BTreeMap<K, Value>, key: K, value: Value) {
+/// Keeps the value with the latest effective date for `key`; a second, different price on the
+/// same day is recorded as a conflict (the first is kept).
+fn keep_newest<K: Ord>(
+    found: &mut BTreeMap<K, Value>,
+    key: K,
+    value: Value,
+    conflicts: &mut Vec<String>,
+) {
     match found.get(&key) {
+        Some(known) if known.effective == value.effective && known.price != value.price => {
+            conflicts.push(format!(
+                "{} on {}: kept {}, left out {} ({})",
+                known.meter, known.effective, known.price, value.price, value.meter
+            ));
+        }
         Some(known) if known.effective >= value.effective => {}
         _ => {
             found.insert(key, value);
@@ -275,13 +311,18 @@ pub fn to_toml(overlay: &Overlay, findings: &Findings) -> Result<String, toml::s
     let lists = [
         ("catalog prices with no meter found", &findings.missing),
         ("found in part, left out", &findings.incomplete),
+        ("two prices on one day, the first kept", &findings.conflicts),
         ("meters matching no catalog price", &findings.unmatched),
     ];
     for (title, list) in lists {
         if !list.is_empty() {
             text.push_str(&format!("\n# {title} ({}):\n", list.len()));
-            for entry in list {
+            for entry in list.iter().take(MAX_LISTED) {
+                let entry: String = entry.chars().take(300).collect();
                 text.push_str(&format!("#   {}\n", entry.replace(['\n', '\r'], " ")));
+            }
+            if list.len() > MAX_LISTED {
+                text.push_str(&format!("#   ... and {} more\n", list.len() - MAX_LISTED));
             }
         }
     }
@@ -290,7 +331,13 @@ pub fn to_toml(overlay: &Overlay, findings: &Findings) -> Result<String, toml::s
 
 /// Reads an overlay; the error names the problem (the caller adds the file).
 pub fn parse(text: &str) -> Result<Overlay, String> {
-    let overlay: Overlay = toml::from_str(text).map_err(|e| e.message().trim().to_string())?;
+    let overlay: Overlay = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        format!("{at}{}", e.message().trim())
+    })?;
     if overlay.schema_version != SCHEMA_VERSION {
         return Err(format!(
             "schema_version is {}, this ptuplan reads {SCHEMA_VERSION}",
@@ -303,20 +350,24 @@ pub fn parse(text: &str) -> Result<Overlay, String> {
             overlay.currency
         ));
     }
-    let values = overlay
-        .ptu
-        .values()
-        .flat_map(|p| [&p.hourly, &p.monthly, &p.yearly])
-        .chain(overlay.tokens.values().flat_map(|types| {
-            types
-                .values()
-                .flat_map(|t| [Some(&t.input), t.cached.as_ref(), Some(&t.output)])
-                .flatten()
-        }));
-    for value in values {
-        if !(value.price.is_finite() && value.price >= 0.0 && value.price < 1e9) {
+    let ptu = overlay.ptu.values().flat_map(|p| {
+        [
+            (&p.hourly, MAX_PTU_PRICE_HOURLY),
+            (&p.monthly, MAX_PTU_PRICE_MONTHLY),
+            (&p.yearly, MAX_PTU_PRICE_YEARLY),
+        ]
+    });
+    let tokens = overlay.tokens.values().flat_map(|types| {
+        types
+            .values()
+            .flat_map(|t| [Some(&t.input), t.cached.as_ref(), Some(&t.output)])
+            .flatten()
+            .map(|v| (v, MAX_TOKEN_PRICE))
+    });
+    for (value, max) in ptu.chain(tokens) {
+        if !(value.price > 0.0 && value.price <= max) {
             return Err(format!(
-                "the price of meter '{}' is {}: prices are 0 or more",
+                "the price of meter '{}' is {}: it must be above 0 and at most {max}",
                 value.meter, value.price
             ));
         }
@@ -330,7 +381,10 @@ pub fn parse(text: &str) -> Result<Overlay, String> {
 pub fn apply(overlay: &Overlay, catalog: &mut Catalog, shown: &str) -> Result<(), String> {
     for model in overlay.tokens.keys() {
         if !catalog.models.iter().any(|m| &m.name == model) {
-            return Err(format!("model '{model}' is not in the catalog"));
+            return Err(format!(
+                "model '{model}' is not in the catalog (was the overlay fetched with another \
+                 --catalog?)"
+            ));
         }
     }
     let foreign = overlay.currency != "USD";

@@ -575,3 +575,21 @@ completion = 200
         answer["notes"]
     );
 }
+
+#[test]
+fn regions_are_arm_names_and_tier_checks_need_a_tier() {
+    let upper = format!(
+        "regions = [\"EastUS2\", \"eastus2\"]\nfailover = \"active-active\"\n{TWO_WORKLOADS}"
+    );
+    ptuplan()
+        .args(["plan", &write("upper-region.toml", &upper)])
+        .assert()
+        .code(2)
+        .stderr(contains("'EastUS2' is not an Azure region's ARM name"));
+    let no_tier = format!("{TWO_WORKLOADS}\n[budget]\nwithin_quota_tier = true\n");
+    ptuplan()
+        .args(["check", &write("no-tier.toml", &no_tier)])
+        .assert()
+        .code(2)
+        .stderr(contains("add [subscription] quota_tier = N"));
+}

@@ -294,3 +294,96 @@ fn another_currency_is_shown_in_tables_json_and_errors() {
         .code(2)
         .stderr(contains("(EUR per 1M tokens)"));
 }
+
+#[test]
+fn a_fetch_that_matches_nothing_writes_nothing_and_exits_1() {
+    let path = scratch("prices", "nothing.toml", "previous");
+    ptuplan()
+        .args([
+            "prices",
+            "fetch",
+            "--from",
+            USD_PAGES,
+            "--region",
+            "westeurope",
+        ])
+        .args(["--output", &path])
+        .assert()
+        .code(1)
+        .stderr(contains("no meter matched a catalog price"))
+        .stderr(contains("--region (westeurope)"));
+    assert_eq!(std::fs::read_to_string(&path).expect("kept"), "previous");
+}
+
+#[test]
+fn output_inside_the_pages_folder_and_json_are_refused() {
+    let page = scratch(
+        "prices-in",
+        "page-1.json",
+        std::fs::read_to_string(format!("{USD_PAGES}/page-1.json")).expect("fixture"),
+    );
+    let folder = std::path::Path::new(&page)
+        .parent()
+        .expect("folder")
+        .display()
+        .to_string();
+    ptuplan()
+        .args(["prices", "fetch", "--from", &folder, "--output", &page])
+        .assert()
+        .code(2)
+        .stderr(contains("outside the --from folder"));
+    ptuplan()
+        .args(["prices", "fetch", "--from", USD_PAGES, "--json"])
+        .assert()
+        .code(2)
+        .stderr(contains("prices print one format"));
+}
+
+#[test]
+fn a_baseline_in_another_currency_is_refused() {
+    let eur = scratch("prices", "eur-baseline.toml", "");
+    ptuplan()
+        .args([
+            "prices",
+            "fetch",
+            "--from",
+            "tests/fixtures/retail-prices/eur",
+        ])
+        .args([
+            "--currency",
+            "EUR",
+            "--region",
+            "swedencentral",
+            "--output",
+            &eur,
+        ])
+        .assert()
+        .success();
+    let plan = scratch(
+        "prices",
+        "eur-plan.toml",
+        "[[workload]]\nname = \"a\"\nmodel = \"gpt-5\"\nrpm = 100\nprompt = 1000\ncompletion = 200\n\
+         [budget]\nmax_monthly_usd = 100000\n",
+    );
+    let usd_report = ptuplan()
+        .args(["plan", &plan, "--json"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let baseline = scratch("prices", "usd-baseline.json", usd_report);
+    ptuplan()
+        .args(["--prices", &eur, "check", &plan, "--baseline", &baseline])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "its amounts are in USD and this run's prices in EUR",
+        ));
+    let answer = crate::json(&["--prices", &eur, "check", &plan]);
+    assert!(
+        answer["budget"]["notes"]
+            .to_string()
+            .contains("max_monthly_usd is compared in EUR"),
+        "{}",
+        answer["budget"]["notes"]
+    );
+}

@@ -65,7 +65,7 @@ fn json_is_refused_by_man_and_completions() {
             .args(args)
             .assert()
             .code(2)
-            .stderr(contains("man, completions and schema print one format"));
+            .stderr(contains("schema and prices print one format"));
     }
 }
 

@@ -391,7 +391,7 @@ fn quota_tier_flags_a_standard_quota_above_the_default() {
     assert!(
         notes.iter().any(|n| n
             .as_str()
-            .is_some_and(|n| n.contains("above Tier 1's default"))),
+            .is_some_and(|n| n.contains("above the default of Tier 1"))),
         "{notes:?}"
     );
     let without = crate::json(&[

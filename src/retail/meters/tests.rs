@@ -144,6 +144,20 @@ fn ptu_meters_hourly_and_reserved() {
     let mut grok = hourly.clone();
     grok.product_name = "Grok".into();
     assert_eq!(classify(&grok, &catalog), None);
+    let mut daily = hourly.clone();
+    daily.unit_of_measure = "1/Day".into();
+    assert_eq!(
+        classify(&daily, &catalog),
+        None,
+        "an hourly meter must be priced per hour"
+    );
+    let mut huge = hourly.clone();
+    huge.retail_price = 1e300;
+    assert_eq!(
+        classify(&huge, &catalog),
+        None,
+        "above the catalog's bounds"
+    );
     let mut dev_test = hourly;
     dev_test.price_type = "DevTestConsumption".into();
     assert_eq!(classify(&dev_test, &catalog), None);

@@ -107,6 +107,34 @@ fn the_newest_price_of_a_meter_wins_and_halves_are_left_out() {
 }
 
 #[test]
+fn future_prices_and_same_day_conflicts_are_left_out_and_said() {
+    let mut items = usd_items();
+    let (base, page) = items
+        .iter()
+        .find(|(i, _)| i.meter_name == "GPT 5 Inpt Glbl 1M Tokens" && i.arm_region_name == "eastus")
+        .cloned()
+        .expect("in the fixture");
+    let future = Item {
+        retail_price: 99.0,
+        effective_start_date: "2031-01-01T00:00:00Z".into(),
+        ..base.clone()
+    };
+    let twin = Item {
+        retail_price: 7.0,
+        ..base
+    };
+    items.push((future, page));
+    items.push((twin, page));
+    let (overlay, findings) = build(&items, &catalog(), about("USD", "eastus"));
+    assert_eq!(
+        overlay.tokens["gpt-5"][&DeploymentType::Global].input.price,
+        1.25
+    );
+    assert_eq!(findings.future, 1);
+    assert_eq!(findings.conflicts.len(), 1, "{:?}", findings.conflicts);
+}
+
+#[test]
 fn an_overlay_round_trips_and_replaces_catalog_prices() {
     let (overlay, findings) = build(&usd_items(), &catalog(), about("USD", "eastus"));
     let text = to_toml(&overlay, &findings).expect("serializes");
@@ -185,7 +213,11 @@ fn bad_overlays_are_rejected_with_the_reason() {
         ),
         (
             text.replacen("price = 1.0\n", "price = -1.0\n", 1),
-            "prices are 0 or more",
+            "must be above 0",
+        ),
+        (
+            text.replacen("price = 1.0\n", "price = 1e300\n", 1),
+            "at most 10000",
         ),
         (
             text.replace("region = \"eastus\"", "region = \"eastus\"\nextra = 1"),
