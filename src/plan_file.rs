@@ -286,29 +286,7 @@ pub fn resolve<'a>(
             "field 'failover': failover needs two or more regions in 'regions'".into(),
         ));
     }
-    for (i, region) in file.regions.iter().enumerate() {
-        let arm = !region.is_empty()
-            && region.len() <= 40
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-        if !arm {
-            return Err(at(
-                key_offset("regions"),
-                format!(
-                    "field 'regions': '{}' is not an Azure region's ARM name: lower-case \
-                     letters and digits, e.g. eastus2 or swedencentral",
-                    crate::render::clean(region, 60)
-                ),
-            ));
-        }
-        if file.regions[..i].contains(region) {
-            return Err(at(
-                key_offset("regions"),
-                format!("field 'regions': '{region}' is listed twice"),
-            ));
-        }
-    }
+    check_region_names(&file.regions, &|message| at(key_offset("regions"), message))?;
     notes.extend(region_notes(file, text, &workloads, catalog, &at)?);
     let mut reserved = BTreeMap::new();
     let mut reservation_term = Term::OneYear;
@@ -328,93 +306,8 @@ pub fn resolve<'a>(
             }
         }
     }
-    let quota_tier = match &file.subscription {
-        Some(spanned) => match spanned.get_ref().quota_tier {
-            Some(tier) => Some(
-                u8::try_from(tier)
-                    .ok()
-                    .filter(|t| *t <= crate::catalog::MAX_QUOTA_TIER)
-                    .ok_or_else(|| {
-                        at(
-                            field_offset(text, spanned.span(), "quota_tier"),
-                            format!(
-                                "[subscription] field 'quota_tier': {tier} is not a quota tier; \
-                                 give 1 to 6 (0 for Free)"
-                            ),
-                        )
-                    })?,
-            ),
-            None => None,
-        },
-        None => None,
-    };
-    let budget = match &file.budget {
-        Some(spanned) => {
-            let budget = *spanned.get_ref();
-            let limits = [
-                ("max_monthly_usd", budget.max_monthly_usd),
-                ("max_ptu", budget.max_ptu),
-                ("max_utilization", budget.max_utilization),
-                ("max_increase_pct", budget.max_increase_pct),
-                ("min_days_to_retirement", budget.min_days_to_retirement),
-            ];
-            for (name, value) in limits {
-                let place = field_offset(text, spanned.span(), name);
-                if let Some(value) = value
-                    && !(value.is_finite() && value >= 0.0)
-                {
-                    return Err(at(
-                        place,
-                        format!("[budget] field '{name}': {value} must be 0 or more"),
-                    ));
-                }
-                let unit = match name {
-                    "max_ptu" => "PTUs",
-                    "min_days_to_retirement" => "days",
-                    _ => "",
-                };
-                if !unit.is_empty()
-                    && let Some(value) = value
-                    && value.fract() != 0.0
-                {
-                    return Err(at(
-                        place,
-                        format!(
-                            "[budget] field '{name}': {value} must be a whole number of {unit}"
-                        ),
-                    ));
-                }
-            }
-            if let Some(days) = budget.min_days_to_retirement
-                && days > MAX_DAYS_TO_RETIREMENT
-            {
-                return Err(at(
-                    field_offset(text, spanned.span(), "min_days_to_retirement"),
-                    format!(
-                        "[budget] field 'min_days_to_retirement': {days} is more than \
-                         {MAX_DAYS_TO_RETIREMENT} days (100 years); give e.g. 90"
-                    ),
-                ));
-            }
-            if budget.within_quota_tier == Some(true) && quota_tier.is_none() {
-                return Err(at(
-                    field_offset(text, spanned.span(), "within_quota_tier"),
-                    "[budget] field 'within_quota_tier': the plan names no quota tier; add \
-                     [subscription] quota_tier = N (1 to 6, 0 for Free)"
-                        .into(),
-                ));
-            }
-            if budget.max_utilization.is_some_and(|u| u > 1.0 || u == 0.0) {
-                return Err(at(
-                    spanned.span().start,
-                    "[budget] field 'max_utilization': must be above 0 and at most 1 (e.g. 0.85)"
-                        .into(),
-                ));
-            }
-            Some(budget)
-        }
-        None => None,
-    };
+    let quota_tier = subscription_tier(file, text, &at)?;
+    let budget = checked_budget(file, text, quota_tier, &at)?;
     let ptu_rates = catalog
         .ptu_prices
         .iter()
@@ -451,6 +344,126 @@ pub fn resolve<'a>(
     })
 }
 
+/// Where an error goes: a byte offset in the plan, and the message.
+type At<'e> = &'e dyn Fn(usize, String) -> InputError;
+
+/// The `[subscription]` table's quota tier, 0 to 6.
+fn subscription_tier(file: &PlanFile, text: &str, at: At) -> Result<Option<u8>, InputError> {
+    let Some(spanned) = &file.subscription else {
+        return Ok(None);
+    };
+    let Some(tier) = spanned.get_ref().quota_tier else {
+        return Ok(None);
+    };
+    u8::try_from(tier)
+        .ok()
+        .filter(|t| *t <= crate::catalog::MAX_QUOTA_TIER)
+        .map(Some)
+        .ok_or_else(|| {
+            at(
+                field_offset(text, spanned.span(), "quota_tier"),
+                format!(
+                    "[subscription] field 'quota_tier': {tier} is not a quota tier; give 1 to 6 \
+                     (0 for Free)"
+                ),
+            )
+        })
+}
+
+/// Region names: lower-case ARM names, each once; `error` places the message on `regions`.
+fn check_region_names(
+    regions: &[String],
+    error: &dyn Fn(String) -> InputError,
+) -> Result<(), InputError> {
+    for (i, region) in regions.iter().enumerate() {
+        let arm = !region.is_empty()
+            && region.len() <= 40
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !arm {
+            return Err(error(format!(
+                "field 'regions': '{}' is not an Azure region's ARM name: lower-case letters and \
+                 digits, e.g. eastus2 or swedencentral",
+                crate::render::clean(region, 60)
+            )));
+        }
+        if regions[..i].contains(region) {
+            return Err(error(format!(
+                "field 'regions': '{region}' is listed twice"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The `[budget]` table, checked: limits 0 or more, whole PTUs and days, at most 100 years,
+/// a utilization above 0 and at most 1, and a quota tier for `within_quota_tier`.
+fn checked_budget(
+    file: &PlanFile,
+    text: &str,
+    quota_tier: Option<u8>,
+    at: At,
+) -> Result<Option<Budget>, InputError> {
+    let Some(spanned) = &file.budget else {
+        return Ok(None);
+    };
+    let budget = *spanned.get_ref();
+    let place = |name: &str| field_offset(text, spanned.span(), name);
+    let limits = [
+        ("max_monthly_usd", budget.max_monthly_usd, ""),
+        ("max_ptu", budget.max_ptu, "PTUs"),
+        ("max_utilization", budget.max_utilization, ""),
+        ("max_increase_pct", budget.max_increase_pct, ""),
+        (
+            "min_days_to_retirement",
+            budget.min_days_to_retirement,
+            "days",
+        ),
+    ];
+    for (name, value, unit) in limits {
+        let Some(value) = value else { continue };
+        if !(value.is_finite() && value >= 0.0) {
+            return Err(at(
+                place(name),
+                format!("[budget] field '{name}': {value} must be 0 or more"),
+            ));
+        }
+        if !unit.is_empty() && value.fract() != 0.0 {
+            return Err(at(
+                place(name),
+                format!("[budget] field '{name}': {value} must be a whole number of {unit}"),
+            ));
+        }
+    }
+    if let Some(days) = budget.min_days_to_retirement
+        && days > MAX_DAYS_TO_RETIREMENT
+    {
+        return Err(at(
+            place("min_days_to_retirement"),
+            format!(
+                "[budget] field 'min_days_to_retirement': {days} is more than \
+                 {MAX_DAYS_TO_RETIREMENT} days (100 years); give e.g. 90"
+            ),
+        ));
+    }
+    if budget.within_quota_tier == Some(true) && quota_tier.is_none() {
+        return Err(at(
+            place("within_quota_tier"),
+            "[budget] field 'within_quota_tier': the plan names no quota tier; add \
+             [subscription] quota_tier = N (1 to 6, 0 for Free)"
+                .into(),
+        ));
+    }
+    if budget.max_utilization.is_some_and(|u| u > 1.0 || u == 0.0) {
+        return Err(at(
+            spanned.span().start,
+            "[budget] field 'max_utilization': must be above 0 and at most 1 (e.g. 0.85)".into(),
+        ));
+    }
+    Ok(Some(budget))
+}
+
 /// Checks the plan's regions for every workload (see [`unlisted_regions`]); returns the notes,
 /// or the error placed on the workload's `model` line.
 fn region_notes(
@@ -458,7 +471,7 @@ fn region_notes(
     text: &str,
     workloads: &[PlannedWorkload<'_>],
     catalog: &Catalog,
-    at: &dyn Fn(usize, String) -> InputError,
+    at: At,
 ) -> Result<Vec<String>, InputError> {
     let mut notes = Vec::new();
     for (spanned, workload) in file.workload.iter().zip(workloads) {

@@ -103,6 +103,42 @@ impl BudgetReport {
     }
 }
 
+/// One `min_days_to_retirement` check per workload with a published retirement; a note for
+/// the rest.
+fn retirement_checks(
+    min: f64,
+    retirements: &[Retirement],
+    checks: &mut Vec<Check>,
+    notes: &mut Vec<String>,
+) {
+    let (dated, undated): (Vec<&Retirement>, Vec<&Retirement>) =
+        retirements.iter().partition(|r| r.days.is_some());
+    for r in dated {
+        let days = r.days.unwrap_or_default() as f64;
+        let date = r.date.as_deref().unwrap_or_default();
+        checks.push(Check {
+            limit: "min_days_to_retirement",
+            subject: format!("{}, retires {date}", r.subject),
+            max: min,
+            value: days,
+            excess: (min - days).max(0.0),
+            ok: days >= min,
+        });
+    }
+    if !undated.is_empty() {
+        let names: Vec<&str> = undated.iter().map(|r| r.subject.as_str()).collect();
+        let verb = if names.len() == 1 {
+            "it passes"
+        } else {
+            "they pass"
+        };
+        notes.push(format!(
+            "min_days_to_retirement: no retirement date is published for {}, so {verb}",
+            names.join("; ")
+        ));
+    }
+}
+
 /// One `within_quota_tier` check per model and SKU with a published default; a note for the
 /// rest.
 fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<String>) {
@@ -161,32 +197,7 @@ pub fn evaluate(
         }
     }
     if let Some(min) = budget.min_days_to_retirement {
-        let (dated, undated): (Vec<&Retirement>, Vec<&Retirement>) =
-            retirements.iter().partition(|r| r.days.is_some());
-        for r in dated {
-            let days = r.days.unwrap_or_default() as f64;
-            let date = r.date.as_deref().unwrap_or_default();
-            checks.push(Check {
-                limit: "min_days_to_retirement",
-                subject: format!("{}, retires {date}", r.subject),
-                max: min,
-                value: days,
-                excess: (min - days).max(0.0),
-                ok: days >= min,
-            });
-        }
-        if !undated.is_empty() {
-            let names: Vec<&str> = undated.iter().map(|r| r.subject.as_str()).collect();
-            let verb = if names.len() == 1 {
-                "it passes"
-            } else {
-                "they pass"
-            };
-            notes.push(format!(
-                "min_days_to_retirement: no retirement date is published for {}, so {verb}",
-                names.join("; ")
-            ));
-        }
+        retirement_checks(min, retirements, &mut checks, &mut notes);
     }
     let mut push = |limit: &'static str, subject: String, max: f64, value: f64| {
         // Money to the cent, everything else without floating-point noise.
