@@ -46,6 +46,12 @@ use simulate::run_simulate;
 
 /// Runs one command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
+    if cli.json && cli.format == Format::Markdown {
+        return Err(InputError::Usage(
+            "--json and --format markdown ask for two formats: give one".into(),
+        )
+        .into());
+    }
     let format = cli.output_format();
     check_markdown(&cli.command, format)?;
     let as_of = || day_to_judge(cli.as_of);
@@ -192,7 +198,15 @@ pub fn schema_of(command: SchemaCommand) -> serde_json::Value {
         SchemaCommand::Analyze => json::schema::<traffic::analysis::AnalyzeReport>(name),
         SchemaCommand::Simulate => json::schema::<sim::compare::SimulateReport>(name),
         SchemaCommand::Cost => json::schema::<calc::cost::CostReport>(name),
-        SchemaCommand::Plan | SchemaCommand::Check => json::schema::<PlanBody<'static>>(name),
+        SchemaCommand::Plan => json::schema::<PlanBody<'static>>(name),
+        SchemaCommand::Check => {
+            // check always evaluates the budget.
+            let mut schema = json::schema::<PlanBody<'static>>(name);
+            if let Some(required) = schema["required"].as_array_mut() {
+                required.push("budget".into());
+            }
+            schema
+        }
         SchemaCommand::Models => json::schema::<ModelsBody<'static>>(name),
     }
 }

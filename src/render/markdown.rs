@@ -108,7 +108,13 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>, context: &PlanCo
         budget_table(&mut out, budget, cur);
     }
     let mut all: Vec<String> = report.notes.clone();
-    all.extend(budget.iter().flat_map(|b| b.notes.iter().cloned()));
+    // A new plan is said under the heading; its budget note names a temporary path.
+    let said = |note: &String| context.new_plan && note.starts_with("new plan: no baseline");
+    all.extend(
+        budget
+            .iter()
+            .flat_map(|b| b.notes.iter().filter(|n| !said(n)).cloned()),
+    );
     notes(&mut out, &all);
     let _ = writeln!(out, "<sub>{}</sub>", escape(&context.footer));
     out
@@ -146,36 +152,39 @@ fn deployments(out: &mut String, report: &PlanReport) {
         return;
     }
     out.push_str("#### Provisioned deployments\n\n");
+    let failover = report.deployments.iter().any(|d| d.regions > 1);
     let rows: Vec<Vec<String>> = report
         .deployments
         .iter()
         .map(|d| {
-            vec![
+            let mut row = vec![
                 escape(&d.model),
                 d.deployment.to_string(),
                 count(d.ptu as f64),
                 count(d.ptu_per_region as f64),
                 count(d.regions as f64),
                 percent(d.utilization),
-                percent(d.utilization_failover),
-                escape(&d.workloads.join(", ")),
-            ]
+            ];
+            if failover {
+                row.push(percent(d.utilization_failover));
+            }
+            row.push(escape(&d.workloads.join(", ")));
+            row
         })
         .collect();
-    table(
-        out,
-        &[
-            "Model",
-            "Type",
-            ">PTU",
-            ">PTU per region",
-            ">Regions",
-            ">Utilization",
-            ">After a region loss",
-            "Workloads",
-        ],
-        &rows,
-    );
+    let mut header = vec![
+        "Model",
+        "Type",
+        ">PTU",
+        ">PTU per region",
+        ">Regions",
+        ">Utilization",
+    ];
+    if failover {
+        header.push(">After a region loss");
+    }
+    header.push("Workloads");
+    table(out, &header, &rows);
 }
 
 fn pay_as_you_go(out: &mut String, report: &PlanReport, amount: &dyn Fn(f64) -> String) {
@@ -268,7 +277,7 @@ fn budget_table(out: &mut String, budget: &BudgetReport, currency: &str) {
         .collect();
     table(
         out,
-        &["Limit", "Applies to", ">Value", ">Limit", "Result"],
+        &["Limit", "Applies to", ">Value", ">Bound", "Result"],
         &rows,
     );
 }

@@ -66,6 +66,21 @@ fn the_first_pull_request_of_a_plan_has_no_baseline() {
 }
 
 #[test]
+fn an_unreadable_base_plan_is_said_not_taken_for_a_new_plan() {
+    let out = folder("bad-base");
+    let code = check(
+        "examples/plan-business-day.toml",
+        Some("examples/broken-plan.toml"),
+        &out,
+    );
+    assert_eq!(code, Some(3));
+    let comment = read(&out.join("ptuplan-comment.md"));
+    assert!(comment.contains("⚠️ Baseline unavailable"), "{comment}");
+    assert!(comment.contains("unknown model"), "{comment}");
+    assert!(!comment.contains("New plan"), "{comment}");
+}
+
+#[test]
 fn a_malformed_plan_leaves_no_report_and_says_why() {
     let out = folder("broken");
     std::fs::write(out.join("ptuplan-report.json"), "stale").expect("writes");
@@ -102,6 +117,7 @@ fn comment(dir: &Path, gh: &Path) -> std::process::Output {
     Command::new("bash")
         .arg("action/comment.sh")
         .arg(dir.join("comment.md"))
+        .arg("capacity/plan.toml")
         .env("GH", format!("bash {}", gh.display()))
         .env("GITHUB_REPOSITORY", "acme/platform")
         .env("PR_NUMBER", "17")
@@ -119,7 +135,10 @@ fn comment_posts_once_then_updates_the_marked_comment() {
         log.contains("-X POST repos/acme/platform/issues/17/comments"),
         "{log}"
     );
-    assert!(log.contains("body=<!-- ptuplan-cost-check -->"), "{log}");
+    assert!(
+        log.contains("body=<!-- ptuplan-cost-check capacity/plan.toml -->"),
+        "{log}"
+    );
     let dir = folder("comment-update");
     let output = comment(&dir, &fake_gh(&dir, Some(4242)));
     assert!(output.status.success(), "{output:?}");
