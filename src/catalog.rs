@@ -6,7 +6,7 @@
 //! names the file, the model, the field and (for syntax errors) the line.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,8 @@ pub const EMBEDDED: &str = include_str!("../models.toml");
 /// The same catalog as JSON, converted by `build.rs`: JSON parses several times faster, and the
 /// embedded catalog is read on every run. Empty when the TOML does not parse.
 const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/models.json"));
+/// The embedded catalog's quota-tier and region lists (JSON), parsed on first use.
+const EMBEDDED_EXTRAS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/extras.json"));
 
 /// Sane ranges for catalog values: far beyond any real model, and small enough that nothing
 /// computed from them overflows or prints as garbage.
@@ -59,12 +61,29 @@ pub struct Catalog {
     pub models: Vec<Model>,
     /// PTU prices per provisioned deployment type.
     pub ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
-    /// Default standard quota per model, standard SKU and quota tier.
-    pub quota_tiers: Vec<QuotaTier>,
     /// ISO code of every price in it: `USD`, or a price overlay's currency.
     pub currency: String,
-    /// Regions each model is offered in, per Azure SKU.
-    pub availability: Vec<Availability>,
+    /// Quota tiers and regions (see [`Catalog::quota_tiers`], [`Catalog::region_lists`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    extras: Extras,
+}
+
+/// The catalog's quota-tier and region lists: given with the file, or, for the embedded
+/// catalog, parsed on first use (most commands never read them).
+#[derive(Debug, Clone, Default)]
+struct Extras {
+    lists: std::sync::OnceLock<ExtraLists>,
+}
+
+/// The lists themselves.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtraLists {
+    #[serde(default)]
+    quota_tier: Vec<QuotaTier>,
+    #[serde(default)]
+    availability: Vec<Availability>,
 }
 
 /// The Azure regions where a model can be deployed on one SKU (catalog `[[availability]]`).
@@ -415,8 +434,15 @@ impl Catalog {
     /// (for its error message) if that copy is missing.
     pub fn embedded() -> Result<Catalog, CatalogError> {
         match serde_json::from_str::<CatalogFile>(EMBEDDED_JSON) {
-            Ok(file) => Catalog::from_file(file, "embedded"),
-            Err(_) => Catalog::parse(EMBEDDED, "embedded"),
+            // The embedded catalog cannot change after the build, and the test suite validates
+            // it (`embedded_catalog_is_valid`): checking it again on every start would cost
+            // every command a few hundred microseconds.
+            Ok(file) if file.schema_version == SCHEMA_VERSION => {
+                let mut catalog = Catalog::unchecked(file, "embedded");
+                catalog.extras = Extras::default();
+                Ok(catalog)
+            }
+            _ => Catalog::parse(EMBEDDED, "embedded"),
         }
     }
 
@@ -439,35 +465,42 @@ impl Catalog {
 
     /// Validates a deserialized catalog file.
     fn from_file(file: CatalogFile, origin: &str) -> Result<Catalog, CatalogError> {
-        let catalog = Catalog {
-            origin: origin.to_string(),
-            as_of: file.as_of,
-            description: file.description,
-            sources: file.source,
-            models: file.model,
-            ptu_prices: file.ptu_prices,
-            quota_tiers: file.quota_tier,
-            currency: "USD".to_string(),
-            availability: file.availability,
-        };
+        let schema_version = file.schema_version;
+        let catalog = Catalog::unchecked(file, origin);
         let invalid = |place: String, message: String| CatalogError::Invalid {
             origin: origin.to_string(),
             place,
             message,
         };
-        if file.schema_version != SCHEMA_VERSION {
+        if schema_version != SCHEMA_VERSION {
             return Err(invalid(
                 "field 'schema_version'".into(),
-                format!(
-                    "is {}, this ptuplan reads version {SCHEMA_VERSION}",
-                    file.schema_version
-                ),
+                format!("is {schema_version}, this ptuplan reads version {SCHEMA_VERSION}"),
             ));
         }
         catalog
             .validate()
             .map_err(|(place, message)| invalid(place, message))?;
         Ok(catalog)
+    }
+
+    /// A catalog file as it is, not validated.
+    fn unchecked(file: CatalogFile, origin: &str) -> Catalog {
+        Catalog {
+            origin: origin.to_string(),
+            as_of: file.as_of,
+            description: file.description,
+            sources: file.source,
+            models: file.model,
+            ptu_prices: file.ptu_prices,
+            currency: "USD".to_string(),
+            extras: Extras {
+                lists: std::sync::OnceLock::from(ExtraLists {
+                    quota_tier: file.quota_tier,
+                    availability: file.availability,
+                }),
+            },
+        }
     }
 
     /// IDs of the sources a model cites: its `sources` table, then any mentioned in its note.
@@ -502,33 +535,54 @@ impl Catalog {
         ids
     }
 
+    /// The quota-tier and region lists (the embedded catalog's are parsed here, once).
+    fn lists(&self) -> &ExtraLists {
+        self.extras
+            .lists
+            .get_or_init(|| serde_json::from_str(EMBEDDED_EXTRAS_JSON).unwrap_or_default())
+    }
+
+    /// Default standard quota per model, standard SKU and quota tier.
+    pub fn quota_tiers(&self) -> &[QuotaTier] {
+        &self.lists().quota_tier
+    }
+
+    /// The regions each model is offered in, per Azure SKU.
+    pub fn region_lists(&self) -> &[Availability] {
+        &self.lists().availability
+    }
+
     /// The default quota `tier` grants for `model` on standard `sku`, if published.
     pub fn quota_tier(&self, model: &str, sku: Sku, tier: u8) -> Option<&QuotaTier> {
-        self.quota_tiers
+        self.quota_tiers()
             .iter()
             .find(|q| q.model == model && q.sku == sku && q.tier == tier)
     }
 
     /// The regions where `model` is offered on `sku`, if the catalog lists them.
     pub fn availability(&self, model: &str, sku: Sku) -> Option<&Availability> {
-        self.availability
+        self.region_lists()
             .iter()
             .find(|a| a.model == model && a.sku == sku)
+    }
+
+    /// The model with this name or alias (ASCII case ignored), if any; no suggestion is
+    /// computed (see [`Catalog::find`] for the error users see).
+    pub fn lookup(&self, name: &str) -> Option<&Model> {
+        let wanted = name.trim();
+        self.models.iter().find(|m| {
+            m.name.eq_ignore_ascii_case(wanted)
+                || m.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
+        })
     }
 
     /// Finds a model by name or alias, ignoring ASCII case.
     pub fn find(&self, name: &str) -> Result<&Model, InputError> {
         let wanted = name.trim();
-        self.models
-            .iter()
-            .find(|m| {
-                m.name.eq_ignore_ascii_case(wanted)
-                    || m.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
-            })
-            .ok_or_else(|| InputError::UnknownModel {
-                name: name.to_string(),
-                suggestion: self.closest_name(wanted),
-            })
+        self.lookup(wanted).ok_or_else(|| InputError::UnknownModel {
+            name: name.to_string(),
+            suggestion: self.closest_name(wanted),
+        })
     }
 
     /// Finds a model by name or alias; a dated version with limits of its own
@@ -725,7 +779,9 @@ impl Catalog {
     /// Checks that each availability entry names a catalog model, ARM region names and a
     /// defined source, once per model and SKU.
     fn validate_availability(&self) -> Result<(), (String, String)> {
-        for (i, entry) in self.availability.iter().enumerate() {
+        let names: HashSet<&str> = self.models.iter().map(|m| m.name.as_str()).collect();
+        let mut listed = HashSet::new();
+        for (i, entry) in self.region_lists().iter().enumerate() {
             let at = |field: &str| {
                 format!(
                     "availability #{} ({} {}), field '{field}'",
@@ -734,7 +790,7 @@ impl Catalog {
                     entry.sku
                 )
             };
-            if !self.models.iter().any(|m| m.name == entry.model) {
+            if !names.contains(entry.model.as_str()) {
                 return Err((
                     at("model"),
                     format!("'{}' is not a catalog model name", entry.model),
@@ -757,19 +813,12 @@ impl Catalog {
                     "is empty: list a region or leave the entry out".into(),
                 ));
             }
-            if let Some(twice) = entry
-                .regions
-                .iter()
-                .enumerate()
-                .find_map(|(j, r)| entry.regions[..j].contains(r).then_some(r))
-            {
+            let mut seen = HashSet::new();
+            if let Some(twice) = entry.regions.iter().find(|r| !seen.insert(r.as_str())) {
                 return Err((at("regions"), format!("'{twice}' is listed twice")));
             }
             self.check_source(&entry.source, at("source"))?;
-            let twice = self.availability[..i]
-                .iter()
-                .any(|a| a.model == entry.model && a.sku == entry.sku);
-            if twice {
+            if !listed.insert((entry.model.as_str(), entry.sku)) {
                 return Err((at("sku"), "the same model and SKU is listed twice".into()));
             }
         }
@@ -790,11 +839,12 @@ impl Catalog {
     /// Checks that each quota tier entry names a catalog model, a standard SKU, a tier from 0 to
     /// 6 and a defined source, once per model, SKU and tier.
     fn validate_quota_tiers(&self) -> Result<(), (String, String)> {
-        let mut seen = std::collections::HashSet::new();
-        for (i, entry) in self.quota_tiers.iter().enumerate() {
+        let mut seen = HashSet::new();
+        let names: HashSet<&str> = self.models.iter().map(|m| m.name.as_str()).collect();
+        for (i, entry) in self.quota_tiers().iter().enumerate() {
             let at =
                 |field: &str| format!("quota_tier #{} ({}), field '{field}'", i + 1, entry.model);
-            if !self.models.iter().any(|m| m.name == entry.model) {
+            if !names.contains(entry.model.as_str()) {
                 return Err((
                     at("model"),
                     format!("'{}' is not a catalog model name", entry.model),
@@ -843,7 +893,7 @@ impl Catalog {
             .as_ref()
             .and_then(|l| l.replacement.as_deref())
         {
-            let Ok(found) = self.find(name) else {
+            let Some(found) = self.lookup(name) else {
                 return Ok(());
             };
             let seen = chain.contains(&found.name.as_str());
@@ -1152,6 +1202,19 @@ global = { min_ptu = 15, increment = 5 }
         let catalog = Catalog::parse(EMBEDDED, "embedded").expect("embedded catalog parses");
         // The build-time JSON copy is the same catalog.
         let fast = Catalog::embedded().expect("embedded JSON parses");
+        // Catalog::embedded() skips validation at run time: this is where it is validated.
+        fast.validate().expect("the build-time JSON copy is valid");
+        assert_eq!(
+            fast.quota_tiers(),
+            catalog.quota_tiers(),
+            "lazy quota tiers"
+        );
+        assert_eq!(
+            fast.region_lists(),
+            catalog.region_lists(),
+            "lazy region lists"
+        );
+        assert!(fast.quota_tiers().len() > 200 && fast.region_lists().len() > 80);
         assert_eq!(
             serde_json::to_value(&fast.models).expect("serializes"),
             serde_json::to_value(&catalog.models).expect("serializes")

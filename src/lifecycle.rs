@@ -306,7 +306,7 @@ pub fn assess(model: &Model, skus: &[Sku], catalog: &Catalog, as_of: NaiveDate) 
         _ => Stage::Current,
     };
     let migration = lifecycle.replacement.as_deref().and_then(|name| {
-        let (next, via) = live_successor(catalog.find(name).ok()?, catalog, as_of);
+        let (next, via) = live_successor(catalog.lookup(name)?, catalog, as_of);
         let next_retirement = next.lifecycle.as_ref().and_then(|l| l.retirement);
         Some(Migration {
             to: next.name.clone(),
@@ -352,7 +352,7 @@ fn live_successor<'a>(
             .lifecycle
             .as_ref()
             .and_then(|l| l.replacement.as_deref())
-            .and_then(|name| catalog.find(name).ok())
+            .and_then(|name| catalog.lookup(name))
             .filter(|after| !via.contains(&after.name) && after.name != first.name)
         else {
             break;

@@ -1212,7 +1212,7 @@ fn run_models(
     let lifecycle = lifecycles(models.iter().copied(), &[], catalog, as_of);
     let availability = args.regions.then(|| {
         catalog
-            .availability
+            .region_lists()
             .iter()
             .filter(|a| models.iter().any(|m| m.name == a.model))
             .collect::<Vec<_>>()
