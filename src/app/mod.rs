@@ -20,7 +20,7 @@ use crate::calc::quota::RpmWindow;
 use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, request_notes, size};
 use crate::calc::tier;
 use crate::calc::workload::{MaxTokensSource, RequestShape, TokenCounts, Workload};
-use crate::catalog::{Catalog, Model, Source};
+use crate::catalog::{Catalog, CatalogField, Model, Source};
 use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, PricesCommand, QuotaArgs,
     RpmWindowArg, SchemaCommand, ShapeArgs, SizeArgs, SortOrder, TermArg, TokensArgs,
@@ -1020,6 +1020,9 @@ fn run_plan(
     let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
     let mut report = plan(&resolved.workloads, &resolved.settings)?;
     report.notes.extend(resolved.notes.iter().cloned());
+    report
+        .notes
+        .extend(price_sources(&resolved.workloads, catalog));
     let tiers = plan_tiers(&mut report, resolved.quota_tier, catalog);
     let (budget, new_plan) = match check {
         None => (None, false),
@@ -1060,6 +1063,51 @@ fn run_plan(
         }
     };
     Ok((text, budget, split_warnings(&resolved.workloads)))
+}
+
+/// Where the plan's prices come from: the catalog's sources (or a `--prices` overlay), and which
+/// are UNVERIFIED.
+fn price_sources(workloads: &[PlannedWorkload<'_>], catalog: &Catalog) -> Vec<String> {
+    let mut ptu_types: Vec<DeploymentType> = workloads
+        .iter()
+        .filter(|w| w.billing == Billing::Ptu)
+        .map(|w| w.deployment)
+        .collect();
+    ptu_types.sort();
+    ptu_types.dedup();
+    let mut parts: Vec<String> = ptu_types
+        .iter()
+        .filter_map(|d| {
+            let p = catalog.ptu_prices.get(d)?;
+            let flag = if p.unverified { ", UNVERIFIED" } else { "" };
+            Some(format!("{d} PTUs from {}{flag}", p.source))
+        })
+        .collect();
+    let mut payg: Vec<String> = Vec::new();
+    for w in workloads.iter().filter(|w| w.billing == Billing::Payg) {
+        let source = w.model.sources.prices.as_deref().unwrap_or("catalog");
+        let flag = if w.model.is_unverified(CatalogField::Prices) {
+            ", UNVERIFIED"
+        } else {
+            ""
+        };
+        let part = format!("{} tokens from {source}{flag}", w.model.name);
+        if !payg.contains(&part) {
+            payg.push(part);
+        }
+    }
+    parts.extend(payg);
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let unverified = parts.iter().any(|p| p.ends_with("UNVERIFIED"));
+    let advice = if unverified {
+        "; UNVERIFIED prices are third-party figures: apply Microsoft's with 'ptuplan prices fetch' \
+         and --prices"
+    } else {
+        ""
+    };
+    vec![format!("prices: {}{advice}", parts.join("; "))]
 }
 
 /// The plan's pay-as-you-go quota against its `[subscription] quota_tier`, with their notes.

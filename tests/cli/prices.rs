@@ -387,3 +387,17 @@ fn a_baseline_in_another_currency_is_refused() {
         answer["budget"]["notes"]
     );
 }
+
+#[test]
+fn plan_says_where_its_prices_come_from() {
+    let plain = crate::json(&["plan", "examples/plan-contoso.toml"]);
+    let notes = plain["notes"].to_string();
+    assert!(
+        notes.contains("prices: global PTUs from S32, UNVERIFIED"),
+        "{notes}"
+    );
+    let overlay = usd_overlay();
+    let priced = crate::json(&["--prices", &overlay, "plan", "examples/plan-contoso.toml"]);
+    let notes = priced["notes"].to_string();
+    assert!(notes.contains("prices: global PTUs from RP1;"), "{notes}");
+}
