@@ -14,6 +14,7 @@ use crate::calc::budget::{self, BudgetReport};
 use crate::calc::capacity::{Limit, capacity};
 use crate::calc::cost::{CostSettings, Term, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
+use crate::calc::param::Naming;
 use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, plan, split_warnings};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::quota::RpmWindow;
@@ -871,7 +872,9 @@ fn run_cost(
                 .token_split
                 .assumed_note(shape.prompt_tokens, "--tokens"),
         );
-        report.notes.extend(request_notes(&shape, model));
+        report
+            .notes
+            .extend(request_notes(&shape, model, Naming::Flags));
     }
     let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
     if profile_has_cached && args.shape.cache_rate > 0.0 {

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::calc::context;
+use crate::calc::param::Naming;
 use crate::calc::param::Param;
 use crate::calc::quota::{RpmWindow, poisson_max_rpm};
 use crate::calc::rounding::snap;
@@ -348,7 +349,7 @@ fn standard_notes(tpm: f64, shape: &RequestShape, model: Option<&Model>) -> Vec<
         _ => {}
     }
     if let Some(m) = model {
-        notes.extend(request_notes(shape, m));
+        notes.extend(request_notes(shape, m, Naming::Flags));
         let unit = f64::from(m.quota_unit_tpm);
         if (tpm / unit).fract() != 0.0 {
             notes.push(format!(

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, LoadKind};
+use crate::calc::param::Naming;
 use crate::calc::rounding::{ceil_whole, cents, deployable_ptu, snap};
 use crate::calc::sizing::{Binding, StandardOptions, request_notes, standard_quota};
 use crate::calc::workload::{TokenSplit, Workload};
@@ -255,7 +256,7 @@ pub fn plan(
         .iter()
         .filter(|w| w.load.kind != LoadKind::Profile)
     {
-        for note in request_notes(&w.peak.shape, w.model) {
+        for note in request_notes(&w.peak.shape, w.model, Naming::PlanKeys) {
             notes.push(format!("workload '{}': {note}", w.name));
         }
     }

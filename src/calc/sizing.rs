@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::calc::context;
+use crate::calc::param::Naming;
 use crate::calc::param::ParamError;
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, QuotaRule, RpmWindow, poisson_quota};
 use crate::calc::rounding::{ceil_whole, deployable_ptu, snap};
@@ -309,7 +310,7 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         standard.as_ref(),
         options.standard,
     ));
-    notes.extend(request_notes(&shape, model));
+    notes.extend(request_notes(&shape, model, Naming::Flags));
     if ptu_for_target > MAX_PTU_PER_DEPLOYMENT {
         notes.push(format!(
             "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
@@ -443,14 +444,19 @@ fn standard_notes(
     notes
 }
 
-/// Notes on what the request shape leaves out for this model: reasoning tokens, caching.
-pub fn request_notes(shape: &RequestShape, model: &Model) -> Vec<String> {
+/// Notes on what the request shape leaves out for this model: reasoning tokens, caching;
+/// `naming` spells the parameter to give (a flag, or a plan key).
+pub fn request_notes(shape: &RequestShape, model: &Model, naming: Naming) -> Vec<String> {
     let mut notes = Vec::new();
     if model.reasoning && shape.reasoning_tokens == 0.0 {
+        let give = match naming {
+            Naming::Flags => "--reasoning N",
+            Naming::PlanKeys => "reasoning = N",
+        };
         notes.push(format!(
             "{} is a reasoning model: its hidden reasoning tokens are billed and weighted as \
-             output, and none were given; add --reasoning N (measure it with 'ptuplan analyze' \
-             on logs with completion_tokens_details.reasoning_tokens), or the load is undersized",
+             output, and none were given; add {give} (measure it with 'ptuplan analyze' on logs \
+             with completion_tokens_details.reasoning_tokens), or the load is undersized",
             model.name
         ));
     }

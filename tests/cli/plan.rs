@@ -491,6 +491,10 @@ within_quota_tier = true
     assert_eq!(line["workloads"], serde_json::json!(["chat", "batch"]));
     assert_eq!(line["sku"], "GlobalStandard");
     assert_eq!(line["within"], false);
+    // A plan's notes name plan keys, not flags.
+    let notes = answer["notes"].to_string();
+    assert!(notes.contains("add reasoning = N"), "{notes}");
+    assert!(!notes.contains("--reasoning"), "{notes}");
     let default = line["default_tpm"].as_u64().expect("Tier 1 lists gpt-5.1");
     ptuplan()
         .args(["check", &path])
