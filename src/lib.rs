@@ -19,6 +19,7 @@ pub mod deployment;
 pub mod error;
 pub mod input;
 pub mod lifecycle;
+pub mod note;
 pub mod numfmt;
 pub mod plan_file;
 pub mod profile;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Model};
 use crate::deployment::Sku;
+use crate::note::{Note, NoteCode};
 use crate::numfmt::trimmed;
 
 /// A model that retires in fewer than this many days is reported as retiring.
@@ -236,7 +237,7 @@ impl Lifecycles {
     }
 
     /// The notes for the retired, retiring and deprecated models among them.
-    pub fn notes(&self) -> Vec<String> {
+    pub fn notes(&self) -> Vec<Note> {
         notes(&self.models, self.as_of)
     }
 }
@@ -365,15 +366,29 @@ fn live_successor<'a>(
 
 /// The notes commands print for models that are retired, retiring or deprecated on `as_of`:
 /// one per model, or one per stage when there are many.
-pub fn notes(views: &[LifecycleView], as_of: NaiveDate) -> Vec<String> {
+pub fn notes(views: &[LifecycleView], as_of: NaiveDate) -> Vec<Note> {
     let warned: Vec<&LifecycleView> = views.iter().filter(|v| v.stage.is_warned()).collect();
     if warned.len() <= NOTES_PER_MODEL_UP_TO {
-        return warned.into_iter().map(|v| model_note(v, as_of)).collect();
+        return warned
+            .into_iter()
+            .map(|v| Note::new(stage_code(v.stage), model_note(v, as_of)))
+            .collect();
     }
     [Stage::Retired, Stage::Retiring, Stage::Deprecated]
         .into_iter()
-        .filter_map(|stage| grouped_note(&warned, stage, as_of))
+        .filter_map(|stage| {
+            grouped_note(&warned, stage, as_of).map(|n| Note::new(stage_code(stage), n))
+        })
         .collect()
+}
+
+/// The note code of a warned stage.
+fn stage_code(stage: Stage) -> NoteCode {
+    match stage {
+        Stage::Retired => NoteCode::ModelRetired,
+        Stage::Retiring => NoteCode::ModelRetiring,
+        _ => NoteCode::ModelDeprecated,
+    }
 }
 
 /// One model's note: what happened or happens when, the replacement and the migration.

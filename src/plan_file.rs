@@ -59,6 +59,7 @@ use crate::calc::workload::{MAX_RPM, RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, Model};
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 use crate::profile::{self, Profile};
 
 /// A parsed plan file.
@@ -164,7 +165,7 @@ pub struct ResolvedPlan<'a> {
     /// The subscription's quota tier, if given.
     pub quota_tier: Option<u8>,
     /// What resolving found worth saying (regions not checked or allowed though unlisted).
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -472,7 +473,7 @@ fn region_notes(
     workloads: &[PlannedWorkload<'_>],
     catalog: &Catalog,
     at: At,
-) -> Result<Vec<String>, InputError> {
+) -> Result<Vec<Note>, InputError> {
     let mut notes = Vec::new();
     for (spanned, workload) in file.workload.iter().zip(workloads) {
         let (span, spec) = (spanned.span(), spanned.get_ref());
@@ -484,10 +485,15 @@ fn region_notes(
         };
         match unlisted_regions(workload, &file.regions, catalog) {
             RegionCheck::Listed => {}
-            RegionCheck::NotInCatalog(note) => notes.push(note),
-            RegionCheck::Unlisted(message) if file.allow_unlisted_regions => notes.push(format!(
-                "workload '{}': {message} (allow_unlisted_regions)",
-                spec.name
+            RegionCheck::NotInCatalog(note) => {
+                notes.push(Note::new(NoteCode::RegionsUnchecked, note))
+            }
+            RegionCheck::Unlisted(message) if file.allow_unlisted_regions => notes.push(Note::new(
+                NoteCode::RegionUnlisted,
+                format!(
+                    "workload '{}': {message} (allow_unlisted_regions)",
+                    spec.name
+                ),
             )),
             RegionCheck::Unlisted(message) => {
                 return Err(field_error(

@@ -10,6 +10,7 @@ use crate::calc::prices::{self, PriceOverrides};
 use crate::catalog::{Catalog, Model};
 use crate::cli::{AnalyzeArgs, Format, LogFormatArg};
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 use crate::render::{plot, table};
 use crate::traffic::analysis::{
     self, AnalyzeReport, GroupAnalysis, QuotaBasis, SizingSettings, SummaryInputs, TrafficSummary,
@@ -167,7 +168,7 @@ fn period(
     period: Option<u64>,
     span_minutes: u64,
     monthly: bool,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<u64> {
     let describe = |minutes: u64| match minutes {
         m if m % 1440 == 0 => numfmt::plural((m / 1440) as f64, "day", "days"),
@@ -185,20 +186,26 @@ fn period(
         .into()),
         Some(period) => {
             if monthly {
-                notes.push(format!(
-                    "monthly figures: the logs stand for {} (--period), scaled to 730 hours",
-                    describe(period)
+                notes.push(Note::new(
+                    NoteCode::LogPeriod,
+                    format!(
+                        "monthly figures: the logs stand for {} (--period), scaled to 730 hours",
+                        describe(period)
+                    ),
                 ));
             }
             Ok(period)
         }
         None => {
             if monthly && span_minutes < 1440 {
-                notes.push(format!(
-                    "monthly figures scale the logs' {} to 730 hours as if they were \
+                notes.push(Note::new(
+                    NoteCode::LogPeriod,
+                    format!(
+                        "monthly figures scale the logs' {} to 730 hours as if they were \
                      representative of the whole month; if they hold all the traffic of a \
                      longer span, say which: --period 1d",
-                    describe(span_minutes)
+                        describe(span_minutes)
+                    ),
                 ));
             }
             Ok(span_minutes)
@@ -242,7 +249,7 @@ fn quota_check(
     window: WindowLoad,
     args: &AnalyzeArgs,
     sizing: &SizingSettings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> analysis::OverCapacity {
     let ratio = match models {
         [model] => model.rpm_per_1000_tpm_for(args.deployment),
@@ -270,11 +277,12 @@ fn quota_check(
             sizing.rpm_window.as_str()
         ),
         None => {
-            notes.push(
+            notes.push(Note::new(
+                NoteCode::RpmNotChecked,
                 "--tpm-quota: its request limit is not checked (give one --model for its \
                  RPM ratio)"
                     .into(),
-            );
+            ));
             format!("{} TPM standard quota", numfmt::count(quota))
         }
     };
@@ -292,7 +300,7 @@ fn quota_notes(
     analyses: &[analysis::ModelAnalysis],
     groups: &[GroupAnalysis],
     sizing: &SizingSettings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let mut sized = analyses
         .iter()
@@ -301,44 +309,50 @@ fn quota_notes(
     let Some(first) = sized.next() else {
         return;
     };
-    notes.push(match sizing.max_tokens {
-        Some(n) => format!(
-            "standard quota counts prompt + {} max_tokens per request at admission \
+    notes.push(Note::new(
+        NoteCode::MaxTokensAssumed,
+        match sizing.max_tokens {
+            Some(n) => format!(
+                "standard quota counts prompt + {} max_tokens per request at admission \
              (--max-tokens)",
-            numfmt::count(f64::from(n))
-        ),
-        None => "standard quota counts prompt + each request's own completion as max_tokens \
+                numfmt::count(f64::from(n))
+            ),
+            None => "standard quota counts prompt + each request's own completion as max_tokens \
                  at admission, as a replay sends; clients that send a larger max_tokens need \
                  more quota: give it with --max-tokens"
-            .into(),
-    });
+                .into(),
+        },
+    ));
     let window = sizing.rpm_window;
     let peak = summary.peak_window_requests(window);
     let whole_log = analyses.iter().any(|a| a.standard_tpm_quota.is_some());
-    notes.push(match (first.standard_quota_basis, peak) {
-        (Some(QuotaBasis::Observed), _) if !whole_log => format!(
-            "standard quota admits each deployment's (or model's) busiest {} request window \
+    notes.push(Note::new(
+        NoteCode::StandardQuota,
+        match (first.standard_quota_basis, peak) {
+            (Some(QuotaBasis::Observed), _) if !whole_log => format!(
+                "standard quota admits each deployment's (or model's) busiest {} request window \
              and busiest calendar minute of admission tokens, the windows `simulate` enforces \
              (--rpm-window)",
-            window.as_str()
-        ),
-        (Some(QuotaBasis::Observed), Some(peak)) => format!(
-            "standard quota admits the busiest {} request window ({}) and the busiest \
+                window.as_str()
+            ),
+            (Some(QuotaBasis::Observed), Some(peak)) => format!(
+                "standard quota admits the busiest {} request window ({}) and the busiest \
              calendar minute of admission tokens ({}), the windows `simulate` enforces \
              (--rpm-window); replaying the log against it refuses nothing",
-            window.as_str(),
-            numfmt::plural(peak, "request", "requests"),
-            numfmt::short(summary.peak_admission_tpm)
-        ),
-        _ => format!(
-            "standard quota: per-minute input has no sub-minute detail, so it is sized for \
+                window.as_str(),
+                numfmt::plural(peak, "request", "requests"),
+                numfmt::short(summary.peak_admission_tpm)
+            ),
+            _ => format!(
+                "standard quota: per-minute input has no sub-minute detail, so it is sized for \
              random (Poisson) arrivals at the busiest minute's {} with at most {} of first \
              attempts refused (--max-throttle) at the {} window",
-            numfmt::plural(summary.rpm.max, "request", "requests"),
-            numfmt::percent(sizing.max_throttle),
-            window.as_str()
-        ),
-    });
+                numfmt::plural(summary.rpm.max, "request", "requests"),
+                numfmt::percent(sizing.max_throttle),
+                window.as_str()
+            ),
+        },
+    ));
 }
 
 pub(super) fn run_analyze(
@@ -391,12 +405,13 @@ pub(super) fn run_analyze(
     let monthly = !models.is_empty() || !groups.is_empty();
     let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
     if stats.per_minute_metrics {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::PeakMeasurement,
             "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
              rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
              cached tokens not included"
                 .into(),
-        );
+        ));
     }
     let sizer = Sizer {
         args,
@@ -428,18 +443,22 @@ pub(super) fn run_analyze(
     let over = over_capacity(args, &models, &minutes, window, &sizing, &mut notes);
     quota_notes(&summary, &analyses, &group_analyses, &sizing, &mut notes);
     if stats.skipped > 0 {
-        notes.push(format!(
-            "{} skipped as invalid, first at {}",
-            numfmt::plural(stats.skipped as f64, "row", "rows"),
-            first_skipped.join(", ")
+        notes.push(Note::new(
+            NoteCode::SkippedRows,
+            format!(
+                "{} skipped as invalid, first at {}",
+                numfmt::plural(stats.skipped as f64, "row", "rows"),
+                first_skipped.join(", ")
+            ),
         ));
     }
     if !stats.per_minute_metrics {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::PeakMeasurement,
             "peaks are the busiest windows starting on any whole second, not calendar minutes; \
              distributions and capacity checks are per calendar minute"
                 .into(),
-        );
+        ));
     }
     let profile_out = match (&args.profile_out, profile_file.as_mut()) {
         (Some(path), Some(file)) => {
@@ -457,7 +476,10 @@ pub(super) fn run_analyze(
             summary: &summary,
         };
         file.write_all(plot_svg(args, chart)?.as_bytes())?;
-        notes.push(format!("plot written to {}", path.display()));
+        notes.push(Note::new(
+            NoteCode::FileWritten,
+            format!("plot written to {}", path.display()),
+        ));
     }
     let used = analyses
         .iter()
@@ -605,7 +627,7 @@ impl Sizer<'_> {
         &self,
         traffic: Traffic,
         model: &Model,
-        notes: &mut Vec<String>,
+        notes: &mut Vec<Note>,
     ) -> Result<analysis::ModelAnalysis, InputError> {
         let deployment = self.args.deployment;
         let prices = prices::resolve(
@@ -631,9 +653,12 @@ impl Sizer<'_> {
             currency: self.catalog.currency.clone(),
         });
         if settings.is_none() {
-            notes.push(format!(
-                "{}: no catalog prices on {}, so no hybrid",
-                model.name, deployment
+            notes.push(Note::new(
+                NoteCode::NoPrices,
+                format!(
+                    "{}: no catalog prices on {}, so no hybrid",
+                    model.name, deployment
+                ),
             ));
         }
         let usable = settings
@@ -660,7 +685,7 @@ fn size_groups(
     groups: &std::collections::BTreeMap<String, traffic::log::Group>,
     models: &[&Model],
     (inputs, period_minutes): (SummaryInputs, u64),
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Vec<GroupAnalysis>, InputError> {
     let (catalog, deployment) = (sizer.catalog, sizer.args.deployment);
     let mut group_analyses = Vec::new();
@@ -689,18 +714,21 @@ fn size_groups(
                 Some(sizer.size(traffic, model, notes)?)
             }
             Some(model) => {
-                notes.push(format!(
-                    "{name}: {} has no {deployment} provisioned deployment, so no sizing",
-                    model.name
+                notes.push(Note::new(
+                    NoteCode::GroupNotSized,
+                    format!(
+                        "{name}: {} has no {deployment} provisioned deployment, so no sizing",
+                        model.name
+                    ),
                 ));
                 None
             }
             None => {
-                notes.push(format!(
+                notes.push(Note::new(NoteCode::GroupNotSized, format!(
                     "{name}: model '{}' is not in the catalog, so no sizing (give one -m to size \
                      every deployment as that model)",
                     group.model.as_deref().unwrap_or(name)
-                ));
+                )));
                 None
             }
         };
@@ -721,7 +749,7 @@ fn over_capacity(
     minutes: &[MinuteLoad],
     window: WindowLoad,
     sizing: &SizingSettings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Vec<analysis::OverCapacity> {
     let mut over = Vec::new();
     if let (Some(ptu), [model]) = (args.ptu, models) {
@@ -748,18 +776,21 @@ fn over_capacity(
 
 /// Notes for `--profile-out`: a profile holds calendar minutes, which can be below the
 /// busiest 60 s the PTUs are sized for.
-fn profile_notes(analyses: &[analysis::ModelAnalysis]) -> Vec<String> {
+fn profile_notes(analyses: &[analysis::ModelAnalysis]) -> Vec<Note> {
     analyses
         .iter()
         .filter(|a| a.peak_normalized_tpm > a.normalized_tpm.max)
         .map(|a| {
-            format!(
-                "the profile holds calendar minutes: `cost --profile` sizes {} for the \
+            Note::new(
+                NoteCode::LoadProfile,
+                format!(
+                    "the profile holds calendar minutes: `cost --profile` sizes {} for the \
                  busiest one ({} normalized TPM), below the busiest 60 s ({}, {} PTU)",
-                a.model,
-                numfmt::short(a.normalized_tpm.max),
-                numfmt::short(a.peak_normalized_tpm),
-                numfmt::count(a.ptu_for_peak as f64)
+                    a.model,
+                    numfmt::short(a.normalized_tpm.max),
+                    numfmt::short(a.peak_normalized_tpm),
+                    numfmt::count(a.ptu_for_peak as f64)
+                ),
             )
         })
         .collect()

@@ -29,6 +29,7 @@ use crate::cli::{
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{BudgetExceeded, CatalogError, InputError};
 use crate::lifecycle::Lifecycles;
+use crate::note::{Note, NoteCode};
 use crate::render::{json, markdown, table};
 use crate::tokens::count::{MeasuredTokens, ParsedInput, TokenStat, count_inputs};
 use crate::tokens::encoding::Encoding;
@@ -488,7 +489,7 @@ fn run_size(
 }
 
 /// Sets each sized model's `quota_tier` against `tier`'s default; returns the notes.
-fn mark_quota_tier(models: &mut [ModelSizing], catalog: &Catalog, tier: u8) -> Vec<String> {
+fn mark_quota_tier(models: &mut [ModelSizing], catalog: &Catalog, tier: u8) -> Vec<Note> {
     let mut checks = Vec::new();
     for model in models.iter_mut() {
         let Some(needed) = model.standard_tpm_quota_for_target else {
@@ -521,7 +522,7 @@ fn measure_tokens(
     args: &SizeArgs,
     (files, side): (&[String], Side),
     models: &[&Model],
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<Option<MeasuredTokens>> {
     if files.is_empty() {
         return Ok(None);
@@ -536,7 +537,7 @@ fn measure_tokens(
         counted
             .notes
             .iter()
-            .filter(|n| n.contains("not counted"))
+            .filter(|n| n.message.contains("not counted"))
             .cloned(),
     );
     Ok(Some(MeasuredTokens {
@@ -582,7 +583,7 @@ fn measured_shape_args(
 
 /// The one encoding the models use (o200k_base when none names one); an error when they
 /// differ. Models without a tiktoken encoding get a note: their counts are approximations.
-fn models_encoding(models: &[&Model], notes: &mut Vec<String>) -> anyhow::Result<Encoding> {
+fn models_encoding(models: &[&Model], notes: &mut Vec<Note>) -> anyhow::Result<Encoding> {
     let mut found: Vec<Encoding> = models.iter().filter_map(|m| m.tokenizer).collect();
     found.dedup();
     let without: Vec<&str> = models
@@ -602,15 +603,18 @@ fn models_encoding(models: &[&Model], notes: &mut Vec<String>) -> anyhow::Result
         }
     };
     if !without.is_empty() {
-        notes.push(format!(
-            "{} not in tiktoken's model table: sample tokens counted with {encoding}, an \
+        notes.push(Note::new(
+            NoteCode::TokenCounting,
+            format!(
+                "{} not in tiktoken's model table: sample tokens counted with {encoding}, an \
              approximation for {}",
-            if without.len() == 1 {
-                "one model is"
-            } else {
-                "some models are"
-            },
-            without.join(", ")
+                if without.len() == 1 {
+                    "one model is"
+                } else {
+                    "some models are"
+                },
+                without.join(", ")
+            ),
         ));
     }
     Ok(encoding)
@@ -699,9 +703,12 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
     if let (Some(model), Some(_)) = (model, args.encoding)
         && model.tokenizer != Some(encoding)
     {
-        report.notes.push(format!(
-            "counted with {encoding}, which is not {}'s own encoding: an approximation",
-            model.name
+        report.notes.push(Note::new(
+            NoteCode::TokenCounting,
+            format!(
+                "counted with {encoding}, which is not {}'s own encoding: an approximation",
+                model.name
+            ),
         ));
     }
     for input in inputs
@@ -713,17 +720,19 @@ fn run_tokens(args: &TokensArgs, catalog: &Catalog, format: Format) -> anyhow::R
             Request::Chat(..) => false,
         });
         if start == Some(true) {
-            report.notes.push(
+            report.notes.push(Note::new(
+                NoteCode::TokenCounting,
                 "stdin looks like JSON but does not parse as a chat request or JSONL: counted \
                  as plain text (give --input chat or jsonl to see the error)"
                     .into(),
-            );
+            ));
         }
     }
     if args.encoding.is_none() && model.is_none() {
-        report
-            .notes
-            .push("no --model or --encoding: counted with o200k_base (gpt-4o and later)".into());
+        report.notes.push(Note::new(
+            NoteCode::TokenCounting,
+            "no --model or --encoding: counted with o200k_base (gpt-4o and later)".into(),
+        ));
     }
     match format {
         Format::Json => render_json(catalog, None, &report),
@@ -878,10 +887,11 @@ fn run_cost(
     }
     let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
     if profile_has_cached && args.shape.cache_rate > 0.0 {
-        report.notes.push(
+        report.notes.push(Note::new(
+            NoteCode::LoadProfile,
             "--cache-rate is not used: the profile's 'cached' column gives the cached tokens"
                 .into(),
-        );
+        ));
     }
     let lifecycle = lifecycles([model], &both_skus(args.deployment), catalog, as_of);
     report.notes.extend(lifecycle.notes());
@@ -1065,12 +1075,16 @@ fn run_plan(
             markdown::plan(&report, budget.as_ref(), &context)
         }
     };
-    Ok((text, budget, split_warnings(&resolved.workloads)))
+    let warnings = split_warnings(&resolved.workloads)
+        .into_iter()
+        .map(|n| n.message)
+        .collect();
+    Ok((text, budget, warnings))
 }
 
 /// Where the plan's prices come from: the catalog's sources (or a `--prices` overlay), and which
 /// are UNVERIFIED.
-fn price_sources(workloads: &[PlannedWorkload<'_>], catalog: &Catalog) -> Vec<String> {
+fn price_sources(workloads: &[PlannedWorkload<'_>], catalog: &Catalog) -> Vec<Note> {
     let mut ptu_types: Vec<DeploymentType> = workloads
         .iter()
         .filter(|w| w.billing == Billing::Ptu)
@@ -1110,7 +1124,15 @@ fn price_sources(workloads: &[PlannedWorkload<'_>], catalog: &Catalog) -> Vec<St
     } else {
         ""
     };
-    vec![format!("prices: {}{advice}", parts.join("; "))]
+    let code = if unverified {
+        NoteCode::PricesUnverified
+    } else {
+        NoteCode::PriceSources
+    };
+    vec![Note::new(
+        code,
+        format!("prices: {}{advice}", parts.join("; ")),
+    )]
 }
 
 /// The plan's pay-as-you-go quota against its `[subscription] quota_tier`, with their notes.
@@ -1160,11 +1182,14 @@ fn check_budget(
     if let (true, Some(path)) = (new_plan, baseline) {
         budget
             .notes
-            .retain(|n| !n.starts_with("max_increase_pct is not checked"));
-        budget.notes.push(format!(
-            "new plan: no baseline at {} (--baseline-optional), so nothing to compare and \
+            .retain(|n| !n.message.starts_with("max_increase_pct is not checked"));
+        budget.notes.push(Note::new(
+            NoteCode::NewPlan,
+            format!(
+                "new plan: no baseline at {} (--baseline-optional), so nothing to compare and \
              max_increase_pct is not checked",
-            path.display()
+                path.display()
+            ),
         ));
     }
     Ok((budget, new_plan))
@@ -1216,7 +1241,10 @@ fn read_baseline(path: &std::path::Path, currency: &str) -> anyhow::Result<f64> 
         line: Some(e.line() as u64),
         message: format!("not JSON: {e}"),
     })?;
-    let is_plan_report = value["schema_version"] == 1 && value["deployments"].is_array();
+    // Reports of schema version 1 (notes as strings) and 2 (notes as objects) both hold
+    // monthly_usd.
+    let version = value["schema_version"].as_u64();
+    let is_plan_report = matches!(version, Some(1 | 2)) && value["deployments"].is_array();
     let theirs = value["catalog"]["currency"].as_str().unwrap_or("USD");
     if is_plan_report && theirs != currency {
         return Err(error(format!(
@@ -1232,7 +1260,7 @@ fn read_baseline(path: &std::path::Path, currency: &str) -> anyhow::Result<f64> 
         ))
         .into()),
         _ => Err(error(
-            "is not a plan report (schema_version 1 with deployments and monthly_usd): give the \
+            "is not a plan report (schema_version 1 or 2 with deployments and monthly_usd): give the \
              output of 'ptuplan plan --json'"
                 .into(),
         )

@@ -13,6 +13,7 @@ use crate::catalog::{Catalog, Model};
 use crate::cli::{Format, RetryArg, RpmWindowArg, SimulateArgs};
 use crate::deployment::Sku;
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 use crate::render::{plot, table};
 use crate::sim::compare::{self, Candidate, CandidateResult, OfferedPeaks};
 use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
@@ -247,13 +248,16 @@ pub(super) fn run_simulate(
         args,
     )?;
     if !ptus.is_empty() && offered_traffic.span_s < WARM_UP_BUCKETS * args.bucket {
-        notes.push(format!(
-            "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
+        notes.push(Note::new(
+            NoteCode::Simulation,
+            format!(
+                "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
              100%, so over {} sustained overload shows fewer 429s than it will later; \
              simulate at least {} (--duration)",
-            describe_duration(args.bucket),
-            describe_duration(offered_traffic.span_s),
-            describe_duration(WARM_UP_BUCKETS * args.bucket)
+                describe_duration(args.bucket),
+                describe_duration(offered_traffic.span_s),
+                describe_duration(WARM_UP_BUCKETS * args.bucket)
+            ),
         ));
     }
     let prices = prices_for(model, catalog, args.deployment, &mut notes);
@@ -267,9 +271,12 @@ pub(super) fn run_simulate(
     };
     let runs = run_candidates(&candidates, &offered_traffic, setup, trace)?;
     if let Some(path) = &args.trace_out {
-        notes.push(format!(
-            "offered requests written to {} (read by --replay and analyze)",
-            path.display()
+        notes.push(Note::new(
+            NoteCode::FileWritten,
+            format!(
+                "offered requests written to {} (read by --replay and analyze)",
+                path.display()
+            ),
         ));
     }
     let parts = ReportParts {
@@ -284,9 +291,10 @@ pub(super) fn run_simulate(
     let mut report = simulate_report(args, parts, runs.results, &runs.measured, notes);
     if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
         file.write_all(plot(model, &report.candidates)?.as_bytes())?;
-        report
-            .notes
-            .push(format!("plot written to {}", path.display()));
+        report.notes.push(Note::new(
+            NoteCode::FileWritten,
+            format!("plot written to {}", path.display()),
+        ));
     }
     if !args.per_minute {
         for result in &mut report.candidates {
@@ -324,7 +332,7 @@ fn check_args(
     model: &Model,
     ptus: &[f64],
     format: Format,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<Checked> {
     let retry = retry_policy(args)?;
     if args.per_minute && format != Format::Json {
@@ -346,11 +354,14 @@ fn check_args(
         notes.extend(split.assumed_note(tokens, "--tokens"));
     }
     if model.reasoning && args.replay.is_none() && args.reasoning.is_none() {
-        notes.push(format!(
-            "{} is a reasoning model: its hidden reasoning tokens are generated, billed and \
+        notes.push(Note::new(
+            NoteCode::ReasoningTokensMissing,
+            format!(
+                "{} is a reasoning model: its hidden reasoning tokens are generated, billed and \
              weighted as output, and none were given; add --reasoning N, or the load is \
              undersized",
-            model.name
+                model.name
+            ),
         ));
     }
     if args.spillover_quota.is_some() && ptus.is_empty() {
@@ -373,7 +384,7 @@ fn check_args(
 fn service(
     args: &SimulateArgs,
     model: &Model,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<(Service, bool)> {
     let tokens_per_second = match args.tokens_per_second {
         Some(tps) if tps.is_finite() && tps > 0.0 => tps,
@@ -396,10 +407,13 @@ fn service(
     let standard_speed_assumed = args.tokens_per_second.is_none()
         && (!args.tpm_quota.is_empty() || args.spillover_quota.is_some());
     if standard_speed_assumed {
-        notes.push(format!(
-            "standard deployments have no latency target; their generation speed is the PTU \
+        notes.push(Note::new(
+            NoteCode::Simulation,
+            format!(
+                "standard deployments have no latency target; their generation speed is the PTU \
              target's {} tokens/s (an assumption: give --tokens-per-second)",
-            numfmt::number(tokens_per_second, 1, true)
+                numfmt::number(tokens_per_second, 1, true)
+            ),
         ));
     }
     let service = Service {
@@ -414,7 +428,7 @@ fn service(
 fn max_tokens(
     args: &SimulateArgs,
     model: &Model,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<Option<u32>> {
     let given = args
         .max_tokens
@@ -436,7 +450,7 @@ fn prices_for(
     model: &Model,
     catalog: &Catalog,
     deployment: crate::deployment::DeploymentType,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Option<prices::ResolvedPrices> {
     let resolved = prices::resolve(
         model,
@@ -448,20 +462,26 @@ fn prices_for(
     let prices = match resolved {
         Ok(prices) => prices,
         Err(e) => {
-            notes.push(format!(
-                "no cost: {}",
-                e.to_string().replace("give ", "`ptuplan cost` takes ")
+            notes.push(Note::new(
+                NoteCode::NoPrices,
+                format!(
+                    "no cost: {}",
+                    e.to_string().replace("give ", "`ptuplan cost` takes ")
+                ),
             ));
             return None;
         }
     };
     if prices.unverified {
-        notes.push(format!(
-            "prices: PTUs at {}/PTU-year on a 1-year reservation (catalog source {}, \
+        notes.push(Note::new(
+            NoteCode::PricesUnverified,
+            format!(
+                "prices: PTUs at {}/PTU-year on a 1-year reservation (catalog source {}, \
              models.toml [ptu_prices]): UNVERIFIED third-party figures, as Microsoft's docs give \
              none; `ptuplan cost` takes your own (--ptu-yearly)",
-            numfmt::money(&catalog.currency, &numfmt::count(prices.ptu.yearly)),
-            prices.ptu_source
+                numfmt::money(&catalog.currency, &numfmt::count(prices.ptu.yearly)),
+                prices.ptu_source
+            ),
         ));
     }
     Some(prices)
@@ -556,7 +576,7 @@ fn simulate_report(
     parts: ReportParts,
     results: Vec<(&Candidate, crate::sim::SimReport)>,
     measured: &traffic::OfferedLoad,
-    notes: Vec<String>,
+    notes: Vec<Note>,
 ) -> compare::SimulateReport {
     let model = parts.model;
     let (offered, counted) = (&measured.offered, &measured.counted);
@@ -784,7 +804,7 @@ fn default_max_tokens(
     args: &SimulateArgs,
     model: &Model,
     given: Option<u32>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Option<u32> {
     if given.is_some() {
         return given;
@@ -792,20 +812,26 @@ fn default_max_tokens(
     let default = model.default_max_tokens?;
     let default = u32::try_from(default).unwrap_or(u32::MAX);
     if args.replay.is_some() {
-        notes.push(format!(
-            "replayed requests count their own completion as max_tokens; clients that send \
+        notes.push(Note::new(
+            NoteCode::MaxTokensAssumed,
+            format!(
+                "replayed requests count their own completion as max_tokens; clients that send \
              none are counted by {} at its default {} (pass --max-tokens {} to simulate that)",
-            model.name,
-            numfmt::count(f64::from(default)),
-            default
+                model.name,
+                numfmt::count(f64::from(default)),
+                default
+            ),
         ));
         return None;
     }
-    notes.push(format!(
-        "no --max-tokens: clients are taken to send none, so {} counts its default max_tokens \
+    notes.push(Note::new(
+        NoteCode::MaxTokensAssumed,
+        format!(
+            "no --max-tokens: clients are taken to send none, so {} counts its default max_tokens \
          {} at admission (as size does); pass --max-tokens with what your clients send",
-        model.name,
-        numfmt::count(f64::from(default))
+            model.name,
+            numfmt::count(f64::from(default))
+        ),
     ));
     let largest_fixed = args.completion.unwrap_or(0.0) + args.reasoning.unwrap_or(0.0);
     Some(default.max(largest_fixed.ceil() as u32))
@@ -934,7 +960,7 @@ fn candidates(
     args: &SimulateArgs,
     model: &Model,
     ptus: &[f64],
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<Vec<(Candidate, Target)>> {
     let deployment = args.deployment;
     let rpm_window = match args.rpm_window {
@@ -972,14 +998,14 @@ fn candidates(
             .ok_or_else(|| model.not_offered(deployment))?;
         for &ptu in ptus {
             if deployable_ptu(ptu, grid.min_ptu, grid.increment) as f64 != ptu {
-                notes.push(format!(
+                notes.push(Note::new(NoteCode::PtuSize, format!(
                     "{} PTU is not deployable ({} {deployment} deploys from {} PTU in steps of {}); \
                      simulated as given",
                     numfmt::count(ptu),
                     model.name,
                     grid.min_ptu,
                     grid.increment
-                ));
+                )));
             }
             let label = match args.spillover_quota {
                 Some(q) => format!("{} PTU+{}", numfmt::count(ptu), numfmt::short(q)),
@@ -1015,13 +1041,16 @@ fn candidates(
             RpmWindow::TenSeconds => params.rpm / 6.0,
         };
         if per_window < exact * 0.95 {
-            notes.push(format!(
-                "{} TPM grants {} RPM, {} per window rounded down to {}: effectively {} RPM",
-                numfmt::short(quota),
-                numfmt::count(params.rpm),
-                numfmt::number(exact, 2, true),
-                numfmt::count(per_window),
-                numfmt::count(per_window * params.rpm / exact)
+            notes.push(Note::new(
+                NoteCode::StandardQuota,
+                format!(
+                    "{} TPM grants {} RPM, {} per window rounded down to {}: effectively {} RPM",
+                    numfmt::short(quota),
+                    numfmt::count(params.rpm),
+                    numfmt::number(exact, 2, true),
+                    numfmt::count(per_window),
+                    numfmt::count(per_window * params.rpm / exact)
+                ),
             ));
         }
         candidates.push((
@@ -1045,7 +1074,7 @@ fn traffic(
     args: &SimulateArgs,
     model: &Model,
     max_tokens: Option<u32>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<Offered> {
     match &args.replay {
         Some(path) => replay_traffic(args, path, model, max_tokens, notes),
@@ -1059,7 +1088,7 @@ fn replay_traffic(
     path: &str,
     model: &Model,
     max_tokens: Option<u32>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<Offered> {
     if !(args.speedup.is_finite() && args.speedup > 0.0) {
         return Err(usage(format!(
@@ -1081,32 +1110,40 @@ fn replay_traffic(
         return Err(usage(format!("{path}: the log holds no requests")));
     }
     if stats.skipped > 0 {
-        notes.push(format!(
-            "{} skipped as invalid",
-            numfmt::plural(stats.skipped as f64, "row", "rows")
+        notes.push(Note::new(
+            NoteCode::SkippedRows,
+            format!(
+                "{} skipped as invalid",
+                numfmt::plural(stats.skipped as f64, "row", "rows")
+            ),
         ));
     }
     if log.groups.len() > 1 {
-        notes.push(format!(
-            "the log names {} {}s ({}): all are replayed together, as {}",
-            log.groups.len(),
-            stats.group_column.as_deref().unwrap_or("deployment"),
-            log.groups.keys().cloned().collect::<Vec<_>>().join(", "),
-            model.name
+        notes.push(Note::new(
+            NoteCode::Simulation,
+            format!(
+                "the log names {} {}s ({}): all are replayed together, as {}",
+                log.groups.len(),
+                stats.group_column.as_deref().unwrap_or("deployment"),
+                log.groups.keys().cloned().collect::<Vec<_>>().join(", "),
+                model.name
+            ),
         ));
     }
     if stats.per_minute_metrics {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::PeakMeasurement,
             "per-minute input: each minute's requests are spread evenly over it, so \
                          sub-minute bursts are not replayed"
                 .into(),
-        );
+        ));
     }
-    notes.push(
+    notes.push(Note::new(
+        NoteCode::PeakMeasurement,
         "replay: each second's requests are spread evenly over it, with the second's \
                      mean sizes"
             .into(),
-    );
+    ));
     let bucket_seconds = if stats.per_minute_metrics { 60 } else { 1 };
     let buckets = log.all;
     let speedup = args.speedup;
@@ -1149,7 +1186,7 @@ fn synthetic_traffic(
     args: &SimulateArgs,
     model: &Model,
     max_tokens: Option<u32>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<Offered> {
     if args.speedup != 1.0 {
         return Err(usage(
@@ -1187,12 +1224,10 @@ fn synthetic_traffic(
         )));
     }
     let (prompt, completion) = token_sizes(args)?;
-    notes.extend(context_note(
-        args,
-        model,
-        (&prompt, &completion),
-        max_tokens,
-    ));
+    notes.extend(
+        context_note(args, model, (&prompt, &completion), max_tokens)
+            .map(|n| Note::new(NoteCode::ContextWindow, n)),
+    );
     let spec = TrafficSpec {
         rate_per_s,
         duration_s: args.duration,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::calc::plan::PlanReport;
 use crate::calc::rounding::{cents, snap};
 use crate::calc::tier::{PlanTierLine, tier_name};
+use crate::note::{Note, NoteCode};
 use crate::numfmt;
 
 /// Limits from a plan's `[budget]` table; each is optional.
@@ -66,7 +67,7 @@ pub struct BudgetReport {
     /// Change against the baseline in percent, when a baseline was given.
     pub increase_pct: Option<f64>,
     /// Limits that could not be checked, and why.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
     /// ISO code of the money limits (JSON: `catalog.currency`).
     #[serde(skip)]
     pub currency: String,
@@ -109,7 +110,7 @@ fn retirement_checks(
     min: f64,
     retirements: &[Retirement],
     checks: &mut Vec<Check>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let (dated, undated): (Vec<&Retirement>, Vec<&Retirement>) =
         retirements.iter().partition(|r| r.days.is_some());
@@ -132,16 +133,19 @@ fn retirement_checks(
         } else {
             "they pass"
         };
-        notes.push(format!(
-            "min_days_to_retirement: no retirement date is published for {}, so {verb}",
-            names.join("; ")
+        notes.push(Note::new(
+            NoteCode::LimitNotChecked,
+            format!(
+                "min_days_to_retirement: no retirement date is published for {}, so {verb}",
+                names.join("; ")
+            ),
         ));
     }
 }
 
 /// One `within_quota_tier` check per model and SKU with a published default; a note for the
 /// rest.
-fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<String>) {
+fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<Note>) {
     for line in lines {
         let subject = format!("{} {}", line.model, line.check.sku);
         match line.check.default_tpm {
@@ -157,9 +161,12 @@ fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<
                     ok: excess == 0.0,
                 });
             }
-            None => notes.push(format!(
-                "within_quota_tier: no default is published for {subject} in {}, so it passes",
-                tier_name(line.check.tier)
+            None => notes.push(Note::new(
+                NoteCode::LimitNotChecked,
+                format!(
+                    "within_quota_tier: no default is published for {subject} in {}, so it passes",
+                    tier_name(line.check.tier)
+                ),
             )),
         }
     }
@@ -190,10 +197,11 @@ pub fn evaluate(
     if budget.within_quota_tier == Some(true) {
         match tiers {
             Some(lines) => tier_checks(lines, &mut checks, &mut notes),
-            None => notes.push(
+            None => notes.push(Note::new(
+                NoteCode::LimitNotChecked,
                 "within_quota_tier is not checked: give the tier in [subscription] quota_tier"
                     .into(),
-            ),
+            )),
         }
     }
     if let Some(min) = budget.min_days_to_retirement {
@@ -248,15 +256,19 @@ pub fn evaluate(
     if let Some(max) = budget.max_increase_pct {
         match increase_pct {
             Some(pct) => push("max_increase_pct", "plan".into(), max, pct),
-            None => {
-                notes.push("max_increase_pct is not checked: give --baseline REPORT.json".into())
-            }
+            None => notes.push(Note::new(
+                NoteCode::LimitNotChecked,
+                "max_increase_pct is not checked: give --baseline REPORT.json".into(),
+            )),
         }
     }
     if budget.max_monthly_usd.is_some() && report.currency != "USD" {
-        notes.push(format!(
-            "max_monthly_usd is compared in {}, the currency of the prices (--prices)",
-            report.currency
+        notes.push(Note::new(
+            NoteCode::Currency,
+            format!(
+                "max_monthly_usd is compared in {}, the currency of the prices (--prices)",
+                report.currency
+            ),
         ));
     }
     let ok = checks.iter().all(|c| c.ok);

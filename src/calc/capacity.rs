@@ -15,6 +15,7 @@ use crate::calc::workload::{MAX_TPM, MaxTokensSource, RequestShape, check_positi
 use crate::catalog::Model;
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 use crate::numfmt;
 
 /// Largest PTU count accepted (far above one deployment's 100,000 maximum).
@@ -97,7 +98,7 @@ pub struct CapacityReport {
     /// (null: no model, or limits not published).
     pub fits_context: Option<bool>,
     /// Assumptions and caveats.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }
 
 /// Computes the largest sustainable rate for a limit, a request shape and a deployment type.
@@ -185,18 +186,25 @@ fn model_checks(
     model: &Model,
     kind: LimitKind,
     shape: &RequestShape,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Option<bool> {
     let fit = context::check(shape, model);
     let fits = match kind {
         LimitKind::Standard => fit.standard,
         LimitKind::Provisioned => fit.provisioned,
     };
-    notes.extend(fit.problems);
+    notes.extend(
+        fit.problems
+            .into_iter()
+            .map(|p| Note::new(NoteCode::ContextWindow, p)),
+    );
     if !model.unverified.is_empty() {
-        notes.push(format!(
-            "catalog values for {} are UNVERIFIED or conflicting (see 'ptuplan models {}')",
-            model.name, model.name
+        notes.push(Note::new(
+            NoteCode::UnverifiedCatalogValue,
+            format!(
+                "catalog values for {} are UNVERIFIED or conflicting (see 'ptuplan models {}')",
+                model.name, model.name
+            ),
         ));
     }
     fits
@@ -222,21 +230,24 @@ fn standard_terms<'a>(
     model: Option<&'a Model>,
     shape: &RequestShape,
     deployment: DeploymentType,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Terms<'a>, InputError> {
     check_positive(Param::Tpm, tpm, MAX_TPM, "tokens per minute")?;
     let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
     if ratio.is_none() {
-        notes.push(match model {
-            None => "no --model given: the standard RPM limit (RPM per 1,000 TPM) \
+        notes.push(Note::new(
+            NoteCode::RpmNotChecked,
+            match model {
+                None => "no --model given: the standard RPM limit (RPM per 1,000 TPM) \
                      was not checked; pass --model to include it"
-                .to_string(),
-            Some(m) => format!(
-                "no published standard RPM-per-TPM ratio for {}: the RPM limit was \
+                    .to_string(),
+                Some(m) => format!(
+                    "no published standard RPM-per-TPM ratio for {}: the RPM limit was \
                  not checked",
-                m.name
-            ),
-        });
+                    m.name
+                ),
+            },
+        ));
     }
     notes.extend(standard_notes(tpm, shape, model));
     let counted = model.map_or(shape.admission_tokens_per_request(), |m| {
@@ -259,7 +270,7 @@ fn provisioned_terms<'a>(
     model: &'a Model,
     shape: &RequestShape,
     deployment: DeploymentType,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Terms<'a>, InputError> {
     check_positive(Param::Ptu, ptu, MAX_PTU, "a PTU count")?;
     let grid = model
@@ -270,20 +281,26 @@ fn provisioned_terms<'a>(
             && ptu.fract() == 0.0
             && (ptu as u64).is_multiple_of(u64::from(grid.increment)));
     if !on_grid {
-        notes.push(format!(
-            "{} PTU is not a deployable {} size for {}: minimum {}, then multiples of {}",
-            numfmt::count(ptu),
-            deployment,
-            model.name,
-            grid.min_ptu,
-            grid.increment
+        notes.push(Note::new(
+            NoteCode::PtuSize,
+            format!(
+                "{} PTU is not a deployable {} size for {}: minimum {}, then multiples of {}",
+                numfmt::count(ptu),
+                deployment,
+                model.name,
+                grid.min_ptu,
+                grid.increment
+            ),
         ));
     }
     if ptu > MAX_PTU_PER_DEPLOYMENT as f64 {
-        notes.push(format!(
-            "{} PTU exceeds the {} PTU maximum of one deployment",
-            numfmt::count(ptu),
-            numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+        notes.push(Note::new(
+            NoteCode::PtuSize,
+            format!(
+                "{} PTU exceeds the {} PTU maximum of one deployment",
+                numfmt::count(ptu),
+                numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+            ),
         ));
     }
     let counted = snap(shape.normalized_tokens_per_request(model));
@@ -295,11 +312,12 @@ fn provisioned_terms<'a>(
         ));
     }
     if shape.max_tokens.is_some() {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::ProvisionedAdmission,
             "provisioned admission reserves prompt + max_tokens but corrects to the \
              actual tokens at completion: sustained capacity uses the completion tokens"
                 .into(),
-        );
+        ));
     }
     Ok(Terms {
         kind: LimitKind::Provisioned,
@@ -314,49 +332,59 @@ fn provisioned_terms<'a>(
 
 /// The note when a window's whole-request count rounds the RPM limit (at `rpm`) down by more
 /// than 5%.
-fn window_note(rpm: f64, window: RpmWindow) -> Option<String> {
+fn window_note(rpm: f64, window: RpmWindow) -> Option<Note> {
     let exact = rpm * window.seconds() as f64 / 60.0;
     let admitted = window.requests_per_window(rpm);
     ((admitted as f64) < exact * 0.95).then(|| {
-        format!(
-            "a {} window admits {} of the {} requests the RPM limit allows per window \
+        Note::new(
+            NoteCode::StandardQuota,
+            format!(
+                "a {} window admits {} of the {} requests the RPM limit allows per window \
              (rounded down), so even traffic gets at most {} RPM",
-            window.as_str(),
-            admitted,
-            numfmt::number(exact, 2, true),
-            numfmt::count(admitted as f64 * 60.0 / window.seconds() as f64)
+                window.as_str(),
+                admitted,
+                numfmt::number(exact, 2, true),
+                numfmt::count(admitted as f64 * 60.0 / window.seconds() as f64)
+            ),
         )
     })
 }
 
 /// Notes on a standard quota: the admission estimate, and a quota off its units.
-fn standard_notes(tpm: f64, shape: &RequestShape, model: Option<&Model>) -> Vec<String> {
+fn standard_notes(tpm: f64, shape: &RequestShape, model: Option<&Model>) -> Vec<Note> {
     let mut notes = Vec::new();
     let source = model.map(|m| shape.max_tokens_for(m).1);
     match source {
-        Some(MaxTokensSource::ModelDefault) => notes.push(format!(
-            "admission counted prompt + {} max_tokens, the default the service assumes for {} \
+        Some(MaxTokensSource::ModelDefault) => notes.push(Note::new(
+            NoteCode::MaxTokensAssumed,
+            format!(
+                "admission counted prompt + {} max_tokens, the default the service assumes for {} \
              when a client sends none; pass --max-tokens with what your client sends",
-            numfmt::count(model.map_or(0.0, |m| shape.max_tokens_for(m).0)),
-            model.map_or("", |m| m.name.as_str())
+                numfmt::count(model.map_or(0.0, |m| shape.max_tokens_for(m).0)),
+                model.map_or("", |m| m.name.as_str())
+            ),
         )),
-        _ if shape.max_tokens.is_none() && shape.output_tokens() > 0.0 => notes.push(
+        _ if shape.max_tokens.is_none() && shape.output_tokens() > 0.0 => notes.push(Note::new(
+            NoteCode::MaxTokensAssumed,
             "no --max-tokens: admission counted the output tokens as max_tokens; the service \
              counts the max_tokens your client sends (or its own estimate when none), so pass \
              --max-tokens"
                 .into(),
-        ),
+        )),
         _ => {}
     }
     if let Some(m) = model {
         notes.extend(request_notes(shape, m, Naming::Flags));
         let unit = f64::from(m.quota_unit_tpm);
         if (tpm / unit).fract() != 0.0 {
-            notes.push(format!(
-                "{} quota is granted in units of {} TPM: {} TPM is not a whole number of units",
-                m.name,
-                numfmt::count(unit),
-                numfmt::count(tpm)
+            notes.push(Note::new(
+                NoteCode::StandardQuota,
+                format!(
+                    "{} quota is granted in units of {} TPM: {} TPM is not a whole number of units",
+                    m.name,
+                    numfmt::count(unit),
+                    numfmt::count(tpm)
+                ),
             ));
         }
     }
@@ -448,7 +476,7 @@ mod tests {
         assert_eq!(report.counted_tokens_per_request, 4136.0);
         assert_eq!(report.binding, Binding::Tpm);
         assert!(
-            report.notes.iter().any(|n| n.contains("4,096")),
+            report.notes.iter().any(|n| n.message.contains("4,096")),
             "{:?}",
             report.notes
         );
@@ -495,7 +523,10 @@ mod tests {
         )
         .expect("valid");
         assert!(
-            report.notes.iter().any(|n| n.contains("not a deployable")),
+            report
+                .notes
+                .iter()
+                .any(|n| n.message.contains("not a deployable")),
             "{:?}",
             report.notes
         );

@@ -17,6 +17,7 @@ use crate::calc::workload::{TokenSplit, check_positive};
 use crate::catalog::{Model, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 use crate::numfmt;
 
 /// Hours in a month by the common convention (8,760 ÷ 12).
@@ -200,7 +201,7 @@ pub struct CostReport {
     /// token columns); `assumed_all_prompt` means a bare token count was counted as prompt.
     pub token_split: Option<TokenSplit>,
     /// Assumptions and caveats.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }
 
 /// Everything `cost` needs besides the model and the load.
@@ -325,17 +326,18 @@ pub fn cost(
             scale,
         };
         let (hybrid, note) = hybrid_option(model, load, &month, base);
-        notes.extend(note);
+        notes.extend(note.map(|n| Note::new(NoteCode::Spillover, n)));
         options.push(hybrid);
     } else {
-        notes.push(no_spillover_note(model));
+        notes.push(Note::new(NoteCode::Spillover, no_spillover_note(model)));
     }
     if settings.prices_unverified {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::PricesUnverified,
             "PTU prices are UNVERIFIED third-party figures (Microsoft's docs give none): check \
              them against your agreement or pass --ptu-hourly/--ptu-monthly/--ptu-yearly"
                 .to_string(),
-        );
+        ));
     }
     notes.extend(load_notes(model, load, month_minutes, scale));
     let overflow = minutes
@@ -343,7 +345,7 @@ pub fn cost(
         .filter(|m| m.normalized > ptu_for_peak as f64 * tpm_per_ptu * (1.0 + 1e-9))
         .count();
     if overflow > 0 {
-        notes.push(format!(
+        notes.push(Note::new(NoteCode::LoadAbovePeak, format!(
             "{} of the load ({overflow} minute(s)) is above the {ptu_for_peak} PTU sized for the \
              given peak: the full-PTU options would throttle it and are not recommended{}",
             numfmt::percent_rounded(share(throttled)),
@@ -352,13 +354,14 @@ pub fn cost(
             } else {
                 ""
             }
-        ));
+        )));
     }
     if model.spillover {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::Spillover,
             "spillover is computed per minute; bursts within a minute spill somewhat more"
                 .to_string(),
-        );
+        ));
     }
     let (recommended, reason) = recommend(&options, &settings.currency);
     Ok(CostReport {
@@ -582,44 +585,54 @@ fn hybrid_option(
 }
 
 /// Notes on how the load stands for the month: flat at its peak, or a profile scaled.
-fn load_notes(model: &Model, load: &LoadCurve, month_minutes: f64, scale: f64) -> Vec<String> {
+fn load_notes(model: &Model, load: &LoadCurve, month_minutes: f64, scale: f64) -> Vec<Note> {
     let mut notes = Vec::new();
     match load.kind {
-        LoadKind::Flat if load.span_minutes > 1.0 => notes.push(format!(
-            "no --profile: the load is taken to run at its peak {} of the time and to be idle \
+        LoadKind::Flat if load.span_minutes > 1.0 => notes.push(Note::new(
+            NoteCode::LoadAssumed,
+            format!(
+                "no --profile: the load is taken to run at its peak {} of the time and to be idle \
              otherwise{}",
-            numfmt::percent(1.0 / load.span_minutes),
-            if model.spillover {
-                ", the least favourable shape for a partial PTU base; give --profile for an \
+                numfmt::percent(1.0 / load.span_minutes),
+                if model.spillover {
+                    ", the least favourable shape for a partial PTU base; give --profile for an \
                  exact hybrid"
-            } else {
-                ""
-            }
+                } else {
+                    ""
+                }
+            ),
         )),
-        LoadKind::Flat => notes.push(
+        LoadKind::Flat => notes.push(Note::new(
+            NoteCode::LoadAssumed,
             "no --profile and no --avg-rpm: the load is taken as flat at the peak all month"
                 .to_string(),
-        ),
+        )),
         LoadKind::Profile => {
             let missing = load.span_minutes - load.minutes.len() as f64;
             if missing > 0.0 {
-                notes.push(format!(
-                    "{} of the profile's {} minutes {} no row and count as no load",
-                    numfmt::count(missing),
-                    numfmt::count(load.span_minutes),
-                    if missing == 1.0 { "has" } else { "have" }
+                notes.push(Note::new(
+                    NoteCode::LoadProfile,
+                    format!(
+                        "{} of the profile's {} minutes {} no row and count as no load",
+                        numfmt::count(missing),
+                        numfmt::count(load.span_minutes),
+                        if missing == 1.0 { "has" } else { "have" }
+                    ),
                 ));
             }
-            notes.push(format!(
-                "the profile's {} {} scaled to the month's {} (x{})",
-                numfmt::count(load.span_minutes),
-                if load.span_minutes == 1.0 {
-                    "minute is"
-                } else {
-                    "minutes are"
-                },
-                numfmt::count(month_minutes),
-                numfmt::number(scale, 2, true)
+            notes.push(Note::new(
+                NoteCode::LoadProfile,
+                format!(
+                    "the profile's {} {} scaled to the month's {} (x{})",
+                    numfmt::count(load.span_minutes),
+                    if load.span_minutes == 1.0 {
+                        "minute is"
+                    } else {
+                        "minutes are"
+                    },
+                    numfmt::count(month_minutes),
+                    numfmt::number(scale, 2, true)
+                ),
             ));
         }
     }

@@ -15,6 +15,7 @@ use crate::calc::workload::{TokenSplit, Workload};
 use crate::catalog::{Model, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 
 /// How a workload is served.
 #[derive(
@@ -152,7 +153,7 @@ pub struct DeploymentLine {
 
 /// One sentence per workload whose `tokens` had no prompt/completion split: `check` repeats
 /// them on stderr, since a CI gate that prices output as input passes what it should fail.
-pub fn split_warnings(workloads: &[PlannedWorkload<'_>]) -> Vec<String> {
+pub fn split_warnings(workloads: &[PlannedWorkload<'_>]) -> Vec<Note> {
     workloads
         .iter()
         .filter_map(|w| {
@@ -160,9 +161,12 @@ pub fn split_warnings(workloads: &[PlannedWorkload<'_>]) -> Vec<String> {
             let note = shape
                 .token_split
                 .assumed_note(shape.prompt_tokens, "'tokens'")?;
-            Some(format!(
-                "workload '{}': {note} (strict = true makes it an error)",
-                w.name
+            Some(Note::new(
+                note.code,
+                format!(
+                    "workload '{}': {} (strict = true makes it an error)",
+                    w.name, note.message
+                ),
             ))
         })
         .collect()
@@ -224,7 +228,7 @@ pub struct PlanReport {
     /// Failover mode, if any.
     pub failover: Option<Failover>,
     /// Assumptions and caveats.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
     /// ISO code of every amount (JSON: `catalog.currency`).
     #[serde(skip)]
     pub currency: String,
@@ -257,7 +261,7 @@ pub fn plan(
         .filter(|w| w.load.kind != LoadKind::Profile)
     {
         for note in request_notes(&w.peak.shape, w.model, Naming::PlanKeys) {
-            notes.push(format!("workload '{}': {note}", w.name));
+            notes.push(note.prefixed(&format!("workload '{}': ", w.name)));
         }
     }
     let geometry = Geometry {
@@ -543,11 +547,11 @@ fn plan_notes(
     reservations: &[ReservationLine],
     settings: &PlanSettings,
     geometry: Geometry,
-) -> Vec<String> {
+) -> Vec<Note> {
     let (failover, region_count) = (geometry.failover, geometry.region_count);
     let mut notes = Vec::new();
     if let Some(mode) = failover {
-        notes.push(match mode {
+        notes.push(Note::new(NoteCode::Failover, match mode {
             Failover::ActivePassive => format!(
                 "active-passive over {region_count} regions: every region is sized to carry all \
                  traffic alone"
@@ -561,40 +565,47 @@ fn plan_notes(
                     format!("{} regions", region_count - 1)
                 }
             ),
-        });
+        }));
     }
     let saved: u64 = deployments.iter().map(|d| d.ptu_saved).sum();
     if saved > 0 {
-        notes.push(format!(
-            "sharing deployments saves {saved} PTU over one deployment per workload"
+        notes.push(Note::new(
+            NoteCode::SharedDeployment,
+            format!("sharing deployments saves {saved} PTU over one deployment per workload"),
         ));
     }
     if reservations.iter().any(|r| r.billed_hourly > 0) {
         let hourly: u64 = reservations.iter().map(|r| r.billed_hourly).sum();
-        notes.push(if settings.reserved.is_empty() {
-            "no [reservation]: every PTU is billed hourly".to_string()
-        } else {
-            format!("{hourly} PTU beyond the reservation are billed hourly")
-        });
+        notes.push(Note::new(
+            NoteCode::Reservation,
+            if settings.reserved.is_empty() {
+                "no [reservation]: every PTU is billed hourly".to_string()
+            } else {
+                format!("{hourly} PTU beyond the reservation are billed hourly")
+            },
+        ));
     }
     let unused: u64 = reservations.iter().map(|r| r.unused).sum();
     if unused > 0 {
-        notes.push(format!(
-            "{unused} reserved PTU have no deployment: paid for, unused"
+        notes.push(Note::new(
+            NoteCode::Reservation,
+            format!("{unused} reserved PTU have no deployment: paid for, unused"),
         ));
     }
     if region_count > 1 && !settings.reserved.is_empty() {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::Reservation,
             "a reservation is counted against its deployment type in all regions together \
              (Azure matches reservations per region: buy one per region)"
                 .to_string(),
-        );
+        ));
     }
-    notes.push(
+    notes.push(Note::new(
+        NoteCode::SharedDeployment,
         "workloads sharing a deployment are sized for the sum of their peaks (peaks that never \
          coincide need less)"
             .to_string(),
-    );
+    ));
     notes
 }
 

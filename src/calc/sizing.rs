@@ -17,6 +17,7 @@ use crate::calc::workload::{MaxTokensSource, RequestShape, TokenSplit, Workload}
 use crate::catalog::{CatalogField, Model};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 use crate::numfmt;
 
 /// Shortest prompt served from the prompt cache, in tokens (prompt caching how-to, S20:
@@ -168,7 +169,7 @@ pub struct ModelSizing {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota_tier: Option<crate::calc::tier::TierCheck>,
     /// Assumptions, limits hit and caveats for this model.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }
 
 /// A model left out of an all-models comparison.
@@ -215,7 +216,7 @@ pub struct SizeReport {
     /// Completion tokens measured from files (`size --completion-file`), else null.
     pub measured_completion: Option<crate::tokens::count::MeasuredTokens>,
     /// Notes about the workload as a whole.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }
 
 /// Sizes `workload` on each model. Models that do not offer the deployment type are an error
@@ -297,13 +298,20 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
     let mut notes = Vec::new();
     if !model.unverified.is_empty() {
         let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
-        notes.push(format!(
-            "UNVERIFIED or conflicting catalog values: {} (see 'ptuplan models {}')",
-            fields.join(", "),
-            model.name
+        notes.push(Note::new(
+            NoteCode::UnverifiedCatalogValue,
+            format!(
+                "UNVERIFIED or conflicting catalog values: {} (see 'ptuplan models {}')",
+                fields.join(", "),
+                model.name
+            ),
         ));
     }
-    notes.extend(fit.problems.iter().cloned());
+    notes.extend(
+        fit.problems
+            .iter()
+            .map(|p| Note::new(NoteCode::ContextWindow, p.clone())),
+    );
     notes.extend(standard_notes(
         workload,
         model,
@@ -312,10 +320,13 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
     ));
     notes.extend(request_notes(&shape, model, Naming::Flags));
     if ptu_for_target > MAX_PTU_PER_DEPLOYMENT {
-        notes.push(format!(
-            "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
-            numfmt::count(ptu_for_target as f64),
-            numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+        notes.push(Note::new(
+            NoteCode::PtuSize,
+            format!(
+                "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
+                numfmt::count(ptu_for_target as f64),
+                numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+            ),
         ));
     }
     Some(ModelSizing {
@@ -399,11 +410,14 @@ fn standard_notes(
     model: &Model,
     standard: Option<&StandardQuota>,
     options: StandardOptions,
-) -> Vec<String> {
+) -> Vec<Note> {
     let Some(quota) = standard else {
-        return vec![format!(
-            "no published standard RPM-per-TPM ratio for {}: standard quota not computed",
-            model.name
+        return vec![Note::new(
+            NoteCode::StandardQuota,
+            format!(
+                "no published standard RPM-per-TPM ratio for {}: standard quota not computed",
+                model.name
+            ),
         )];
     };
     let mut notes = Vec::new();
@@ -422,23 +436,29 @@ fn standard_notes(
             ),
             _ => "per-minute token counts vary".to_string(),
         };
-        notes.push(format!(
-            "standard quota {} TPM is sized for random (Poisson) arrivals with at most {} of \
+        notes.push(Note::new(
+            NoteCode::StandardQuota,
+            format!(
+                "standard quota {} TPM is sized for random (Poisson) arrivals with at most {} of \
              first attempts refused ({limit}; clients retrying together at the next window add \
              more: check yours with 'ptuplan simulate'); evenly spread requests would need {} \
              TPM, the figure Microsoft's calculator gives",
-            numfmt::count(quota.tpm_quota as f64),
-            numfmt::target_percent(options.max_throttle),
-            numfmt::count(quota.tpm_quota_even as f64),
+                numfmt::count(quota.tpm_quota as f64),
+                numfmt::target_percent(options.max_throttle),
+                numfmt::count(quota.tpm_quota_even as f64),
+            ),
         ));
     }
     if let (None, Some(default)) = (workload.shape.max_tokens, model.default_max_tokens) {
-        notes.push(format!(
-            "no --max-tokens: {} assumes max_tokens {} when a client sends none, so admission \
+        notes.push(Note::new(
+            NoteCode::MaxTokensAssumed,
+            format!(
+                "no --max-tokens: {} assumes max_tokens {} when a client sends none, so admission \
              counts prompt + {}; pass --max-tokens with what your client sends",
-            model.name,
-            numfmt::count(default as f64),
-            numfmt::count(workload.shape.max_tokens_for(model).0)
+                model.name,
+                numfmt::count(default as f64),
+                numfmt::count(workload.shape.max_tokens_for(model).0)
+            ),
         ));
     }
     notes
@@ -446,61 +466,73 @@ fn standard_notes(
 
 /// Notes on what the request shape leaves out for this model: reasoning tokens, caching;
 /// `naming` spells the parameter to give (a flag, or a plan key).
-pub fn request_notes(shape: &RequestShape, model: &Model, naming: Naming) -> Vec<String> {
+pub fn request_notes(shape: &RequestShape, model: &Model, naming: Naming) -> Vec<Note> {
     let mut notes = Vec::new();
     if model.reasoning && shape.reasoning_tokens == 0.0 {
         let give = match naming {
             Naming::Flags => "--reasoning N",
             Naming::PlanKeys => "reasoning = N",
         };
-        notes.push(format!(
-            "{} is a reasoning model: its hidden reasoning tokens are billed and weighted as \
+        notes.push(Note::new(
+            NoteCode::ReasoningTokensMissing,
+            format!(
+                "{} is a reasoning model: its hidden reasoning tokens are billed and weighted as \
              output, and none were given; add {give} (measure it with 'ptuplan analyze' on logs \
              with completion_tokens_details.reasoning_tokens), or the load is undersized",
-            model.name
+                model.name
+            ),
         ));
     }
     if let Some(long) = model.long_context.filter(|_| shape.is_long_context(model)) {
-        notes.push(format!(
-            "a {}-token prompt is long-context on {} (above {} tokens{}): every token of the \
+        notes.push(Note::new(
+            NoteCode::LongContext,
+            format!(
+                "a {}-token prompt is long-context on {} (above {} tokens{}): every token of the \
              request weighs the long-context weights (input {}, cached {}, cache write {}, \
              output {}; S1)",
-            numfmt::count(shape.prompt_tokens),
-            model.name,
-            numfmt::count(long.threshold_tokens as f64),
-            if model.is_unverified(CatalogField::LongContext) {
-                ", a threshold Microsoft does not publish: UNVERIFIED"
-            } else {
-                ""
-            },
-            numfmt::trimmed(long.input_weight, 2),
-            numfmt::trimmed(long.cached_input_weight, 2),
-            numfmt::trimmed(long.cache_write_weight, 2),
-            numfmt::trimmed(long.output_weight, 2),
+                numfmt::count(shape.prompt_tokens),
+                model.name,
+                numfmt::count(long.threshold_tokens as f64),
+                if model.is_unverified(CatalogField::LongContext) {
+                    ", a threshold Microsoft does not publish: UNVERIFIED"
+                } else {
+                    ""
+                },
+                numfmt::trimmed(long.input_weight, 2),
+                numfmt::trimmed(long.cached_input_weight, 2),
+                numfmt::trimmed(long.cache_write_weight, 2),
+                numfmt::trimmed(long.output_weight, 2),
+            ),
         ));
     }
     if shape.cache_write_rate > 0.0 && model.cache_write_weight.is_none() {
-        notes.push(format!(
-            "{} has no cache-write weight: prompt tokens written to the cache count as \
+        notes.push(Note::new(
+            NoteCode::PromptCaching,
+            format!(
+                "{} has no cache-write weight: prompt tokens written to the cache count as \
              ordinary input tokens",
-            model.name
+                model.name
+            ),
         ));
     }
     if shape.cache_rate > 0.0 {
         if model.prompt_caching == Some(false) {
-            notes.push(format!(
-                "{} does not support prompt caching: the cache rate {} was applied as given, \
+            notes.push(Note::new(
+                NoteCode::PromptCaching,
+                format!(
+                    "{} does not support prompt caching: the cache rate {} was applied as given, \
                  but no prompt would be served from a cache",
-                model.name,
-                numfmt::percent(shape.cache_rate)
+                    model.name,
+                    numfmt::percent(shape.cache_rate)
+                ),
             ));
         } else if shape.prompt_tokens < MIN_CACHED_PROMPT {
-            notes.push(format!(
+            notes.push(Note::new(NoteCode::PromptCaching, format!(
                 "prompt caching needs a prompt of at least 1,024 tokens (then hits in 128-token \
                  steps): a {}-token prompt gets no cache hits, yet the cache rate {} was applied",
                 numfmt::count(shape.prompt_tokens),
                 numfmt::percent(shape.cache_rate)
-            ));
+            )));
         }
     }
     notes
@@ -508,7 +540,7 @@ pub fn request_notes(shape: &RequestShape, model: &Model, naming: Naming) -> Vec
 
 /// Notes on the workload as a whole; `output_as_max_tokens`: some model counted the output
 /// tokens as `max_tokens` at admission (no `--max-tokens`, no documented default).
-fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<String> {
+fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<Note> {
     let shape = workload.shape;
     let mut notes = Vec::new();
     match shape.token_split {
@@ -517,23 +549,30 @@ fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<String
                 .token_split
                 .assumed_note(shape.prompt_tokens, "--tokens"),
         ),
-        TokenSplit::PromptDerived => notes.push(format!(
-            "prompt tokens derived as --tokens minus --completion: {}",
-            numfmt::count(shape.prompt_tokens)
+        TokenSplit::PromptDerived => notes.push(Note::new(
+            NoteCode::TokenSplitDerived,
+            format!(
+                "prompt tokens derived as --tokens minus --completion: {}",
+                numfmt::count(shape.prompt_tokens)
+            ),
         )),
-        TokenSplit::CompletionDerived => notes.push(format!(
-            "completion tokens derived as --tokens minus --prompt: {}",
-            numfmt::count(shape.completion_tokens)
+        TokenSplit::CompletionDerived => notes.push(Note::new(
+            NoteCode::TokenSplitDerived,
+            format!(
+                "completion tokens derived as --tokens minus --prompt: {}",
+                numfmt::count(shape.completion_tokens)
+            ),
         )),
         TokenSplit::Given => {}
     }
     if output_as_max_tokens && shape.output_tokens() > 0.0 {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::MaxTokensAssumed,
             "no --max-tokens: admission counted the output tokens as max_tokens (models with a \
              documented default count that); the service counts the max_tokens your client \
              sends (or its own estimate when none), so pass --max-tokens"
                 .into(),
-        );
+        ));
     }
     notes
 }
@@ -676,7 +715,7 @@ mod tests {
             plain
                 .notes
                 .iter()
-                .any(|n| n.contains("no cache-write weight"))
+                .any(|n| n.message.contains("no cache-write weight"))
         );
     }
 
@@ -692,7 +731,10 @@ mod tests {
         assert_eq!(sizing.ptu, 1175);
         assert_eq!(sizing.output_weight_applied, 7.5);
         assert!(
-            sizing.notes.iter().any(|n| n.contains("UNVERIFIED")),
+            sizing
+                .notes
+                .iter()
+                .any(|n| n.message.contains("UNVERIFIED")),
             "{:?}",
             sizing.notes
         );
@@ -711,7 +753,7 @@ mod tests {
         assert!((current.ptu_raw - 140.540_540_5).abs() < 1e-6);
         assert_eq!(current.ptu, 145);
         assert!(
-            current.notes[0].contains("UNVERIFIED"),
+            current.notes[0].message.contains("UNVERIFIED"),
             "{:?}",
             current.notes
         );

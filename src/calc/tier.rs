@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::calc::plan::{Billing, PlanReport};
 use crate::catalog::Catalog;
 use crate::deployment::Sku;
+use crate::note::{Note, NoteCode};
 use crate::numfmt::count;
 
 /// A needed standard quota against a tier's default.
@@ -49,22 +50,28 @@ pub fn against_tier(
 
 /// The note for a need above the tier's default, or with no default published; `None` when
 /// it fits. `subject` names the model (and workload).
-pub fn tier_note(subject: &str, check: &TierCheck) -> Option<String> {
+pub fn tier_note(subject: &str, check: &TierCheck) -> Option<Note> {
     let tier = tier_name(check.tier);
     match (check.within, check.default_tpm) {
-        (Some(false), Some(default)) => Some(format!(
-            "{subject} needs {} TPM of {} quota per region, above the default of {tier}, {} [{}]: \
+        (Some(false), Some(default)) => Some(Note::new(
+            NoteCode::QuotaTierExceeded,
+            format!(
+                "{subject} needs {} TPM of {} quota per region, above the default of {tier}, {} [{}]: \
              not deployable as planned without a quota increase (the quota request form)",
-            count(check.needed_tpm as f64),
-            check.sku,
-            count(default as f64),
-            check.source.as_deref().unwrap_or("catalog"),
+                count(check.needed_tpm as f64),
+                check.sku,
+                count(default as f64),
+                check.source.as_deref().unwrap_or("catalog"),
+            ),
         )),
-        (None, _) => Some(format!(
-            "{subject}: the catalog has no default for {} in {tier}, so the need of {} TPM is \
+        (None, _) => Some(Note::new(
+            NoteCode::QuotaTierUnknown,
+            format!(
+                "{subject}: the catalog has no default for {} in {tier}, so the need of {} TPM is \
              not checked against it",
-            check.sku,
-            count(check.needed_tpm as f64),
+                check.sku,
+                count(check.needed_tpm as f64),
+            ),
         )),
         _ => None,
     }
@@ -72,7 +79,7 @@ pub fn tier_note(subject: &str, check: &TierCheck) -> Option<String> {
 
 /// The notes for `checks` (subject, check): one per subject, or one line for those above the
 /// default and one for those without a default when there are many.
-pub fn tier_notes(checks: &[(String, TierCheck)]) -> Vec<String> {
+pub fn tier_notes(checks: &[(String, TierCheck)]) -> Vec<Note> {
     let flagged: Vec<&(String, TierCheck)> = checks
         .iter()
         .filter(|(_, c)| c.within != Some(true))
@@ -102,16 +109,19 @@ pub fn tier_notes(checks: &[(String, TierCheck)]) -> Vec<String> {
         .collect();
     let mut notes = Vec::new();
     if !over.is_empty() {
-        notes.push(format!(
+        notes.push(Note::new(NoteCode::QuotaTierExceeded, format!(
             "standard quota per region above the default of {tier} (not deployable as planned without \
              a quota increase): {}",
             over.join(", ")
-        ));
+        )));
     }
     if !unknown.is_empty() {
-        notes.push(format!(
-            "no default in the catalog for {tier}, not checked: {}",
-            unknown.join(", ")
+        notes.push(Note::new(
+            NoteCode::QuotaTierUnknown,
+            format!(
+                "no default in the catalog for {tier}, not checked: {}",
+                unknown.join(", ")
+            ),
         ));
     }
     notes
@@ -188,7 +198,11 @@ mod tests {
         let over = against_tier(&catalog, "gpt-4.1", Sku::GlobalStandard, 1, default + 1000);
         assert_eq!(over.within, Some(false));
         let note = tier_note("gpt-4.1", &over).expect("a note");
-        assert!(note.contains("above the default of Tier 1"), "{note}");
+        assert_eq!(note.code, NoteCode::QuotaTierExceeded);
+        assert!(
+            note.message.contains("above the default of Tier 1"),
+            "{note}"
+        );
     }
 
     #[test]
@@ -197,8 +211,10 @@ mod tests {
         let check = against_tier(&catalog, "DeepSeek-R1", Sku::GlobalStandard, 2, 10_000);
         assert_eq!((check.within, check.default_tpm), (None, None));
         let note = tier_note("DeepSeek-R1", &check).expect("a note");
+        assert_eq!(note.code, NoteCode::QuotaTierUnknown);
         assert!(
-            note.contains("no default for GlobalStandard in Tier 2"),
+            note.message
+                .contains("no default for GlobalStandard in Tier 2"),
             "{note}"
         );
     }

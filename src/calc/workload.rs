@@ -1,5 +1,6 @@
 //! A workload: a request rate and the shape of one request, validated once.
 
+use crate::note::{Note, NoteCode};
 use serde::Serialize;
 
 use crate::calc::param::{Param, ParamError};
@@ -32,13 +33,16 @@ pub enum TokenSplit {
 impl TokenSplit {
     /// For a total given with no split, the note that says every token was counted as a
     /// prompt token, naming `field`, the flag or key that carried the total.
-    pub fn assumed_note(self, total: f64, field: &str) -> Option<String> {
+    pub fn assumed_note(self, total: f64, field: &str) -> Option<Note> {
         (self == TokenSplit::AssumedAllPrompt).then(|| {
-            format!(
-                "{field} gives no prompt/completion split: sized as if all {} tokens were \
-                 prompt tokens; output tokens weigh 4-8x on provisioned deployments and cost \
-                 more, so give the prompt and completion tokens for a real answer",
-                crate::numfmt::count(total)
+            Note::new(
+                NoteCode::TokenSplitAssumed,
+                format!(
+                    "{field} gives no prompt/completion split: sized as if all {} tokens were \
+                     prompt tokens; output tokens weigh 4-8x on provisioned deployments and \
+                     cost more, so give the prompt and completion tokens for a real answer",
+                    crate::numfmt::count(total)
+                ),
             )
         })
     }

@@ -1,6 +1,7 @@
 use super::*;
 use crate::deployment::Sku;
 use crate::error::CatalogError;
+use crate::note::NoteCode;
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a test date")
@@ -63,7 +64,7 @@ fn the_migration_compares_per_ptu_numbers_with_the_replacement() {
         "migrated by hand",
         "size with --model gpt-5",
     ] {
-        assert!(note.contains(part), "{part:?} missing from {note}");
+        assert!(note.message.contains(part), "{part:?} missing from {note}");
     }
 }
 
@@ -85,7 +86,8 @@ fn a_retired_replacement_is_followed_to_a_live_one() {
         day("2026-12-03"),
     )[0];
     assert!(
-        note.contains("to gpt-5-mini (via retired gpt-4.1-mini)"),
+        note.message
+            .contains("to gpt-5-mini (via retired gpt-4.1-mini)"),
         "{note}"
     );
 }
@@ -98,15 +100,16 @@ fn a_chain_ending_on_a_retired_model_has_no_current_replacement() {
     let migration = o1.migration.clone().expect("o3 is in the catalog");
     assert!(migration.retired);
     let note = &notes(&[o1], day("2026-12-03"))[0];
-    assert!(note.contains("o3 is itself retired"), "{note}");
-    assert!(!note.contains("--model o3"), "{note}");
+    assert!(note.message.contains("o3 is itself retired"), "{note}");
+    assert!(!note.message.contains("--model o3"), "{note}");
     // A target that retires itself is named with its date.
     let mini = &notes(
         &[view(&catalog, "gpt-4o-mini", "2026-12-03")],
         day("2026-12-03"),
     )[0];
     assert!(
-        mini.contains("(gpt-5-mini itself retires on 2027-02-06)"),
+        mini.message
+            .contains("(gpt-5-mini itself retires on 2027-02-06)"),
         "{mini}"
     );
 }
@@ -119,7 +122,8 @@ fn a_replacement_outside_the_catalog_is_named_without_numbers() {
     assert_eq!(nano.migration, None);
     let note = &notes(&[nano], day("2026-12-03"))[0];
     assert!(
-        note.ends_with("replacement gpt-5-nano (not in the catalog)"),
+        note.message
+            .ends_with("replacement gpt-5-nano (not in the catalog)"),
         "{note}"
     );
 }
@@ -141,7 +145,10 @@ fn a_sku_that_retires_earlier_is_named() {
     let summer = view(&catalog, "gpt-4o-mini", "2026-06-01");
     assert_eq!(summer.stage, Stage::Deprecated);
     let note = &notes(&[summer], day("2026-06-01"))[0];
-    assert!(note.contains("; Standard retired on 2026-03-31"), "{note}");
+    assert!(
+        note.message.contains("; Standard retired on 2026-03-31"),
+        "{note}"
+    );
     // Judged on the regional SKUs, the Standard date counts.
     let regional = [Sku::ProvisionedManaged, Sku::Standard];
     let judged = assess(model, &regional, &catalog, day("2026-06-01"));
@@ -164,13 +171,38 @@ fn many_warned_models_get_one_note_per_stage() {
     let lifecycles = Lifecycles::of(all, &catalog, day("2026-12-03"));
     let notes = lifecycles.notes();
     assert_eq!(notes.len(), 3, "{notes:#?}");
-    assert!(notes[0].starts_with("retired by 2026-12-03"));
-    assert!(notes[0].contains("gpt-4.1 (2026-10-14, move to gpt-5)"));
-    assert!(notes[0].contains("o1 (2026-09-16, no current replacement)"));
-    assert!(notes[1].starts_with("retiring in fewer than 90 days from 2026-12-03"));
-    assert!(notes[1].contains("gpt-5.2 (2026-12-12)"));
-    assert!(notes[2].starts_with("deprecated (no new customers)"));
-    assert!(!notes.iter().any(|n| n.contains("gpt-6-sol")));
+    let codes: Vec<NoteCode> = notes.iter().map(|n| n.code).collect();
+    assert_eq!(
+        codes,
+        [
+            NoteCode::ModelRetired,
+            NoteCode::ModelRetiring,
+            NoteCode::ModelDeprecated
+        ]
+    );
+    assert!(notes[0].message.starts_with("retired by 2026-12-03"));
+    assert!(
+        notes[0]
+            .message
+            .contains("gpt-4.1 (2026-10-14, move to gpt-5)")
+    );
+    assert!(
+        notes[0]
+            .message
+            .contains("o1 (2026-09-16, no current replacement)")
+    );
+    assert!(
+        notes[1]
+            .message
+            .starts_with("retiring in fewer than 90 days from 2026-12-03")
+    );
+    assert!(notes[1].message.contains("gpt-5.2 (2026-12-12)"));
+    assert!(
+        notes[2]
+            .message
+            .starts_with("deprecated (no new customers)")
+    );
+    assert!(!notes.iter().any(|n| n.message.contains("gpt-6-sol")));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use crate::calc::budget::{BudgetReport, show};
 use crate::calc::cost::CostReport;
 use crate::calc::plan::{Billing, PlanReport};
+use crate::note::{Note, NoteCode};
 use crate::numfmt::{count, money, number, percent, percent_rounded};
 
 /// What a plan comment is about besides the report.
@@ -64,13 +65,13 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 }
 
 /// Notes in a collapsed block.
-fn notes(out: &mut String, notes: &[String]) {
+fn notes<T: AsRef<str>>(out: &mut String, notes: &[T]) {
     if notes.is_empty() {
         return;
     }
     let _ = writeln!(out, "<details><summary>Notes ({})</summary>\n", notes.len());
     for note in notes {
-        let _ = writeln!(out, "- {}", escape(note));
+        let _ = writeln!(out, "- {}", escape(note.as_ref()));
     }
     out.push_str("\n</details>\n\n");
 }
@@ -107,9 +108,9 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>, context: &PlanCo
     if let Some(budget) = budget {
         budget_table(&mut out, budget, cur);
     }
-    let mut all: Vec<String> = report.notes.clone();
+    let mut all: Vec<Note> = report.notes.clone();
     // A new plan is said under the heading; its budget note names a temporary path.
-    let said = |note: &String| context.new_plan && note.starts_with("new plan: no baseline");
+    let said = |note: &Note| context.new_plan && note.code == NoteCode::NewPlan;
     all.extend(
         budget
             .iter()

@@ -262,5 +262,5 @@ pub struct SimulateReport {
     /// One entry per candidate deployment, in the order given.
     pub candidates: Vec<CandidateResult>,
     /// Caveats.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }

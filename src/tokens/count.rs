@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::calc::stats::Distribution;
+use crate::note::{Note, NoteCode};
 use crate::tokens::encoding::Encoding;
 use crate::tokens::request::{Message, Request};
 
@@ -139,7 +140,7 @@ pub struct TokensReport {
     /// Tool definitions (`tools`) not counted: they cost prompt tokens in an unpublished format.
     pub uncounted_tools: u64,
     /// How chat requests were counted, and caveats.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }
 
 /// Counts every request of every input.
@@ -173,21 +174,26 @@ pub fn count_inputs(
         .iter()
         .any(|i| i.requests.iter().any(|r| matches!(r, Request::Chat(..))))
     {
-        notes.push(
+        notes.push(Note::new(
+            NoteCode::TokenCounting,
             "chat requests: 3 tokens per message + role + content (+ 1 + name), + 3 to prime the \
              reply (OpenAI cookbook)"
                 .to_string(),
-        );
+        ));
     }
     if uncounted_parts > 0 {
-        notes.push(format!(
-            "{uncounted_parts} non-text message part(s) (images, audio) were not counted"
+        notes.push(Note::new(
+            NoteCode::TokenCounting,
+            format!("{uncounted_parts} non-text message part(s) (images, audio) were not counted"),
         ));
     }
     if uncounted_tools > 0 {
-        notes.push(format!(
-            "{uncounted_tools} tool definition(s) ('tools') were not counted: they cost prompt \
+        notes.push(Note::new(
+            NoteCode::TokenCounting,
+            format!(
+                "{uncounted_tools} tool definition(s) ('tools') were not counted: they cost prompt \
              tokens in a format OpenAI does not publish"
+            ),
         ));
     }
     TokensReport {

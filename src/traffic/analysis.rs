@@ -658,5 +658,5 @@ pub struct AnalyzeReport {
     /// Where the per-minute profile was written, if asked.
     pub profile_out: Option<String>,
     /// Caveats.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::note::Note>,
 }

@@ -15,6 +15,15 @@ struct CatalogInfo {
     currency: String,
 }
 
+/// A note: a code from the documented list and the sentence.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteAnswer {
+    code: String,
+    message: String,
+}
+
 /// The lifecycles of the models a command used (docs/json.md, "Lifecycle").
 #[allow(dead_code)]
 #[derive(Deserialize)]
@@ -92,7 +101,7 @@ struct SizeAnswer {
     skipped: Vec<SkippedModel>,
     measured_prompt: Option<Value>,
     measured_completion: Option<Value>,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
 }
 
 #[allow(dead_code)]
@@ -130,7 +139,7 @@ struct SizedModel {
     unverified: Vec<String>,
     #[serde(default)]
     quota_tier: Option<Value>,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
 }
 
 #[allow(dead_code)]
@@ -176,7 +185,7 @@ struct CapacityAnswer {
     max_throttle: f64,
     binding: String,
     fits_context: Option<bool>,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
 }
 
 #[allow(dead_code)]
@@ -196,7 +205,7 @@ struct CostAnswer {
     recommended: String,
     reason: String,
     token_split: Option<String>,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
 }
 
 #[allow(dead_code)]
@@ -270,7 +279,7 @@ struct PlanAnswer {
     target_utilization: f64,
     regions: Vec<String>,
     failover: Option<String>,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
     budget: Option<Value>,
 }
 
@@ -327,7 +336,7 @@ struct TokensAnswer {
     max: f64,
     uncounted_parts: u64,
     uncounted_tools: u64,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
 }
 
 #[allow(dead_code)]
@@ -436,7 +445,7 @@ fn size_answer_matches_the_contract() {
         let value = json(args);
         assert_numbers_are_numbers(&value, "$");
         let answer: SizeAnswer = serde_json::from_value(value).expect("matches the contract");
-        assert_eq!(answer.schema_version, 1);
+        assert_eq!(answer.schema_version, 2);
         assert!(["1s", "10s"].contains(&answer.rpm_window.as_str()));
         for m in &answer.models {
             assert!(m.ptu as f64 >= m.ptu_raw, "{}: ptu < raw", m.model);
@@ -653,7 +662,7 @@ struct AnalyzeAnswer {
     skipped_rows: u64,
     first_skipped: Vec<String>,
     profile_out: Option<String>,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
 }
 
 #[test]
@@ -775,7 +784,7 @@ struct SimulateAnswer {
     seed: u64,
     token_split: Option<String>,
     candidates: Vec<SimulatedCandidate>,
-    notes: Vec<String>,
+    notes: Vec<NoteAnswer>,
 }
 
 #[test]

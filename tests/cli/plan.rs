@@ -565,9 +565,10 @@ completion = 200
     let answer = json(&["plan", &write("regions-allowed.toml", &allowed)]);
     let notes = answer["notes"].as_array().expect("notes");
     assert!(
-        notes.iter().any(|n| n
-            .as_str()
-            .is_some_and(|n| n.contains("in eastus2") && n.contains("allow_unlisted_regions"))),
+        notes.iter().any(|n| n["code"] == "region-unlisted"
+            && n["message"]
+                .as_str()
+                .is_some_and(|n| n.contains("in eastus2") && n.contains("allow_unlisted_regions"))),
         "{notes:?}"
     );
     // Both regions listed: no error, no note.

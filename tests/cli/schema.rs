@@ -60,3 +60,23 @@ fn a_schema_rejects_what_the_contract_forbids() {
         .remove("recommended");
     assert!(!validator.is_valid(&answer), "a missing key is refused");
 }
+
+#[test]
+fn every_note_code_is_documented() {
+    let output = ptuplan().args(["schema", "size"]).output().expect("runs");
+    let schema: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let codes: Vec<String> = schema["$defs"]["NoteCode"]["oneOf"]
+        .as_array()
+        .expect("the note codes")
+        .iter()
+        .filter_map(|v| v["const"].as_str().map(str::to_string))
+        .collect();
+    assert!(codes.len() > 30, "{codes:?}");
+    let docs = std::fs::read_to_string("docs/json.md").expect("docs/json.md");
+    for code in codes {
+        assert!(
+            docs.contains(&format!("| `{code}` |")),
+            "docs/json.md lacks note code {code}"
+        );
+    }
+}

@@ -665,11 +665,12 @@ fn a_short_run_warns_that_the_empty_bucket_hides_overload() {
             duration,
         ]);
         let first = answer["candidates"][0]["first_attempt_429_rate"].as_f64();
-        let short_run = answer["notes"]
-            .as_array()
-            .expect("notes")
-            .iter()
-            .any(|n| n.as_str().is_some_and(|n| n.starts_with("short run")));
+        let short_run = answer["notes"].as_array().expect("notes").iter().any(|n| {
+            n["code"] == "simulation"
+                && n["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("short run"))
+        });
         (first, short_run)
     };
     let (five_minutes, warned) = notes("5m");
@@ -703,7 +704,8 @@ fn requests_beyond_the_context_window_get_a_note() {
             .as_array()
             .expect("notes")
             .iter()
-            .filter_map(|n| n.as_str())
+            .filter(|n| n["code"] == "context-window")
+            .filter_map(|n| n["message"].as_str())
             .find(|n| n.starts_with("context:"))
             .map(str::to_string)
     };

@@ -389,9 +389,10 @@ fn quota_tier_flags_a_standard_quota_above_the_default() {
     assert_eq!(big["models"][0]["quota_tier"]["within"], false);
     let notes = big["notes"].as_array().expect("notes");
     assert!(
-        notes.iter().any(|n| n
-            .as_str()
-            .is_some_and(|n| n.contains("above the default of Tier 1"))),
+        notes.iter().any(|n| n["code"] == "quota-tier-exceeded"
+            && n["message"]
+                .as_str()
+                .is_some_and(|n| n.contains("above the default of Tier 1"))),
         "{notes:?}"
     );
     let without = crate::json(&[

@@ -8,6 +8,7 @@ use super::{finish, notes, right, short_source_line, table, wrap};
 use crate::calc::sizing::{ModelSizing, SizeReport};
 use crate::calc::workload::{MaxTokensSource, TokenSplit};
 use crate::catalog::Catalog;
+use crate::note::NoteCode;
 use crate::numfmt::{count, number, percent, target_percent, trimmed};
 
 /// Renders `size`: one explained model, or a comparison of several.
@@ -18,7 +19,7 @@ pub fn size(report: &SizeReport, catalog: &Catalog) -> String {
         [only] => explain_model(&mut out, report, only, catalog),
         models => compare_models(&mut out, report, models, catalog),
     };
-    all_notes.extend(report.notes.iter().cloned());
+    all_notes.extend(report.notes.iter().map(|n| n.message.clone()));
     notes(&mut out, &all_notes);
     out
 }
@@ -264,7 +265,7 @@ fn explain_model(
         let source = short_source_line(catalog, &model.sources.provisioned);
         let _ = writeln!(out, "\n{}", wrap(&source, "source: ", "  "));
     }
-    m.notes.clone()
+    m.notes.iter().map(|n| n.message.clone()).collect()
 }
 
 fn fits(value: Option<bool>) -> &'static str {
@@ -407,7 +408,7 @@ fn compare_models(
         .flat_map(|m| {
             m.notes
                 .iter()
-                .filter(|n| n.contains(" exceeds "))
+                .filter(|n| n.code == NoteCode::PtuSize)
                 .map(move |n| format!("{}: {n}", m.model))
         })
         .collect()
