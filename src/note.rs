@@ -64,7 +64,8 @@ pub enum NoteCode {
     PtuSize,
     /// How the standard quota was sized (arrival model, request windows, units).
     StandardQuota,
-    /// The standard request limit was not checked.
+    /// The standard request limit was not checked (or the standard quota not computed): no
+    /// published RPM ratio, or no model given.
     RpmNotChecked,
     /// How provisioned admission counts tokens.
     ProvisionedAdmission,
@@ -108,8 +109,10 @@ pub enum NoteCode {
     LimitNotChecked,
     /// A new plan: no baseline to compare with.
     NewPlan,
-    /// How tokens were counted (encodings, message format, parts not counted).
+    /// How tokens were counted (encodings, message format).
     TokenCounting,
+    /// Parts of the input were not counted (images, audio, tool definitions).
+    TokensNotCounted,
     /// Rows of an input were skipped as invalid.
     SkippedRows,
     /// How a log's period is scaled to a month.

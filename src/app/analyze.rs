@@ -309,8 +309,12 @@ fn quota_notes(
     let Some(first) = sized.next() else {
         return;
     };
+    let code = match sizing.max_tokens {
+        Some(_) => NoteCode::StandardQuota,
+        None => NoteCode::MaxTokensAssumed,
+    };
     notes.push(Note::new(
-        NoteCode::MaxTokensAssumed,
+        code,
         match sizing.max_tokens {
             Some(n) => format!(
                 "standard quota counts prompt + {} max_tokens per request at admission \

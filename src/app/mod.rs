@@ -537,7 +537,7 @@ fn measure_tokens(
         counted
             .notes
             .iter()
-            .filter(|n| n.message.contains("not counted"))
+            .filter(|n| n.code == NoteCode::TokensNotCounted)
             .cloned(),
     );
     Ok(Some(MeasuredTokens {

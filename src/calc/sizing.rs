@@ -413,7 +413,7 @@ fn standard_notes(
 ) -> Vec<Note> {
     let Some(quota) = standard else {
         return vec![Note::new(
-            NoteCode::StandardQuota,
+            NoteCode::RpmNotChecked,
             format!(
                 "no published standard RPM-per-TPM ratio for {}: standard quota not computed",
                 model.name

@@ -183,13 +183,13 @@ pub fn count_inputs(
     }
     if uncounted_parts > 0 {
         notes.push(Note::new(
-            NoteCode::TokenCounting,
+            NoteCode::TokensNotCounted,
             format!("{uncounted_parts} non-text message part(s) (images, audio) were not counted"),
         ));
     }
     if uncounted_tools > 0 {
         notes.push(Note::new(
-            NoteCode::TokenCounting,
+            NoteCode::TokensNotCounted,
             format!(
                 "{uncounted_tools} tool definition(s) ('tools') were not counted: they cost prompt \
              tokens in a format OpenAI does not publish"
