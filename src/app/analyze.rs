@@ -359,6 +359,47 @@ fn quota_notes(
     ));
 }
 
+/// How the log was read: rows skipped, and how peaks are measured.
+fn reading_notes(stats: &ReadStats, first_skipped: &[String]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if stats.skipped > 0 {
+        notes.push(Note::new(
+            NoteCode::SkippedRows,
+            format!(
+                "{} skipped as invalid, first at {}",
+                numfmt::plural(stats.skipped as f64, "row", "rows"),
+                first_skipped.join(", ")
+            ),
+        ));
+    }
+    if !stats.per_minute_metrics {
+        notes.push(Note::new(
+            NoteCode::PeakMeasurement,
+            "peaks are the busiest windows starting on any whole second, not calendar minutes; \
+             distributions and capacity checks are per calendar minute"
+                .into(),
+        ));
+    }
+    notes
+}
+
+/// The lifecycles of the models sized, on their deployment types' SKUs.
+fn analyzed_lifecycles(
+    analyses: &[analysis::ModelAnalysis],
+    groups: &[GroupAnalysis],
+    catalog: &Catalog,
+    as_of: NaiveDate,
+) -> Lifecycles {
+    let used = analyses
+        .iter()
+        .chain(groups.iter().filter_map(|g| g.sizing.as_ref()))
+        .filter_map(|a| {
+            let model = catalog.find(&a.model).ok()?;
+            Some((model, both_skus(a.deployment).to_vec()))
+        });
+    Lifecycles::of(used, catalog, as_of)
+}
+
 pub(super) fn run_analyze(
     args: &AnalyzeArgs,
     catalog: &Catalog,
@@ -446,24 +487,7 @@ pub(super) fn run_analyze(
     };
     let over = over_capacity(args, &models, &minutes, window, &sizing, &mut notes);
     quota_notes(&summary, &analyses, &group_analyses, &sizing, &mut notes);
-    if stats.skipped > 0 {
-        notes.push(Note::new(
-            NoteCode::SkippedRows,
-            format!(
-                "{} skipped as invalid, first at {}",
-                numfmt::plural(stats.skipped as f64, "row", "rows"),
-                first_skipped.join(", ")
-            ),
-        ));
-    }
-    if !stats.per_minute_metrics {
-        notes.push(Note::new(
-            NoteCode::PeakMeasurement,
-            "peaks are the busiest windows starting on any whole second, not calendar minutes; \
-             distributions and capacity checks are per calendar minute"
-                .into(),
-        ));
-    }
+    notes.extend(reading_notes(&stats, &first_skipped));
     let profile_out = match (&args.profile_out, profile_file.as_mut()) {
         (Some(path), Some(file)) => {
             notes.extend(profile_notes(&analyses));
@@ -485,14 +509,7 @@ pub(super) fn run_analyze(
             format!("plot written to {}", path.display()),
         ));
     }
-    let used = analyses
-        .iter()
-        .chain(group_analyses.iter().filter_map(|g| g.sizing.as_ref()))
-        .filter_map(|a| {
-            let model = catalog.find(&a.model).ok()?;
-            Some((model, both_skus(a.deployment).to_vec()))
-        });
-    let lifecycle = Lifecycles::of(used, catalog, as_of);
+    let lifecycle = analyzed_lifecycles(&analyses, &group_analyses, catalog, as_of);
     notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
         summary,

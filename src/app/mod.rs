@@ -98,27 +98,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Check(args) => {
             let catalog = load_catalog(&cli)?;
-            let (text, budget, warnings) = run_plan(
-                &args.file,
-                Some((args.baseline.as_deref(), args.baseline_optional)),
-                args.allow_outside_paths,
-                &catalog,
-                (format, as_of()?),
-            )?;
-            let text = printable(text, format);
-            let mut stderr = std::io::stderr().lock();
-            for warning in &warnings {
-                let _ = writeln!(stderr, "warning: {}", crate::render::clean(warning, 1000));
-            }
-            // The verdict wins over a reader that went away (`check plan.toml | head`) or a
-            // full disk: a budget gate must never pass because its output was cut short.
-            let written = write_answer(out, &text);
-            return match (budget, written) {
-                (Some(report), _) if !report.ok => {
-                    Err(BudgetExceeded(report.exceeded_summary()).into())
-                }
-                (_, written) => written,
-            };
+            return run_check(args, &catalog, (format, as_of()?), out);
         }
         Command::Models(args) => run_models(args, &load_catalog(&cli)?, format, as_of()?)?,
         Command::Prices(PricesCommand::Fetch(args)) => {
@@ -127,6 +107,34 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     let text = printable(text, format);
     write_answer(out, &text)
+}
+
+/// `check`: the plan's report on stdout, split-token warnings on stderr, and the verdict as
+/// the result (exit 3 over budget), which wins over a reader that went away or a full disk:
+/// a budget gate must never pass because its output was cut short.
+fn run_check(
+    args: &crate::cli::CheckArgs,
+    catalog: &Catalog,
+    (format, as_of): (Format, NaiveDate),
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let (text, budget, warnings) = run_plan(
+        &args.file,
+        Some((args.baseline.as_deref(), args.baseline_optional)),
+        args.allow_outside_paths,
+        catalog,
+        (format, as_of),
+    )?;
+    let text = printable(text, format);
+    let mut stderr = std::io::stderr().lock();
+    for warning in &warnings {
+        let _ = writeln!(stderr, "warning: {}", crate::render::clean(warning, 1000));
+    }
+    let written = write_answer(out, &text);
+    match (budget, written) {
+        (Some(report), _) if !report.ok => Err(BudgetExceeded(report.exceeded_summary()).into()),
+        (_, written) => written,
+    }
 }
 
 /// Environment variable giving the day lifecycles are judged on; `--as-of` wins, an empty

@@ -247,18 +247,8 @@ pub(super) fn run_simulate(
         checked.retry.max_retries,
         args,
     )?;
-    if !ptus.is_empty() && offered_traffic.span_s < WARM_UP_BUCKETS * args.bucket {
-        notes.push(Note::new(
-            NoteCode::Simulation,
-            format!(
-                "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
-             100%, so over {} sustained overload shows fewer 429s than it will later; \
-             simulate at least {} (--duration)",
-                describe_duration(args.bucket),
-                describe_duration(offered_traffic.span_s),
-                describe_duration(WARM_UP_BUCKETS * args.bucket)
-            ),
-        ));
+    if !ptus.is_empty() {
+        notes.extend(short_run_note(args, offered_traffic.span_s));
     }
     let prices = prices_for(model, catalog, args.deployment, &mut notes);
     let trace = trace_file
@@ -301,12 +291,7 @@ pub(super) fn run_simulate(
             result.minutes.clear();
         }
     }
-    let skus = [
-        (!ptus.is_empty()).then_some(Sku::of(args.deployment, true)),
-        (!args.tpm_quota.is_empty()).then_some(Sku::of(args.deployment, false)),
-    ];
-    let skus: Vec<Sku> = skus.into_iter().flatten().collect();
-    let lifecycle = lifecycles([model], &skus, catalog, as_of);
+    let lifecycle = lifecycles([model], &simulated_skus(args), catalog, as_of);
     report.notes.extend(lifecycle.notes());
     let text = match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
@@ -316,6 +301,36 @@ pub(super) fn run_simulate(
         file.commit()?;
     }
     Ok(text)
+}
+
+/// The warning for a run too short for the PTU buckets to fill, if it is.
+fn short_run_note(args: &SimulateArgs, span_s: f64) -> Option<Note> {
+    (span_s < WARM_UP_BUCKETS * args.bucket).then(|| {
+        Note::new(
+            NoteCode::Simulation,
+            format!(
+                "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
+                 100%, so over {} sustained overload shows fewer 429s than it will later; \
+                 simulate at least {} (--duration)",
+                describe_duration(args.bucket),
+                describe_duration(span_s),
+                describe_duration(WARM_UP_BUCKETS * args.bucket)
+            ),
+        )
+    })
+}
+
+/// The Azure SKUs simulated: provisioned with `--ptu`, standard with `--tpm-quota`.
+fn simulated_skus(args: &SimulateArgs) -> Vec<Sku> {
+    let provisioned = args.ptu.iter().flatten().next().is_some();
+    let standard = !args.tpm_quota.is_empty();
+    [
+        provisioned.then_some(Sku::of(args.deployment, true)),
+        standard.then_some(Sku::of(args.deployment, false)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// What the flag checks settle: the clients' retry policy and where the token split came from.

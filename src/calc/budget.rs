@@ -184,29 +184,14 @@ pub fn show(limit: &str, value: f64, currency: &str) -> String {
     }
 }
 
-/// Checks `report` against `budget`; `baseline_usd` is the monthly cost of an earlier plan,
-/// `retirements` the plan's models with their retirement dates on `--as-of`.
-pub fn evaluate(
+/// The `max_` limits: monthly cost, PTUs, utilization (after a region loss where that is
+/// higher) and the increase over the baseline (`increase_pct`, when there is one).
+fn max_checks(
     report: &PlanReport,
     budget: &Budget,
-    baseline_usd: Option<f64>,
-    (retirements, tiers): (&[Retirement], Option<&[PlanTierLine]>),
-) -> BudgetReport {
-    let mut checks = Vec::new();
-    let mut notes = Vec::new();
-    if budget.within_quota_tier == Some(true) {
-        match tiers {
-            Some(lines) => tier_checks(lines, &mut checks, &mut notes),
-            None => notes.push(Note::new(
-                NoteCode::LimitNotChecked,
-                "within_quota_tier is not checked: give the tier in [subscription] quota_tier"
-                    .into(),
-            )),
-        }
-    }
-    if let Some(min) = budget.min_days_to_retirement {
-        retirement_checks(min, retirements, &mut checks, &mut notes);
-    }
+    increase_pct: Option<f64>,
+    checks: &mut Vec<Check>,
+) {
     let mut push = |limit: &'static str, subject: String, max: f64, value: f64| {
         // Money to the cent, everything else without floating-point noise.
         let tidy = |x: f64| {
@@ -250,17 +235,43 @@ pub fn evaluate(
             );
         }
     }
+    if let (Some(max), Some(pct)) = (budget.max_increase_pct, increase_pct) {
+        push("max_increase_pct", "plan".into(), max, pct);
+    }
+}
+
+/// Checks `report` against `budget`; `baseline_usd` is the monthly cost of an earlier plan,
+/// `retirements` the plan's models with their retirement dates on `--as-of`.
+pub fn evaluate(
+    report: &PlanReport,
+    budget: &Budget,
+    baseline_usd: Option<f64>,
+    (retirements, tiers): (&[Retirement], Option<&[PlanTierLine]>),
+) -> BudgetReport {
+    let mut checks = Vec::new();
+    let mut notes = Vec::new();
+    if budget.within_quota_tier == Some(true) {
+        match tiers {
+            Some(lines) => tier_checks(lines, &mut checks, &mut notes),
+            None => notes.push(Note::new(
+                NoteCode::LimitNotChecked,
+                "within_quota_tier is not checked: give the tier in [subscription] quota_tier"
+                    .into(),
+            )),
+        }
+    }
+    if let Some(min) = budget.min_days_to_retirement {
+        retirement_checks(min, retirements, &mut checks, &mut notes);
+    }
     let increase_pct = baseline_usd
         .filter(|b| *b > 0.0)
         .map(|b| (report.monthly_usd - b) / b * 100.0);
-    if let Some(max) = budget.max_increase_pct {
-        match increase_pct {
-            Some(pct) => push("max_increase_pct", "plan".into(), max, pct),
-            None => notes.push(Note::new(
-                NoteCode::LimitNotChecked,
-                "max_increase_pct is not checked: give --baseline REPORT.json".into(),
-            )),
-        }
+    max_checks(report, budget, increase_pct, &mut checks);
+    if budget.max_increase_pct.is_some() && increase_pct.is_none() {
+        notes.push(Note::new(
+            NoteCode::LimitNotChecked,
+            "max_increase_pct is not checked: give --baseline REPORT.json".into(),
+        ));
     }
     if budget.max_monthly_usd.is_some() && report.currency != "USD" {
         notes.push(Note::new(
