@@ -12,6 +12,29 @@ use crate::{ptuplan, scratch};
 
 const USD_PAGES: &str = "tests/fixtures/retail-prices/usd";
 
+/// `prices fetch --from` the recorded EUR page (swedencentral) into scratch file `name`.
+fn eur_overlay(name: &str) -> String {
+    let path = scratch("prices", name, "");
+    ptuplan()
+        .args([
+            "prices",
+            "fetch",
+            "--from",
+            "tests/fixtures/retail-prices/eur",
+        ])
+        .args([
+            "--currency",
+            "eur",
+            "--region",
+            "SwedenCentral",
+            "--output",
+            &path,
+        ])
+        .assert()
+        .success();
+    path
+}
+
 /// `prices fetch --from` the recorded pages into a scratch overlay file; returns its path.
 fn usd_overlay() -> String {
     let path = scratch("prices", "usd.toml", "");
@@ -249,24 +272,7 @@ fn http_errors_timeouts_and_no_network_exit_1_with_a_reason() {
 
 #[test]
 fn another_currency_is_shown_in_tables_json_and_errors() {
-    let overlay = scratch("prices", "eur.toml", "");
-    ptuplan()
-        .args([
-            "prices",
-            "fetch",
-            "--from",
-            "tests/fixtures/retail-prices/eur",
-        ])
-        .args([
-            "--currency",
-            "eur",
-            "--region",
-            "SwedenCentral",
-            "--output",
-            &overlay,
-        ])
-        .assert()
-        .success();
+    let overlay = eur_overlay("eur.toml");
     let args = [
         "cost",
         "--model",
@@ -341,24 +347,7 @@ fn output_inside_the_pages_folder_and_json_are_refused() {
 
 #[test]
 fn a_baseline_in_another_currency_is_refused() {
-    let eur = scratch("prices", "eur-baseline.toml", "");
-    ptuplan()
-        .args([
-            "prices",
-            "fetch",
-            "--from",
-            "tests/fixtures/retail-prices/eur",
-        ])
-        .args([
-            "--currency",
-            "EUR",
-            "--region",
-            "swedencentral",
-            "--output",
-            &eur,
-        ])
-        .assert()
-        .success();
+    let eur = eur_overlay("eur-baseline.toml");
     let plan = scratch(
         "prices",
         "eur-plan.toml",
