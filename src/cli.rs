@@ -178,10 +178,12 @@ Examples:
       --prompt 100 --completion 50";
 
 const COST_HELP: &str = "\
-Options priced: payg (all tokens pay-as-you-go), ptu-hourly, ptu-1-month, ptu-1-year (PTUs for
-the peak), hybrid (the PTU base that minimizes PTU cost + spillover billed pay-as-you-go).
-Profile CSV: timestamp,rpm[,prompt,completion,cached], one row per minute (token columns are
-sums for the minute); it is scaled to the month (--hours x 60 minutes).
+Options priced: payg (all tokens pay-as-you-go), ptu-hourly, ptu-1-month,
+ptu-1-year (PTUs for the peak), hybrid (the PTU base that minimizes PTU cost +
+spillover billed pay-as-you-go).
+Profile CSV: timestamp,rpm[,prompt,completion,cached], one row per minute
+(token columns are sums for the minute); it is scaled to the month
+(--hours x 60 minutes).
 
 Examples:
   ptuplan cost -m gpt-4.1 --rpm 100 --prompt 1000 --completion 500
@@ -254,8 +256,8 @@ Examples:
   ptuplan plan examples/plan-contoso.toml --json > baseline.json";
 
 const CHECK_HELP: &str = "\
-Exit codes: 0 within budget, 3 a budget limit exceeded (each named on stderr), 2 a malformed
-plan, 1 other failures.
+Exit codes: 0 within budget, 3 a budget limit exceeded (each named on
+stderr), 2 a malformed plan, 1 other failures.
 
 Examples:
   ptuplan check examples/plan-contoso.toml
@@ -841,8 +843,9 @@ Examples:
   ptuplan prices fetch --from saved-pages/ --output prices.toml   (no network)
   ptuplan --prices prices.toml cost --model gpt-5.1 --rpm 100 --prompt 1000 --completion 200
 
-The overlay lists, as comments, the catalog prices no meter was found for and the meters
-that matched no catalog price. Network, HTTP and timeout failures exit 1.";
+The overlay lists, as comments, the catalog prices no meter was found for and
+the meters that matched no catalog price. Network, HTTP and timeout failures,
+and a fetch that matches nothing, exit 1.";
 
 /// Arguments of `prices fetch`.
 #[derive(Debug, Args)]

@@ -89,6 +89,22 @@ fn every_help_fits_80_columns() {
     ];
     for command in commands {
         let help = table(&[command, &["--help"][..]].concat());
+        // A hard newline in help text longer than the terminal leaves a stub line: a short,
+        // unindented line whose sentence goes on in lower case on the next.
+        let lines: Vec<&str> = help.lines().collect();
+        for pair in lines.windows(2) {
+            let (line, next) = (pair[0], pair[1]);
+            let stub = !line.starts_with(' ')
+                && !line.is_empty()
+                && line.chars().count() < 45
+                && !line.trim_end().ends_with([':', ','])
+                && next.starts_with(|c: char| c.is_lowercase());
+            assert!(
+                !stub,
+                "ptuplan {} --help splits a sentence: {line:?} / {next:?}",
+                command.join(" ")
+            );
+        }
         for line in help.lines() {
             assert!(
                 line.chars().count() <= 80,
