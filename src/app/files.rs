@@ -58,6 +58,18 @@ impl ReadFailure {
     }
 }
 
+/// The file named by a flag, else by environment variable `env` (an empty value counts as
+/// unset), with how to show it in errors (`PTUPLAN_PRICES=path` for the variable).
+pub fn flag_or_env(flag: Option<&Path>, env: &str) -> Option<(std::path::PathBuf, String)> {
+    if let Some(path) = flag {
+        return Some((path.to_path_buf(), path.display().to_string()));
+    }
+    let value = std::env::var_os(env).filter(|value| !value.is_empty())?;
+    let path = std::path::PathBuf::from(value);
+    let shown = format!("{env}={}", path.display());
+    Some((path, shown))
+}
+
 /// All bytes of the regular file at `path`, at most `limit`.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
     let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;

@@ -370,15 +370,8 @@ fn load_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
 
 /// The catalog named by `--catalog` or `PTUPLAN_CATALOG`, or the embedded one.
 fn base_catalog(cli: &Cli) -> anyhow::Result<Catalog> {
-    let from_env = std::env::var_os(CATALOG_ENV).filter(|value| !value.is_empty());
-    let (path, shown) = match (&cli.catalog, from_env) {
-        (Some(path), _) => (path.clone(), path.display().to_string()),
-        (None, Some(value)) => {
-            let path = std::path::PathBuf::from(value);
-            let shown = format!("{CATALOG_ENV}={}", path.display());
-            (path, shown)
-        }
-        (None, None) => return Ok(Catalog::embedded()?),
+    let Some((path, shown)) = files::flag_or_env(cli.catalog.as_deref(), CATALOG_ENV) else {
+        return Ok(Catalog::embedded()?);
     };
     let text = files::read_text(&path, files::MAX_CATALOG_BYTES).map_err(|failure| {
         CatalogError::Read {

@@ -308,15 +308,8 @@ fn read_saved(dir: &Path) -> Result<Items, InputError> {
 
 /// Applies the overlay named by `--prices` or `PTUPLAN_PRICES`, if any.
 pub(super) fn apply_overlay(flag: Option<&Path>, catalog: &mut Catalog) -> anyhow::Result<()> {
-    let from_env = std::env::var_os(PRICES_ENV).filter(|v| !v.is_empty());
-    let (path, shown) = match (flag, from_env) {
-        (Some(path), _) => (path.to_path_buf(), path.display().to_string()),
-        (None, Some(value)) => {
-            let path = std::path::PathBuf::from(value);
-            let shown = format!("{PRICES_ENV}={}", path.display());
-            (path, shown)
-        }
-        (None, None) => return Ok(()),
+    let Some((path, shown)) = files::flag_or_env(flag, PRICES_ENV) else {
+        return Ok(());
     };
     let error = |message: String| InputError::File {
         kind: "price overlay",

@@ -173,11 +173,11 @@ fn rate_and_type(rest: &[String]) -> Option<(Rate, DeploymentType)> {
         }
         i += 1;
     }
+    // The words set input or output; "cached" turns input into cached input.
     let rate = match (rate?, cached) {
         (Rate::Input, true) => Rate::Cached,
-        (Rate::Output, true) => return None,
         (rate, false) => rate,
-        (Rate::Cached, true) => Rate::Cached,
+        _ => return None,
     };
     Some((rate, deployment?))
 }
