@@ -9,12 +9,12 @@ fn main() {
     let text = std::fs::read_to_string("models.toml").expect("models.toml is readable");
     // A syntax error here is reported, with its line, by the catalog tests and at run time
     // when the TOML is parsed for the error message; the build only needs valid TOML.
-    // The quota-tier and region lists go to a file of their own, parsed only by the commands
+    // The quota-tier, region and batch-quota lists go to a file of their own, parsed only by the commands
     // that read them.
     let (json, extras) = match toml::from_str::<toml::Value>(&text) {
         Ok(toml::Value::Table(mut table)) => {
             let mut extras = toml::map::Map::new();
-            for key in ["quota_tier", "availability"] {
+            for key in ["quota_tier", "availability", "batch_quota"] {
                 if let Some(list) = table.remove(key) {
                     extras.insert(key.to_string(), list);
                 }

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{CatalogError, InputError};
 
+pub mod tiers;
+
+pub use tiers::{BatchQuota, FlexOffer, PriorityOffer, SubscriptionType, TierRules};
+
 /// The default catalog's TOML text (`models.toml`), compiled into the binary.
 pub const EMBEDDED: &str = include_str!("../models.toml");
 
@@ -63,6 +67,9 @@ pub struct Catalog {
     pub ptu_prices: BTreeMap<DeploymentType, PtuPrices>,
     /// ISO code of every price in it: `USD`, or a price overlay's currency.
     pub currency: String,
+    /// The rules that price and limit priority, flex and batch (absent: those tiers are not
+    /// priced).
+    pub service_tiers: Option<TierRules>,
     /// Quota tiers and regions (see [`Catalog::quota_tiers`], [`Catalog::region_lists`]).
     #[serde(skip)]
     #[schemars(skip)]
@@ -84,6 +91,8 @@ struct ExtraLists {
     quota_tier: Vec<QuotaTier>,
     #[serde(default)]
     availability: Vec<Availability>,
+    #[serde(default)]
+    batch_quota: Vec<BatchQuota>,
 }
 
 /// The Azure regions where a model can be deployed on one SKU (catalog `[[availability]]`).
@@ -139,6 +148,10 @@ struct CatalogFile {
     quota_tier: Vec<QuotaTier>,
     #[serde(default)]
     availability: Vec<Availability>,
+    #[serde(default)]
+    batch_quota: Vec<BatchQuota>,
+    #[serde(default)]
+    service_tiers: Option<TierRules>,
 }
 
 /// What one PTU of a provisioned deployment type costs, in USD.
@@ -259,6 +272,12 @@ pub struct Model {
     /// Deprecation and retirement dates, where published.
     #[serde(default)]
     pub lifecycle: Option<crate::lifecycle::Lifecycle>,
+    /// Priority processing, where offered.
+    #[serde(default)]
+    pub priority: Option<PriorityOffer>,
+    /// Flex processing, where offered.
+    #[serde(default)]
+    pub flex: Option<FlexOffer>,
 }
 
 fn default_quota_unit() -> u32 {
@@ -494,10 +513,12 @@ impl Catalog {
             models: file.model,
             ptu_prices: file.ptu_prices,
             currency: "USD".to_string(),
+            service_tiers: file.service_tiers,
             extras: Extras {
                 lists: std::sync::OnceLock::from(ExtraLists {
                     quota_tier: file.quota_tier,
                     availability: file.availability,
+                    batch_quota: file.batch_quota,
                 }),
             },
         }
@@ -514,6 +535,12 @@ impl Catalog {
             model.sources.quota.as_ref(),
             model.sources.features.as_ref(),
             model.lifecycle.as_ref().map(|l| &l.source),
+            model.priority.as_ref().map(|p| &p.source),
+            model
+                .priority
+                .as_ref()
+                .and_then(|p| p.prices_source.as_ref()),
+            model.flex.as_ref().map(|f| &f.source),
         ];
         let lifecycle_note = model.lifecycle.as_ref().and_then(|l| l.note.as_deref());
         let in_notes = [model.note.as_deref(), lifecycle_note]
@@ -533,6 +560,18 @@ impl Catalog {
             }
         }
         ids
+    }
+
+    /// Batch enqueued-token quotas per model and batch deployment type.
+    pub fn batch_quotas(&self) -> &[BatchQuota] {
+        &self.lists().batch_quota
+    }
+
+    /// The batch quota of `model` on `deployment`, if batch is offered there.
+    pub fn batch_quota(&self, model: &str, deployment: DeploymentType) -> Option<&BatchQuota> {
+        self.batch_quotas()
+            .iter()
+            .find(|q| q.model == model && q.deployment == deployment)
     }
 
     /// The quota-tier and region lists (the embedded catalog's are parsed here, once).
@@ -763,17 +802,13 @@ impl Catalog {
             )?;
             self.validate_quota_and_features(model)?;
             self.validate_lifecycle(model)?;
-            for (deployment, prices) in &model.prices {
-                let field = |name: &str| at(&format!("prices.{deployment}.{name}"));
-                check_positive(prices.input, MAX_TOKEN_PRICE).map_err(|m| (field("input"), m))?;
-                check_positive(prices.output, MAX_TOKEN_PRICE).map_err(|m| (field("output"), m))?;
-                if let Some(cached) = prices.cached {
-                    check_positive(cached, MAX_TOKEN_PRICE).map_err(|m| (field("cached"), m))?;
-                }
-            }
+            check_token_prices(&model.prices, &|field| at(&format!("prices.{field}")))?;
+            self.validate_tier_offers(model)?;
         }
         self.validate_quota_tiers()?;
-        self.validate_availability()
+        self.validate_availability()?;
+        self.validate_tier_rules()?;
+        self.validate_batch_quotas()
     }
 
     /// Checks that each availability entry names a catalog model, ARM region names and a
@@ -1029,6 +1064,22 @@ impl Catalog {
     }
 }
 
+/// Checks token prices per deployment type; `at` names a field (`global.input`) in errors.
+fn check_token_prices(
+    prices: &BTreeMap<DeploymentType, TokenPrices>,
+    at: &dyn Fn(&str) -> String,
+) -> Result<(), (String, String)> {
+    for (deployment, prices) in prices {
+        let field = |name: &str| at(&format!("{deployment}.{name}"));
+        check_positive(prices.input, MAX_TOKEN_PRICE).map_err(|m| (field("input"), m))?;
+        check_positive(prices.output, MAX_TOKEN_PRICE).map_err(|m| (field("output"), m))?;
+        if let Some(cached) = prices.cached {
+            check_positive(cached, MAX_TOKEN_PRICE).map_err(|m| (field("cached"), m))?;
+        }
+    }
+    Ok(())
+}
+
 /// A value as an error quotes it: plain, or in scientific notation when it is huge or tiny
 /// (1e308 is not 309 digits).
 fn shown(value: f64) -> String {
@@ -1138,6 +1189,72 @@ global = { min_ptu = 15, increment = 5 }
 
     fn parse(text: &str) -> Result<Catalog, CatalogError> {
         Catalog::parse(text, "test.toml")
+    }
+
+    #[test]
+    fn tier_offers_rules_and_batch_quotas_are_checked() {
+        let priority = "[model.priority]\ndeployments = [\"global\"]\nsource = \"S1\"\n";
+        let batch = |body: &str| {
+            format!(
+                "{MINIMAL}[[batch_quota]]\n{body}\nenqueued_tokens = {{ default = 5 }}\nsource = \"S1\"\n"
+            )
+        };
+        let rules = "[service_tiers]\nflex_price_share = 0.5\nflex_source = \"S1\"\n\
+            batch_price_share = 0.5\nbatch_source = \"S1\"\npriority_ramp_increase = 0.5\n\
+            priority_ramp_minutes = 15\npriority_source = \"S1\"\n\
+            batch_max_requests_per_file = 100000\nbatch_limits_source = \"S1\"\n";
+        let with_rules = |text: &str| text.replace("[source.S1]", &format!("{rules}[source.S1]"));
+        let ok = with_rules(&batch("model = \"m\"\ndeployment = \"global\""));
+        let catalog = parse(&format!("{ok}{priority}")).expect("valid");
+        assert_eq!(
+            catalog
+                .batch_quota("m", DeploymentType::Global)
+                .map(|q| q.enqueued_tokens[&SubscriptionType::Default]),
+            Some(5)
+        );
+        let cases = [
+            (
+                format!("{MINIMAL}{}", priority.replace("global", "regional")),
+                "model 'm', field 'priority.deployments'",
+            ),
+            (
+                format!("{MINIMAL}{}", priority.replace("S1", "S9")),
+                "source 'S9'",
+            ),
+            (
+                format!(
+                    "{MINIMAL}{priority}[model.priority.prices]\nglobal = {{ input = 1, output = 2 }}\n"
+                ),
+                "field 'priority.prices_source'",
+            ),
+            (
+                format!(
+                    "{MINIMAL}{priority}prices_source = \"S1\"\n[model.priority.prices]\ndata-zone = {{ input = 1, output = 2 }}\n"
+                ),
+                "data-zone is not in priority.deployments",
+            ),
+            (
+                batch("model = \"x\"\ndeployment = \"global\""),
+                "'x' is not a catalog model name",
+            ),
+            (
+                batch("model = \"m\"\ndeployment = \"regional\""),
+                "batch_quota #1 (m), field 'deployment'",
+            ),
+            (
+                with_rules(MINIMAL).replace("flex_price_share = 0.5", "flex_price_share = 2"),
+                "field 'flex_price_share'",
+            ),
+            (
+                with_rules(MINIMAL)
+                    .replace("priority_ramp_minutes = 15", "priority_ramp_minutes = 0"),
+                "field 'priority_ramp_minutes'",
+            ),
+        ];
+        for (text, expected) in cases {
+            let message = parse(&text).expect_err(expected).to_string();
+            assert!(message.contains(expected), "{expected}: {message}");
+        }
     }
 
     #[test]
