@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{CatalogError, InputError};
 
-pub mod tiers;
+pub mod service_tiers;
 
-pub use tiers::{BatchQuota, FlexOffer, PriorityOffer, SubscriptionType, TierRules};
+pub use service_tiers::{BatchQuota, FlexOffer, PriorityOffer, SubscriptionType, TierRules};
 
 /// The default catalog's TOML text (`models.toml`), compiled into the binary.
 pub const EMBEDDED: &str = include_str!("../models.toml");

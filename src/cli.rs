@@ -295,10 +295,10 @@ pub struct ShapeArgs {
     #[arg(long, value_parser = input::tokens, allow_negative_numbers = true)]
     pub completion: Option<f64>,
     /// Fraction of prompt tokens served from the prompt cache: 0.25 or 25%.
-    #[arg(long, value_parser = input::cache_rate, default_value = "0", allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::cache_rate, default_value = "0", allow_hyphen_values = true)]
     pub cache_rate: f64,
     /// Fraction of prompt tokens written to the prompt cache (GPT-6 family: they weigh 1.25).
-    #[arg(long, value_parser = input::cache_rate, allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::cache_rate, allow_hyphen_values = true)]
     pub cache_write_rate: Option<f64>,
     /// The max_tokens your client sends: standard deployments count it at admission
     /// [default: the model's documented default, else completion + reasoning].
@@ -326,7 +326,7 @@ pub struct QuotaArgs {
     pub rpm_window: RpmWindowArg,
     /// Highest share of first attempts a standard quota may refuse under random (Poisson)
     /// arrivals (1% or 0.01): the target of recommended quotas and of capacity's random rate.
-    #[arg(long, value_parser = input::max_throttle, default_value = "1%", allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::max_throttle, default_value = "1%", allow_hyphen_values = true)]
     pub max_throttle: f64,
 }
 
@@ -346,7 +346,7 @@ pub struct SizeArgs {
     #[arg(long, short = 'd', value_parser = input::deployment, default_value = "global")]
     pub deployment: DeploymentType,
     /// Highest acceptable peak utilization: 0.85 or 85% adds headroom (PTU and quota).
-    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_hyphen_values = true)]
     pub target_utilization: f64,
     /// Measure prompt tokens from sample files (text, chat .json, .jsonl); replaces --prompt.
     /// Needs --completion or --completion-file.
@@ -407,7 +407,7 @@ pub struct CapacityArgs {
     #[allow(missing_docs)]
     pub shape: ShapeArgs,
     /// Keep peak utilization at or under this (0.85 or 85%).
-    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_hyphen_values = true)]
     pub target_utilization: f64,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -465,11 +465,72 @@ pub struct CostArgs {
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub ptu_yearly: Option<f64>,
     /// Highest acceptable peak utilization of the PTU options (0.85 or 85%).
-    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_hyphen_values = true)]
     pub target_utilization: f64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub quota: QuotaArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub tiers: TierArgs,
+}
+
+/// How `cost` prices priority, flex and batch, and which of them the workload allows.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Service tiers")]
+pub struct TierArgs {
+    /// How long requests may wait: interactive (PTUs and priority), relaxed (also standard and
+    /// flex) or deferrable (also batch). Adds the cheapest mix to the answer.
+    #[arg(long, value_enum)]
+    pub latency: Option<LatencyArg>,
+    /// Share of the load that can wait 24 hours and goes to batch in every option (0.3 or
+    /// 30%).
+    #[arg(long, value_parser = input::batch_share, default_value = "0", allow_hyphen_values = true)]
+    pub batch_share: f64,
+    /// Share of flex attempts that find flex capacity; the rest are retried on standard.
+    #[arg(long, value_parser = input::cache_rate, default_value = "1", allow_hyphen_values = true)]
+    pub flex_availability: f64,
+    /// Subscription type whose batch enqueued-token quota applies.
+    #[arg(long, value_enum, default_value_t = SubscriptionArg::Default)]
+    pub subscription_type: SubscriptionArg,
+    /// Priority price per 1M uncached prompt tokens (replaces the catalog's).
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub price_priority_input: Option<f64>,
+    /// Priority price per 1M cached prompt tokens.
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub price_priority_cached: Option<f64>,
+    /// Priority price per 1M completion tokens.
+    #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
+    pub price_priority_output: Option<f64>,
+    /// Priority TPM at or below which the ramp limit never downgrades (Azure publishes none).
+    #[arg(long, value_parser = input::tpm_floor, default_value = "0", allow_negative_numbers = true)]
+    pub priority_ramp_floor: f64,
+}
+
+/// Latency classes on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LatencyArg {
+    /// Within seconds, with a latency target: PTUs and priority.
+    Interactive,
+    /// Within seconds to minutes: also standard and flex.
+    Relaxed,
+    /// Within 24 hours: also batch.
+    Deferrable,
+}
+
+/// Subscription types on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SubscriptionArg {
+    /// Enterprise Agreement and MCA-E.
+    Enterprise,
+    /// Other paid subscriptions.
+    Default,
+    /// Monthly credit-card subscriptions.
+    CreditCard,
+    /// MSDN subscriptions.
+    Msdn,
+    /// Azure for Students and free trials.
+    Student,
 }
 
 /// PTU billing terms on the command line.
@@ -544,7 +605,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub skip_invalid: bool,
     /// Highest acceptable peak utilization: 0.85 or 85% adds headroom to the PTUs and quota.
-    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_negative_numbers = true)]
+    #[arg(long, value_parser = input::target_utilization, default_value = "1", allow_hyphen_values = true)]
     pub target_utilization: f64,
     /// What span the logs stand for (e.g. 1d: they hold all of a day's traffic; 1h, 7d,
     /// 30d): monthly figures scale from it instead of from the first to the last request.

@@ -133,6 +133,11 @@ pub fn tpm(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, false, MAX_TPM, "tokens per minute")
 }
 
+/// Tokens per minute from 0 up: a floor below which a rule does not apply.
+pub fn tpm_floor(text: &str) -> Result<f64, String> {
+    bounded(text, 0.0, true, MAX_TPM, "tokens per minute")
+}
+
 /// A PTU count: above 0, at most [`MAX_PTU`].
 pub fn ptu(text: &str) -> Result<f64, String> {
     bounded(text, 0.0, false, MAX_PTU, "a PTU count")
@@ -233,6 +238,20 @@ pub fn cache_rate(text: &str) -> Result<f64, String> {
         Ok(value)
     } else {
         Err("must be a fraction from 0 to 1 (e.g. 0.25) or a percentage from 0% to 100%".into())
+    }
+}
+
+/// A share of the load sent to batch: 0 to 99% (`0.3` or `30%`).
+pub fn batch_share(text: &str) -> Result<f64, String> {
+    let value = fraction(text)?;
+    if (0.0..=crate::calc::cost::MAX_BATCH_SHARE).contains(&value) {
+        Ok(value)
+    } else {
+        Err(
+            "must be a fraction from 0 to 0.99 (e.g. 0.3) or a percentage from 0% to 99%: \
+             the batch option prices all of the load"
+                .into(),
+        )
     }
 }
 

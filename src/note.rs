@@ -125,6 +125,14 @@ pub enum NoteCode {
     FileWritten,
     /// A simulation caveat (short runs, assumed speeds, replay spreading).
     Simulation,
+    /// Priority, flex or batch: offered or not, priced or not, which latency class allows it.
+    ServiceTier,
+    /// Priority traffic served, and billed, as standard (ramp limit, long prompts).
+    PriorityDowngrade,
+    /// Flex attempts that find no capacity and are retried on standard.
+    FlexRetry,
+    /// Batch against its enqueued-token quota and file limits.
+    BatchQuota,
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use crate::calc::cost::{CostSettings, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
+use crate::calc::service_tier::TierSetup;
+use crate::catalog::SubscriptionType;
 use crate::catalog::{Catalog, Model};
 use crate::cli::{AnalyzeArgs, Format, LogFormatArg};
 use crate::error::InputError;
@@ -672,6 +674,12 @@ impl Sizer<'_> {
             standard: None,
             admission_max_tokens: None,
             currency: self.catalog.currency.clone(),
+            // analyze reads the hybrid only.
+            tiers: TierSetup::none("not priced by analyze"),
+            flex_availability: 1.0,
+            batch_share: 0.0,
+            subscription: SubscriptionType::Default,
+            latency: None,
         });
         if settings.is_none() {
             notes.push(Note::new(

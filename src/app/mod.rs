@@ -18,13 +18,15 @@ use crate::calc::param::Naming;
 use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, plan, split_warnings};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::quota::RpmWindow;
+use crate::calc::service_tier::{LatencyClass, PriorityOverrides, StandardPrice, TierSetup};
 use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, request_notes, size};
 use crate::calc::tier;
 use crate::calc::workload::{MaxTokensSource, RequestShape, TokenCounts, Workload};
-use crate::catalog::{Catalog, CatalogField, Model, Source};
+use crate::catalog::{Catalog, CatalogField, Model, Source, SubscriptionType};
 use crate::cli::{
-    CapacityArgs, Cli, Command, CostArgs, Format, ModelsArgs, PricesCommand, QuotaArgs,
-    RpmWindowArg, SchemaCommand, ShapeArgs, SizeArgs, SortOrder, TermArg, TokensArgs,
+    CapacityArgs, Cli, Command, CostArgs, Format, LatencyArg, ModelsArgs, PricesCommand, QuotaArgs,
+    RpmWindowArg, SchemaCommand, ShapeArgs, SizeArgs, SortOrder, SubscriptionArg, TermArg,
+    TierArgs, TokensArgs,
 };
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{BudgetExceeded, CatalogError, InputError};
@@ -964,6 +966,7 @@ fn cost_settings(
         &overrides,
         &catalog.currency,
     )?;
+    let tiers = tier_setup(&args.tiers, catalog, model, args.deployment, &prices);
     Ok(CostSettings {
         deployment: args.deployment,
         peak_normalized_tpm: peak_workload.map(|w| w.normalized_tpm(model)),
@@ -991,7 +994,61 @@ fn cost_settings(
                 .or(model.default_max_tokens.map(|d| d as f64)),
         },
         currency: catalog.currency.clone(),
+        tiers,
+        flex_availability: args.tiers.flex_availability,
+        batch_share: args.tiers.batch_share,
+        subscription: subscription(args.tiers.subscription_type),
+        latency: args.tiers.latency.map(|l| match l {
+            LatencyArg::Interactive => LatencyClass::Interactive,
+            LatencyArg::Relaxed => LatencyClass::Relaxed,
+            LatencyArg::Deferrable => LatencyClass::Deferrable,
+        }),
     })
+}
+
+/// Priority, flex and batch for `cost`: the catalog's offers priced from the standard prices
+/// in use and the priority flags.
+fn tier_setup(
+    args: &TierArgs,
+    catalog: &Catalog,
+    model: &Model,
+    deployment: DeploymentType,
+    prices: &prices::ResolvedPrices,
+) -> TierSetup {
+    let standard = StandardPrice {
+        prices: &prices.tokens,
+        source: &prices.token_source,
+        unverified: prices.unverified_tokens,
+    };
+    let overrides = PriorityOverrides {
+        input: args.price_priority_input,
+        cached: args.price_priority_cached,
+        output: args.price_priority_output,
+    };
+    let subscription = subscription(args.subscription_type);
+    let mut setup = TierSetup::resolve(
+        catalog,
+        model,
+        deployment,
+        standard,
+        &overrides,
+        subscription,
+    );
+    if let Ok(priority) = &mut setup.priority {
+        priority.ramp.floor_tpm = args.priority_ramp_floor;
+    }
+    setup
+}
+
+/// The catalog's subscription type for the flag's.
+fn subscription(arg: SubscriptionArg) -> SubscriptionType {
+    match arg {
+        SubscriptionArg::Enterprise => SubscriptionType::Enterprise,
+        SubscriptionArg::Default => SubscriptionType::Default,
+        SubscriptionArg::CreditCard => SubscriptionType::CreditCard,
+        SubscriptionArg::Msdn => SubscriptionType::Msdn,
+        SubscriptionArg::Student => SubscriptionType::Student,
+    }
 }
 
 /// The JSON body of `plan` and `check`.
@@ -1242,10 +1299,10 @@ fn read_baseline(path: &std::path::Path, currency: &str) -> anyhow::Result<f64> 
         line: Some(e.line() as u64),
         message: format!("not JSON: {e}"),
     })?;
-    // Reports of schema version 1 (notes as strings) and 2 (notes as objects) both hold
-    // monthly_usd.
+    // Plan reports of every schema version (1: notes as strings; 2: notes as objects; 3:
+    // cost's service tiers) hold monthly_usd the same way.
     let version = value["schema_version"].as_u64();
-    let is_plan_report = matches!(version, Some(1 | 2)) && value["deployments"].is_array();
+    let is_plan_report = matches!(version, Some(1..=3)) && value["deployments"].is_array();
     let theirs = value["catalog"]["currency"].as_str().unwrap_or("USD");
     if is_plan_report && theirs != currency {
         return Err(error(format!(
@@ -1261,7 +1318,7 @@ fn read_baseline(path: &std::path::Path, currency: &str) -> anyhow::Result<f64> 
         ))
         .into()),
         _ => Err(error(
-            "is not a plan report (schema_version 1 or 2 with deployments and monthly_usd): give the \
+            "is not a plan report (schema_version 1 to 3 with deployments and monthly_usd): give the \
              output of 'ptuplan plan --json'"
                 .into(),
         )

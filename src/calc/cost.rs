@@ -1,9 +1,18 @@
 //! `cost`: what a month of load costs as pay-as-you-go, as PTUs billed hourly or reserved for a
-//! month or a year, and as a hybrid (a PTU base with spillover to pay-as-you-go).
+//! month or a year, as a hybrid (a PTU base with spillover to pay-as-you-go), as priority, flex
+//! or batch tokens, and as the cheapest mix of them a latency class allows.
 //!
 //! Billing rules (Microsoft Learn, S5/S19/S28): PAYG bills input, cached input and output tokens;
 //! PTUs bill per hour whether used or not, or at a reservation's monthly price; spilled requests
-//! are billed at the standard deployment's token prices.
+//! are billed at the standard deployment's token prices. The other tiers: [`service_tier`].
+//!
+//! [`service_tier`]: crate::calc::service_tier
+
+mod mix;
+mod tiered;
+
+pub use mix::{Mix, MixBreakEven, MixChoice};
+pub use tiered::{BatchCheck, Unpriced};
 
 use serde::Serialize;
 
@@ -11,10 +20,11 @@ use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
 use crate::calc::param::{Param, ParamError};
 use crate::calc::quota::{QuotaRule, poisson_quota};
 use crate::calc::rounding::{cents, deployable_ptu, snap};
+use crate::calc::service_tier::{LatencyClass, ServiceTier, TierPrice, TierSetup};
 use crate::calc::sizing::StandardOptions;
 use crate::calc::sizing::check_target;
 use crate::calc::workload::{TokenSplit, check_positive};
-use crate::catalog::{Model, TokenPrices};
+use crate::catalog::{Model, SubscriptionType, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
 use crate::note::{Note, NoteCode};
@@ -50,6 +60,17 @@ pub struct PtuRates {
     pub yearly: f64,
 }
 
+impl Term {
+    /// The name as in JSON and tables: `hourly`, `1-month`, `1-year`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Term::Hourly => "hourly",
+            Term::OneMonth => "1-month",
+            Term::OneYear => "1-year",
+        }
+    }
+}
+
 impl PtuRates {
     /// What one PTU costs in a month of `hours` on this term.
     pub fn per_ptu_month(&self, term: Term, hours: f64) -> f64 {
@@ -79,6 +100,15 @@ pub enum OptionName {
     /// A PTU base plus spillover to pay-as-you-go.
     #[serde(rename = "hybrid")]
     Hybrid,
+    /// Every token on priority processing.
+    #[serde(rename = "priority")]
+    Priority,
+    /// Every token tried on flex processing, retried on standard when refused.
+    #[serde(rename = "flex")]
+    Flex,
+    /// Every request as a batch job.
+    #[serde(rename = "batch")]
+    Batch,
 }
 
 impl OptionName {
@@ -90,6 +120,20 @@ impl OptionName {
             OptionName::PtuOneMonth => "ptu-1-month",
             OptionName::PtuOneYear => "ptu-1-year",
             OptionName::Hybrid => "hybrid",
+            OptionName::Priority => "priority",
+            OptionName::Flex => "flex",
+            OptionName::Batch => "batch",
+        }
+    }
+
+    /// The per-token tiers the option serves traffic on besides PTUs.
+    fn tiers(self) -> &'static [ServiceTier] {
+        match self {
+            OptionName::Payg | OptionName::Hybrid => &[ServiceTier::Standard],
+            OptionName::PtuHourly | OptionName::PtuOneMonth | OptionName::PtuOneYear => &[],
+            OptionName::Priority => &[ServiceTier::Priority],
+            OptionName::Flex => &[ServiceTier::Flex, ServiceTier::Standard],
+            OptionName::Batch => &[ServiceTier::Batch],
         }
     }
 }
@@ -123,6 +167,17 @@ pub struct CostOption {
     /// Hybrid: the standard TPM quota the spillover deployment needs for the busiest minute's
     /// spill, in whole units (null: no spill, not sized, or no published RPM ratio).
     pub spillover_tpm_quota: Option<u64>,
+    /// Batch part of the monthly cost, in USD: the `--batch-share` of the load (all of it for
+    /// the batch option).
+    pub batch_usd: f64,
+    /// Priority: share of its tokens its rules serve, and bill, as standard (ramp limit, long
+    /// prompts); flex: share of attempts retried on standard. 0 for the other options.
+    pub downgraded_share: f64,
+    /// What the option assumes, in one sentence.
+    pub assumes: String,
+    /// Why the option is never recommended (null: it may be): outside the latency class, or
+    /// over a quota.
+    pub excluded: Option<String>,
 }
 
 /// What the month's load amounts to.
@@ -174,6 +229,12 @@ pub struct PricesUsed {
     /// ISO code of every amount in the answer (`USD` unless a price overlay says otherwise;
     /// keys named `_usd` hold amounts in it).
     pub currency: String,
+    /// Priority prices used (null: not priced, see `unpriced`).
+    pub priority: Option<TierPrice>,
+    /// Flex prices used (null: not priced).
+    pub flex: Option<TierPrice>,
+    /// Batch prices used (null: not priced).
+    pub batch: Option<TierPrice>,
 }
 
 /// The `cost` answer. Field names are the JSON contract.
@@ -200,6 +261,17 @@ pub struct CostReport {
     /// Where the request shape's prompt/completion split came from (null: from a profile's
     /// token columns); `assumed_all_prompt` means a bare token count was counted as prompt.
     pub token_split: Option<TokenSplit>,
+    /// The latency class given with `--latency` (null: none; flex and batch are then not
+    /// recommended).
+    pub latency: Option<LatencyClass>,
+    /// Share of the load sent to batch in every option but `batch` (`--batch-share`).
+    pub batch_share: f64,
+    /// Tiers not priced for this model and type, and why.
+    pub unpriced: Vec<Unpriced>,
+    /// Batch against its quota and file limits (null: batch not priced).
+    pub batch: Option<BatchCheck>,
+    /// The cheapest mix the latency class allows (null without `--latency`).
+    pub mix: Option<Mix>,
     /// Assumptions and caveats.
     pub notes: Vec<crate::note::Note>,
 }
@@ -234,6 +306,17 @@ pub struct CostSettings {
     pub admission_max_tokens: Option<f64>,
     /// ISO code of the prices' currency.
     pub currency: String,
+    /// Priority, flex and batch for this model and type.
+    pub tiers: TierSetup,
+    /// Share of flex attempts that find capacity; the rest are retried on standard.
+    pub flex_availability: f64,
+    /// Share of the load that can wait 24 hours and is sent to batch.
+    pub batch_share: f64,
+    /// Whose batch quota applies.
+    pub subscription: SubscriptionType,
+    /// The latency class the recommendation and the mix must meet (None: no mix; flex and
+    /// batch are not recommended).
+    pub latency: Option<LatencyClass>,
 }
 
 /// Prices the month's load for every option.
@@ -242,6 +325,107 @@ pub fn cost(
     load: &LoadCurve,
     settings: &CostSettings,
 ) -> Result<CostReport, InputError> {
+    check_settings(model, load, settings)?;
+    let grid = model
+        .provisioned(settings.deployment)
+        .ok_or_else(|| model.not_offered(settings.deployment))?;
+    // The share that can wait goes to batch; every option but batch serves the rest.
+    let batch_share = settings.batch_share;
+    let interactive = if batch_share > 0.0 {
+        std::borrow::Cow::Owned(load.scaled(1.0 - batch_share))
+    } else {
+        std::borrow::Cow::Borrowed(load)
+    };
+    let hours = settings.hours_per_month;
+    let month_minutes = hours * 60.0;
+    let scale = month_minutes / load.span_minutes;
+    let minutes: Vec<MinuteCost> = interactive
+        .minutes
+        .iter()
+        .map(|m| MinuteCost::new(m, model, &settings.token_prices))
+        .collect();
+    let payg_month = minutes.iter().map(|m| m.usd).sum::<f64>() * scale;
+    let normalized_month = minutes.iter().map(|m| m.normalized).sum::<f64>() * scale;
+    let busiest = minutes.iter().map(|m| m.normalized).fold(0.0, f64::max);
+    let peak = settings
+        .peak_normalized_tpm
+        .map_or(busiest, |p| p * (1.0 - batch_share));
+    let ptu_for_peak = deployable_ptu(
+        snap(peak / model.input_tpm_per_ptu / settings.target_utilization),
+        grid.min_ptu,
+        grid.increment,
+    );
+    let batch_usd = match (&settings.tiers.batch, batch_share > 0.0) {
+        (Ok(batch), true) => load.total().payg_usd(&batch.price.tokens()) * batch_share * scale,
+        _ => 0.0,
+    };
+    let month = Month {
+        settings,
+        hours,
+        month_minutes,
+        normalized_month,
+        tokens_month: load.total().tokens() * scale,
+        // PAYG cost of one fully used PTU-month at this load's token mix: the break-even
+        // yardstick.
+        payg_per_normalized: (normalized_month > 0.0).then(|| payg_month / normalized_month),
+        tpm_per_ptu: model.input_tpm_per_ptu,
+        minutes_usd: payg_month,
+        batch_usd,
+    };
+    let base = HybridBase {
+        spill: &Spill::new(&minutes),
+        grid,
+        most: ptu_for_peak.max(deployable_ptu(
+            busiest / model.input_tpm_per_ptu,
+            grid.min_ptu,
+            grid.increment,
+        )),
+        scale,
+    };
+    let (mut options, mut notes) = base_options(model, &interactive, &month, &base, ptu_for_peak);
+    let tiers = tiered::tier_options(model, &interactive, load, &month, scale);
+    options.extend(tiers.options);
+    exclude_by_latency(&mut options, settings.latency);
+    let mix = settings
+        .latency
+        .map(|latency| mix::cheapest(model, load, &month, &base, latency));
+    notes.extend(tiers.notes);
+    notes.extend(tier_notes(model, settings));
+    notes.extend(cost_notes(
+        model,
+        load,
+        &month,
+        &minutes,
+        ptu_for_peak,
+        scale,
+    ));
+    let (recommended, reason) = recommend(&options, &settings.currency);
+    Ok(CostReport {
+        model: model.name.clone(),
+        deployment: settings.deployment,
+        target_utilization: settings.target_utilization,
+        ptu_for_peak,
+        load: monthly_load(load, &month, peak, scale),
+        prices: prices_used(settings),
+        options,
+        recommended,
+        reason,
+        token_split: None,
+        latency: settings.latency,
+        batch_share,
+        unpriced: tiers.unpriced,
+        batch: tiers.batch,
+        mix,
+        notes,
+    })
+}
+
+/// Checks the settings against the model and the load.
+fn check_settings(
+    model: &Model,
+    load: &LoadCurve,
+    settings: &CostSettings,
+) -> Result<(), InputError> {
     check_target(settings.target_utilization)?;
     check_positive(
         Param::Hours,
@@ -249,11 +433,16 @@ pub fn cost(
         MAX_HOURS_PER_MONTH,
         "hours per month",
     )?;
-    let grid = model
-        .provisioned(settings.deployment)
-        .ok_or_else(|| model.not_offered(settings.deployment))?;
-    let total = load.total();
-    if total.cached > 0.0 && settings.token_prices.cached.is_none() {
+    check_share(Param::FlexAvailability, settings.flex_availability, 1.0)?;
+    check_share(Param::BatchShare, settings.batch_share, MAX_BATCH_SHARE)?;
+    if let (true, Err(reason)) = (settings.batch_share > 0.0, &settings.tiers.batch) {
+        return Err(ParamError::TierNotPriced {
+            param: Param::BatchShare,
+            reason: reason.clone(),
+        }
+        .into());
+    }
+    if load.total().cached > 0.0 && settings.token_prices.cached.is_none() {
         return Err(ParamError::MissingCachedPrice {
             currency: settings.currency.clone(),
             model: model.name.clone(),
@@ -261,77 +450,152 @@ pub fn cost(
         }
         .into());
     }
-    let hours = settings.hours_per_month;
-    let month_minutes = hours * 60.0;
-    let scale = month_minutes / load.span_minutes;
-    let minutes: Vec<MinuteCost> = load
-        .minutes
-        .iter()
-        .map(|m| MinuteCost::new(m, model, &settings.token_prices))
-        .collect();
-    let payg_month = minutes.iter().map(|m| m.usd).sum::<f64>() * scale;
-    let normalized_month = minutes.iter().map(|m| m.normalized).sum::<f64>() * scale;
-    let tokens_month = total.tokens() * scale;
-    let busiest = minutes.iter().map(|m| m.normalized).fold(0.0, f64::max);
-    let peak = settings.peak_normalized_tpm.unwrap_or(busiest);
-    let tpm_per_ptu = model.input_tpm_per_ptu;
-    let ptu_for_peak = deployable_ptu(
-        snap(peak / tpm_per_ptu / settings.target_utilization),
-        grid.min_ptu,
-        grid.increment,
-    );
-    let avg_normalized_tpm = normalized_month / month_minutes;
-    let month = Month {
-        settings,
-        hours,
-        month_minutes,
-        normalized_month,
-        tokens_month,
-        // PAYG cost of one fully used PTU-month at this load's token mix: the break-even
-        // yardstick.
-        payg_per_normalized: (normalized_month > 0.0).then(|| payg_month / normalized_month),
-        tpm_per_ptu,
-    };
-    let share = |tokens: f64| month.share(tokens);
-    let priced = |option, ptu, term, payg_usd, spilled, throttled| {
-        month.priced(option, ptu, term, payg_usd, spilled, throttled)
-    };
-    let spill = Spill::new(&minutes);
-    let mut options = vec![priced(
+    Ok(())
+}
+
+/// The largest `--batch-share`: something must stay interactive for the other options to mean
+/// anything (the batch option prices all of it).
+pub const MAX_BATCH_SHARE: f64 = 0.99;
+
+/// A share from 0 to `most`.
+fn check_share(param: Param, value: f64, most: f64) -> Result<(), ParamError> {
+    if value.is_finite() && (0.0..=most).contains(&value) {
+        Ok(())
+    } else {
+        Err(ParamError::OutOfRange {
+            param,
+            value,
+            low: 0.0,
+            high: most,
+            what: "a share",
+        })
+    }
+}
+
+/// Pay-as-you-go, the full-PTU options on each term, and the hybrid; with the hybrid's note.
+fn base_options(
+    model: &Model,
+    load: &LoadCurve,
+    month: &Month,
+    base: &HybridBase,
+    ptu_for_peak: u64,
+) -> (Vec<CostOption>, Vec<Note>) {
+    let settings = month.settings;
+    let scale = base.scale;
+    let payg_usd: f64 = month.minutes_usd;
+    let mut payg = month.priced(
         OptionName::Payg,
         0,
         None,
-        payg_month,
-        normalized_month,
+        payg_usd,
+        month.normalized_month,
         0.0,
-    )];
-    let throttled = spill.over(ptu_for_peak as f64 * tpm_per_ptu).1 * scale;
+    );
+    payg.assumes = "every request on a standard deployment at standard prices".into();
+    let mut options = vec![payg];
+    let throttled = base.spill.over(ptu_for_peak as f64 * month.tpm_per_ptu).1 * scale;
     for (name, term) in [
         (OptionName::PtuHourly, Term::Hourly),
         (OptionName::PtuOneMonth, Term::OneMonth),
         (OptionName::PtuOneYear, Term::OneYear),
     ] {
-        options.push(priced(name, ptu_for_peak, Some(term), 0.0, 0.0, throttled));
+        let mut option = month.priced(name, ptu_for_peak, Some(term), 0.0, 0.0, throttled);
+        option.assumes = format!(
+            "{ptu_for_peak} PTU for the peak at {} utilization, nothing else",
+            numfmt::percent(settings.target_utilization)
+        );
+        options.push(option);
     }
     let mut notes = Vec::new();
     if model.spillover {
-        let base = HybridBase {
-            spill: &spill,
-            grid,
-            most: ptu_for_peak.max(deployable_ptu(
-                busiest / tpm_per_ptu,
-                grid.min_ptu,
-                grid.increment,
-            )),
-            scale,
-        };
-        let (hybrid, note) = hybrid_option(model, load, &month, base);
+        let (mut hybrid, note) = hybrid_option(model, load, month, base);
+        hybrid.assumes = format!(
+            "{} PTU on the {} term; what they cannot serve spills to a standard deployment",
+            hybrid.ptu,
+            settings.hybrid_term.as_str()
+        );
         notes.extend(note.map(|n| Note::new(NoteCode::Spillover, n)));
         options.push(hybrid);
     } else {
         notes.push(Note::new(NoteCode::Spillover, no_spillover_note(model)));
     }
-    if settings.prices_unverified {
+    (options, notes)
+}
+
+/// Marks the options the latency class does not allow; without a class, flex and batch (which
+/// do not answer within seconds) are listed but not recommended.
+fn exclude_by_latency(options: &mut [CostOption], latency: Option<LatencyClass>) {
+    for option in options.iter_mut().filter(|o| o.excluded.is_none()) {
+        let refused = option.option.tiers().iter().find(|&&tier| match latency {
+            Some(class) => !class.allows(tier),
+            None => matches!(tier, ServiceTier::Flex | ServiceTier::Batch),
+        });
+        option.excluded = refused.map(|tier| match latency {
+            Some(class) => format!(
+                "the {} latency class does not allow {} ({})",
+                class.as_str(),
+                tier.as_str(),
+                latency_rule(class)
+            ),
+            None => format!(
+                "{} does not answer within seconds: give --latency {} to consider it",
+                tier.as_str(),
+                if *tier == ServiceTier::Batch {
+                    "deferrable"
+                } else {
+                    "relaxed or deferrable"
+                }
+            ),
+        });
+    }
+}
+
+/// What a latency class allows, in a few words.
+pub fn latency_rule(class: LatencyClass) -> &'static str {
+    match class {
+        LatencyClass::Interactive => "PTUs and priority only: the tiers with a latency target",
+        LatencyClass::Relaxed => "PTUs, priority, standard and flex: no batch",
+        LatencyClass::Deferrable => "every tier, batch included",
+    }
+}
+
+/// Notes on the tiers: what shares quota, what is UNVERIFIED.
+fn tier_notes(model: &Model, settings: &CostSettings) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if let Ok(priority) = &settings.tiers.priority {
+        let unverified = if priority.price.unverified {
+            format!(
+                "its prices for {} are UNVERIFIED third-party figures ({}), pass \
+                 --price-priority-input/--price-priority-output; ",
+                model.name, priority.price.source
+            )
+        } else {
+            String::new()
+        };
+        let zone = if settings.deployment == DeploymentType::DataZone {
+            " (on data zones, in the US data zone only)"
+        } else {
+            ""
+        };
+        notes.push(Note::new(
+            NoteCode::ServiceTier,
+            format!("priority: {unverified}it uses the standard deployment's quota{zone} (S58)"),
+        ));
+    }
+    notes
+}
+
+/// The notes that were always there: UNVERIFIED prices, the load, minutes above the peak.
+fn cost_notes(
+    model: &Model,
+    load: &LoadCurve,
+    month: &Month,
+    minutes: &[MinuteCost],
+    ptu_for_peak: u64,
+    scale: f64,
+) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if month.settings.prices_unverified {
         notes.push(Note::new(
             NoteCode::PricesUnverified,
             "PTU prices are UNVERIFIED third-party figures (Microsoft's docs give none): check \
@@ -339,16 +603,18 @@ pub fn cost(
                 .to_string(),
         ));
     }
-    notes.extend(load_notes(model, load, month_minutes, scale));
+    notes.extend(load_notes(model, load, month.month_minutes, scale));
+    let capacity = ptu_for_peak as f64 * month.tpm_per_ptu;
     let overflow = minutes
         .iter()
-        .filter(|m| m.normalized > ptu_for_peak as f64 * tpm_per_ptu * (1.0 + 1e-9))
+        .filter(|m| m.normalized > capacity * (1.0 + 1e-9))
         .count();
     if overflow > 0 {
+        let throttled = Spill::new(minutes).over(capacity).1 * scale;
         notes.push(Note::new(NoteCode::LoadAbovePeak, format!(
             "{} of the load ({overflow} minute(s)) is above the {ptu_for_peak} PTU sized for the \
              given peak: the full-PTU options would throttle it and are not recommended{}",
-            numfmt::percent_rounded(share(throttled)),
+            numfmt::percent_rounded(month.share(throttled)),
             if model.spillover {
                 " (the hybrid serves it pay-as-you-go)"
             } else {
@@ -363,42 +629,44 @@ pub fn cost(
                 .to_string(),
         ));
     }
-    let (recommended, reason) = recommend(&options, &settings.currency);
-    Ok(CostReport {
-        model: model.name.clone(),
-        deployment: settings.deployment,
-        target_utilization: settings.target_utilization,
-        ptu_for_peak,
-        load: MonthlyLoad {
-            kind: load.kind,
-            hours,
-            span_minutes: load.span_minutes,
-            requests: snap(total.requests * scale),
-            prompt_tokens: snap(total.prompt * scale),
-            cached_tokens: snap(total.cached * scale),
-            completion_tokens: snap(total.completion * scale),
-            avg_rpm: snap(total.requests / load.span_minutes),
-            avg_normalized_tpm: snap(avg_normalized_tpm),
-            peak_normalized_tpm: snap(peak),
-        },
-        prices: PricesUsed {
-            input: settings.token_prices.input,
-            cached: settings.token_prices.cached,
-            output: settings.token_prices.output,
-            ptu_hourly: settings.ptu_rates.hourly,
-            ptu_monthly: settings.ptu_rates.monthly,
-            ptu_yearly: settings.ptu_rates.yearly,
-            token_price_source: settings.token_price_source.clone(),
-            ptu_price_source: settings.ptu_price_source.clone(),
-            unverified: settings.prices_unverified,
-            currency: settings.currency.clone(),
-        },
-        options,
-        recommended,
-        reason,
-        token_split: None,
-        notes,
-    })
+    notes
+}
+
+/// The month's load as reported.
+fn monthly_load(load: &LoadCurve, month: &Month, peak: f64, scale: f64) -> MonthlyLoad {
+    let total = load.total();
+    MonthlyLoad {
+        kind: load.kind,
+        hours: month.hours,
+        span_minutes: load.span_minutes,
+        requests: snap(total.requests * scale),
+        prompt_tokens: snap(total.prompt * scale),
+        cached_tokens: snap(total.cached * scale),
+        completion_tokens: snap(total.completion * scale),
+        avg_rpm: snap(total.requests / load.span_minutes),
+        avg_normalized_tpm: snap(month.normalized_month / month.month_minutes),
+        peak_normalized_tpm: snap(peak),
+    }
+}
+
+/// The prices used, as reported.
+fn prices_used(settings: &CostSettings) -> PricesUsed {
+    let tiers = &settings.tiers;
+    PricesUsed {
+        input: settings.token_prices.input,
+        cached: settings.token_prices.cached,
+        output: settings.token_prices.output,
+        ptu_hourly: settings.ptu_rates.hourly,
+        ptu_monthly: settings.ptu_rates.monthly,
+        ptu_yearly: settings.ptu_rates.yearly,
+        token_price_source: settings.token_price_source.clone(),
+        ptu_price_source: settings.ptu_price_source.clone(),
+        unverified: settings.prices_unverified,
+        currency: settings.currency.clone(),
+        priority: tiers.priority.as_ref().ok().map(|p| p.price.clone()),
+        flex: tiers.flex.as_ref().ok().cloned(),
+        batch: tiers.batch.as_ref().ok().map(|b| b.price.clone()),
+    }
 }
 
 /// One minute's normalized tokens and pay-as-you-go cost.
@@ -471,6 +739,10 @@ struct Month<'a> {
     tokens_month: f64,
     payg_per_normalized: Option<f64>,
     tpm_per_ptu: f64,
+    /// The month's load (less any batch share) at standard prices.
+    minutes_usd: f64,
+    /// The batch share's cost, added to every option but batch.
+    batch_usd: f64,
 }
 
 impl Month<'_> {
@@ -498,7 +770,7 @@ impl Month<'_> {
         let ptu_usd = term.map_or(0.0, |t| {
             ptu as f64 * self.settings.ptu_rates.per_ptu_month(t, self.hours)
         });
-        let monthly = ptu_usd + payg_usd;
+        let monthly = ptu_usd + payg_usd + self.batch_usd;
         let capacity_month = ptu as f64 * self.tpm_per_ptu * self.month_minutes;
         let has_ptu = ptu > 0;
         CostOption {
@@ -518,6 +790,10 @@ impl Month<'_> {
             throttled_share: self.share(throttled),
             payg_usd: cents(payg_usd),
             spillover_tpm_quota: None,
+            batch_usd: cents(self.batch_usd),
+            downgraded_share: 0.0,
+            assumes: String::new(),
+            excluded: None,
         }
     }
 }
@@ -537,7 +813,7 @@ fn hybrid_option(
     model: &Model,
     load: &LoadCurve,
     month: &Month,
-    base: HybridBase,
+    base: &HybridBase,
 ) -> (CostOption, Option<String>) {
     let settings = month.settings;
     let (tpm_per_ptu, scale, spill) = (month.tpm_per_ptu, base.scale, base.spill);
@@ -754,22 +1030,26 @@ impl PtuGrid {
 /// The cheapest option (ties go to the simpler one, earlier in the list) and why.
 fn recommend(options: &[CostOption], currency: &str) -> (OptionName, String) {
     let payg = &options[0];
-    let best = options
-        .iter()
-        .filter(|o| o.throttled_share == 0.0)
-        .fold(payg, |best, o| {
-            if o.monthly_usd < best.monthly_usd - 0.005 {
-                o
-            } else {
-                best
-            }
-        });
+    let eligible = |o: &&CostOption| o.throttled_share == 0.0 && o.excluded.is_none();
+    let Some(first) = options.iter().find(eligible) else {
+        return (
+            payg.option,
+            "no option meets the latency class: see each option's 'excluded'".to_string(),
+        );
+    };
+    let best = options.iter().filter(eligible).fold(first, |best, o| {
+        if o.monthly_usd < best.monthly_usd - 0.005 {
+            o
+        } else {
+            best
+        }
+    });
     let usd = |o: &CostOption| numfmt::money(currency, &numfmt::number(o.monthly_usd, 2, false));
     let reason = match best.option {
         OptionName::Payg => {
             let cheapest_ptu = options[1..]
                 .iter()
-                .filter(|o| o.ptu > 0 && o.throttled_share == 0.0)
+                .filter(|o| o.ptu > 0 && o.throttled_share == 0.0 && o.excluded.is_none())
                 .min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
             match cheapest_ptu {
                 Some(o) => format!(
@@ -798,12 +1078,23 @@ fn recommend(options: &[CostOption], currency: &str) -> (OptionName, String) {
             } else {
                 String::new()
             };
+            let what = if best.ptu > 0 {
+                format!(": {} PTU{spill}", numfmt::count(best.ptu as f64))
+            } else {
+                String::new()
+            };
+            let versus = if saving >= 0.0 {
+                format!("{} less than", numfmt::percent_rounded(saving))
+            } else {
+                format!(
+                    "{} more than the excluded",
+                    numfmt::percent_rounded(-saving)
+                )
+            };
             format!(
-                "{} is cheapest: {} PTU{spill} for {}/month, {} less than pay-as-you-go ({})",
+                "{} is cheapest{what} for {}/month, {versus} pay-as-you-go ({})",
                 best.option.as_str(),
-                numfmt::count(best.ptu as f64),
                 usd(best),
-                numfmt::percent_rounded(saving),
                 usd(payg)
             )
         }
@@ -837,8 +1128,16 @@ pub(crate) fn example_settings() -> CostSettings {
         standard: None,
         admission_max_tokens: None,
         currency: "USD".to_string(),
+        tiers: TierSetup::none("not priced in this test"),
+        flex_availability: 1.0,
+        batch_share: 0.0,
+        subscription: SubscriptionType::Default,
+        latency: None,
     }
 }
+
+#[cfg(test)]
+mod tier_tests;
 
 #[cfg(test)]
 mod tests {

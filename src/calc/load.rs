@@ -83,6 +83,9 @@ pub struct LoadCurve {
     pub minutes: Vec<MinuteLoad>,
     /// How many minutes the curve covers.
     pub span_minutes: f64,
+    /// Each entry's minute counted from the first (empty: the entries are consecutive
+    /// minutes). Rules that look back in time, like priority's ramp limit, read it.
+    pub offsets: Vec<u64>,
 }
 
 impl LoadCurve {
@@ -95,7 +98,33 @@ impl LoadCurve {
             kind: LoadKind::Flat,
             minutes: vec![MinuteLoad::of_shape(peak_rpm, shape)],
             span_minutes: peak_rpm / avg_rpm,
+            offsets: Vec::new(),
         }
+    }
+
+    /// The same curve with each entry's minute, counted from the first (one per entry).
+    pub fn at_minutes(self, offsets: Vec<u64>) -> LoadCurve {
+        debug_assert_eq!(offsets.len(), self.minutes.len());
+        LoadCurve { offsets, ..self }
+    }
+
+    /// The curve with every minute's requests and tokens multiplied by `factor`.
+    pub fn scaled(&self, factor: f64) -> LoadCurve {
+        let scale = |m: &MinuteLoad| MinuteLoad {
+            requests: m.requests * factor,
+            prompt: m.prompt * factor,
+            cached: m.cached * factor,
+            completion: m.completion * factor,
+        };
+        LoadCurve {
+            minutes: self.minutes.iter().map(scale).collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The minute of entry `i`, counted from the first.
+    pub fn offset(&self, i: usize) -> u64 {
+        self.offsets.get(i).copied().unwrap_or(i as u64)
     }
 
     /// A profile's minutes. Where the profile has no token sums, `shape` supplies them (an
@@ -138,6 +167,7 @@ impl LoadCurve {
             kind: LoadKind::Profile,
             minutes,
             span_minutes: span_minutes as f64,
+            offsets: Vec::new(),
         })
     }
 

@@ -10,6 +10,7 @@ pub mod plan;
 pub mod prices;
 pub mod quota;
 pub mod rounding;
+pub mod service_tier;
 pub mod sizing;
 pub mod stats;
 pub mod tier;

@@ -46,6 +46,10 @@ pub enum Param {
     PtuMonthly,
     /// Reserved PTU price per year.
     PtuYearly,
+    /// Share of the load sent to batch.
+    BatchShare,
+    /// Share of flex attempts that find capacity.
+    FlexAvailability,
 }
 
 impl Param {
@@ -71,6 +75,8 @@ impl Param {
             Param::PtuHourly => "--ptu-hourly",
             Param::PtuMonthly => "--ptu-monthly",
             Param::PtuYearly => "--ptu-yearly",
+            Param::BatchShare => "--batch-share",
+            Param::FlexAvailability => "--flex-availability",
         }
     }
 
@@ -97,6 +103,8 @@ impl Param {
             Param::PtuHourly => "ptu_hourly",
             Param::PtuMonthly => "ptu_monthly",
             Param::PtuYearly => "ptu_yearly",
+            Param::BatchShare => "batch_share",
+            Param::FlexAvailability => "flex_availability",
         }
     }
 }
@@ -240,13 +248,22 @@ pub enum ParamError {
         /// The deployment type.
         deployment: String,
     },
+    /// A tier asked for that the model does not offer (or that has no price).
+    TierNotPriced {
+        /// The parameter asking for it.
+        param: Param,
+        /// Why, e.g. `not offered: ...`.
+        reason: String,
+    },
 }
 
 impl ParamError {
     /// The parameter the error is about: where a plan file places it.
     pub fn param(&self) -> Param {
         match self {
-            ParamError::OutOfRange { param, .. } | ParamError::NotPositive { param, .. } => *param,
+            ParamError::OutOfRange { param, .. }
+            | ParamError::NotPositive { param, .. }
+            | ParamError::TierNotPriced { param, .. } => *param,
             ParamError::PartAboveTotal { part, .. } => *part,
             ParamError::AllTokenCounts | ParamError::NoTokens => Param::Tokens,
             ParamError::PromptWithoutCompletion
@@ -417,6 +434,9 @@ impl ParamError {
                  without a cached column)",
                 n(Param::PriceCached)
             ),
+            ParamError::TierNotPriced { param, reason } => {
+                format!("{} cannot be used: {reason}", n(*param))
+            }
         }
     }
 }

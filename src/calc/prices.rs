@@ -36,6 +36,8 @@ pub struct ResolvedPrices {
     pub ptu_source: String,
     /// True when an unverified catalog price is in use.
     pub unverified: bool,
+    /// True when an unverified catalog token price is in use.
+    pub unverified_tokens: bool,
 }
 
 /// Merges the catalog's prices for `deployment` with the overrides; an error names the flags
@@ -66,6 +68,7 @@ pub fn resolve(
         ptu,
         ptu_source,
         unverified: unverified_ptu || unverified_tokens,
+        unverified_tokens,
     })
 }
 

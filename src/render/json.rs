@@ -9,7 +9,7 @@ use crate::catalog::Catalog;
 use crate::lifecycle::Lifecycles;
 
 /// Version of the JSON contract documented in docs/json.md.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize, schemars::JsonSchema)]
 struct CatalogInfo<'a> {

@@ -10,6 +10,7 @@ use crate::calc::cost::CostReport;
 use crate::calc::plan::{Billing, PlanReport};
 use crate::note::{Note, NoteCode};
 use crate::numfmt::{count, money, number, percent, percent_rounded};
+use crate::render::cost_text;
 
 /// What a plan comment is about besides the report.
 pub struct PlanContext<'a> {
@@ -335,6 +336,24 @@ pub fn cost(report: &CostReport, footer: &str) -> String {
         report.recommended.as_str(),
         escape(&report.reason)
     );
+    let mix = cost_text::mix(report);
+    if !mix.is_empty() {
+        for line in mix {
+            let _ = writeln!(out, "- {}", escape(&line));
+        }
+        out.push('\n');
+    }
+    let tiers: Vec<String> = cost_text::tier_prices(report)
+        .into_iter()
+        .chain(cost_text::batch_share(report))
+        .chain(cost_text::left_out(report))
+        .collect();
+    for line in &tiers {
+        let _ = writeln!(out, "- {}", escape(line));
+    }
+    if !tiers.is_empty() {
+        out.push('\n');
+    }
     notes(&mut out, &report.notes);
     let _ = writeln!(out, "<sub>{}</sub>", escape(footer));
     out

@@ -1,6 +1,7 @@
 //! Rendering: finished reports in, bytes out. Tables for people, JSON for scripts, Markdown
 //! for pull-request comments.
 
+pub mod cost_text;
 pub mod json;
 pub mod markdown;
 pub mod plot;

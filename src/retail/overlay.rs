@@ -391,7 +391,11 @@ pub fn apply(overlay: &Overlay, catalog: &mut Catalog, shown: &str) -> Result<()
     for model in &mut catalog.models {
         let types = overlay.tokens.get(&model.name);
         if foreign {
+            // Catalog prices are in USD: none may be mixed with the overlay's.
             model.prices.clear();
+            if let Some(priority) = &mut model.priority {
+                priority.prices.clear();
+            }
         }
         let Some(types) = types else { continue };
         for (deployment, t) in types {

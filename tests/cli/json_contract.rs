@@ -205,6 +205,11 @@ struct CostAnswer {
     recommended: String,
     reason: String,
     token_split: Option<String>,
+    latency: Option<String>,
+    batch_share: f64,
+    unpriced: Vec<Value>,
+    batch: Option<Value>,
+    mix: Option<Value>,
     notes: Vec<NoteAnswer>,
 }
 
@@ -238,6 +243,9 @@ struct CostPrices {
     ptu_price_source: String,
     unverified: bool,
     currency: String,
+    priority: Option<Value>,
+    flex: Option<Value>,
+    batch: Option<Value>,
 }
 
 #[allow(dead_code)]
@@ -255,6 +263,10 @@ struct CostOption {
     throttled_share: f64,
     payg_usd: f64,
     spillover_tpm_quota: Option<u64>,
+    batch_usd: f64,
+    downgraded_share: f64,
+    assumes: String,
+    excluded: Option<String>,
 }
 
 #[allow(dead_code)]
@@ -396,11 +408,29 @@ fn cost_answer_matches_the_contract() {
         assert_numbers_are_numbers(&value, "$");
         let answer: CostAnswer = serde_json::from_value(value).expect("matches the contract");
         let names: Vec<&str> = answer.options.iter().map(|o| o.option.as_str()).collect();
+        // gpt-4.1 offers priority (S56) and batch (S61), not flex (S59).
         assert_eq!(
             names,
-            ["payg", "ptu-hourly", "ptu-1-month", "ptu-1-year", "hybrid"]
+            [
+                "payg",
+                "ptu-hourly",
+                "ptu-1-month",
+                "ptu-1-year",
+                "hybrid",
+                "priority",
+                "batch"
+            ]
         );
+        assert_eq!(answer.unpriced.len(), 1);
+        assert_eq!(answer.unpriced[0]["option"], "flex");
         assert!(names.contains(&answer.recommended.as_str()));
+        // Without --latency, batch is listed but never recommended.
+        let batch = answer
+            .options
+            .iter()
+            .find(|o| o.option == "batch")
+            .expect("batch");
+        assert!(batch.excluded.is_some());
     }
 }
 
@@ -445,7 +475,7 @@ fn size_answer_matches_the_contract() {
         let value = json(args);
         assert_numbers_are_numbers(&value, "$");
         let answer: SizeAnswer = serde_json::from_value(value).expect("matches the contract");
-        assert_eq!(answer.schema_version, 2);
+        assert_eq!(answer.schema_version, 3);
         assert!(["1s", "10s"].contains(&answer.rpm_window.as_str()));
         for m in &answer.models {
             assert!(m.ptu as f64 >= m.ptu_raw, "{}: ptu < raw", m.model);

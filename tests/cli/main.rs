@@ -19,6 +19,7 @@ mod schema;
 mod shell;
 mod simulate;
 mod size;
+mod tiers;
 mod tokens;
 
 use assert_cmd::Command;

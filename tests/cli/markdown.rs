@@ -146,7 +146,15 @@ fn cost_comment_marks_the_recommendation() {
     let names: Vec<&str> = options[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         names,
-        ["payg", "ptu-hourly", "ptu-1-month", "ptu-1-year", "hybrid"]
+        [
+            "payg",
+            "ptu-hourly",
+            "ptu-1-month",
+            "ptu-1-year",
+            "hybrid",
+            "priority",
+            "batch"
+        ]
     );
     assert!(
         markdown.contains("**Recommended: ptu-1-year**"),

@@ -5,9 +5,10 @@ use std::fmt::Write as _;
 use comfy_table::Cell;
 
 use super::{finish, notes, right, table, wrap};
-use crate::calc::cost::{CostReport, Term};
+use crate::calc::cost::CostReport;
 use crate::calc::load::LoadKind;
 use crate::numfmt::{count, money, number, percent, percent_rounded, short};
+use crate::render::cost_text::{self, rate as money_rate};
 
 /// Renders `cost`.
 pub fn cost(report: &CostReport) -> String {
@@ -63,6 +64,12 @@ pub fn cost(report: &CostReport) -> String {
         if p.unverified { ", UNVERIFIED" } else { "" }
     );
     let _ = writeln!(out, "{}", wrap(&line, "          ", "          "));
+    for line in cost_text::tier_prices(report) {
+        let _ = writeln!(out, "{}", wrap(&line, "          ", "          "));
+    }
+    if let Some(line) = cost_text::batch_share(report) {
+        let _ = writeln!(out, "{}", wrap(&line, "Batch     ", "          "));
+    }
     out.push('\n');
 
     let throttles = report.options.iter().any(|o| o.throttled_share > 0.0);
@@ -89,7 +96,7 @@ pub fn cost(report: &CostReport) -> String {
             } else {
                 count(o.ptu as f64)
             }),
-            Cell::new(o.term.map_or("-", term_name)),
+            Cell::new(o.term.map_or("-", |t| t.as_str())),
             right(number(o.monthly_usd, 2, false)),
             right(
                 o.usd_per_1m_tokens
@@ -114,28 +121,18 @@ pub fn cost(report: &CostReport) -> String {
         legend.push_str("; 429s = share above the PTUs, throttled");
     }
     let _ = writeln!(out, "{}", wrap(&legend, "", "  "));
+    for line in cost_text::left_out(report) {
+        let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+    }
     let recommended = format!("recommended: {} - ", report.recommended.as_str());
     let _ = writeln!(out, "\n{}", wrap(&report.reason, &recommended, "  "));
+    let mix = cost_text::mix(report);
+    if !mix.is_empty() {
+        out.push('\n');
+        for line in mix {
+            let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+        }
+    }
     notes(&mut out, &report.notes);
     out
-}
-
-fn term_name(term: Term) -> &'static str {
-    match term {
-        Term::Hourly => "hourly",
-        Term::OneMonth => "1-month",
-        Term::OneYear => "1-year",
-    }
-}
-
-/// A per-unit price: cents, or more digits for fractions of a cent ($0.0275).
-fn money_rate(usd: f64) -> String {
-    let text = number(usd, 4, false);
-    let trimmed = text.trim_end_matches('0');
-    match trimmed.split_once('.') {
-        Some((_, decimals)) if decimals.len() < 2 => {
-            format!("{trimmed}{}", "0".repeat(2 - decimals.len()))
-        }
-        _ => trimmed.to_string(),
-    }
 }

@@ -1,0 +1,426 @@
+//! `cost`'s per-token tiers beyond standard as options over the whole month: priority (with
+//! its ramp and long-prompt rules, S56/S57), flex (with the share of attempts that find
+//! capacity, S59) and batch (against its enqueued-token quota, S60/S61); and the checks of a
+//! `--batch-share`.
+
+use serde::Serialize;
+
+use super::{CostOption, CostSettings, Month, OptionName};
+use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
+use crate::calc::rounding::cents;
+use crate::calc::service_tier::{BatchSetup, PrioritySetup, TierPrice, ramp_downgraded};
+use crate::catalog::{Model, SubscriptionType, TokenPrices};
+use crate::note::{Note, NoteCode};
+use crate::numfmt;
+
+/// A tier `cost` could not price, and why. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Unpriced {
+    /// Which option.
+    pub option: OptionName,
+    /// Why: `not offered: ...` or `no price: ...`.
+    pub reason: String,
+}
+
+/// Batch against its limits. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct BatchCheck {
+    /// Share of the load checked: the `--batch-share`, or 1 (the batch option) without one.
+    pub share: f64,
+    /// The subscription type whose quota applies.
+    pub subscription: SubscriptionType,
+    /// Prompt tokens a day in batch: what one day's jobs enqueue if submitted at once.
+    pub daily_prompt_tokens: f64,
+    /// Requests a day in batch.
+    pub daily_requests: f64,
+    /// Input files a day at the most requests a file may hold.
+    pub files_per_day: u64,
+    /// Most requests per input file.
+    pub max_requests_per_file: u64,
+    /// The subscription's enqueued-token quota (null: none for this subscription type).
+    pub enqueued_limit: Option<u64>,
+    /// Source of the quota and limits.
+    pub source: String,
+    /// Whether a day's batch fits the quota (false also when there is no quota).
+    pub within_limit: bool,
+}
+
+/// The tier options and what `cost` says of them.
+pub(super) struct TierPricing {
+    pub options: Vec<CostOption>,
+    pub unpriced: Vec<Unpriced>,
+    pub notes: Vec<Note>,
+    pub batch: Option<BatchCheck>,
+}
+
+/// What priority costs over some minutes, and what its rules serve as standard.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct PriorityBill {
+    /// Cost of the minutes (not scaled to the month).
+    pub usd: f64,
+    /// Tokens sent to priority.
+    pub tokens: f64,
+    /// Tokens served, and billed, as standard.
+    pub downgraded: f64,
+    /// Minutes the ramp limit downgrades.
+    pub ramp_minutes: usize,
+    /// Minutes whose average prompt is above the long-prompt threshold.
+    pub long_minutes: usize,
+}
+
+/// Priority over `minutes` (entry `i` at minute `offset(i)`): each minute at priority prices,
+/// except what the rules serve as standard — minutes whose average prompt is above the
+/// long-prompt threshold, and, with `ramp`, tokens above the ramp limit.
+pub(super) fn priority_bill(
+    minutes: &[MinuteLoad],
+    offset: &dyn Fn(usize) -> u64,
+    ramp: bool,
+    setup: &PrioritySetup,
+    standard: &TokenPrices,
+) -> PriorityBill {
+    let long = |m: &MinuteLoad| {
+        setup
+            .long_prompt_tokens
+            .is_some_and(|limit| m.requests > 0.0 && m.prompt / m.requests > limit as f64)
+    };
+    let sent: Vec<f64> = minutes
+        .iter()
+        .map(|m| if long(m) { 0.0 } else { m.tokens() })
+        .collect();
+    let downgraded = if ramp {
+        let offsets: Vec<u64> = (0..minutes.len()).map(offset).collect();
+        ramp_downgraded(&sent, &offsets, setup.ramp)
+    } else {
+        vec![0.0; minutes.len()]
+    };
+    let priority = setup.price.tokens();
+    let mut bill = PriorityBill::default();
+    for ((m, &sent), &down) in minutes.iter().zip(&sent).zip(&downgraded) {
+        let tokens = m.tokens();
+        if tokens <= 0.0 {
+            continue;
+        }
+        let standard_share = if sent == 0.0 { 1.0 } else { down / tokens };
+        bill.usd +=
+            m.payg_usd(&priority) * (1.0 - standard_share) + m.payg_usd(standard) * standard_share;
+        bill.tokens += tokens;
+        bill.downgraded += tokens * standard_share;
+        bill.long_minutes += usize::from(sent == 0.0);
+        bill.ramp_minutes += usize::from(down > 0.0);
+    }
+    bill
+}
+
+/// Flex over `minutes`: `availability` of each minute's tokens at flex prices, the rest
+/// retried on standard.
+pub(super) fn flex_usd(
+    minutes: &[MinuteLoad],
+    flex: &TokenPrices,
+    standard: &TokenPrices,
+    availability: f64,
+) -> f64 {
+    minutes
+        .iter()
+        .map(|m| availability * m.payg_usd(flex) + (1.0 - availability) * m.payg_usd(standard))
+        .sum()
+}
+
+/// Whether the ramp limit is judged on this load: only a profile says how traffic rises.
+pub(super) fn ramp_applies(load: &LoadCurve) -> bool {
+    load.kind == LoadKind::Profile
+}
+
+/// Prices priority, flex and batch over the month, or says why not.
+pub(super) fn tier_options(
+    model: &Model,
+    interactive: &LoadCurve,
+    full: &LoadCurve,
+    month: &Month,
+    scale: f64,
+) -> TierPricing {
+    let settings = month.settings;
+    let mut pricing = TierPricing {
+        options: Vec::new(),
+        unpriced: Vec::new(),
+        notes: Vec::new(),
+        batch: None,
+    };
+    let tiers = &settings.tiers;
+    match &tiers.priority {
+        Ok(setup) => {
+            let option = priority_option(interactive, month, setup, scale, &mut pricing.notes);
+            pricing.options.push(option);
+        }
+        Err(reason) => pricing
+            .unpriced
+            .push(unpriced(OptionName::Priority, reason)),
+    }
+    match &tiers.flex {
+        Ok(price) => pricing.options.push(flex_option(
+            interactive,
+            month,
+            price,
+            scale,
+            &mut pricing.notes,
+        )),
+        Err(reason) => pricing.unpriced.push(unpriced(OptionName::Flex, reason)),
+    }
+    match &tiers.batch {
+        Ok(setup) => {
+            let (option, check) = batch_option(model, full, month, setup, scale);
+            let considered = settings.batch_share > 0.0
+                || settings.latency == Some(crate::calc::service_tier::LatencyClass::Deferrable);
+            if considered {
+                pricing.notes.extend(batch_notes(&check, settings));
+            }
+            pricing.batch = Some(check);
+            pricing.options.push(option);
+        }
+        Err(reason) => pricing.unpriced.push(unpriced(OptionName::Batch, reason)),
+    }
+    pricing
+}
+
+fn unpriced(option: OptionName, reason: &str) -> Unpriced {
+    Unpriced {
+        option,
+        reason: reason.to_string(),
+    }
+}
+
+/// Every interactive token at priority prices, except what its rules serve as standard.
+fn priority_option(
+    load: &LoadCurve,
+    month: &Month,
+    setup: &PrioritySetup,
+    scale: f64,
+    notes: &mut Vec<Note>,
+) -> CostOption {
+    let standard = &month.settings.token_prices;
+    let ramp = ramp_applies(load);
+    let bill = priority_bill(&load.minutes, &|i| load.offset(i), ramp, setup, standard);
+    let mut option = month.priced(
+        OptionName::Priority,
+        0,
+        None,
+        bill.usd * scale,
+        month.normalized_month,
+        0.0,
+    );
+    option.downgraded_share = share(bill.downgraded, bill.tokens);
+    option.assumes = format!(
+        "every request sent with service_tier \"priority\" ({}); what its rules downgrade is \
+         billed at standard prices",
+        setup
+            .latency_target
+            .as_deref()
+            .map_or("no published latency target".to_string(), |t| format!(
+                "latency target {t}"
+            ))
+    );
+    // Without a latency class priority is listed for comparison; say what the flat load
+    // leaves unjudged only when it may be chosen.
+    let asked = month.settings.latency.is_some();
+    notes.extend(priority_notes(&bill, setup, ramp || !asked));
+    option
+}
+
+/// What priority's rules did to the load.
+fn priority_notes(bill: &PriorityBill, setup: &PrioritySetup, judged: bool) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let rule = setup.ramp;
+    if !judged {
+        notes.push(Note::new(
+            NoteCode::PriorityDowngrade,
+            format!(
+                "priority's ramp limit (traffic rising more than {} in under {} minutes is \
+                 served and billed as standard, {}) is not judged without --profile",
+                numfmt::percent(rule.increase),
+                rule.minutes,
+                setup.ramp_source
+            ),
+        ));
+    } else if bill.ramp_minutes > 0 {
+        notes.push(Note::new(
+            NoteCode::PriorityDowngrade,
+            format!(
+                "priority: {} minute(s) of the profile rise more than {} within {} minutes; {} \
+                 of the priority tokens would be served and billed as standard, without the \
+                 latency target ({}; Azure publishes no floor below which the limit is lifted: \
+                 set one with --priority-ramp-floor)",
+                numfmt::count(bill.ramp_minutes as f64),
+                numfmt::percent(rule.increase),
+                rule.minutes,
+                numfmt::percent_rounded(share(bill.downgraded, bill.tokens)),
+                setup.ramp_source
+            ),
+        ));
+    }
+    if bill.long_minutes > 0 {
+        notes.push(Note::new(
+            NoteCode::PriorityDowngrade,
+            format!(
+                "priority: {} minute(s) average prompts above {} tokens, which are served and \
+                 billed as standard (S56)",
+                numfmt::count(bill.long_minutes as f64),
+                numfmt::count(setup.long_prompt_tokens.unwrap_or(0) as f64)
+            ),
+        ));
+    }
+    notes
+}
+
+/// Every interactive token tried on flex; the share that finds no capacity is retried on
+/// standard.
+fn flex_option(
+    load: &LoadCurve,
+    month: &Month,
+    price: &TierPrice,
+    scale: f64,
+    notes: &mut Vec<Note>,
+) -> CostOption {
+    let settings = month.settings;
+    let availability = settings.flex_availability;
+    let usd = flex_usd(
+        &load.minutes,
+        &price.tokens(),
+        &settings.token_prices,
+        availability,
+    );
+    let mut option = month.priced(
+        OptionName::Flex,
+        0,
+        None,
+        usd * scale,
+        month.normalized_month,
+        0.0,
+    );
+    option.downgraded_share = crate::calc::rounding::snap(1.0 - availability);
+    option.assumes = format!(
+        "every request sent with service_tier \"flex\"; {} find flex capacity, the rest get \
+         HTTP 429 (not billed) and are retried on standard by the client",
+        numfmt::percent(availability)
+    );
+    notes.push(Note::new(
+        NoteCode::FlexRetry,
+        format!(
+            "flex (preview) has no latency or service SLA and no automatic fallback: {} of \
+             attempts are assumed to find capacity (--flex-availability), the rest to be retried \
+             with service_tier \"default\"; flex and standard share the deployment's quota (S59)",
+            numfmt::percent(availability)
+        ),
+    ));
+    option
+}
+
+/// Every request of the month in batch, and the batch check (of the `--batch-share`, or of
+/// everything without one).
+fn batch_option(
+    model: &Model,
+    full: &LoadCurve,
+    month: &Month,
+    setup: &BatchSetup,
+    scale: f64,
+) -> (CostOption, BatchCheck) {
+    let settings = month.settings;
+    let total = full.total();
+    let usd = total.payg_usd(&setup.price.tokens()) * scale;
+    let mut option = month.priced(OptionName::Batch, 0, None, 0.0, month.normalized_month, 0.0);
+    let tokens_month = month.tokens_month;
+    option.monthly_usd = cents(usd);
+    option.batch_usd = cents(usd);
+    option.usd_per_1m_tokens = (tokens_month > 0.0).then(|| usd / tokens_month * 1e6);
+    option.break_even_utilization = None;
+    option.assumes = "every request can wait up to 24 hours and is sent as a batch job".into();
+    let share = if settings.batch_share > 0.0 {
+        settings.batch_share
+    } else {
+        1.0
+    };
+    let days = month.hours / 24.0;
+    let daily_prompt = total.prompt * scale / days * share;
+    let daily_requests = total.requests * scale / days * share;
+    let limit = setup.limit.as_ref();
+    let check = BatchCheck {
+        share,
+        subscription: settings.subscription,
+        daily_prompt_tokens: crate::calc::rounding::snap(daily_prompt),
+        daily_requests: crate::calc::rounding::snap(daily_requests),
+        files_per_day: (daily_requests / setup.max_requests_per_file as f64).ceil() as u64,
+        max_requests_per_file: setup.max_requests_per_file,
+        enqueued_limit: limit.map(|l| l.enqueued_tokens),
+        source: limit.map_or_else(|| "S61".to_string(), |l| l.source.clone()),
+        within_limit: limit.is_some_and(|l| daily_prompt <= l.enqueued_tokens as f64),
+    };
+    // The option sends everything: judged on a whole day, whatever share is reported.
+    let whole_day = BatchCheck {
+        share: 1.0,
+        daily_prompt_tokens: crate::calc::rounding::snap(daily_prompt / share),
+        within_limit: limit.is_some_and(|l| daily_prompt / share <= l.enqueued_tokens as f64),
+        ..check.clone()
+    };
+    if !whole_day.within_limit {
+        option.excluded = Some(over_limit(model, &whole_day));
+    }
+    (option, check)
+}
+
+/// Why a day's batch does not fit the subscription's quota.
+fn over_limit(model: &Model, check: &BatchCheck) -> String {
+    match check.enqueued_limit {
+        Some(limit) => format!(
+            "a day's batch enqueues {} prompt tokens, above the {} enqueued-token quota of \
+             {} subscriptions for {} ({})",
+            numfmt::count(check.daily_prompt_tokens),
+            numfmt::count(limit as f64),
+            check.subscription,
+            model.name,
+            check.source
+        ),
+        None => format!(
+            "{} subscriptions have no batch quota for {} ({})",
+            check.subscription, model.name, check.source
+        ),
+    }
+}
+
+/// Notes on batch: turnaround, files a day, the quota.
+fn batch_notes(check: &BatchCheck, settings: &CostSettings) -> Vec<Note> {
+    let mut notes = vec![Note::new(
+        NoteCode::BatchQuota,
+        format!(
+            "batch: a 24-hour target turnaround (S60); {} of the load is {} requests a day, {} \
+             input file(s) a day at {} requests per file, and enqueues {} prompt tokens a day \
+             if submitted at once ({} subscriptions may enqueue {}; --subscription-type)",
+            numfmt::percent(check.share),
+            numfmt::count(check.daily_requests),
+            numfmt::count(check.files_per_day as f64),
+            numfmt::count(check.max_requests_per_file as f64),
+            numfmt::count(check.daily_prompt_tokens),
+            check.subscription,
+            check
+                .enqueued_limit
+                .map_or("none".to_string(), |l| numfmt::count(l as f64))
+        ),
+    )];
+    if settings.batch_share > 0.0 && !check.within_limit {
+        notes.push(Note::new(
+            NoteCode::BatchQuota,
+            format!(
+                "the --batch-share does not fit at once: submit it in parts through the day, or \
+                 raise the enqueued-token quota ({})",
+                check.source
+            ),
+        ));
+    }
+    notes
+}
+
+/// `part ÷ whole`, 0 when there is no whole.
+pub(super) fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        crate::calc::rounding::snap(part / whole)
+    } else {
+        0.0
+    }
+}

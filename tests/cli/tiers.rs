@@ -1,0 +1,286 @@
+//! `ptuplan cost` with priority, flex and batch: the options, the latency classes, the mix, the
+//! batch quota, the flags and their errors.
+
+use predicates::str::contains;
+use serde_json::Value;
+
+use crate::{json, ptuplan};
+
+const PROFILE: &str = "examples/profile-business-day.csv";
+
+fn option<'a>(answer: &'a Value, name: &str) -> Option<&'a Value> {
+    answer["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .find(|o| o["option"] == name)
+}
+
+fn usd(answer: &Value, name: &str) -> f64 {
+    option(answer, name).expect("listed")["monthly_usd"]
+        .as_f64()
+        .expect("number")
+}
+
+#[test]
+fn interactive_mix_beats_every_option_it_may_use() {
+    // The README's example: gpt-5.1 on the business-day profile must answer with a latency
+    // target. Priority prices are twice standard for gpt-5.1 (S30): all priority is 2 x payg
+    // less what the ramp limit bills at standard.
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-5.1",
+        "--profile",
+        PROFILE,
+        "--latency",
+        "interactive",
+    ]);
+    let payg = usd(&answer, "payg");
+    let priority = usd(&answer, "priority");
+    assert!(
+        priority < 2.0 * payg && priority > 1.99 * payg,
+        "{priority} vs {payg}"
+    );
+    let mix = &answer["mix"];
+    assert_eq!(mix["latency"], "interactive");
+    assert_eq!(mix["chosen"]["overflow"], "priority");
+    assert_eq!(mix["chosen"]["term"], "1-year");
+    // 15 PTU on a 1-year reservation at $2,652 a year: $3,315 a month.
+    assert_eq!(mix["chosen"]["ptu"], 15);
+    assert_eq!(mix["chosen"]["ptu_usd"], 3315.0);
+    let chosen = mix["chosen"]["monthly_usd"].as_f64().expect("number");
+    for o in answer["options"].as_array().expect("options") {
+        if o["excluded"].is_null() {
+            assert!(chosen < o["monthly_usd"].as_f64().expect("number"), "{o}");
+        }
+    }
+    assert_eq!(
+        answer["recommended"], "priority",
+        "standard is outside the class"
+    );
+    for name in ["payg", "hybrid"] {
+        let reason = option(&answer, name).expect("listed")["excluded"]
+            .as_str()
+            .expect("excluded");
+        assert!(reason.contains("interactive"), "{reason}");
+    }
+    // The ramp limit downgrades a little of the day's rise, and says so.
+    assert!(option(&answer, "priority").expect("listed")["downgraded_share"].as_f64() > Some(0.0));
+    assert!(
+        answer["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n["code"] == "priority-downgrade")
+    );
+}
+
+#[test]
+fn batch_share_and_subscription_type_check_the_enqueued_quota() {
+    // gpt-4.1 at 100 RPM of 1,000 + 500 tokens: 144M prompt tokens a day. 30% to batch is
+    // 43.2M: within the 50M credit-card quota (S61); all of it is not.
+    let base = [
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "100",
+        "--prompt",
+        "1000",
+        "--completion",
+        "500",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--batch-share", "30%", "--subscription-type", "credit-card"]);
+    let answer = json(&args);
+    let batch = &answer["batch"];
+    assert_eq!(batch["share"], 0.3);
+    assert_eq!(batch["daily_prompt_tokens"], 43_200_000.0);
+    assert_eq!(batch["enqueued_limit"], 50_000_000);
+    assert_eq!(batch["within_limit"], true);
+    // Every option but batch carries 30% at batch prices: 0.3 × $13,140 = $3,942.
+    assert_eq!(
+        option(&answer, "payg").expect("listed")["batch_usd"],
+        3942.0
+    );
+    assert_eq!(usd(&answer, "payg"), 22_338.0);
+    let all_batch = option(&answer, "batch").expect("listed");
+    assert!(
+        all_batch["excluded"]
+            .as_str()
+            .is_some_and(|e| e.contains("144,000,000")),
+        "{all_batch}"
+    );
+    // Students have no batch quota at all.
+    let mut args = base.to_vec();
+    args.extend(["--subscription-type", "student", "--latency", "deferrable"]);
+    let answer = json(&args);
+    assert_eq!(answer["batch"]["enqueued_limit"], Value::Null);
+    let reason = option(&answer, "batch").expect("listed")["excluded"]
+        .as_str()
+        .expect("excluded");
+    assert!(
+        reason.contains("student subscriptions have no batch quota"),
+        "{reason}"
+    );
+    assert_eq!(answer["mix"]["batch_share_max"], 0.0);
+}
+
+#[test]
+fn deferrable_mix_uses_batch_up_to_the_quota() {
+    // Enterprise quota (5B a day) takes everything: the mix is all batch, half of payg.
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "100",
+        "--prompt",
+        "1000",
+        "--completion",
+        "500",
+        "--latency",
+        "deferrable",
+        "--subscription-type",
+        "enterprise",
+    ]);
+    assert_eq!(answer["mix"]["chosen"]["batch_share"], 1.0);
+    assert_eq!(answer["mix"]["chosen"]["monthly_usd"], 13_140.0);
+    assert_eq!(answer["recommended"], "batch");
+    // The default quota (200M) fits a day of 144M too; at 300 RPM (432M a day) only 46% does.
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "300",
+        "--prompt",
+        "1000",
+        "--completion",
+        "500",
+        "--latency",
+        "deferrable",
+    ]);
+    assert_eq!(answer["mix"]["batch_share_max"], 0.46);
+    assert!(answer["mix"]["chosen"]["batch_share"].as_f64() <= Some(0.46));
+}
+
+#[test]
+fn flex_availability_prices_retries_at_standard() {
+    // gpt-5.6-sol: 100 RPM × (1,000 in at $4 + 100 out at $20) = $0.006 a request, 4.38M
+    // requests = $26,280 standard; flex is half; 80% served by flex: 0.8 × 13,140 + 0.2 ×
+    // 26,280 = $15,768.
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-5.6-sol",
+        "--rpm",
+        "100",
+        "--prompt",
+        "1000",
+        "--completion",
+        "100",
+        "--reasoning",
+        "0",
+        "--flex-availability",
+        "80%",
+        "--latency",
+        "relaxed",
+    ]);
+    assert_eq!(usd(&answer, "flex"), 15_768.0);
+    assert_eq!(answer["recommended"], "flex");
+    assert_eq!(answer["prices"]["flex"]["source"], "S59: 50% of S30");
+    assert!(
+        answer["unpriced"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|u| u["option"] == "batch")
+    );
+}
+
+#[test]
+fn priority_flags_replace_the_catalog_prices() {
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "--rpm",
+        "100",
+        "--prompt",
+        "1000",
+        "--completion",
+        "500",
+        "--price-priority-input",
+        "4",
+        "--price-priority-output",
+        "16",
+    ]);
+    // 4.38e9 × $4 + 2.19e9 × $16 per 1M = $17,520 + $35,040.
+    assert_eq!(usd(&answer, "priority"), 52_560.0);
+    assert_eq!(answer["prices"]["priority"]["source"], "override");
+    assert_eq!(answer["prices"]["priority"]["unverified"], false);
+    // A model offering priority without a catalog price lists it as "no price", not dropped.
+    let answer = json(&[
+        "cost",
+        "-m",
+        "gpt-4.1",
+        "-d",
+        "regional",
+        "--rpm",
+        "10",
+        "--tokens",
+        "100",
+        "--price-input",
+        "1",
+        "--price-output",
+        "1",
+    ]);
+    let unpriced = answer["unpriced"].as_array().expect("list");
+    assert!(
+        unpriced.iter().any(|u| u["option"] == "priority"
+            && u["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("not offered"))),
+        "{unpriced:?}"
+    );
+}
+
+#[test]
+fn tier_flags_reject_bad_values_naming_the_flag() {
+    let base = ["cost", "-m", "gpt-4.1", "--rpm", "100", "--tokens", "1000"];
+    for (flag, value, expected) in [
+        ("--batch-share", "100%", "--batch-share"),
+        ("--batch-share", "-5%", "--batch-share"),
+        ("--flex-availability", "150%", "--flex-availability"),
+        ("--latency", "soon", "--latency"),
+        ("--subscription-type", "gold", "--subscription-type"),
+        ("--priority-ramp-floor", "-1", "--priority-ramp-floor"),
+        ("--price-priority-input", "nan", "--price-priority-input"),
+    ] {
+        let mut args = base.to_vec();
+        args.extend([flag, value]);
+        ptuplan()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(contains(expected));
+    }
+    // A share for a model without batch is refused, with the reason.
+    ptuplan()
+        .args([
+            "cost",
+            "-m",
+            "gpt-5.6-sol",
+            "--rpm",
+            "10",
+            "--tokens",
+            "100",
+            "--batch-share",
+            "10%",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("--batch-share cannot be used: not offered"));
+}
