@@ -15,7 +15,10 @@
 //! name = "support-chat"
 //! model = "gpt-4.1"
 //! deployment = "global"            # optional, default global
-//! billing = "ptu"                  # or "payg"; optional, default ptu
+//! tier = "ptu"                     # ptu, hybrid, standard, priority, flex or batch; optional,
+//!                                  # default ptu (billing = "ptu" / "payg" also works)
+//! batch_share = 0.2                # optional: share of the load sent to batch
+//! flex_availability = 0.9          # optional (flex): share of attempts flex serves
 //! rpm = 600                        # or qps; the peak
 //! prompt = 1200                    # or tokens
 //! completion = 300
@@ -40,6 +43,7 @@
 //!
 //! [subscription]                   # optional
 //! quota_tier = 2                   # standard quota tier, 1 to 6 (0 for Free)
+//! type = "enterprise"              # batch quota: enterprise, default, credit-card, msdn, student
 //! ```
 
 use std::collections::BTreeMap;
@@ -52,11 +56,12 @@ use crate::calc::budget::Budget;
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::param::{Naming, Param, ParamError};
-use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload};
+use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload, Tier};
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
+use crate::calc::service_tier::{PriorityOverrides, StandardPrice, TierSetup};
 use crate::calc::sizing::StandardOptions;
 use crate::calc::workload::{MAX_RPM, RequestShape, TokenCounts, Workload};
-use crate::catalog::{Catalog, Model};
+use crate::catalog::{Catalog, Model, SubscriptionType};
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::InputError;
 use crate::note::{Note, NoteCode};
@@ -103,6 +108,9 @@ pub struct PlanFile {
 pub struct SubscriptionSpec {
     /// Its standard quota tier, 1 to 6 (0: Free).
     pub quota_tier: Option<i64>,
+    /// Whose batch quota applies (default: `default`).
+    #[serde(rename = "type")]
+    pub kind: Option<SubscriptionType>,
 }
 
 /// One `[[workload]]` as written.
@@ -114,6 +122,9 @@ pub struct WorkloadSpec {
     pub model: String,
     pub deployment: Option<String>,
     pub billing: Option<Billing>,
+    pub tier: Option<Tier>,
+    pub batch_share: Option<f64>,
+    pub flex_availability: Option<f64>,
     pub rpm: Option<f64>,
     pub qps: Option<f64>,
     pub prompt: Option<f64>,
@@ -235,7 +246,13 @@ pub fn resolve<'a>(
         if workloads.iter().any(|w| w.name == spec.name) {
             return Err(field_error("name", "the name is used twice".into()));
         }
-        let workload = resolve_workload(spec, &field_error, base_dir, catalog, read)?;
+        let subscription = file
+            .subscription
+            .as_ref()
+            .and_then(|s| s.get_ref().kind)
+            .unwrap_or(SubscriptionType::Default);
+        let workload = resolve_workload(spec, &field_error, base_dir, catalog, read)
+            .and_then(|w| with_tier(w, spec, &field_error, catalog, subscription))?;
         if file.strict {
             workload
                 .peak
@@ -630,10 +647,116 @@ fn resolve_workload<'a>(
         model,
         deployment,
         billing,
+        tier: match billing {
+            Billing::Ptu => Tier::Ptu,
+            Billing::Payg => Tier::Standard,
+        },
+        batch_share: 0.0,
+        flex_availability: 1.0,
+        tiers: TierSetup::none("not resolved"),
         peak,
         load,
         token_prices: model.prices.get(&deployment).copied(),
     })
+}
+
+/// The workload with its `tier`, `batch_share` and `flex_availability`, checked against what
+/// the catalog offers and prices for its model and type.
+fn with_tier<'a>(
+    mut w: PlannedWorkload<'a>,
+    spec: &WorkloadSpec,
+    error: PlaceError,
+    catalog: &'a Catalog,
+    subscription: SubscriptionType,
+) -> Result<PlannedWorkload<'a>, InputError> {
+    let tier = match (spec.tier, spec.billing) {
+        (Some(_), Some(_)) => {
+            return Err(error(
+                "tier",
+                "field 'tier': give 'tier' or 'billing', not both".into(),
+            ));
+        }
+        (Some(tier), None) => tier,
+        (None, _) => w.tier,
+    };
+    let standard = w.token_prices;
+    if let Some(prices) = &standard {
+        let source = w.model.sources.prices.as_deref().unwrap_or("catalog");
+        let standard = StandardPrice {
+            prices,
+            source,
+            unverified: w.model.is_unverified(crate::catalog::CatalogField::Prices),
+        };
+        w.tiers = TierSetup::resolve(
+            catalog,
+            w.model,
+            w.deployment,
+            standard,
+            &PriorityOverrides::default(),
+            subscription,
+        );
+    }
+    check_tier(&w, tier, error)?;
+    let share = |key: &str, value: Option<f64>, most: f64| match value {
+        Some(v) if !(v.is_finite() && (0.0..=most).contains(&v)) => Err(error(
+            key,
+            format!("field '{key}': {v} must be a share from 0 to {most}"),
+        )),
+        Some(v) => Ok(v),
+        None => Ok(if key == "flex_availability" { 1.0 } else { 0.0 }),
+    };
+    w.batch_share = share(
+        "batch_share",
+        spec.batch_share,
+        crate::calc::cost::MAX_BATCH_SHARE,
+    )?;
+    w.flex_availability = share("flex_availability", spec.flex_availability, 1.0)?;
+    if w.batch_share > 0.0 {
+        if tier == Tier::Batch {
+            return Err(error(
+                "batch_share",
+                "field 'batch_share': the workload is all batch already (tier = \"batch\")".into(),
+            ));
+        }
+        if let Err(reason) = &w.tiers.batch {
+            return Err(error(
+                "batch_share",
+                format!("field 'batch_share': {reason}"),
+            ));
+        }
+    }
+    w.tier = tier;
+    w.billing = tier.billing();
+    Ok(w)
+}
+
+/// Whether the catalog offers and prices `tier` for the workload's model and type.
+fn check_tier(w: &PlannedWorkload<'_>, tier: Tier, error: PlaceError) -> Result<(), InputError> {
+    let (model, deployment) = (w.model, w.deployment);
+    let reason = match tier {
+        Tier::Ptu | Tier::Hybrid if model.provisioned(deployment).is_none() => {
+            Some(model.not_offered(deployment).to_string())
+        }
+        Tier::Hybrid if !model.spillover => Some(crate::calc::cost::no_spillover_note(model)),
+        Tier::Ptu => None,
+        _ if w.token_prices.is_none() => Some(format!(
+            "the catalog has no pay-as-you-go price for {} on {deployment}, which the {} tier \
+             needs",
+            model.name,
+            tier.as_str()
+        )),
+        Tier::Priority => w.tiers.priority.as_ref().err().cloned(),
+        Tier::Flex => w.tiers.flex.as_ref().err().cloned(),
+        Tier::Batch => w.tiers.batch.as_ref().err().cloned(),
+        _ => None,
+    };
+    match reason {
+        Some(reason) => Err(error(
+            "tier",
+            format!("field 'tier': {} cannot be used: {reason}", tier.as_str()),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The workload's model, deployment type and billing, checked against the catalog.
@@ -651,7 +774,10 @@ fn where_deployed<'a>(
             .map_err(|e| error("deployment", format!("field 'deployment': '{name}': {e}")))?,
         None => DeploymentType::Global,
     };
-    let billing = spec.billing.unwrap_or(Billing::Ptu);
+    let billing = spec
+        .billing
+        .or(spec.tier.map(Tier::billing))
+        .unwrap_or(Billing::Ptu);
     match billing {
         Billing::Ptu if model.provisioned(deployment).is_none() => {
             return Err(error(
@@ -659,7 +785,8 @@ fn where_deployed<'a>(
                 model.not_offered(deployment).to_string(),
             ));
         }
-        Billing::Payg if !model.prices.contains_key(&deployment) => {
+        // A tier's own check says what it needs.
+        Billing::Payg if spec.tier.is_none() && !model.prices.contains_key(&deployment) => {
             return Err(error(
                 "billing",
                 format!(

@@ -15,7 +15,7 @@ use crate::calc::capacity::{Limit, capacity};
 use crate::calc::cost::{CostSettings, Term, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::param::Naming;
-use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, plan, split_warnings};
+use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, Tier, plan, split_warnings};
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::quota::RpmWindow;
 use crate::calc::service_tier::{LatencyClass, PriorityOverrides, StandardPrice, TierSetup};
@@ -1159,16 +1159,36 @@ fn price_sources(workloads: &[PlannedWorkload<'_>], catalog: &Catalog) -> Vec<No
         })
         .collect();
     let mut payg: Vec<String> = Vec::new();
-    for w in workloads.iter().filter(|w| w.billing == Billing::Payg) {
+    for w in workloads
+        .iter()
+        .filter(|w| w.tier != Tier::Ptu || w.batch_share > 0.0)
+    {
         let source = w.model.sources.prices.as_deref().unwrap_or("catalog");
         let flag = if w.model.is_unverified(CatalogField::Prices) {
             ", UNVERIFIED"
         } else {
             ""
         };
-        let part = format!("{} tokens from {source}{flag}", w.model.name);
-        if !payg.contains(&part) {
-            payg.push(part);
+        let mut part_of = |part: String| {
+            if !payg.contains(&part) {
+                payg.push(part);
+            }
+        };
+        part_of(format!("{} tokens from {source}{flag}", w.model.name));
+        let tier_price = match w.tier {
+            Tier::Priority => w.tiers.priority.as_ref().ok().map(|p| &p.price),
+            Tier::Flex => w.tiers.flex.as_ref().ok(),
+            Tier::Batch => w.tiers.batch.as_ref().ok().map(|b| &b.price),
+            _ => None,
+        };
+        if let Some(price) = tier_price {
+            let flag = if price.unverified { ", UNVERIFIED" } else { "" };
+            part_of(format!(
+                "{} {} tokens from {}{flag}",
+                w.model.name,
+                w.tier.as_str(),
+                price.source
+            ));
         }
     }
     parts.extend(payg);

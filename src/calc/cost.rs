@@ -12,7 +12,7 @@ mod mix;
 mod tiered;
 
 pub use mix::{Mix, MixBreakEven, MixChoice};
-pub use tiered::{BatchCheck, Unpriced};
+pub use tiered::{BatchCheck, Unpriced, tier_month};
 
 use serde::Serialize;
 

@@ -50,6 +50,8 @@ pub enum Param {
     BatchShare,
     /// Share of flex attempts that find capacity.
     FlexAvailability,
+    /// A plan workload's tier (no flag: `cost` prices every tier).
+    Tier,
 }
 
 impl Param {
@@ -77,6 +79,7 @@ impl Param {
             Param::PtuYearly => "--ptu-yearly",
             Param::BatchShare => "--batch-share",
             Param::FlexAvailability => "--flex-availability",
+            Param::Tier => "tier",
         }
     }
 
@@ -105,6 +108,7 @@ impl Param {
             Param::PtuYearly => "ptu_yearly",
             Param::BatchShare => "batch_share",
             Param::FlexAvailability => "flex_availability",
+            Param::Tier => "tier",
         }
     }
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod tier_bill;
+
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, LoadKind};
 use crate::calc::param::Naming;
@@ -29,6 +31,48 @@ pub enum Billing {
     Payg,
 }
 
+/// How a workload is bought (plan key `tier`; `billing = "payg"` is `standard`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// PTUs for the peak.
+    Ptu,
+    /// The PTU base `cost` would choose, spilling to a standard deployment.
+    Hybrid,
+    /// Standard pay-as-you-go tokens.
+    Standard,
+    /// Priority processing tokens.
+    Priority,
+    /// Flex processing tokens (preview), retried on standard when refused.
+    Flex,
+    /// Batch jobs (24-hour target).
+    Batch,
+}
+
+impl Tier {
+    /// The name as in plans, JSON and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Ptu => "ptu",
+            Tier::Hybrid => "hybrid",
+            Tier::Standard => "standard",
+            Tier::Priority => "priority",
+            Tier::Flex => "flex",
+            Tier::Batch => "batch",
+        }
+    }
+
+    /// Whether it deploys PTUs (`ptu` billing) or only buys tokens (`payg`).
+    pub fn billing(self) -> Billing {
+        match self {
+            Tier::Ptu | Tier::Hybrid => Billing::Ptu,
+            _ => Billing::Payg,
+        }
+    }
+}
+
 /// How deployments in several regions back each other up.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
@@ -50,8 +94,16 @@ pub struct PlannedWorkload<'a> {
     pub model: &'a Model,
     /// Deployment type.
     pub deployment: DeploymentType,
-    /// PTU or pay-as-you-go.
+    /// PTU or pay-as-you-go (from the tier).
     pub billing: Billing,
+    /// How it is bought.
+    pub tier: Tier,
+    /// Share of its load sent to batch.
+    pub batch_share: f64,
+    /// Share of flex attempts that find capacity.
+    pub flex_availability: f64,
+    /// Priority, flex and batch for its model and type.
+    pub tiers: crate::calc::service_tier::TierSetup,
     /// Peak rate and request shape.
     pub peak: Workload,
     /// The month's load.
@@ -92,8 +144,19 @@ pub struct WorkloadLine {
     pub model: String,
     /// Deployment type.
     pub deployment: DeploymentType,
-    /// `ptu` or `payg`.
+    /// `ptu` (PTUs deployed: tiers ptu and hybrid) or `payg` (tokens only).
     pub billing: Billing,
+    /// How it is bought: `ptu`, `hybrid`, `standard`, `priority`, `flex` or `batch`.
+    pub tier: Tier,
+    /// Share of its load sent to batch.
+    pub batch_share: f64,
+    /// Hybrid: the PTU base (null for other tiers).
+    pub ptu_base: Option<u64>,
+    /// The month's per-token cost: its tier's tokens, a hybrid's spill and the batch share
+    /// (null for ptu without a batch share).
+    pub tier_usd: Option<f64>,
+    /// Share of its tier's tokens served as standard (priority's rules, flex's retries).
+    pub downgraded_share: f64,
     /// Peak requests per minute.
     pub rpm: f64,
     /// Prompt + completion tokens per request at the peak.
@@ -215,7 +278,8 @@ pub struct PlanReport {
     pub total_ptu: u64,
     /// Monthly USD for PTUs (reserved and hourly).
     pub ptu_usd: f64,
-    /// Monthly USD for pay-as-you-go workloads.
+    /// Monthly USD for tokens: standard, priority, flex and batch workloads, hybrid spill and
+    /// batch shares.
     pub payg_usd: f64,
     /// Monthly USD in all.
     pub monthly_usd: f64,
@@ -270,7 +334,8 @@ pub fn plan(
         failover,
         standard: settings.standard,
     };
-    let (lines, groups, payg_usd) = workload_lines(workloads, month_minutes, geometry)?;
+    let (lines, groups, payg_usd) =
+        workload_lines(workloads, month_minutes, geometry, settings, &mut notes)?;
     let deployments = deployment_lines(&groups, &lines, geometry)?;
     let (quota, per_type) = quota_lines(&deployments, &settings.regions, region_count);
     let (reservations, ptu_usd) = reservation_lines(&per_type, settings)?;
@@ -306,110 +371,125 @@ struct Geometry {
     standard: StandardOptions,
 }
 
-/// Workloads on one model and deployment type, which share one deployment.
-type Group<'w, 'a> = (&'a Model, DeploymentType, Vec<&'w PlannedWorkload<'a>>);
+/// Workloads on one model and deployment type, which share one deployment, each with the
+/// normalized TPM it puts on it.
+type Group<'w, 'a> = (
+    &'a Model,
+    DeploymentType,
+    Vec<(&'w PlannedWorkload<'a>, f64)>,
+);
 
 /// Each workload's line (PTUs alone or its standard quota, the month's requests, tokens and
-/// pay-as-you-go cost), the PTU workloads grouped by model and type in first-seen order, and
-/// the month's pay-as-you-go total.
+/// per-token cost), the PTU workloads grouped by model and type in first-seen order, and the
+/// month's per-token total.
 fn workload_lines<'w, 'a>(
     workloads: &'w [PlannedWorkload<'a>],
     month_minutes: f64,
     geometry: Geometry,
+    settings: &PlanSettings,
+    notes: &mut Vec<Note>,
 ) -> Result<(Vec<WorkloadLine>, Vec<Group<'w, 'a>>, f64), InputError> {
-    let Geometry {
-        target,
-        region_count,
-        failover,
-        ..
-    } = geometry;
     let mut lines = Vec::new();
     let mut payg_usd = 0.0;
     // Shared deployments keyed by (model, type), in first-seen order.
     let mut groups: Vec<Group<'w, 'a>> = Vec::new();
     for w in workloads {
-        let normalized = w.peak.normalized_tpm(w.model);
-        let scale = month_minutes / w.load.span_minutes;
-        let total = w.load.total();
-        let monthly_payg = w.token_prices.map(|prices| {
-            cents(
-                w.load
-                    .minutes
-                    .iter()
-                    .map(|m| m.payg_usd(&prices))
-                    .sum::<f64>()
-                    * scale,
-            )
-        });
-        let (ptu_alone, quota, binding) = match w.billing {
-            Billing::Ptu => {
+        let bill = tier_bill::tier_bill(w, month_minutes, settings)
+            .map_err(|e| InputError::Usage(format!("workload '{}': {e}", w.name)))?;
+        payg_usd += bill.usd;
+        if let Some(note) = &bill.note {
+            notes.push(Note::new(
+                NoteCode::ServiceTier,
+                format!("workload '{}': {note}", w.name),
+            ));
+        }
+        let ptu_alone = match bill.ptu_normalized {
+            Some(normalized) => {
                 let grid = w
                     .model
                     .provisioned(w.deployment)
                     .ok_or_else(|| w.model.not_offered(w.deployment))?;
-                let raw = normalized / w.model.input_tpm_per_ptu;
                 let alone = region_size(
-                    raw,
-                    failover,
-                    region_count,
-                    target,
+                    normalized / w.model.input_tpm_per_ptu,
+                    geometry.failover,
+                    geometry.region_count,
+                    geometry.target,
                     grid.min_ptu,
                     grid.increment,
                 );
-                if let Some(i) = groups
-                    .iter()
-                    .position(|(m, d, _)| m.name == w.model.name && *d == w.deployment)
+                match groups
+                    .iter_mut()
+                    .find(|(m, d, _)| m.name == w.model.name && *d == w.deployment)
                 {
-                    groups[i].2.push(w);
-                } else {
-                    groups.push((w.model, w.deployment, vec![w]));
+                    Some(group) => group.2.push((w, normalized)),
+                    None => groups.push((w.model, w.deployment, vec![(w, normalized)])),
                 }
-                (Some(alone * region_count), None, None)
+                Some(alone * geometry.region_count)
             }
-            Billing::Payg => {
-                let usd = monthly_payg.ok_or_else(|| {
-                    InputError::Usage(format!(
-                        "workload '{}': the catalog has no pay-as-you-go price for {} on {}; \
-                         serve it on PTUs or use a model with a price",
-                        w.name, w.model.name, w.deployment
-                    ))
-                })?;
-                // Pay-as-you-go bills tokens, so regions and failover do not change it.
-                payg_usd += usd;
-                let quota = w.model.rpm_per_1000_tpm_for(w.deployment).map(|ratio| {
-                    standard_quota(
-                        &region_share(&w.peak, failover, region_count),
-                        w.model,
-                        ratio,
-                        target,
-                        geometry.standard,
-                    )
-                });
-                (None, quota, quota.map(|q| q.binding))
-            }
+            None => None,
         };
-        lines.push(WorkloadLine {
-            name: w.name.clone(),
-            model: w.model.name.clone(),
-            deployment: w.deployment,
-            billing: w.billing,
-            rpm: w.peak.rpm,
-            tokens_per_request: w.peak.shape.tokens_per_request(),
-            normalized_tpm: normalized,
-            ptu_alone,
-            standard_tpm_quota: quota.map(|q| q.tpm_quota_for_target),
-            standard_tpm_quota_even: quota
-                .map(|q| ceil_whole(q.tpm_quota_even as f64 / target) as u64),
-            binding,
-            token_split: w.peak.shape.token_split,
-            reasoning_tokens: w.peak.shape.reasoning_tokens,
-            monthly_requests: snap(total.requests * scale),
-            monthly_tokens: snap(total.tokens() * scale),
-            monthly_payg_usd: monthly_payg,
-        });
+        lines.push(workload_line(w, &bill, ptu_alone, month_minutes, geometry));
     }
-
     Ok((lines, groups, payg_usd))
+}
+
+/// One workload's line.
+fn workload_line(
+    w: &PlannedWorkload<'_>,
+    bill: &tier_bill::TierBill,
+    ptu_alone: Option<u64>,
+    month_minutes: f64,
+    geometry: Geometry,
+) -> WorkloadLine {
+    let scale = month_minutes / w.load.span_minutes;
+    let total = w.load.total();
+    let monthly_payg = w.token_prices.map(|prices| {
+        cents(
+            w.load
+                .minutes
+                .iter()
+                .map(|m| m.payg_usd(&prices))
+                .sum::<f64>()
+                * scale,
+        )
+    });
+    // Tokens bill per token, so regions and failover do not change the cost; the quota is per
+    // region.
+    let quota = bill.quota_peak.as_ref().and_then(|peak| {
+        let ratio = w.model.rpm_per_1000_tpm_for(w.deployment)?;
+        Some(standard_quota(
+            &region_share(peak, geometry.failover, geometry.region_count),
+            w.model,
+            ratio,
+            geometry.target,
+            geometry.standard,
+        ))
+    });
+    let per_token = bill.usd > 0.0 || w.tier != Tier::Ptu;
+    WorkloadLine {
+        name: w.name.clone(),
+        model: w.model.name.clone(),
+        deployment: w.deployment,
+        billing: w.billing,
+        tier: w.tier,
+        batch_share: w.batch_share,
+        ptu_base: bill.ptu_base,
+        tier_usd: per_token.then(|| cents(bill.usd)),
+        downgraded_share: bill.downgraded_share,
+        rpm: w.peak.rpm,
+        tokens_per_request: w.peak.shape.tokens_per_request(),
+        normalized_tpm: w.peak.normalized_tpm(w.model),
+        ptu_alone,
+        standard_tpm_quota: quota.map(|q| q.tpm_quota_for_target).or(bill.spill_quota),
+        standard_tpm_quota_even: quota
+            .map(|q| ceil_whole(q.tpm_quota_even as f64 / geometry.target) as u64),
+        binding: quota.map(|q| q.binding),
+        token_split: w.peak.shape.token_split,
+        reasoning_tokens: w.peak.shape.reasoning_tokens,
+        monthly_requests: snap(total.requests * scale),
+        monthly_tokens: snap(total.tokens() * scale),
+        monthly_payg_usd: monthly_payg,
+    }
 }
 
 /// One line per shared deployment: PTUs per region for the members' summed peaks, utilization
@@ -430,7 +510,7 @@ fn deployment_lines(
         let grid = model
             .provisioned(*deployment)
             .ok_or_else(|| model.not_offered(*deployment))?;
-        let normalized: f64 = members.iter().map(|w| w.peak.normalized_tpm(model)).sum();
+        let normalized: f64 = members.iter().map(|(_, normalized)| normalized).sum();
         let raw = snap(normalized / model.input_tpm_per_ptu);
         let per_region = region_size(
             raw,
@@ -451,14 +531,14 @@ fn deployment_lines(
         // Each member's own size, computed with its line above.
         let separate: u64 = lines
             .iter()
-            .filter(|line| members.iter().any(|w| w.name == line.name))
+            .filter(|line| members.iter().any(|(w, _)| w.name == line.name))
             .filter_map(|line| line.ptu_alone)
             .sum();
         let ptu = per_region * region_count;
         deployments.push(DeploymentLine {
             model: model.name.clone(),
             deployment: *deployment,
-            workloads: members.iter().map(|w| w.name.clone()).collect(),
+            workloads: members.iter().map(|(w, _)| w.name.clone()).collect(),
             normalized_tpm: snap(normalized),
             ptu_raw: raw,
             regions: region_count,

@@ -95,7 +95,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>, context: &PlanCo
     );
     let _ = writeln!(
         out,
-        "**{} per month**, {} PTU (PTU {} + pay-as-you-go {}; {} hours)\n",
+        "**{} per month**, {} PTU (PTU {} + tokens {}; {} hours)\n",
         amount(report.monthly_usd),
         count(report.total_ptu as f64),
         amount(report.ptu_usd),

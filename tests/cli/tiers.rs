@@ -284,3 +284,91 @@ fn tier_flags_reject_bad_values_naming_the_flag() {
         .code(2)
         .stderr(contains("--batch-share cannot be used: not offered"));
 }
+
+fn workload<'a>(answer: &'a Value, name: &str) -> &'a Value {
+    answer["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .find(|w| w["name"] == name)
+        .unwrap_or_else(|| panic!("{name}"))
+}
+
+#[test]
+fn plan_tiers_price_each_workload_as_cost_would() {
+    let answer = json(&["plan", "examples/plan-tiers.toml"]);
+    // agents: 4.38M requests × (2,000 × $2.50 + 500 × $20 priority) per 1M = $65,700.
+    let agents = workload(&answer, "agents");
+    assert_eq!(
+        (agents["tier"].as_str(), agents["billing"].as_str()),
+        (Some("priority"), Some("payg"))
+    );
+    assert_eq!(agents["tier_usd"], 65_700.0);
+    // reports: 876K batch requests × (4,000 × $0.40 + 800 × $1.60) ÷ 2 per 1M = $1,261.44.
+    assert_eq!(workload(&answer, "reports")["tier_usd"], 1_261.44);
+    assert!(workload(&answer, "reports")["standard_tpm_quota"].is_null());
+    // summaries: 3.504M requests at $0.00675, 60% standard + 40% batch at half = $18,921.60.
+    assert_eq!(workload(&answer, "summaries")["tier_usd"], 18_921.6);
+    // chat: the hybrid `cost` picks for the same curve on a 1-year term.
+    let cost = json(&["cost", "-m", "gpt-5.1", "--profile", PROFILE]);
+    let hybrid = option(&cost, "hybrid").expect("hybrid");
+    let chat = workload(&answer, "chat");
+    assert_eq!(chat["ptu_base"], hybrid["ptu"]);
+    assert_eq!(chat["tier_usd"], hybrid["payg_usd"]);
+    assert_eq!(answer["deployments"][0]["ptu"], hybrid["ptu"]);
+    // The total adds them up with the reserved PTUs.
+    let tokens: f64 = answer["workloads"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|w| w["tier_usd"].as_f64())
+        .sum();
+    assert!((answer["payg_usd"].as_f64().expect("number") - tokens).abs() < 0.01);
+    let check = ptuplan()
+        .args(["check", "examples/plan-tiers.toml"])
+        .assert();
+    check.code(0);
+}
+
+#[test]
+fn plan_tier_errors_name_the_key_and_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.toml");
+    for (body, expected) in [
+        (
+            "tier = \"flex\"",
+            "line 4: workload 'w': field 'tier': flex cannot be used: not offered",
+        ),
+        (
+            "tier = \"ptu\"\nbilling = \"payg\"",
+            "give 'tier' or 'billing', not both",
+        ),
+        (
+            "batch_share = 1.5",
+            "field 'batch_share': 1.5 must be a share from 0 to 0.99",
+        ),
+        ("tier = \"batch\"\nbatch_share = 0.2", "all batch already"),
+        ("tier = \"gold\"", "unknown variant `gold`"),
+    ] {
+        std::fs::write(
+            &plan,
+            format!(
+                "[[workload]]\nname = \"w\"\nmodel = \"gpt-5.1\"\n{body}\nrpm = 10\ntokens = 100\n"
+            ),
+        )
+        .expect("written");
+        ptuplan()
+            .arg("plan")
+            .arg(&plan)
+            .assert()
+            .code(2)
+            .stderr(contains(expected));
+    }
+    std::fs::write(&plan, "[[workload]]\nname = \"w\"\nmodel = \"DeepSeek-R1\"\ntier = \"hybrid\"\nrpm = 10\ntokens = 100\n").expect("written");
+    ptuplan()
+        .arg("plan")
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains("does not support spillover"));
+}

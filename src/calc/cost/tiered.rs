@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::{CostOption, CostSettings, Month, OptionName};
 use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
 use crate::calc::rounding::cents;
-use crate::calc::service_tier::{BatchSetup, PrioritySetup, TierPrice, ramp_downgraded};
+use crate::calc::service_tier::{
+    BatchSetup, PrioritySetup, ServiceTier, TierPrice, TierSetup, ramp_downgraded,
+};
 use crate::catalog::{Model, SubscriptionType, TokenPrices};
 use crate::note::{Note, NoteCode};
 use crate::numfmt;
@@ -123,6 +125,40 @@ pub(super) fn flex_usd(
         .iter()
         .map(|m| availability * m.payg_usd(flex) + (1.0 - availability) * m.payg_usd(standard))
         .sum()
+}
+
+/// A month of `load` on one per-token tier beyond standard: its cost (`scale` × the load's)
+/// and the share of its tokens the tier does not serve itself; `Err`: why it is not priced.
+pub fn tier_month(
+    load: &LoadCurve,
+    tiers: &TierSetup,
+    tier: ServiceTier,
+    standard: &TokenPrices,
+    flex_availability: f64,
+    scale: f64,
+) -> Result<(f64, f64), String> {
+    match tier {
+        ServiceTier::Standard => {
+            let usd: f64 = load.minutes.iter().map(|m| m.payg_usd(standard)).sum();
+            Ok((usd * scale, 0.0))
+        }
+        ServiceTier::Priority => {
+            let setup = tiers.priority.as_ref().map_err(Clone::clone)?;
+            let ramp = ramp_applies(load);
+            let bill = priority_bill(&load.minutes, &|i| load.offset(i), ramp, setup, standard);
+            Ok((bill.usd * scale, share(bill.downgraded, bill.tokens)))
+        }
+        ServiceTier::Flex => {
+            let price = tiers.flex.as_ref().map_err(Clone::clone)?;
+            let usd = flex_usd(&load.minutes, &price.tokens(), standard, flex_availability);
+            let retried = crate::calc::rounding::snap(1.0 - flex_availability);
+            Ok((usd * scale, retried))
+        }
+        ServiceTier::Batch => {
+            let batch = tiers.batch.as_ref().map_err(Clone::clone)?;
+            Ok((load.total().payg_usd(&batch.price.tokens()) * scale, 0.0))
+        }
+    }
 }
 
 /// Whether the ramp limit is judged on this load: only a profile says how traffic rises.

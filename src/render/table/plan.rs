@@ -7,7 +7,7 @@ use comfy_table::Cell;
 
 use super::{finish, name_cell, notes, right, table, wrap};
 use crate::calc::budget::{BudgetReport, show};
-use crate::calc::plan::{Billing, Failover, PlanReport};
+use crate::calc::plan::{Failover, PlanReport};
 use crate::numfmt::{count, money, number, percent, short};
 
 /// Renders `plan`, and `check` when `budget` is given.
@@ -17,20 +17,18 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         "workload",
         "model",
         "type",
-        "bill",
+        "tier",
         "RPM",
         "tok/req",
         "needs alone",
+        "tokens/month",
     ]);
     for w in &report.workloads {
         t.add_row(vec![
             name_cell(&w.name),
             name_cell(&w.model),
             Cell::new(w.deployment.as_str()),
-            Cell::new(match w.billing {
-                Billing::Ptu => "ptu",
-                Billing::Payg => "payg",
-            }),
+            Cell::new(w.tier.as_str()),
             right(count(w.rpm)),
             right(count(w.tokens_per_request)),
             right(match (w.ptu_alone, w.standard_tpm_quota) {
@@ -38,6 +36,10 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
                 (None, Some(quota)) => format!("{} TPM", short(quota as f64)),
                 (None, None) => "-".to_string(),
             }),
+            right(
+                w.tier_usd
+                    .map_or("-".to_string(), |usd| number(usd, 2, false)),
+            ),
         ]);
     }
     let _ = writeln!(out, "Workloads\n{}", finish(t, 0));
@@ -45,8 +47,10 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         out,
         "{}",
         wrap(
-            "needs alone = PTUs on a deployment of its own in all regions together (ptu), or the \
-             standard TPM quota each region needs (payg), at the target utilization",
+            "needs alone = PTUs on a deployment of its own in all regions together (ptu, \
+             hybrid), or the standard TPM quota each region needs (standard, priority, flex), at \
+             the target utilization; tokens/month = what its tokens cost (tier, spill, batch \
+             share)",
             "",
             "  "
         )
@@ -146,7 +150,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
     let cur = report.currency.as_str();
     let amount = |usd: f64| money(cur, &number(usd, 2, false));
     let total = format!(
-        "{} PTU; {} per month (PTU {} + pay-as-you-go {}; {} hours)",
+        "{} PTU; {} per month (PTU {} + tokens {}; {} hours)",
         count(report.total_ptu as f64),
         amount(report.monthly_usd),
         amount(report.ptu_usd),
