@@ -601,6 +601,10 @@ pub struct AnalyzeArgs {
     /// ModelDeploymentName, ...); groups the traffic per deployment instead of per model.
     #[arg(long, value_name = "NAME")]
     pub deployment_column: Option<String>,
+    /// Service-tier column or JSON path (default: service_tier, ServiceTierResponse, ...):
+    /// requests and tokens per tier that served them (default, priority, flex).
+    #[arg(long, value_name = "NAME")]
+    pub service_tier_column: Option<String>,
     /// Skip rows that cannot be read (counted and reported) instead of failing.
     #[arg(long)]
     pub skip_invalid: bool,

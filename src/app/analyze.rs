@@ -18,6 +18,7 @@ use crate::traffic::analysis::{
     self, AnalyzeReport, GroupAnalysis, QuotaBasis, SizingSettings, SummaryInputs, TrafficSummary,
 };
 use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondBuckets};
+use crate::traffic::service_tiers::TierShare;
 use crate::{numfmt, traffic};
 
 use super::output::OutputFile;
@@ -438,6 +439,7 @@ pub(super) fn run_analyze(
         all: buckets,
         groups,
         reasoning,
+        tiers,
     } = log;
     let sizing = sizing_settings(args)?;
     check_buckets(&buckets, &stats, &sizing)?;
@@ -511,6 +513,8 @@ pub(super) fn run_analyze(
             format!("plot written to {}", path.display()),
         ));
     }
+    let service_tiers = tiers.shares();
+    notes.extend(service_tier_notes(&service_tiers));
     let lifecycle = analyzed_lifecycles(&analyses, &group_analyses, catalog, as_of);
     notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
@@ -526,6 +530,7 @@ pub(super) fn run_analyze(
         skipped_rows: stats.skipped,
         first_skipped,
         profile_out,
+        service_tiers,
         notes,
     };
     let text = match format {
@@ -538,6 +543,29 @@ pub(super) fn run_analyze(
     Ok(text)
 }
 
+/// What the service tiers served says: standard answers to what may have been sent as
+/// priority or flex.
+fn service_tier_notes(shares: &[TierShare]) -> Vec<Note> {
+    let served = |tier: &str| shares.iter().find(|s| s.tier == tier);
+    let (Some(default), true) = (
+        served("default"),
+        served("priority").is_some() || served("flex").is_some(),
+    ) else {
+        return Vec::new();
+    };
+    vec![Note::new(
+        NoteCode::PriorityDowngrade,
+        format!(
+            "{} of the requests were served by the standard tier (service_tier \"default\") \
+             beside priority or flex ones: requests sent as priority are served and billed as \
+             standard when traffic ramps more than 50% in 15 minutes or prompts are long (S57); \
+             flex has no automatic fallback, so 'default' flex traffic is the client's retries \
+             (S59)",
+            crate::numfmt::percent_rounded(default.request_share)
+        ),
+    )]
+}
+
 /// The column names given on the command line.
 fn column_names(args: &AnalyzeArgs) -> ColumnNames {
     ColumnNames {
@@ -548,6 +576,7 @@ fn column_names(args: &AnalyzeArgs) -> ColumnNames {
         reasoning: args.reasoning_column.clone(),
         model: args.model_column.clone(),
         deployment: args.deployment_column.clone(),
+        service_tier: args.service_tier_column.clone(),
     }
 }
 

@@ -657,6 +657,9 @@ pub struct AnalyzeReport {
     pub first_skipped: Vec<String>,
     /// Where the per-minute profile was written, if asked.
     pub profile_out: Option<String>,
+    /// Requests and tokens per `service_tier` the responses report (empty: the log has no
+    /// such column).
+    pub service_tiers: Vec<crate::traffic::service_tiers::TierShare>,
     /// Caveats.
     pub notes: Vec<crate::note::Note>,
 }

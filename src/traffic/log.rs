@@ -122,9 +122,12 @@ pub struct ColumnNames {
     pub model: Option<String>,
     /// `--deployment-column`.
     pub deployment: Option<String>,
+    /// `--service-tier-column`.
+    pub service_tier: Option<String>,
 }
 
 pub use crate::calc::load::SecondBuckets;
+use crate::traffic::service_tiers::{SERVICE_TIER_NAMES, TierTally};
 
 /// The traffic of one deployment or model named in the log.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -147,6 +150,8 @@ pub struct LogBuckets {
     pub groups: BTreeMap<String, Group>,
     /// Reasoning tokens of every request (None: no row has the field).
     pub reasoning: Option<f64>,
+    /// Requests and tokens per `service_tier` value (empty: the log has no such column).
+    pub tiers: TierTally,
 }
 
 /// `a + b` where either may be absent.
@@ -162,6 +167,7 @@ impl LogBuckets {
     pub fn merge(&mut self, other: LogBuckets) {
         merge_buckets(&mut self.all, other.all);
         self.reasoning = add_known(self.reasoning, other.reasoning);
+        self.tiers.merge(other.tiers);
         for (name, group) in other.groups {
             let into = self.groups.entry(name).or_default();
             if into.model.is_none() {
@@ -488,14 +494,24 @@ fn read_csv(
     let r = optional(&names.reasoning, &REASONING_NAMES, "reasoning")?;
     let group_column =
         optional(&names.deployment, &DEPLOYMENT_NAMES, "deployment")?.or(model_column);
+    let tier_column = optional(&names.service_tier, &SERVICE_TIER_NAMES, "service-tier")?;
     stats.group_column = group_column.map(|g| headers[g].trim().to_string());
     let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     // The last column a row must have.
-    let needed = [Some(t), Some(p), Some(c), k, r, group_column, model_column]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(0);
+    let needed = [
+        Some(t),
+        Some(p),
+        Some(c),
+        k,
+        r,
+        group_column,
+        model_column,
+        tier_column,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(0);
     // One reused line buffer and fast paths for the common timestamp and integer forms:
     // this loop runs once per request.
     let mut stamps = StampCache::default();
@@ -604,6 +620,12 @@ fn read_csv(
                     let name = String::from_utf8_lossy(field(g));
                     let model = model_column.map(|m| String::from_utf8_lossy(field(m)));
                     log.add_to_group(group_name(&name), model.as_deref(), &row)
+                        .map_err(|m| ctx.error(Some(line), m))?;
+                }
+                if let Some(s) = tier_column {
+                    let tier = String::from_utf8_lossy(field(s));
+                    log.tiers
+                        .add(&tier, row.load())
                         .map_err(|m| ctx.error(Some(line), m))?;
                 }
                 log.reasoning = add_known(log.reasoning, row.reasoning);
@@ -796,6 +818,13 @@ fn read_jsonl(
                 let model = model.map(|(_, v)| text(v));
                 log.add_to_group(group_name(&name), model.as_deref(), &row)
                     .map_err(|m| ctx.error(Some(number), m))?;
+                if let Some((_, tier)) =
+                    find_field(&value, names.service_tier.as_deref(), &SERVICE_TIER_NAMES)
+                {
+                    log.tiers
+                        .add(&text(tier), row.load())
+                        .map_err(|m| ctx.error(Some(number), m))?;
+                }
                 log.reasoning = add_known(log.reasoning, row.reasoning);
                 sums.add(row, stats, &mut log.all)
             }

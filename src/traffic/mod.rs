@@ -5,5 +5,6 @@
 pub mod analysis;
 pub mod log;
 mod offered;
+pub mod service_tiers;
 
 pub use offered::OfferedLoad;

@@ -692,6 +692,7 @@ struct AnalyzeAnswer {
     skipped_rows: u64,
     first_skipped: Vec<String>,
     profile_out: Option<String>,
+    service_tiers: Vec<Value>,
     notes: Vec<NoteAnswer>,
 }
 

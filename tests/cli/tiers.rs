@@ -372,3 +372,74 @@ fn plan_tier_errors_name_the_key_and_line() {
         .code(2)
         .stderr(contains("does not support spillover"));
 }
+
+#[test]
+fn analyze_splits_the_log_by_the_tier_that_served_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("log.csv");
+    std::fs::write(
+        &csv,
+        "timestamp,prompt_tokens,completion_tokens,service_tier\n\
+         2026-11-02T09:00:00Z,100,10,priority\n\
+         2026-11-02T09:00:01Z,100,10,Priority\n\
+         2026-11-02T09:00:02Z,300,30,default\n\
+         2026-11-02T09:00:03Z,100,10,flex\n",
+    )
+    .expect("written");
+    let answer = json(&["analyze", csv.to_str().expect("utf-8")]);
+    let tiers = answer["service_tiers"].as_array().expect("list");
+    // 2 of 4 requests, 220 of 660 tokens on priority (case folded).
+    assert_eq!(tiers[0]["tier"], "priority");
+    assert_eq!(tiers[0]["request_share"], 0.5);
+    assert!((tiers[0]["token_share"].as_f64().expect("number") - 220.0 / 660.0).abs() < 1e-12);
+    assert_eq!(tiers.len(), 3);
+    assert!(
+        answer["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n["code"] == "priority-downgrade")
+    );
+    // JSONL responses carry it at the top level; a named path works too.
+    let jsonl = dir.path().join("log.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"created\": 1793610000, \"usage\": {\"prompt_tokens\": 5, \"completion_tokens\": 1}, \"service_tier\": \"flex\"}\n\
+         {\"created\": 1793610001, \"usage\": {\"prompt_tokens\": 5, \"completion_tokens\": 1}, \"meta\": {\"tier\": \"default\"}}\n",
+    )
+    .expect("written");
+    let answer = json(&["analyze", jsonl.to_str().expect("utf-8")]);
+    assert_eq!(answer["service_tiers"][0]["tier"], "flex");
+    assert_eq!(answer["service_tiers"].as_array().map(Vec::len), Some(1));
+    let answer = json(&[
+        "analyze",
+        jsonl.to_str().expect("utf-8"),
+        "--service-tier-column",
+        "meta.tier",
+    ]);
+    assert_eq!(answer["service_tiers"][0]["tier"], "default");
+    // No such column: no tiers.
+    let plain = json(&["analyze", "examples/logs/burst.csv"]);
+    assert_eq!(plain["service_tiers"], Value::Array(Vec::new()));
+}
+
+#[test]
+fn a_large_log_read_in_two_halves_counts_every_tier_once() {
+    // Over 1 MiB: analyze reads it in two halves on two threads and merges them.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.csv");
+    let mut text = String::from("timestamp,prompt_tokens,completion_tokens,service_tier\n");
+    let rows = 40_000;
+    for i in 0..rows {
+        let tier = if i % 4 == 0 { "default" } else { "priority" };
+        text.push_str(&format!("{},1000,100,{tier}\n", 1_793_610_000 + i / 10));
+    }
+    assert!(text.len() > 1 << 20);
+    std::fs::write(&path, text).expect("written");
+    let answer = json(&["analyze", path.to_str().expect("utf-8")]);
+    let tiers = answer["service_tiers"].as_array().expect("list");
+    let requests: f64 = tiers.iter().filter_map(|t| t["requests"].as_f64()).sum();
+    assert_eq!(requests, f64::from(rows));
+    assert_eq!(tiers[0]["tier"], "priority");
+    assert_eq!(tiers[0]["request_share"], 0.75);
+}

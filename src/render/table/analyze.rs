@@ -7,6 +7,7 @@ use comfy_table::Cell;
 use super::{finish, name_cell, notes, right, table, wrap};
 use crate::numfmt::{count, money, number, percent, percent_rounded, plural, short, usd_short};
 
+use crate::render::clean;
 use crate::traffic::analysis::{AnalyzeReport, Percentiles};
 
 /// Renders `analyze`.
@@ -78,7 +79,22 @@ pub fn analyze(report: &AnalyzeReport, currency: &str) -> String {
         )),
         _ => None,
     };
-    for (label, text) in lines.into_iter().chain(reasoning) {
+    let tiers = (!report.service_tiers.is_empty()).then(|| {
+        let parts: Vec<String> = report
+            .service_tiers
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {} of requests ({} of tokens)",
+                    clean(&s.tier, 60),
+                    percent(s.request_share),
+                    percent(s.token_share)
+                )
+            })
+            .collect();
+        ("Served by", parts.join(", "))
+    });
+    for (label, text) in lines.into_iter().chain(reasoning).chain(tiers) {
         let _ = writeln!(
             out,
             "{}",
