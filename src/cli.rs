@@ -672,6 +672,20 @@ pub struct SimulateArgs {
     /// Spill PTU 429s to a standard deployment with this TPM quota.
     #[arg(long, value_parser = input::tpm, allow_negative_numbers = true)]
     pub spillover_quota: Option<f64>,
+    /// Candidate standard deployments whose requests are all sent as flex: TPM quota
+    /// (repeatable). Attempts without flex capacity are resent as standard.
+    #[arg(long, value_parser = input::tpm_candidate, allow_negative_numbers = true)]
+    pub flex_quota: Vec<f64>,
+    /// Candidate standard deployments whose requests are all sent as priority: TPM quota
+    /// (repeatable). Traffic rising past the ramp limit is served as standard.
+    #[arg(long, value_parser = input::tpm_candidate, allow_negative_numbers = true)]
+    pub priority_quota: Vec<f64>,
+    /// Share of flex attempts that find flex capacity (0.9 or 90%).
+    #[arg(long, value_parser = input::cache_rate, default_value = "1", allow_hyphen_values = true)]
+    pub flex_availability: f64,
+    /// Priority TPM at or below which the ramp limit never downgrades (Azure publishes none).
+    #[arg(long, value_parser = input::tpm_floor, default_value = "0", allow_negative_numbers = true)]
+    pub priority_ramp_floor: f64,
     /// Mean request rate per minute (Poisson arrivals).
     #[arg(long, value_parser = input::rpm, allow_negative_numbers = true, conflicts_with = "replay")]
     pub rpm: Option<f64>,

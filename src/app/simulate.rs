@@ -8,8 +8,9 @@ use crate::calc::cost::{DEFAULT_HOURS_PER_MONTH, Term};
 use crate::calc::load::MinuteLoad;
 use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::rounding::{deployable_ptu, snap};
+use crate::calc::service_tier::{PriorityOverrides, ServiceTier, StandardPrice, TierSetup};
 use crate::calc::workload::TokenSplit;
-use crate::catalog::{Catalog, Model};
+use crate::catalog::{Catalog, Model, TokenPrices};
 use crate::cli::{Format, RetryArg, RpmWindowArg, SimulateArgs};
 use crate::deployment::Sku;
 use crate::error::InputError;
@@ -18,8 +19,8 @@ use crate::render::{plot, table};
 use crate::sim::compare::{self, Candidate, CandidateResult, OfferedPeaks};
 use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
 use crate::sim::{
-    ProvisionedParams, RetryKind, RetryPolicy, RpmWindow, Service, SimConfig, SimError, SimParam,
-    StandardParams, Target,
+    PriorityMode, ProvisionedParams, RetryKind, RetryPolicy, RpmWindow, Service, SimConfig,
+    SimError, SimParam, StandardParams, Target, TierMode,
 };
 use crate::traffic::analysis;
 use crate::traffic::log::{ColumnNames, LogBuckets};
@@ -226,10 +227,10 @@ pub(super) fn run_simulate(
     let model = &*catalog.find_version(&args.model)?;
     let mut notes = Vec::new();
     let ptus: Vec<f64> = args.ptu.iter().flatten().copied().collect();
-    if ptus.is_empty() && args.tpm_quota.is_empty() {
+    if ptus.is_empty() && !has_standard_candidates(args) {
         return Err(usage(
-            "name at least one deployment to simulate: --ptu 100 (or a list: --ptu 100,150,200) \
-             and/or --tpm-quota 300k"
+            "name at least one deployment to simulate: --ptu 100 (or a list: --ptu 100,150,200), \
+             --tpm-quota 300k, --flex-quota 300k or --priority-quota 300k"
                 .into(),
         ));
     }
@@ -237,7 +238,8 @@ pub(super) fn run_simulate(
     let trace_file = OutputFile::open_if(args.trace_out.as_deref(), "trace")?;
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
     let checked = check_args(args, model, &ptus, format, &mut notes)?;
-    let candidates = candidates(args, model, &ptus, &mut notes)?;
+    let tiers = sim_tiers(args, model, catalog)?;
+    let candidates = candidates(args, model, &ptus, &tiers, &mut notes)?;
     let (service, standard_speed_assumed) = service(args, model, &mut notes)?;
     let max_tokens = max_tokens(args, model, &mut notes)?;
     let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
@@ -272,6 +274,7 @@ pub(super) fn run_simulate(
     let parts = ReportParts {
         model,
         offered: &offered_traffic,
+        tier_prices: tier_prices(&tiers, prices.as_ref()),
         prices,
         standard_speed_assumed,
         tokens_per_second: service.tokens_per_second,
@@ -323,7 +326,7 @@ fn short_run_note(args: &SimulateArgs, span_s: f64) -> Option<Note> {
 /// The Azure SKUs simulated: provisioned with `--ptu`, standard with `--tpm-quota`.
 fn simulated_skus(args: &SimulateArgs) -> Vec<Sku> {
     let provisioned = args.ptu.iter().flatten().next().is_some();
-    let standard = !args.tpm_quota.is_empty();
+    let standard = has_standard_candidates(args);
     [
         provisioned.then_some(Sku::of(args.deployment, true)),
         standard.then_some(Sku::of(args.deployment, false)),
@@ -420,7 +423,7 @@ fn service(
             })?,
     };
     let standard_speed_assumed = args.tokens_per_second.is_none()
-        && (!args.tpm_quota.is_empty() || args.spillover_quota.is_some());
+        && (has_standard_candidates(args) || args.spillover_quota.is_some());
     if standard_speed_assumed {
         notes.push(Note::new(
             NoteCode::Simulation,
@@ -578,6 +581,8 @@ struct ReportParts<'a> {
     model: &'a Model,
     offered: &'a Offered,
     prices: Option<prices::ResolvedPrices>,
+    /// Flex and priority token prices, where priced.
+    tier_prices: (Option<TokenPrices>, Option<TokenPrices>),
     standard_speed_assumed: bool,
     tokens_per_second: f64,
     token_split: Option<TokenSplit>,
@@ -610,6 +615,8 @@ fn simulate_report(
     let pricing = parts.prices.as_ref().map(|p| compare::Pricing {
         tokens: p.tokens,
         ptu_month: p.ptu.per_ptu_month(Term::OneYear, DEFAULT_HOURS_PER_MONTH),
+        flex: parts.tier_prices.0,
+        priority: parts.tier_prices.1,
         // Synthetic traffic lasts --duration; a replay, the log's span.
         months: match args.replay {
             Some(_) => span_seconds as f64,
@@ -663,7 +670,7 @@ fn describe_service(args: &SimulateArgs, parts: &ReportParts) -> String {
 /// The limiters' assumptions, in words.
 fn describe_limiters(args: &SimulateArgs, has_ptus: bool) -> String {
     let mut parts = Vec::new();
-    if !args.tpm_quota.is_empty() || args.spillover_quota.is_some() {
+    if has_standard_candidates(args) || args.spillover_quota.is_some() {
         parts.push(format!(
             "standard: requests limited per {} window, tokens per minute",
             match args.rpm_window {
@@ -725,6 +732,8 @@ fn flag_of(param: SimParam) -> &'static str {
         SimParam::TrafficPromptP95 => "--prompt-p95",
         SimParam::TrafficCompletionMean => "--completion",
         SimParam::TrafficCompletionP95 => "--completion-p95",
+        SimParam::FlexAvailability => "--flex-availability",
+        SimParam::PriorityTokensPerSecond => "the catalog's priority latency target",
     }
 }
 
@@ -975,6 +984,7 @@ fn candidates(
     args: &SimulateArgs,
     model: &Model,
     ptus: &[f64],
+    tiers: &TierSetup,
     notes: &mut Vec<Note>,
 ) -> anyhow::Result<Vec<(Candidate, Target)>> {
     let deployment = args.deployment;
@@ -1034,6 +1044,7 @@ fn candidates(
                     capacity_tpm: ptu * model.input_tpm_per_ptu,
                     rpm_limit: None,
                     spillover_tpm_quota: args.spillover_quota,
+                    tier: None,
                 },
                 Target::Provisioned {
                     ptu: ProvisionedParams {
@@ -1076,11 +1087,129 @@ fn candidates(
                 capacity_tpm: quota,
                 rpm_limit: Some(params.rpm),
                 spillover_tpm_quota: None,
+                tier: None,
             },
             Target::Standard(params),
         ));
     }
+    for (quotas, tier, flag) in [
+        (&args.flex_quota, ServiceTier::Flex, "--flex-quota"),
+        (
+            &args.priority_quota,
+            ServiceTier::Priority,
+            "--priority-quota",
+        ),
+    ] {
+        for &quota in quotas {
+            let params = standard(quota, flag)?;
+            let mode = tier_mode(args, model, tiers, tier, flag)?;
+            candidates.push((
+                Candidate {
+                    label: format!("{} {}", tier.as_str(), numfmt::short(quota)),
+                    ptu: None,
+                    tpm_quota: Some(quota),
+                    capacity_tpm: quota,
+                    rpm_limit: Some(params.rpm),
+                    spillover_tpm_quota: None,
+                    tier: Some(tier),
+                },
+                Target::Tiered {
+                    standard: params,
+                    mode,
+                },
+            ));
+        }
+    }
     Ok(candidates)
+}
+
+/// Whether any standard deployment is simulated (plain, flex or priority).
+fn has_standard_candidates(args: &SimulateArgs) -> bool {
+    !(args.tpm_quota.is_empty() && args.flex_quota.is_empty() && args.priority_quota.is_empty())
+}
+
+/// Priority and flex for the model and type, priced from the catalog's standard prices (an
+/// error naming the flag when a tier candidate asks for one that is not offered).
+fn sim_tiers(args: &SimulateArgs, model: &Model, catalog: &Catalog) -> anyhow::Result<TierSetup> {
+    let Some(prices) = model.prices.get(&args.deployment) else {
+        return Ok(TierSetup::none(
+            "no pay-as-you-go price in the catalog for this model and type",
+        ));
+    };
+    let standard = StandardPrice {
+        prices,
+        source: model.sources.prices.as_deref().unwrap_or("catalog"),
+        unverified: model.is_unverified(crate::catalog::CatalogField::Prices),
+    };
+    let mut tiers = TierSetup::resolve(
+        catalog,
+        model,
+        args.deployment,
+        standard,
+        &PriorityOverrides::default(),
+        crate::catalog::SubscriptionType::Default,
+    );
+    if let Ok(priority) = &mut tiers.priority {
+        priority.ramp.floor_tpm = args.priority_ramp_floor;
+    }
+    Ok(tiers)
+}
+
+/// How a tier candidate's requests are treated; an error naming `flag` when the catalog does
+/// not offer the tier.
+fn tier_mode(
+    args: &SimulateArgs,
+    model: &Model,
+    tiers: &TierSetup,
+    tier: ServiceTier,
+    flag: &str,
+) -> anyhow::Result<TierMode> {
+    let not_offered = |reason: &str| usage(format!("{flag}: {reason}"));
+    Ok(match tier {
+        ServiceTier::Flex => {
+            tiers.flex.as_ref().map_err(|r| not_offered(r))?;
+            TierMode::Flex {
+                availability: args.flex_availability,
+            }
+        }
+        _ => {
+            let setup = tiers.priority.as_ref().map_err(|r| not_offered(r))?;
+            let speed = setup
+                .latency_target
+                .as_deref()
+                .and_then(tokens_per_second)
+                .or(args.tokens_per_second)
+                .ok_or_else(|| {
+                    not_offered(&format!(
+                        "the catalog has no priority latency target for {}: give \
+                         --tokens-per-second",
+                        model.name
+                    ))
+                })?;
+            TierMode::Priority(PriorityMode {
+                tokens_per_second: speed,
+                ramp: setup.ramp,
+                long_prompt_tokens: setup
+                    .long_prompt_tokens
+                    .map(|t| u32::try_from(t).unwrap_or(u32::MAX)),
+            })
+        }
+    })
+}
+
+/// The flex and priority prices a tier candidate's cost uses: the tiers', or none without
+/// standard prices.
+fn tier_prices(
+    tiers: &TierSetup,
+    prices: Option<&prices::ResolvedPrices>,
+) -> (Option<TokenPrices>, Option<TokenPrices>) {
+    if prices.is_none() {
+        return (None, None);
+    }
+    (
+        tiers.flex.as_ref().ok().map(|p| p.tokens()),
+        tiers.priority.as_ref().ok().map(|p| p.price.tokens()),
+    )
 }
 
 /// The offered traffic: a generator made anew for each candidate, so that all see the same

@@ -65,6 +65,10 @@ pub enum SimParam {
     TrafficCompletionMean,
     /// `traffic.completion.p95`.
     TrafficCompletionP95,
+    /// `flex.availability`.
+    FlexAvailability,
+    /// `priority.tokens_per_second`.
+    PriorityTokensPerSecond,
 }
 
 impl SimParam {
@@ -99,6 +103,8 @@ impl SimParam {
             SimParam::TrafficPromptP95 => "traffic.prompt.p95",
             SimParam::TrafficCompletionMean => "traffic.completion.mean",
             SimParam::TrafficCompletionP95 => "traffic.completion.p95",
+            SimParam::FlexAvailability => "flex.availability",
+            SimParam::PriorityTokensPerSecond => "priority.tokens_per_second",
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::calc::load::MinuteLoad;
 use crate::calc::rounding::snap;
+use crate::calc::service_tier::ServiceTier;
 use crate::catalog::TokenPrices;
 use crate::sim::{MinuteStats, SimReport, TokenTotals};
 
@@ -24,6 +25,8 @@ pub struct Candidate {
     pub rpm_limit: Option<f64>,
     /// TPM quota of the spillover deployment (provisioned candidates).
     pub spillover_tpm_quota: Option<f64>,
+    /// The tier its requests are sent with (standard candidates sent as flex or priority).
+    pub tier: Option<ServiceTier>,
 }
 
 /// The busiest 60 seconds of the offered traffic.
@@ -45,7 +48,8 @@ pub struct OfferedPeaks {
 pub struct CandidateResult {
     /// E.g. `150 PTU` or `300K TPM`.
     pub label: String,
-    /// `provisioned` or `standard`.
+    /// `provisioned`, `standard`, or the tier a standard deployment's requests are sent with:
+    /// `flex` or `priority`.
     pub kind: &'static str,
     /// PTUs (null for standard).
     pub ptu: Option<f64>,
@@ -81,6 +85,15 @@ pub struct CandidateResult {
     pub attempts: u64,
     /// Attempts ÷ requests (retry amplification).
     pub attempts_per_request: f64,
+    /// Requests served by flex capacity (flex candidates; the rest by standard).
+    pub served_by_flex: u64,
+    /// Flex attempts refused for want of capacity, resent as standard (not billed).
+    pub flex_refused: u64,
+    /// Requests served by priority processing (priority candidates).
+    pub served_by_priority: u64,
+    /// Requests sent as priority but served, and billed, as standard (ramp limit, long
+    /// prompts).
+    pub downgraded: u64,
     /// Latency of served requests incl. 429 waits and backoff, ms (null: none served). The
     /// percentiles are the midpoints of log-histogram buckets 1/128 of an octave wide (within
     /// 0.39 % of the exact value, see [`crate::sim::histogram`]); the maximum is exact.
@@ -121,6 +134,10 @@ pub struct Pricing {
     pub tokens: TokenPrices,
     /// One PTU for a month (on a 1-year reservation).
     pub ptu_month: f64,
+    /// Flex token prices (None: not priced).
+    pub flex: Option<TokenPrices>,
+    /// Priority token prices (None: not priced).
+    pub priority: Option<TokenPrices>,
     /// Months in the simulated span (its seconds ÷ 730 hours'): spans scale by its inverse.
     pub months: f64,
 }
@@ -161,10 +178,10 @@ pub fn result(
     let utilization = report.utilization;
     CandidateResult {
         label: candidate.label.clone(),
-        kind: if candidate.ptu.is_some() {
-            "provisioned"
-        } else {
-            "standard"
+        kind: match (candidate.ptu, candidate.tier) {
+            (Some(_), _) => "provisioned",
+            (None, Some(tier)) => tier.as_str(),
+            (None, None) => "standard",
         },
         ptu: candidate.ptu,
         tpm_quota: candidate.tpm_quota,
@@ -182,6 +199,10 @@ pub fn result(
         final_429_rate: share(report.throttled_final, report.requests),
         attempts: report.attempts,
         attempts_per_request: snap(report.attempts_per_request),
+        served_by_flex: report.served_by_flex,
+        flex_refused: report.flex_refused,
+        served_by_priority: report.served_by_priority,
+        downgraded: report.downgraded,
         latency_p50_ms: latency.map(|l| snap(l.p50)),
         latency_p95_ms: latency.map(|l| snap(l.p95)),
         latency_p99_ms: latency.map(|l| snap(l.p99)),
@@ -196,20 +217,43 @@ pub fn result(
             let per_month = |usd: f64| usd / p.months;
             match candidate.ptu {
                 Some(ptu) => snap(ptu * p.ptu_month + per_month(spillover_usd.unwrap_or(0.0))),
-                None => {
-                    let served = report.served_tokens;
-                    let load = MinuteLoad {
-                        requests: report.served as f64,
-                        prompt: served.prompt as f64,
-                        cached: served.cached as f64,
-                        completion: served.completion as f64,
-                    };
-                    snap(per_month(load.payg_usd(&p.tokens)))
-                }
+                None => snap(per_month(tokens_usd(&report, p))),
             }
         }),
         minutes: report.minutes,
     }
+}
+
+/// What a standard candidate's served tokens cost: those its tier served at the tier's prices,
+/// the rest at standard prices.
+fn tokens_usd(report: &SimReport, pricing: &Pricing) -> f64 {
+    let load = |requests: u64, t: TokenTotals| MinuteLoad {
+        requests: requests as f64,
+        prompt: t.prompt as f64,
+        cached: t.cached as f64,
+        completion: t.completion as f64,
+    };
+    let served = load(report.served, report.served_tokens);
+    let tiered = [
+        (report.served_by_flex, report.flex_tokens, pricing.flex),
+        (
+            report.served_by_priority,
+            report.priority_tokens,
+            pricing.priority,
+        ),
+    ];
+    tiered.into_iter().fold(
+        served.payg_usd(&pricing.tokens),
+        |usd, (n, tokens, prices)| {
+            let part = load(n, tokens);
+            match prices {
+                Some(prices) if n > 0 => {
+                    usd - part.payg_usd(&pricing.tokens) + part.payg_usd(&prices)
+                }
+                _ => usd,
+            }
+        },
+    )
 }
 
 /// The offered traffic, measured while the first candidate ran. Field names are the JSON

@@ -59,12 +59,13 @@ pub mod queue;
 pub mod replay;
 pub mod retry;
 pub mod standard;
+pub mod tiers;
 pub mod traffic;
 
 mod check;
 
-use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -79,6 +80,8 @@ use crate::sim::queue::EventQueue;
 pub use crate::sim::retry::{RetryKind, RetryPolicy};
 use crate::sim::standard::StandardLimiter;
 pub use crate::sim::standard::{RpmWindow, StandardParams};
+pub use crate::sim::tiers::{PriorityMode, TierMode};
+use crate::sim::tiers::{RampState, ServedBy};
 
 const MINUTE_US: u64 = 60_000_000;
 /// Most clients that may wait to retry at once: each waiting retry is held in memory (about
@@ -165,6 +168,13 @@ pub enum Target {
         /// Standard deployment that takes the PTU's 429s, if any.
         spillover: Option<StandardParams>,
     },
+    /// A standard deployment whose requests are sent with a service tier (priority or flex).
+    Tiered {
+        /// The deployment and its quota (the tiers share the standard quota).
+        standard: StandardParams,
+        /// Which tier.
+        mode: TierMode,
+    },
 }
 
 /// How long an admitted request takes.
@@ -194,6 +204,17 @@ impl SimConfig {
     pub fn validate(&self) -> Result<(), SimError> {
         match &self.target {
             Target::Standard(s) => s.validate(SimParam::StandardTpmQuota, SimParam::StandardRpm)?,
+            Target::Tiered { standard, mode } => {
+                standard.validate(SimParam::StandardTpmQuota, SimParam::StandardRpm)?;
+                match mode {
+                    TierMode::Flex { availability } => {
+                        check::fraction(SimParam::FlexAvailability, *availability)?;
+                    }
+                    TierMode::Priority(p) => {
+                        positive(SimParam::PriorityTokensPerSecond, p.tokens_per_second)?;
+                    }
+                }
+            }
             Target::Provisioned { ptu, spillover } => {
                 ptu.validate()?;
                 if let Some(s) = spillover {
@@ -296,6 +317,18 @@ pub struct SimReport {
     pub throttled_final: u64,
     /// Attempts made, retries included.
     pub attempts: u64,
+    /// Requests served by flex capacity (flex candidates).
+    pub served_by_flex: u64,
+    /// Their tokens (billed at flex rates).
+    pub flex_tokens: TokenTotals,
+    /// Flex attempts refused for want of flex capacity (not billed; resent on standard).
+    pub flex_refused: u64,
+    /// Requests served by priority processing (priority candidates).
+    pub served_by_priority: u64,
+    /// Their tokens (billed at priority rates).
+    pub priority_tokens: TokenTotals,
+    /// Requests sent as priority but served as standard (ramp limit, long prompts).
+    pub downgraded: u64,
     /// Attempts ÷ requests offered.
     pub attempts_per_request: f64,
     /// Latency of the requests served, ms; `null` when none was served.
@@ -312,6 +345,8 @@ struct Retry {
     req: Request,
     /// Retries so far, this one included.
     retries: u32,
+    /// A flex request resent with `service_tier = "default"` after flex refused it.
+    on_standard: bool,
 }
 
 /// The limiter state behind a target.
@@ -323,12 +358,13 @@ enum Limiters {
         params: ProvisionedParams,
         spillover: Option<StandardLimiter>,
     },
+    Tiered(StandardLimiter, StandardParams, TierMode),
 }
 
 /// What the limiters decided for one attempt.
 enum Outcome {
     Served {
-        by_spillover: bool,
+        by: ServedBy,
         /// What the attempt adds to the minute's utilization numerator.
         load: f64,
         /// PTU correction at completion (0: none).
@@ -436,6 +472,8 @@ struct Engine<'a> {
     latency: Histogram,
     ttft_us: f64,
     us_per_token: f64,
+    /// Service time per token of requests priority serves.
+    priority_us_per_token: f64,
     first_minute: Option<u64>,
     /// The minute last looked up: its start and end (µs) and index, so that most lookups cost
     /// two comparisons instead of a division.
@@ -451,6 +489,14 @@ struct Engine<'a> {
     ptu_rejections: u64,
     throttled_final: u64,
     attempts: u64,
+    served_by_flex: u64,
+    flex_tokens: TokenTotals,
+    flex_refused: u64,
+    served_by_priority: u64,
+    priority_tokens: TokenTotals,
+    downgraded: u64,
+    /// Priority's ramp bookkeeping (priority candidates).
+    ramp: RampState,
     /// More than [`MAX_WAITING_RETRIES`] clients waited to retry at once: the run stops.
     too_many_waiting: bool,
 }
@@ -464,6 +510,9 @@ impl<'a> Engine<'a> {
                 params: *ptu,
                 spillover: spillover.as_ref().map(StandardLimiter::new),
             },
+            Target::Tiered { standard, mode } => {
+                Limiters::Tiered(StandardLimiter::new(standard), *standard, *mode)
+            }
         };
         Engine {
             config,
@@ -474,6 +523,13 @@ impl<'a> Engine<'a> {
             latency: Histogram::new(),
             ttft_us: config.service.ttft_ms * 1_000.0,
             us_per_token: 1e6 / config.service.tokens_per_second,
+            priority_us_per_token: match config.target {
+                Target::Tiered {
+                    mode: TierMode::Priority(p),
+                    ..
+                } => 1e6 / p.tokens_per_second,
+                _ => 1e6 / config.service.tokens_per_second,
+            },
             first_minute: None,
             current_minute: (0, 0, 0),
             minutes: Vec::new(),
@@ -488,6 +544,13 @@ impl<'a> Engine<'a> {
             throttled_final: 0,
             too_many_waiting: false,
             attempts: 0,
+            served_by_flex: 0,
+            flex_tokens: TokenTotals::default(),
+            flex_refused: 0,
+            served_by_priority: 0,
+            priority_tokens: TokenTotals::default(),
+            downgraded: 0,
+            ramp: RampState::default(),
         }
     }
 
@@ -499,7 +562,7 @@ impl<'a> Engine<'a> {
         }
         self.requests += 1;
         self.offered_tokens.add(&req);
-        self.attempt(req.at_us, req, 0);
+        self.attempt(req.at_us, req, 0, false);
     }
 
     /// Makes the retries due at or before `limit`, in `(time, scheduling)` order.
@@ -509,7 +572,7 @@ impl<'a> Engine<'a> {
             return;
         }
         while let Some((t, retry)) = self.retries.pop_until(limit) {
-            self.attempt(t, retry.req, retry.retries);
+            self.attempt(t, retry.req, retry.retries, retry.on_standard);
         }
     }
 
@@ -536,16 +599,44 @@ impl<'a> Engine<'a> {
         i
     }
 
-    /// One attempt of `req` at `now`, after `retries` retries.
+    /// One attempt of `req` at `now`, after `retries` retries; `on_standard`: a flex request
+    /// resent as standard.
     #[inline]
-    fn attempt(&mut self, now: u64, req: Request, retries: u32) {
+    fn attempt(&mut self, now: u64, req: Request, retries: u32, on_standard: bool) {
         self.attempts += 1;
+        if let Limiters::Tiered(_, _, TierMode::Flex { availability }) = self.limiters
+            && !on_standard
+            && self.rng.random::<f64>() >= availability
+        {
+            // No flex capacity: a 429 that is not billed and leaves the quota alone; the
+            // client resends the request as standard at once.
+            self.flex_refused += 1;
+            self.minute(now).throttled += 1;
+            if retries == 0 {
+                self.first_attempt_throttled += 1;
+            }
+            return self.attempt(now, req, retries, true);
+        }
         let outcome = match &mut self.limiters {
             Limiters::Standard(limiter, _) => {
                 let counted = f64::from(req.prompt) + f64::from(req.max_tokens);
                 match limiter.try_admit(now, counted) {
                     Ok(()) => Outcome::Served {
-                        by_spillover: false,
+                        by: ServedBy::Deployment,
+                        load: counted,
+                        correction: 0.0,
+                    },
+                    Err(retry_after_us) => Outcome::Throttled {
+                        retry_after_us: ceil_ms(retry_after_us as f64),
+                    },
+                }
+            }
+            Limiters::Tiered(limiter, _, mode) => {
+                let counted = f64::from(req.prompt) + f64::from(req.max_tokens);
+                let mode = *mode;
+                match limiter.try_admit(now, counted) {
+                    Ok(()) => Outcome::Served {
+                        by: self.tier_served(now, &req, mode, on_standard),
                         load: counted,
                         correction: 0.0,
                     },
@@ -565,7 +656,7 @@ impl<'a> Engine<'a> {
                     Ok(()) => {
                         let actual = params.actual(&req);
                         Outcome::Served {
-                            by_spillover: false,
+                            by: ServedBy::Deployment,
                             load: actual,
                             correction: actual - estimate,
                         }
@@ -575,7 +666,7 @@ impl<'a> Engine<'a> {
                         let counted = f64::from(req.prompt) + f64::from(req.max_tokens);
                         match spillover.as_mut().map(|s| s.try_admit(now, counted)) {
                             Some(Ok(())) => Outcome::Served {
-                                by_spillover: true,
+                                by: ServedBy::Spillover,
                                 load: 0.0,
                                 correction: 0.0,
                             },
@@ -589,21 +680,24 @@ impl<'a> Engine<'a> {
         };
         match outcome {
             Outcome::Served {
-                by_spillover,
+                by,
                 load,
                 correction,
             } => {
+                let us_per_token = if by == ServedBy::Priority {
+                    self.priority_us_per_token
+                } else {
+                    self.us_per_token
+                };
                 // + 0.5 then truncate: rounding without a libm call (the value is ≥ 0). Through
                 // i64, which x86-64 converts in one instruction (u64 takes a dozen).
-                let service_us = self.ttft_us + f64::from(req.completion) * self.us_per_token;
+                let service_us = self.ttft_us + f64::from(req.completion) * us_per_token;
                 let done = now.saturating_add((service_us + 0.5) as i64 as u64);
                 self.latency.record(done - req.at_us);
                 self.served += 1;
                 self.served_tokens.add(&req);
-                if by_spillover {
-                    self.served_by_spillover += 1;
-                    self.spillover_tokens.add(&req);
-                }
+                self.count_served(by, &req);
+                let by_spillover = by == ServedBy::Spillover;
                 if correction != 0.0 {
                     self.corrections.push(done, correction);
                 }
@@ -635,6 +729,7 @@ impl<'a> Engine<'a> {
                         Retry {
                             req,
                             retries: retries + 1,
+                            on_standard,
                         },
                     ),
                     None => self.throttled_final += 1,
@@ -643,9 +738,59 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Who serves an admitted request of a tiered candidate: flex (unless resent as standard),
+    /// or priority unless its prompt is long or the minute is over the ramp limit.
+    fn tier_served(
+        &mut self,
+        now: u64,
+        req: &Request,
+        mode: TierMode,
+        on_standard: bool,
+    ) -> ServedBy {
+        match mode {
+            TierMode::Flex { .. } if on_standard => ServedBy::Deployment,
+            TierMode::Flex { .. } => ServedBy::Flex,
+            TierMode::Priority(p) => {
+                if p.long_prompt_tokens.is_some_and(|limit| req.prompt > limit) {
+                    return ServedBy::Downgraded;
+                }
+                self.minute(now);
+                let minute = self.current_minute.2;
+                let tokens = f64::from(req.prompt) + f64::from(req.completion);
+                if self.ramp.admit(minute, tokens, p.ramp) {
+                    ServedBy::Priority
+                } else {
+                    ServedBy::Downgraded
+                }
+            }
+        }
+    }
+
+    /// Counts a served request against who served it.
+    fn count_served(&mut self, by: ServedBy, req: &Request) {
+        match by {
+            ServedBy::Deployment => {}
+            ServedBy::Spillover => {
+                self.served_by_spillover += 1;
+                self.spillover_tokens.add(req);
+            }
+            ServedBy::Flex => {
+                self.served_by_flex += 1;
+                self.flex_tokens.add(req);
+            }
+            ServedBy::Priority => {
+                self.served_by_priority += 1;
+                self.priority_tokens.add(req);
+            }
+            ServedBy::Downgraded => self.downgraded += 1,
+        }
+    }
+
     fn report(self) -> SimReport {
         let utilization_of = |m: &MinuteAcc| match &self.limiters {
-            Limiters::Standard(_, p) => (m.load / p.tpm_quota).max(m.admitted as f64 / p.rpm),
+            Limiters::Standard(_, p) | Limiters::Tiered(_, p, _) => {
+                (m.load / p.tpm_quota).max(m.admitted as f64 / p.rpm)
+            }
             Limiters::Provisioned { params, .. } => m.load / (params.capacity_per_s() * 60.0),
         };
         let minutes: Vec<MinuteStats> = self
@@ -699,6 +844,12 @@ impl<'a> Engine<'a> {
             ptu_rejections: self.ptu_rejections,
             throttled_final: self.throttled_final,
             attempts: self.attempts,
+            served_by_flex: self.served_by_flex,
+            flex_tokens: self.flex_tokens,
+            flex_refused: self.flex_refused,
+            served_by_priority: self.served_by_priority,
+            priority_tokens: self.priority_tokens,
+            downgraded: self.downgraded,
             attempts_per_request: if self.requests == 0 {
                 0.0
             } else {

@@ -488,3 +488,81 @@ fn bench_simulated_requests_per_second() {
         start.elapsed().as_secs_f64()
     );
 }
+
+fn tiered(mode: TierMode) -> Target {
+    Target::Tiered {
+        standard: standard(1e9, 1e9, RpmWindow::OneSecond),
+        mode,
+    }
+}
+
+#[test]
+fn flex_serves_its_availability_and_resends_the_rest_as_standard() {
+    // 10,000 requests on an ample quota, half the flex attempts find capacity: about 5,000
+    // served by flex (binomial, σ = 50), the rest refused once and resent as standard; every
+    // request is served and each refusal is one more attempt.
+    let flex = tiered(TierMode::Flex { availability: 0.5 });
+    let r = simulate(&config(flex, sdk_like()), every(1_000, 10_000, 10, 10, 10)).expect("runs");
+    assert_eq!(r.served, 10_000);
+    assert_eq!(r.served_by_flex + r.flex_refused, 10_000);
+    assert!(
+        (r.served_by_flex as i64 - 5_000).abs() < 250,
+        "{}",
+        r.served_by_flex
+    );
+    assert_eq!(r.attempts, 10_000 + r.flex_refused);
+    assert_eq!(r.flex_tokens.prompt, 10 * r.served_by_flex);
+    let all = tiered(TierMode::Flex { availability: 1.0 });
+    let r = simulate(&config(all, sdk_like()), every(1_000, 100, 10, 10, 10)).expect("runs");
+    assert_eq!((r.served_by_flex, r.flex_refused), (100, 0));
+    let bad = tiered(TierMode::Flex { availability: 1.5 });
+    assert!(simulate(&config(bad, sdk_like()), every(1_000, 1, 10, 10, 10)).is_err());
+}
+
+#[test]
+fn priority_serves_faster_and_downgrades_a_sudden_rise() {
+    // One request a second for 5 minutes (10 + 90 tokens each: 6,000 a minute), then ten a
+    // second. Minute 5 may carry 1.5 × 6,000 = 9,000 tokens: 90 of its 600 requests; the
+    // other 510 are downgraded. Priority serves at 200 tokens/s: 90 tokens take 0.45 s, at
+    // standard's 100 tokens/s 0.9 s.
+    let mode = PriorityMode {
+        tokens_per_second: 200.0,
+        ramp: crate::calc::service_tier::RampRule {
+            increase: 0.5,
+            minutes: 15,
+            floor_tpm: 0.0,
+        },
+        long_prompt_tokens: Some(1_000),
+    };
+    let mut requests = every(1_000_000, 300, 10, 90, 90);
+    requests.extend((0..600).map(|i| req(300_000_000 + i * 100_000, 10, 90, 90)));
+    let r = simulate(
+        &config(tiered(TierMode::Priority(mode)), sdk_like()),
+        requests.clone(),
+    )
+    .expect("runs");
+    assert_eq!(r.served, 900);
+    assert_eq!(r.downgraded, 510);
+    assert_eq!(r.served_by_priority, 390);
+    let latency = r.latency_ms.expect("served");
+    // Mean (exact): (390 × 450 + 510 × 900) ÷ 900 = 705 ms.
+    assert!((latency.mean - 705.0).abs() < 1e-6, "{latency:?}");
+    assert!((latency.max - 900.0).abs() < 1e-6, "{latency:?}");
+    // A floor above the busy minute's tokens lifts the limit; a long prompt is downgraded.
+    let floored = PriorityMode {
+        ramp: crate::calc::service_tier::RampRule {
+            floor_tpm: 60_000.0,
+            ..mode.ramp
+        },
+        ..mode
+    };
+    let r = simulate(
+        &config(tiered(TierMode::Priority(floored)), sdk_like()),
+        requests,
+    )
+    .expect("runs");
+    assert_eq!(r.downgraded, 0);
+    let long = vec![req(0, 2_000, 10, 10)];
+    let r = simulate(&config(tiered(TierMode::Priority(mode)), sdk_like()), long).expect("runs");
+    assert_eq!((r.downgraded, r.served_by_priority), (1, 0));
+}

@@ -443,3 +443,68 @@ fn a_large_log_read_in_two_halves_counts_every_tier_once() {
     assert_eq!(tiers[0]["tier"], "priority");
     assert_eq!(tiers[0]["request_share"], 0.75);
 }
+
+#[test]
+fn simulate_flex_and_priority_candidates_agree_with_cost() {
+    // gpt-5.6-sol, 300 RPM for an hour on 1M TPM: plain standard, all flex (80% find flex
+    // capacity) and all priority. cost prices flex at 0.8 × 50% + 0.2 = 60% of standard and
+    // priority at 200% (S30); the simulation's months should agree within sampling noise.
+    let args = [
+        "simulate",
+        "-m",
+        "gpt-5.6-sol",
+        "--rpm",
+        "300",
+        "--prompt",
+        "1000",
+        "--completion",
+        "200",
+        "--reasoning",
+        "0",
+        "--tpm-quota",
+        "1M",
+        "--flex-quota",
+        "1M",
+        "--priority-quota",
+        "1M",
+        "--flex-availability",
+        "80%",
+        "--duration",
+        "1h",
+    ];
+    let answer = json(&args);
+    let candidates = answer["candidates"].as_array().expect("list");
+    let kinds: Vec<&str> = candidates
+        .iter()
+        .filter_map(|c| c["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["standard", "flex", "priority"]);
+    let month = |i: usize| candidates[i]["monthly_usd"].as_f64().expect("priced");
+    let flex_share = month(1) / month(0);
+    assert!((flex_share - 0.6).abs() < 0.02, "{flex_share}");
+    assert!(
+        (month(2) / month(0) - 2.0).abs() < 1e-3,
+        "steady traffic never ramps"
+    );
+    let flex = &candidates[1];
+    let refused = flex["flex_refused"].as_f64().expect("count");
+    let served = flex["served"].as_f64().expect("count");
+    assert!((refused / served - 0.2).abs() < 0.02, "{flex}");
+    assert_eq!(candidates[2]["downgraded"], 0);
+    // A tier the model does not offer is refused, naming the flag.
+    ptuplan()
+        .args([
+            "simulate",
+            "-m",
+            "gpt-4.1",
+            "--rpm",
+            "10",
+            "--tokens",
+            "100",
+            "--flex-quota",
+            "100k",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("--flex-quota: not offered"));
+}

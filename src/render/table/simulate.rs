@@ -57,7 +57,10 @@ pub fn simulate(report: &SimulateReport, currency: &str) -> String {
                   histogram bucket midpoints, within 0.4%); spillover cost = \
                   pay-as-you-go for the simulated span; cost per month = PTUs on a 1-year \
                   reservation plus spillover, or the served tokens pay-as-you-go, with the \
-                  simulated span repeated for 730 hours";
+                  simulated span repeated for 730 hours; served by the tier = by flex \
+                  capacity or priority processing (the rest as standard); flex refused = \
+                  attempts without flex capacity, resent as standard; downgraded = sent as \
+                  priority, served and billed as standard (ramp limit, long prompts)";
     let _ = writeln!(out, "{}", wrap(legend, "", "  "));
     notes(&mut out, &report.notes);
     out
@@ -115,6 +118,28 @@ fn candidates_table(candidates: &[CandidateResult], currency: &str) -> String {
                 _ => "-".into(),
             },
         );
+    }
+    if candidates
+        .iter()
+        .any(|c| matches!(c.kind, "flex" | "priority"))
+    {
+        let of_served = |n: u64, c: &CandidateResult| {
+            format!(
+                "{} ({})",
+                short(n as f64),
+                percent(n as f64 / c.served.max(1) as f64)
+            )
+        };
+        add("served by the tier", &|c| match c.kind {
+            "flex" => of_served(c.served_by_flex, c),
+            "priority" => of_served(c.served_by_priority, c),
+            _ => "-".into(),
+        });
+        add("flex refused / downgraded", &|c| match c.kind {
+            "flex" => short(c.flex_refused as f64),
+            "priority" => of_served(c.downgraded, c),
+            _ => "-".into(),
+        });
     }
     add("cost per month", &|c| {
         c.monthly_usd
