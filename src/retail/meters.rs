@@ -2,11 +2,12 @@
 //! token price on a deployment type, or a PTU price (hourly, 1-month, 1-year) of a type.
 //!
 //! Meter names are abbreviated inconsistently across model families (`gpt 4.1 Inp glbl Tokens`,
-//! `GPT 5 Inpt Glbl 1M Tokens`, `GPT 5.1 cd inp Dz`), so a name is split into words and must be
-//! a catalog model's name followed only by words that name a rate, a deployment type, a dated
-//! version or the unit. Anything else (batch, priority, fine-tuning, image, audio meters) is
-//! not matched and is reported, as is a price of 0, above the catalog's bounds, or in another
-//! unit (a PTU-hour meter must be priced per hour).
+//! `GPT 5 Inpt Glbl 1M Tokens`, `GPT 5.1 cd inp Dz`, `5.4 pp inp Gl`), so a name is split into
+//! words and must be a catalog model's name (its leading `gpt` optional) followed only by words
+//! that name a rate, a deployment type, priority processing (`pp`), a dated version or the
+//! unit. Anything else (batch and flex, whose prices the catalog derives from standard ones;
+//! fine-tuning, image, audio meters) is not matched and is reported, as is a price of 0, above
+//! the catalog's bounds, or in another unit (a PTU-hour meter must be priced per hour).
 
 use crate::catalog::{
     Catalog, MAX_PTU_PRICE_HOURLY, MAX_PTU_PRICE_MONTHLY, MAX_PTU_PRICE_YEARLY, MAX_TOKEN_PRICE,
@@ -48,6 +49,8 @@ pub enum Priced {
         deployment: DeploymentType,
         /// Input, cached or output.
         rate: Rate,
+        /// A priority-processing price (S56), not a standard one.
+        priority: bool,
         /// Price per 1 million tokens.
         per_million: f64,
     },
@@ -63,9 +66,9 @@ pub enum Priced {
 }
 
 /// Words that mark a meter as another kind of price than plain token or PTU prices.
-const OTHER_KINDS: [&str; 16] = [
-    "batch", "pp", "ft", "ftuned", "training", "hosting", "aud", "audio", "rt", "img", "image",
-    "images", "longco", "flex", "wr", "priority",
+const OTHER_KINDS: [&str; 15] = [
+    "batch", "ft", "ftuned", "training", "hosting", "aud", "audio", "rt", "img", "image", "images",
+    "longco", "flex", "fl", "wr",
 ];
 
 /// What an item prices, or `None` when it is none of the catalog's prices.
@@ -93,14 +96,23 @@ pub fn classify(item: &Item, catalog: &Catalog) -> Option<Priced> {
         .iter()
         .filter_map(|m| {
             let stem = words(&m.name);
-            meter.starts_with(&stem).then(|| (m, &meter[stem.len()..]))
+            // Newer meters drop the family's name: `5.4 pp inp Gl` is gpt-5.4's.
+            let short = match stem.split_first() {
+                Some((first, rest)) if first == "gpt" && !rest.is_empty() => rest,
+                _ => &stem[..],
+            };
+            [&stem[..], short]
+                .into_iter()
+                .find(|s| meter.starts_with(s))
+                .map(|s| (m, &meter[s.len()..]))
         })
         .max_by_key(|(m, _)| m.name.len())?;
-    let (rate, deployment) = rate_and_type(rest)?;
+    let (rate, deployment, priority) = rate_and_type(rest)?;
     Some(Priced::Token {
         model: model.name.clone(),
         deployment,
         rate,
+        priority,
         per_million,
     })
 }
@@ -145,10 +157,10 @@ fn ptu(item: &Item) -> Option<Priced> {
     })
 }
 
-/// The rate and deployment type the words after a model's name give; `None` if any word is
-/// something else or either is missing.
-fn rate_and_type(rest: &[String]) -> Option<(Rate, DeploymentType)> {
-    let (mut rate, mut deployment, mut cached) = (None, None, false);
+/// The rate, deployment type and whether it is a priority price, from the words after a
+/// model's name; `None` if any word is something else or the rate or type is missing.
+fn rate_and_type(rest: &[String]) -> Option<(Rate, DeploymentType, bool)> {
+    let (mut rate, mut deployment, mut cached, mut priority) = (None, None, false, false);
     let mut i = 0;
     while i < rest.len() {
         let word = rest[i].as_str();
@@ -156,6 +168,7 @@ fn rate_and_type(rest: &[String]) -> Option<(Rate, DeploymentType)> {
         match word {
             w if OTHER_KINDS.contains(&w) => return None,
             "cached" | "cchd" | "ccchd" | "cd" => cached = true,
+            "pp" | "priority" => priority = true,
             "inp" | "inpt" | "input" => rate = Some(Rate::Input),
             "outp" | "outpt" | "output" | "opt" | "out" => rate = Some(Rate::Output),
             "glbl" | "gl" | "global" => deployment = Some(DeploymentType::Global),
@@ -179,7 +192,7 @@ fn rate_and_type(rest: &[String]) -> Option<(Rate, DeploymentType)> {
         (rate, false) => rate,
         _ => return None,
     };
-    Some((rate, deployment?))
+    Some((rate, deployment?, priority))
 }
 
 /// A meter or model name as lower-case words (`-`, `_` and spaces separate them).

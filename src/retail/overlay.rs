@@ -44,6 +44,9 @@ pub struct Overlay {
     /// Token prices per catalog model and standard deployment type, per 1 million tokens.
     #[serde(default)]
     pub tokens: BTreeMap<String, BTreeMap<DeploymentType, TokenOverlay>>,
+    /// Priority-processing token prices, the same way (meters with `pp`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub priority: BTreeMap<String, BTreeMap<DeploymentType, TokenOverlay>>,
 }
 
 /// One price with where it came from.
@@ -128,7 +131,7 @@ type FoundPtu = BTreeMap<(DeploymentType, Term), Value>;
 /// Builds the overlay from `(item, query key)` pairs; the newest price of each meter wins.
 pub fn build(items: &[(Item, &str)], catalog: &Catalog, about: Retrieval) -> (Overlay, Findings) {
     let mut findings = Findings::default();
-    let (mut tokens, mut ptus): (Found, FoundPtu) = Default::default();
+    let (mut tokens, mut priority, mut ptus): (Found, Found, FoundPtu) = Default::default();
     for (item, query) in items {
         let wrong_place = !item.currency_code.eq_ignore_ascii_case(&about.currency)
             || (!item.arm_region_name.is_empty() && item.arm_region_name != about.region);
@@ -155,9 +158,14 @@ pub fn build(items: &[(Item, &str)], catalog: &Catalog, about: Retrieval) -> (Ov
                 model,
                 deployment,
                 rate,
+                priority: is_priority,
                 per_million,
             }) => keep_newest(
-                &mut tokens,
+                if is_priority {
+                    &mut priority
+                } else {
+                    &mut tokens
+                },
                 (model, deployment, rate),
                 value(per_million),
                 &mut findings.conflicts,
@@ -187,6 +195,7 @@ pub fn build(items: &[(Item, &str)], catalog: &Catalog, about: Retrieval) -> (Ov
         queries: about.queries,
         ptu: ptu_groups(&mut ptus, &mut findings),
         tokens: token_groups(&mut tokens, &mut findings),
+        priority: token_groups(&mut priority, &mut findings),
     };
     findings.missing = missing(catalog, &overlay);
     (overlay, findings)
@@ -409,6 +418,7 @@ pub fn apply(overlay: &Overlay, catalog: &mut Catalog, shown: &str) -> Result<()
         model.sources.prices = Some(SOURCE_ID.to_string());
         model.unverified.retain(|f| *f != CatalogField::Prices);
     }
+    apply_priority(overlay, catalog);
     if foreign {
         catalog.ptu_prices.clear();
     }
@@ -439,6 +449,33 @@ pub fn apply(overlay: &Overlay, catalog: &mut Catalog, shown: &str) -> Result<()
     );
     catalog.currency = overlay.currency.clone();
     Ok(())
+}
+
+/// The overlay's priority prices, for the models and types the catalog offers priority on
+/// (a meter for another is left out: Microsoft's list of priority models is the authority);
+/// they replace the model's catalog priority prices, which are not kept beside them.
+fn apply_priority(overlay: &Overlay, catalog: &mut Catalog) {
+    for model in &mut catalog.models {
+        let (Some(offer), Some(types)) = (&mut model.priority, overlay.priority.get(&model.name))
+        else {
+            continue;
+        };
+        // One source for the model's priority prices: the catalog's are dropped, not mixed in.
+        offer.prices.clear();
+        for (deployment, t) in types {
+            if !offer.deployments.contains(deployment) {
+                continue;
+            }
+            let prices = TokenPrices {
+                input: t.input.price,
+                cached: t.cached.as_ref().map(|c| c.price),
+                output: t.output.price,
+            };
+            offer.prices.insert(*deployment, prices);
+            offer.prices_source = Some(SOURCE_ID.to_string());
+            offer.prices_unverified = false;
+        }
+    }
 }
 
 #[cfg(test)]

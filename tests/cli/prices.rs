@@ -390,3 +390,33 @@ fn plan_says_where_its_prices_come_from() {
     let notes = priced["notes"].to_string();
     assert!(notes.contains("prices: global PTUs from RP1;"), "{notes}");
 }
+
+#[test]
+fn priority_meters_price_priority_processing_where_the_catalog_offers_it() {
+    // The recorded page has gpt-5.1 priority meters (`5.1 pp inp Gl`, ...; spellings guessed
+    // from third-party records) and a gpt-5 one: gpt-5.1 offers priority (S56), gpt-5 does not.
+    let overlay = usd_overlay();
+    let text = std::fs::read_to_string(&overlay).expect("written");
+    assert!(
+        text.contains("[priority.\"gpt-5.1\".global.input]"),
+        "{text}"
+    );
+    let output = ptuplan()
+        .args([
+            "--prices", &overlay, "cost", "-m", "gpt-5.1", "--rpm", "100", "--tokens", "1000",
+        ])
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let priced: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let priority = &priced["prices"]["priority"];
+    assert_eq!(
+        (priority["input"].as_f64(), priority["output"].as_f64()),
+        (Some(2.5), Some(20.0))
+    );
+    assert_eq!(priority["source"], "RP1");
+    assert_eq!(priority["unverified"], false);
+    // Flex and batch follow the overlay's standard prices.
+    assert_eq!(priced["prices"]["batch"]["source"], "S60: 50% of RP1");
+}

@@ -25,8 +25,34 @@ fn token(model: &str, deployment: DeploymentType, rate: Rate, per_million: f64) 
         model: model.into(),
         deployment,
         rate,
+        priority: false,
         per_million,
     })
+}
+
+/// A priority-processing price.
+fn priority(
+    model: &str,
+    deployment: DeploymentType,
+    rate: Rate,
+    per_million: f64,
+) -> Option<Priced> {
+    match token(model, deployment, rate, per_million) {
+        Some(Priced::Token {
+            model,
+            deployment,
+            rate,
+            per_million,
+            ..
+        }) => Some(Priced::Token {
+            model,
+            deployment,
+            rate,
+            priority: true,
+            per_million,
+        }),
+        other => other,
+    }
 }
 
 #[test]
@@ -61,6 +87,23 @@ fn token_meters_of_each_spelling_map_to_model_type_and_rate() {
             item("gpt 4.1 mini Inp glbl Tokens", "1K", 0.0004),
             token("gpt-4.1-mini", DeploymentType::Global, Rate::Input, 0.4),
         ),
+        // Newer meters without the family's name; `pp` marks priority processing.
+        (
+            item("5.4 inp Gl 1M Tokens", "1M", 2.5),
+            token("gpt-5.4", DeploymentType::Global, Rate::Input, 2.5),
+        ),
+        (
+            item("5 pp inp Gl 1M Tokens", "1M", 2.5),
+            priority("gpt-5", DeploymentType::Global, Rate::Input, 2.5),
+        ),
+        (
+            item("5 mini pp Inp Gl 1M Tokens", "1M", 0.45),
+            priority("gpt-5-mini", DeploymentType::Global, Rate::Input, 0.45),
+        ),
+        (
+            item("5.1 pp cd inp Dz 1M Tokens", "1M", 0.275),
+            priority("gpt-5.1", DeploymentType::DataZone, Rate::Cached, 0.275),
+        ),
     ];
     for (item, expected) in cases {
         let got = classify(&item, &catalog);
@@ -70,16 +113,23 @@ fn token_meters_of_each_spelling_map_to_model_type_and_rate() {
                     model,
                     deployment,
                     rate,
+                    priority,
                     per_million,
                 }),
                 Some(Priced::Token {
                     model: m,
                     deployment: d,
                     rate: r,
+                    priority: q,
                     per_million: p,
                 }),
             ) => {
-                assert_eq!((model, deployment, rate), (m, d, r), "{}", item.meter_name);
+                assert_eq!(
+                    (model, deployment, rate, priority),
+                    (m, d, r, q),
+                    "{}",
+                    item.meter_name
+                );
                 assert!(
                     (per_million - p).abs() < 1e-9,
                     "{}: {per_million}",
@@ -96,7 +146,8 @@ fn other_kinds_of_meters_are_not_matched() {
     let catalog = catalog();
     for (meter, unit) in [
         ("GPT 5.1 Batch inp Gl 1M Tokens", "1M"),
-        ("5 pp inp Gl 1M Tokens", "1M"),
+        ("54 nano Inp Flex Gl 1M Tokens", "1M"),
+        ("5.4 mini Inp Fl Gl 1M Tokens", "1M"),
         ("Az-GPT35-Turbo-4K-FTuned Training Unit", "1 Hour"),
         ("Az-Image-Dall-E-3 Standard LowRes Images", "100"),
         ("gpt 4.1 Inp glbl Tokens", "1 Hour"),
