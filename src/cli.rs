@@ -92,7 +92,7 @@ pub enum Command {
     /// Largest request rate a TPM quota or a PTU deployment sustains.
     #[command(after_help = CAPACITY_HELP)]
     Capacity(CapacityArgs),
-    /// Monthly cost: pay-as-you-go vs PTU (hourly, 1-month, 1-year) vs hybrid, and break-even.
+    /// Monthly cost: pay-as-you-go, PTU, hybrid, priority, flex, batch, and the cheapest mix.
     #[command(after_help = COST_HELP)]
     Cost(CostArgs),
     /// Count tokens of sample prompts, chat requests and request logs (tiktoken encodings).
@@ -180,7 +180,11 @@ Examples:
 const COST_HELP: &str = "\
 Options priced: payg (all tokens pay-as-you-go), ptu-hourly, ptu-1-month,
 ptu-1-year (PTUs for the peak), hybrid (the PTU base that minimizes PTU cost +
-spillover billed pay-as-you-go).
+spillover billed pay-as-you-go), and where the catalog offers them priority,
+flex and batch (every token on that tier).
+--latency adds the cheapest mix the class allows (PTU base + overflow tier +
+batch share) and keeps the recommendation within the class; without it, flex
+and batch are listed but never recommended.
 Profile CSV: timestamp,rpm[,prompt,completion,cached], one row per minute
 (token columns are sums for the minute); it is scaled to the month
 (--hours x 60 minutes).
@@ -190,7 +194,11 @@ Examples:
   ptuplan cost -m gpt-4.1 --rpm 600 --avg-rpm 150 --prompt 1000 --completion 500
   ptuplan cost -m gpt-4.1 --profile examples/profile-business-day.csv \\
       --hybrid-term 1-month
-  ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --ptu-monthly 240 --json";
+  ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --ptu-monthly 240 --json
+  ptuplan cost -m gpt-5.1 --profile examples/profile-business-day.csv \\
+      --latency interactive
+  ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --latency relaxed \\
+      --batch-share 30% --subscription-type enterprise";
 
 const TOKENS_HELP: &str = "\
 Inputs:
@@ -483,8 +491,8 @@ pub struct TierArgs {
     /// flex) or deferrable (also batch). Adds the cheapest mix to the answer.
     #[arg(long, value_enum)]
     pub latency: Option<LatencyArg>,
-    /// Share of the load that can wait 24 hours and goes to batch in every option (0.3 or
-    /// 30%).
+    /// Share of the load that can wait 24 hours and goes to batch in every option but batch
+    /// (which prices all of it): 0.3 or 30%, at most 99%.
     #[arg(long, value_parser = input::batch_share, default_value = "0", allow_hyphen_values = true)]
     pub batch_share: f64,
     /// Share of flex attempts that find flex capacity; the rest are retried on standard.
@@ -493,7 +501,8 @@ pub struct TierArgs {
     /// Subscription type whose batch enqueued-token quota applies.
     #[arg(long, value_enum, default_value_t = SubscriptionArg::Default)]
     pub subscription_type: SubscriptionArg,
-    /// Priority price per 1M uncached prompt tokens (replaces the catalog's).
+    /// Priority price per 1M uncached prompt tokens (replaces the catalog's; give
+    /// --price-priority-cached too, or the catalog's cached price stays).
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub price_priority_input: Option<f64>,
     /// Priority price per 1M cached prompt tokens.
@@ -502,7 +511,8 @@ pub struct TierArgs {
     /// Priority price per 1M completion tokens.
     #[arg(long, value_parser = input::price, allow_negative_numbers = true)]
     pub price_priority_output: Option<f64>,
-    /// Priority TPM at or below which the ramp limit never downgrades (Azure publishes none).
+    /// Tokens (prompt + completion) per minute at or below which priority's ramp limit
+    /// never downgrades; Azure publishes none. The limit is judged with --profile only.
     #[arg(long, value_parser = input::tpm_floor, default_value = "0", allow_negative_numbers = true)]
     pub priority_ramp_floor: f64,
 }

@@ -615,6 +615,7 @@ fn resolve_workload<'a>(
                 shape.as_ref(),
             )
             .map_err(|e| error("profile", in_plan_words(&e)))?
+            .at_minutes(parsed.offsets())
         }
         None => {
             let rpm = rate.ok_or_else(|| {
@@ -696,7 +697,7 @@ fn with_tier<'a>(
             subscription,
         );
     }
-    check_tier(&w, tier, error)?;
+    check_tier(&w, tier, catalog, error)?;
     let share = |key: &str, value: Option<f64>, most: f64| match value {
         Some(v) if !(v.is_finite() && (0.0..=most).contains(&v)) => Err(error(
             key,
@@ -711,6 +712,15 @@ fn with_tier<'a>(
         crate::calc::cost::MAX_BATCH_SHARE,
     )?;
     w.flex_availability = share("flex_availability", spec.flex_availability, 1.0)?;
+    if spec.flex_availability.is_some() && tier != Tier::Flex {
+        return Err(error(
+            "flex_availability",
+            format!(
+                "field 'flex_availability': it applies to tier = \"flex\", not {}",
+                tier.as_str()
+            ),
+        ));
+    }
     if w.batch_share > 0.0 {
         if tier == Tier::Batch {
             return Err(error(
@@ -725,15 +735,58 @@ fn with_tier<'a>(
             ));
         }
     }
+    // A day of the batch part must fit the subscription's enqueued-token quota.
+    let batch_part = if tier == Tier::Batch {
+        1.0
+    } else {
+        w.batch_share
+    };
+    if let (Ok(batch), true) = (&w.tiers.batch, batch_part > 0.0) {
+        let daily = w.load.total().prompt * 1440.0 / w.load.span_minutes * batch_part;
+        let key = if tier == Tier::Batch {
+            "tier"
+        } else {
+            "batch_share"
+        };
+        batch.fits(daily, &w.model.name).map_err(|reason| {
+            error(
+                key,
+                format!("field '{key}': {reason} ([subscription] type)"),
+            )
+        })?;
+    }
     w.tier = tier;
     w.billing = tier.billing();
     Ok(w)
 }
 
 /// Whether the catalog offers and prices `tier` for the workload's model and type.
-fn check_tier(w: &PlannedWorkload<'_>, tier: Tier, error: PlaceError) -> Result<(), InputError> {
+fn check_tier(
+    w: &PlannedWorkload<'_>,
+    tier: Tier,
+    catalog: &Catalog,
+    error: PlaceError,
+) -> Result<(), InputError> {
     let (model, deployment) = (w.model, w.deployment);
+    // Whether the catalog lists the tier for the model and type at all, before its prices.
+    let offered = match tier {
+        Tier::Priority => model
+            .priority
+            .as_ref()
+            .is_some_and(|p| p.deployments.contains(&deployment)),
+        Tier::Flex => model
+            .flex
+            .as_ref()
+            .is_some_and(|f| f.deployments.contains(&deployment)),
+        Tier::Batch => catalog.batch_quota(&model.name, deployment).is_some(),
+        _ => true,
+    };
     let reason = match tier {
+        _ if !offered => Some(format!(
+            "not offered: the catalog lists no {} for {} on {deployment}",
+            tier.as_str(),
+            model.name
+        )),
         Tier::Ptu | Tier::Hybrid if model.provisioned(deployment).is_none() => {
             Some(model.not_offered(deployment).to_string())
         }

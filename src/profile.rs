@@ -33,6 +33,16 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Each row's minute counted from the first row's (rows are sorted): where the minutes
+    /// missing between rows are, for rules that look back in time.
+    pub fn offsets(&self) -> Vec<u64> {
+        let first = self.minutes.first().map_or(0, |(m, _)| *m);
+        self.minutes
+            .iter()
+            .map(|(m, _)| (m - first) as u64)
+            .collect()
+    }
+
     /// The average request of a profile with token columns (`None` without them, or without
     /// requests): what a given peak rate is sized with. `cache_rate` applies when the profile
     /// has no cached column.

@@ -515,6 +515,15 @@ pub(super) fn run_analyze(
     }
     let service_tiers = tiers.shares();
     notes.extend(service_tier_notes(&service_tiers));
+    if let (Some(column), true) = (&args.service_tier_column, service_tiers.is_empty()) {
+        notes.push(Note::new(
+            NoteCode::GroupNotSized,
+            format!(
+                "--service-tier-column {}: no row has it, so nothing is split by tier",
+                crate::render::clean(column, 60)
+            ),
+        ));
+    }
     let lifecycle = analyzed_lifecycles(&analyses, &group_analyses, catalog, as_of);
     notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
@@ -561,7 +570,7 @@ fn service_tier_notes(shares: &[TierShare]) -> Vec<Note> {
              standard when traffic ramps more than 50% in 15 minutes or prompts are long (S57); \
              flex has no automatic fallback, so 'default' flex traffic is the client's retries \
              (S59)",
-            crate::numfmt::percent_rounded(default.request_share)
+            crate::numfmt::percent(default.request_share)
         ),
     )]
 }

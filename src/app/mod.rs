@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::calc::budget::{self, BudgetReport};
 use crate::calc::capacity::{Limit, capacity};
-use crate::calc::cost::{CostSettings, Term, cost};
+use crate::calc::cost::{CostReport, CostSettings, Term, cost};
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::param::Naming;
 use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, Tier, plan, split_warnings};
@@ -896,6 +896,7 @@ fn run_cost(
                 .into(),
         ));
     }
+    report.notes.extend(unused_tier_flags(&args.tiers, &report));
     let lifecycle = lifecycles([model], &both_skus(args.deployment), catalog, as_of);
     report.notes.extend(lifecycle.notes());
     match format {
@@ -919,7 +920,8 @@ fn cost_load(
             profile.parsed.has_tokens,
             profile.parsed.has_cached,
             shape,
-        )?,
+        )?
+        .at_minutes(profile.parsed.offsets()),
         (None, Some(peak)) => {
             let avg = args.avg_rpm.unwrap_or(peak.rpm);
             if avg > peak.rpm {
@@ -1038,6 +1040,35 @@ fn tier_setup(
         priority.ramp.floor_tpm = args.priority_ramp_floor;
     }
     setup
+}
+
+/// Notes on tier flags given for a tier the answer does not price.
+fn unused_tier_flags(args: &TierArgs, report: &CostReport) -> Vec<Note> {
+    let priority_flags = args.price_priority_input.is_some()
+        || args.price_priority_cached.is_some()
+        || args.price_priority_output.is_some()
+        || args.priority_ramp_floor > 0.0;
+    [
+        (
+            args.flex_availability < 1.0 && report.prices.flex.is_none(),
+            "--flex-availability",
+            "flex",
+        ),
+        (
+            priority_flags && report.prices.priority.is_none(),
+            "the priority flags",
+            "priority",
+        ),
+    ]
+    .into_iter()
+    .filter(|(unused, _, _)| *unused)
+    .map(|(_, flags, tier)| {
+        Note::new(
+            NoteCode::ServiceTier,
+            format!("{flags}: not used, as {tier} is not priced here (see 'not priced')"),
+        )
+    })
+    .collect()
 }
 
 /// The catalog's subscription type for the flag's.

@@ -199,9 +199,9 @@ pub struct MonthlyLoad {
     pub completion_tokens: f64,
     /// Average requests per minute.
     pub avg_rpm: f64,
-    /// Average normalized TPM on a provisioned deployment.
+    /// Average normalized TPM on a provisioned deployment (all the load).
     pub avg_normalized_tpm: f64,
-    /// Peak normalized TPM the PTU options are sized for.
+    /// Peak normalized TPM the PTU options are sized for (without the `--batch-share`).
     pub peak_normalized_tpm: f64,
 }
 
@@ -386,6 +386,7 @@ pub fn cost(
     let tiers = tiered::tier_options(model, &interactive, load, &month, scale);
     options.extend(tiers.options);
     exclude_by_latency(&mut options, settings.latency);
+    exclude_downgraded_priority(&mut options, settings.latency);
     let mix = settings
         .latency
         .map(|latency| mix::cheapest(model, load, &month, &base, latency));
@@ -399,13 +400,26 @@ pub fn cost(
         ptu_for_peak,
         scale,
     ));
-    let (recommended, reason) = recommend(&options, &settings.currency);
+    let (recommended, mut reason) = recommend(&options, &settings.currency);
+    if let Some(mix) = &mix {
+        let single = options.iter().find(|o| o.option == recommended);
+        if single.is_some_and(|o| mix.chosen.monthly_usd < o.monthly_usd - 0.005) {
+            reason.push_str(&format!(
+                "; cheaper still, the mix {} for {}/month",
+                mix.chosen.label,
+                numfmt::money(
+                    &settings.currency,
+                    &numfmt::number(mix.chosen.monthly_usd, 2, false)
+                )
+            ));
+        }
+    }
     Ok(CostReport {
         model: model.name.clone(),
         deployment: settings.deployment,
         target_utilization: settings.target_utilization,
         ptu_for_peak,
-        load: monthly_load(load, &month, peak, scale),
+        load: monthly_load(model, load, &month, peak, scale),
         prices: prices_used(settings),
         options,
         recommended,
@@ -435,12 +449,19 @@ fn check_settings(
     )?;
     check_share(Param::FlexAvailability, settings.flex_availability, 1.0)?;
     check_share(Param::BatchShare, settings.batch_share, MAX_BATCH_SHARE)?;
-    if let (true, Err(reason)) = (settings.batch_share > 0.0, &settings.tiers.batch) {
-        return Err(ParamError::TierNotPriced {
-            param: Param::BatchShare,
-            reason: reason.clone(),
+    if settings.batch_share > 0.0 {
+        let daily = load.total().prompt * 1440.0 / load.span_minutes * settings.batch_share;
+        let fits = match &settings.tiers.batch {
+            Ok(batch) => batch.fits(daily, &model.name),
+            Err(reason) => Err(reason.clone()),
+        };
+        if let Err(reason) = fits {
+            return Err(ParamError::TierNotPriced {
+                param: Param::BatchShare,
+                reason,
+            }
+            .into());
         }
-        .into());
     }
     if load.total().cached > 0.0 && settings.token_prices.cached.is_none() {
         return Err(ParamError::MissingCachedPrice {
@@ -525,12 +546,16 @@ fn base_options(
 /// Marks the options the latency class does not allow; without a class, flex and batch (which
 /// do not answer within seconds) are listed but not recommended.
 fn exclude_by_latency(options: &mut [CostOption], latency: Option<LatencyClass>) {
-    for option in options.iter_mut().filter(|o| o.excluded.is_none()) {
+    // The latency class comes first: a quota is no reason when the class rules a tier out.
+    for option in options.iter_mut() {
         let refused = option.option.tiers().iter().find(|&&tier| match latency {
             Some(class) => !class.allows(tier),
             None => matches!(tier, ServiceTier::Flex | ServiceTier::Batch),
         });
-        option.excluded = refused.map(|tier| match latency {
+        let Some(tier) = refused else {
+            continue;
+        };
+        option.excluded = Some(match latency {
             Some(class) => format!(
                 "the {} latency class does not allow {} ({})",
                 class.as_str(),
@@ -550,6 +575,25 @@ fn exclude_by_latency(options: &mut [CostOption], latency: Option<LatencyClass>)
     }
 }
 
+/// Under `interactive`, priority whose rules serve most of its tokens as standard (past the
+/// ramp limit, long prompts) does not give the class its latency target: not recommended.
+fn exclude_downgraded_priority(options: &mut [CostOption], latency: Option<LatencyClass>) {
+    if latency != Some(LatencyClass::Interactive) {
+        return;
+    }
+    for option in options
+        .iter_mut()
+        .filter(|o| o.option == OptionName::Priority && o.excluded.is_none())
+        .filter(|o| o.downgraded_share > 0.5)
+    {
+        option.excluded = Some(format!(
+            "its ramp and long-prompt rules serve {} of its tokens as standard, without the \
+             latency target the interactive class needs",
+            numfmt::percent_rounded(option.downgraded_share)
+        ));
+    }
+}
+
 /// What a latency class allows, in a few words.
 pub fn latency_rule(class: LatencyClass) -> &'static str {
     match class {
@@ -566,7 +610,7 @@ fn tier_notes(model: &Model, settings: &CostSettings) -> Vec<Note> {
         let unverified = if priority.price.unverified {
             format!(
                 "its prices for {} are UNVERIFIED third-party figures ({}), pass \
-                 --price-priority-input/--price-priority-output; ",
+                 --price-priority-input/--price-priority-output/--price-priority-cached; ",
                 model.name, priority.price.source
             )
         } else {
@@ -577,8 +621,13 @@ fn tier_notes(model: &Model, settings: &CostSettings) -> Vec<Note> {
         } else {
             ""
         };
+        let code = if priority.price.unverified {
+            NoteCode::PricesUnverified
+        } else {
+            NoteCode::ServiceTier
+        };
         notes.push(Note::new(
-            NoteCode::ServiceTier,
+            code,
             format!("priority: {unverified}it uses the standard deployment's quota{zone} (S58)"),
         ));
     }
@@ -633,8 +682,15 @@ fn cost_notes(
 }
 
 /// The month's load as reported.
-fn monthly_load(load: &LoadCurve, month: &Month, peak: f64, scale: f64) -> MonthlyLoad {
+fn monthly_load(
+    model: &Model,
+    load: &LoadCurve,
+    month: &Month,
+    peak: f64,
+    scale: f64,
+) -> MonthlyLoad {
     let total = load.total();
+    let normalized: f64 = load.minutes.iter().map(|m| m.normalized(model)).sum();
     MonthlyLoad {
         kind: load.kind,
         hours: month.hours,
@@ -644,7 +700,7 @@ fn monthly_load(load: &LoadCurve, month: &Month, peak: f64, scale: f64) -> Month
         cached_tokens: snap(total.cached * scale),
         completion_tokens: snap(total.completion * scale),
         avg_rpm: snap(total.requests / load.span_minutes),
-        avg_normalized_tpm: snap(month.normalized_month / month.month_minutes),
+        avg_normalized_tpm: snap(normalized / load.span_minutes),
         peak_normalized_tpm: snap(peak),
     }
 }

@@ -397,10 +397,19 @@ fn workload_lines<'w, 'a>(
         let bill = tier_bill::tier_bill(w, month_minutes, settings)
             .map_err(|e| InputError::Usage(format!("workload '{}': {e}", w.name)))?;
         payg_usd += bill.usd;
-        if let Some(note) = &bill.note {
+        for (code, note) in &bill.notes {
+            notes.push(Note::new(*code, format!("workload '{}': {note}", w.name)));
+        }
+        if w.batch_share > 0.0 {
             notes.push(Note::new(
                 NoteCode::ServiceTier,
-                format!("workload '{}': {note}", w.name),
+                format!(
+                    "workload '{}': {} of its load goes to batch (its {} tier and quota serve \
+                     the rest)",
+                    w.name,
+                    crate::numfmt::percent(w.batch_share),
+                    w.tier.as_str()
+                ),
             ));
         }
         let ptu_alone = match bill.ptu_normalized {

@@ -121,6 +121,31 @@ pub struct BatchSetup {
     pub max_requests_per_file: u64,
 }
 
+impl BatchSetup {
+    /// Whether `daily_prompt_tokens` a day fit the subscription's enqueued-token quota (a
+    /// day's jobs enqueued at once: batch targets 24 hours); `Err` says why not.
+    pub fn fits(&self, daily_prompt_tokens: f64, model: &str) -> Result<(), String> {
+        match &self.limit {
+            Some(limit) if daily_prompt_tokens <= limit.enqueued_tokens as f64 => Ok(()),
+            Some(limit) => Err(format!(
+                "a day of it enqueues {} prompt tokens, above the {} enqueued-token quota of {} \
+                 subscriptions for {model} ({}; a day's jobs enqueued at once, as batch targets \
+                 24 hours): send at most {} to batch, or give the subscription type whose \
+                 quota applies",
+                crate::numfmt::count(daily_prompt_tokens),
+                crate::numfmt::count(limit.enqueued_tokens as f64),
+                limit.subscription,
+                limit.source,
+                crate::numfmt::percent(limit.enqueued_tokens as f64 / daily_prompt_tokens)
+            )),
+            None => Err(format!(
+                "the subscription type has no batch quota for {model} (S61): give the \
+                 subscription type whose quota applies"
+            )),
+        }
+    }
+}
+
 /// Every tier beyond standard for one model and deployment type: its setup, or why it is not
 /// priced (not offered, or offered without a known price).
 #[derive(Debug, Clone, PartialEq)]
@@ -188,8 +213,13 @@ fn priority(
             model.name
         ));
     };
-    let overridden = overrides.input.is_some() || overrides.output.is_some();
-    let fully_overridden = overrides.input.is_some() && overrides.output.is_some();
+    let overridden =
+        overrides.input.is_some() || overrides.output.is_some() || overrides.cached.is_some();
+    // Fully: no catalog price is left in use (a catalog cached price still counts).
+    let cached_from_catalog =
+        overrides.cached.is_none() && catalog.is_some_and(|p| p.cached.is_some());
+    let fully_overridden =
+        overrides.input.is_some() && overrides.output.is_some() && !cached_from_catalog;
     let source = match (
         offer.prices_source.as_deref().filter(|_| catalog.is_some()),
         overridden,

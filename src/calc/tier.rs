@@ -140,14 +140,15 @@ pub struct PlanTierLine {
     pub check: TierCheck,
 }
 
-/// The plan's pay-as-you-go quota per model and SKU against `tier`; workloads without a
-/// computed quota (no published RPM ratio) are left out.
+/// The plan's pay-as-you-go quota per model and SKU against `tier` (standard, priority and
+/// flex workloads, and a hybrid's spillover deployment); workloads without a computed quota
+/// (no published RPM ratio) are left out.
 pub fn plan_tier_lines(report: &PlanReport, catalog: &Catalog, tier: u8) -> Vec<PlanTierLine> {
     let mut lines: Vec<PlanTierLine> = Vec::new();
     for w in report
         .workloads
         .iter()
-        .filter(|w| w.billing == Billing::Payg)
+        .filter(|w| w.billing == Billing::Payg || w.tier == crate::calc::plan::Tier::Hybrid)
     {
         let Some(quota) = w.standard_tpm_quota else {
             continue;

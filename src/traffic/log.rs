@@ -818,12 +818,21 @@ fn read_jsonl(
                 let model = model.map(|(_, v)| text(v));
                 log.add_to_group(group_name(&name), model.as_deref(), &row)
                     .map_err(|m| ctx.error(Some(number), m))?;
-                if let Some((_, tier)) =
-                    find_field(&value, names.service_tier.as_deref(), &SERVICE_TIER_NAMES)
-                {
-                    log.tiers
-                        .add(&text(tier), row.load())
-                        .map_err(|m| ctx.error(Some(number), m))?;
+                match find_field(&value, names.service_tier.as_deref(), &SERVICE_TIER_NAMES) {
+                    Some((_, Value::String(tier))) => log
+                        .tiers
+                        .add(tier, row.load())
+                        .map_err(|m| ctx.error(Some(number), m))?,
+                    Some((_, Value::Null)) | None => log.tiers.add_untagged(row.load()),
+                    Some((path, other)) => {
+                        return Err(ctx.error(
+                            Some(number),
+                            format!(
+                                "field '{path}': {other} is not a service tier (a string such \
+                                 as \"priority\")"
+                            ),
+                        ));
+                    }
                 }
                 log.reasoning = add_known(log.reasoning, row.reasoning);
                 sums.add(row, stats, &mut log.all)

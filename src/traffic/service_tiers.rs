@@ -18,9 +18,9 @@ pub const SERVICE_TIER_NAMES: [&str; 4] = [
 /// Most distinct values counted: Azure has a handful; more means a wrong column.
 const MAX_TIERS: usize = 16;
 
-/// Requests and tokens per `service_tier` value.
+/// Requests and tokens per `service_tier` value, and those of rows that name none.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct TierTally(BTreeMap<String, MinuteLoad>);
+pub struct TierTally(BTreeMap<String, MinuteLoad>, MinuteLoad);
 
 impl TierTally {
     /// Counts one request served by `tier` (blank: `(none)`); an error past [`MAX_TIERS`]
@@ -40,38 +40,53 @@ impl TierTally {
         Ok(())
     }
 
+    /// Counts one request whose row names no tier (a JSON line without the field, or null).
+    pub fn add_untagged(&mut self, load: MinuteLoad) {
+        self.1 += load;
+    }
+
     /// Adds everything in `other`.
     pub fn merge(&mut self, other: TierTally) {
         for (tier, load) in other.0 {
             *self.0.entry(tier).or_default() += load;
         }
+        self.1 += other.1;
     }
 
-    /// Each tier's share of the requests and tokens, most requests first.
+    /// Each tier's share of the requests and tokens, most requests first; rows naming no tier
+    /// count as `(none)` when any row names one.
     pub fn shares(&self) -> Vec<TierShare> {
-        let requests: f64 = self.0.values().map(|l| l.requests).sum();
-        let tokens: f64 = self.0.values().map(MinuteLoad::tokens).sum();
-        let share = |part: f64, whole: f64| {
-            if whole > 0.0 {
-                crate::calc::rounding::snap(part / whole)
-            } else {
-                0.0
-            }
-        };
-        let mut shares: Vec<TierShare> = self
-            .0
-            .iter()
-            .map(|(tier, load)| TierShare {
-                tier: tier.clone(),
-                requests: load.requests,
-                request_share: share(load.requests, requests),
-                tokens: load.tokens(),
-                token_share: share(load.tokens(), tokens),
-            })
-            .collect();
-        shares.sort_by(|a, b| b.requests.total_cmp(&a.requests));
-        shares
+        let mut all = self.0.clone();
+        if !all.is_empty() && self.1.requests > 0.0 {
+            *all.entry("(none)".to_string()).or_default() += self.1;
+        }
+        shares_of(&all)
     }
+}
+
+/// Shares of the requests and tokens per tier.
+fn shares_of(tally: &BTreeMap<String, MinuteLoad>) -> Vec<TierShare> {
+    let requests: f64 = tally.values().map(|l| l.requests).sum();
+    let tokens: f64 = tally.values().map(MinuteLoad::tokens).sum();
+    let share = |part: f64, whole: f64| {
+        if whole > 0.0 {
+            crate::calc::rounding::snap(part / whole)
+        } else {
+            0.0
+        }
+    };
+    let mut shares: Vec<TierShare> = tally
+        .iter()
+        .map(|(tier, load)| TierShare {
+            tier: tier.clone(),
+            requests: load.requests,
+            request_share: share(load.requests, requests),
+            tokens: load.tokens(),
+            token_share: share(load.tokens(), tokens),
+        })
+        .collect();
+    shares.sort_by(|a, b| b.requests.total_cmp(&a.requests));
+    shares
 }
 
 /// One tier's part of the log. Field names are the JSON contract.

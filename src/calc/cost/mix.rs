@@ -39,7 +39,7 @@ pub struct MixChoice {
     pub overflow_usd: f64,
     /// The batch part.
     pub batch_usd: f64,
-    /// Share of the non-batch normalized tokens the overflow tier serves.
+    /// Share of all the load's normalized tokens the overflow tier serves.
     pub overflow_share: f64,
     /// Share of the overflow's tokens its tier does not serve itself: priority's ramp and
     /// long-prompt rules, flex's retries on standard.
@@ -146,13 +146,19 @@ pub(super) fn cheapest(
                     };
                     ptu as f64 * per_ptu + spilled * scale + share * batch_total
                 };
-                // The best base; the best one that still overflows (the cost is convex along
-                // the grid, so infinity past the last overflowing point keeps it one valley);
-                // and no base at all.
+                // The best base; the best that still overflows, the best with PTUs, and the best
+                // with PTUs that overflows (the cost is convex along the grid, so infinity on
+                // the points left out keeps it one valley); and no base at all: the cheapest of
+                // each shape.
+                let only = |keep: &dyn Fn(u64) -> bool| {
+                    grid.cheapest(|p| if keep(p) { cost(p) } else { f64::INFINITY })
+                };
                 let bases = match overflow.tier {
                     Some(_) => vec![
                         grid.cheapest(cost),
-                        grid.cheapest(|p| if spills(p) { cost(p) } else { f64::INFINITY }),
+                        only(&spills),
+                        only(&|p| p > 0),
+                        only(&|p| p > 0 && spills(p)),
                         0,
                     ],
                     None if kept > 0.0 => vec![full_ptu(share)],
@@ -291,11 +297,14 @@ fn batch_share_max(load: &LoadCurve, month: &Month, latency: LatencyClass) -> (f
     let Ok(batch) = &settings.tiers.batch else {
         return (0.0, Vec::new());
     };
-    let given = settings.batch_share;
-    if latency != LatencyClass::Deferrable {
-        return (given, Vec::new());
+    let wanted = if latency == LatencyClass::Deferrable {
+        1.0
+    } else {
+        settings.batch_share
+    };
+    if wanted == 0.0 {
+        return (0.0, Vec::new());
     }
-    let wanted = 1.0;
     let days = month.hours / 24.0;
     let daily_prompt = load.total().prompt * month.month_minutes / load.span_minutes / days;
     let fits = match &batch.limit {
@@ -306,13 +315,14 @@ fn batch_share_max(load: &LoadCurve, month: &Month, latency: LatencyClass) -> (f
     if fits >= wanted {
         return (wanted, Vec::new());
     }
-    let most = ((fits * 100.0).floor() / 100.0).max(given);
+    let most = snap((fits * 100.0).floor() / 100.0);
     let note = Note::new(
         NoteCode::BatchQuota,
         format!(
-            "the mix sends at most {} of the load to batch: more would not fit the {} \
-             subscription's enqueued-token quota in a day ({})",
+            "the mix sends at most {} of the load to batch (of {} that may wait): more would \
+             not fit the {} subscription's enqueued-token quota in a day ({})",
             numfmt::percent(most),
+            numfmt::percent(wanted),
             settings.subscription,
             batch.limit.as_ref().map_or("S61", |l| l.source.as_str())
         ),
@@ -349,12 +359,8 @@ fn choice(
         })
         .collect();
     let spilled_normalized: f64 = spilled.iter().map(|m| m.normalized(model)).sum();
-    let normalized: f64 = load
-        .minutes
-        .iter()
-        .map(|m| m.normalized(model))
-        .sum::<f64>()
-        * kept;
+    let whole: f64 = load.minutes.iter().map(|m| m.normalized(model)).sum();
+    let normalized = whole * kept;
     let (overflow_usd, downgraded) = overflow_cost(load, month, overflow.tier, &spilled);
     let ptu_usd = if c.ptu > 0 {
         c.ptu as f64 * settings.ptu_rates.per_ptu_month(c.term, month.hours)
@@ -375,7 +381,7 @@ fn choice(
         ptu_usd: cents(ptu_usd),
         overflow_usd: cents(overflow_usd * scale),
         batch_usd: cents(batch_usd),
-        overflow_share: tiered::share(spilled_normalized, normalized),
+        overflow_share: tiered::share(spilled_normalized, whole),
         downgraded_share: downgraded,
         utilization: (c.ptu > 0).then(|| tiered::share(used, capacity * load.span_minutes)),
     }
@@ -460,10 +466,12 @@ fn break_evens(
         / load.span_minutes;
     let batch_rate = (batch_total > 0.0 && normalized_month > 0.0)
         .then(|| (ServiceTier::Batch, batch_total / normalized_month));
+    // A free tier has no break-even: nothing costs less than it.
     let rates = overflows
         .iter()
         .filter_map(|o| Some((o.tier?, o.rate?)))
-        .chain(batch_rate);
+        .chain(batch_rate)
+        .filter(|(_, rate)| *rate > 0.0);
     let ptu_month_tokens = month.tpm_per_ptu * month.month_minutes;
     let mut out = Vec::new();
     for (versus, rate) in rates {
@@ -484,8 +492,8 @@ fn mix_notes(chosen: &MixChoice, latency: LatencyClass, load: &LoadCurve) -> Vec
     let mut notes = vec![Note::new(
         NoteCode::ServiceTier,
         format!(
-            "the mix meets the {} latency class ({}); it is searched per minute, so bursts \
-             within a minute overflow somewhat more",
+            "the mix uses only tiers the {} latency class allows ({}); it is searched per \
+             minute, so bursts within a minute overflow somewhat more",
             latency.as_str(),
             super::latency_rule(latency)
         ),

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{CostOption, CostSettings, Month, OptionName};
+use super::{CostOption, Month, OptionName};
 use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
 use crate::calc::rounding::cents;
 use crate::calc::service_tier::{
@@ -182,7 +182,13 @@ pub(super) fn tier_options(
         batch: None,
     };
     let tiers = &settings.tiers;
+    let cached = interactive.total().cached > 0.0;
     match &tiers.priority {
+        Ok(setup) if cached && setup.price.cached.is_none() => pricing.unpriced.push(unpriced(
+            OptionName::Priority,
+            "no price: the load has cached prompt tokens and there is no cached priority \
+             price; pass --price-priority-cached",
+        )),
         Ok(setup) => {
             let option = priority_option(interactive, month, setup, scale, &mut pricing.notes);
             pricing.options.push(option);
@@ -207,7 +213,7 @@ pub(super) fn tier_options(
             let considered = settings.batch_share > 0.0
                 || settings.latency == Some(crate::calc::service_tier::LatencyClass::Deferrable);
             if considered {
-                pricing.notes.extend(batch_notes(&check, settings));
+                pricing.notes.extend(batch_notes(&check));
             }
             pricing.batch = Some(check);
             pricing.options.push(option);
@@ -421,8 +427,8 @@ fn over_limit(model: &Model, check: &BatchCheck) -> String {
 }
 
 /// Notes on batch: turnaround, files a day, the quota.
-fn batch_notes(check: &BatchCheck, settings: &CostSettings) -> Vec<Note> {
-    let mut notes = vec![Note::new(
+fn batch_notes(check: &BatchCheck) -> Vec<Note> {
+    let notes = vec![Note::new(
         NoteCode::BatchQuota,
         format!(
             "batch: a 24-hour target turnaround (S60); {} of the load is {} requests a day, {} \
@@ -439,16 +445,6 @@ fn batch_notes(check: &BatchCheck, settings: &CostSettings) -> Vec<Note> {
                 .map_or("none".to_string(), |l| numfmt::count(l as f64))
         ),
     )];
-    if settings.batch_share > 0.0 && !check.within_limit {
-        notes.push(Note::new(
-            NoteCode::BatchQuota,
-            format!(
-                "the --batch-share does not fit at once: submit it in parts through the day, or \
-                 raise the enqueued-token quota ({})",
-                check.source
-            ),
-        ));
-    }
     notes
 }
 

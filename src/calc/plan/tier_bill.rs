@@ -10,6 +10,7 @@ use crate::calc::service_tier::ServiceTier;
 use crate::calc::workload::Workload;
 use crate::catalog::{SubscriptionType, TokenPrices};
 use crate::error::InputError;
+use crate::note::NoteCode;
 
 /// A workload's bill and capacity on its tier.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +27,8 @@ pub(super) struct TierBill {
     pub spill_quota: Option<u64>,
     /// Share of its tier's tokens served as standard (priority's rules, flex's retries).
     pub downgraded_share: f64,
-    /// What the tier came to, when it needs saying.
-    pub note: Option<String>,
+    /// What the tier came to, where it needs saying, with note codes.
+    pub notes: Vec<(NoteCode, String)>,
 }
 
 /// The workload's tier priced for the month: `month_minutes` long, PTUs at `settings`' rates.
@@ -60,9 +61,6 @@ pub(super) fn tier_bill(
         rpm: w.peak.rpm * kept,
         ..w.peak
     };
-    let batch_note = (w.batch_share > 0.0)
-        .then(|| batch_over_quota(w, w.batch_share, scale, settings.hours_per_month))
-        .flatten();
     let mut bill = TierBill {
         usd: batch_usd,
         ptu_normalized: None,
@@ -70,7 +68,7 @@ pub(super) fn tier_bill(
         quota_peak: None,
         spill_quota: None,
         downgraded_share: 0.0,
-        note: batch_note,
+        notes: Vec::new(),
     };
     let report = match w.tier {
         Tier::Ptu => {
@@ -78,46 +76,26 @@ pub(super) fn tier_bill(
             return Ok(bill);
         }
         Tier::Hybrid => {
-            let report = cost::cost(w.model, &load, &hybrid_settings(w, settings)?)?;
-            let hybrid = report
-                .options
-                .iter()
-                .find(|o| o.option == OptionName::Hybrid)
-                .ok_or_else(|| InputError::Usage(cost::no_spillover_note(w.model)))?;
-            bill.usd += hybrid.payg_usd;
-            bill.ptu_base = Some(hybrid.ptu);
-            bill.spill_quota = hybrid.spillover_tpm_quota;
-            let term = hybrid.term.map_or("hourly", |t| t.as_str());
-            bill.note = Some(if hybrid.ptu == 0 {
-                format!(
-                    "hybrid: at {} PTU prices the cheapest base is no PTU at all, so it is \
-                     served on standard{}",
-                    term,
-                    if settings.reserved.contains_key(&w.deployment) {
-                        ""
-                    } else {
-                        " (no [reservation] for its type: PTUs would be billed hourly)"
-                    }
-                )
-            } else {
-                format!(
-                    "hybrid: a base of {} PTU (priced {term}) with {} of its load spilling to \
-                     standard; the base joins its model's shared deployment",
-                    hybrid.ptu,
-                    crate::numfmt::percent_rounded(hybrid.spill_share)
-                )
-            });
-            bill.ptu_normalized = (hybrid.ptu > 0).then_some(
-                hybrid.ptu as f64 * w.model.input_tpm_per_ptu * settings.target_utilization,
-            );
+            hybrid_bill(w, &load, settings, &mut bill)?;
             return Ok(bill);
         }
         tier => token_tier(w, &load, tier, scale)?,
     };
     bill.usd += report.0;
     bill.downgraded_share = report.1;
-    if w.tier == Tier::Batch {
-        bill.note = batch_over_quota(w, 1.0, scale, settings.hours_per_month);
+    if w.tier != Tier::Batch && bill.downgraded_share > 0.0 {
+        let what = if w.tier == Tier::Flex {
+            "of its flex attempts find no capacity and are resent as standard"
+        } else {
+            "of its priority tokens are served and billed as standard (ramp limit, long prompts)"
+        };
+        bill.notes.push((
+            NoteCode::PriorityDowngrade,
+            format!(
+                "{} {what}",
+                crate::numfmt::percent_rounded(bill.downgraded_share)
+            ),
+        ));
     }
     if w.tier != Tier::Batch {
         bill.quota_peak = Some(peak);
@@ -125,26 +103,59 @@ pub(super) fn tier_bill(
     Ok(bill)
 }
 
-/// Why `share` of the workload's load does not fit its batch quota in a day, if it does not.
-fn batch_over_quota(w: &PlannedWorkload<'_>, share: f64, scale: f64, hours: f64) -> Option<String> {
-    let batch = w.tiers.batch.as_ref().ok()?;
-    let daily = w.load.total().prompt * scale * share / (hours / 24.0);
-    match &batch.limit {
-        Some(limit) if daily <= limit.enqueued_tokens as f64 => None,
-        Some(limit) => Some(format!(
-            "batch: a day enqueues {} prompt tokens, above the {} enqueued-token quota of {} \
-             subscriptions ({}): submit it in parts through the day, or raise the quota",
-            crate::numfmt::count(daily),
-            crate::numfmt::count(limit.enqueued_tokens as f64),
-            limit.subscription,
-            limit.source
-        )),
-        None => Some(
-            "batch: this subscription type has no batch quota for the model (S61); set \
-             [subscription] type"
-                .to_string(),
-        ),
+/// A hybrid: the PTU base `cost` picks for the (non-batch) load on the plan's term, its
+/// spill billed at standard prices, and its spillover quota.
+fn hybrid_bill(
+    w: &PlannedWorkload<'_>,
+    load: &LoadCurve,
+    settings: &PlanSettings,
+    bill: &mut TierBill,
+) -> Result<(), InputError> {
+    let cost_settings = hybrid_settings(w, settings)?;
+    let report = cost::cost(w.model, load, &cost_settings)?;
+    let hybrid = report
+        .options
+        .iter()
+        .find(|o| o.option == OptionName::Hybrid)
+        .ok_or_else(|| InputError::Usage(cost::no_spillover_note(w.model)))?;
+    bill.usd += hybrid.payg_usd;
+    bill.ptu_base = Some(hybrid.ptu);
+    bill.spill_quota = hybrid.spillover_tpm_quota;
+    bill.ptu_normalized = (hybrid.ptu > 0)
+        .then_some(hybrid.ptu as f64 * w.model.input_tpm_per_ptu * settings.target_utilization);
+    let term = cost_settings.hybrid_term.as_str();
+    let reserved = settings.reserved.get(&w.deployment).copied().unwrap_or(0);
+    let note = if hybrid.ptu == 0 {
+        format!(
+            "hybrid: at {term} PTU prices the cheapest base is no PTU at all, so it is served \
+             on standard{}",
+            if reserved > 0 {
+                ""
+            } else {
+                " (no [reservation] for its type: PTUs would be billed hourly)"
+            }
+        )
+    } else {
+        format!(
+            "hybrid: a base of {} PTU (priced {term}) with {} of its load spilling to standard; \
+             the base joins its model's shared deployment",
+            hybrid.ptu,
+            crate::numfmt::percent_rounded(hybrid.spill_share)
+        )
+    };
+    bill.notes.push((NoteCode::ServiceTier, note));
+    if hybrid.ptu > 0 && reserved > 0 && hybrid.ptu > reserved {
+        bill.notes.push((
+            NoteCode::Reservation,
+            format!(
+                "hybrid: its base of {} PTU is priced on the reservation's term, but the plan \
+                 reserves {reserved} {} PTU in all: PTUs beyond it are billed hourly, which may \
+                 make a smaller base cheaper",
+                hybrid.ptu, w.deployment
+            ),
+        ));
     }
+    Ok(())
 }
 
 /// A per-token tier over the (non-batch) load: the month's cost and the share downgraded.

@@ -13,6 +13,7 @@ use crate::numfmt::{count, money, number, percent, short};
 /// Renders `plan`, and `check` when `budget` is given.
 pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
     let mut out = String::new();
+    let tokens_header = format!("{}/mo", report.currency);
     let mut t = table(&[
         "workload",
         "model",
@@ -21,7 +22,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         "RPM",
         "tok/req",
         "needs alone",
-        "tokens/month",
+        &tokens_header,
     ]);
     for w in &report.workloads {
         t.add_row(vec![
@@ -49,8 +50,8 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
         wrap(
             "needs alone = PTUs on a deployment of its own in all regions together (ptu, \
              hybrid), or the standard TPM quota each region needs (standard, priority, flex), at \
-             the target utilization; tokens/month = what its tokens cost (tier, spill, batch \
-             share)",
+             the target utilization; /mo = what its tokens cost a month (its tier, a hybrid's \
+             spill, its batch share)",
             "",
             "  "
         )
