@@ -721,6 +721,15 @@ fn with_tier<'a>(
             ),
         ));
     }
+    check_batch(&w, tier, error)?;
+    w.tier = tier;
+    w.billing = tier.billing();
+    Ok(w)
+}
+
+/// A workload's batch part (its `batch_share`, or all of a batch tier): offered, and a day of
+/// it within the subscription's enqueued-token quota.
+fn check_batch(w: &PlannedWorkload<'_>, tier: Tier, error: PlaceError) -> Result<(), InputError> {
     if w.batch_share > 0.0 {
         if tier == Tier::Batch {
             return Err(error(
@@ -755,9 +764,7 @@ fn with_tier<'a>(
             )
         })?;
     }
-    w.tier = tier;
-    w.billing = tier.billing();
-    Ok(w)
+    Ok(())
 }
 
 /// Whether the catalog offers and prices `tier` for the workload's model and type.

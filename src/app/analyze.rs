@@ -514,16 +514,7 @@ pub(super) fn run_analyze(
         ));
     }
     let service_tiers = tiers.shares();
-    notes.extend(service_tier_notes(&service_tiers));
-    if let (Some(column), true) = (&args.service_tier_column, service_tiers.is_empty()) {
-        notes.push(Note::new(
-            NoteCode::GroupNotSized,
-            format!(
-                "--service-tier-column {}: no row has it, so nothing is split by tier",
-                crate::render::clean(column, 60)
-            ),
-        ));
-    }
+    notes.extend(service_tier_notes(args, &service_tiers));
     let lifecycle = analyzed_lifecycles(&analyses, &group_analyses, catalog, as_of);
     notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
@@ -554,7 +545,16 @@ pub(super) fn run_analyze(
 
 /// What the service tiers served says: standard answers to what may have been sent as
 /// priority or flex.
-fn service_tier_notes(shares: &[TierShare]) -> Vec<Note> {
+fn service_tier_notes(args: &AnalyzeArgs, shares: &[TierShare]) -> Vec<Note> {
+    if let (Some(column), true) = (&args.service_tier_column, shares.is_empty()) {
+        return vec![Note::new(
+            NoteCode::GroupNotSized,
+            format!(
+                "--service-tier-column {}: no row has it, so nothing is split by tier",
+                crate::render::clean(column, 60)
+            ),
+        )];
+    }
     let served = |tier: &str| shares.iter().find(|s| s.tier == tier);
     let (Some(default), true) = (
         served("default"),

@@ -979,7 +979,7 @@ fn describe_client(args: &SimulateArgs) -> String {
 }
 
 /// The deployments to simulate, in the order given: PTU candidates (with the spillover
-/// deployment, if any), then standard quotas.
+/// deployment, if any), then standard quotas, then flex and priority ones.
 fn candidates(
     args: &SimulateArgs,
     model: &Model,
@@ -987,13 +987,57 @@ fn candidates(
     tiers: &TierSetup,
     notes: &mut Vec<Note>,
 ) -> anyhow::Result<Vec<(Candidate, Target)>> {
+    let spillover = args
+        .spillover_quota
+        .map(|q| standard_params(args, model, q, "--spillover-quota"))
+        .transpose()?;
+    let mut candidates = ptu_candidates(args, model, ptus, spillover, notes)?;
+    for &quota in &args.tpm_quota {
+        let params = standard_params(args, model, quota, "--tpm-quota")?;
+        notes.extend(window_rounding_note(quota, &params));
+        candidates.push((
+            standard_candidate(format!("{} TPM", numfmt::short(quota)), &params, None),
+            Target::Standard(params),
+        ));
+    }
+    for (quotas, tier, flag) in [
+        (&args.flex_quota, ServiceTier::Flex, "--flex-quota"),
+        (
+            &args.priority_quota,
+            ServiceTier::Priority,
+            "--priority-quota",
+        ),
+    ] {
+        for &quota in quotas {
+            let params = standard_params(args, model, quota, flag)?;
+            let mode = tier_mode(args, model, tiers, tier, flag)?;
+            let label = format!("{} {}", tier.as_str(), numfmt::short(quota));
+            candidates.push((
+                standard_candidate(label, &params, Some(tier)),
+                Target::Tiered {
+                    standard: params,
+                    mode,
+                },
+            ));
+        }
+    }
+    Ok(candidates)
+}
+
+/// The standard deployment a quota flag gives: its RPM from the catalog's ratio.
+fn standard_params(
+    args: &SimulateArgs,
+    model: &Model,
+    quota: f64,
+    flag: &str,
+) -> anyhow::Result<StandardParams> {
     let deployment = args.deployment;
     let rpm_window = match args.rpm_window {
         RpmWindowArg::OneSecond => RpmWindow::OneSecond,
         RpmWindowArg::TenSeconds => RpmWindow::TenSeconds,
     };
     let ratio = model.rpm_per_1000_tpm_for(deployment);
-    let standard = |quota: f64, flag: &str| match ratio.map(|r| (r, quota / 1000.0 * r)) {
+    match ratio.map(|r| (r, quota / 1000.0 * r)) {
         Some((ratio, rpm)) if rpm < 1.0 => Err(usage(format!(
             "{flag} {}: allows {} requests a minute ({} RPM per 1,000 TPM); give at least {} TPM",
             numfmt::count(quota),
@@ -1011,114 +1055,100 @@ fn candidates(
              request limit is unknown",
             model.name
         ))),
-    };
-    let spillover = args
-        .spillover_quota
-        .map(|q| standard(q, "--spillover-quota"))
-        .transpose()?;
-    let mut candidates: Vec<(Candidate, Target)> = Vec::new();
-    if !ptus.is_empty() {
-        let grid = model
-            .provisioned(deployment)
-            .ok_or_else(|| model.not_offered(deployment))?;
-        for &ptu in ptus {
-            if deployable_ptu(ptu, grid.min_ptu, grid.increment) as f64 != ptu {
-                notes.push(Note::new(NoteCode::PtuSize, format!(
-                    "{} PTU is not deployable ({} {deployment} deploys from {} PTU in steps of {}); \
-                     simulated as given",
-                    numfmt::count(ptu),
-                    model.name,
-                    grid.min_ptu,
-                    grid.increment
-                )));
-            }
-            let label = match args.spillover_quota {
-                Some(q) => format!("{} PTU+{}", numfmt::count(ptu), numfmt::short(q)),
-                None => format!("{} PTU", numfmt::count(ptu)),
-            };
-            candidates.push((
-                Candidate {
-                    label,
-                    ptu: Some(ptu),
-                    tpm_quota: None,
-                    capacity_tpm: ptu * model.input_tpm_per_ptu,
-                    rpm_limit: None,
-                    spillover_tpm_quota: args.spillover_quota,
-                    tier: None,
-                },
-                Target::Provisioned {
-                    ptu: ProvisionedParams {
-                        ptu,
-                        input_tpm_per_ptu: model.input_tpm_per_ptu,
-                        output_weight: model.output_weight,
-                        cached_weight: model.cached_input_weight,
-                        bucket_seconds: args.bucket,
-                    },
-                    spillover,
-                },
-            ));
-        }
     }
-    for &quota in &args.tpm_quota {
-        let params = standard(quota, "--tpm-quota")?;
-        let per_window = params.requests_per_window() as f64;
-        let exact = match rpm_window {
-            RpmWindow::OneSecond => params.rpm / 60.0,
-            RpmWindow::TenSeconds => params.rpm / 6.0,
-        };
-        if per_window < exact * 0.95 {
-            notes.push(Note::new(
-                NoteCode::StandardQuota,
-                format!(
-                    "{} TPM grants {} RPM, {} per window rounded down to {}: effectively {} RPM",
-                    numfmt::short(quota),
-                    numfmt::count(params.rpm),
-                    numfmt::number(exact, 2, true),
-                    numfmt::count(per_window),
-                    numfmt::count(per_window * params.rpm / exact)
-                ),
-            ));
+}
+
+/// A standard candidate (plain, or sent with a tier) for the report.
+fn standard_candidate(
+    label: String,
+    params: &StandardParams,
+    tier: Option<ServiceTier>,
+) -> Candidate {
+    Candidate {
+        label,
+        ptu: None,
+        tpm_quota: Some(params.tpm_quota),
+        capacity_tpm: params.tpm_quota,
+        rpm_limit: Some(params.rpm),
+        spillover_tpm_quota: None,
+        tier,
+    }
+}
+
+/// A note when a quota's RPM, rounded down to whole requests per window, is well below it.
+fn window_rounding_note(quota: f64, params: &StandardParams) -> Option<Note> {
+    let per_window = params.requests_per_window() as f64;
+    let exact = match params.rpm_window {
+        RpmWindow::OneSecond => params.rpm / 60.0,
+        RpmWindow::TenSeconds => params.rpm / 6.0,
+    };
+    (per_window < exact * 0.95).then(|| {
+        Note::new(
+            NoteCode::StandardQuota,
+            format!(
+                "{} TPM grants {} RPM, {} per window rounded down to {}: effectively {} RPM",
+                numfmt::short(quota),
+                numfmt::count(params.rpm),
+                numfmt::number(exact, 2, true),
+                numfmt::count(per_window),
+                numfmt::count(per_window * params.rpm / exact)
+            ),
+        )
+    })
+}
+
+/// The PTU candidates, each with the spillover deployment if any.
+fn ptu_candidates(
+    args: &SimulateArgs,
+    model: &Model,
+    ptus: &[f64],
+    spillover: Option<StandardParams>,
+    notes: &mut Vec<Note>,
+) -> anyhow::Result<Vec<(Candidate, Target)>> {
+    let deployment = args.deployment;
+    let mut candidates = Vec::new();
+    if ptus.is_empty() {
+        return Ok(candidates);
+    }
+    let grid = model
+        .provisioned(deployment)
+        .ok_or_else(|| model.not_offered(deployment))?;
+    for &ptu in ptus {
+        if deployable_ptu(ptu, grid.min_ptu, grid.increment) as f64 != ptu {
+            notes.push(Note::new(NoteCode::PtuSize, format!(
+                "{} PTU is not deployable ({} {deployment} deploys from {} PTU in steps of {}); \
+                 simulated as given",
+                numfmt::count(ptu),
+                model.name,
+                grid.min_ptu,
+                grid.increment
+            )));
         }
+        let label = match args.spillover_quota {
+            Some(q) => format!("{} PTU+{}", numfmt::count(ptu), numfmt::short(q)),
+            None => format!("{} PTU", numfmt::count(ptu)),
+        };
         candidates.push((
             Candidate {
-                label: format!("{} TPM", numfmt::short(quota)),
-                ptu: None,
-                tpm_quota: Some(quota),
-                capacity_tpm: quota,
-                rpm_limit: Some(params.rpm),
-                spillover_tpm_quota: None,
+                label,
+                ptu: Some(ptu),
+                tpm_quota: None,
+                capacity_tpm: ptu * model.input_tpm_per_ptu,
+                rpm_limit: None,
+                spillover_tpm_quota: args.spillover_quota,
                 tier: None,
             },
-            Target::Standard(params),
+            Target::Provisioned {
+                ptu: ProvisionedParams {
+                    ptu,
+                    input_tpm_per_ptu: model.input_tpm_per_ptu,
+                    output_weight: model.output_weight,
+                    cached_weight: model.cached_input_weight,
+                    bucket_seconds: args.bucket,
+                },
+                spillover,
+            },
         ));
-    }
-    for (quotas, tier, flag) in [
-        (&args.flex_quota, ServiceTier::Flex, "--flex-quota"),
-        (
-            &args.priority_quota,
-            ServiceTier::Priority,
-            "--priority-quota",
-        ),
-    ] {
-        for &quota in quotas {
-            let params = standard(quota, flag)?;
-            let mode = tier_mode(args, model, tiers, tier, flag)?;
-            candidates.push((
-                Candidate {
-                    label: format!("{} {}", tier.as_str(), numfmt::short(quota)),
-                    ptu: None,
-                    tpm_quota: Some(quota),
-                    capacity_tpm: quota,
-                    rpm_limit: Some(params.rpm),
-                    spillover_tpm_quota: None,
-                    tier: Some(tier),
-                },
-                Target::Tiered {
-                    standard: params,
-                    mode,
-                },
-            ));
-        }
     }
     Ok(candidates)
 }

@@ -400,20 +400,7 @@ pub fn cost(
         ptu_for_peak,
         scale,
     ));
-    let (recommended, mut reason) = recommend(&options, &settings.currency);
-    if let Some(mix) = &mix {
-        let single = options.iter().find(|o| o.option == recommended);
-        if single.is_some_and(|o| mix.chosen.monthly_usd < o.monthly_usd - 0.005) {
-            reason.push_str(&format!(
-                "; cheaper still, the mix {} for {}/month",
-                mix.chosen.label,
-                numfmt::money(
-                    &settings.currency,
-                    &numfmt::number(mix.chosen.monthly_usd, 2, false)
-                )
-            ));
-        }
-    }
+    let (recommended, reason) = recommend(&options, &settings.currency, mix.as_ref());
     Ok(CostReport {
         model: model.name.clone(),
         deployment: settings.deployment,
@@ -1083,8 +1070,24 @@ impl PtuGrid {
     }
 }
 
+/// The cheapest option and why, naming a cheaper mix.
+fn recommend(options: &[CostOption], currency: &str, mix: Option<&Mix>) -> (OptionName, String) {
+    let (recommended, mut reason) = cheapest_option(options, currency);
+    let single = options.iter().find(|o| o.option == recommended);
+    if let (Some(mix), Some(single)) = (mix, single)
+        && mix.chosen.monthly_usd < single.monthly_usd - 0.005
+    {
+        reason.push_str(&format!(
+            "; cheaper still, the mix {} for {}/month",
+            mix.chosen.label,
+            numfmt::money(currency, &numfmt::number(mix.chosen.monthly_usd, 2, false))
+        ));
+    }
+    (recommended, reason)
+}
+
 /// The cheapest option (ties go to the simpler one, earlier in the list) and why.
-fn recommend(options: &[CostOption], currency: &str) -> (OptionName, String) {
+fn cheapest_option(options: &[CostOption], currency: &str) -> (OptionName, String) {
     let payg = &options[0];
     let eligible = |o: &&CostOption| o.throttled_share == 0.0 && o.excluded.is_none();
     let Some(first) = options.iter().find(eligible) else {

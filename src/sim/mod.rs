@@ -604,17 +604,7 @@ impl<'a> Engine<'a> {
     #[inline]
     fn attempt(&mut self, now: u64, req: Request, retries: u32, on_standard: bool) {
         self.attempts += 1;
-        if let Limiters::Tiered(_, _, TierMode::Flex { availability }) = self.limiters
-            && !on_standard
-            && self.rng.random::<f64>() >= availability
-        {
-            // No flex capacity: a 429 that is not billed and leaves the quota alone; the
-            // client resends the request as standard at once.
-            self.flex_refused += 1;
-            self.minute(now).throttled += 1;
-            if retries == 0 {
-                self.first_attempt_throttled += 1;
-            }
+        if !on_standard && self.flex_refuses(now, retries) {
             return self.attempt(now, req, retries, true);
         }
         let outcome = match &mut self.limiters {
@@ -736,6 +726,23 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+    }
+
+    /// Whether a flex attempt finds no flex capacity: a 429 that is not billed and leaves the
+    /// quota alone, counted here; the client resends the request as standard at once.
+    fn flex_refuses(&mut self, now: u64, retries: u32) -> bool {
+        let Limiters::Tiered(_, _, TierMode::Flex { availability }) = self.limiters else {
+            return false;
+        };
+        if self.rng.random::<f64>() < availability {
+            return false;
+        }
+        self.flex_refused += 1;
+        self.minute(now).throttled += 1;
+        if retries == 0 {
+            self.first_attempt_throttled += 1;
+        }
+        true
     }
 
     /// Who serves an admitted request of a tiered candidate: flex (unless resent as standard),

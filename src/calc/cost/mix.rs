@@ -114,10 +114,65 @@ pub(super) fn cheapest(
         Ok(batch) => load.total().payg_usd(&batch.price.tokens()) * scale,
         Err(_) => 0.0,
     };
-    let busiest = load
+    let space = Space {
+        model,
+        load,
+        month,
+        base,
+        overflows: &overflows,
+        batch_total,
+    };
+    let best = search(&space, batch_max);
+    let mut choices: Vec<(Candidate, MixChoice)> = best
+        .iter()
+        .map(|c| (*c, choice(model, load, month, &overflows, batch_total, *c)))
+        .collect();
+    choices.sort_by(|a, b| a.1.monthly_usd.total_cmp(&b.1.monthly_usd));
+    let chosen = choices.first().cloned().expect("every class allows PTUs");
+    let runner_up = choices
+        .iter()
+        .find(|(c, _)| shape(c) != shape(&chosen.0))
+        .map(|(_, m)| m.clone());
+    let chosen = chosen.1;
+    notes.extend(mix_notes(&chosen, latency, load));
+    Mix {
+        latency,
+        overflow_tiers: overflows.iter().filter_map(|o| o.tier).collect(),
+        batch_share_max: batch_max,
+        break_even: break_evens(
+            month,
+            &overflows,
+            if batch_max > 0.0 { batch_total } else { 0.0 },
+            load,
+            model,
+        ),
+        chosen,
+        runner_up,
+        notes,
+    }
+}
+
+/// What the search runs over.
+struct Space<'a> {
+    model: &'a Model,
+    load: &'a LoadCurve,
+    month: &'a Month<'a>,
+    base: &'a HybridBase<'a>,
+    overflows: &'a [Overflow],
+    /// The whole load's month at batch prices.
+    batch_total: f64,
+}
+
+/// The cheapest candidate of each shape: for every batch share up to `batch_max`, term and
+/// overflow tier, the PTU bases along the deployable grid.
+fn search(space: &Space, batch_max: f64) -> Vec<Candidate> {
+    let (month, base) = (space.month, space.base);
+    let settings = month.settings;
+    let busiest = space
+        .load
         .minutes
         .iter()
-        .map(|m| m.normalized(model))
+        .map(|m| m.normalized(space.model))
         .fold(0.0, f64::max);
     let full_ptu = |share: f64| {
         deployable_ptu(
@@ -132,7 +187,7 @@ pub(super) fn cheapest(
         let kept = 1.0 - share;
         for term in [Term::Hourly, Term::OneMonth, Term::OneYear] {
             let per_ptu = settings.ptu_rates.per_ptu_month(term, month.hours);
-            for (tier, overflow) in overflows.iter().enumerate() {
+            for (tier, overflow) in space.overflows.iter().enumerate() {
                 let spills = |ptu: u64| {
                     kept > 0.0
                         && overflow.tier.is_some()
@@ -144,7 +199,7 @@ pub(super) fn cheapest(
                     } else {
                         0.0
                     };
-                    ptu as f64 * per_ptu + spilled * scale + share * batch_total
+                    ptu as f64 * per_ptu + spilled * base.scale + share * space.batch_total
                 };
                 // The best base; the best that still overflows, the best with PTUs, and the best
                 // with PTUs that overflows (the cost is convex along the grid, so infinity on
@@ -179,33 +234,7 @@ pub(super) fn cheapest(
             }
         }
     }
-    let mut choices: Vec<(Candidate, MixChoice)> = best
-        .iter()
-        .map(|c| (*c, choice(model, load, month, &overflows, batch_total, *c)))
-        .collect();
-    choices.sort_by(|a, b| a.1.monthly_usd.total_cmp(&b.1.monthly_usd));
-    let chosen = choices.first().cloned().expect("every class allows PTUs");
-    let runner_up = choices
-        .iter()
-        .find(|(c, _)| shape(c) != shape(&chosen.0))
-        .map(|(_, m)| m.clone());
-    let chosen = chosen.1;
-    notes.extend(mix_notes(&chosen, latency, load));
-    Mix {
-        latency,
-        overflow_tiers: overflows.iter().filter_map(|o| o.tier).collect(),
-        batch_share_max: batch_max,
-        break_even: break_evens(
-            month,
-            &overflows,
-            if batch_max > 0.0 { batch_total } else { 0.0 },
-            load,
-            model,
-        ),
-        chosen,
-        runner_up,
-        notes,
-    }
+    best
 }
 
 /// The batch shares tried: 0 to `most` in 1% steps, and `most` itself.
