@@ -23,7 +23,7 @@ use crate::calc::rounding::{cents, deployable_ptu, snap};
 use crate::calc::service_tier::{LatencyClass, ServiceTier, TierPrice, TierSetup};
 use crate::calc::sizing::StandardOptions;
 use crate::calc::sizing::check_target;
-use crate::calc::workload::{TokenSplit, check_positive};
+use crate::calc::workload::{TokenSplit, check_positive, check_range};
 use crate::catalog::{Model, SubscriptionType, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
@@ -434,8 +434,18 @@ fn check_settings(
         MAX_HOURS_PER_MONTH,
         "hours per month",
     )?;
-    check_share(Param::FlexAvailability, settings.flex_availability, 1.0)?;
-    check_share(Param::BatchShare, settings.batch_share, MAX_BATCH_SHARE)?;
+    check_range(
+        Param::FlexAvailability,
+        settings.flex_availability,
+        1.0,
+        "a share",
+    )?;
+    check_range(
+        Param::BatchShare,
+        settings.batch_share,
+        MAX_BATCH_SHARE,
+        "a share",
+    )?;
     if settings.batch_share > 0.0 {
         let daily = load.total().prompt * 1440.0 / load.span_minutes * settings.batch_share;
         let fits = match &settings.tiers.batch {
@@ -464,21 +474,6 @@ fn check_settings(
 /// The largest `--batch-share`: something must stay interactive for the other options to mean
 /// anything (the batch option prices all of it).
 pub const MAX_BATCH_SHARE: f64 = 0.99;
-
-/// A share from 0 to `most`.
-fn check_share(param: Param, value: f64, most: f64) -> Result<(), ParamError> {
-    if value.is_finite() && (0.0..=most).contains(&value) {
-        Ok(())
-    } else {
-        Err(ParamError::OutOfRange {
-            param,
-            value,
-            low: 0.0,
-            high: most,
-            what: "a share",
-        })
-    }
-}
 
 /// Pay-as-you-go, the full-PTU options on each term, and the hybrid; with the hybrid's note.
 fn base_options(

@@ -382,15 +382,25 @@ impl Workload {
 
 /// Checks a token count: finite, 0 to the largest accepted per request.
 fn check_token_count(param: Param, value: f64) -> Result<(), ParamError> {
-    if value.is_finite() && (0.0..=MAX_TOKENS_PER_REQUEST).contains(&value) {
+    check_range(param, value, MAX_TOKENS_PER_REQUEST, "a token count")
+}
+
+/// Checks that `value` is finite and from 0 to `high`; the error says `what` it is.
+pub fn check_range(
+    param: Param,
+    value: f64,
+    high: f64,
+    what: &'static str,
+) -> Result<(), ParamError> {
+    if value.is_finite() && (0.0..=high).contains(&value) {
         Ok(())
     } else {
         Err(ParamError::OutOfRange {
             param,
             value,
             low: 0.0,
-            high: MAX_TOKENS_PER_REQUEST,
-            what: "a token count",
+            high,
+            what,
         })
     }
 }

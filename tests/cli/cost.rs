@@ -5,12 +5,7 @@ use serde_json::Value;
 use crate::{json, ptuplan, table};
 
 fn option<'a>(answer: &'a Value, name: &str) -> &'a Value {
-    answer["options"]
-        .as_array()
-        .expect("options")
-        .iter()
-        .find(|o| o["option"] == name)
-        .unwrap_or_else(|| panic!("{name} in {answer}"))
+    crate::entry(answer, "options", "option", name).unwrap_or_else(|| panic!("{name} in {answer}"))
 }
 
 #[test]

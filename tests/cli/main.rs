@@ -64,6 +64,11 @@ pub fn json(args: &[&str]) -> Value {
     value
 }
 
+/// The element of the array `answer[list]` whose `key` is `name`, if any.
+pub fn entry<'a>(answer: &'a Value, list: &str, key: &str, name: &str) -> Option<&'a Value> {
+    answer[list].as_array()?.iter().find(|e| e[key] == name)
+}
+
 /// The commands with a JSON Schema.
 pub const SCHEMA_COMMANDS: [&str; 9] = [
     "size", "capacity", "tokens", "analyze", "simulate", "cost", "plan", "check", "models",

@@ -9,11 +9,7 @@ use crate::{json, ptuplan};
 const PROFILE: &str = "examples/profile-business-day.csv";
 
 fn option<'a>(answer: &'a Value, name: &str) -> Option<&'a Value> {
-    answer["options"]
-        .as_array()
-        .expect("options")
-        .iter()
-        .find(|o| o["option"] == name)
+    crate::entry(answer, "options", "option", name)
 }
 
 fn usd(answer: &Value, name: &str) -> f64 {
@@ -322,12 +318,7 @@ fn tier_flags_reject_bad_values_naming_the_flag() {
 }
 
 fn workload<'a>(answer: &'a Value, name: &str) -> &'a Value {
-    answer["workloads"]
-        .as_array()
-        .expect("workloads")
-        .iter()
-        .find(|w| w["name"] == name)
-        .unwrap_or_else(|| panic!("{name}"))
+    crate::entry(answer, "workloads", "name", name).unwrap_or_else(|| panic!("{name}"))
 }
 
 #[test]
