@@ -113,6 +113,10 @@ pub enum Command {
     /// The model catalog: ratios, minimums, increments, RPM ratios, context windows, sources.
     #[command(after_help = MODELS_HELP)]
     Models(ModelsArgs),
+    /// Write what a plan implies: an ARM template of its deployments, or the metric alerts
+    /// that watch them.
+    #[command(after_help = EMIT_HELP)]
+    Emit(EmitArgs),
     /// Prices from Microsoft's Azure Retail Prices API, as a price overlay for --prices.
     #[command(subcommand)]
     Prices(PricesCommand),
@@ -199,6 +203,22 @@ Examples:
       --latency interactive
   ptuplan cost -m gpt-4.1 --rpm 100 --tokens 1500 --latency relaxed \\
       --batch-share 30% --subscription-type enterprise";
+
+const EMIT_HELP: &str = "\
+arm: the plan's shared PTU deployments (PTUs per region) and one standard deployment per
+token workload (quota units per region; priority workloads with serviceTier Priority;
+batch as GlobalBatch/DataZoneBatch) and per hybrid's spillover, one per region's account
+(template parameters accountName or accountName_REGION), chained with dependsOn.
+alerts: provisioned utilization (AzureOpenAIProvisionedManagedUtilizationV2) or standard
+tokens (TokenTransaction) above --threshold of capacity over --window, and HTTP 429s
+(AzureOpenAIRequests, StatusCode 429) above 1% of the peak's requests.
+
+Examples:
+  ptuplan emit arm examples/plan-contoso.toml -o deployments.json
+  az deployment group create -g RG --template-file deployments.json \\
+      --parameters accountName_eastus2=acct1 accountName_swedencentral=acct2
+  ptuplan emit alerts examples/plan-contoso.toml --threshold 85% --window 5m
+  ptuplan emit alerts examples/plan-contoso.toml --az > alerts.sh";
 
 const TOKENS_HELP: &str = "\
 Inputs:
@@ -859,6 +879,41 @@ pub struct CheckArgs {
     /// Read profiles the plan names outside its own folder (absolute paths, `..`).
     #[arg(long)]
     pub allow_outside_paths: bool,
+}
+
+/// Arguments of `emit`.
+#[derive(Debug, Args)]
+pub struct EmitArgs {
+    /// What to write.
+    #[arg(value_enum)]
+    pub kind: EmitKind,
+    /// The plan file (TOML).
+    pub file: PathBuf,
+    /// Write to this file (replaced only when complete) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Alerts: fire above this share of capacity (0.85 or 85%).
+    #[arg(long, value_parser = input::target_utilization, default_value = "85%", allow_hyphen_values = true)]
+    pub threshold: f64,
+    /// Alerts: the window it is measured over: 1m, 5m, 15m, 30m, 1h, 6h, 12h or 24h.
+    #[arg(long, value_parser = input::alert_window, default_value = "5m")]
+    pub window: u32,
+    /// Alerts: `az monitor metrics alert create` commands instead of an ARM template.
+    #[arg(long)]
+    pub az: bool,
+    /// Read profiles the plan names outside its own folder (absolute paths, `..`).
+    #[arg(long)]
+    pub allow_outside_paths: bool,
+}
+
+/// What `emit` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitKind {
+    /// An ARM template: one Microsoft.CognitiveServices/accounts/deployments per deployment
+    /// and region.
+    Arm,
+    /// Azure Monitor metric alerts: utilization or tokens above the threshold, and 429s.
+    Alerts,
 }
 
 /// Arguments of `models`.

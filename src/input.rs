@@ -241,6 +241,23 @@ pub fn cache_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+/// An alert window Azure Monitor accepts, in minutes: 1m, 5m, 15m, 30m, 1h, 6h, 12h, 24h.
+pub fn alert_window(text: &str) -> Result<u32, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1m" => Ok(1),
+        "5m" => Ok(5),
+        "15m" => Ok(15),
+        "30m" => Ok(30),
+        "1h" | "60m" => Ok(60),
+        "6h" => Ok(360),
+        "12h" => Ok(720),
+        "24h" | "1d" => Ok(1440),
+        _ => Err(
+            "must be one of 1m, 5m, 15m, 30m, 1h, 6h, 12h, 24h (Azure Monitor's windows)".into(),
+        ),
+    }
+}
+
 /// A share of the load sent to batch: 0 to 99% (`0.3` or `30%`).
 pub fn batch_share(text: &str) -> Result<f64, String> {
     let value = fraction(text)?;

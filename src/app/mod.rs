@@ -40,6 +40,7 @@ use crate::{plan_file, profile};
 
 mod analyze;
 mod batches;
+mod emit;
 mod files;
 mod output;
 mod price_overlay;
@@ -105,6 +106,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Models(args) => run_models(args, &load_catalog(&cli)?, format, as_of()?)?,
         Command::Prices(PricesCommand::Fetch(args)) => {
             price_overlay::run_prices_fetch(args, &base_catalog(&cli)?, as_of()?)?
+        }
+        Command::Emit(args) => {
+            let catalog = load_catalog(&cli)?;
+            let (_, _, report) = sized_plan(&args.file, args.allow_outside_paths, &catalog)?;
+            emit::run_emit(args, &report, &catalog)?
         }
     };
     let text = printable(text, format);
@@ -307,11 +313,12 @@ fn check_markdown(command: &Command, format: Format) -> Result<(), InputError> {
             | Command::Completions { .. }
             | Command::Schema { .. }
             | Command::Prices(_)
+            | Command::Emit(_)
     );
     if fixed && format != Format::Table {
         return Err(InputError::Usage(
-            "--json and --format apply to the planning commands; man, completions, schema and \
-             prices print one format"
+            "--json and --format apply to the planning commands; man, completions, schema, \
+             prices and emit print one format"
                 .into(),
         ));
     }
@@ -1104,27 +1111,7 @@ fn run_plan(
     catalog: &Catalog,
     (format, as_of): (Format, NaiveDate),
 ) -> anyhow::Result<(String, Option<BudgetReport>, Vec<String>)> {
-    let shown = path.display().to_string();
-    let text = files::read_input(path, "plan", files::MAX_PLAN_BYTES)?;
-    let file = plan_file::parse(&text, &shown)?;
-    let base_dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => std::path::Path::new("."),
-    };
-    // Plans are read on pull requests: a profile must be a regular file inside the plan's
-    // folder unless --allow-outside-paths says otherwise.
-    let read = |p: &std::path::Path| {
-        if !allow_outside_paths {
-            files::check_inside(base_dir, p)?;
-        }
-        files::read_text(p, files::MAX_PROFILE_BYTES).map_err(files::ReadFailure::into_io)
-    };
-    let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
-    let mut report = plan(&resolved.workloads, &resolved.settings)?;
-    report.notes.extend(resolved.notes.iter().cloned());
-    report
-        .notes
-        .extend(price_sources(&resolved.workloads, catalog));
+    let (shown, resolved, mut report) = sized_plan(path, allow_outside_paths, catalog)?;
     let tiers = plan_tiers(&mut report, resolved.quota_tier, catalog);
     let (budget, new_plan) = match check {
         None => (None, false),
@@ -1169,6 +1156,37 @@ fn run_plan(
         .map(|n| n.message)
         .collect();
     Ok((text, budget, warnings))
+}
+
+/// Reads, resolves and sizes a plan file: its name as shown, the resolved plan and the report
+/// (with the plan's and the prices' notes).
+fn sized_plan<'a>(
+    path: &std::path::Path,
+    allow_outside_paths: bool,
+    catalog: &'a Catalog,
+) -> anyhow::Result<(String, plan_file::ResolvedPlan<'a>, PlanReport)> {
+    let shown = path.display().to_string();
+    let text = files::read_input(path, "plan", files::MAX_PLAN_BYTES)?;
+    let file = plan_file::parse(&text, &shown)?;
+    let base_dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    // Plans are read on pull requests: a profile must be a regular file inside the plan's
+    // folder unless --allow-outside-paths says otherwise.
+    let read = |p: &std::path::Path| {
+        if !allow_outside_paths {
+            files::check_inside(base_dir, p)?;
+        }
+        files::read_text(p, files::MAX_PROFILE_BYTES).map_err(files::ReadFailure::into_io)
+    };
+    let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
+    let mut report = plan(&resolved.workloads, &resolved.settings)?;
+    report.notes.extend(resolved.notes.iter().cloned());
+    report
+        .notes
+        .extend(price_sources(&resolved.workloads, catalog));
+    Ok((shown, resolved, report))
 }
 
 /// Where the plan's prices come from: the catalog's sources (or a `--prices` overlay), and which

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod deployments;
 mod tier_bill;
+
+pub use deployments::{DeploymentSpec, deployment_specs};
 
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, LoadKind};

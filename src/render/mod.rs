@@ -2,6 +2,7 @@
 //! for pull-request comments.
 
 pub mod cost_text;
+pub mod emit;
 pub mod json;
 pub mod markdown;
 pub mod plot;

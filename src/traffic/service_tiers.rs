@@ -23,7 +23,7 @@ const MAX_TIERS: usize = 16;
 pub struct TierTally(BTreeMap<String, MinuteLoad>, MinuteLoad);
 
 impl TierTally {
-    /// Counts one request served by `tier` (blank: `(none)`); an error past [`MAX_TIERS`]
+    /// Counts one request served by `tier` (blank: `(none)`); an error past 16
     /// distinct values.
     pub fn add(&mut self, tier: &str, load: MinuteLoad) -> Result<(), String> {
         let tier = match tier.trim() {

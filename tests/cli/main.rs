@@ -5,6 +5,7 @@ mod analyze;
 mod capacity;
 mod catalog;
 mod cost;
+mod emit;
 mod errors;
 mod fuzz;
 mod json_contract;

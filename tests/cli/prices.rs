@@ -342,7 +342,7 @@ fn output_inside_the_pages_folder_and_json_are_refused() {
         .args(["prices", "fetch", "--from", USD_PAGES, "--json"])
         .assert()
         .code(2)
-        .stderr(contains("prices print one format"));
+        .stderr(contains("prices and emit print one format"));
 }
 
 #[test]

@@ -65,7 +65,7 @@ fn json_is_refused_by_man_and_completions() {
             .args(args)
             .assert()
             .code(2)
-            .stderr(contains("schema and prices print one format"));
+            .stderr(contains("schema, prices and emit print one format"));
     }
 }
 

@@ -1,0 +1,321 @@
+//! `ptuplan emit`: the deployments a plan implies as an ARM template, and the Azure Monitor
+//! metric alerts that watch them (ARM template, or `az monitor metrics alert create` commands).
+//! Account names are template parameters; nothing secret is written.
+
+use serde_json::{Value, json};
+
+use crate::calc::plan::DeploymentSpec;
+
+/// The deployments' API version: the newest stable one with `serviceTier` (Azure's schemas,
+/// 2026-05-01).
+pub const DEPLOYMENTS_API: &str = "2026-05-01";
+/// The metric alerts' API version (the one Learn's samples use).
+pub const ALERTS_API: &str = "2018-03-01";
+/// ARM's deployment template schema.
+const TEMPLATE_SCHEMA: &str =
+    "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+/// The metric namespace of Azure OpenAI accounts.
+const NAMESPACE: &str = "Microsoft.CognitiveServices/accounts";
+/// Provisioned utilization, percent, per deployment (Learn, monitoring data reference).
+pub const UTILIZATION_METRIC: &str = "AzureOpenAIProvisionedManagedUtilizationV2";
+/// Prompt + generated tokens, per deployment.
+pub const TOKENS_METRIC: &str = "TokenTransaction";
+/// Requests, with a StatusCode dimension.
+pub const REQUESTS_METRIC: &str = "AzureOpenAIRequests";
+
+/// What an emitted file says about where it came from.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// ptuplan's version.
+    pub version: &'static str,
+    /// The plan file.
+    pub plan: String,
+    /// The catalog's date and origin.
+    pub catalog: String,
+}
+
+/// The account parameter of a region (`accountName` without regions).
+fn account_parameter(region: Option<&str>) -> String {
+    match region {
+        Some(region) => format!("accountName_{region}"),
+        None => "accountName".to_string(),
+    }
+}
+
+/// The template's parameters: one account name per region.
+fn parameters(specs: &[DeploymentSpec]) -> Value {
+    let mut params = serde_json::Map::new();
+    for spec in specs {
+        let region = spec.region.as_deref();
+        params.insert(
+            account_parameter(region),
+            json!({
+                "type": "string",
+                "metadata": {"description": format!(
+                    "The Azure OpenAI (Foundry) account{}",
+                    region.map_or(String::new(), |r| format!(" in {r}"))
+                )}
+            }),
+        );
+    }
+    Value::Object(params)
+}
+
+/// The template's metadata: generator, plan and catalog.
+fn metadata(origin: &Origin) -> Value {
+    json!({
+        "_generator": {"name": "ptuplan", "version": origin.version},
+        "ptuplan": {
+            "plan": origin.plan,
+            "catalog": origin.catalog,
+            "note": "Generated from a capacity plan: review before deploying; account names are parameters."
+        }
+    })
+}
+
+/// `[resourceId('Microsoft.CognitiveServices/accounts/deployments', account, name)]`.
+fn deployment_id(spec: &DeploymentSpec) -> String {
+    format!(
+        "[resourceId('Microsoft.CognitiveServices/accounts/deployments', parameters('{}'), '{}')]",
+        account_parameter(spec.region.as_deref()),
+        spec.name
+    )
+}
+
+/// The ARM template: one `Microsoft.CognitiveServices/accounts/deployments` per spec, those of
+/// one account chained with `dependsOn` (parallel siblings fail with RequestConflict).
+pub fn arm(specs: &[DeploymentSpec], origin: &Origin) -> Value {
+    let mut resources = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let previous = specs[..i]
+            .iter()
+            .rev()
+            .find(|s| s.region == spec.region)
+            .map(deployment_id);
+        let mut sku = json!({"name": spec.sku_name()});
+        if let Some(capacity) = spec.capacity {
+            sku["capacity"] = json!(capacity);
+        }
+        let mut model = json!({"format": "OpenAI", "name": spec.model});
+        if let Some(version) = &spec.version {
+            model["version"] = json!(version);
+        }
+        let mut properties = json!({"model": model});
+        if let Some(tier) = spec.service_tier {
+            properties["serviceTier"] = json!(tier);
+        }
+        if let Some(spill) = &spec.spillover_to {
+            properties["spilloverDeploymentName"] = json!(spill);
+        }
+        let mut resource = json!({
+            "type": "Microsoft.CognitiveServices/accounts/deployments",
+            "apiVersion": DEPLOYMENTS_API,
+            "name": format!(
+                "[format('{{0}}/{{1}}', parameters('{}'), '{}')]",
+                account_parameter(spec.region.as_deref()),
+                spec.name
+            ),
+            "sku": sku,
+            "properties": properties,
+            "tags": {"ptuplan-workloads": spec.workloads.join(",")},
+        });
+        if let Some(previous) = previous {
+            resource["dependsOn"] = json!([previous]);
+        }
+        resources.push(resource);
+    }
+    json!({
+        "$schema": TEMPLATE_SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "metadata": metadata(origin),
+        "parameters": parameters(specs),
+        "resources": resources,
+    })
+}
+
+/// What the alerts watch for: the threshold share and the window in minutes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlertSettings {
+    /// Share of capacity (0.85).
+    pub threshold: f64,
+    /// Window, minutes (one of 1, 5, 15, 30, 60, 360, 720, 1440).
+    pub window_minutes: u32,
+}
+
+/// One alert rule: its name, description, metric, aggregation, threshold and deployment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertRule {
+    /// Rule name.
+    pub name: String,
+    /// What it says when it fires.
+    pub description: String,
+    /// Metric REST name.
+    pub metric: &'static str,
+    /// `Average` or `Total`.
+    pub aggregation: &'static str,
+    /// Fires above this value.
+    pub threshold: f64,
+    /// The deployment it watches (ModelDeploymentName).
+    pub deployment: String,
+    /// The status code it counts (429 alerts).
+    pub status_code: Option<&'static str>,
+    /// Region of the deployment's account.
+    pub region: Option<String>,
+}
+
+/// The rules for every deployment: provisioned utilization or standard tokens above the
+/// threshold share, and 429s above 1% of the peak's requests, over the window.
+pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<AlertRule> {
+    let percent = (settings.threshold * 100.0).round();
+    let window = f64::from(settings.window_minutes);
+    let mut rules = Vec::new();
+    for spec in specs.iter().filter(|s| !s.batch) {
+        let suffix = spec
+            .region
+            .as_deref()
+            .map_or(String::new(), |r| format!("-{r}"));
+        let base = |what: &str| format!("{}{suffix}-{what}", spec.name);
+        let rule = |name, description, metric, aggregation, threshold, status_code| AlertRule {
+            name,
+            description,
+            metric,
+            aggregation,
+            threshold,
+            deployment: spec.name.clone(),
+            status_code,
+            region: spec.region.clone(),
+        };
+        if spec.sku.is_provisioned() {
+            rules.push(rule(
+                base("utilization"),
+                format!(
+                    "{}: provisioned utilization above {percent}% on average over {} min",
+                    spec.name, settings.window_minutes
+                ),
+                UTILIZATION_METRIC,
+                "Average",
+                percent,
+                None,
+            ));
+        } else if let Some(quota) = spec.quota_tpm {
+            rules.push(rule(
+                base("tokens"),
+                format!(
+                    "{}: tokens above {percent}% of its {quota} TPM quota over {} min",
+                    spec.name, settings.window_minutes
+                ),
+                TOKENS_METRIC,
+                "Total",
+                (quota as f64 * settings.threshold * window).floor(),
+                None,
+            ));
+        }
+        rules.push(rule(
+            base("429s"),
+            format!(
+                "{}: HTTP 429 responses above 1% of its peak requests over {} min",
+                spec.name, settings.window_minutes
+            ),
+            REQUESTS_METRIC,
+            "Total",
+            (spec.peak_rpm * window * 0.01).ceil().max(1.0),
+            Some("429"),
+        ));
+    }
+    rules
+}
+
+/// The metric alerts as an ARM template (`Microsoft.Insights/metricAlerts`, 2018-03-01).
+pub fn alerts(rules: &[AlertRule], settings: AlertSettings, origin: &Origin) -> Value {
+    let window = format!("PT{}M", settings.window_minutes);
+    let mut params = serde_json::Map::new();
+    for region in rules.iter().map(|r| r.region.as_deref()) {
+        params.insert(
+            account_parameter(region),
+            json!({"type": "string", "metadata": {"description": "The Azure OpenAI (Foundry) account the deployments are in"}}),
+        );
+    }
+    params.insert(
+        "actionGroupId".into(),
+        json!({"type": "string", "defaultValue": "", "metadata": {"description": "An action group to notify (empty: none)"}}),
+    );
+    let resources: Vec<Value> = rules
+        .iter()
+        .map(|rule| {
+            let mut dimensions = vec![json!({
+                "name": "ModelDeploymentName", "operator": "Include", "values": [rule.deployment]
+            })];
+            if let Some(code) = rule.status_code {
+                dimensions.push(json!({"name": "StatusCode", "operator": "Include", "values": [code]}));
+            }
+            json!({
+                "type": "Microsoft.Insights/metricAlerts",
+                "apiVersion": ALERTS_API,
+                "name": rule.name,
+                "location": "global",
+                "properties": {
+                    "description": rule.description,
+                    "severity": 2,
+                    "enabled": true,
+                    "scopes": [format!(
+                        "[resourceId('Microsoft.CognitiveServices/accounts', parameters('{}'))]",
+                        account_parameter(rule.region.as_deref())
+                    )],
+                    "evaluationFrequency": "PT1M",
+                    "windowSize": window,
+                    "autoMitigate": true,
+                    "criteria": {
+                        "odata.type": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                        "allOf": [{
+                            "criterionType": "StaticThresholdCriterion",
+                            "name": "cond0",
+                            "metricNamespace": NAMESPACE,
+                            "metricName": rule.metric,
+                            "operator": "GreaterThan",
+                            "threshold": rule.threshold,
+                            "timeAggregation": rule.aggregation,
+                            "dimensions": dimensions,
+                        }]
+                    },
+                    "actions": "[if(empty(parameters('actionGroupId')), createArray(), createArray(createObject('actionGroupId', parameters('actionGroupId'))))]",
+                }
+            })
+        })
+        .collect();
+    json!({
+        "$schema": TEMPLATE_SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "metadata": metadata(origin),
+        "parameters": Value::Object(params),
+        "resources": resources,
+    })
+}
+
+/// The same alerts as `az monitor metrics alert create` commands (a shell script).
+pub fn az_commands(rules: &[AlertRule], settings: AlertSettings, origin: &Origin) -> String {
+    let mut out = format!(
+        "#!/bin/sh\n# ptuplan {} from {} (catalog {}): Azure Monitor metric alerts.\n\
+         # Set RG and the account variables first; nothing secret is written here.\nset -eu\n",
+        origin.version, origin.plan, origin.catalog
+    );
+    for rule in rules {
+        let account = account_parameter(rule.region.as_deref()).replace('-', "_");
+        let aggregation = if rule.aggregation == "Average" {
+            "avg"
+        } else {
+            "total"
+        };
+        let mut condition = format!(
+            "{aggregation} {} > {} where ModelDeploymentName includes {}",
+            rule.metric, rule.threshold, rule.deployment
+        );
+        if let Some(code) = rule.status_code {
+            condition.push_str(&format!(" and StatusCode includes {code}"));
+        }
+        out.push_str(&format!(
+            "az monitor metrics alert create -n '{}' -g \"$RG\" --scopes \"$(az cognitiveservices account show -g \"$RG\" -n \"${account}\" --query id -o tsv)\" --condition '{condition}' --window-size {}m --evaluation-frequency 1m --severity 2 --description '{}'\n",
+            rule.name, settings.window_minutes, rule.description
+        ));
+    }
+    out
+}

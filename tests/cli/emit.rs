@@ -1,0 +1,260 @@
+//! `ptuplan emit`: the ARM template of a plan's deployments and its metric alerts, validated
+//! against Microsoft's published ARM schemas (vendored in tests/fixtures/arm-schemas).
+
+use predicates::str::contains;
+use serde_json::{Value, json};
+
+use crate::ptuplan;
+
+const SCHEMAS: &str = "tests/fixtures/arm-schemas";
+const BASE: &str = "https://schema.management.azure.com/schemas";
+
+fn load(path: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{SCHEMAS}/{path}")).expect("vendored schema");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// Relaxes the 2018-03-01 metric-alert criteria's `additionalProperties` (which under draft 4
+/// rejects every valid `odata.type`; fixed upstream in 2026-01-01): see the fixtures' README.
+fn relax(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let criteria = map.get("properties").is_some_and(|p| p == &json!({}))
+                && map.contains_key("additionalProperties");
+            if criteria {
+                map.insert("additionalProperties".into(), json!({}));
+            }
+            map.values_mut().for_each(relax);
+        }
+        Value::Array(items) => items.iter_mut().for_each(relax),
+        _ => {}
+    }
+}
+
+/// A validator of whole templates whose resources are deployments (2026-05-01) or metric
+/// alerts (2018-03-01).
+fn validator() -> jsonschema::Validator {
+    let mut root = load("2019-04-01/deploymentTemplate.json");
+    root["definitions"]["resource"] = json!({"allOf": [
+        {"$ref": "#/definitions/resourceBase"},
+        {"oneOf": [
+            {"$ref": format!("{BASE}/2026-05-01/Microsoft.CognitiveServices.json#/resourceDefinitions/accounts_deployments")},
+            {"$ref": format!("{BASE}/2018-03-01/Microsoft.Insights.json#/resourceDefinitions/metricAlerts")}
+        ]}
+    ]});
+    let mut insights = load("2018-03-01/Microsoft.Insights.json");
+    relax(&mut insights);
+    let files = [
+        ("common/definitions.json", load("common/definitions.json")),
+        (
+            "2026-05-01/Microsoft.CognitiveServices.json",
+            load("2026-05-01/Microsoft.CognitiveServices.json"),
+        ),
+        ("2018-03-01/Microsoft.Insights.json", insights),
+    ];
+    let mut registry = jsonschema::Registry::new().draft(jsonschema::Draft::Draft4);
+    for (path, schema) in files {
+        registry = registry
+            .add(format!("{BASE}/{path}"), schema)
+            .expect("added");
+    }
+    let registry = registry.prepare().expect("resolved offline");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .with_registry(&registry)
+        .build(&root)
+        .expect("compiles")
+}
+
+fn emit(args: &[&str]) -> String {
+    let output = ptuplan().arg("emit").args(args).output().expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+fn template(args: &[&str]) -> Value {
+    let value: Value = serde_json::from_str(&emit(args)).expect("JSON");
+    let validator = validator();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .take(3)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    value
+}
+
+#[test]
+fn arm_template_has_the_plans_deployments_per_region() {
+    let plan = crate::json(&["plan", "examples/plan-contoso.toml"]);
+    let arm = template(&["arm", "examples/plan-contoso.toml"]);
+    let resources = arm["resources"].as_array().expect("resources");
+    // Two regions: the shared gpt-4.1 PTU deployment and the classifier's standard one in each.
+    assert_eq!(resources.len(), 4);
+    let ptu = &resources[0];
+    assert_eq!(ptu["sku"]["name"], "GlobalProvisionedManaged");
+    assert_eq!(
+        ptu["sku"]["capacity"],
+        plan["deployments"][0]["ptu_per_region"]
+    );
+    assert_eq!(ptu["properties"]["model"]["name"], "gpt-4.1");
+    assert_eq!(ptu["properties"]["model"]["version"], "2025-04-14");
+    // The classifier's quota per region in 1,000-TPM units.
+    let classifier = crate::entry(&plan, "workloads", "name", "classifier").expect("listed");
+    let quota = classifier["standard_tpm_quota"].as_u64().expect("quota");
+    assert_eq!(resources[1]["sku"]["name"], "GlobalStandard");
+    assert_eq!(resources[1]["sku"]["capacity"], quota.div_ceil(1000));
+    // Deployments of one account are chained; each region has its own account parameter.
+    assert!(resources[0].get("dependsOn").is_none());
+    assert!(
+        resources[1]["dependsOn"][0]
+            .as_str()
+            .is_some_and(|d| d.contains("gpt-4.1-global-ptu"))
+    );
+    assert!(
+        resources[2]["name"]
+            .as_str()
+            .is_some_and(|n| n.contains("accountName_swedencentral"))
+    );
+    assert_eq!(
+        arm["metadata"]["ptuplan"]["plan"],
+        "examples/plan-contoso.toml"
+    );
+    // Tiers: priority workloads say so, batch has its own SKU, a hybrid spills to its own.
+    let tiers = template(&["arm", "examples/plan-tiers.toml"]);
+    let by_name = |name: &str| {
+        tiers["resources"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|r| {
+                r["name"]
+                    .as_str()
+                    .is_some_and(|n| n.contains(&format!("'{name}'")))
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert_eq!(by_name("agents")["properties"]["serviceTier"], "Priority");
+    assert_eq!(by_name("reports")["sku"]["name"], "GlobalBatch");
+    assert_eq!(
+        by_name("gpt-5.1-global-ptu")["properties"]["spilloverDeploymentName"],
+        "chat-spill"
+    );
+    assert_eq!(by_name("chat-spill")["sku"]["name"], "GlobalStandard");
+}
+
+#[test]
+fn the_vendored_schemas_catch_a_wrong_template() {
+    let mut arm = template(&["arm", "examples/plan-contoso.toml"]);
+    let validator = validator();
+    assert!(validator.is_valid(&arm));
+    arm["resources"][0]["sku"]["capacity"] = json!("635");
+    assert!(!validator.is_valid(&arm), "a capacity must be an integer");
+    arm["resources"][0]["sku"]["capacity"] = json!(635);
+    arm["resources"][0]["apiVersion"] = json!("2020-01-01");
+    assert!(!validator.is_valid(&arm), "an unknown API version");
+    let mut alerts = template(&["alerts", "examples/plan-contoso.toml"]);
+    alerts["resources"][0]["properties"]["criteria"]["allOf"][0]["timeAggregation"] = json!("Avg");
+    assert!(!validator.is_valid(&alerts), "Avg is not an aggregation");
+}
+
+#[test]
+fn alerts_watch_utilization_tokens_and_429s() {
+    let alerts = template(&[
+        "alerts",
+        "examples/plan-contoso.toml",
+        "--threshold",
+        "80%",
+        "--window",
+        "15m",
+    ]);
+    let rules = alerts["resources"].as_array().expect("rules");
+    let criteria = |rule: &Value| rule["properties"]["criteria"]["allOf"][0].clone();
+    let utilization = &rules[0];
+    assert_eq!(
+        criteria(utilization)["metricName"],
+        "AzureOpenAIProvisionedManagedUtilizationV2"
+    );
+    assert_eq!(criteria(utilization)["threshold"], 80.0);
+    assert_eq!(utilization["properties"]["windowSize"], "PT15M");
+    // The classifier's standard quota: tokens above 80% of it over 15 minutes.
+    let plan = crate::json(&["plan", "examples/plan-contoso.toml"]);
+    let quota = crate::entry(&plan, "workloads", "name", "classifier").expect("listed")["standard_tpm_quota"]
+        .as_f64()
+        .expect("quota");
+    let tokens = rules
+        .iter()
+        .find(|r| criteria(r)["metricName"] == "TokenTransaction")
+        .expect("tokens rule");
+    assert_eq!(criteria(tokens)["threshold"], (quota * 0.8 * 15.0).floor());
+    let throttles = rules
+        .iter()
+        .filter(|r| criteria(r)["metricName"] == "AzureOpenAIRequests")
+        .count();
+    assert_eq!(throttles, 4, "one 429 rule per deployment and region");
+    // The same as az commands.
+    let script = emit(&["alerts", "examples/plan-contoso.toml", "--az"]);
+    assert!(script.starts_with("#!/bin/sh\n# ptuplan "));
+    assert_eq!(
+        script.matches("az monitor metrics alert create").count(),
+        rules.len()
+    );
+    assert!(script.contains("--window-size 5m"));
+    // It parses as a shell script.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("alerts.sh");
+    std::fs::write(&path, &script).expect("written");
+    let parsed = std::process::Command::new("sh")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .expect("sh runs");
+    assert!(parsed.success());
+}
+
+#[test]
+fn emit_refuses_bad_input_and_writes_files_whole() {
+    for (args, expected) in [
+        (
+            vec!["alerts", "examples/plan-contoso.toml", "--window", "7m"],
+            "--window",
+        ),
+        (
+            vec![
+                "alerts",
+                "examples/plan-contoso.toml",
+                "--threshold",
+                "150%",
+            ],
+            "--threshold",
+        ),
+        (
+            vec!["yaml", "examples/plan-contoso.toml"],
+            "invalid value 'yaml'",
+        ),
+        (vec!["arm", "examples/broken-plan.toml"], "broken-plan.toml"),
+    ] {
+        ptuplan()
+            .arg("emit")
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(contains(expected));
+    }
+    ptuplan()
+        .args(["emit", "arm", "examples/plan-contoso.toml", "--json"])
+        .assert()
+        .code(2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("deployments.json");
+    ptuplan()
+        .args(["emit", "arm", "examples/plan-contoso.toml", "-o"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
+    assert_eq!(written["resources"].as_array().map(Vec::len), Some(4));
+}
