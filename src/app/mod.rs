@@ -1402,6 +1402,8 @@ struct ModelsBody<'a> {
     models: Vec<&'a Model>,
     #[serde(skip_serializing_if = "Option::is_none")]
     availability: Option<Vec<&'a crate::catalog::Availability>>,
+    /// Batch enqueued-token quotas of the models shown (where batch is offered).
+    batch_quota: Vec<&'a crate::catalog::BatchQuota>,
     sources: std::collections::BTreeMap<&'a str, &'a Source>,
 }
 
@@ -1433,9 +1435,15 @@ fn run_models(
                 .filter_map(|id| catalog.sources.get_key_value(id.as_str()))
                 .map(|(id, source)| (id.as_str(), source))
                 .collect();
+            let batch_quota = catalog
+                .batch_quotas()
+                .iter()
+                .filter(|q| models.iter().any(|m| m.name == q.model))
+                .collect();
             let body = ModelsBody {
                 models,
                 availability,
+                batch_quota,
                 sources,
             };
             render_json(catalog, Some(&lifecycle), &body)

@@ -712,3 +712,26 @@ fn review_findings_stay_fixed() {
             "field 'flex_availability': it applies to tier = \"flex\"",
         ));
 }
+
+#[test]
+fn models_show_where_each_tier_is_offered() {
+    let text = String::from_utf8(
+        ptuplan()
+            .args(["models", "gpt-4.1"])
+            .output()
+            .expect("runs")
+            .stdout,
+    )
+    .expect("UTF-8");
+    assert!(text.contains("99% > 80 TPS"), "{text}");
+    assert!(text.contains("enterprise 5B"), "{text}");
+    let answer = json(&["models", "gpt-4.1"]);
+    let quotas = answer["batch_quota"].as_array().expect("list");
+    assert_eq!(quotas.len(), 2, "Global Batch and Data Zone Batch (S61)");
+    assert_eq!(
+        answer["models"][0]["priority"]["long_prompt_tokens"],
+        128_000
+    );
+    let flexless = json(&["models", "gpt-4o"]);
+    assert!(flexless["models"][0]["flex"].is_null());
+}

@@ -97,6 +97,85 @@ fn context_summary(model: &Model) -> String {
     format!("{input}/{output}")
 }
 
+/// Priority, flex and batch: where offered, with the priority latency target and prices and
+/// the batch enqueued-token quotas per subscription type.
+fn tier_rows(model: &Model, catalog: &Catalog) -> Vec<(&'static str, String)> {
+    let types = |deployments: &[DeploymentType]| {
+        let names: Vec<&str> = deployments.iter().map(|d| d.as_str()).collect();
+        names.join(", ")
+    };
+    let priority = model
+        .priority
+        .as_ref()
+        .map_or("not offered".to_string(), |p| {
+            let prices: Vec<String> = p
+                .prices
+                .iter()
+                .map(|(d, t)| {
+                    let cur = catalog.currency.as_str();
+                    format!(
+                        "{d} {} in, {} out",
+                        money(cur, &t.input.to_string()),
+                        money(cur, &t.output.to_string())
+                    )
+                })
+                .collect();
+            format!(
+                "{} ({}); {}{}",
+                types(&p.deployments),
+                p.source,
+                p.latency_target.as_deref().unwrap_or("no latency target"),
+                if prices.is_empty() {
+                    "; no price in the catalog".to_string()
+                } else {
+                    format!(
+                        "; {} per 1M ({}{})",
+                        prices.join("; "),
+                        p.prices_source.as_deref().unwrap_or("-"),
+                        if p.prices_unverified {
+                            ", UNVERIFIED"
+                        } else {
+                            ""
+                        }
+                    )
+                }
+            )
+        });
+    let flex = model.flex.as_ref().map_or("not offered".to_string(), |f| {
+        format!("{} ({}), 50% of standard", types(&f.deployments), f.source)
+    });
+    let batch: Vec<String> = catalog
+        .batch_quotas()
+        .iter()
+        .filter(|q| q.model == model.name)
+        .map(|q| {
+            let limits: Vec<String> = q
+                .enqueued_tokens
+                .iter()
+                .map(|(s, n)| format!("{s} {}", crate::numfmt::short(*n as f64)))
+                .collect();
+            format!(
+                "{} ({}) enqueued tokens: {}",
+                q.deployment,
+                q.source,
+                limits.join(", ")
+            )
+        })
+        .collect();
+    vec![
+        ("priority", priority),
+        ("flex", flex),
+        (
+            "batch",
+            if batch.is_empty() {
+                "not offered".to_string()
+            } else {
+                batch.join("; ")
+            },
+        ),
+    ]
+}
+
 /// Renders one model in full, with its lifecycle on `--as-of`, sources and notes.
 pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) -> String {
     let mut out = String::new();
@@ -167,6 +246,9 @@ pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) ->
                 )
             });
         row(&format!("{deployment} PAYG price"), value);
+    }
+    for (key, value) in tier_rows(model, catalog) {
+        row(key, value);
     }
     for view in &lifecycle.models {
         lifecycle_rows(view, lifecycle.as_of, &mut row);
