@@ -751,18 +751,15 @@ fn check_batch(w: &PlannedWorkload<'_>, tier: Tier, error: PlaceError) -> Result
         w.batch_share
     };
     if let (Ok(batch), true) = (&w.tiers.batch, batch_part > 0.0) {
-        let daily = w.load.total().prompt * 1440.0 / w.load.span_minutes * batch_part;
+        let daily = w.load.total().prompt * 1440.0 / w.load.span_minutes;
         let key = if tier == Tier::Batch {
             "tier"
         } else {
             "batch_share"
         };
-        batch.fits(daily, &w.model.name).map_err(|reason| {
-            error(
-                key,
-                format!("field '{key}': {reason} ([subscription] type)"),
-            )
-        })?;
+        batch
+            .fits(daily, batch_part, &w.model.name)
+            .map_err(|reason| error(key, format!("field '{key}': {reason}")))?;
     }
     Ok(())
 }

@@ -239,7 +239,8 @@ pub(super) fn run_simulate(
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
     let checked = check_args(args, model, &ptus, format, &mut notes)?;
     let tiers = sim_tiers(args, model, catalog)?;
-    let candidates = candidates(args, model, &ptus, &tiers, &mut notes)?;
+    let candidates = candidates(args, model, &ptus, catalog, &mut notes)?;
+    notes.extend(unused_tier_flags(args));
     let (service, standard_speed_assumed) = service(args, model, &mut notes)?;
     let max_tokens = max_tokens(args, model, &mut notes)?;
     let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
@@ -984,7 +985,7 @@ fn candidates(
     args: &SimulateArgs,
     model: &Model,
     ptus: &[f64],
-    tiers: &TierSetup,
+    catalog: &Catalog,
     notes: &mut Vec<Note>,
 ) -> anyhow::Result<Vec<(Candidate, Target)>> {
     let spillover = args
@@ -1010,7 +1011,7 @@ fn candidates(
     ] {
         for &quota in quotas {
             let params = standard_params(args, model, quota, flag)?;
-            let mode = tier_mode(args, model, tiers, tier, flag)?;
+            let mode = tier_mode(args, model, catalog, tier, flag)?;
             let label = format!("{} {}", tier.as_str(), numfmt::short(quota));
             candidates.push((
                 standard_candidate(label, &params, Some(tier)),
@@ -1153,13 +1154,31 @@ fn ptu_candidates(
     Ok(candidates)
 }
 
+/// Notes on tier flags given without a candidate of that tier.
+fn unused_tier_flags(args: &SimulateArgs) -> Vec<Note> {
+    [
+        (
+            args.flex_availability < 1.0 && args.flex_quota.is_empty(),
+            "--flex-availability: not used without a --flex-quota candidate",
+        ),
+        (
+            args.priority_ramp_floor > 0.0 && args.priority_quota.is_empty(),
+            "--priority-ramp-floor: not used without a --priority-quota candidate",
+        ),
+    ]
+    .into_iter()
+    .filter(|(unused, _)| *unused)
+    .map(|(_, text)| Note::new(NoteCode::Simulation, text.to_string()))
+    .collect()
+}
+
 /// Whether any standard deployment is simulated (plain, flex or priority).
 fn has_standard_candidates(args: &SimulateArgs) -> bool {
     !(args.tpm_quota.is_empty() && args.flex_quota.is_empty() && args.priority_quota.is_empty())
 }
 
-/// Priority and flex for the model and type, priced from the catalog's standard prices (an
-/// error naming the flag when a tier candidate asks for one that is not offered).
+/// Priority and flex prices for the model and type, from the catalog's standard prices (none
+/// without them: tier candidates are then simulated, not priced).
 fn sim_tiers(args: &SimulateArgs, model: &Model, catalog: &Catalog) -> anyhow::Result<TierSetup> {
     let Some(prices) = model.prices.get(&args.deployment) else {
         return Ok(TierSetup::none(
@@ -1171,60 +1190,77 @@ fn sim_tiers(args: &SimulateArgs, model: &Model, catalog: &Catalog) -> anyhow::R
         source: model.sources.prices.as_deref().unwrap_or("catalog"),
         unverified: model.is_unverified(crate::catalog::CatalogField::Prices),
     };
-    let mut tiers = TierSetup::resolve(
+    Ok(TierSetup::resolve(
         catalog,
         model,
         args.deployment,
         standard,
         &PriorityOverrides::default(),
         crate::catalog::SubscriptionType::Default,
-    );
-    if let Ok(priority) = &mut tiers.priority {
-        priority.ramp.floor_tpm = args.priority_ramp_floor;
-    }
-    Ok(tiers)
+    ))
 }
 
 /// How a tier candidate's requests are treated; an error naming `flag` when the catalog does
-/// not offer the tier.
+/// not offer the tier on the model and type (prices aside: an unpriced tier is simulated, not
+/// priced).
 fn tier_mode(
     args: &SimulateArgs,
     model: &Model,
-    tiers: &TierSetup,
+    catalog: &Catalog,
     tier: ServiceTier,
     flag: &str,
 ) -> anyhow::Result<TierMode> {
-    let not_offered = |reason: &str| usage(format!("{flag}: {reason}"));
-    Ok(match tier {
-        ServiceTier::Flex => {
-            tiers.flex.as_ref().map_err(|r| not_offered(r))?;
-            TierMode::Flex {
-                availability: args.flex_availability,
-            }
+    let deployment = args.deployment;
+    let not_offered = |what: &str| {
+        usage(format!(
+            "{flag}: not offered: the catalog lists no {what} for {} on {deployment}",
+            model.name
+        ))
+    };
+    if tier == ServiceTier::Flex {
+        if !model
+            .flex
+            .as_ref()
+            .is_some_and(|f| f.deployments.contains(&deployment))
+        {
+            return Err(not_offered("flex processing"));
         }
-        _ => {
-            let setup = tiers.priority.as_ref().map_err(|r| not_offered(r))?;
-            let speed = setup
-                .latency_target
-                .as_deref()
-                .and_then(tokens_per_second)
-                .or(args.tokens_per_second)
-                .ok_or_else(|| {
-                    not_offered(&format!(
-                        "the catalog has no priority latency target for {}: give \
-                         --tokens-per-second",
-                        model.name
-                    ))
-                })?;
-            TierMode::Priority(PriorityMode {
-                tokens_per_second: speed,
-                ramp: setup.ramp,
-                long_prompt_tokens: setup
-                    .long_prompt_tokens
-                    .map(|t| u32::try_from(t).unwrap_or(u32::MAX)),
-            })
-        }
-    })
+        return Ok(TierMode::Flex {
+            availability: args.flex_availability,
+        });
+    }
+    let offer = model
+        .priority
+        .as_ref()
+        .filter(|p| p.deployments.contains(&deployment))
+        .ok_or_else(|| not_offered("priority processing"))?;
+    let rules = catalog
+        .service_tiers
+        .as_ref()
+        .ok_or_else(|| usage(format!("{flag}: the catalog has no [service_tiers] rules")))?;
+    let speed = offer
+        .latency_target
+        .as_deref()
+        .and_then(tokens_per_second)
+        .or(args.tokens_per_second)
+        .ok_or_else(|| {
+            usage(format!(
+                "{flag}: the catalog has no priority latency target for {}: give \
+                 --tokens-per-second",
+                model.name
+            ))
+        })?;
+    Ok(TierMode::Priority(PriorityMode {
+        tokens_per_second: speed,
+        ramp: crate::calc::service_tier::RampRule {
+            increase: rules.priority_ramp_increase,
+            minutes: rules.priority_ramp_minutes,
+            floor_tpm: args.priority_ramp_floor,
+        },
+        long_prompt_tokens: offer
+            .long_prompt_tokens
+            .map(|t| u32::try_from(t).unwrap_or(u32::MAX)),
+    }))
 }
 
 /// The flex and priority prices a tier candidate's cost uses: the tiers', or none without

@@ -447,9 +447,9 @@ fn check_settings(
         "a share",
     )?;
     if settings.batch_share > 0.0 {
-        let daily = load.total().prompt * 1440.0 / load.span_minutes * settings.batch_share;
+        let daily = load.total().prompt * 1440.0 / load.span_minutes;
         let fits = match &settings.tiers.batch {
-            Ok(batch) => batch.fits(daily, &model.name),
+            Ok(batch) => batch.fits(daily, settings.batch_share, &model.name),
             Err(reason) => Err(reason.clone()),
         };
         if let Err(reason) = fits {

@@ -342,6 +342,7 @@ pub fn plan(
     let deployments = deployment_lines(&groups, &lines, geometry)?;
     let (quota, per_type) = quota_lines(&deployments, &settings.regions, region_count);
     let (reservations, ptu_usd) = reservation_lines(&per_type, settings)?;
+    notes.extend(hybrid_reservation_notes(&lines, &reservations));
     notes.extend(plan_notes(&deployments, &reservations, settings, geometry));
     let total_ptu = deployments.iter().map(|d| d.ptu).sum();
     let payg_usd = cents(payg_usd);
@@ -631,6 +632,31 @@ fn reservation_lines(
         });
     }
     Ok((reservations, ptu_usd))
+}
+
+/// Hybrid bases are priced on the reservation's term when the plan reserves their type: say so
+/// where PTUs of that type are billed hourly beyond the reservation.
+fn hybrid_reservation_notes(lines: &[WorkloadLine], reservations: &[ReservationLine]) -> Vec<Note> {
+    reservations
+        .iter()
+        .filter(|r| r.reserved > 0 && r.billed_hourly > 0)
+        .filter(|r| {
+            lines
+                .iter()
+                .any(|w| w.tier == Tier::Hybrid && w.deployment == r.deployment)
+        })
+        .map(|r| {
+            Note::new(
+                NoteCode::Reservation,
+                format!(
+                    "hybrid bases on {} were priced on the reservation's term, but {} of its \
+                     PTUs are billed hourly beyond the {} reserved: a larger reservation, or \
+                     smaller bases, may cost less",
+                    r.deployment, r.billed_hourly, r.reserved
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Notes on failover, sharing, reservations and what sizing shared deployments assumes.

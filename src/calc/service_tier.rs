@@ -119,31 +119,44 @@ pub struct BatchSetup {
     pub limit: Option<BatchLimit>,
     /// Most requests per input file.
     pub max_requests_per_file: u64,
+    /// Whose quota applies.
+    pub subscription: SubscriptionType,
 }
 
 impl BatchSetup {
-    /// Whether `daily_prompt_tokens` a day fit the subscription's enqueued-token quota (a
-    /// day's jobs enqueued at once: batch targets 24 hours); `Err` says why not.
-    pub fn fits(&self, daily_prompt_tokens: f64, model: &str) -> Result<(), String> {
+    /// Whether `share` of a load whose prompts come to `daily_prompt_tokens` a day fits the
+    /// subscription's enqueued-token quota (a day's jobs enqueued at once: batch targets 24
+    /// hours); `Err` says why not, and the largest share that fits.
+    pub fn fits(&self, daily_prompt_tokens: f64, share: f64, model: &str) -> Result<(), String> {
+        let enqueued = daily_prompt_tokens * share;
         match &self.limit {
-            Some(limit) if daily_prompt_tokens <= limit.enqueued_tokens as f64 => Ok(()),
+            Some(limit) if enqueued <= limit.enqueued_tokens as f64 => Ok(()),
             Some(limit) => Err(format!(
                 "a day of it enqueues {} prompt tokens, above the {} enqueued-token quota of {} \
                  subscriptions for {model} ({}; a day's jobs enqueued at once, as batch targets \
-                 24 hours): send at most {} to batch, or give the subscription type whose \
-                 quota applies",
-                crate::numfmt::count(daily_prompt_tokens),
+                 24 hours): send at most {} of the load to batch, or name a subscription type \
+                 with more quota",
+                crate::numfmt::count(enqueued.round()),
                 crate::numfmt::count(limit.enqueued_tokens as f64),
                 limit.subscription,
                 limit.source,
-                crate::numfmt::percent(limit.enqueued_tokens as f64 / daily_prompt_tokens)
+                share_that_fits(limit.enqueued_tokens as f64 / daily_prompt_tokens)
             )),
             None => Err(format!(
-                "the subscription type has no batch quota for {model} (S61): give the \
-                 subscription type whose quota applies"
+                "{} subscriptions have no batch quota for {model} (S61)",
+                self.subscription
             )),
         }
     }
+}
+
+/// A share as a percentage rounded down, with three decimals below 1% (`0.062%`), so that
+/// the share said to fit does.
+fn share_that_fits(share: f64) -> String {
+    let decimals = if share < 0.01 { 3 } else { 1 };
+    let scale = 10f64.powi(decimals as i32);
+    let percent = (share * 100.0 * scale).floor() / scale;
+    format!("{}%", crate::numfmt::number(percent, decimals, true))
 }
 
 /// Every tier beyond standard for one model and deployment type: its setup, or why it is not
@@ -291,6 +304,7 @@ fn batch(
         price: share_of(standard, rules.batch_price_share, &rules.batch_source),
         limit,
         max_requests_per_file: rules.batch_max_requests_per_file,
+        subscription,
     })
 }
 

@@ -213,20 +213,21 @@ pub fn result(
         minutes_above_85_share: utilization.map(|u| snap(u.share_above_85)),
         spillover_tokens: spill,
         spillover_usd,
-        monthly_usd: pricing.map(|p| {
+        monthly_usd: pricing.and_then(|p| {
             let per_month = |usd: f64| usd / p.months;
-            match candidate.ptu {
-                Some(ptu) => snap(ptu * p.ptu_month + per_month(spillover_usd.unwrap_or(0.0))),
-                None => snap(per_month(tokens_usd(&report, p))),
-            }
+            let usd = match candidate.ptu {
+                Some(ptu) => ptu * p.ptu_month + per_month(spillover_usd.unwrap_or(0.0)),
+                None => per_month(tokens_usd(&report, p)?),
+            };
+            Some(crate::calc::rounding::cents(usd))
         }),
         minutes: report.minutes,
     }
 }
 
 /// What a standard candidate's served tokens cost: those its tier served at the tier's prices,
-/// the rest at standard prices.
-fn tokens_usd(report: &SimReport, pricing: &Pricing) -> f64 {
+/// the rest at standard prices (None: a tier served some and has no price).
+fn tokens_usd(report: &SimReport, pricing: &Pricing) -> Option<f64> {
     let load = |requests: u64, t: TokenTotals| MinuteLoad {
         requests: requests as f64,
         prompt: t.prompt as f64,
@@ -242,16 +243,16 @@ fn tokens_usd(report: &SimReport, pricing: &Pricing) -> f64 {
             pricing.priority,
         ),
     ];
-    tiered.into_iter().fold(
+    // A tier that served requests and has no price leaves the month unpriced.
+    tiered.into_iter().try_fold(
         served.payg_usd(&pricing.tokens),
-        |usd, (n, tokens, prices)| {
-            let part = load(n, tokens);
-            match prices {
-                Some(prices) if n > 0 => {
-                    usd - part.payg_usd(&pricing.tokens) + part.payg_usd(&prices)
-                }
-                _ => usd,
+        |usd, (n, tokens, prices)| match (prices, n) {
+            (_, 0) => Some(usd),
+            (Some(prices), _) => {
+                let part = load(n, tokens);
+                Some(usd - part.payg_usd(&pricing.tokens) + part.payg_usd(&prices))
             }
+            (None, _) => None,
         },
     )
 }

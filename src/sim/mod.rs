@@ -700,7 +700,8 @@ impl<'a> Engine<'a> {
             }
             Outcome::Throttled { retry_after_us } => {
                 self.minute(now).throttled += 1;
-                if retries == 0 {
+                // A resend right after a flex refusal is not a first attempt again.
+                if retries == 0 && !on_standard {
                     self.first_attempt_throttled += 1;
                 }
                 match self.config.retry.next_attempt(

@@ -127,6 +127,13 @@ pub(super) fn cheapest(
         .iter()
         .map(|c| (*c, choice(model, load, month, &overflows, batch_total, *c)))
         .collect();
+    // Under interactive, priority that its rules mostly serve as standard gives no latency
+    // target: as for the single option, such a mix is left out.
+    if latency == LatencyClass::Interactive {
+        choices.retain(|(_, m)| {
+            m.overflow != Some(ServiceTier::Priority) || m.downgraded_share <= 0.5
+        });
+    }
     choices.sort_by(|a, b| a.1.monthly_usd.total_cmp(&b.1.monthly_usd));
     let chosen = choices.first().cloned().expect("every class allows PTUs");
     let runner_up = choices
@@ -344,7 +351,8 @@ fn batch_share_max(load: &LoadCurve, month: &Month, latency: LatencyClass) -> (f
     if fits >= wanted {
         return (wanted, Vec::new());
     }
-    let most = snap((fits * 100.0).floor() / 100.0);
+    // To 0.01% (a quota that takes less than 1% still takes something).
+    let most = snap((fits * 10_000.0).floor() / 10_000.0);
     let note = Note::new(
         NoteCode::BatchQuota,
         format!(

@@ -144,17 +144,6 @@ fn hybrid_bill(
         )
     };
     bill.notes.push((NoteCode::ServiceTier, note));
-    if hybrid.ptu > 0 && reserved > 0 && hybrid.ptu > reserved {
-        bill.notes.push((
-            NoteCode::Reservation,
-            format!(
-                "hybrid: its base of {} PTU is priced on the reservation's term, but the plan \
-                 reserves {reserved} {} PTU in all: PTUs beyond it are billed hourly, which may \
-                 make a smaller base cheaper",
-                hybrid.ptu, w.deployment
-            ),
-        ));
-    }
     Ok(())
 }
 
