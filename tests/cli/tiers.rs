@@ -173,7 +173,10 @@ fn deferrable_mix_uses_batch_up_to_the_quota() {
         "--latency",
         "deferrable",
     ]);
-    assert_eq!(answer["mix"]["batch_share_max"], 0.4629, "200M of 432M, to 0.01%");
+    assert_eq!(
+        answer["mix"]["batch_share_max"], 0.4629,
+        "200M of 432M, to 0.01%"
+    );
     assert!(answer["mix"]["chosen"]["batch_share"].as_f64() <= Some(0.4629));
 }
 
