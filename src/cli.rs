@@ -209,12 +209,15 @@ arm: the plan's shared PTU deployments (PTUs per region) and one standard deploy
 token workload (quota units per region; priority workloads with serviceTier Priority;
 batch as GlobalBatch/DataZoneBatch) and per hybrid's spillover, one per region's account
 (template parameters accountName or accountName_REGION), chained with dependsOn.
+terraform: the same deployments as azurerm_cognitive_deployment resources, account IDs as
+variables (account_id or account_id_REGION), chained with depends_on.
 alerts: provisioned utilization (AzureOpenAIProvisionedManagedUtilizationV2) or standard
 tokens (TokenTransaction) above --threshold of capacity over --window, and HTTP 429s
 (AzureOpenAIRequests, StatusCode 429) above 1% of the peak's requests.
 
 Examples:
   ptuplan emit arm examples/plan-contoso.toml -o deployments.json
+  ptuplan emit terraform examples/plan-contoso.toml -o deployments.tf
   az deployment group create -g RG --template-file deployments.json \\
       --parameters accountName_eastus2=acct1 accountName_swedencentral=acct2
   ptuplan emit alerts examples/plan-contoso.toml --threshold 85% --window 5m
@@ -912,6 +915,8 @@ pub enum EmitKind {
     /// An ARM template: one Microsoft.CognitiveServices/accounts/deployments per deployment
     /// and region.
     Arm,
+    /// The same deployments as Terraform azurerm_cognitive_deployment resources.
+    Terraform,
     /// Azure Monitor metric alerts: utilization or tokens above the threshold, and 429s.
     Alerts,
 }

@@ -27,6 +27,7 @@ pub(super) fn run_emit(
     };
     let text = match args.kind {
         EmitKind::Arm => pretty(&emit::arm(&specs, &origin))?,
+        EmitKind::Terraform => emit::terraform(&specs, &origin),
         EmitKind::Alerts => {
             let rules = emit::alert_rules(&specs, settings);
             if args.az {

@@ -1,6 +1,7 @@
-//! `ptuplan emit`: the deployments a plan implies as an ARM template, and the Azure Monitor
-//! metric alerts that watch them (ARM template, or `az monitor metrics alert create` commands).
-//! Account names are template parameters; nothing secret is written.
+//! `ptuplan emit`: the deployments a plan implies as an ARM template or Terraform
+//! (`azurerm_cognitive_deployment`), and the Azure Monitor metric alerts that watch them (ARM
+//! template, or `az monitor metrics alert create` commands). Accounts are parameters or
+//! variables; nothing secret is written.
 
 use serde_json::{Value, json};
 
@@ -316,6 +317,90 @@ pub fn az_commands(rules: &[AlertRule], settings: AlertSettings, origin: &Origin
             "az monitor metrics alert create -n '{}' -g \"$RG\" --scopes \"$(az cognitiveservices account show -g \"$RG\" -n \"${account}\" --query id -o tsv)\" --condition '{condition}' --window-size {}m --evaluation-frequency 1m --severity 2 --description '{}'\n",
             rule.name, settings.window_minutes, rule.description
         ));
+    }
+    out
+}
+
+/// A Terraform identifier for a deployment in a region: letters, digits and `_`.
+fn terraform_id(spec: &DeploymentSpec) -> String {
+    let raw = match &spec.region {
+        Some(region) => format!("{}_{region}", spec.name),
+        None => spec.name.clone(),
+    };
+    let id: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("d_{id}")
+}
+
+/// The account variable of a region (`account_id` without regions).
+fn terraform_account(region: Option<&str>) -> String {
+    match region {
+        Some(region) => format!("account_id_{region}"),
+        None => "account_id".to_string(),
+    }
+}
+
+/// The deployments as Terraform `azurerm_cognitive_deployment` resources, the accounts' IDs as
+/// variables, those of one account chained with `depends_on`.
+pub fn terraform(specs: &[DeploymentSpec], origin: &Origin) -> String {
+    let mut out = format!(
+        "# ptuplan {} from {} (catalog {}): Azure OpenAI deployments.\n\
+         # Generated from a capacity plan: review before applying; account IDs are variables.\n\n",
+        origin.version, origin.plan, origin.catalog
+    );
+    let mut regions: Vec<Option<&str>> = Vec::new();
+    for region in specs.iter().map(|s| s.region.as_deref()) {
+        if !regions.contains(&region) {
+            regions.push(region);
+        }
+    }
+    for region in &regions {
+        out.push_str(&format!(
+            "variable \"{}\" {{\n  type        = string\n  description = \"ID of the Azure OpenAI (Foundry) account{}\"\n}}\n\n",
+            terraform_account(*region),
+            region.map_or(String::new(), |r| format!(" in {r}"))
+        ));
+    }
+    for (i, spec) in specs.iter().enumerate() {
+        let previous = specs[..i].iter().rev().find(|s| s.region == spec.region);
+        out.push_str(&format!(
+            "resource \"azurerm_cognitive_deployment\" \"{}\" {{\n  name                 = \"{}\"\n  cognitive_account_id = var.{}\n\n  model {{\n    format  = \"OpenAI\"\n    name    = \"{}\"\n",
+            terraform_id(spec),
+            spec.name,
+            terraform_account(spec.region.as_deref()),
+            spec.model
+        ));
+        if let Some(version) = &spec.version {
+            out.push_str(&format!("    version = \"{version}\"\n"));
+        }
+        out.push_str(&format!(
+            "  }}\n\n  sku {{\n    name     = \"{}\"\n",
+            spec.sku_name()
+        ));
+        if let Some(capacity) = spec.capacity {
+            out.push_str(&format!("    capacity = {capacity}\n"));
+        }
+        out.push_str("  }\n");
+        if spec.service_tier.is_some() {
+            out.push_str(
+                "  # Priority processing: the provider has no deployment setting for it; send\n  \
+                 # service_tier = \"priority\" on requests (or set it with the ARM template).\n",
+            );
+        }
+        if let Some(spill) = &spec.spillover_to {
+            out.push_str(&format!(
+                "  # Spillover to \"{spill}\": set spilloverDeploymentName (ARM template) or per request.\n"
+            ));
+        }
+        if let Some(previous) = previous {
+            out.push_str(&format!(
+                "\n  depends_on = [azurerm_cognitive_deployment.{}]\n",
+                terraform_id(previous)
+            ));
+        }
+        out.push_str("}\n\n");
     }
     out
 }

@@ -258,3 +258,102 @@ fn emit_refuses_bad_input_and_writes_files_whole() {
         serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
     assert_eq!(written["resources"].as_array().map(Vec::len), Some(4));
 }
+
+#[test]
+fn terraform_has_the_same_deployments_and_parses_as_hcl() {
+    let arm = template(&["arm", "examples/plan-contoso.toml"]);
+    let text = emit(&["terraform", "examples/plan-contoso.toml"]);
+    assert!(text.starts_with("# ptuplan "));
+    let body: hcl::Body = hcl::from_str(&text).expect("valid HCL");
+    let resources: Vec<&hcl::Block> = body
+        .blocks()
+        .filter(|b| b.identifier() == "resource")
+        .collect();
+    assert_eq!(
+        resources.len(),
+        arm["resources"].as_array().map_or(0, Vec::len)
+    );
+    let attribute = |block: &hcl::Block, key: &str| {
+        block
+            .body()
+            .attributes()
+            .find(|a| a.key() == key)
+            .map(|a| a.expr().to_string())
+    };
+    let nested = |block: &hcl::Block, name: &str| {
+        block
+            .body()
+            .blocks()
+            .find(|b| b.identifier() == name)
+            .cloned()
+            .expect(name)
+    };
+    for (resource, arm) in resources
+        .iter()
+        .zip(arm["resources"].as_array().expect("list"))
+    {
+        assert_eq!(
+            resource.labels()[0].as_str(),
+            "azurerm_cognitive_deployment"
+        );
+        let sku = nested(resource, "sku");
+        assert_eq!(
+            attribute(&sku, "name"),
+            Some(format!(
+                "\"{}\"",
+                arm["sku"]["name"].as_str().expect("name")
+            ))
+        );
+        assert_eq!(
+            attribute(&sku, "capacity"),
+            arm["sku"]["capacity"].as_u64().map(|c| c.to_string())
+        );
+        let model = nested(resource, "model");
+        assert_eq!(attribute(&model, "version"), Some("\"2025-04-14\"".into()));
+    }
+    // Two regions, two account variables; the second deployment of an account waits for the
+    // first.
+    let variables = body
+        .blocks()
+        .filter(|b| b.identifier() == "variable")
+        .count();
+    assert_eq!(variables, 2);
+    assert!(attribute(resources[1], "depends_on").is_some());
+    assert!(
+        attribute(resources[2], "depends_on").is_none(),
+        "another account"
+    );
+}
+
+#[test]
+fn names_that_collide_once_sanitized_stay_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.toml");
+    let workload = |name: &str| {
+        format!(
+            "[[workload]]\nname = \"{name}\"\nmodel = \"gpt-4.1\"\ntier = \"standard\"\nrpm = 10\ntokens = 100\n"
+        )
+    };
+    std::fs::write(&plan, workload("a b") + &workload("a-b")).expect("written");
+    let arm = template(&["arm", plan.to_str().expect("utf-8")]);
+    let names: Vec<&str> = arm["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(
+        names[0].contains("'a-b'") && names[1].contains("'a-b-2'"),
+        "{names:?}"
+    );
+    let text = emit(&["terraform", plan.to_str().expect("utf-8")]);
+    let body: hcl::Body = hcl::from_str(&text).expect("valid HCL");
+    let labels: Vec<String> = body
+        .blocks()
+        .filter(|b| b.identifier() == "resource")
+        .map(|b| b.labels()[1].as_str().to_string())
+        .collect();
+    assert_eq!(labels.len(), 2);
+    assert_ne!(labels[0], labels[1]);
+}

@@ -132,7 +132,25 @@ pub fn deployment_specs(report: &PlanReport, catalog: &Catalog) -> Vec<Deploymen
             });
         }
     }
+    unique_names(&mut specs);
     specs
+}
+
+/// Makes names unique within each region (`a b` and `a-b` both become `a-b`): later ones get
+/// `-2`, `-3`, ...
+fn unique_names(specs: &mut [DeploymentSpec]) {
+    let mut seen: Vec<(Option<String>, String)> = Vec::new();
+    for spec in specs.iter_mut() {
+        let base = spec.name.clone();
+        let mut n = 1;
+        while seen.contains(&(spec.region.clone(), spec.name.clone())) {
+            n += 1;
+            let suffix = format!("-{n}");
+            let keep = 64 - suffix.len();
+            spec.name = format!("{}{suffix}", &base[..base.len().min(keep)]);
+        }
+        seen.push((spec.region.clone(), spec.name.clone()));
+    }
 }
 
 impl DeploymentSpec {
