@@ -40,6 +40,13 @@
 //! max_increase_pct = 10
 //! min_days_to_retirement = 90      # no model may retire within 90 days of --as-of
 //! within_quota_tier = true         # pay-as-you-go quota within the tier's defaults
+//! max_consumer_tpm = 200000        # no [[consumer]] may have a larger token limit
+//!
+//! [[consumer]]                     # optional: who shares a workload, with its own limits
+//! name = "team-a"
+//! workload = "support-chat"
+//! share = 0.6                      # of the workload's peak; or rpm = 300 (and its own
+//!                                  # prompt/completion, else the workload's)
 //!
 //! [subscription]                   # optional
 //! quota_tier = 2                   # standard quota tier, 1 to 6 (0 for Free)
@@ -56,7 +63,7 @@ use crate::calc::budget::Budget;
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::param::{Naming, Param, ParamError};
-use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedWorkload, Tier};
+use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedConsumer, PlannedWorkload, Tier};
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
 use crate::calc::service_tier::{PriorityOverrides, StandardPrice, TierSetup};
 use crate::calc::sizing::StandardOptions;
@@ -94,6 +101,9 @@ pub struct PlanFile {
     /// Workloads.
     #[serde(default)]
     pub workload: Vec<Spanned<WorkloadSpec>>,
+    /// Consumers sharing workloads, each with its own limits.
+    #[serde(default)]
+    pub consumer: Vec<Spanned<ConsumerSpec>>,
     /// Reservation.
     pub reservation: Option<Spanned<ReservationSpec>>,
     /// Budget limits.
@@ -139,6 +149,21 @@ pub struct WorkloadSpec {
     pub profile: Option<String>,
 }
 
+/// One `[[consumer]]` as written: the workload it calls, and a share of its peak or its own
+/// rate (with the workload's request shape unless it gives its own).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ConsumerSpec {
+    pub name: String,
+    pub workload: String,
+    pub share: Option<f64>,
+    pub rpm: Option<f64>,
+    pub prompt: Option<f64>,
+    pub completion: Option<f64>,
+    pub tokens: Option<f64>,
+}
+
 /// The `[reservation]` table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -177,6 +202,8 @@ pub struct ResolvedPlan<'a> {
     pub quota_tier: Option<u8>,
     /// What resolving found worth saying (regions not checked or allowed though unlisted).
     pub notes: Vec<crate::note::Note>,
+    /// Consumers, in the plan's order.
+    pub consumers: Vec<PlannedConsumer<'a>>,
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -340,7 +367,9 @@ pub fn resolve<'a>(
             )
         })
         .collect();
+    let consumers = resolve_consumers(file, text, &workloads, &at)?;
     Ok(ResolvedPlan {
+        consumers,
         workloads,
         settings: PlanSettings {
             hours_per_month: hours,
@@ -433,6 +462,7 @@ fn checked_budget(
         ("max_ptu", budget.max_ptu, "PTUs"),
         ("max_utilization", budget.max_utilization, ""),
         ("max_increase_pct", budget.max_increase_pct, ""),
+        ("max_consumer_tpm", budget.max_consumer_tpm, ""),
         (
             "min_days_to_retirement",
             budget.min_days_to_retirement,
@@ -762,6 +792,76 @@ fn check_batch(w: &PlannedWorkload<'_>, tier: Tier, error: PlaceError) -> Result
             .map_err(|reason| error(key, format!("field '{key}': {reason}")))?;
     }
     Ok(())
+}
+
+/// The `[[consumer]]` tables: a known workload, a unique name, and either a `share` of the
+/// workload's peak (0 to 1) or an `rpm` (with the workload's request shape, or its own).
+fn resolve_consumers<'a>(
+    file: &PlanFile,
+    text: &str,
+    workloads: &[PlannedWorkload<'a>],
+    at: &dyn Fn(usize, String) -> InputError,
+) -> Result<Vec<PlannedConsumer<'a>>, InputError> {
+    let mut consumers: Vec<PlannedConsumer<'a>> = Vec::new();
+    for spanned in &file.consumer {
+        let spec = spanned.get_ref();
+        let error = |field: &str, message: String| {
+            at(
+                field_offset(text, spanned.span(), field),
+                format!("consumer '{}': {message}", spec.name),
+            )
+        };
+        if consumers.iter().any(|c| c.name == spec.name) {
+            return Err(error("name", "the name is used twice".into()));
+        }
+        let workload = workloads
+            .iter()
+            .find(|w| w.name == spec.workload)
+            .ok_or_else(|| {
+                error(
+                    "workload",
+                    format!("field 'workload': no workload named '{}'", spec.workload),
+                )
+            })?;
+        let shape = match (spec.prompt, spec.completion, spec.tokens) {
+            (None, None, None) => workload.peak.shape,
+            (prompt, completion, total) => RequestShape::new(
+                TokenCounts {
+                    total,
+                    prompt,
+                    completion,
+                },
+                workload.peak.shape.cache_rate,
+                None,
+            )
+            .map_err(|e| error(e.param().key(), e.describe(Naming::PlanKeys)))?,
+        };
+        let rpm = match (spec.share, spec.rpm) {
+            (Some(share), None) if share > 0.0 && share <= 1.0 => workload.peak.rpm * share,
+            (Some(share), None) => {
+                return Err(error(
+                    "share",
+                    format!("field 'share': {share} must be above 0 and at most 1"),
+                ));
+            }
+            (None, Some(rpm)) => rpm,
+            _ => {
+                return Err(error(
+                    "name",
+                    "give 'share' (of the workload's peak) or 'rpm', one of them".into(),
+                ));
+            }
+        };
+        let peak =
+            Workload::new(rpm, shape).map_err(|e| error("rpm", e.describe(Naming::PlanKeys)))?;
+        consumers.push(PlannedConsumer {
+            name: spec.name.clone(),
+            workload: spec.workload.clone(),
+            model: workload.model,
+            peak,
+        });
+    }
+    Ok(consumers)
 }
 
 /// Whether the catalog offers and prices `tier` for the workload's model and type.

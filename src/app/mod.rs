@@ -1182,6 +1182,15 @@ fn sized_plan<'a>(
     };
     let resolved = plan_file::resolve(&file, &text, &shown, base_dir, catalog, &read)?;
     let mut report = plan(&resolved.workloads, &resolved.settings)?;
+    let (consumers, headroom) = crate::calc::plan::consumer_lines(&report, &resolved.consumers)
+        .map_err(|e| InputError::File {
+            kind: "plan",
+            path: shown.clone(),
+            line: None,
+            message: e.to_string(),
+        })?;
+    report.consumers = consumers;
+    report.consumer_headroom = headroom;
     report.notes.extend(resolved.notes.iter().cloned());
     report
         .notes

@@ -24,6 +24,8 @@ pub struct Budget {
     pub min_days_to_retirement: Option<f64>,
     /// Pay-as-you-go quota must fit the `[subscription]` quota tier's defaults.
     pub within_quota_tier: Option<bool>,
+    /// Largest token limit (TPM) any `[[consumer]]` may have.
+    pub max_consumer_tpm: Option<f64>,
 }
 
 /// A workload's model and SKU with its retirement, for `min_days_to_retirement`.
@@ -237,6 +239,16 @@ fn max_checks(
     }
     if let (Some(max), Some(pct)) = (budget.max_increase_pct, increase_pct) {
         push("max_increase_pct", "plan".into(), max, pct);
+    }
+    if let Some(max) = budget.max_consumer_tpm {
+        for c in &report.consumers {
+            push(
+                "max_consumer_tpm",
+                format!("consumer {}", c.name),
+                max,
+                c.tpm,
+            );
+        }
     }
 }
 

@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod consumers;
 mod deployments;
 mod tier_bill;
 
+pub use consumers::{ConsumerHeadroom, ConsumerLine, PlannedConsumer, consumer_lines};
 pub use deployments::{DeploymentSpec, deployment_specs};
 
 use crate::calc::cost::{PtuRates, Term};
@@ -294,6 +296,12 @@ pub struct PlanReport {
     pub regions: Vec<String>,
     /// Failover mode, if any.
     pub failover: Option<Failover>,
+    /// Per `[[consumer]]`: its request and token limits (left out without consumers).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consumers: Vec<ConsumerLine>,
+    /// Per deployment with consumers: its capacity, their limits and the headroom.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consumer_headroom: Vec<ConsumerHeadroom>,
     /// Assumptions and caveats.
     pub notes: Vec<crate::note::Note>,
     /// ISO code of every amount (JSON: `catalog.currency`).
@@ -360,6 +368,8 @@ pub fn plan(
         target_utilization: target,
         regions: settings.regions.clone(),
         failover,
+        consumers: Vec::new(),
+        consumer_headroom: Vec::new(),
         notes,
         currency: settings.currency.clone(),
     })

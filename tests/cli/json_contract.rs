@@ -291,6 +291,10 @@ struct PlanAnswer {
     target_utilization: f64,
     regions: Vec<String>,
     failover: Option<String>,
+    #[serde(default)]
+    consumers: Vec<Value>,
+    #[serde(default)]
+    consumer_headroom: Vec<Value>,
     notes: Vec<NoteAnswer>,
     budget: Option<Value>,
 }

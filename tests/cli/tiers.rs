@@ -816,3 +816,62 @@ fn second_review_findings_stay_fixed() {
     assert!(answer["candidates"][0]["monthly_usd"].is_null());
     assert!(answer["candidates"][0]["served_by_priority"].as_u64() > Some(0));
 }
+
+#[test]
+fn consumers_share_a_deployment_within_its_capacity() {
+    let answer = json(&["plan", "examples/plan-contoso.toml"]);
+    // web-chat: 60% of support-chat's 600 RPM = 360 RPM of 1,500 tokens = 540,000 TPM; on
+    // PTUs it uses 360 × 2,040 normalized tokens (840 uncached + 300 × 4 output) of 635 PTU ×
+    // 3,000 × 85% = 1,619,250 in a region.
+    let web = crate::entry(&answer, "consumers", "name", "web-chat").expect("listed");
+    assert_eq!(
+        (web["rpm"].as_f64(), web["tpm"].as_f64()),
+        (Some(360.0), Some(540_000.0))
+    );
+    assert!(
+        (web["share_of_capacity"].as_f64().expect("share") - 734_400.0 / 1_619_250.0).abs() < 1e-9
+    );
+    let headroom = &answer["consumer_headroom"][0];
+    assert_eq!(headroom["capacity"], 1_619_250.0);
+    assert_eq!(headroom["limits"], 734_400.0 + 408_000.0);
+    // A plan without consumers has neither key.
+    let plain = json(&["plan", "examples/plan-business-day.toml"]);
+    assert!(plain.get("consumers").is_none() && plain.get("consumer_headroom").is_none());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.toml");
+    let base = "[[workload]]\nname = \"chat\"\nmodel = \"gpt-4.1\"\nrpm = 100\nprompt = 1000\ncompletion = 100\n";
+    for (consumers, expected) in [
+        (
+            "[[consumer]]\nname = \"a\"\nworkload = \"nope\"\nshare = 0.5\n",
+            "line 9: consumer 'a': field 'workload': no workload named 'nope'",
+        ),
+        (
+            "[[consumer]]\nname = \"a\"\nworkload = \"chat\"\nshare = 0.5\nrpm = 10\n",
+            "give 'share' (of the workload's peak) or 'rpm'",
+        ),
+        (
+            "[[consumer]]\nname = \"a\"\nworkload = \"chat\"\nshare = 1.5\n",
+            "field 'share': 1.5 must be above 0",
+        ),
+        (
+            "[[consumer]]\nname = \"a\"\nworkload = \"chat\"\nrpm = 1000000\n",
+            "[[consumer]] limits on gpt-4.1 global add up to",
+        ),
+    ] {
+        std::fs::write(&plan, format!("{base}{consumers}")).expect("written");
+        ptuplan()
+            .arg("plan")
+            .arg(&plan)
+            .assert()
+            .code(2)
+            .stderr(contains(expected));
+    }
+    // The budget caps every consumer's token limit.
+    std::fs::write(&plan, format!("{base}[[consumer]]\nname = \"a\"\nworkload = \"chat\"\nshare = 1\n[budget]\nmax_consumer_tpm = 100000\n")).expect("written");
+    ptuplan()
+        .arg("check")
+        .arg(&plan)
+        .assert()
+        .code(3)
+        .stdout(contains("max_consumer_tpm"));
+}

@@ -14,18 +14,19 @@ use crate::numfmt::{count, money, number, percent, short};
 pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
     let mut out = String::new();
     let tokens_header = format!("{}/mo", report.currency);
-    let mut t = table(&[
-        "workload",
-        "model",
-        "type",
-        "tier",
-        "RPM",
-        "tok/req",
-        "needs alone",
-        &tokens_header,
-    ]);
+    // One deployment type for all: said once in the title, not in a column of its own.
+    let first_type = report.workloads.first().map(|w| w.deployment);
+    let one_type = first_type.filter(|d| report.workloads.iter().all(|w| w.deployment == *d));
+    let mut header = vec![
+        "workload", "model", "type", "tier", "RPM", "tok/req", "alone",
+    ];
+    header.push(&tokens_header);
+    if one_type.is_some() {
+        header.remove(2);
+    }
+    let mut t = table(&header);
     for w in &report.workloads {
-        t.add_row(vec![
+        let mut row = vec![
             name_cell(&w.name),
             name_cell(&w.model),
             Cell::new(w.deployment.as_str()),
@@ -41,14 +42,22 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
                 w.tier_usd
                     .map_or("-".to_string(), |usd| number(usd, 2, false)),
             ),
-        ]);
+        ];
+        if one_type.is_some() {
+            row.remove(2);
+        }
+        t.add_row(row);
     }
-    let _ = writeln!(out, "Workloads\n{}", finish(t, 0));
+    let title = match one_type {
+        Some(d) => format!("Workloads ({d})"),
+        None => "Workloads".to_string(),
+    };
+    let _ = writeln!(out, "{title}\n{}", finish(t, 0));
     let _ = writeln!(
         out,
         "{}",
         wrap(
-            "needs alone = PTUs on a deployment of its own in all regions together (ptu, \
+            "alone = PTUs on a deployment of its own in all regions together (ptu, \
              hybrid), or the standard TPM quota each region needs (standard, priority, flex), at \
              the target utilization; /mo = what its tokens cost a month (its tier, a hybrid's \
              spill, its batch share)",
@@ -56,6 +65,7 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
             "  "
         )
     );
+    consumers(&mut out, report);
 
     if !report.deployments.is_empty() {
         let after_loss = report
@@ -197,4 +207,44 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>) -> String {
     }
     notes(&mut out, &all_notes);
     out
+}
+
+/// The consumers' limits and what they leave of each deployment, when the plan has any.
+fn consumers(out: &mut String, report: &PlanReport) {
+    if report.consumers.is_empty() {
+        return;
+    }
+    let mut t = table(&["consumer", "workload", "RPM", "TPM limit", "of capacity"]);
+    for c in &report.consumers {
+        t.add_row(vec![
+            name_cell(&c.name),
+            name_cell(&c.workload),
+            right(count(c.rpm)),
+            right(count(c.tpm)),
+            right(percent(c.share_of_capacity)),
+        ]);
+    }
+    let _ = writeln!(out, "\nConsumers\n{}", finish(t, 0));
+    for h in &report.consumer_headroom {
+        let line = format!(
+            "{}: limits {} of {} at the target utilization, headroom {} ({})",
+            h.deployment,
+            count(h.limits),
+            count(h.capacity),
+            count(h.headroom),
+            percent(h.headroom / h.capacity)
+        );
+        let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(
+            "TPM limit = prompt + completion tokens a minute, as API Management counts them; of \
+             capacity = normalized TPM of a PTU deployment, or tokens of a standard quota, in one \
+             region",
+            "",
+            "  "
+        )
+    );
 }

@@ -1,0 +1,145 @@
+//! Consumers (teams, apps) sharing a workload's deployment, each with its own token and request
+//! limit — the per-consumer limits an API Management gateway enforces (`emit apim`). The limits
+//! on one deployment never sum past its capacity at the target utilization.
+
+use serde::Serialize;
+
+use super::{Billing, PlanReport};
+use crate::calc::rounding::snap;
+use crate::calc::workload::Workload;
+use crate::catalog::Model;
+use crate::error::InputError;
+
+/// A consumer as resolved from a plan: the workload it calls and its peak.
+#[derive(Debug, Clone)]
+pub struct PlannedConsumer<'a> {
+    /// Name.
+    pub name: String,
+    /// The workload it calls.
+    pub workload: String,
+    /// Its model.
+    pub model: &'a Model,
+    /// Its peak rate and request shape.
+    pub peak: Workload,
+}
+
+/// One consumer's limits. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ConsumerLine {
+    /// Name.
+    pub name: String,
+    /// The workload it calls.
+    pub workload: String,
+    /// The deployment that serves it: `MODEL TYPE` (PTU) or the workload's name (tokens).
+    pub deployment: String,
+    /// Its limit, requests per minute.
+    pub rpm: f64,
+    /// Its limit, tokens (prompt + completion) per minute: what API Management counts.
+    pub tpm: f64,
+    /// Its share of the deployment's capacity at the target utilization.
+    pub share_of_capacity: f64,
+}
+
+/// What the consumers of one deployment leave. Field names are the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ConsumerHeadroom {
+    /// The deployment.
+    pub deployment: String,
+    /// Its capacity at the target utilization in one region: normalized TPM (PTU) or TPM
+    /// quota (tokens).
+    pub capacity: f64,
+    /// The consumers' limits on it, in the same unit.
+    pub limits: f64,
+    /// Capacity left: capacity − limits.
+    pub headroom: f64,
+}
+
+/// Each consumer's limits and each deployment's headroom; an error when the limits on one
+/// deployment add up past its capacity.
+pub fn consumer_lines(
+    report: &PlanReport,
+    consumers: &[PlannedConsumer<'_>],
+) -> Result<(Vec<ConsumerLine>, Vec<ConsumerHeadroom>), InputError> {
+    let mut lines = Vec::new();
+    let mut headroom: Vec<ConsumerHeadroom> = Vec::new();
+    for consumer in consumers {
+        let (deployment, capacity, used) = placement(report, consumer)?;
+        lines.push(ConsumerLine {
+            name: consumer.name.clone(),
+            workload: consumer.workload.clone(),
+            deployment: deployment.clone(),
+            rpm: snap(consumer.peak.rpm),
+            tpm: snap(consumer.peak.rpm * consumer.peak.shape.tokens_per_request()),
+            share_of_capacity: snap(used / capacity),
+        });
+        match headroom.iter_mut().find(|h| h.deployment == deployment) {
+            Some(h) => h.limits += used,
+            None => headroom.push(ConsumerHeadroom {
+                deployment,
+                capacity,
+                limits: used,
+                headroom: 0.0,
+            }),
+        }
+    }
+    for h in &mut headroom {
+        h.limits = snap(h.limits);
+        h.headroom = snap(h.capacity - h.limits);
+        if h.headroom < -1e-9 * h.capacity {
+            let names: Vec<&str> = lines
+                .iter()
+                .filter(|l| l.deployment == h.deployment)
+                .map(|l| l.name.as_str())
+                .collect();
+            return Err(InputError::Usage(format!(
+                "[[consumer]] limits on {} add up to {} but its capacity at the target \
+                 utilization is {}: lower the shares or rates of {}",
+                h.deployment,
+                crate::numfmt::count(h.limits),
+                crate::numfmt::count(h.capacity),
+                names.join(", ")
+            )));
+        }
+    }
+    Ok((lines, headroom))
+}
+
+/// Where a consumer's workload is served: the deployment's name, its capacity at the target in
+/// one region, and what the consumer's peak uses of it (normalized TPM on PTUs, tokens on a
+/// standard quota).
+fn placement(
+    report: &PlanReport,
+    consumer: &PlannedConsumer<'_>,
+) -> Result<(String, f64, f64), InputError> {
+    let workload = report
+        .workloads
+        .iter()
+        .find(|w| w.name == consumer.workload)
+        .ok_or_else(|| {
+            InputError::Usage(format!(
+                "consumer '{}': no workload '{}'",
+                consumer.name, consumer.workload
+            ))
+        })?;
+    let target = report.target_utilization;
+    if workload.billing == Billing::Ptu {
+        let shared = report
+            .deployments
+            .iter()
+            .find(|d| d.workloads.contains(&workload.name));
+        if let Some(d) = shared {
+            let capacity = d.ptu_per_region as f64 * consumer.model.input_tpm_per_ptu * target;
+            let used = consumer.peak.normalized_tpm(consumer.model);
+            return Ok((format!("{} {}", d.model, d.deployment), capacity, used));
+        }
+    }
+    let quota = workload.standard_tpm_quota.ok_or_else(|| {
+        InputError::Usage(format!(
+            "consumer '{}': workload '{}' has no sized capacity to share (no PTU deployment \
+             and no standard quota: batch, or no published RPM ratio)",
+            consumer.name, consumer.workload
+        ))
+    })?;
+    let used = consumer.peak.rpm * consumer.peak.shape.tokens_per_request();
+    Ok((workload.name.clone(), quota as f64 * target, used))
+}
