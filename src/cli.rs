@@ -113,8 +113,8 @@ pub enum Command {
     /// The model catalog: ratios, minimums, increments, RPM ratios, context windows, sources.
     #[command(after_help = MODELS_HELP)]
     Models(ModelsArgs),
-    /// Write what a plan implies: an ARM template of its deployments, or the metric alerts
-    /// that watch them.
+    /// Write what a plan implies: its deployments (ARM, Terraform), the alerts that watch
+    /// them, and the API Management policy that splits them among consumers.
     #[command(after_help = EMIT_HELP)]
     Emit(EmitArgs),
     /// Prices from Microsoft's Azure Retail Prices API, as a price overlay for --prices.
@@ -205,15 +205,20 @@ Examples:
       --batch-share 30% --subscription-type enterprise";
 
 const EMIT_HELP: &str = "\
-arm: the plan's shared PTU deployments (PTUs per region) and one standard deployment per
-token workload (quota units per region; priority workloads with serviceTier Priority;
-batch as GlobalBatch/DataZoneBatch) and per hybrid's spillover, one per region's account
-(template parameters accountName or accountName_REGION), chained with dependsOn.
-terraform: the same deployments as azurerm_cognitive_deployment resources, account IDs as
+arm: the plan's deployments in each region's account (parameters accountName or
+accountName_REGION), chained with dependsOn: each hybrid's spillover first, the
+shared PTU deployments (PTUs per region), then one standard deployment per token
+workload (quota units; priority with serviceTier Priority; batch and batch_share
+as GlobalBatch or DataZoneBatch).
+terraform: the same as azurerm_cognitive_deployment resources; account IDs are
 variables (account_id or account_id_REGION), chained with depends_on.
-alerts: provisioned utilization (AzureOpenAIProvisionedManagedUtilizationV2) or standard
-tokens (TokenTransaction) above --threshold of capacity over --window, and HTTP 429s
-(AzureOpenAIRequests, StatusCode 429) above 1% of the peak's requests.
+alerts: provisioned utilization (AzureOpenAIProvisionedManagedUtilizationV2) or
+standard tokens (TokenTransaction) above --threshold of capacity over --window,
+and HTTP 429s (AzureOpenAIRequests, StatusCode 429) above 1% of peak requests.
+apim: per [[consumer]], llm-token-limit (its TPM), rate-limit-by-key (its RPM)
+and its workload's pool; llm-emit-token-metric by consumer; 429/503 retried.
+--backends: the pools (PTU priority 1, standard priority 2) as ARM.
+Warnings about retired or retiring models go to stderr. -o - is stdout.
 
 Examples:
   ptuplan emit arm examples/plan-contoso.toml -o deployments.json
@@ -221,7 +226,9 @@ Examples:
   az deployment group create -g RG --template-file deployments.json \\
       --parameters accountName_eastus2=acct1 accountName_swedencentral=acct2
   ptuplan emit alerts examples/plan-contoso.toml --threshold 85% --window 5m
-  ptuplan emit alerts examples/plan-contoso.toml --az > alerts.sh";
+  ptuplan emit alerts examples/plan-contoso.toml --az > alerts.sh
+  ptuplan emit apim examples/plan-contoso.toml > policy.xml
+  ptuplan emit apim examples/plan-contoso.toml --backends -o backends.json";
 
 const TOKENS_HELP: &str = "\
 Inputs:
@@ -895,8 +902,8 @@ pub struct EmitArgs {
     /// Write to this file (replaced only when complete) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Alerts: fire above this share of capacity (0.85 or 85%).
-    #[arg(long, value_parser = input::target_utilization, default_value = "85%", allow_hyphen_values = true)]
+    /// Alerts: fire above this share of capacity (0.85 or 85%; below 100%).
+    #[arg(long, value_parser = input::alert_threshold, default_value = "85%", allow_hyphen_values = true)]
     pub threshold: f64,
     /// Alerts: the window it is measured over: 1m, 5m, 15m, 30m, 1h, 6h, 12h or 24h.
     #[arg(long, value_parser = input::alert_window, default_value = "5m")]
@@ -904,6 +911,14 @@ pub struct EmitArgs {
     /// Alerts: `az monitor metrics alert create` commands instead of an ARM template.
     #[arg(long)]
     pub az: bool,
+    /// APIM: how consumers are told apart: `subscription` (the API Management
+    /// subscription's name is the consumer's) or `header:NAME` (a request header).
+    #[arg(long, value_parser = input::consumer_key, default_value = "subscription")]
+    pub consumer_key: crate::render::emit_apim::ConsumerKey,
+    /// APIM: the backends and pools (ARM) instead of the policy: PTU first, spillover second,
+    /// circuit breakers on 429.
+    #[arg(long)]
+    pub backends: bool,
     /// Read profiles the plan names outside its own folder (absolute paths, `..`).
     #[arg(long)]
     pub allow_outside_paths: bool,
@@ -919,6 +934,9 @@ pub enum EmitKind {
     Terraform,
     /// Azure Monitor metric alerts: utilization or tokens above the threshold, and 429s.
     Alerts,
+    /// An API Management policy: each [[consumer]]'s token and request limits, token
+    /// metrics, and its workload's backend pool (--backends: the pools as ARM).
+    Apim,
 }
 
 /// Arguments of `models`.

@@ -241,6 +241,24 @@ pub fn cache_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+/// How API Management tells consumers apart: `subscription`, or `header:NAME`.
+pub fn consumer_key(text: &str) -> Result<crate::render::emit_apim::ConsumerKey, String> {
+    use crate::render::emit_apim::ConsumerKey;
+    match text.trim().split_once(':') {
+        None if text.trim() == "subscription" => Ok(ConsumerKey::Subscription),
+        Some(("header", name))
+            if !name.is_empty()
+                && name.len() <= 100
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Ok(ConsumerKey::Header(name.to_string()))
+        }
+        _ => Err("must be 'subscription' or 'header:NAME' (letters, digits, - and _)".into()),
+    }
+}
+
 /// An alert window Azure Monitor accepts, in minutes: 1m, 5m, 15m, 30m, 1h, 6h, 12h, 24h.
 pub fn alert_window(text: &str) -> Result<u32, String> {
     match text.trim().to_ascii_lowercase().as_str() {
@@ -279,6 +297,21 @@ pub fn target_utilization(text: &str) -> Result<f64, String> {
         Ok(value)
     } else {
         Err("must be from 0.01 to 1 (e.g. 0.85) or a percentage from 1% to 100%".into())
+    }
+}
+
+/// An alert threshold: a share of capacity from 1% to 99.9% (utilization above 100% is never
+/// reported, so an alert at 100% would never fire).
+pub fn alert_threshold(text: &str) -> Result<f64, String> {
+    let value = fraction(text)?;
+    if (0.01..=0.999).contains(&value) {
+        Ok(value)
+    } else {
+        Err(
+            "must be from 0.01 to 0.999 (e.g. 0.85) or a percentage from 1% to 99.9%: an \
+             alert at 100% of capacity never fires"
+                .into(),
+        )
     }
 }
 

@@ -5,6 +5,8 @@ use crate::calc::plan::{PlanReport, deployment_specs};
 use crate::catalog::Catalog;
 use crate::cli::{EmitArgs, EmitKind};
 use crate::render::emit::{self, AlertSettings, Origin};
+use crate::render::emit_apim;
+use std::path::Path;
 
 use super::output::OutputFile;
 
@@ -14,8 +16,17 @@ pub(super) fn run_emit(
     report: &PlanReport,
     catalog: &Catalog,
 ) -> anyhow::Result<String> {
-    let output = OutputFile::open_if(args.output.as_deref(), "emitted file")?;
+    let path = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    let output = OutputFile::open_if(path, "emitted file")?;
     let specs = deployment_specs(report, catalog);
+    let usage = |message: &str| Err(crate::error::InputError::Usage(message.into()).into());
+    match args.kind {
+        EmitKind::Alerts if args.az => check_az_names(&specs)?,
+        _ if args.az => return usage("--az goes with 'emit alerts' only"),
+        EmitKind::Apim => {}
+        _ if args.backends => return usage("--backends goes with 'emit apim' only"),
+        _ => {}
+    }
     let origin = Origin {
         version: env!("CARGO_PKG_VERSION"),
         plan: args.file.display().to_string(),
@@ -28,6 +39,16 @@ pub(super) fn run_emit(
     let text = match args.kind {
         EmitKind::Arm => pretty(&emit::arm(&specs, &origin))?,
         EmitKind::Terraform => emit::terraform(&specs, &origin),
+        EmitKind::Apim if report.consumers.is_empty() => {
+            return Err(crate::error::InputError::Usage(format!(
+                "emit apim: {} has no [[consumer]] tables, so there are no limits to enforce \
+                 (see 'Plan files' in docs/guide.md)",
+                args.file.display()
+            ))
+            .into());
+        }
+        EmitKind::Apim if args.backends => pretty(&emit_apim::backends(report, &specs, &origin))?,
+        EmitKind::Apim => emit_apim::policy(report, &args.consumer_key, &origin),
         EmitKind::Alerts => {
             let rules = emit::alert_rules(&specs, settings);
             if args.az {
@@ -45,6 +66,22 @@ pub(super) fn run_emit(
         }
         None => Ok(text),
     }
+}
+
+/// Refuses deployment names `az`'s condition grammar would misread: the alert would watch
+/// another deployment and never fire.
+fn check_az_names(specs: &[crate::calc::plan::DeploymentSpec]) -> anyhow::Result<()> {
+    for spec in specs {
+        if let Some(word) = emit::az_keyword_in(&spec.name) {
+            return Err(crate::error::InputError::Usage(format!(
+                "emit alerts --az: deployment '{}' contains '{word}', which az reads as a \
+                 keyword in --condition; drop --az for the ARM template, or rename the workload",
+                spec.name
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Pretty JSON with a final newline.

@@ -109,7 +109,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Emit(args) => {
             let catalog = load_catalog(&cli)?;
-            let (_, _, report) = sized_plan(&args.file, args.allow_outside_paths, &catalog)?;
+            let (_, resolved, report) = sized_plan(&args.file, args.allow_outside_paths, &catalog)?;
+            // A retired model's deployment would be refused: say so where scripts see it.
+            let mut stderr = std::io::stderr();
+            for note in plan_lifecycles(&resolved, &catalog, as_of()?).notes() {
+                let _ = writeln!(
+                    stderr,
+                    "warning: {}",
+                    crate::render::clean(&note.message, 1000)
+                );
+            }
             emit::run_emit(args, &report, &catalog)?
         }
     };
@@ -1102,6 +1111,21 @@ struct PlanBody<'a> {
     budget: Option<&'a BudgetReport>,
 }
 
+/// The lifecycles of the models a plan deploys, on the SKUs it deploys them on.
+fn plan_lifecycles(
+    resolved: &plan_file::ResolvedPlan<'_>,
+    catalog: &Catalog,
+    as_of: NaiveDate,
+) -> Lifecycles {
+    let used = resolved.workloads.iter().map(|w| {
+        (
+            w.model,
+            vec![Sku::of(w.deployment, w.billing == Billing::Ptu)],
+        )
+    });
+    Lifecycles::of(used, catalog, as_of)
+}
+
 /// Sizes and prices a plan file. With `check` set (to the optional baseline path), also
 /// evaluates its budget and returns the result.
 fn run_plan(
@@ -1121,13 +1145,7 @@ fn run_plan(
             (Some(budget), new_plan)
         }
     };
-    let used = resolved.workloads.iter().map(|w| {
-        (
-            w.model,
-            vec![Sku::of(w.deployment, w.billing == Billing::Ptu)],
-        )
-    });
-    let lifecycle = Lifecycles::of(used, catalog, as_of);
+    let lifecycle = plan_lifecycles(&resolved, catalog, as_of);
     report.notes.extend(lifecycle.notes());
     let text = match format {
         Format::Json => render_json(

@@ -97,7 +97,7 @@ pub fn arm(specs: &[DeploymentSpec], origin: &Origin) -> Value {
         if let Some(capacity) = spec.capacity {
             sku["capacity"] = json!(capacity);
         }
-        let mut model = json!({"format": "OpenAI", "name": spec.model});
+        let mut model = json!({"format": spec.format, "name": spec.model});
         if let Some(version) = &spec.version {
             model["version"] = json!(version);
         }
@@ -118,7 +118,6 @@ pub fn arm(specs: &[DeploymentSpec], origin: &Origin) -> Value {
             ),
             "sku": sku,
             "properties": properties,
-            "tags": {"ptuplan-workloads": spec.workloads.join(",")},
         });
         if let Some(previous) = previous {
             resource["dependsOn"] = json!([previous]);
@@ -167,7 +166,7 @@ pub struct AlertRule {
 /// The rules for every deployment: provisioned utilization or standard tokens above the
 /// threshold share, and 429s above 1% of the peak's requests, over the window.
 pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<AlertRule> {
-    let percent = (settings.threshold * 100.0).round();
+    let percent = crate::calc::rounding::snap(settings.threshold * 100.0);
     let window = f64::from(settings.window_minutes);
     let mut rules = Vec::new();
     for spec in specs.iter().filter(|s| !s.batch) {
@@ -228,7 +227,13 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
 
 /// The metric alerts as an ARM template (`Microsoft.Insights/metricAlerts`, 2018-03-01).
 pub fn alerts(rules: &[AlertRule], settings: AlertSettings, origin: &Origin) -> Value {
-    let window = format!("PT{}M", settings.window_minutes);
+    let window = iso_window(settings.window_minutes);
+    // Azure Monitor wants a frequency of 5 minutes or more above a 4-hour window.
+    let frequency = if settings.window_minutes > 240 {
+        "PT5M"
+    } else {
+        "PT1M"
+    };
     let mut params = serde_json::Map::new();
     for region in rules.iter().map(|r| r.region.as_deref()) {
         params.insert(
@@ -262,7 +267,7 @@ pub fn alerts(rules: &[AlertRule], settings: AlertSettings, origin: &Origin) -> 
                         "[resourceId('Microsoft.CognitiveServices/accounts', parameters('{}'))]",
                         account_parameter(rule.region.as_deref())
                     )],
-                    "evaluationFrequency": "PT1M",
+                    "evaluationFrequency": frequency,
                     "windowSize": window,
                     "autoMitigate": true,
                     "criteria": {
@@ -292,12 +297,60 @@ pub fn alerts(rules: &[AlertRule], settings: AlertSettings, origin: &Origin) -> 
     })
 }
 
-/// The same alerts as `az monitor metrics alert create` commands (a shell script).
+/// A window in ISO 8601 as Learn writes them: `PT5M`, `PT1H`, `PT24H`.
+fn iso_window(minutes: u32) -> String {
+    if minutes >= 60 && minutes.is_multiple_of(60) {
+        format!("PT{}H", minutes / 60)
+    } else {
+        format!("PT{minutes}M")
+    }
+}
+
+/// Text for a comment: one line, control characters escaped.
+fn comment(text: &str) -> String {
+    crate::render::clean(&text.replace(['\n', '\r'], " "), 300)
+}
+
+/// Words the `az` condition grammar reads as keywords even inside a hyphenated name
+/// (azure-cli's MetricAlertCondition.g4).
+const AZ_CONDITION_KEYWORDS: [&str; 10] = [
+    "where",
+    "and",
+    "or",
+    "with",
+    "since",
+    "of",
+    "includes",
+    "excludes",
+    "dynamic",
+    "skipmetricvalidation",
+];
+
+/// The keyword of the `az` condition grammar a deployment name contains, if any.
+pub fn az_keyword_in(name: &str) -> Option<&'static str> {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .find_map(|part| {
+            AZ_CONDITION_KEYWORDS
+                .into_iter()
+                .find(|k| part.eq_ignore_ascii_case(k))
+        })
+}
+
+/// A shell word in single quotes.
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// The same alerts as `az monitor metrics alert create` commands (a shell script). Deployment
+/// names with a condition keyword (see [`az_keyword_in`]) are refused by the caller.
 pub fn az_commands(rules: &[AlertRule], settings: AlertSettings, origin: &Origin) -> String {
+    let frequency = if settings.window_minutes > 240 { 5 } else { 1 };
     let mut out = format!(
         "#!/bin/sh\n# ptuplan {} from {} (catalog {}): Azure Monitor metric alerts.\n\
          # Set RG and the account variables first; nothing secret is written here.\nset -eu\n",
-        origin.version, origin.plan, origin.catalog
+        origin.version,
+        comment(&origin.plan),
+        comment(&origin.catalog)
     );
     for rule in rules {
         let account = account_parameter(rule.region.as_deref()).replace('-', "_");
@@ -314,8 +367,11 @@ pub fn az_commands(rules: &[AlertRule], settings: AlertSettings, origin: &Origin
             condition.push_str(&format!(" and StatusCode includes {code}"));
         }
         out.push_str(&format!(
-            "az monitor metrics alert create -n '{}' -g \"$RG\" --scopes \"$(az cognitiveservices account show -g \"$RG\" -n \"${account}\" --query id -o tsv)\" --condition '{condition}' --window-size {}m --evaluation-frequency 1m --severity 2 --description '{}'\n",
-            rule.name, settings.window_minutes, rule.description
+            "az monitor metrics alert create -n {} -g \"$RG\" --scopes \"$(az cognitiveservices account show -g \"$RG\" -n \"${account}\" --query id -o tsv)\" --condition {} --window-size {}m --evaluation-frequency {frequency}m --severity 2 --description {}\n",
+            sh_quote(&rule.name),
+            sh_quote(&condition),
+            settings.window_minutes,
+            sh_quote(&rule.description)
         ));
     }
     out
@@ -348,7 +404,9 @@ pub fn terraform(specs: &[DeploymentSpec], origin: &Origin) -> String {
     let mut out = format!(
         "# ptuplan {} from {} (catalog {}): Azure OpenAI deployments.\n\
          # Generated from a capacity plan: review before applying; account IDs are variables.\n\n",
-        origin.version, origin.plan, origin.catalog
+        origin.version,
+        comment(&origin.plan),
+        comment(&origin.catalog)
     );
     let mut regions: Vec<Option<&str>> = Vec::new();
     for region in specs.iter().map(|s| s.region.as_deref()) {
@@ -366,10 +424,11 @@ pub fn terraform(specs: &[DeploymentSpec], origin: &Origin) -> String {
     for (i, spec) in specs.iter().enumerate() {
         let previous = specs[..i].iter().rev().find(|s| s.region == spec.region);
         out.push_str(&format!(
-            "resource \"azurerm_cognitive_deployment\" \"{}\" {{\n  name                 = \"{}\"\n  cognitive_account_id = var.{}\n\n  model {{\n    format  = \"OpenAI\"\n    name    = \"{}\"\n",
+            "resource \"azurerm_cognitive_deployment\" \"{}\" {{\n  name                 = \"{}\"\n  cognitive_account_id = var.{}\n\n  model {{\n    format  = \"{}\"\n    name    = \"{}\"\n",
             terraform_id(spec),
             spec.name,
             terraform_account(spec.region.as_deref()),
+            spec.format,
             spec.model
         ));
         if let Some(version) = &spec.version {

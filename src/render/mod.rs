@@ -3,6 +3,7 @@
 
 pub mod cost_text;
 pub mod emit;
+pub mod emit_apim;
 pub mod json;
 pub mod markdown;
 pub mod plot;

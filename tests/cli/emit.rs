@@ -357,3 +357,270 @@ fn names_that_collide_once_sanitized_stay_apart() {
     assert_eq!(labels.len(), 2);
     assert_ne!(labels[0], labels[1]);
 }
+
+#[test]
+fn apim_policy_limits_each_consumer_as_the_plan_says() {
+    let plan = crate::json(&["plan", "examples/plan-contoso.toml"]);
+    let text = emit(&["apim", "examples/plan-contoso.toml"]);
+    let doc = roxmltree::Document::parse(&text).expect("the policy is XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "policies");
+    let whens: Vec<roxmltree::Node> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("when"))
+        .collect();
+    let consumers = plan["consumers"].as_array().expect("consumers");
+    assert_eq!(whens.len(), consumers.len());
+    for (when, consumer) in whens.iter().zip(consumers) {
+        let name = consumer["name"].as_str().expect("name");
+        assert!(
+            when.attribute("condition")
+                .is_some_and(|c| c.contains(&format!("== \"{name}\"")))
+        );
+        let limit = when
+            .children()
+            .find(|n| n.has_tag_name("llm-token-limit"))
+            .expect("token limit");
+        assert_eq!(
+            limit.attribute("tokens-per-minute"),
+            Some(
+                consumer["tpm"]
+                    .as_f64()
+                    .expect("tpm")
+                    .ceil()
+                    .to_string()
+                    .as_str()
+            )
+        );
+        assert_eq!(limit.attribute("estimate-prompt-tokens"), Some("true"));
+        assert_eq!(limit.attribute("counter-key"), Some(name));
+        let rate = when
+            .children()
+            .find(|n| n.has_tag_name("rate-limit-by-key"))
+            .expect("rate limit");
+        assert_eq!(
+            rate.attribute("calls"),
+            Some(
+                consumer["rpm"]
+                    .as_f64()
+                    .expect("rpm")
+                    .ceil()
+                    .to_string()
+                    .as_str()
+            )
+        );
+        assert_eq!(rate.attribute("renewal-period"), Some("60"));
+    }
+    assert!(
+        root.descendants()
+            .any(|n| n.has_tag_name("llm-emit-token-metric"))
+    );
+    let retry = root
+        .descendants()
+        .find(|n| n.has_tag_name("retry"))
+        .expect("retry");
+    assert!(
+        retry
+            .attribute("condition")
+            .is_some_and(|c| c.contains("429"))
+    );
+    // Consumers told apart by a header instead.
+    let text = emit(&[
+        "apim",
+        "examples/plan-contoso.toml",
+        "--consumer-key",
+        "header:X-Team",
+    ]);
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    let condition = doc
+        .descendants()
+        .find(|n| n.has_tag_name("when"))
+        .and_then(|n| n.attribute("condition"))
+        .expect("when");
+    assert!(
+        condition.contains("GetValueOrDefault(\"X-Team\""),
+        "{condition}"
+    );
+    // The pools: PTU deployments first, standard (spillover) second.
+    let backends: Value =
+        serde_json::from_str(&emit(&["apim", "examples/plan-contoso.toml", "--backends"]))
+            .expect("JSON");
+    let pools: Vec<&Value> = backends["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|r| r["properties"]["type"] == "Pool")
+        .collect();
+    assert_eq!(pools.len(), 1, "one pool: support-chat's");
+    let services = pools[0]["properties"]["pool"]["services"]
+        .as_array()
+        .expect("members");
+    assert_eq!(
+        services.len(),
+        2,
+        "the shared PTU deployment in each region"
+    );
+    assert!(services.iter().all(|s| s["priority"] == 1));
+    let breaker = &backends["resources"][0]["properties"]["circuitBreaker"]["rules"][0];
+    assert_eq!(
+        breaker["failureCondition"]["statusCodeRanges"][0]["min"],
+        429
+    );
+    // A hybrid's pool: its PTU base first, its spillover deployment second.
+    let backends: Value =
+        serde_json::from_str(&emit(&["apim", "examples/plan-tiers.toml", "--backends"]))
+            .expect("JSON");
+    let pool = backends["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["properties"]["type"] == "Pool")
+        .expect("pool");
+    let priorities: Vec<i64> = pool["properties"]["pool"]["services"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|s| s["priority"].as_i64())
+        .collect();
+    assert_eq!(priorities, [1, 2]);
+    // A plan without consumers has nothing to limit; a bad key is refused.
+    ptuplan()
+        .args(["emit", "apim", "examples/plan-business-day.toml"])
+        .assert()
+        .code(2)
+        .stderr(contains("has no [[consumer]] tables"));
+    ptuplan()
+        .args([
+            "emit",
+            "apim",
+            "examples/plan-contoso.toml",
+            "--consumer-key",
+            "header:",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("--consumer-key"));
+}
+
+/// Finds a resource of a template by a piece of its name expression.
+fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
+    template["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["name"].as_str().is_some_and(|n| n.contains(name)))
+        .unwrap_or_else(|| panic!("no resource named {name}"))
+}
+
+#[test]
+fn emit_review_findings_stay_fixed() {
+    // A spillover deployment exists before the PTU deployment that names it; a batch_share
+    // gets its own batch deployment, and the 429 alert counts only the real-time share:
+    // summaries peak 200 RPM × 60% × 5 min × 1% = 6.
+    let arm = template(&["arm", "examples/plan-tiers.toml"]);
+    let names: Vec<&str> = arm["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    let at = |piece: &str| names.iter().position(|n| n.contains(piece)).expect(piece);
+    assert!(at("'chat-spill'") < at("-ptu'"), "{names:?}");
+    let ptu = resource(&arm, "-ptu'");
+    assert_eq!(ptu["properties"]["spilloverDeploymentName"], "chat-spill");
+    assert!(
+        ptu["dependsOn"][0]
+            .as_str()
+            .is_some_and(|d| d.contains("chat-spill"))
+    );
+    assert_eq!(
+        resource(&arm, "'summaries-batch'")["sku"]["name"],
+        "GlobalBatch"
+    );
+    let alerts = template(&["alerts", "examples/plan-tiers.toml"]);
+    let throttles = resource(&alerts, "summaries-429s");
+    let criterion = &throttles["properties"]["criteria"]["allOf"][0];
+    assert_eq!(criterion["threshold"], 6.0);
+    // Long windows: ISO hours, and the 5-minute frequency Azure Monitor requires above 4 h.
+    let alerts = template(&["alerts", "examples/plan-tiers.toml", "--window", "6h"]);
+    let first = &alerts["resources"][0]["properties"];
+    assert_eq!(first["windowSize"], "PT6H");
+    assert_eq!(first["evaluationFrequency"], "PT5M");
+    // The threshold is kept exactly, and 100% (which never fires) is refused.
+    let alerts = template(&["alerts", "examples/plan-tiers.toml", "--threshold", "85.5%"]);
+    let utilization = resource(&alerts, "-utilization");
+    assert_eq!(
+        utilization["properties"]["criteria"]["allOf"][0]["threshold"],
+        85.5
+    );
+    ptuplan()
+        .args([
+            "emit",
+            "alerts",
+            "examples/plan-tiers.toml",
+            "--threshold",
+            "100%",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("never fires"));
+    // Retired models are named on stderr; `-o -` is stdout.
+    ptuplan()
+        .args(["emit", "arm", "examples/plan-contoso.toml", "-o", "-"])
+        .assert()
+        .success()
+        .stdout(contains("\"$schema\""))
+        .stderr(contains("warning: gpt-4.1 (2025-04-14) was retired"));
+}
+
+#[test]
+fn emit_keeps_names_and_paths_from_breaking_what_it_writes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A name az's condition grammar would misread is refused with --az, kept in ARM.
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "[[workload]]\nname = \"chat-with-docs\"\nmodel = \"gpt-5.1\"\ntier = \"standard\"\n\
+         rpm = 10\ntokens = 100\n\n[[workload]]\nname = \"llama\"\n\
+         model = \"Llama-3.3-70B-Instruct\"\ntier = \"ptu\"\nrpm = 10\ntokens = 100\n",
+    )
+    .expect("written");
+    let path = plan.to_str().expect("utf-8");
+    ptuplan()
+        .args(["emit", "alerts", path, "--az"])
+        .assert()
+        .code(2)
+        .stderr(contains("'chat-with-docs' contains 'with'"));
+    let alerts = template(&["alerts", path]);
+    let rule = resource(&alerts, "chat-with-docs-429s");
+    let dimension = &rule["properties"]["criteria"]["allOf"][0]["dimensions"][0];
+    assert_eq!(dimension["values"][0], "chat-with-docs");
+    // Each model is deployed with its publisher's format.
+    let arm = template(&["arm", path]);
+    assert_eq!(
+        resource(&arm, "'Llama-3.3-70B-Instruct-global-ptu'")["properties"]["model"]["format"],
+        "Meta"
+    );
+    assert_eq!(
+        resource(&arm, "'chat-with-docs'")["properties"]["model"]["format"],
+        "OpenAI"
+    );
+    // A plan path with a line break stays inside the script's comment.
+    let evil = dir.path().join("evil\ntouch PWNED\n#.toml");
+    std::fs::write(
+        &evil,
+        "[[workload]]\nname = \"chat\"\nmodel = \"gpt-5.1\"\ntier = \"standard\"\nrpm = 10\n\
+         tokens = 100\n",
+    )
+    .expect("written");
+    let script = emit(&["alerts", evil.to_str().expect("utf-8"), "--az"]);
+    assert!(!script.lines().any(|l| l.starts_with("touch")), "{script}");
+    let terraform = emit(&["terraform", evil.to_str().expect("utf-8")]);
+    assert!(!terraform.lines().any(|l| l.starts_with("touch")));
+    // --az and --backends go with their own kinds only.
+    ptuplan()
+        .args(["emit", "arm", path, "--az"])
+        .assert()
+        .code(2)
+        .stderr(contains("--az goes with 'emit alerts' only"));
+}

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Billing, PlanReport};
+use super::{Billing, PlanReport, Tier};
 use crate::calc::rounding::snap;
 use crate::calc::workload::Workload;
 use crate::catalog::Model;
@@ -45,8 +45,8 @@ pub struct ConsumerLine {
 pub struct ConsumerHeadroom {
     /// The deployment.
     pub deployment: String,
-    /// Its capacity at the target utilization in one region: normalized TPM (PTU) or TPM
-    /// quota (tokens).
+    /// Its capacity at the target utilization in one region: normalized TPM (PTU), TPM quota
+    /// (tokens), or a hybrid workload's peak normalized TPM (its base and spillover serve it).
     pub capacity: f64,
     /// The consumers' limits on it, in the same unit.
     pub limits: f64,
@@ -122,6 +122,16 @@ fn placement(
             ))
         })?;
     let target = report.target_utilization;
+    // A hybrid serves its whole peak with its base and its spillover quota: its consumers
+    // share that peak.
+    if workload.tier == Tier::Hybrid {
+        let used = consumer.peak.normalized_tpm(consumer.model);
+        return Ok((
+            format!("{} (hybrid)", workload.name),
+            workload.normalized_tpm,
+            used,
+        ));
+    }
     if workload.billing == Billing::Ptu {
         let shared = report
             .deployments

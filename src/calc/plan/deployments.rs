@@ -27,6 +27,8 @@ pub struct DeploymentSpec {
     pub model: String,
     /// Model version from the catalog's lifecycle, when known.
     pub version: Option<String>,
+    /// Model format: the publisher (`OpenAI`, `Meta`, `DeepSeek`).
+    pub format: &'static str,
     /// `Priority` for a deployment whose requests default to priority processing.
     pub service_tier: Option<&'static str>,
     /// The deployment its 429s spill to (a hybrid's standard deployment).
@@ -35,7 +37,8 @@ pub struct DeploymentSpec {
     pub workloads: Vec<String>,
 }
 
-/// Characters a deployment name keeps; others become `-`.
+/// Characters a deployment name keeps (others become `-`), starting and ending with a letter
+/// or digit.
 fn deployment_name(text: &str) -> String {
     let name: String = text
         .chars()
@@ -46,110 +49,184 @@ fn deployment_name(text: &str) -> String {
                 '-'
             }
         })
-        .take(64)
         .collect();
+    let name = name.trim_matches(|c: char| !c.is_ascii_alphanumeric());
     if name.is_empty() {
         "deployment".into()
     } else {
-        name
+        name.chars()
+            .take(64)
+            .collect::<String>()
+            .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+            .to_string()
     }
 }
 
-/// Every deployment of the plan in every region: the shared PTU deployments, then one per
-/// token workload (standard, priority, flex, batch) and per hybrid's spillover.
+/// Every deployment of the plan in every region: each hybrid's spillover deployment (which
+/// must exist before a PTU deployment names it), the shared PTU deployments, then one per
+/// token workload (standard, priority, flex, batch) and per batch share.
 pub fn deployment_specs(report: &PlanReport, catalog: &Catalog) -> Vec<DeploymentSpec> {
     let regions: Vec<Option<String>> = if report.regions.is_empty() {
         vec![None]
     } else {
         report.regions.iter().cloned().map(Some).collect()
     };
-    let version = |model: &str| {
-        catalog
-            .lookup(model)
-            .and_then(|m| m.lifecycle.as_ref())
-            .and_then(|l| l.version.clone())
-    };
     let mut specs = Vec::new();
     for region in &regions {
+        let mut spills = Vec::new();
+        let mut tokens = Vec::new();
+        for w in &report.workloads {
+            let hybrid = w.tier == Tier::Hybrid;
+            if w.billing == Billing::Ptu && !hybrid {
+                if w.batch_share > 0.0 {
+                    tokens.extend(batch_part(w, region, catalog));
+                }
+                continue;
+            }
+            let Some(spec) = token_spec(w, region, catalog) else {
+                continue;
+            };
+            if hybrid {
+                spills.push(spec);
+            } else {
+                tokens.push(spec);
+            }
+            if w.batch_share > 0.0 {
+                tokens.extend(batch_part(w, region, catalog));
+            }
+        }
+        let first = specs.len();
+        specs.extend(spills);
+        // Settle the spillover names before the PTU deployments name them.
+        unique_names(&mut specs);
+        let spills_end = specs.len();
         for d in &report.deployments {
-            let name = deployment_name(&format!("{}-{}-ptu", d.model, d.deployment));
-            let spill = report
-                .workloads
+            let spill = specs[first..spills_end]
                 .iter()
-                .filter(|w| w.tier == Tier::Hybrid && d.workloads.contains(&w.name))
-                .find(|w| w.standard_tpm_quota.is_some())
-                .map(|w| deployment_name(&format!("{}-spill", w.name)));
+                .find(|s| s.workloads.iter().any(|w| d.workloads.contains(w)))
+                .map(|s| s.name.clone());
             let members = report
                 .workloads
                 .iter()
                 .filter(|w| d.workloads.contains(&w.name));
             specs.push(DeploymentSpec {
-                name,
+                name: deployment_name(&format!("{}-{}-ptu", d.model, d.deployment)),
                 region: region.clone(),
                 sku: Sku::of(d.deployment, true),
                 batch: false,
                 capacity: Some(d.ptu_per_region),
                 quota_tpm: None,
-                peak_rpm: members.map(|w| w.rpm).sum(),
+                peak_rpm: members.map(|w| w.rpm * (1.0 - w.batch_share)).sum(),
                 model: d.model.clone(),
-                version: version(&d.model),
+                version: version(catalog, &d.model),
+                format: format(&d.model),
                 service_tier: None,
                 spillover_to: spill,
                 workloads: d.workloads.clone(),
             });
         }
-        for w in &report.workloads {
-            let spill = w.tier == Tier::Hybrid;
-            if w.billing == Billing::Ptu && !spill {
-                continue;
-            }
-            let Some(model) = catalog.lookup(&w.model) else {
-                continue;
-            };
-            let quota = w.standard_tpm_quota;
-            let unit = u64::from(model.quota_unit_tpm.max(1));
-            let batch = w.tier == Tier::Batch;
-            if spill && quota.is_none() {
-                continue;
-            }
-            specs.push(DeploymentSpec {
-                name: deployment_name(&if spill {
-                    format!("{}-spill", w.name)
-                } else {
-                    w.name.clone()
-                }),
-                region: region.clone(),
-                sku: Sku::of(w.deployment, false),
-                batch,
-                capacity: (!batch).then(|| quota.map_or(1, |q| q.div_ceil(unit).max(1))),
-                quota_tpm: quota,
-                peak_rpm: w.rpm,
-                model: w.model.clone(),
-                version: version(&w.model),
-                service_tier: (w.tier == Tier::Priority).then_some("Priority"),
-                spillover_to: None,
-                workloads: vec![w.name.clone()],
-            });
-        }
+        specs.extend(tokens);
     }
     unique_names(&mut specs);
     specs
 }
 
-/// Makes names unique within each region (`a b` and `a-b` both become `a-b`): later ones get
-/// `-2`, `-3`, ...
+/// The model's version from the catalog's lifecycle.
+fn version(catalog: &Catalog, model: &str) -> Option<String> {
+    catalog
+        .lookup(model)
+        .and_then(|m| m.lifecycle.as_ref())
+        .and_then(|l| l.version.clone())
+}
+
+/// The model format Foundry deploys it with: its publisher's name (Azure OpenAI models are
+/// `OpenAI`).
+fn format(model: &str) -> &'static str {
+    let lower = model.to_ascii_lowercase();
+    if lower.starts_with("deepseek") {
+        "DeepSeek"
+    } else if lower.starts_with("llama") {
+        "Meta"
+    } else {
+        "OpenAI"
+    }
+}
+
+/// A token workload's standard deployment (a hybrid's is its spillover), sized by its quota.
+fn token_spec(
+    w: &super::WorkloadLine,
+    region: &Option<String>,
+    catalog: &Catalog,
+) -> Option<DeploymentSpec> {
+    let model = catalog.lookup(&w.model)?;
+    let hybrid = w.tier == Tier::Hybrid;
+    let quota = w.standard_tpm_quota;
+    if hybrid && quota.is_none() {
+        return None;
+    }
+    let unit = u64::from(model.quota_unit_tpm.max(1));
+    let batch = w.tier == Tier::Batch;
+    Some(DeploymentSpec {
+        name: deployment_name(&if hybrid {
+            format!("{}-spill", w.name)
+        } else {
+            w.name.clone()
+        }),
+        region: region.clone(),
+        sku: Sku::of(w.deployment, false),
+        batch,
+        capacity: (!batch).then(|| quota.map_or(1, |q| q.div_ceil(unit).max(1))),
+        quota_tpm: quota,
+        peak_rpm: w.rpm * (1.0 - w.batch_share),
+        model: w.model.clone(),
+        version: version(catalog, &w.model),
+        format: format(&w.model),
+        service_tier: (w.tier == Tier::Priority).then_some("Priority"),
+        spillover_to: None,
+        workloads: vec![w.name.clone()],
+    })
+}
+
+/// The batch deployment a workload's `batch_share` is sent to.
+fn batch_part(
+    w: &super::WorkloadLine,
+    region: &Option<String>,
+    catalog: &Catalog,
+) -> Option<DeploymentSpec> {
+    catalog.lookup(&w.model)?;
+    Some(DeploymentSpec {
+        name: deployment_name(&format!("{}-batch", w.name)),
+        region: region.clone(),
+        sku: Sku::of(w.deployment, false),
+        batch: true,
+        capacity: None,
+        quota_tpm: None,
+        peak_rpm: w.rpm * w.batch_share,
+        model: w.model.clone(),
+        version: version(catalog, &w.model),
+        format: format(&w.model),
+        service_tier: None,
+        spillover_to: None,
+        workloads: vec![w.name.clone()],
+    })
+}
+
+/// Makes names unique within each region, ignoring case as ARM does (`a b` and `a-b` both
+/// become `a-b`): later ones get `-2`, `-3`, ... Spillover deployments come first in a region,
+/// so the ones PTU deployments name keep their names.
 fn unique_names(specs: &mut [DeploymentSpec]) {
     let mut seen: Vec<(Option<String>, String)> = Vec::new();
     for spec in specs.iter_mut() {
         let base = spec.name.clone();
+        let key = |name: &str| name.to_ascii_lowercase();
         let mut n = 1;
-        while seen.contains(&(spec.region.clone(), spec.name.clone())) {
+        while seen.contains(&(spec.region.clone(), key(&spec.name))) {
             n += 1;
             let suffix = format!("-{n}");
             let keep = 64 - suffix.len();
             spec.name = format!("{}{suffix}", &base[..base.len().min(keep)]);
         }
-        seen.push((spec.region.clone(), spec.name.clone()));
+        seen.push((spec.region.clone(), key(&spec.name)));
     }
 }
 
@@ -171,7 +248,9 @@ mod tests {
     #[test]
     fn names_keep_safe_characters_only() {
         assert_eq!(deployment_name("gpt-4.1-global-ptu"), "gpt-4.1-global-ptu");
-        assert_eq!(deployment_name("support chat/β"), "support-chat--");
+        assert_eq!(deployment_name("support chat/β"), "support-chat");
+        assert_eq!(deployment_name("foo."), "foo");
+        assert_eq!(deployment_name("."), "deployment");
         assert_eq!(deployment_name(&"x".repeat(100)).len(), 64);
         assert_eq!(deployment_name(""), "deployment");
     }
