@@ -218,6 +218,8 @@ and HTTP 429s (AzureOpenAIRequests, StatusCode 429) above 1% of peak requests.
 apim: per [[consumer]], llm-token-limit (its TPM), rate-limit-by-key (its RPM)
 and its workload's pool; llm-emit-token-metric by consumer; 429/503 retried.
 --backends: the pools (PTU priority 1, standard priority 2) as ARM.
+litellm: a LiteLLM router config: each workload's deployments with tpm and rpm;
+fallbacks to its spillover, flex-as-standard and standby-region groups.
 Warnings about retired or retiring models go to stderr. -o - is stdout.
 
 Examples:
@@ -228,7 +230,8 @@ Examples:
   ptuplan emit alerts examples/plan-contoso.toml --threshold 85% --window 5m
   ptuplan emit alerts examples/plan-contoso.toml --az > alerts.sh
   ptuplan emit apim examples/plan-contoso.toml > policy.xml
-  ptuplan emit apim examples/plan-contoso.toml --backends -o backends.json";
+  ptuplan emit apim examples/plan-contoso.toml --backends -o backends.json
+  ptuplan emit litellm examples/plan-tiers.toml -o litellm.yaml";
 
 const TOKENS_HELP: &str = "\
 Inputs:
@@ -254,6 +257,8 @@ azure-openai-benchmark output are read too. Recognized columns:
   completion completion_tokens, output_tokens, CompletionTokens
   cached     cached_tokens (optional)
   groups     deployment, DeploymentName, ...; model, ModelName (optional)
+  requests   requests, request_count, count_ (optional: a row stands for that
+             many requests, as in a per-second export from --kql apim)
 Other names: --timestamp-column, --prompt-column, ... (dotted paths in JSON).
 
 Examples:
@@ -261,7 +266,7 @@ Examples:
   ptuplan analyze responses.jsonl.gz -m gpt-4.1 -m gpt-5-mini --json |
       jq '.models'
   ptuplan analyze requests.csv -m gpt-4.1 --ptu 300 --profile-out profile.csv
-  ptuplan analyze --kql";
+  ptuplan analyze --kql apim";
 
 const SIMULATE_HELP: &str = "\
 Models (sources and assumptions in docs/how-it-works.md):
@@ -679,9 +684,24 @@ pub struct AnalyzeArgs {
     /// quota, as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Print a Kusto query for Log Analytics that exports per-minute traffic for analyze.
-    #[arg(long)]
-    pub kql: bool,
+    /// Print a Kusto query for Log Analytics whose CSV export analyze reads: `metrics`
+    /// (Azure Monitor's per-minute metrics, the default) or `apim` (API Management's LLM log,
+    /// per second and deployment).
+    #[arg(long, value_enum, value_name = "SOURCE", num_args = 0..=1, default_missing_value = "metrics")]
+    pub kql: Option<KqlSource>,
+    /// Request-count column (default: requests, request_count, count_): each row stands for
+    /// that many requests, as in a per-second export.
+    #[arg(long, value_name = "NAME")]
+    pub requests_column: Option<String>,
+}
+
+/// The Kusto queries `analyze --kql` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KqlSource {
+    /// Azure Monitor platform metrics (AzureMetrics), per minute.
+    Metrics,
+    /// API Management's LLM log (ApiManagementGatewayLlmLog), per second and deployment.
+    Apim,
 }
 
 /// Log formats on the command line.
@@ -937,6 +957,9 @@ pub enum EmitKind {
     /// An API Management policy: each [[consumer]]'s token and request limits, token
     /// metrics, and its workload's backend pool (--backends: the pools as ARM).
     Apim,
+    /// A LiteLLM router config (YAML): each workload's deployments with their tpm and rpm,
+    /// spillover, flex-as-standard and standby regions as fallbacks.
+    Litellm,
 }
 
 /// Arguments of `models`.

@@ -10,7 +10,7 @@ use crate::calc::prices::{self, PriceOverrides};
 use crate::calc::service_tier::TierSetup;
 use crate::catalog::SubscriptionType;
 use crate::catalog::{Catalog, Model};
-use crate::cli::{AnalyzeArgs, Format, LogFormatArg};
+use crate::cli::{AnalyzeArgs, Format, KqlSource, LogFormatArg};
 use crate::error::InputError;
 use crate::note::{Note, NoteCode};
 use crate::render::{plot, table};
@@ -85,6 +85,7 @@ fn read_csv_in_halves(
         rows: first_stats.rows + second_stats.rows,
         group_column: first_stats.group_column.or(second_stats.group_column),
         per_minute_metrics: first_stats.per_minute_metrics || second_stats.per_minute_metrics,
+        count_column: first_stats.count_column.or(second_stats.count_column),
         ..ReadStats::default()
     })
 }
@@ -153,6 +154,21 @@ pub(super) fn open_log(
 const MAX_SPAN_DAYS: i64 = 2 * 366;
 
 /// A Kusto query for Log Analytics that writes the per-minute export `analyze` reads.
+const KQL_APIM: &str = "\
+// Per-second LLM traffic per deployment for `ptuplan analyze` (export the result as CSV).
+// Needs API Management's \"Generative AI gateway logs\" (GatewayLlmLogs) in Log Analytics.
+// One row per second and deployment, requests counted and tokens summed, so the sliding
+// 60 s, 10 s and 1 s peaks stay exact. The table has no cached-token column.
+ApiManagementGatewayLlmLog
+| where TimeGenerated > ago(7d)
+| where isnotempty(DeploymentName)   // each request's token row; message chunks have none
+| summarize requests = count(), prompt_tokens = sum(PromptTokens),
+    completion_tokens = sum(CompletionTokens)
+    by timestamp = bin(TimeGenerated, 1s), deployment = DeploymentName
+| order by timestamp asc
+";
+
+/// The Kusto query over Azure Monitor's per-minute platform metrics.
 const KQL: &str = "\
 // Per-minute Azure OpenAI traffic for `ptuplan analyze` (export the result as CSV).
 // Needs the resource's platform metrics sent to Log Analytics (diagnostic setting AllMetrics).
@@ -376,11 +392,16 @@ fn reading_notes(stats: &ReadStats, first_skipped: &[String]) -> Vec<Note> {
         ));
     }
     if !stats.per_minute_metrics {
+        let rows = match &stats.count_column {
+            Some(column) => format!("each row stands for its '{column}' requests in one second; "),
+            None => String::new(),
+        };
         notes.push(Note::new(
             NoteCode::PeakMeasurement,
-            "peaks are the busiest windows starting on any whole second, not calendar minutes; \
-             distributions and capacity checks are per calendar minute"
-                .into(),
+            format!(
+                "{rows}peaks are the busiest windows starting on any whole second, not calendar \
+                 minutes; distributions and capacity checks are per calendar minute"
+            ),
         ));
     }
     notes
@@ -409,16 +430,20 @@ pub(super) fn run_analyze(
     format: Format,
     as_of: NaiveDate,
 ) -> anyhow::Result<String> {
-    if args.kql {
+    if let Some(source) = args.kql {
         if !args.files.is_empty() {
             return Err(InputError::Usage(
                 "--kql prints a query and reads no log: drop the files".into(),
             )
             .into());
         }
+        let query = match source {
+            KqlSource::Metrics => KQL,
+            KqlSource::Apim => KQL_APIM,
+        };
         return match format {
-            Format::Json => render_json(catalog, None, &serde_json::json!({ "kql": KQL })),
-            Format::Table | Format::Markdown => Ok(KQL.to_string()),
+            Format::Json => render_json(catalog, None, &serde_json::json!({ "kql": query })),
+            Format::Table | Format::Markdown => Ok(query.to_string()),
         };
     }
     let models = args
@@ -586,6 +611,7 @@ fn column_names(args: &AnalyzeArgs) -> ColumnNames {
         model: args.model_column.clone(),
         deployment: args.deployment_column.clone(),
         service_tier: args.service_tier_column.clone(),
+        requests: args.requests_column.clone(),
     }
 }
 
@@ -611,6 +637,7 @@ fn read_logs(args: &AnalyzeArgs) -> anyhow::Result<(LogBuckets, ReadStats, Vec<S
         {
             stats.rows += read.rows;
             stats.group_column = stats.group_column.or(read.group_column);
+            stats.count_column = stats.count_column.or(read.count_column);
             stats.per_minute_metrics |= read.per_minute_metrics;
             continue;
         }
@@ -625,6 +652,7 @@ fn read_logs(args: &AnalyzeArgs) -> anyhow::Result<(LogBuckets, ReadStats, Vec<S
         )?;
         stats.rows += read.rows;
         stats.group_column = stats.group_column.or(read.group_column);
+        stats.count_column = stats.count_column.or(read.count_column);
         stats.skipped += read.skipped;
         first_skipped.extend(
             read.first_skipped

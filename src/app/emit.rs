@@ -1,11 +1,11 @@
 //! `emit`: the deployments a sized plan implies, as an ARM template, or the metric alerts that
 //! watch them (an ARM template, or `az` commands); to stdout or `--output`.
 
-use crate::calc::plan::{PlanReport, deployment_specs};
+use crate::calc::plan::{PlanReport, deployment_specs, router_plan};
 use crate::catalog::Catalog;
 use crate::cli::{EmitArgs, EmitKind};
 use crate::render::emit::{self, AlertSettings, Origin};
-use crate::render::emit_apim;
+use crate::render::{emit_apim, emit_litellm};
 use std::path::Path;
 
 use super::output::OutputFile;
@@ -39,6 +39,7 @@ pub(super) fn run_emit(
     let text = match args.kind {
         EmitKind::Arm => pretty(&emit::arm(&specs, &origin))?,
         EmitKind::Terraform => emit::terraform(&specs, &origin),
+        EmitKind::Litellm => emit_litellm::litellm(&router_plan(report, &specs, catalog), &origin),
         EmitKind::Apim if report.consumers.is_empty() => {
             return Err(crate::error::InputError::Usage(format!(
                 "emit apim: {} has no [[consumer]] tables, so there are no limits to enforce \

@@ -8,10 +8,12 @@ use serde::Serialize;
 
 mod consumers;
 mod deployments;
+mod router;
 mod tier_bill;
 
 pub use consumers::{ConsumerHeadroom, ConsumerLine, PlannedConsumer, consumer_lines};
 pub use deployments::{DeploymentSpec, deployment_specs};
+pub use router::{RouterEntry, RouterPlan, router_plan};
 
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, LoadKind};

@@ -307,7 +307,7 @@ fn iso_window(minutes: u32) -> String {
 }
 
 /// Text for a comment: one line, control characters escaped.
-fn comment(text: &str) -> String {
+pub fn comment(text: &str) -> String {
     crate::render::clean(&text.replace(['\n', '\r'], " "), 300)
 }
 

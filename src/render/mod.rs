@@ -4,6 +4,7 @@
 pub mod cost_text;
 pub mod emit;
 pub mod emit_apim;
+pub mod emit_litellm;
 pub mod json;
 pub mod markdown;
 pub mod plot;

@@ -35,6 +35,9 @@ pub const COMPLETION_NAMES: [&str; 5] = [
     "usage.completion_tokens",
     "usage.output_tokens",
 ];
+/// Request-count column names: a row stands for this many requests (a per-second export such
+/// as `analyze --kql apim` writes; `count_` is what Kusto names `count()`).
+pub const REQUEST_COUNT_NAMES: [&str; 3] = ["requests", "request_count", "count_"];
 /// Cached-token column names.
 pub const CACHED_NAMES: [&str; 4] = [
     "cached_tokens",
@@ -124,6 +127,8 @@ pub struct ColumnNames {
     pub deployment: Option<String>,
     /// `--service-tier-column`.
     pub service_tier: Option<String>,
+    /// `--requests-column`.
+    pub requests: Option<String>,
 }
 
 pub use crate::calc::load::SecondBuckets;
@@ -240,6 +245,8 @@ pub struct ReadStats {
     pub first_skipped: Vec<u64>,
     /// The column whose values split the traffic into groups (deployment, else model).
     pub group_column: Option<String>,
+    /// The request-count column: each row stood for that many requests.
+    pub count_column: Option<String>,
 }
 
 /// The log format.
@@ -254,6 +261,8 @@ pub enum LogFormat {
 #[derive(Clone, Copy)]
 struct Row {
     second: i64,
+    /// Requests the row stands for (1 without a request-count column).
+    requests: f64,
     prompt: f64,
     completion: f64,
     cached: f64,
@@ -262,10 +271,10 @@ struct Row {
 }
 
 impl Row {
-    /// The row as one request's load.
+    /// The row as its requests' load.
     fn load(&self) -> MinuteLoad {
         MinuteLoad {
-            requests: 1.0,
+            requests: self.requests,
             prompt: self.prompt,
             cached: self.cached,
             completion: self.completion,
@@ -495,7 +504,9 @@ fn read_csv(
     let group_column =
         optional(&names.deployment, &DEPLOYMENT_NAMES, "deployment")?.or(model_column);
     let tier_column = optional(&names.service_tier, &SERVICE_TIER_NAMES, "service-tier")?;
+    let n = optional(&names.requests, &REQUEST_COUNT_NAMES, "requests")?;
     stats.group_column = group_column.map(|g| headers[g].trim().to_string());
+    stats.count_column = n.map(|n| headers[n].trim().to_string());
     let header_names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     // The last column a row must have.
     let needed = [
@@ -507,6 +518,7 @@ fn read_csv(
         group_column,
         model_column,
         tier_column,
+        n,
     ]
     .into_iter()
     .flatten()
@@ -600,8 +612,13 @@ fn read_csv(
                         )
                     })
             };
+            let requests = match n {
+                Some(n) => request_count(number(n)?, &header_names[n])?,
+                None => 1.0,
+            };
             let row = Row {
                 second,
+                requests,
                 prompt: number(p)?,
                 completion: number(c)?,
                 cached: k.map(number).transpose()?.unwrap_or(0.0),
@@ -786,8 +803,28 @@ fn read_jsonl(
                             None => Ok(0.0),
                         }
             };
+            let requests = match find_field(&value, names.requests.as_deref(), &REQUEST_COUNT_NAMES)
+            {
+                Some((path, _)) => {
+                    if stats.count_column.is_none() {
+                        stats.count_column = Some(path.to_string());
+                    }
+                    request_count(
+                        count(&names.requests, &REQUEST_COUNT_NAMES, "requests", true)?,
+                        path,
+                    )?
+                }
+                None if names.requests.is_some() => {
+                    return Err(format!(
+                        "no requests field '{}' (--requests-column)",
+                        names.requests.as_deref().unwrap_or_default()
+                    ));
+                }
+                None => 1.0,
+            };
             let row = Row {
                 second,
+                requests,
                 prompt: count(&names.prompt, &PROMPT_NAMES, "prompt", true)?,
                 completion: count(&names.completion, &COMPLETION_NAMES, "completion", true)?,
                 cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
@@ -974,6 +1011,17 @@ fn token_count(text: &str) -> Option<f64> {
 }
 
 /// Cached tokens are part of the prompt, reasoning tokens part of the completion.
+/// A row's request count: a whole number, 1 or more.
+fn request_count(value: f64, column: &str) -> Result<f64, String> {
+    if value >= 1.0 {
+        Ok(value)
+    } else {
+        Err(format!(
+            "column '{column}': {value} is not a request count (a whole number, 1 or more)"
+        ))
+    }
+}
+
 fn check_cached(row: &Row) -> Result<(), String> {
     if row.cached > row.prompt {
         Err(format!(

@@ -280,6 +280,156 @@ fn kql_query_for_the_export() {
 }
 
 #[test]
+fn kql_apim_query_exports_per_second_rows() {
+    ptuplan()
+        .args(["analyze", "--kql", "apim"])
+        .assert()
+        .success()
+        .stdout(
+            contains("ApiManagementGatewayLlmLog")
+                .and(contains("bin(TimeGenerated, 1s)"))
+                .and(contains("requests = count()"))
+                .and(contains("deployment = DeploymentName")),
+        );
+    ptuplan()
+        .args(["analyze", "--kql", "kusto"])
+        .assert()
+        .code(2)
+        .stderr(contains("--kql"));
+}
+
+/// A deterministic request log over an hour (two deployments, 0 to 6 requests a second) and
+/// the same traffic as a per-second export: one row per second and deployment with a count.
+fn request_log_and_export() -> (String, String) {
+    let mut requests = String::from("timestamp,deployment,prompt_tokens,completion_tokens\n");
+    let mut export =
+        String::from("timestamp,deployment,requests,prompt_tokens,completion_tokens\n");
+    let mut state = 7u64;
+    let mut next = |modulo: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) % modulo
+    };
+    for second in 0..3600u64 {
+        let stamp = format!(
+            "2026-11-02T{:02}:{:02}:{:02}Z",
+            9 + second / 3600,
+            second / 60 % 60,
+            second % 60
+        );
+        for deployment in ["chat", "search"] {
+            let count = next(7);
+            let (mut prompt, mut completion) = (0, 0);
+            for _ in 0..count {
+                let (p, c) = (100 + next(1900), 10 + next(490));
+                prompt += p;
+                completion += c;
+                requests.push_str(&format!("{stamp},{deployment},{p},{c}\n"));
+            }
+            if count > 0 {
+                export.push_str(&format!(
+                    "{stamp},{deployment},{count},{prompt},{completion}\n"
+                ));
+            }
+        }
+    }
+    (requests, export)
+}
+
+#[test]
+fn a_per_second_export_reads_as_the_requests_it_counts() {
+    let (requests, export) = request_log_and_export();
+    let requests = scratch("logs", "per-request.csv", requests);
+    let export = scratch("logs", "per-second.csv", export);
+    let strip = |mut answer: serde_json::Value| {
+        let object = answer.as_object_mut().expect("object");
+        object.remove("rows");
+        object.remove("notes");
+        answer
+    };
+    let one = json(&["analyze", &requests, "-m", "gpt-5.1"]);
+    let counted = json(&["analyze", &export, "-m", "gpt-5.1"]);
+    assert!(counted["rows"].as_u64() < one["rows"].as_u64());
+    assert!(counted["notes"].as_array().expect("notes").iter().any(|n| {
+        n["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("'requests'"))
+    }));
+    assert_eq!(strip(one), strip(counted));
+    // simulate replays the export as it replays the requests.
+    let replay = |log: &str| {
+        let answer = json(&[
+            "simulate",
+            "-m",
+            "gpt-5.1",
+            "--replay",
+            log,
+            "--ptu",
+            "30",
+            "--tpm-quota",
+            "1M",
+        ]);
+        answer["candidates"].clone()
+    };
+    assert_eq!(replay(&requests), replay(&export));
+}
+
+#[test]
+fn a_per_second_export_of_millions_of_seconds_streams() {
+    // 2,000,000 seconds (23 days) of one deployment, 1 to 5 requests a second in turn: every
+    // 60 s window holds 12 turns, 180 requests, 18,000 prompt and 1,800 completion tokens.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("logs");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("two-million-seconds.csv");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("created"));
+    writeln!(
+        file,
+        "timestamp,deployment,requests,prompt_tokens,completion_tokens"
+    )
+    .expect("w");
+    let start = 1_767_225_600u64; // 2026-01-01T00:00:00Z
+    for second in 0..2_000_000u64 {
+        let n = 1 + second % 5;
+        writeln!(file, "{},chat,{n},{},{}", start + second, 100 * n, 10 * n).expect("w");
+    }
+    file.flush().expect("flushed");
+    drop(file);
+    let answer = json(&["analyze", path.to_str().expect("utf-8"), "-m", "gpt-5.1"]);
+    assert_eq!(answer["rows"], 2_000_000);
+    assert_eq!(answer["requests"], 6_000_000);
+    assert_eq!(answer["peak_rpm"], 180);
+    assert_eq!(answer["peak_tpm"], 19_800);
+    assert_eq!(answer["peak_requests_1s"], 5);
+    assert_eq!(answer["span_minutes"], 33_334);
+    std::fs::remove_file(&path).expect("removed");
+}
+
+#[test]
+fn request_counts_must_be_whole_and_positive() {
+    let path = scratch(
+        "logs",
+        "zero-count.csv",
+        "timestamp,requests,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,0,10,1\n",
+    );
+    ptuplan()
+        .args(["analyze", &path, "-m", "gpt-5.1"])
+        .assert()
+        .code(2)
+        .stderr(contains("column 'requests': 0 is not a request count"));
+    let path = scratch(
+        "logs",
+        "no-count.csv",
+        "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,10,1\n",
+    );
+    ptuplan()
+        .args(["analyze", &path, "-m", "gpt-5.1", "--requests-column", "n"])
+        .assert()
+        .code(2)
+        .stderr(contains("no requests column 'n' (--requests-column)"));
+}
+
+#[test]
 fn a_large_file_read_in_halves_matches_one_pass() {
     // Over 1 MiB, so the file is read as two halves on two threads; stdin is read in one pass.
     let mut text = String::from("timestamp,prompt_tokens,completion_tokens,cached_tokens,model\n");

@@ -624,3 +624,100 @@ fn emit_keeps_names_and_paths_from_breaking_what_it_writes() {
         .code(2)
         .stderr(contains("--az goes with 'emit alerts' only"));
 }
+
+/// The Python with LiteLLM that `.ci/run` sets up (`PTUPLAN_LITELLM_PYTHON`); CI must have it.
+fn litellm_python() -> Option<String> {
+    match std::env::var("PTUPLAN_LITELLM_PYTHON") {
+        Ok(python) if !python.is_empty() => Some(python),
+        _ => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must set PTUPLAN_LITELLM_PYTHON: .ci/run creates the LiteLLM environment"
+            );
+            eprintln!("PTUPLAN_LITELLM_PYTHON unset: LiteLLM's Router check skipped (.ci/run)");
+            None
+        }
+    }
+}
+
+/// What LiteLLM's Router holds after loading `config`: groups and fallbacks.
+fn load_in_litellm(python: &str, config: &str) -> Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("config.yaml");
+    std::fs::write(&path, config).expect("written");
+    let output = std::process::Command::new(python)
+        .args(["-W", "ignore", "tests/litellm/check_router.py"])
+        .arg(&path)
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "LiteLLM refused the config: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+#[test]
+fn litellm_router_config_loads_in_litellm_with_the_plans_limits() {
+    let plan = crate::json(&["plan", "examples/plan-tiers.toml"]);
+    let workload = |name: &str| crate::entry(&plan, "workloads", "name", name).expect("listed");
+    let config = emit(&["litellm", "examples/plan-tiers.toml"]);
+    assert!(config.starts_with("# ptuplan "));
+    assert!(config.contains("# Left out (Batch API, not a router): reports."));
+    assert!(
+        !config.contains("api_key: \"sk"),
+        "keys are environment references"
+    );
+    let Some(python) = litellm_python() else {
+        return;
+    };
+    let router = load_in_litellm(&python, &config);
+    let groups = &router["groups"];
+    let names: Vec<&String> = groups.as_object().expect("groups").keys().collect();
+    assert_eq!(names, ["agents", "chat", "chat-spill", "summaries"]);
+    // The hybrid: its PTU deployment carries its peak, the spillover its standard quota.
+    let chat = workload("chat");
+    let peak_tpm =
+        chat["rpm"].as_f64().expect("rpm") * chat["tokens_per_request"].as_f64().expect("t");
+    assert_eq!(groups["chat"][0]["model"], "azure/gpt-5.1-global-ptu");
+    assert_eq!(groups["chat"][0]["tpm"], peak_tpm.ceil());
+    assert_eq!(groups["chat-spill"][0]["tpm"], chat["standard_tpm_quota"]);
+    assert_eq!(router["fallbacks"]["chat"], json!(["chat-spill"]));
+    // Priority requests say so; a standard workload gets its quota.
+    assert_eq!(groups["agents"][0]["service_tier"], "priority");
+    assert_eq!(
+        groups["summaries"][0]["tpm"],
+        workload("summaries")["standard_tpm_quota"]
+    );
+    // Flex falls back to the same deployment as standard, then to the standby region;
+    // a group name a workload already has gets a suffix.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("flex.toml");
+    std::fs::write(
+        &path,
+        "regions = [\"eastus2\", \"westus3\"]\nfailover = \"active-passive\"\n\n\
+         [[workload]]\nname = \"bulk\"\nmodel = \"gpt-5.6-sol\"\ntier = \"flex\"\nrpm = 100\n\
+         prompt = 1000\ncompletion = 200\n\n[[workload]]\nname = \"bulk-standard\"\n\
+         model = \"gpt-5.6-sol\"\ntier = \"standard\"\nrpm = 50\nprompt = 400\ncompletion = 100\n",
+    )
+    .expect("written");
+    let router = load_in_litellm(&python, &emit(&["litellm", path.to_str().expect("utf-8")]));
+    assert_eq!(
+        router["fallbacks"]["bulk"],
+        json!(["bulk-standard-2", "bulk-failover", "bulk-failover-standard"])
+    );
+    assert_eq!(router["groups"]["bulk"][0]["service_tier"], "flex");
+    assert_eq!(
+        router["groups"]["bulk-standard-2"][0]["model"],
+        "azure/bulk"
+    );
+    assert_eq!(
+        router["groups"]["bulk-standard-2"][0]["service_tier"],
+        Value::Null
+    );
+    assert_eq!(
+        router["fallbacks"]["bulk-standard"],
+        json!(["bulk-standard-failover"])
+    );
+}
