@@ -133,6 +133,8 @@ pub enum NoteCode {
     FlexRetry,
     /// Batch against its enqueued-token quota and file limits.
     BatchQuota,
+    /// A consumer's token quota is below the tokens it is planned to use in its period.
+    ConsumerTokenQuota,
 }
 
 #[cfg(test)]

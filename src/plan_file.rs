@@ -47,6 +47,8 @@
 //! workload = "support-chat"
 //! share = 0.6                      # of the workload's peak; or rpm = 300 (and its own
 //!                                  # prompt/completion, else the workload's)
+//! token_quota = 500000000          # optional: tokens per period (token_quota_period:
+//!                                  # hourly, daily, weekly, monthly (default), yearly)
 //!
 //! [subscription]                   # optional
 //! quota_tier = 2                   # standard quota tier, 1 to 6 (0 for Free)
@@ -63,7 +65,9 @@ use crate::calc::budget::Budget;
 use crate::calc::cost::{PtuRates, Term};
 use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::param::{Naming, Param, ParamError};
-use crate::calc::plan::{Billing, Failover, PlanSettings, PlannedConsumer, PlannedWorkload, Tier};
+use crate::calc::plan::{
+    Billing, Failover, PlanSettings, PlannedConsumer, PlannedWorkload, QuotaPeriod, Tier,
+};
 use crate::calc::quota::{DEFAULT_MAX_THROTTLE, RpmWindow};
 use crate::calc::service_tier::{PriorityOverrides, StandardPrice, TierSetup};
 use crate::calc::sizing::StandardOptions;
@@ -162,6 +166,8 @@ pub struct ConsumerSpec {
     pub prompt: Option<f64>,
     pub completion: Option<f64>,
     pub tokens: Option<f64>,
+    pub token_quota: Option<u64>,
+    pub token_quota_period: Option<QuotaPeriod>,
 }
 
 /// The `[reservation]` table.
@@ -811,6 +817,14 @@ fn resolve_consumers<'a>(
                 format!("consumer '{}': {message}", spec.name),
             )
         };
+        if spec.name.trim().is_empty() || spec.name.chars().any(char::is_control) {
+            return Err(error(
+                "name",
+                "field 'name': a consumer's name is what the gateway matches: give one without \
+                 control characters"
+                    .into(),
+            ));
+        }
         if consumers.iter().any(|c| c.name == spec.name) {
             return Err(error("name", "the name is used twice".into()));
         }
@@ -854,11 +868,32 @@ fn resolve_consumers<'a>(
         };
         let peak =
             Workload::new(rpm, shape).map_err(|e| error("rpm", e.describe(Naming::PlanKeys)))?;
+        let token_quota = match (spec.token_quota, spec.token_quota_period) {
+            (Some(0), _) => {
+                return Err(error(
+                    "token_quota",
+                    "field 'token_quota': 0 tokens would refuse every request; give a whole \
+                     number of tokens, 1 or more, or leave it out"
+                        .into(),
+                ));
+            }
+            (Some(tokens), period) => Some((tokens, period.unwrap_or(QuotaPeriod::Monthly))),
+            (None, Some(_)) => {
+                return Err(error(
+                    "token_quota_period",
+                    "field 'token_quota_period' needs 'token_quota' (the tokens allowed in \
+                     each period)"
+                        .into(),
+                ));
+            }
+            (None, None) => None,
+        };
         consumers.push(PlannedConsumer {
             name: spec.name.clone(),
             workload: spec.workload.clone(),
             model: workload.model,
             peak,
+            token_quota,
         });
     }
     Ok(consumers)

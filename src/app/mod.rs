@@ -1209,6 +1209,8 @@ fn sized_plan<'a>(
         })?;
     report.consumers = consumers;
     report.consumer_headroom = headroom;
+    let quota_notes = crate::calc::plan::quota_notes(&report, &resolved.consumers);
+    report.notes.extend(quota_notes);
     report.notes.extend(resolved.notes.iter().cloned());
     report
         .notes

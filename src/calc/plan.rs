@@ -11,7 +11,9 @@ mod deployments;
 mod router;
 mod tier_bill;
 
-pub use consumers::{ConsumerHeadroom, ConsumerLine, PlannedConsumer, consumer_lines};
+pub use consumers::{
+    ConsumerHeadroom, ConsumerLine, PlannedConsumer, QuotaPeriod, consumer_lines, quota_notes,
+};
 pub use deployments::{DeploymentSpec, deployment_specs};
 pub use router::{RouterEntry, RouterPlan, router_plan};
 

@@ -41,6 +41,20 @@ fn xml(text: &str) -> String {
         .replace("--", "-&#45;")
 }
 
+/// A C# string literal for a policy expression: `"web"`, with `\` and `"` escaped.
+fn csharp_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out + "\""
+}
+
 /// The backend pool of a workload.
 pub fn pool_id(workload: &str) -> String {
     let id: String = workload
@@ -65,12 +79,19 @@ pub fn policy(report: &PlanReport, key: &ConsumerKey, origin: &Origin) -> String
     for c in &report.consumers {
         out.push_str(&format!(
             "      <when condition=\"{}\">\n        \
-             <llm-token-limit counter-key=\"{}\" tokens-per-minute=\"{}\" estimate-prompt-tokens=\"true\" remaining-tokens-header-name=\"x-ratelimit-remaining-tokens\" />\n        \
+             <llm-token-limit counter-key=\"{}\" tokens-per-minute=\"{}\"{} estimate-prompt-tokens=\"true\" remaining-tokens-header-name=\"x-ratelimit-remaining-tokens\" />\n        \
              <rate-limit-by-key calls=\"{}\" renewal-period=\"60\" counter-key=\"{}\" />\n        \
              <set-variable name=\"ptuplan-pool\" value=\"{}\" />\n      </when>\n",
-            xml(&format!("@(({caller}) == \"{}\")", c.name)),
+            xml(&format!("@(({caller}) == {})", csharp_string(&c.name))),
             xml(&c.name),
             c.tpm.ceil() as u64,
+            match (c.token_quota, c.token_quota_period) {
+                (Some(tokens), Some(period)) => format!(
+                    " token-quota=\"{tokens}\" token-quota-period=\"{}\"",
+                    period.apim()
+                ),
+                _ => String::new(),
+            },
             c.rpm.ceil() as u64,
             xml(&format!("{}-rpm", c.name)),
             xml(&pool_id(&c.workload)),

@@ -721,3 +721,76 @@ fn litellm_router_config_loads_in_litellm_with_the_plans_limits() {
         json!(["bulk-standard-failover"])
     );
 }
+
+#[test]
+fn consumer_token_quotas_reach_the_policy_and_are_checked_against_the_plan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, consumers: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "[[workload]]\nname = \"chat\"\nmodel = \"gpt-5.1\"\ntier = \"standard\"\n\
+                 rpm = 100\navg_rpm = 50\nprompt = 1000\ncompletion = 200\n\n{consumers}"
+            ),
+        )
+        .expect("written");
+        path.to_str().expect("utf-8").to_string()
+    };
+    // web: half of 100 RPM × 1,200 tokens, at an average of 50 RPM over 730 hours:
+    // 0.5 × 50 × 1,200 × 60 × 730 = 1,314,000,000 tokens a month, above its 1M quota; a
+    // daily quota of 100M is above the 43.2M (0.5 × 50 × 1,200 × 1,440) of an average day.
+    let path = write(
+        "quota.toml",
+        "[[consumer]]\nname = \"web\"\nworkload = \"chat\"\nshare = 0.5\n\
+         token_quota = 1000000\n\n[[consumer]]\nname = \"say \\\"hi\\\"\"\nworkload = \"chat\"\n\
+         share = 0.25\ntoken_quota = 100000000\ntoken_quota_period = \"daily\"\n",
+    );
+    let plan = crate::json(&["plan", &path]);
+    let notes: Vec<&str> = plan["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| n["code"] == "consumer-token-quota")
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("below the 1,314,000,000"), "{}", notes[0]);
+    assert_eq!(plan["consumers"][0]["token_quota"], 1_000_000);
+    assert_eq!(plan["consumers"][0]["token_quota_period"], "monthly");
+    let text = emit(&["apim", &path]);
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    let limits: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("llm-token-limit"))
+        .collect();
+    assert_eq!(limits[0].attribute("token-quota"), Some("1000000"));
+    assert_eq!(limits[0].attribute("token-quota-period"), Some("Monthly"));
+    assert_eq!(limits[1].attribute("token-quota-period"), Some("Daily"));
+    // A quote in a name stays inside the policy expression's string.
+    let condition = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("when"))
+        .nth(1)
+        .and_then(|n| n.attribute("condition"))
+        .expect("condition");
+    assert!(condition.ends_with(r#"== "say \"hi\"")"#), "{condition}");
+    for (consumers, expected) in [
+        ("token_quota = 0\n", "field 'token_quota': 0 tokens"),
+        ("token_quota_period = \"daily\"\n", "needs 'token_quota'"),
+        (
+            "token_quota = 5\ntoken_quota_period = \"fortnightly\"\n",
+            "token_quota_period",
+        ),
+    ] {
+        let path = write(
+            "bad.toml",
+            &format!("[[consumer]]\nname = \"web\"\nworkload = \"chat\"\nshare = 0.5\n{consumers}"),
+        );
+        ptuplan()
+            .args(["plan", &path])
+            .assert()
+            .code(2)
+            .stderr(contains(expected));
+    }
+}

@@ -9,6 +9,7 @@ use crate::calc::rounding::snap;
 use crate::calc::workload::Workload;
 use crate::catalog::Model;
 use crate::error::InputError;
+use crate::note::{Note, NoteCode};
 
 /// A consumer as resolved from a plan: the workload it calls and its peak.
 #[derive(Debug, Clone)]
@@ -21,6 +22,61 @@ pub struct PlannedConsumer<'a> {
     pub model: &'a Model,
     /// Its peak rate and request shape.
     pub peak: Workload,
+    /// Tokens allowed per period (API Management's `token-quota`), if any.
+    pub token_quota: Option<(u64, QuotaPeriod)>,
+}
+
+/// The period of a consumer's token quota (API Management's `token-quota-period`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum QuotaPeriod {
+    /// Each hour.
+    Hourly,
+    /// Each day.
+    Daily,
+    /// Each week.
+    Weekly,
+    /// Each month.
+    Monthly,
+    /// Each year.
+    Yearly,
+}
+
+impl QuotaPeriod {
+    /// Hours in one period (a month and a year as the plan bills them).
+    fn hours(self, hours_per_month: f64) -> f64 {
+        match self {
+            QuotaPeriod::Hourly => 1.0,
+            QuotaPeriod::Daily => 24.0,
+            QuotaPeriod::Weekly => 168.0,
+            QuotaPeriod::Monthly => hours_per_month,
+            QuotaPeriod::Yearly => hours_per_month * 12.0,
+        }
+    }
+
+    /// The word for one period: `hour`, `day`, ...
+    fn unit(self) -> &'static str {
+        match self {
+            QuotaPeriod::Hourly => "hour",
+            QuotaPeriod::Daily => "day",
+            QuotaPeriod::Weekly => "week",
+            QuotaPeriod::Monthly => "month",
+            QuotaPeriod::Yearly => "year",
+        }
+    }
+
+    /// API Management's spelling: `Hourly`, `Daily`, ...
+    pub fn apim(self) -> &'static str {
+        match self {
+            QuotaPeriod::Hourly => "Hourly",
+            QuotaPeriod::Daily => "Daily",
+            QuotaPeriod::Weekly => "Weekly",
+            QuotaPeriod::Monthly => "Monthly",
+            QuotaPeriod::Yearly => "Yearly",
+        }
+    }
 }
 
 /// One consumer's limits. Field names are the JSON contract.
@@ -38,6 +94,12 @@ pub struct ConsumerLine {
     pub tpm: f64,
     /// Its share of the deployment's capacity at the target utilization.
     pub share_of_capacity: f64,
+    /// Tokens allowed per `token_quota_period` (left out without a quota).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_quota: Option<u64>,
+    /// The quota's period (left out without a quota).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_quota_period: Option<QuotaPeriod>,
 }
 
 /// What the consumers of one deployment leave. Field names are the JSON contract.
@@ -71,6 +133,8 @@ pub fn consumer_lines(
             rpm: snap(consumer.peak.rpm),
             tpm: snap(consumer.peak.rpm * consumer.peak.shape.tokens_per_request()),
             share_of_capacity: snap(used / capacity),
+            token_quota: consumer.token_quota.map(|(tokens, _)| tokens),
+            token_quota_period: consumer.token_quota.map(|(_, period)| period),
         });
         match headroom.iter_mut().find(|h| h.deployment == deployment) {
             Some(h) => h.limits += used,
@@ -152,4 +216,45 @@ fn placement(
     })?;
     let used = consumer.peak.rpm * consumer.peak.shape.tokens_per_request();
     Ok((workload.name.clone(), quota as f64 * target, used))
+}
+
+/// A note per consumer whose token quota is below the tokens it is planned to use in a period:
+/// its share of its workload's peak rate times the workload's tokens over the month, spread
+/// evenly (a busy day or hour uses more, so an even spread is the least it needs).
+pub fn quota_notes(report: &PlanReport, consumers: &[PlannedConsumer<'_>]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for consumer in consumers {
+        let Some((quota, period)) = consumer.token_quota else {
+            continue;
+        };
+        let Some(workload) = report
+            .workloads
+            .iter()
+            .find(|w| w.name == consumer.workload)
+        else {
+            continue;
+        };
+        let rate_share = consumer.peak.rpm * consumer.peak.shape.tokens_per_request()
+            / (workload.rpm * workload.tokens_per_request).max(f64::MIN_POSITIVE);
+        let planned = workload.monthly_tokens * rate_share * period.hours(report.hours_per_month)
+            / report.hours_per_month;
+        if (quota as f64) < planned {
+            notes.push(Note::new(
+                NoteCode::ConsumerTokenQuota,
+                format!(
+                    "consumer '{}': its token quota of {} a {} is below the {} it is planned to \
+                     use in an average {} ({} of '{}''s tokens): API Management answers 403 once \
+                     it is spent",
+                    consumer.name,
+                    crate::numfmt::count(quota as f64),
+                    period.unit(),
+                    crate::numfmt::count(planned.ceil()),
+                    period.unit(),
+                    crate::numfmt::percent(rate_share),
+                    consumer.workload
+                ),
+            ));
+        }
+    }
+    notes
 }

@@ -190,9 +190,9 @@ fn specs_of<'a>(
     region: &'a Option<String>,
     specs: &'a [DeploymentSpec],
 ) -> impl Iterator<Item = &'a DeploymentSpec> {
-    specs.iter().filter(move |s| {
-        !s.batch && &s.region == region && s.workloads.contains(&w.name)
-    })
+    specs
+        .iter()
+        .filter(move |s| !s.batch && &s.region == region && s.workloads.contains(&w.name))
 }
 
 /// Requests a minute a standard TPM quota allows (the catalog's ratio).
