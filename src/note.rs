@@ -135,6 +135,8 @@ pub enum NoteCode {
     BatchQuota,
     /// A consumer's token quota is below the tokens it is planned to use in its period.
     ConsumerTokenQuota,
+    /// An export holds exactly as many rows as Log Analytics returns at most.
+    ExportRowLimit,
 }
 
 #[cfg(test)]

@@ -159,8 +159,10 @@ const KQL_APIM: &str = "\
 // Needs API Management's \"Generative AI gateway logs\" (GatewayLlmLogs) in Log Analytics.
 // One row per second and deployment, requests counted and tokens summed, so the sliding
 // 60 s, 10 s and 1 s peaks stay exact. The table has no cached-token column.
+// Log Analytics returns at most 500,000 rows (the portal fewer: use the API or az): a day
+// of one deployment is 86,400; export a day at a time and give analyze every file.
 ApiManagementGatewayLlmLog
-| where TimeGenerated > ago(7d)
+| where TimeGenerated > ago(1d)
 | where isnotempty(DeploymentName)   // each request's token row; message chunks have none
 | summarize requests = count(), prompt_tokens = sum(PromptTokens),
     completion_tokens = sum(CompletionTokens)
@@ -388,6 +390,22 @@ fn reading_notes(stats: &ReadStats, first_skipped: &[String]) -> Vec<Note> {
                 "{} skipped as invalid, first at {}",
                 numfmt::plural(stats.skipped as f64, "row", "rows"),
                 first_skipped.join(", ")
+            ),
+        ));
+    }
+    if !stats.at_row_limit.is_empty() {
+        notes.push(Note::new(
+            NoteCode::ExportRowLimit,
+            format!(
+                "{} {} exactly as many rows as Log Analytics returns at most (30,000 in the \
+                 portal, 500,000 through the API): if it is a query's export it may be cut \
+                 off; export shorter spans (a day at a time) and give analyze every file",
+                stats.at_row_limit.join(", "),
+                if stats.at_row_limit.len() == 1 {
+                    "holds"
+                } else {
+                    "hold"
+                }
             ),
         ));
     }
@@ -635,10 +653,7 @@ fn read_logs(args: &AnalyzeArgs) -> anyhow::Result<(LogBuckets, ReadStats, Vec<S
         if !args.skip_invalid
             && let Some(read) = read_csv_in_halves(path, args.log_format, &names, &mut log)
         {
-            stats.rows += read.rows;
-            stats.group_column = stats.group_column.or(read.group_column);
-            stats.count_column = stats.count_column.or(read.count_column);
-            stats.per_minute_metrics |= read.per_minute_metrics;
+            add_stats(&mut stats, read, path);
             continue;
         }
         let (reader, log_format) = open_log(path, args.log_format, &progress)?;
@@ -650,19 +665,32 @@ fn read_logs(args: &AnalyzeArgs) -> anyhow::Result<(LogBuckets, ReadStats, Vec<S
             args.skip_invalid,
             &mut log,
         )?;
-        stats.rows += read.rows;
-        stats.group_column = stats.group_column.or(read.group_column);
-        stats.count_column = stats.count_column.or(read.count_column);
-        stats.skipped += read.skipped;
         first_skipped.extend(
             read.first_skipped
                 .iter()
                 .map(|line| format!("{path}:{line}")),
         );
-        stats.per_minute_metrics |= read.per_minute_metrics;
+        add_stats(&mut stats, read, path);
     }
     progress.finish_and_clear();
     Ok((log, stats, first_skipped))
+}
+
+/// Row counts at which Log Analytics cuts a query's result: the API's 500,000 records, and the
+/// 30,000 rows the portal's Logs page shows and exports.
+const EXPORT_ROW_LIMITS: [u64; 2] = [30_000, 500_000];
+
+/// Adds one file's read to the run's: rows, skipped rows, columns, and whether an export of
+/// counts stops at a Log Analytics row limit (its file named in `at_row_limit`).
+fn add_stats(stats: &mut ReadStats, read: ReadStats, path: &str) {
+    if read.count_column.is_some() && EXPORT_ROW_LIMITS.contains(&read.rows) {
+        stats.at_row_limit.push(path.to_string());
+    }
+    stats.rows += read.rows;
+    stats.skipped += read.skipped;
+    stats.group_column = stats.group_column.take().or(read.group_column);
+    stats.count_column = stats.count_column.take().or(read.count_column);
+    stats.per_minute_metrics |= read.per_minute_metrics;
 }
 
 /// Errors for logs with no requests, a `--max-tokens` below their completions, or a span

@@ -49,7 +49,7 @@ pub(super) fn run_emit(
             .into());
         }
         EmitKind::Apim if args.backends => pretty(&emit_apim::backends(report, &specs, &origin))?,
-        EmitKind::Apim => emit_apim::policy(report, &args.consumer_key, &origin),
+        EmitKind::Apim => emit_apim::policy(report, &specs, &args.consumer_key, &origin),
         EmitKind::Alerts => {
             let rules = emit::alert_rules(&specs, settings);
             if args.az {

@@ -21,7 +21,7 @@ use crate::calc::quota::RpmWindow;
 use crate::calc::service_tier::{LatencyClass, PriorityOverrides, StandardPrice, TierSetup};
 use crate::calc::sizing::{ModelSizing, SizeOptions, StandardOptions, request_notes, size};
 use crate::calc::tier;
-use crate::calc::workload::{MaxTokensSource, RequestShape, TokenCounts, Workload};
+use crate::calc::workload::{RequestShape, TokenCounts, Workload};
 use crate::catalog::{Catalog, CatalogField, Model, Source, SubscriptionType};
 use crate::cli::{
     CapacityArgs, Cli, Command, CostArgs, Format, LatencyArg, ModelsArgs, PricesCommand, QuotaArgs,
@@ -1002,10 +1002,7 @@ fn cost_settings(
         prices_unverified: prices.unverified,
         standard: Some(standard_options(&args.quota)),
         admission_max_tokens: match shape {
-            Some(shape) => match shape.max_tokens_for(model) {
-                (_, MaxTokensSource::AssumedOutput) if shape.best_of == 1 => None,
-                (max, _) => Some(max * f64::from(shape.best_of)),
-            },
+            Some(shape) => shape.admission_max_tokens(model),
             None => args
                 .shape
                 .max_tokens

@@ -884,6 +884,7 @@ fn hybrid_option(
         let spill = SpillShape {
             capacity: best_ptu as f64 * tpm_per_ptu,
             max_tokens: settings.admission_max_tokens,
+            target: settings.target_utilization,
         };
         spillover_quota(&load.minutes, model, spill, &rule, options)
     });
@@ -979,17 +980,19 @@ fn spillover_quota(
                 tokens_per_request,
                 options.max_throttle,
             );
-            Some(quota.tpm_quota)
+            // With the same headroom as any standard quota at the target utilization.
+            Some(rule.units_up(quota.tpm_quota as f64 / spill.target))
         })
         .max()
 }
 
 /// What spills: load above `capacity` normalized TPM, each request counting `max_tokens` at
-/// admission when known.
+/// admission when known, onto a quota sized for the `target` utilization.
 #[derive(Debug, Clone, Copy)]
 struct SpillShape {
     capacity: f64,
     max_tokens: Option<f64>,
+    target: f64,
 }
 
 /// Why a model gets no hybrid option: Azure offers no spillover for it.

@@ -170,6 +170,8 @@ pub struct WorkloadLine {
     pub rpm: f64,
     /// Prompt + completion tokens per request at the peak.
     pub tokens_per_request: f64,
+    /// Tokens a standard deployment counts per request at admission: prompt + `max_tokens`.
+    pub admission_tokens_per_request: f64,
     /// Peak normalized TPM on a provisioned deployment.
     pub normalized_tpm: f64,
     /// PTUs this workload would need on its own (null for payg).
@@ -505,6 +507,7 @@ fn workload_line(
         downgraded_share: bill.downgraded_share,
         rpm: w.peak.rpm,
         tokens_per_request: w.peak.shape.tokens_per_request(),
+        admission_tokens_per_request: snap(w.peak.shape.admission_tokens_for(w.model)),
         normalized_tpm: w.peak.normalized_tpm(w.model),
         ptu_alone,
         standard_tpm_quota: quota.map(|q| q.tpm_quota_for_target).or(bill.spill_quota),
@@ -547,13 +550,24 @@ fn deployment_lines(
             grid.min_ptu,
             grid.increment,
         );
+        // A hybrid's base is sized at the target but runs full whenever it spills: it serves
+        // the smaller of its peak and the base's whole capacity.
+        let served: f64 = members
+            .iter()
+            .map(|(w, normalized)| match w.tier {
+                Tier::Hybrid => w.peak.normalized_tpm(model).min(normalized / target),
+                _ => *normalized,
+            })
+            .sum();
+        let served = snap(served / model.input_tpm_per_ptu);
         // In normal operation active-active regions split the traffic; after losing one
         // region, the survivors carry it all.
         let (serving_share, failover_share) = match failover {
-            Some(Failover::ActiveActive) => {
-                (raw / region_count as f64, raw / (region_count - 1) as f64)
-            }
-            _ => (raw, raw),
+            Some(Failover::ActiveActive) => (
+                served / region_count as f64,
+                served / (region_count - 1) as f64,
+            ),
+            _ => (served, served),
         };
         // Each member's own size, computed with its line above.
         let separate: u64 = lines

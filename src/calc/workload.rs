@@ -271,6 +271,16 @@ impl RequestShape {
         }
     }
 
+    /// The output tokens one request counts at admission on `model` (`max_tokens` ×
+    /// `best_of`), or None when it is the request's own output (no `max_tokens` given or
+    /// documented, one completion): what [`crate::calc::cost::CostSettings`] takes.
+    pub fn admission_max_tokens(&self, model: &Model) -> Option<f64> {
+        match self.max_tokens_for(model) {
+            (_, MaxTokensSource::AssumedOutput) if self.best_of == 1 => None,
+            (max, _) => Some(max * f64::from(self.best_of)),
+        }
+    }
+
     /// Tokens a standard deployment of `model` counts at admission: prompt + `max_tokens` ×
     /// `best_of` (S22), with `max_tokens` from [`RequestShape::max_tokens_for`].
     pub fn admission_tokens_for(&self, model: &Model) -> f64 {

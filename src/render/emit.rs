@@ -185,7 +185,8 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
             status_code,
             region: spec.region.clone(),
         };
-        if spec.sku.is_provisioned() {
+        // A hybrid's base runs full whenever it spills: its spillover's alerts watch it.
+        if spec.sku.is_provisioned() && spec.spillover_to.is_none() {
             rules.push(rule(
                 base("utilization"),
                 format!(
@@ -197,16 +198,26 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
                 percent,
                 None,
             ));
-        } else if let Some(quota) = spec.quota_tpm {
+        } else if let (false, Some(quota)) = (spec.sku.is_provisioned(), spec.quota_tpm) {
+            // The quota admits prompt + max_tokens, the metric counts the tokens processed:
+            // the threshold is that share of what the quota admits.
+            let processed = if spec.processed_share < 1.0 {
+                format!(
+                    " (processed tokens: {}% of the prompt + max_tokens it admits)",
+                    crate::calc::rounding::snap((spec.processed_share * 1000.0).round() / 10.0)
+                )
+            } else {
+                String::new()
+            };
             rules.push(rule(
                 base("tokens"),
                 format!(
-                    "{}: tokens above {percent}% of its {quota} TPM quota over {} min",
+                    "{}: tokens above {percent}% of its {quota} TPM quota over {} min{processed}",
                     spec.name, settings.window_minutes
                 ),
                 TOKENS_METRIC,
                 "Total",
-                (quota as f64 * settings.threshold * window).floor(),
+                (quota as f64 * settings.threshold * window * spec.processed_share).floor(),
                 None,
             ));
         }

@@ -66,7 +66,12 @@ pub fn pool_id(workload: &str) -> String {
 
 /// The policy document: per consumer, its limits and its workload's pool; token metrics per
 /// consumer; retries of 429 and 503 over the pool.
-pub fn policy(report: &PlanReport, key: &ConsumerKey, origin: &Origin) -> String {
+pub fn policy(
+    report: &PlanReport,
+    specs: &[DeploymentSpec],
+    key: &ConsumerKey,
+    origin: &Origin,
+) -> String {
     let caller = key.expression();
     let mut out = format!(
         "<!-- ptuplan {} from {} (catalog {}): API Management policy for the plan's consumers.\n     \
@@ -118,25 +123,23 @@ pub fn policy(report: &PlanReport, key: &ConsumerKey, origin: &Origin) -> String
          <forward-request buffer-request-body=\"true\" />\n    </retry>\n  </backend>\n  \
          <outbound>\n    <base />\n  </outbound>\n  <on-error>\n    <base />\n  </on-error>\n\
          </policies>\n",
-        max_pool_size(report).saturating_sub(1).max(1),
+        max_pool_size(report, specs).saturating_sub(1).max(1),
         xml("@(context.Response.StatusCode == 429 || context.Response.StatusCode == 503)"),
         xml("@((string)context.Variables[\"ptuplan-pool\"])")
     ));
     out
 }
 
-/// The most backends in one pool: the deployments serving a consumer's workload.
-fn max_pool_size(report: &PlanReport) -> usize {
-    let regions = report.regions.len().max(1);
+/// The most backends in one pool: the real-time deployments serving a consumer's workload.
+fn max_pool_size(report: &PlanReport, specs: &[DeploymentSpec]) -> usize {
     report
         .consumers
         .iter()
         .map(|c| {
-            let hybrid_spill = report
-                .workloads
+            specs
                 .iter()
-                .any(|w| w.name == c.workload && w.standard_tpm_quota.is_some());
-            (1 + usize::from(hybrid_spill)) * regions
+                .filter(|s| !s.batch && s.workloads.contains(&c.workload))
+                .count()
         })
         .max()
         .unwrap_or(1)
@@ -216,7 +219,9 @@ pub fn backends(report: &PlanReport, specs: &[DeploymentSpec], origin: &Origin) 
             "name": format!("[format('{{0}}/{{1}}', parameters('apimName'), '{}')]", pool_id(workload)),
             "dependsOn": ids,
             "properties": {
-                "description": format!("ptuplan: {workload}, PTU first, spillover second"),
+                "description": format!(
+                    "ptuplan: {workload}: PTU deployments first (priority 1), standard second"
+                ),
                 "type": "Pool",
                 "pool": {"services": services}
             }

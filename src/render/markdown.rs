@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::calc::budget::{BudgetReport, show};
 use crate::calc::cost::CostReport;
-use crate::calc::plan::{Billing, PlanReport};
+use crate::calc::plan::{Billing, PlanReport, Tier};
 use crate::note::{Note, NoteCode};
 use crate::numfmt::{count, money, number, percent, percent_rounded};
 use crate::render::cost_text;
@@ -193,15 +193,19 @@ fn pay_as_you_go(out: &mut String, report: &PlanReport, amount: &dyn Fn(f64) -> 
     let payg: Vec<Vec<String>> = report
         .workloads
         .iter()
-        .filter(|w| w.billing == Billing::Payg)
+        // A hybrid's spill is paid per token too, on its own standard quota.
+        .filter(|w| w.billing == Billing::Payg || w.tier == Tier::Hybrid)
         .map(|w| {
             vec![
                 escape(&w.name),
                 escape(&w.model),
                 w.deployment.to_string(),
+                w.tier.as_str().to_string(),
                 w.standard_tpm_quota
                     .map_or("n/a".to_string(), |q| count(q as f64)),
-                w.monthly_payg_usd.map_or("-".to_string(), amount),
+                w.tier_usd
+                    .or(w.monthly_payg_usd)
+                    .map_or("-".to_string(), amount),
             ]
         })
         .collect();
@@ -215,6 +219,7 @@ fn pay_as_you_go(out: &mut String, report: &PlanReport, amount: &dyn Fn(f64) -> 
             "Workload",
             "Model",
             "Type",
+            "Tier",
             ">Standard quota per region (TPM)",
             ">Per month",
         ],

@@ -247,6 +247,8 @@ pub struct ReadStats {
     pub group_column: Option<String>,
     /// The request-count column: each row stood for that many requests.
     pub count_column: Option<String>,
+    /// Files of counts holding exactly a Log Analytics row limit (possibly cut off).
+    pub at_row_limit: Vec<String>,
 }
 
 /// The log format.

@@ -1,6 +1,7 @@
 //! `ptuplan emit`: the ARM template of a plan's deployments and its metric alerts, validated
 //! against Microsoft's published ARM schemas (vendored in tests/fixtures/arm-schemas).
 
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::{Value, json};
 
@@ -178,11 +179,13 @@ fn alerts_watch_utilization_tokens_and_429s() {
     );
     assert_eq!(criteria(utilization)["threshold"], 80.0);
     assert_eq!(utilization["properties"]["windowSize"], "PT15M");
-    // The classifier's standard quota: tokens above 80% of it over 15 minutes.
+    // The classifier's standard quota: tokens above 80% of what it admits over 15 minutes,
+    // counted as processed tokens (per request: tokens ÷ prompt + max_tokens).
     let plan = crate::json(&["plan", "examples/plan-contoso.toml"]);
-    let quota = crate::entry(&plan, "workloads", "name", "classifier").expect("listed")["standard_tpm_quota"]
-        .as_f64()
-        .expect("quota");
+    let classifier = crate::entry(&plan, "workloads", "name", "classifier").expect("listed");
+    let number = |key: &str| classifier[key].as_f64().expect(key);
+    let quota = number("standard_tpm_quota")
+        * (number("tokens_per_request") / number("admission_tokens_per_request"));
     let tokens = rules
         .iter()
         .find(|r| criteria(r)["metricName"] == "TokenTransaction")
@@ -547,7 +550,12 @@ fn emit_review_findings_stay_fixed() {
     assert_eq!(first["windowSize"], "PT6H");
     assert_eq!(first["evaluationFrequency"], "PT5M");
     // The threshold is kept exactly, and 100% (which never fires) is refused.
-    let alerts = template(&["alerts", "examples/plan-tiers.toml", "--threshold", "85.5%"]);
+    let alerts = template(&[
+        "alerts",
+        "examples/plan-contoso.toml",
+        "--threshold",
+        "85.5%",
+    ]);
     let utilization = resource(&alerts, "-utilization");
     assert_eq!(
         utilization["properties"]["criteria"]["allOf"][0]["threshold"],
@@ -793,4 +801,133 @@ fn consumer_token_quotas_reach_the_policy_and_are_checked_against_the_plan() {
             .code(2)
             .stderr(contains(expected));
     }
+}
+
+/// A two-region active-active plan at an 85% target: a hybrid chat (average `avg` RPM) and a
+/// standard extract, with max_tokens given.
+fn hybrid_plan(dir: &std::path::Path, avg: u32) -> String {
+    let path = dir.join(format!("hybrid-{avg}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "regions = [\"eastus2\", \"swedencentral\"]\nfailover = \"active-active\"\n\
+             target_utilization = 0.85\n\n[[workload]]\nname = \"chat\"\nmodel = \"gpt-5.1\"\n\
+             tier = \"hybrid\"\nrpm = 400\navg_rpm = {avg}\nprompt = 1500\ncompletion = 400\n\
+             cache_rate = 0.2\nmax_tokens = 1000\n\n[[workload]]\nname = \"extract\"\n\
+             model = \"gpt-5.1\"\ntier = \"standard\"\nrpm = 300\nprompt = 3000\n\
+             completion = 200\nmax_tokens = 500\n\n[[consumer]]\nname = \"web\"\n\
+             workload = \"chat\"\nshare = 0.6\n\n[reservation]\nterm = \"1-year\"\nglobal = 30\n"
+        ),
+    )
+    .expect("written");
+    path.to_str().expect("utf-8").to_string()
+}
+
+#[test]
+fn cold_read_findings_stay_fixed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A hybrid whose cheapest base is no PTU: its quota is what `size` gives the same requests
+    // at the same target (prompt + max_tokens at admission), and it is deployed, routed and
+    // commented on as a standard workload under its own name.
+    let plan_path = hybrid_plan(dir.path(), 150);
+    let plan = crate::json(&["plan", &plan_path]);
+    let chat = crate::entry(&plan, "workloads", "name", "chat").expect("chat");
+    assert_eq!(chat["ptu_base"], 0);
+    let size = crate::json(&[
+        "size",
+        "-m",
+        "gpt-5.1",
+        "--rpm",
+        "400",
+        "--prompt",
+        "1500",
+        "--completion",
+        "400",
+        "--cache-rate",
+        "0.2",
+        "--max-tokens",
+        "1000",
+        "--target-utilization",
+        "85%",
+    ]);
+    assert_eq!(
+        chat["standard_tpm_quota"],
+        size["models"][0]["standard_tpm_quota_for_target"]
+    );
+    let arm = template(&["arm", &plan_path]);
+    assert_eq!(
+        resource(&arm, "'chat'")["sku"]["capacity"].as_u64(),
+        chat["standard_tpm_quota"].as_u64().map(|q| q / 1000)
+    );
+    assert!(!emit(&["arm", &plan_path]).contains("chat-spill"));
+    let litellm = emit(&["litellm", &plan_path]);
+    assert!(litellm.contains("model_name: \"chat\""), "{litellm}");
+    let markdown = ptuplan()
+        .args(["plan", &plan_path, "--format", "markdown"])
+        .output()
+        .expect("runs");
+    let markdown = String::from_utf8(markdown.stdout).expect("UTF-8");
+    assert!(
+        markdown.contains("| chat | gpt-5.1 | global | hybrid |"),
+        "{markdown}"
+    );
+    // Token alerts fire on processed tokens: 85% of the quota × 5 min × 1,900 of the 2,500
+    // tokens (prompt + max_tokens) each request is admitted with.
+    let alerts = template(&["alerts", &plan_path]);
+    let tokens = resource(&alerts, "chat-eastus2-tokens");
+    let quota = chat["standard_tpm_quota"].as_f64().expect("quota");
+    assert_eq!(
+        tokens["properties"]["criteria"]["allOf"][0]["threshold"],
+        (quota * 0.85 * 5.0 * 1900.0 / 2500.0).floor()
+    );
+    // With a PTU base: the base runs full whenever it spills, so it is not reported at the
+    // target, and it gets no utilization alert (its spillover's alerts watch it).
+    let plan_path = hybrid_plan(dir.path(), 380);
+    let plan = crate::json(&["plan", &plan_path]);
+    let chat = crate::entry(&plan, "workloads", "name", "chat").expect("chat");
+    assert!(chat["ptu_base"].as_u64() > Some(0));
+    assert_eq!(plan["deployments"][0]["utilization_failover"], 1.0);
+    let alerts = template(&["alerts", &plan_path]);
+    let names: Vec<&str> = alerts["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("utilization")),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("chat-spill-eastus2-tokens"))
+    );
+    // The retry count follows the pool: two regions × (PTU + spill) = 4 backends.
+    let policy = emit(&["apim", &plan_path]);
+    assert!(policy.contains("<retry count=\"3\""), "{policy}");
+}
+
+#[test]
+fn an_export_at_a_log_analytics_row_limit_is_flagged() {
+    ptuplan()
+        .args(["analyze", "--kql", "apim"])
+        .assert()
+        .success()
+        .stdout(contains("ago(1d)").and(contains("500,000 rows")));
+    let mut text = String::from("timestamp,requests,prompt_tokens,completion_tokens\n");
+    for second in 0..30_000u64 {
+        text.push_str(&format!("{},2,200,20\n", 1_767_225_600 + second));
+    }
+    let path = crate::scratch("logs", "thirty-thousand.csv", text);
+    let answer = crate::json(&["analyze", &path, "-m", "gpt-5.1"]);
+    assert!(
+        answer["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n["code"] == "export-row-limit"),
+        "{}",
+        answer["notes"]
+    );
 }

@@ -243,8 +243,8 @@ pub fn quota_notes(report: &PlanReport, consumers: &[PlannedConsumer<'_>]) -> Ve
                 NoteCode::ConsumerTokenQuota,
                 format!(
                     "consumer '{}': its token quota of {} a {} is below the {} it is planned to \
-                     use in an average {} ({} of '{}''s tokens): API Management answers 403 once \
-                     it is spent",
+                     use in an average {} ({} of the tokens of '{}'): API Management answers \
+                     403 once it is spent",
                     consumer.name,
                     crate::numfmt::count(quota as f64),
                     period.unit(),

@@ -23,6 +23,9 @@ pub struct DeploymentSpec {
     pub quota_tpm: Option<u64>,
     /// Peak requests per minute it serves (for 429 alert thresholds).
     pub peak_rpm: f64,
+    /// Tokens processed per token admitted (standard): completion below `max_tokens` leaves
+    /// part of the quota unused, so processed tokens never reach the whole quota.
+    pub processed_share: f64,
     /// Catalog model name.
     pub model: String,
     /// Model version from the catalog's lifecycle, when known.
@@ -86,7 +89,7 @@ pub fn deployment_specs(report: &PlanReport, catalog: &Catalog) -> Vec<Deploymen
             let Some(spec) = token_spec(w, region, catalog) else {
                 continue;
             };
-            if hybrid {
+            if spills_over(w) {
                 spills.push(spec);
             } else {
                 tokens.push(spec);
@@ -117,6 +120,7 @@ pub fn deployment_specs(report: &PlanReport, catalog: &Catalog) -> Vec<Deploymen
                 capacity: Some(d.ptu_per_region),
                 quota_tpm: None,
                 peak_rpm: members.map(|w| w.rpm * (1.0 - w.batch_share)).sum(),
+                processed_share: 1.0,
                 model: d.model.clone(),
                 version: version(catalog, &d.model),
                 format: format(&d.model),
@@ -159,15 +163,14 @@ fn token_spec(
     catalog: &Catalog,
 ) -> Option<DeploymentSpec> {
     let model = catalog.lookup(&w.model)?;
-    let hybrid = w.tier == Tier::Hybrid;
     let quota = w.standard_tpm_quota;
-    if hybrid && quota.is_none() {
+    if w.tier == Tier::Hybrid && quota.is_none() {
         return None;
     }
     let unit = u64::from(model.quota_unit_tpm.max(1));
     let batch = w.tier == Tier::Batch;
     Some(DeploymentSpec {
-        name: deployment_name(&if hybrid {
+        name: deployment_name(&if spills_over(w) {
             format!("{}-spill", w.name)
         } else {
             w.name.clone()
@@ -178,6 +181,11 @@ fn token_spec(
         capacity: (!batch).then(|| quota.map_or(1, |q| q.div_ceil(unit).max(1))),
         quota_tpm: quota,
         peak_rpm: w.rpm * (1.0 - w.batch_share),
+        processed_share: if w.admission_tokens_per_request > 0.0 {
+            (w.tokens_per_request / w.admission_tokens_per_request).min(1.0)
+        } else {
+            1.0
+        },
         model: w.model.clone(),
         version: version(catalog, &w.model),
         format: format(&w.model),
@@ -185,6 +193,12 @@ fn token_spec(
         spillover_to: None,
         workloads: vec![w.name.clone()],
     })
+}
+
+/// A hybrid with a PTU base: its standard deployment takes the base's spillover. A hybrid
+/// whose cheapest base is no PTU is served on standard alone, under its own name.
+pub fn spills_over(w: &super::WorkloadLine) -> bool {
+    w.tier == Tier::Hybrid && w.ptu_base.unwrap_or(0) > 0
 }
 
 /// The batch deployment a workload's `batch_share` is sent to.
@@ -202,6 +216,7 @@ fn batch_part(
         capacity: None,
         quota_tpm: None,
         peak_rpm: w.rpm * w.batch_share,
+        processed_share: 1.0,
         model: w.model.clone(),
         version: version(catalog, &w.model),
         format: format(&w.model),

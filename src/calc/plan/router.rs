@@ -112,8 +112,8 @@ fn router_entry(
             (rpm * w.tokens_per_request, rpm)
         }
     };
-    // A hybrid's standard deployment is its spillover.
-    let spill = w.tier == Tier::Hybrid && !provisioned;
+    // A hybrid's standard deployment is its spillover (when it has a PTU base).
+    let spill = super::deployments::spills_over(w) && !provisioned;
     RouterEntry {
         group: groups.name(standby, spill),
         deployment: spec.name.clone(),

@@ -223,7 +223,8 @@ fn hybrid_settings(
         ptu_price_source: String::new(),
         prices_unverified: false,
         standard: Some(settings.standard),
-        admission_max_tokens: None,
+        // The spill deployment admits requests as any standard one does.
+        admission_max_tokens: w.peak.shape.admission_max_tokens(w.model),
         currency: settings.currency.clone(),
         tiers: w.tiers.clone(),
         flex_availability: w.flex_availability,
