@@ -724,6 +724,21 @@ impl Catalog {
             let names = std::iter::once((&model.name, "name"))
                 .chain(model.aliases.iter().map(|alias| (alias, "aliases")));
             for (name, field) in names {
+                // Names go into deployments, templates and configs: keep them plain.
+                let plain = name.len() <= 100
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+                if !plain {
+                    return Err((
+                        at(field),
+                        format!(
+                            "'{}' is not a model name: at most 100 letters, digits, '.', '-' \
+                             and '_'",
+                            crate::render::clean(name, 100)
+                        ),
+                    ));
+                }
                 let key = name.to_ascii_lowercase();
                 if let Some((owner, how)) = seen.get(&key) {
                     let used = if *how == "name" {

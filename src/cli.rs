@@ -922,19 +922,21 @@ pub struct EmitArgs {
     /// Write to this file (replaced only when complete) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Alerts: fire above this share of capacity (0.85 or 85%; below 100%).
-    #[arg(long, value_parser = input::alert_threshold, default_value = "85%", allow_hyphen_values = true)]
-    pub threshold: f64,
-    /// Alerts: the window it is measured over: 1m, 5m, 15m, 30m, 1h, 6h, 12h or 24h.
-    #[arg(long, value_parser = input::alert_window, default_value = "5m")]
-    pub window: u32,
+    /// Alerts: fire above this share of capacity (0.85 or 85%; below 100%) [default: 85%].
+    #[arg(long, value_parser = input::alert_threshold, allow_hyphen_values = true)]
+    pub threshold: Option<f64>,
+    /// Alerts: the window it is measured over: 1m, 5m, 15m, 30m, 1h, 6h, 12h or 24h
+    /// [default: 5m].
+    #[arg(long, value_parser = input::alert_window)]
+    pub window: Option<u32>,
     /// Alerts: `az monitor metrics alert create` commands instead of an ARM template.
     #[arg(long)]
     pub az: bool,
     /// APIM: how consumers are told apart: `subscription` (the API Management
     /// subscription's name is the consumer's) or `header:NAME` (a request header).
-    #[arg(long, value_parser = input::consumer_key, default_value = "subscription")]
-    pub consumer_key: crate::render::emit_apim::ConsumerKey,
+    /// [default: subscription]
+    #[arg(long, value_parser = input::consumer_key)]
+    pub consumer_key: Option<crate::render::emit_apim::ConsumerKey>,
     /// APIM: the backends and pools (ARM) instead of the policy: PTU first, spillover second,
     /// circuit breakers on 429.
     #[arg(long)]

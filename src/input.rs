@@ -304,7 +304,8 @@ pub fn target_utilization(text: &str) -> Result<f64, String> {
 /// reported, so an alert at 100% would never fire).
 pub fn alert_threshold(text: &str) -> Result<f64, String> {
     let value = fraction(text)?;
-    if (0.01..=0.999).contains(&value) {
+    // 99.9% is 0.9990000000000001 in floating point.
+    if (0.01 - 1e-12..=0.999 + 1e-12).contains(&value) {
         Ok(value)
     } else {
         Err(

@@ -621,6 +621,14 @@ fn resolve_workload<'a>(
     catalog: &'a Catalog,
     read: &dyn Fn(&Path) -> std::io::Result<String>,
 ) -> Result<PlannedWorkload<'a>, InputError> {
+    if !crate::render::is_printable_name(&spec.name) {
+        return Err(error(
+            "name",
+            "field 'name': a workload's name names its deployments and gateway groups: give \
+             one that is not blank, without control, invisible or line-separator characters"
+                .into(),
+        ));
+    }
     let (model, deployment, billing) = where_deployed(spec, error, catalog)?;
     let given = given_shape(spec, error)?;
     let profile = read_workload_profile(spec, error, base_dir, read)?;
@@ -800,6 +808,17 @@ fn check_batch(w: &PlannedWorkload<'_>, tier: Tier, error: PlaceError) -> Result
     Ok(())
 }
 
+/// A consumer name that is safe in a policy attribute, a C# string and a counter key: ASCII
+/// letters, digits, spaces, `.`, `_`, `-`, starting with a letter or digit, at most 80 long
+/// (never a policy expression `@(...)` nor a named value `{{...}}`).
+fn is_consumer_name(name: &str) -> bool {
+    name.len() <= 80
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-'))
+}
+
 /// The `[[consumer]]` tables: a known workload, a unique name, and either a `share` of the
 /// workload's peak (0 to 1) or an `rpm` (with the workload's request shape, or its own).
 fn resolve_consumers<'a>(
@@ -817,12 +836,15 @@ fn resolve_consumers<'a>(
                 format!("consumer '{}': {message}", spec.name),
             )
         };
-        if spec.name.trim().is_empty() || spec.name.chars().any(char::is_control) {
+        if !is_consumer_name(&spec.name) {
             return Err(error(
                 "name",
-                "field 'name': a consumer's name is what the gateway matches: give one without \
-                 control characters"
-                    .into(),
+                format!(
+                    "field 'name': '{}' is not a consumer name API Management can match safely: \
+                     1 to 80 letters, digits, spaces, '.', '_' or '-', starting with a letter or \
+                     digit",
+                    crate::render::clean(&spec.name, 80)
+                ),
             ));
         }
         if consumers.iter().any(|c| c.name == spec.name) {

@@ -21,7 +21,7 @@ use crate::traffic::log::{ColumnNames, LogBuckets, LogFormat, ReadStats, SecondB
 use crate::traffic::service_tiers::TierShare;
 use crate::{numfmt, traffic};
 
-use super::output::OutputFile;
+use super::output::{OutputFile, refuse_overwriting_inputs};
 use super::{both_skus, render_json};
 use crate::lifecycle::Lifecycles;
 
@@ -409,6 +409,15 @@ fn reading_notes(stats: &ReadStats, first_skipped: &[String]) -> Vec<Note> {
             ),
         ));
     }
+    if stats.minute_counts {
+        notes.push(Note::new(
+            NoteCode::PeakMeasurement,
+            "every counted row is on a whole minute, so the counts are read as per-minute \
+             totals: peaks are calendar minutes, and the standard quota is sized for random \
+             arrivals within them; export per second (analyze --kql apim) for exact peaks"
+                .into(),
+        ));
+    }
     if !stats.per_minute_metrics {
         let rows = match &stats.count_column {
             Some(column) => format!("each row stands for its '{column}' requests in one second; "),
@@ -475,9 +484,22 @@ pub(super) fn run_analyze(
         );
     }
     // Output files are checked before the logs are read, and written only on success.
+    let inputs: Vec<&std::path::Path> = args.files.iter().map(std::path::Path::new).collect();
+    refuse_overwriting_inputs(args.profile_out.as_deref(), "--profile-out", &inputs)?;
+    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &inputs)?;
     let mut profile_file = OutputFile::open_if(args.profile_out.as_deref(), "profile")?;
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
-    let (log, stats, first_skipped) = read_logs(args)?;
+    let (log, mut stats, first_skipped) = read_logs(args)?;
+    // Counts on whole minutes only are per-minute counts (`bin(TimeGenerated, 1m)`): they hold
+    // no sub-minute detail, so they are read as per-minute metrics are.
+    if stats.count_column.is_some()
+        && !stats.per_minute_metrics
+        && log.all.len() >= 2
+        && log.all.keys().all(|second| second.rem_euclid(60) == 0)
+    {
+        stats.per_minute_metrics = true;
+        stats.minute_counts = true;
+    }
     let LogBuckets {
         all: buckets,
         groups,

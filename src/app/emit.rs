@@ -5,6 +5,7 @@ use crate::calc::plan::{PlanReport, deployment_specs, router_plan};
 use crate::catalog::Catalog;
 use crate::cli::{EmitArgs, EmitKind};
 use crate::render::emit::{self, AlertSettings, Origin};
+use crate::render::emit_apim::ConsumerKey;
 use crate::render::{emit_apim, emit_litellm};
 use std::path::Path;
 
@@ -17,14 +18,21 @@ pub(super) fn run_emit(
     catalog: &Catalog,
 ) -> anyhow::Result<String> {
     let path = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    super::output::refuse_overwriting_inputs(path, "--output", &[args.file.as_path()])?;
     let output = OutputFile::open_if(path, "emitted file")?;
     let specs = deployment_specs(report, catalog);
     let usage = |message: &str| Err(crate::error::InputError::Usage(message.into()).into());
+    let alerts_flags = args.az || args.threshold.is_some() || args.window.is_some();
     match args.kind {
         EmitKind::Alerts if args.az => check_az_names(&specs)?,
-        _ if args.az => return usage("--az goes with 'emit alerts' only"),
+        EmitKind::Alerts => {}
+        _ if alerts_flags => {
+            return usage("--az, --threshold and --window go with 'emit alerts' only");
+        }
         EmitKind::Apim => {}
-        _ if args.backends => return usage("--backends goes with 'emit apim' only"),
+        _ if args.backends || args.consumer_key.is_some() => {
+            return usage("--backends and --consumer-key go with 'emit apim' only");
+        }
         _ => {}
     }
     let origin = Origin {
@@ -33,8 +41,8 @@ pub(super) fn run_emit(
         catalog: format!("{} ({})", catalog.as_of, catalog.origin),
     };
     let settings = AlertSettings {
-        threshold: args.threshold,
-        window_minutes: args.window,
+        threshold: args.threshold.unwrap_or(0.85),
+        window_minutes: args.window.unwrap_or(5),
     };
     let text = match args.kind {
         EmitKind::Arm => pretty(&emit::arm(&specs, &origin))?,
@@ -49,7 +57,13 @@ pub(super) fn run_emit(
             .into());
         }
         EmitKind::Apim if args.backends => pretty(&emit_apim::backends(report, &specs, &origin))?,
-        EmitKind::Apim => emit_apim::policy(report, &specs, &args.consumer_key, &origin),
+        EmitKind::Apim => {
+            let key = args
+                .consumer_key
+                .clone()
+                .unwrap_or(ConsumerKey::Subscription);
+            emit_apim::policy(report, &specs, &key, &origin)
+        }
         EmitKind::Alerts => {
             let rules = emit::alert_rules(&specs, settings);
             if args.az {

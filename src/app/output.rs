@@ -189,6 +189,42 @@ fn set_permissions(_temp: &Path, _target: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Refuses an output path that is one of the command's inputs (the same file, through any
+/// path or link): writing it would destroy what was just read.
+pub fn refuse_overwriting_inputs(
+    output: Option<&Path>,
+    flag: &str,
+    inputs: &[&Path],
+) -> Result<(), InputError> {
+    let Some(output) = output else {
+        return Ok(());
+    };
+    // The output may not exist yet: compare its folder's real path and its name.
+    let real = |path: &Path| -> Option<std::path::PathBuf> {
+        std::fs::canonicalize(path).ok().or_else(|| {
+            let parent = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+        })
+    };
+    let Some(target) = real(output) else {
+        return Ok(());
+    };
+    match inputs
+        .iter()
+        .find(|input| real(input).as_ref() == Some(&target))
+    {
+        Some(input) => Err(InputError::Usage(format!(
+            "{flag} {}: that is the input {}; write to another file",
+            output.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The error for an output file that cannot be written.
 pub fn cannot_write(kind: &'static str, path: &Path, e: std::io::Error) -> InputError {
     InputError::File {

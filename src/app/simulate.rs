@@ -28,7 +28,7 @@ use crate::{numfmt, traffic};
 
 use super::analyze::open_log;
 use super::batches::pipelined;
-use super::output::OutputFile;
+use super::output::{OutputFile, refuse_overwriting_inputs};
 use super::{lifecycles, render_json};
 
 /// The requests a simulation replays: synthetic, or rebuilt from a log. One value per run,
@@ -234,7 +234,11 @@ pub(super) fn run_simulate(
                 .into(),
         ));
     }
-    // Output files are checked before any work, and written only on success.
+    // Output files are checked before any work, and written only on success, never over an
+    // input.
+    let replayed: Vec<&std::path::Path> = args.replay.iter().map(std::path::Path::new).collect();
+    refuse_overwriting_inputs(args.trace_out.as_deref(), "--trace-out", &replayed)?;
+    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &replayed)?;
     let trace_file = OutputFile::open_if(args.trace_out.as_deref(), "trace")?;
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
     let checked = check_args(args, model, &ptus, format, &mut notes)?;

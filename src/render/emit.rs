@@ -97,9 +97,9 @@ pub fn arm(specs: &[DeploymentSpec], origin: &Origin) -> Value {
         if let Some(capacity) = spec.capacity {
             sku["capacity"] = json!(capacity);
         }
-        let mut model = json!({"format": spec.format, "name": spec.model});
+        let mut model = json!({"format": spec.format, "name": arm_literal(&spec.model)});
         if let Some(version) = &spec.version {
-            model["version"] = json!(version);
+            model["version"] = json!(arm_literal(version));
         }
         let mut properties = json!({"model": model});
         if let Some(tier) = spec.service_tier {
@@ -221,15 +221,19 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
                 None,
             ));
         }
+        // Flex answers 429 by design when it has no capacity: 1% above what the plan expects.
+        let allowed = spec.expected_429_share + 0.01;
         rules.push(rule(
             base("429s"),
             format!(
-                "{}: HTTP 429 responses above 1% of its peak requests over {} min",
-                spec.name, settings.window_minutes
+                "{}: HTTP 429 responses above {}% of its peak requests over {} min",
+                spec.name,
+                crate::calc::rounding::snap((allowed * 1000.0).round() / 10.0),
+                settings.window_minutes
             ),
             REQUESTS_METRIC,
             "Total",
-            (spec.peak_rpm * window * 0.01).ceil().max(1.0),
+            (spec.peak_rpm * window * allowed).ceil().max(1.0),
             Some("429"),
         ));
     }
@@ -308,6 +312,16 @@ pub fn alerts(rules: &[AlertRule], settings: AlertSettings, origin: &Origin) -> 
     })
 }
 
+/// A string ARM takes as it is: one starting with `[` would be evaluated as an expression, so
+/// it is written `[[...` (ARM's escape).
+fn arm_literal(text: &str) -> String {
+    if text.starts_with('[') {
+        format!("[{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// A window in ISO 8601 as Learn writes them: `PT5M`, `PT1H`, `PT24H`.
 fn iso_window(minutes: u32) -> String {
     if minutes >= 60 && minutes.is_multiple_of(60) {
@@ -317,9 +331,9 @@ fn iso_window(minutes: u32) -> String {
     }
 }
 
-/// Text for a comment: one line, control characters escaped.
+/// Text for a comment: one line, control characters and Unicode line separators escaped.
 pub fn comment(text: &str) -> String {
-    crate::render::clean(&text.replace(['\n', '\r'], " "), 300)
+    crate::render::clean(&text.replace(['\n', '\r', '\u{85}'], " "), 300)
 }
 
 /// Words the `az` condition grammar reads as keywords even inside a hyphenated name
@@ -339,7 +353,8 @@ const AZ_CONDITION_KEYWORDS: [&str; 10] = [
 
 /// The keyword of the `az` condition grammar a deployment name contains, if any.
 pub fn az_keyword_in(name: &str) -> Option<&'static str> {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
+    // The grammar's words take letters, digits and `_`: `a_or_b` is one word.
+    name.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .find_map(|part| {
             AZ_CONDITION_KEYWORDS
                 .into_iter()
@@ -388,17 +403,47 @@ pub fn az_commands(rules: &[AlertRule], settings: AlertSettings, origin: &Origin
     out
 }
 
-/// A Terraform identifier for a deployment in a region: letters, digits and `_`.
-fn terraform_id(spec: &DeploymentSpec) -> String {
-    let raw = match &spec.region {
-        Some(region) => format!("{}_{region}", spec.name),
-        None => spec.name.clone(),
-    };
-    let id: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    format!("d_{id}")
+/// A Terraform identifier for each deployment in each region: `d_` + letters, digits and `_`,
+/// unique (`d_a_b_2` when `a.b` and `a_b` would both be `d_a_b`).
+fn terraform_ids(specs: &[DeploymentSpec]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for spec in specs {
+        let raw = match &spec.region {
+            Some(region) => format!("{}_{region}", spec.name),
+            None => spec.name.clone(),
+        };
+        let cleaned: String = raw
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let base = format!("d_{cleaned}");
+        let mut id = base.clone();
+        let mut n = 1;
+        while ids.contains(&id) {
+            n += 1;
+            id = format!("{base}_{n}");
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+/// An HCL string literal: `"` and `\` escaped, control characters as `\uXXXX`, and `${` / `%{`
+/// written `$${` / `%%{` so that nothing is interpolated.
+fn hcl_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || crate::render::is_invisible_or_break(c) => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out = out.replace("${", "$${").replace("%{", "%%{");
+    out + "\""
 }
 
 /// The account variable of a region (`account_id` without regions).
@@ -432,18 +477,19 @@ pub fn terraform(specs: &[DeploymentSpec], origin: &Origin) -> String {
             region.map_or(String::new(), |r| format!(" in {r}"))
         ));
     }
+    let ids = terraform_ids(specs);
     for (i, spec) in specs.iter().enumerate() {
-        let previous = specs[..i].iter().rev().find(|s| s.region == spec.region);
+        let previous = (0..i).rev().find(|&j| specs[j].region == spec.region);
         out.push_str(&format!(
-            "resource \"azurerm_cognitive_deployment\" \"{}\" {{\n  name                 = \"{}\"\n  cognitive_account_id = var.{}\n\n  model {{\n    format  = \"{}\"\n    name    = \"{}\"\n",
-            terraform_id(spec),
-            spec.name,
+            "resource \"azurerm_cognitive_deployment\" \"{}\" {{\n  name                 = {}\n  cognitive_account_id = var.{}\n\n  model {{\n    format  = {}\n    name    = {}\n",
+            ids[i],
+            hcl_string(&spec.name),
             terraform_account(spec.region.as_deref()),
-            spec.format,
-            spec.model
+            hcl_string(spec.format),
+            hcl_string(&spec.model)
         ));
         if let Some(version) = &spec.version {
-            out.push_str(&format!("    version = \"{version}\"\n"));
+            out.push_str(&format!("    version = {}\n", hcl_string(version)));
         }
         out.push_str(&format!(
             "  }}\n\n  sku {{\n    name     = \"{}\"\n",
@@ -461,13 +507,14 @@ pub fn terraform(specs: &[DeploymentSpec], origin: &Origin) -> String {
         }
         if let Some(spill) = &spec.spillover_to {
             out.push_str(&format!(
-                "  # Spillover to \"{spill}\": set spilloverDeploymentName (ARM template) or per request.\n"
+                "  # Spillover to \"{}\": set spilloverDeploymentName (ARM template) or per request.\n",
+                comment(spill)
             ));
         }
         if let Some(previous) = previous {
             out.push_str(&format!(
                 "\n  depends_on = [azurerm_cognitive_deployment.{}]\n",
-                terraform_id(previous)
+                ids[previous]
             ));
         }
         out.push_str("}\n\n");

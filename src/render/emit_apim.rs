@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 
 use super::emit::Origin;
-use crate::calc::plan::{DeploymentSpec, PlanReport};
+use crate::calc::plan::{DeploymentSpec, Failover, PlanReport};
 
 /// How the gateway tells consumers apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,13 +55,44 @@ fn csharp_string(text: &str) -> String {
     out + "\""
 }
 
-/// The backend pool of a workload.
-pub fn pool_id(workload: &str) -> String {
-    let id: String = workload
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("{id}-pool")
+/// The backend pool of each workload with consumers, in consumer order: letters, digits and
+/// `-`, starting with a letter, at most 80 characters, unique ignoring case (as API Management
+/// names are): `chat-pool`, and `chat-pool-2` for a `Chat` beside it.
+pub fn pool_ids(report: &PlanReport) -> Vec<(String, String)> {
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for c in &report.consumers {
+        if ids.iter().any(|(w, _)| *w == c.workload) {
+            continue;
+        }
+        let cleaned: String = c
+            .workload
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .take(60)
+            .collect();
+        let cleaned = cleaned.trim_matches('-');
+        let base = if cleaned.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            format!("{cleaned}-pool")
+        } else {
+            format!("pool-{cleaned}").trim_end_matches('-').to_string()
+        };
+        let taken = |id: &str| ids.iter().any(|(_, t)| t.eq_ignore_ascii_case(id));
+        let mut id = base.clone();
+        let mut n = 1;
+        while taken(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        ids.push((c.workload.clone(), id));
+    }
+    ids
+}
+
+/// The pool of `workload` among [`pool_ids`].
+fn pool_of<'a>(ids: &'a [(String, String)], workload: &str) -> &'a str {
+    ids.iter()
+        .find(|(w, _)| w == workload)
+        .map_or("pool", |(_, id)| id.as_str())
 }
 
 /// The policy document: per consumer, its limits and its workload's pool; token metrics per
@@ -73,6 +104,7 @@ pub fn policy(
     origin: &Origin,
 ) -> String {
     let caller = key.expression();
+    let pools = pool_ids(report);
     let mut out = format!(
         "<!-- ptuplan {} from {} (catalog {}): API Management policy for the plan's consumers.\n     \
          Limits: prompt + completion tokens and requests a minute, from the plan. -->\n\
@@ -99,7 +131,7 @@ pub fn policy(
             },
             c.rpm.ceil() as u64,
             xml(&format!("{}-rpm", c.name)),
-            xml(&pool_id(&c.workload)),
+            xml(pool_of(&pools, &c.workload)),
         ));
     }
     out.push_str(
@@ -146,30 +178,37 @@ fn max_pool_size(report: &PlanReport, specs: &[DeploymentSpec]) -> usize {
 }
 
 /// The backends and pools as an ARM template: one backend per deployment serving a consumer's
-/// workload, each with a circuit breaker on 429 (accepting Retry-After), and per workload a
-/// pool with the PTU deployments at priority 1 and the standard ones at priority 2.
+/// workload (each once, even when workloads share it), each with a circuit breaker on 429
+/// (accepting Retry-After), and per workload a pool in priority order: the primary region's
+/// PTU deployments (1), its standard ones (2), then an active-passive plan's standby regions
+/// (3 and 4).
 pub fn backends(report: &PlanReport, specs: &[DeploymentSpec], origin: &Origin) -> Value {
     let mut resources = Vec::new();
-    let mut workloads: Vec<&str> = Vec::new();
-    for c in &report.consumers {
-        if !workloads.contains(&c.workload.as_str()) {
-            workloads.push(&c.workload);
-        }
-    }
+    let mut defined: Vec<String> = Vec::new();
     let mut params = serde_json::Map::new();
     params.insert(
         "apimName".into(),
         json!({"type": "string", "metadata": {"description": "The API Management service"}}),
     );
-    for workload in workloads {
+    let standby = |region: Option<&str>| {
+        report.failover == Some(Failover::ActivePassive)
+            && region.is_some_and(|r| report.regions.first().is_some_and(|p| p != r))
+    };
+    for (workload, pool) in pool_ids(report) {
         // Batch deployments take files, not chat requests: they stay out of the pool.
-        let mut members: Vec<&DeploymentSpec> = specs
+        let mut members: Vec<(u32, &DeploymentSpec)> = specs
             .iter()
-            .filter(|s| !s.batch && s.workloads.iter().any(|w| w == workload))
+            .filter(|s| !s.batch && s.workloads.contains(&workload))
+            .map(|s| {
+                let priority = 1
+                    + u32::from(!s.sku.is_provisioned())
+                    + 2 * u32::from(standby(s.region.as_deref()));
+                (priority, s)
+            })
             .collect();
-        members.sort_by_key(|s| !s.sku.is_provisioned());
+        members.sort_by_key(|(priority, _)| *priority);
         let (mut services, mut ids) = (Vec::new(), Vec::new());
-        for spec in members {
+        for (priority, spec) in members {
             let account = match &spec.region {
                 Some(region) => format!("accountName_{region}"),
                 None => "accountName".to_string(),
@@ -180,48 +219,23 @@ pub fn backends(report: &PlanReport, specs: &[DeploymentSpec], origin: &Origin) 
                 spec.name,
                 spec.region.as_deref().unwrap_or("default")
             );
-            resources.push(json!({
-                "type": "Microsoft.ApiManagement/service/backends",
-                "apiVersion": "2024-06-01-preview",
-                "name": format!("[format('{{0}}/{{1}}', parameters('apimName'), '{id}')]"),
-                "properties": {
-                    "url": format!(
-                        "[format('https://{{0}}.openai.azure.com/openai/deployments/{}', parameters('{account}'))]",
-                        spec.name
-                    ),
-                    "protocol": "http",
-                    "circuitBreaker": {"rules": [{
-                        "name": "throttled",
-                        "failureCondition": {
-                            "count": 1,
-                            "interval": "PT1M",
-                            "statusCodeRanges": [{"min": 429, "max": 429}],
-                            "errorReasons": ["Server errors"]
-                        },
-                        "tripDuration": "PT1M",
-                        "acceptRetryAfter": true
-                    }]}
-                }
-            }));
+            if !defined.contains(&id) {
+                resources.push(backend(&id, &spec.name, &account));
+                defined.push(id.clone());
+            }
             let resource_id = format!(
                 "[resourceId('Microsoft.ApiManagement/service/backends', parameters('apimName'), '{id}')]"
             );
             ids.push(resource_id.clone());
-            services.push(json!({
-                "id": resource_id,
-                "priority": if spec.sku.is_provisioned() { 1 } else { 2 },
-                "weight": 1
-            }));
+            services.push(json!({"id": resource_id, "priority": priority, "weight": 1}));
         }
         resources.push(json!({
             "type": "Microsoft.ApiManagement/service/backends",
             "apiVersion": "2024-06-01-preview",
-            "name": format!("[format('{{0}}/{{1}}', parameters('apimName'), '{}')]", pool_id(workload)),
+            "name": format!("[format('{{0}}/{{1}}', parameters('apimName'), '{pool}')]"),
             "dependsOn": ids,
             "properties": {
-                "description": format!(
-                    "ptuplan: {workload}: PTU deployments first (priority 1), standard second"
-                ),
+                "description": "ptuplan: PTU deployments first, standard second, standby regions last",
                 "type": "Pool",
                 "pool": {"services": services}
             }
@@ -234,5 +248,32 @@ pub fn backends(report: &PlanReport, specs: &[DeploymentSpec], origin: &Origin) 
                      "ptuplan": {"plan": origin.plan, "catalog": origin.catalog}},
         "parameters": Value::Object(params),
         "resources": resources,
+    })
+}
+
+/// One backend: a deployment in a region's account, with a circuit breaker that trips on one
+/// 429 for a minute and honours `Retry-After`.
+fn backend(id: &str, deployment: &str, account: &str) -> Value {
+    json!({
+        "type": "Microsoft.ApiManagement/service/backends",
+        "apiVersion": "2024-06-01-preview",
+        "name": format!("[format('{{0}}/{{1}}', parameters('apimName'), '{id}')]"),
+        "properties": {
+            "url": format!(
+                "[format('https://{{0}}.openai.azure.com/openai/deployments/{deployment}', parameters('{account}'))]"
+            ),
+            "protocol": "http",
+            "circuitBreaker": {"rules": [{
+                "name": "throttled",
+                "failureCondition": {
+                    "count": 1,
+                    "interval": "PT1M",
+                    "statusCodeRanges": [{"min": 429, "max": 429}],
+                    "errorReasons": ["Server errors"]
+                },
+                "tripDuration": "PT1M",
+                "acceptRetryAfter": true
+            }]}
+        }
     })
 }

@@ -6,9 +6,21 @@
 use super::emit::{Origin, comment};
 use crate::calc::plan::RouterPlan;
 
-/// A YAML double-quoted scalar (JSON's string syntax is valid YAML).
+/// A YAML double-quoted scalar: JSON's string syntax (valid YAML), with the characters YAML
+/// reads as line breaks or cannot print (U+0085, U+2028, U+2029, DEL, C1, noncharacters)
+/// escaped as well.
 fn quoted(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
+    let json = serde_json::Value::String(text.to_string()).to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        let code = u32::from(c);
+        if (0x7f..=0x9f).contains(&code) || crate::render::is_invisible_or_break(c) {
+            out.push_str(&format!("\\u{code:04x}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The environment variable holding a region's endpoint or key: `AZURE_API_BASE` or
@@ -47,7 +59,11 @@ pub fn litellm(router: &RouterPlan, origin: &Origin) -> String {
             comment(&router.left_out.join(", "))
         ));
     }
-    out.push_str("model_list:\n");
+    out.push_str(if router.entries.is_empty() {
+        "model_list: []\n"
+    } else {
+        "model_list:\n"
+    });
     for entry in &router.entries {
         let region = entry.region.as_deref();
         out.push_str(&format!(

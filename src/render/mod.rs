@@ -34,9 +34,25 @@ pub fn clean(text: &str, max_chars: usize) -> String {
 /// newline) and the invisible format characters that reorder or hide text (bidirectional
 /// overrides such as U+202E, zero-width spaces and joiners, the byte-order mark).
 fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+    (c.is_control() && c != '\n') || is_invisible_or_break(c)
+}
+
+/// Invisible formatting characters, bidirectional overrides, Unicode line and paragraph
+/// separators (line breaks to YAML and JavaScript) and noncharacters: nothing a name should hold.
+pub fn is_invisible_or_break(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}'
+        | '\u{FDD0}'..='\u{FDEF}')
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
+}
+
+/// Whether a name from a plan is fit for the files `emit` writes: not blank, and no control,
+/// invisible, line-separator or noncharacter code points.
+pub fn is_printable_name(name: &str) -> bool {
+    !name.trim().is_empty()
+        && !name
+            .chars()
+            .any(|c| c.is_control() || is_invisible_or_break(c))
 }
 
 /// A whole rendered table or error line made safe to print: control characters other than

@@ -249,6 +249,8 @@ pub struct ReadStats {
     pub count_column: Option<String>,
     /// Files of counts holding exactly a Log Analytics row limit (possibly cut off).
     pub at_row_limit: Vec<String>,
+    /// Every counted row fell on a whole minute: the counts are per minute, not per second.
+    pub minute_counts: bool,
 }
 
 /// The log format.
@@ -615,7 +617,10 @@ fn read_csv(
                     })
             };
             let requests = match n {
-                Some(n) => request_count(number(n)?, &header_names[n])?,
+                Some(n) => {
+                    let text = String::from_utf8_lossy(field(n));
+                    request_count(text.trim().parse().ok(), &text, &header_names[n])?
+                }
                 None => 1.0,
             };
             let row = Row {
@@ -807,14 +812,11 @@ fn read_jsonl(
             };
             let requests = match find_field(&value, names.requests.as_deref(), &REQUEST_COUNT_NAMES)
             {
-                Some((path, _)) => {
+                Some((path, v)) => {
                     if stats.count_column.is_none() {
                         stats.count_column = Some(path.to_string());
                     }
-                    request_count(
-                        count(&names.requests, &REQUEST_COUNT_NAMES, "requests", true)?,
-                        path,
-                    )?
+                    request_count(v.as_f64(), &v.to_string(), path)?
                 }
                 None if names.requests.is_some() => {
                     return Err(format!(
@@ -1013,14 +1015,17 @@ fn token_count(text: &str) -> Option<f64> {
 }
 
 /// Cached tokens are part of the prompt, reasoning tokens part of the completion.
-/// A row's request count: a whole number, 1 or more.
-fn request_count(value: f64, column: &str) -> Result<f64, String> {
-    if value >= 1.0 {
-        Ok(value)
-    } else {
-        Err(format!(
-            "column '{column}': {value} is not a request count (a whole number, 1 or more)"
-        ))
+/// The most requests one row may stand for (a second's count; more is a unit mistake).
+const MAX_ROW_REQUESTS: f64 = 1e9;
+
+/// A row's request count: a whole number from 1 to [`MAX_ROW_REQUESTS`].
+fn request_count(value: Option<f64>, text: &str, column: &str) -> Result<f64, String> {
+    match value {
+        Some(v) if (1.0..=MAX_ROW_REQUESTS).contains(&v) && v.fract() == 0.0 => Ok(v),
+        _ => Err(format!(
+            "column '{column}': '{text}' is not a request count (a whole number from 1 to \
+             1,000,000,000)"
+        )),
     }
 }
 

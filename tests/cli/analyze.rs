@@ -416,7 +416,7 @@ fn request_counts_must_be_whole_and_positive() {
         .args(["analyze", &path, "-m", "gpt-5.1"])
         .assert()
         .code(2)
-        .stderr(contains("column 'requests': 0 is not a request count"));
+        .stderr(contains("column 'requests': '0' is not a request count"));
     let path = scratch(
         "logs",
         "no-count.csv",

@@ -630,7 +630,7 @@ fn emit_keeps_names_and_paths_from_breaking_what_it_writes() {
         .args(["emit", "arm", path, "--az"])
         .assert()
         .code(2)
-        .stderr(contains("--az goes with 'emit alerts' only"));
+        .stderr(contains("--az, --threshold and --window go with 'emit alerts' only"));
 }
 
 /// The Python with LiteLLM that `.ci/run` sets up (`PTUPLAN_LITELLM_PYTHON`); CI must have it.
@@ -751,7 +751,7 @@ fn consumer_token_quotas_reach_the_policy_and_are_checked_against_the_plan() {
     let path = write(
         "quota.toml",
         "[[consumer]]\nname = \"web\"\nworkload = \"chat\"\nshare = 0.5\n\
-         token_quota = 1000000\n\n[[consumer]]\nname = \"say \\\"hi\\\"\"\nworkload = \"chat\"\n\
+         token_quota = 1000000\n\n[[consumer]]\nname = \"say hi\"\nworkload = \"chat\"\n\
          share = 0.25\ntoken_quota = 100000000\ntoken_quota_period = \"daily\"\n",
     );
     let plan = crate::json(&["plan", &path]);
@@ -775,14 +775,14 @@ fn consumer_token_quotas_reach_the_policy_and_are_checked_against_the_plan() {
     assert_eq!(limits[0].attribute("token-quota"), Some("1000000"));
     assert_eq!(limits[0].attribute("token-quota-period"), Some("Monthly"));
     assert_eq!(limits[1].attribute("token-quota-period"), Some("Daily"));
-    // A quote in a name stays inside the policy expression's string.
+    // The name is compared as a C# string.
     let condition = doc
         .descendants()
         .filter(|n| n.has_tag_name("when"))
         .nth(1)
         .and_then(|n| n.attribute("condition"))
         .expect("condition");
-    assert!(condition.ends_with(r#"== "say \"hi\"")"#), "{condition}");
+    assert!(condition.ends_with(r#"== "say hi")"#), "{condition}");
     for (consumers, expected) in [
         ("token_quota = 0\n", "field 'token_quota': 0 tokens"),
         ("token_quota_period = \"daily\"\n", "needs 'token_quota'"),
@@ -930,4 +930,178 @@ fn an_export_at_a_log_analytics_row_limit_is_flagged() {
         "{}",
         answer["notes"]
     );
+}
+
+/// Writes `text` as `name` in `dir` and returns its path.
+fn plan_file(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("written");
+    path.to_str().expect("utf-8").to_string()
+}
+
+/// A standard gpt-5.1 workload named `name`, with optional extra lines.
+fn standard(name: &str, extra: &str) -> String {
+    format!(
+        "[[workload]]\nname = \"{name}\"\nmodel = \"gpt-5.1\"\ntier = \"standard\"\nrpm = 100\n\
+         prompt = 1000\ncompletion = 200\n{extra}\n"
+    )
+}
+
+#[test]
+fn hostile_names_and_paths_cannot_reshape_what_emit_writes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A line separator in a workload name would end a YAML comment line.
+    let path = plan_file(dir.path(), "sep.toml", &standard("a\\u2028b: c", ""));
+    ptuplan()
+        .args(["plan", &path])
+        .assert()
+        .code(2)
+        .stderr(contains("field 'name'"));
+    // A consumer name that API Management would evaluate or substitute is refused.
+    for name in ["@(context.Request.IpAddress)", "{{backend-api-key}}"] {
+        let text = standard("chat", "")
+            + &format!("[[consumer]]\nname = \"{name}\"\nworkload = \"chat\"\nshare = 0.5\n");
+        let path = plan_file(dir.path(), "consumer.toml", &text);
+        ptuplan()
+            .args(["emit", "apim", &path])
+            .assert()
+            .code(2)
+            .stderr(contains("is not a consumer name"));
+    }
+    // Outputs never replace inputs, whatever path names them.
+    let plan = plan_file(dir.path(), "self.toml", &standard("chat", ""));
+    let link = dir.path().join("link.toml");
+    std::os::unix::fs::symlink(&plan, &link).expect("symlink");
+    for output in [plan.as_str(), link.to_str().expect("utf-8")] {
+        ptuplan()
+            .args(["emit", "terraform", &plan, "-o", output])
+            .assert()
+            .code(2)
+            .stderr(contains("that is the input"));
+    }
+    assert!(
+        std::fs::read_to_string(&plan)
+            .expect("read")
+            .starts_with("[[workload]]")
+    );
+    let log = crate::scratch(
+        "logs",
+        "own.csv",
+        "timestamp,prompt_tokens,completion_tokens\n\
+        2026-11-02T09:00:00Z,10,1\n",
+    );
+    ptuplan()
+        .args(["analyze", &log, "-m", "gpt-5.1", "--profile-out", &log])
+        .assert()
+        .code(2)
+        .stderr(contains("--profile-out"));
+    // Names equal once cleaned get their own Terraform resources and APIM pools.
+    let text = standard("a.b", "")
+        + &standard("a_b", "")
+        + &standard("A.B", "")
+        + "[[consumer]]\nname = \"one\"\nworkload = \"a.b\"\nshare = 0.5\n\n\
+           [[consumer]]\nname = \"two\"\nworkload = \"A.B\"\nshare = 0.5\n";
+    let path = plan_file(dir.path(), "same.toml", &text);
+    let body: hcl::Body = hcl::from_str(&emit(&["terraform", &path])).expect("HCL");
+    let mut labels: Vec<String> = body
+        .blocks()
+        .filter(|b| b.identifier() == "resource")
+        .map(|b| b.labels()[1].as_str().to_string())
+        .collect();
+    labels.sort();
+    labels.dedup();
+    assert_eq!(labels.len(), 3);
+    let backends: Value =
+        serde_json::from_str(&emit(&["apim", &path, "--backends"])).expect("JSON");
+    let mut names: Vec<String> = backends["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["name"].as_str().map(str::to_ascii_lowercase))
+        .collect();
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        count,
+        "every backend and pool once, ignoring case"
+    );
+}
+
+#[test]
+fn adversarial_numbers_stay_right() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A consumer's requests count against a standard quota's RPM, not only its tokens.
+    let text = standard("cls", "")
+        + "[[consumer]]\nname = \"burst\"\nworkload = \"cls\"\nrpm = 50000\ntokens = 1\n";
+    let path = plan_file(dir.path(), "rpm.toml", &text);
+    ptuplan()
+        .args(["plan", &path])
+        .assert()
+        .code(2)
+        .stderr(contains("[[consumer]] limits on cls"));
+    // An active-passive pool tries the standby region after the primary's deployments.
+    let text = "regions = [\"eastus2\", \"swedencentral\"]\nfailover = \"active-passive\"\n\n"
+        .to_string()
+        + &standard("chat", "")
+        + "[[consumer]]\nname = \"web\"\nworkload = \"chat\"\nshare = 0.5\n";
+    let path = plan_file(dir.path(), "ap.toml", &text);
+    let backends: Value =
+        serde_json::from_str(&emit(&["apim", &path, "--backends"])).expect("JSON");
+    let pool = backends["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["properties"]["type"] == "Pool")
+        .expect("pool");
+    let priorities: Vec<i64> = pool["properties"]["pool"]["services"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|s| s["priority"].as_i64())
+        .collect();
+    assert_eq!(
+        priorities,
+        [2, 4],
+        "primary standard, then standby standard"
+    );
+    // Flex answers 429 by design: its alert allows the plan's share plus 1%.
+    let text = "[[workload]]\nname = \"bulk\"\nmodel = \"gpt-5.6-sol\"\ntier = \"flex\"\n\
+                flex_availability = 0.8\nrpm = 100\nprompt = 1000\ncompletion = 200\n";
+    let path = plan_file(dir.path(), "flex.toml", text);
+    let plan = crate::json(&["plan", &path]);
+    let share = plan["workloads"][0]["downgraded_share"]
+        .as_f64()
+        .expect("share");
+    let alerts = template(&["alerts", &path]);
+    let rule = resource(&alerts, "bulk-429s");
+    assert_eq!(
+        rule["properties"]["criteria"]["allOf"][0]["threshold"],
+        (100.0 * 5.0 * (share + 0.01)).ceil()
+    );
+    // 99.9% is a threshold; flags of other kinds are refused; `_` joins az's words.
+    template(&["alerts", &path, "--threshold", "99.9%"]);
+    for args in [
+        vec!["litellm", path.as_str(), "--threshold", "50%"],
+        vec!["arm", path.as_str(), "--consumer-key", "header:X"],
+    ] {
+        ptuplan().arg("emit").args(&args).assert().code(2);
+    }
+    let path = plan_file(dir.path(), "under.toml", &standard("a_or_b", ""));
+    emit(&["alerts", &path, "--az"]);
+    // A plan of batch jobs only has an empty model list.
+    let text = "[[workload]]\nname = \"nightly\"\nmodel = \"gpt-5.4\"\ntier = \"batch\"\n\
+                rpm = 50\nprompt = 1000\ncompletion = 100\n";
+    let path = plan_file(dir.path(), "batch.toml", text);
+    assert!(emit(&["litellm", &path]).contains("model_list: []\n"));
+    // Counts on whole minutes are per-minute counts: no one-second bursts are made up.
+    let mut text = String::from("timestamp,count_,prompt_tokens,completion_tokens\n");
+    for minute in 0..30 {
+        text.push_str(&format!("2026-11-02T09:{minute:02}:00Z,600,600000,60000\n"));
+    }
+    let log = crate::scratch("logs", "per-minute-counts.csv", text);
+    let answer = crate::json(&["analyze", &log, "-m", "gpt-5"]);
+    assert_eq!(answer["peak_requests_1s"], Value::Null);
+    assert_eq!(answer["peak_rpm"], 600);
 }

@@ -39,6 +39,7 @@ fallbacks = {}
 for rule in router.fallbacks or []:
     fallbacks.update(rule)
 unknown = [g for after in fallbacks.values() for g in after if g not in groups]
+unknown += [g for g in fallbacks if g not in groups]
 if unknown:
     sys.exit(f"fallbacks name groups the router does not have: {unknown}")
 print(json.dumps({"groups": groups, "fallbacks": fallbacks}, sort_keys=True))

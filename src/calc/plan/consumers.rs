@@ -214,8 +214,17 @@ fn placement(
             consumer.name, consumer.workload
         ))
     })?;
-    let used = consumer.peak.rpm * consumer.peak.shape.tokens_per_request();
-    Ok((workload.name.clone(), quota as f64 * target, used))
+    // A standard quota admits prompt + max_tokens per request, and requests at the catalog's
+    // RPM ratio: a consumer uses the larger share of the two.
+    let capacity = quota as f64 * target;
+    let tokens = consumer.peak.rpm * consumer.peak.shape.admission_tokens_for(consumer.model);
+    let requests = consumer
+        .model
+        .rpm_per_1000_tpm_for(workload.deployment)
+        .map_or(0.0, |ratio| {
+            consumer.peak.rpm / (capacity / 1000.0 * ratio) * capacity
+        });
+    Ok((workload.name.clone(), capacity, tokens.max(requests)))
 }
 
 /// A note per consumer whose token quota is below the tokens it is planned to use in a period:

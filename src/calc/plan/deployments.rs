@@ -23,6 +23,9 @@ pub struct DeploymentSpec {
     pub quota_tpm: Option<u64>,
     /// Peak requests per minute it serves (for 429 alert thresholds).
     pub peak_rpm: f64,
+    /// Share of its requests the plan expects to be answered 429 by design: flex attempts
+    /// without capacity (retried on standard by the client); 0 elsewhere.
+    pub expected_429_share: f64,
     /// Tokens processed per token admitted (standard): completion below `max_tokens` leaves
     /// part of the quota unused, so processed tokens never reach the whole quota.
     pub processed_share: f64,
@@ -121,6 +124,7 @@ pub fn deployment_specs(report: &PlanReport, catalog: &Catalog) -> Vec<Deploymen
                 quota_tpm: None,
                 peak_rpm: members.map(|w| w.rpm * (1.0 - w.batch_share)).sum(),
                 processed_share: 1.0,
+                expected_429_share: 0.0,
                 model: d.model.clone(),
                 version: version(catalog, &d.model),
                 format: format(&d.model),
@@ -181,6 +185,11 @@ fn token_spec(
         capacity: (!batch).then(|| quota.map_or(1, |q| q.div_ceil(unit).max(1))),
         quota_tpm: quota,
         peak_rpm: w.rpm * (1.0 - w.batch_share),
+        expected_429_share: if w.tier == Tier::Flex {
+            w.downgraded_share
+        } else {
+            0.0
+        },
         processed_share: if w.admission_tokens_per_request > 0.0 {
             (w.tokens_per_request / w.admission_tokens_per_request).min(1.0)
         } else {
@@ -217,6 +226,7 @@ fn batch_part(
         quota_tpm: None,
         peak_rpm: w.rpm * w.batch_share,
         processed_share: 1.0,
+        expected_429_share: 0.0,
         model: w.model.clone(),
         version: version(catalog, &w.model),
         format: format(&w.model),
