@@ -40,7 +40,8 @@ fn validator() -> jsonschema::Validator {
         {"$ref": "#/definitions/resourceBase"},
         {"oneOf": [
             {"$ref": format!("{BASE}/2026-05-01/Microsoft.CognitiveServices.json#/resourceDefinitions/accounts_deployments")},
-            {"$ref": format!("{BASE}/2018-03-01/Microsoft.Insights.json#/resourceDefinitions/metricAlerts")}
+            {"$ref": format!("{BASE}/2018-03-01/Microsoft.Insights.json#/resourceDefinitions/metricAlerts")},
+            {"$ref": format!("{BASE}/2024-06-01-preview/Microsoft.ApiManagement.json#/resourceDefinitions/service_backends")}
         ]}
     ]});
     let mut insights = load("2018-03-01/Microsoft.Insights.json");
@@ -52,6 +53,10 @@ fn validator() -> jsonschema::Validator {
             load("2026-05-01/Microsoft.CognitiveServices.json"),
         ),
         ("2018-03-01/Microsoft.Insights.json", insights),
+        (
+            "2024-06-01-preview/Microsoft.ApiManagement.json",
+            load("2024-06-01-preview/Microsoft.ApiManagement.json"),
+        ),
     ];
     let mut registry = jsonschema::Registry::new().draft(jsonschema::Draft::Draft4);
     for (path, schema) in files {
@@ -158,6 +163,16 @@ fn the_vendored_schemas_catch_a_wrong_template() {
     let mut alerts = template(&["alerts", "examples/plan-contoso.toml"]);
     alerts["resources"][0]["properties"]["criteria"]["allOf"][0]["timeAggregation"] = json!("Avg");
     assert!(!validator.is_valid(&alerts), "Avg is not an aggregation");
+    let mut backends = template(&["apim", "examples/plan-contoso.toml", "--backends"]);
+    backends["resources"][0]["properties"]["protocol"] = json!("ftp");
+    assert!(
+        !validator.is_valid(&backends),
+        "a backend speaks http or soap"
+    );
+    backends["resources"][0]["properties"]["protocol"] = json!("http");
+    let pool = backends["resources"].as_array().expect("list").len() - 1;
+    backends["resources"][pool]["properties"]["pool"]["services"][0]["priority"] = json!("1");
+    assert!(!validator.is_valid(&backends), "a priority is a number");
 }
 
 #[test]
@@ -445,9 +460,7 @@ fn apim_policy_limits_each_consumer_as_the_plan_says() {
         "{condition}"
     );
     // The pools: PTU deployments first, standard (spillover) second.
-    let backends: Value =
-        serde_json::from_str(&emit(&["apim", "examples/plan-contoso.toml", "--backends"]))
-            .expect("JSON");
+    let backends = template(&["apim", "examples/plan-contoso.toml", "--backends"]);
     let pools: Vec<&Value> = backends["resources"]
         .as_array()
         .expect("list")
@@ -470,9 +483,7 @@ fn apim_policy_limits_each_consumer_as_the_plan_says() {
         429
     );
     // A hybrid's pool: its PTU base first, its spillover deployment second.
-    let backends: Value =
-        serde_json::from_str(&emit(&["apim", "examples/plan-tiers.toml", "--backends"]))
-            .expect("JSON");
+    let backends = template(&["apim", "examples/plan-tiers.toml", "--backends"]);
     let pool = backends["resources"]
         .as_array()
         .expect("list")
@@ -630,7 +641,9 @@ fn emit_keeps_names_and_paths_from_breaking_what_it_writes() {
         .args(["emit", "arm", path, "--az"])
         .assert()
         .code(2)
-        .stderr(contains("--az, --threshold and --window go with 'emit alerts' only"));
+        .stderr(contains(
+            "--az, --threshold and --window go with 'emit alerts' only",
+        ));
 }
 
 /// The Python with LiteLLM that `.ci/run` sets up (`PTUPLAN_LITELLM_PYTHON`); CI must have it.
@@ -1011,8 +1024,7 @@ fn hostile_names_and_paths_cannot_reshape_what_emit_writes() {
     labels.sort();
     labels.dedup();
     assert_eq!(labels.len(), 3);
-    let backends: Value =
-        serde_json::from_str(&emit(&["apim", &path, "--backends"])).expect("JSON");
+    let backends = template(&["apim", &path, "--backends"]);
     let mut names: Vec<String> = backends["resources"]
         .as_array()
         .expect("list")
@@ -1047,8 +1059,7 @@ fn adversarial_numbers_stay_right() {
         + &standard("chat", "")
         + "[[consumer]]\nname = \"web\"\nworkload = \"chat\"\nshare = 0.5\n";
     let path = plan_file(dir.path(), "ap.toml", &text);
-    let backends: Value =
-        serde_json::from_str(&emit(&["apim", &path, "--backends"])).expect("JSON");
+    let backends = template(&["apim", &path, "--backends"]);
     let pool = backends["resources"]
         .as_array()
         .expect("list")
