@@ -58,164 +58,25 @@ pub(super) fn read_jsonl(
         if !more {
             break;
         }
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| ctx.error(Some(number), "not UTF-8 text: is it a log?".to_string()))?;
-        // A UTF-8 byte-order mark on the first line is read, as in CSV.
-        let line = if number == 1 {
-            text.trim_start_matches('\u{feff}')
-        } else {
-            text
-        };
-        if line.trim().is_empty() {
+        let Some(value) = parse_line(&bytes, number, ctx, stats)? else {
             continue;
-        }
-        // Each line is parsed once: a benchmark sample, or a request.
-        let value: Value = match serde_json::from_str(line) {
-            Ok(value) => value,
-            Err(e) => {
-                let message = e.to_string();
-                let message = message.split(" at line ").next().unwrap_or(&message);
-                ctx.skip(
-                    number,
-                    format!("column {}: malformed JSON: {message}", e.column()),
-                    stats,
-                )?;
-                continue;
+        };
+        if let Some(sample) = benchmark_sample(&value) {
+            match sample {
+                Ok((minute, load)) => {
+                    benchmark.insert(minute, load);
+                    stats.per_minute_metrics = true;
+                    stats.rows += 1;
+                }
+                Err(message) => ctx.skip(number, message, stats)?,
             }
-        };
-        if let (Some(rpm), Some(context), Some(generated)) = (
-            value.get("rpm").and_then(Value::as_f64),
-            lookup(&value, "tpm.context").and_then(Value::as_f64),
-            lookup(&value, "tpm.gen").and_then(Value::as_f64),
-        ) {
-            let stamp = match value.get("timestamp") {
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => String::new(),
-            };
-            let Some(second) = timestamp::second(&stamp) else {
-                ctx.skip(
-                    number,
-                    format!(
-                        "timestamp '{stamp}' is not a time; use {}",
-                        timestamp::ACCEPTED
-                    ),
-                    stats,
-                )?;
-                continue;
-            };
-            benchmark.insert(
-                second.div_euclid(60),
-                MinuteLoad {
-                    requests: rpm,
-                    prompt: context,
-                    cached: 0.0,
-                    completion: generated,
-                },
-            );
-            stats.per_minute_metrics = true;
-            stats.rows += 1;
             continue;
         }
-        let parsed = (|| -> Result<Row, String> {
-            let (_, stamp) = find_field(&value, names.timestamp.as_deref(), &TIMESTAMP_NAMES)
-                .ok_or_else(|| {
-                    format!(
-                        "no timestamp field (looked for {}; name it with --timestamp-column)",
-                        TIMESTAMP_NAMES.join(", ")
-                    )
-                })?;
-            let stamp_text = match stamp {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let second = timestamp::second(&stamp_text).ok_or_else(|| {
-                format!(
-                    "timestamp '{stamp_text}' is not a time; use {}",
-                    timestamp::ACCEPTED
-                )
-            })?;
-            let count = |given: &Option<String>,
-                         known: &[&str],
-                         what: &str,
-                         required: bool|
-             -> Result<f64, String> {
-                match find_field(&value, given.as_deref(), known) {
-                            Some((path, v)) => v
-                                .as_f64()
-                                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
-                                .ok_or_else(|| format!("field '{path}': {v} is not a token count (a whole number, 0 or more)")),
-                            None if required => Err(format!("no {what} field (looked for {}; name it with --{what}-column)", known.join(", "))),
-                            None => Ok(0.0),
-                        }
-            };
-            let requests = match find_field(&value, names.requests.as_deref(), &REQUEST_COUNT_NAMES)
-            {
-                Some((path, v)) => {
-                    if stats.count_column.is_none() {
-                        stats.count_column = Some(path.to_string());
-                    }
-                    request_count(v.as_f64(), &v.to_string(), path)?
-                }
-                None if names.requests.is_some() => {
-                    return Err(format!(
-                        "no requests field '{}' (--requests-column)",
-                        names.requests.as_deref().unwrap_or_default()
-                    ));
-                }
-                None => 1.0,
-            };
-            let row = Row {
-                second,
-                requests,
-                prompt: count(&names.prompt, &PROMPT_NAMES, "prompt", true)?,
-                completion: count(&names.completion, &COMPLETION_NAMES, "completion", true)?,
-                cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
-                // A null count says nothing, as an empty CSV cell.
-                reasoning: find_field(&value, names.reasoning.as_deref(), &REASONING_NAMES)
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|_| count(&names.reasoning, &REASONING_NAMES, "reasoning", false))
-                    .transpose()?,
-            };
-            check_cached(&row)?;
-            Ok(row)
-        })();
-        match parsed {
+        match request_row(&value, names, stats) {
             Ok(row) => {
-                // Rows without the field join a "(none)" group, dropped below when no
-                // row names a deployment or model.
-                let text = |v: &Value| match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                let deployment = find_field(&value, names.deployment.as_deref(), &DEPLOYMENT_NAMES);
-                let model = find_field(&value, names.model.as_deref(), &MODEL_NAMES);
-                let group = deployment.or(model);
-                if stats.group_column.is_none() {
-                    stats.group_column = group.map(|(path, _)| path.to_string());
-                }
-                let name = group.map(|(_, v)| text(v)).unwrap_or_default();
-                let model = model.map(|(_, v)| text(v));
-                log.add_to_group(group_name(&name), model.as_deref(), &row)
+                add_request(&value, row, names, log, stats)
                     .map_err(|m| ctx.error(Some(number), m))?;
-                match find_field(&value, names.service_tier.as_deref(), &SERVICE_TIER_NAMES) {
-                    Some((_, Value::String(tier))) => log
-                        .tiers
-                        .add(tier, row.load())
-                        .map_err(|m| ctx.error(Some(number), m))?,
-                    Some((_, Value::Null)) | None => log.tiers.add_untagged(row.load()),
-                    Some((path, other)) => {
-                        return Err(ctx.error(
-                            Some(number),
-                            format!(
-                                "field '{path}': {other} is not a service tier (a string such \
-                                 as \"priority\")"
-                            ),
-                        ));
-                    }
-                }
-                log.reasoning = add_known(log.reasoning, row.reasoning);
-                sums.add(row, stats, &mut log.all)
+                sums.add(row, stats, &mut log.all);
             }
             Err(message) => ctx.skip(number, message, stats)?,
         }
@@ -226,7 +87,167 @@ pub(super) fn read_jsonl(
     for (minute, load) in benchmark {
         merge(&mut log.all, minute * 60, load);
     }
+    Ok(())
+}
 
+/// One line as JSON: None for a blank line or a skipped malformed one.
+fn parse_line(
+    bytes: &[u8],
+    number: u64,
+    ctx: &ReadContext,
+    stats: &mut ReadStats,
+) -> Result<Option<Value>, InputError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ctx.error(Some(number), "not UTF-8 text: is it a log?".to_string()))?;
+    // A UTF-8 byte-order mark on the first line is read, as in CSV.
+    let line = if number == 1 {
+        text.trim_start_matches('\u{feff}')
+    } else {
+        text
+    };
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    match serde_json::from_str(line) {
+        Ok(value) => Ok(Some(value)),
+        Err(e) => {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            ctx.skip(
+                number,
+                format!("column {}: malformed JSON: {message}", e.column()),
+                stats,
+            )?;
+            Ok(None)
+        }
+    }
+}
+
+/// A JSON value as text: a string as it is, anything else as JSON.
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An azure-openai-benchmark sample (`rpm`, `tpm.context`, `tpm.gen`): its minute and load,
+/// or an error for a bad timestamp; None for any other line.
+fn benchmark_sample(value: &Value) -> Option<Result<(i64, MinuteLoad), String>> {
+    let rpm = value.get("rpm").and_then(Value::as_f64)?;
+    let context = lookup(value, "tpm.context").and_then(Value::as_f64)?;
+    let generated = lookup(value, "tpm.gen").and_then(Value::as_f64)?;
+    let stamp = value.get("timestamp").map(text_of).unwrap_or_default();
+    Some(match timestamp::second(&stamp) {
+        Some(second) => Ok((
+            second.div_euclid(60),
+            MinuteLoad {
+                requests: rpm,
+                prompt: context,
+                cached: 0.0,
+                completion: generated,
+            },
+        )),
+        None => Err(format!(
+            "timestamp '{stamp}' is not a time; use {}",
+            timestamp::ACCEPTED
+        )),
+    })
+}
+
+/// One request (or a count of requests): its second, requests and tokens, checked.
+fn request_row(value: &Value, names: &ColumnNames, stats: &mut ReadStats) -> Result<Row, String> {
+    let (_, stamp) =
+        find_field(value, names.timestamp.as_deref(), &TIMESTAMP_NAMES).ok_or_else(|| {
+            format!(
+                "no timestamp field (looked for {}; name it with --timestamp-column)",
+                TIMESTAMP_NAMES.join(", ")
+            )
+        })?;
+    let stamp = text_of(stamp);
+    let second = timestamp::second(&stamp).ok_or_else(|| {
+        format!(
+            "timestamp '{stamp}' is not a time; use {}",
+            timestamp::ACCEPTED
+        )
+    })?;
+    let count =
+        |given: &Option<String>, known: &[&str], what: &str, required: bool| match find_field(
+            value,
+            given.as_deref(),
+            known,
+        ) {
+            Some((path, v)) => v
+                .as_f64()
+                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+                .ok_or_else(|| {
+                    format!("field '{path}': {v} is not a token count (a whole number, 0 or more)")
+                }),
+            None if required => Err(format!(
+                "no {what} field (looked for {}; name it with --{what}-column)",
+                known.join(", ")
+            )),
+            None => Ok(0.0),
+        };
+    let requests = match find_field(value, names.requests.as_deref(), &REQUEST_COUNT_NAMES) {
+        Some((path, v)) => {
+            if stats.count_column.is_none() {
+                stats.count_column = Some(path.to_string());
+            }
+            request_count(v.as_f64(), &v.to_string(), path)?
+        }
+        None if names.requests.is_some() => {
+            return Err(format!(
+                "no requests field '{}' (--requests-column)",
+                names.requests.as_deref().unwrap_or_default()
+            ));
+        }
+        None => 1.0,
+    };
+    let row = Row {
+        second,
+        requests,
+        prompt: count(&names.prompt, &PROMPT_NAMES, "prompt", true)?,
+        completion: count(&names.completion, &COMPLETION_NAMES, "completion", true)?,
+        cached: count(&names.cached, &CACHED_NAMES, "cached", false)?,
+        // A null count says nothing, as an empty CSV cell.
+        reasoning: find_field(value, names.reasoning.as_deref(), &REASONING_NAMES)
+            .filter(|(_, v)| !v.is_null())
+            .map(|_| count(&names.reasoning, &REASONING_NAMES, "reasoning", false))
+            .transpose()?,
+    };
+    check_cached(&row)?;
+    Ok(row)
+}
+
+/// Adds a request row to its group (rows without one join a "(none)" group, dropped when no
+/// row names a deployment or model) and to its service tier.
+fn add_request(
+    value: &Value,
+    row: Row,
+    names: &ColumnNames,
+    log: &mut LogBuckets,
+    stats: &mut ReadStats,
+) -> Result<(), String> {
+    let deployment = find_field(value, names.deployment.as_deref(), &DEPLOYMENT_NAMES);
+    let model = find_field(value, names.model.as_deref(), &MODEL_NAMES);
+    let group = deployment.or(model);
+    if stats.group_column.is_none() {
+        stats.group_column = group.map(|(path, _)| path.to_string());
+    }
+    let name = group.map(|(_, v)| text_of(v)).unwrap_or_default();
+    let model = model.map(|(_, v)| text_of(v));
+    log.add_to_group(group_name(&name), model.as_deref(), &row)?;
+    match find_field(value, names.service_tier.as_deref(), &SERVICE_TIER_NAMES) {
+        Some((_, Value::String(tier))) => log.tiers.add(tier, row.load())?,
+        Some((_, Value::Null)) | None => log.tiers.add_untagged(row.load()),
+        Some((path, other)) => {
+            return Err(format!(
+                "field '{path}': {other} is not a service tier (a string such as \"priority\")"
+            ));
+        }
+    }
+    log.reasoning = add_known(log.reasoning, row.reasoning);
     Ok(())
 }
 
