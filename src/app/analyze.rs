@@ -458,31 +458,9 @@ pub(super) fn run_analyze(
     as_of: NaiveDate,
 ) -> anyhow::Result<String> {
     if let Some(source) = args.kql {
-        if !args.files.is_empty() {
-            return Err(InputError::Usage(
-                "--kql prints a query and reads no log: drop the files".into(),
-            )
-            .into());
-        }
-        let query = match source {
-            KqlSource::Metrics => KQL,
-            KqlSource::Apim => KQL_APIM,
-        };
-        return match format {
-            Format::Json => render_json(catalog, None, &serde_json::json!({ "kql": query })),
-            Format::Table | Format::Markdown => Ok(query.to_string()),
-        };
+        return print_kql(source, args, catalog, format);
     }
-    let models = args
-        .models
-        .iter()
-        .map(|name| catalog.find(name))
-        .collect::<Result<Vec<_>, _>>()?;
-    if args.ptu.is_some() && models.len() != 1 {
-        return Err(
-            InputError::Usage("--ptu needs exactly one --model (its PTU ratios)".into()).into(),
-        );
-    }
+    let models = chosen_models(args, catalog)?;
     // Output files are checked before the logs are read, and written only on success.
     let inputs: Vec<&std::path::Path> = args.files.iter().map(std::path::Path::new).collect();
     refuse_overwriting_inputs(args.profile_out.as_deref(), "--profile-out", &inputs)?;
@@ -490,16 +468,7 @@ pub(super) fn run_analyze(
     let mut profile_file = OutputFile::open_if(args.profile_out.as_deref(), "profile")?;
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
     let (log, mut stats, first_skipped) = read_logs(args)?;
-    // Counts on whole minutes only are per-minute counts (`bin(TimeGenerated, 1m)`): they hold
-    // no sub-minute detail, so they are read as per-minute metrics are.
-    if stats.count_column.is_some()
-        && !stats.per_minute_metrics
-        && log.all.len() >= 2
-        && log.all.keys().all(|second| second.rem_euclid(60) == 0)
-    {
-        stats.per_minute_metrics = true;
-        stats.minute_counts = true;
-    }
+    mark_minute_counts(&mut stats, &log.all);
     let LogBuckets {
         all: buckets,
         groups,
@@ -532,17 +501,17 @@ pub(super) fn run_analyze(
         catalog,
         sizing: &sizing,
     };
-    let mut analyses = Vec::new();
-    for model in &models {
-        let traffic = Traffic {
-            buckets: &buckets,
-            minutes: &minutes,
-            period: period_minutes,
-            summary: &summary,
-        };
-        analyses.push(sizer.size(traffic, model, &mut notes)?);
-    }
-    let group_analyses = size_groups(
+    let traffic = Traffic {
+        buckets: &buckets,
+        minutes: &minutes,
+        period: period_minutes,
+        summary: &summary,
+    };
+    let analyses = models
+        .iter()
+        .map(|model| sizer.size(traffic, model, &mut notes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let groups = size_groups(
         &sizer,
         &groups,
         &models,
@@ -555,38 +524,25 @@ pub(super) fn run_analyze(
         per_minute: stats.per_minute_metrics,
     };
     let over = over_capacity(args, &models, &minutes, window, &sizing, &mut notes);
-    quota_notes(&summary, &analyses, &group_analyses, &sizing, &mut notes);
+    quota_notes(&summary, &analyses, &groups, &sizing, &mut notes);
     notes.extend(reading_notes(&stats, &first_skipped));
-    let profile_out = match (&args.profile_out, profile_file.as_mut()) {
-        (Some(path), Some(file)) => {
-            notes.extend(profile_notes(&analyses));
-            file.write_all(profile_csv(&minutes, first_minute).as_bytes())?;
-            Some(path.display().to_string())
-        }
-        _ => None,
+    let chart = Chart {
+        models: &models,
+        analyses: &analyses,
+        minutes: &minutes,
+        summary: &summary,
     };
-    if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
-        let chart = Chart {
-            models: &models,
-            analyses: &analyses,
-            minutes: &minutes,
-            summary: &summary,
-        };
-        file.write_all(plot_svg(args, chart)?.as_bytes())?;
-        notes.push(Note::new(
-            NoteCode::FileWritten,
-            format!("plot written to {}", path.display()),
-        ));
-    }
+    let files = (profile_file.as_mut(), plot_file.as_mut());
+    let profile_out = fill_outputs(args, files, chart, first_minute, &mut notes)?;
     let service_tiers = tiers.shares();
     notes.extend(service_tier_notes(args, &service_tiers));
-    let lifecycle = analyzed_lifecycles(&analyses, &group_analyses, catalog, as_of);
+    let lifecycle = analyzed_lifecycles(&analyses, &groups, catalog, as_of);
     notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
         summary,
         models: analyses,
         group_column: stats.group_column,
-        groups: group_analyses,
+        groups,
         over_capacity: over,
         rpm_window: sizing.rpm_window,
         max_tokens: sizing.max_tokens,
@@ -606,6 +562,84 @@ pub(super) fn run_analyze(
         file.commit()?;
     }
     Ok(text)
+}
+
+/// Fills `--profile-out` (the per-minute curve) and `--plot` (the chart), committed later
+/// with the answer; returns the profile's path for the report.
+fn fill_outputs(
+    args: &AnalyzeArgs,
+    (profile, plot): (Option<&mut OutputFile>, Option<&mut OutputFile>),
+    chart: Chart<'_>,
+    first_minute: i64,
+    notes: &mut Vec<Note>,
+) -> anyhow::Result<Option<String>> {
+    let profile_out = match (&args.profile_out, profile) {
+        (Some(path), Some(file)) => {
+            notes.extend(profile_notes(chart.analyses));
+            file.write_all(profile_csv(chart.minutes, first_minute).as_bytes())?;
+            Some(path.display().to_string())
+        }
+        _ => None,
+    };
+    if let (Some(path), Some(file)) = (&args.plot, plot) {
+        file.write_all(plot_svg(args, chart)?.as_bytes())?;
+        notes.push(Note::new(
+            NoteCode::FileWritten,
+            format!("plot written to {}", path.display()),
+        ));
+    }
+    Ok(profile_out)
+}
+
+/// `analyze --kql`: the query for Log Analytics, which reads no log.
+fn print_kql(
+    source: KqlSource,
+    args: &AnalyzeArgs,
+    catalog: &Catalog,
+    format: Format,
+) -> anyhow::Result<String> {
+    if !args.files.is_empty() {
+        return Err(InputError::Usage(
+            "--kql prints a query and reads no log: drop the files".into(),
+        )
+        .into());
+    }
+    let query = match source {
+        KqlSource::Metrics => KQL,
+        KqlSource::Apim => KQL_APIM,
+    };
+    match format {
+        Format::Json => render_json(catalog, None, &serde_json::json!({ "kql": query })),
+        Format::Table | Format::Markdown => Ok(query.to_string()),
+    }
+}
+
+/// The `--model`s, found in the catalog; `--ptu` needs exactly one.
+fn chosen_models<'c>(args: &AnalyzeArgs, catalog: &'c Catalog) -> anyhow::Result<Vec<&'c Model>> {
+    let models = args
+        .models
+        .iter()
+        .map(|name| catalog.find(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    if args.ptu.is_some() && models.len() != 1 {
+        return Err(
+            InputError::Usage("--ptu needs exactly one --model (its PTU ratios)".into()).into(),
+        );
+    }
+    Ok(models)
+}
+
+/// Counts on whole minutes only are per-minute counts (`bin(TimeGenerated, 1m)`): they hold
+/// no sub-minute detail, so they are read as per-minute metrics are.
+fn mark_minute_counts(stats: &mut ReadStats, buckets: &SecondBuckets) {
+    if stats.count_column.is_some()
+        && !stats.per_minute_metrics
+        && buckets.len() >= 2
+        && buckets.keys().all(|second| second.rem_euclid(60) == 0)
+    {
+        stats.per_minute_metrics = true;
+        stats.minute_counts = true;
+    }
 }
 
 /// What the service tiers served says: standard answers to what may have been sent as
