@@ -13,6 +13,20 @@ use crate::traffic::analysis::{AnalyzeReport, Percentiles};
 /// Renders `analyze`.
 pub fn analyze(report: &AnalyzeReport, currency: &str) -> String {
     let mut out = String::new();
+    summary_lines(&mut out, report);
+    distribution(&mut out, report);
+    models(&mut out, report, currency);
+    groups(&mut out, report);
+    over_capacity(&mut out, report);
+    if let Some(path) = &report.profile_out {
+        let _ = writeln!(out, "\nprofile written to {path}");
+    }
+    notes(&mut out, &report.notes);
+    out
+}
+
+/// Span, totals, averages, peaks, reasoning tokens and the service tiers that served.
+fn summary_lines(out: &mut String, report: &AnalyzeReport) {
     let s = &report.summary;
     let lines = [
         (
@@ -101,6 +115,11 @@ pub fn analyze(report: &AnalyzeReport, currency: &str) -> String {
             wrap(&text, &format!("{label:<10}"), "          ")
         );
     }
+}
+
+/// Per-minute percentiles of requests, tokens and each model's normalized tokens.
+fn distribution(out: &mut String, report: &AnalyzeReport) {
+    let s = &report.summary;
     let mut t = table(&["per minute", "p50", "p90", "p95", "p99", "max", "mean"]);
     let row = |name: &str, p: &Percentiles| {
         vec![
@@ -119,83 +138,98 @@ pub fn analyze(report: &AnalyzeReport, currency: &str) -> String {
         t.add_row(row(&format!("{} normalized", m.model), &m.normalized_tpm));
     }
     let _ = writeln!(out, "\n{}", finish(t, 0));
-    if !report.models.is_empty() {
-        let mut t = table(&[
-            "model",
-            "type",
-            "PTU peak",
-            "PTU p99",
-            "std quota",
-            "binds",
-            "hybrid",
+}
+
+/// Each sized model: PTUs for the peak and the 99th percentile minute, the standard quota,
+/// and the cheapest hybrid.
+fn models(out: &mut String, report: &AnalyzeReport, currency: &str) {
+    if report.models.is_empty() {
+        return;
+    }
+    let mut t = table(&[
+        "model",
+        "type",
+        "PTU peak",
+        "PTU p99",
+        "std quota",
+        "binds",
+        "hybrid",
+    ]);
+    for m in &report.models {
+        let hybrid = match (m.hybrid_ptu, m.hybrid_monthly_usd, m.hybrid_spill_share) {
+            (Some(0), Some(usd), _) => format!("payg {}", money(currency, &usd_short(usd))),
+            (Some(ptu), Some(usd), Some(spill)) => format!(
+                "{}+{} {}",
+                count(ptu as f64),
+                percent_rounded(spill),
+                money(currency, &usd_short(usd))
+            ),
+            _ => "-".to_string(),
+        };
+        t.add_row(vec![
+            name_cell(&m.model),
+            Cell::new(m.deployment.as_str()),
+            right(count(m.ptu_for_peak as f64)),
+            right(count(m.ptu_for_p99 as f64)),
+            right(
+                m.standard_tpm_quota
+                    .map_or("n/a".to_string(), |q| short(q as f64)),
+            ),
+            Cell::new(m.binding.map_or("-", |b| b.as_str())),
+            right(hybrid),
         ]);
-        for m in &report.models {
-            let hybrid = match (m.hybrid_ptu, m.hybrid_monthly_usd, m.hybrid_spill_share) {
-                (Some(0), Some(usd), _) => format!("payg {}", money(currency, &usd_short(usd))),
-                (Some(ptu), Some(usd), Some(spill)) => format!(
-                    "{}+{} {}",
-                    count(ptu as f64),
-                    percent_rounded(spill),
-                    money(currency, &usd_short(usd))
-                ),
-                _ => "-".to_string(),
-            };
-            t.add_row(vec![
-                name_cell(&m.model),
-                Cell::new(m.deployment.as_str()),
-                right(count(m.ptu_for_peak as f64)),
-                right(count(m.ptu_for_p99 as f64)),
-                right(
-                    m.standard_tpm_quota
-                        .map_or("n/a".to_string(), |q| short(q as f64)),
-                ),
-                Cell::new(m.binding.map_or("-", |b| b.as_str())),
-                right(hybrid),
-            ]);
-        }
-        let _ = writeln!(out, "\n{}", finish(t, 0));
-        let legend = format!(
-            "PTU peak = for the busiest 60 s; PTU p99 = for the 99th percentile minute; \
+    }
+    let _ = writeln!(out, "\n{}", finish(t, 0));
+    let legend = format!(
+        "PTU peak = for the busiest 60 s; PTU p99 = for the 99th percentile minute; \
              std quota = standard TPM quota that admits the busiest {} request window and \
              calendar minute of prompt + max_tokens (see notes); hybrid = cheapest PTU base \
              (1-year) + share spilled, {currency}/month",
-            report.rpm_window.as_str()
-        );
-        let _ = writeln!(out, "{}", wrap(&legend, "", "  "));
+        report.rpm_window.as_str()
+    );
+    let _ = writeln!(out, "{}", wrap(&legend, "", "  "));
+}
+
+/// The traffic of each deployment (or model) named in the log, and its sizing.
+fn groups(out: &mut String, report: &AnalyzeReport) {
+    if report.groups.is_empty() {
+        return;
     }
-    if !report.groups.is_empty() {
-        let column = report.group_column.as_deref().unwrap_or("group");
-        let mut t = table(&[
-            column,
-            "requests",
-            "peak TPM",
-            "PTU peak",
-            "PTU p99",
-            "std quota",
+    let column = report.group_column.as_deref().unwrap_or("group");
+    let mut t = table(&[
+        column,
+        "requests",
+        "peak TPM",
+        "PTU peak",
+        "PTU p99",
+        "std quota",
+    ]);
+    for g in &report.groups {
+        let name = match (&g.sizing, &g.log_model) {
+            (Some(s), _) if s.model != g.name => format!("{} ({})", g.name, s.model),
+            (None, Some(model)) if *model != g.name => format!("{} ({model}?)", g.name),
+            _ => g.name.clone(),
+        };
+        let sizing = |value: Option<String>| right(value.unwrap_or_else(|| "-".into()));
+        t.add_row(vec![
+            name_cell(&name),
+            right(short(g.traffic.requests)),
+            right(short(g.traffic.peak_tpm)),
+            sizing(g.sizing.as_ref().map(|s| count(s.ptu_for_peak as f64))),
+            sizing(g.sizing.as_ref().map(|s| count(s.ptu_for_p99 as f64))),
+            sizing(
+                g.sizing
+                    .as_ref()
+                    .and_then(|s| s.standard_tpm_quota)
+                    .map(|q| short(q as f64)),
+            ),
         ]);
-        for g in &report.groups {
-            let name = match (&g.sizing, &g.log_model) {
-                (Some(s), _) if s.model != g.name => format!("{} ({})", g.name, s.model),
-                (None, Some(model)) if *model != g.name => format!("{} ({model}?)", g.name),
-                _ => g.name.clone(),
-            };
-            let sizing = |value: Option<String>| right(value.unwrap_or_else(|| "-".into()));
-            t.add_row(vec![
-                name_cell(&name),
-                right(short(g.traffic.requests)),
-                right(short(g.traffic.peak_tpm)),
-                sizing(g.sizing.as_ref().map(|s| count(s.ptu_for_peak as f64))),
-                sizing(g.sizing.as_ref().map(|s| count(s.ptu_for_p99 as f64))),
-                sizing(
-                    g.sizing
-                        .as_ref()
-                        .and_then(|s| s.standard_tpm_quota)
-                        .map(|q| short(q as f64)),
-                ),
-            ]);
-        }
-        let _ = writeln!(out, "\nPer {column} in the log:\n{}", finish(t, 0));
     }
+    let _ = writeln!(out, "\nPer {column} in the log:\n{}", finish(t, 0));
+}
+
+/// The minutes above a `--ptu` or `--tpm-quota` capacity.
+fn over_capacity(out: &mut String, report: &AnalyzeReport) {
     for o in &report.over_capacity {
         let line = format!(
             "{}: {} {} over ({}), {} requests and {} tokens above it (spilled, or throttled \
@@ -213,9 +247,4 @@ pub fn analyze(report: &AnalyzeReport, currency: &str) -> String {
         );
         let _ = writeln!(out, "\n{}", wrap(&line, "Check     ", "          "));
     }
-    if let Some(path) = &report.profile_out {
-        let _ = writeln!(out, "\nprofile written to {path}");
-    }
-    notes(&mut out, &report.notes);
-    out
 }
