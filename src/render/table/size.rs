@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::Cell;
+use comfy_table::{Cell, Table};
 
 use super::{finish, notes, right, short_source_line, table, wrap};
 use crate::calc::sizing::{ModelSizing, SizeReport};
@@ -109,6 +109,29 @@ fn explain_model(
     catalog: &Catalog,
 ) -> Vec<String> {
     let mut t = table(&["step", "formula", "value"]);
+    token_rows(&mut t, report, m);
+    ptu_rows(&mut t, m);
+    quota_rows(&mut t, report, m);
+    t.add_row(vec![
+        Cell::new("context"),
+        Cell::new("provisioned / standard"),
+        right(format!(
+            "{} / {}",
+            fits(m.fits_context),
+            fits(m.fits_context_standard)
+        )),
+    ]);
+    let _ = writeln!(out, "{} on {} provisioned", m.model, m.deployment);
+    let _ = writeln!(out, "{}", finish(t, 1));
+    if let Ok(model) = catalog.find(&m.model) {
+        let source = short_source_line(catalog, &model.sources.provisioned);
+        let _ = writeln!(out, "\n{}", wrap(&source, "source: ", "  "));
+    }
+    m.notes.iter().map(|n| n.message.clone()).collect()
+}
+
+/// Input, output and normalized tokens a minute, with their formulas.
+fn token_rows(t: &mut Table, report: &SizeReport, m: &ModelSizing) {
     let rpm = count(report.rpm);
     t.add_row(vec![
         Cell::new("input TPM"),
@@ -158,6 +181,10 @@ fn explain_model(
         )),
         right(count(m.normalized_tpm)),
     ]);
+}
+
+/// PTUs: raw, rounded to the deployment grid, the utilization, and the same at the target.
+fn ptu_rows(t: &mut Table, m: &ModelSizing) {
     t.add_row(vec![
         Cell::new("PTU raw"),
         Cell::new(format!(
@@ -204,6 +231,11 @@ fn explain_model(
             right(percent(m.utilization_for_target)),
         ]);
     }
+}
+
+/// The standard quota: the even-arrival answer, the Poisson one and the one at the target.
+fn quota_rows(t: &mut Table, report: &SizeReport, m: &ModelSizing) {
+    let rpm = count(report.rpm);
     match (m.rpm_per_1000_tpm, m.standard_tpm_quota, m.binding) {
         (Some(ratio), Some(quota), Some(binding)) => {
             let admitted = report.rpm * m.admission_tokens_per_request;
@@ -250,22 +282,6 @@ fn explain_model(
             ]);
         }
     }
-    t.add_row(vec![
-        Cell::new("context"),
-        Cell::new("provisioned / standard"),
-        right(format!(
-            "{} / {}",
-            fits(m.fits_context),
-            fits(m.fits_context_standard)
-        )),
-    ]);
-    let _ = writeln!(out, "{} on {} provisioned", m.model, m.deployment);
-    let _ = writeln!(out, "{}", finish(t, 1));
-    if let Ok(model) = catalog.find(&m.model) {
-        let source = short_source_line(catalog, &model.sources.provisioned);
-        let _ = writeln!(out, "\n{}", wrap(&source, "source: ", "  "));
-    }
-    m.notes.iter().map(|n| n.message.clone()).collect()
 }
 
 fn fits(value: Option<bool>) -> &'static str {
