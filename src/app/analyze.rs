@@ -468,7 +468,7 @@ pub(super) fn run_analyze(
     let mut profile_file = OutputFile::open_if(args.profile_out.as_deref(), "profile")?;
     let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
     let (log, mut stats, first_skipped) = read_logs(args)?;
-    mark_minute_counts(&mut stats, &log.all);
+    mark_minute_counts(&mut stats, &log.all)?;
     let LogBuckets {
         all: buckets,
         groups,
@@ -630,16 +630,35 @@ fn chosen_models<'c>(args: &AnalyzeArgs, catalog: &'c Catalog) -> anyhow::Result
 }
 
 /// Counts on whole minutes only are per-minute counts (`bin(TimeGenerated, 1m)`): they hold
-/// no sub-minute detail, so they are read as per-minute metrics are.
-fn mark_minute_counts(stats: &mut ReadStats, buckets: &SecondBuckets) {
-    if stats.count_column.is_some()
-        && !stats.per_minute_metrics
-        && buckets.len() >= 2
-        && buckets.keys().all(|second| second.rem_euclid(60) == 0)
+/// no sub-minute detail, so they are read as per-minute metrics are. Counts spaced by more
+/// than a minute (5-minute or hourly bins) would be read as minute bursts: an error.
+fn mark_minute_counts(stats: &mut ReadStats, buckets: &SecondBuckets) -> Result<(), InputError> {
+    if stats.count_column.is_none()
+        || stats.per_minute_metrics
+        || buckets.len() < 2
+        || buckets.keys().any(|second| second.rem_euclid(60) != 0)
     {
-        stats.per_minute_metrics = true;
-        stats.minute_counts = true;
+        return Ok(());
     }
+    let gcd = |mut a: i64, mut b: i64| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let keys: Vec<i64> = buckets.keys().copied().collect();
+    let step = keys.windows(2).fold(0, |g, pair| gcd(g, pair[1] - pair[0]));
+    if step > 60 {
+        return Err(InputError::Usage(format!(
+            "the counted rows are {} minutes apart: counts over longer bins than a minute \
+             cannot be placed within their bin; export per second (analyze --kql apim) or per \
+             minute (bin(TimeGenerated, 1m))",
+            step / 60
+        )));
+    }
+    stats.per_minute_metrics = true;
+    stats.minute_counts = true;
+    Ok(())
 }
 
 /// What the service tiers served says: standard answers to what may have been sent as

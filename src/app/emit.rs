@@ -11,14 +11,17 @@ use std::path::Path;
 
 use super::output::OutputFile;
 
-/// Runs `emit`: returns the text for stdout, or writes `--output` and returns nothing.
+/// Runs `emit`: returns the text for stdout, or writes `--output` (never over one of the
+/// `inputs` it read) and returns nothing.
 pub(super) fn run_emit(
     args: &EmitArgs,
     report: &PlanReport,
     catalog: &Catalog,
+    inputs: &[std::path::PathBuf],
 ) -> anyhow::Result<String> {
     let path = args.output.as_deref().filter(|p| *p != Path::new("-"));
-    super::output::refuse_overwriting_inputs(path, "--output", &[args.file.as_path()])?;
+    let inputs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
+    super::output::refuse_overwriting_inputs(path, "--output", &inputs)?;
     let output = OutputFile::open_if(path, "emitted file")?;
     let specs = deployment_specs(report, catalog);
     let usage = |message: &str| Err(crate::error::InputError::Usage(message.into()).into());
@@ -28,6 +31,9 @@ pub(super) fn run_emit(
         EmitKind::Alerts => {}
         _ if alerts_flags => {
             return usage("--az, --threshold and --window go with 'emit alerts' only");
+        }
+        EmitKind::Apim if args.backends && args.consumer_key.is_some() => {
+            return usage("--consumer-key shapes the policy; the --backends template has none");
         }
         EmitKind::Apim => {}
         _ if args.backends || args.consumer_key.is_some() => {

@@ -119,7 +119,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                     crate::render::clean(&note.message, 1000)
                 );
             }
-            emit::run_emit(args, &report, &catalog)?
+            emit::run_emit(args, &report, &catalog, &emit_inputs(&cli, args))?
         }
     };
     let text = printable(text, format);
@@ -1106,6 +1106,31 @@ struct PlanBody<'a> {
     quota_tier: &'a [tier::PlanTierLine],
     #[serde(skip_serializing_if = "Option::is_none")]
     budget: Option<&'a BudgetReport>,
+}
+
+/// The files `emit` reads, which its `--output` must not replace: the plan, its profiles, the
+/// catalog and the price overlay.
+fn emit_inputs(cli: &Cli, args: &crate::cli::EmitArgs) -> Vec<std::path::PathBuf> {
+    let mut inputs = vec![args.file.clone()];
+    let base_dir = args.file.parent().unwrap_or(std::path::Path::new(""));
+    if let Ok(text) = std::fs::read_to_string(&args.file)
+        && let Ok(file) = plan_file::parse(&text, "")
+    {
+        let profiles = file
+            .workload
+            .iter()
+            .filter_map(|w| w.get_ref().profile.as_ref());
+        inputs.extend(profiles.map(|p| base_dir.join(p)));
+    }
+    let catalog = files::flag_or_env(cli.catalog.as_deref(), CATALOG_ENV);
+    let prices = files::flag_or_env(cli.prices.as_deref(), price_overlay::PRICES_ENV);
+    inputs.extend(
+        [catalog, prices]
+            .into_iter()
+            .flatten()
+            .map(|(path, _)| path),
+    );
+    inputs
 }
 
 /// The lifecycles of the models a plan deploys, on the SKUs it deploys them on.

@@ -874,20 +874,7 @@ fn hybrid_option(
         best_spilled,
         0.0,
     );
-    hybrid.spillover_tpm_quota = settings.standard.and_then(|options| {
-        let ratio = model.rpm_per_1000_tpm_for(settings.deployment)?;
-        let rule = QuotaRule {
-            rpm_per_1000_tpm: ratio,
-            unit_tpm: model.quota_unit_tpm,
-            window: options.rpm_window,
-        };
-        let spill = SpillShape {
-            capacity: best_ptu as f64 * tpm_per_ptu,
-            max_tokens: settings.admission_max_tokens,
-            target: settings.target_utilization,
-        };
-        spillover_quota(&load.minutes, model, spill, &rule, options)
-    });
+    hybrid.spillover_tpm_quota = hybrid_spill_quota(load, model, best_ptu as f64, settings);
     let note = hybrid.spillover_tpm_quota.map(|quota| {
         format!(
             "the hybrid's spillover deployment needs a standard quota of {} TPM: sized for its \
@@ -952,6 +939,30 @@ fn load_notes(model: &Model, load: &LoadCurve, month_minutes: f64, scale: f64) -
         }
     }
     notes
+}
+
+/// The standard quota a hybrid's spillover deployment needs for `load` over a base of `ptu`
+/// PTUs (fractional: a region's share of a base); None without a published RPM ratio or when
+/// nothing spills.
+pub fn hybrid_spill_quota(
+    load: &LoadCurve,
+    model: &Model,
+    ptu: f64,
+    settings: &CostSettings,
+) -> Option<u64> {
+    let options = settings.standard?;
+    let ratio = model.rpm_per_1000_tpm_for(settings.deployment)?;
+    let rule = QuotaRule {
+        rpm_per_1000_tpm: ratio,
+        unit_tpm: model.quota_unit_tpm,
+        window: options.rpm_window,
+    };
+    let spill = SpillShape {
+        capacity: ptu * model.input_tpm_per_ptu,
+        max_tokens: settings.admission_max_tokens,
+        target: settings.target_utilization,
+    };
+    spillover_quota(&load.minutes, model, spill, &rule, options)
 }
 
 /// The standard quota that takes the spill over `capacity` normalized TPM: the largest

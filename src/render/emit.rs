@@ -186,7 +186,7 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
             region: spec.region.clone(),
         };
         // A hybrid's base runs full whenever it spills: its spillover's alerts watch it.
-        if spec.sku.is_provisioned() && spec.spillover_to.is_none() {
+        if spec.sku.is_provisioned() && !spec.saturates {
             rules.push(rule(
                 base("utilization"),
                 format!(
@@ -198,13 +198,16 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
                 percent,
                 None,
             ));
-        } else if let (false, Some(quota)) = (spec.sku.is_provisioned(), spec.quota_tpm) {
-            // The quota admits prompt + max_tokens, the metric counts the tokens processed:
-            // the threshold is that share of what the quota admits.
-            let processed = if spec.processed_share < 1.0 {
+        } else if let (false, Some(quota), Some(admitted)) =
+            (spec.sku.is_provisioned(), spec.quota_tpm, spec.admitted_tpm)
+        {
+            // The quota admits prompt + max_tokens and a number of requests, the metric counts
+            // the tokens processed: the threshold is a share of what can get through.
+            let through = if admitted < quota as f64 {
                 format!(
-                    " (processed tokens: {}% of the prompt + max_tokens it admits)",
-                    crate::calc::rounding::snap((spec.processed_share * 1000.0).round() / 10.0)
+                    " ({} processed tokens a minute get through it: admission counts max_tokens, \
+                     and its RPM limit)",
+                    admitted.floor()
                 )
             } else {
                 String::new()
@@ -212,17 +215,22 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
             rules.push(rule(
                 base("tokens"),
                 format!(
-                    "{}: tokens above {percent}% of its {quota} TPM quota over {} min{processed}",
+                    "{}: tokens above {percent}% of what its {quota} TPM quota lets through over \
+                     {} min{through}",
                     spec.name, settings.window_minutes
                 ),
                 TOKENS_METRIC,
                 "Total",
-                (quota as f64 * settings.threshold * window * spec.processed_share).floor(),
+                (admitted * settings.threshold * window).floor(),
                 None,
             ));
         }
-        // Flex answers 429 by design when it has no capacity: 1% above what the plan expects.
-        let allowed = spec.expected_429_share + 0.01;
+        // Flex answers 429 by design when it has no capacity: allow what the plan expects, 1%,
+        // and three standard deviations of the window's share at the peak.
+        let expected = spec.expected_429_share;
+        let attempts = (spec.peak_rpm * window).max(1.0);
+        let spread = 3.0 * (expected * (1.0 - expected) / attempts).sqrt();
+        let allowed = (expected + 0.01 + spread).min(1.0);
         rules.push(rule(
             base("429s"),
             format!(

@@ -23,12 +23,14 @@ pub struct DeploymentSpec {
     pub quota_tpm: Option<u64>,
     /// Peak requests per minute it serves (for 429 alert thresholds).
     pub peak_rpm: f64,
+    /// The most processed tokens a minute its standard quota lets through: the quota times
+    /// tokens per request over prompt + `max_tokens`, or fewer when its RPM limit binds first.
+    pub admitted_tpm: Option<f64>,
+    /// Every workload on it is a hybrid whose base it is: it runs full whenever they spill.
+    pub saturates: bool,
     /// Share of its requests the plan expects to be answered 429 by design: flex attempts
     /// without capacity (retried on standard by the client); 0 elsewhere.
     pub expected_429_share: f64,
-    /// Tokens processed per token admitted (standard): completion below `max_tokens` leaves
-    /// part of the quota unused, so processed tokens never reach the whole quota.
-    pub processed_share: f64,
     /// Catalog model name.
     pub model: String,
     /// Model version from the catalog's lifecycle, when known.
@@ -122,8 +124,9 @@ pub fn deployment_specs(report: &PlanReport, catalog: &Catalog) -> Vec<Deploymen
                 batch: false,
                 capacity: Some(d.ptu_per_region),
                 quota_tpm: None,
-                peak_rpm: members.map(|w| w.rpm * (1.0 - w.batch_share)).sum(),
-                processed_share: 1.0,
+                peak_rpm: members.clone().map(|w| w.rpm * (1.0 - w.batch_share)).sum(),
+                admitted_tpm: None,
+                saturates: members.clone().all(|w| w.tier == Tier::Hybrid),
                 expected_429_share: 0.0,
                 model: d.model.clone(),
                 version: version(catalog, &d.model),
@@ -185,15 +188,12 @@ fn token_spec(
         capacity: (!batch).then(|| quota.map_or(1, |q| q.div_ceil(unit).max(1))),
         quota_tpm: quota,
         peak_rpm: w.rpm * (1.0 - w.batch_share),
+        admitted_tpm: quota.map(|q| admitted_tpm(w, model, q as f64)),
+        saturates: false,
         expected_429_share: if w.tier == Tier::Flex {
             w.downgraded_share
         } else {
             0.0
-        },
-        processed_share: if w.admission_tokens_per_request > 0.0 {
-            (w.tokens_per_request / w.admission_tokens_per_request).min(1.0)
-        } else {
-            1.0
         },
         model: w.model.clone(),
         version: version(catalog, &w.model),
@@ -202,6 +202,21 @@ fn token_spec(
         spillover_to: None,
         workloads: vec![w.name.clone()],
     })
+}
+
+/// The processed tokens a minute a standard quota of `quota` TPM lets through for `w`'s
+/// requests: each admitted at prompt + `max_tokens`, and no more requests than the quota's
+/// RPM (the catalog's ratio).
+fn admitted_tpm(w: &super::WorkloadLine, model: &crate::catalog::Model, quota: f64) -> f64 {
+    let by_tokens = if w.admission_tokens_per_request > 0.0 {
+        quota * (w.tokens_per_request / w.admission_tokens_per_request).min(1.0)
+    } else {
+        quota
+    };
+    match model.rpm_per_1000_tpm_for(w.deployment) {
+        Some(ratio) => by_tokens.min(quota / 1000.0 * ratio * w.tokens_per_request),
+        None => by_tokens,
+    }
 }
 
 /// A hybrid with a PTU base: its standard deployment takes the base's spillover. A hybrid
@@ -225,7 +240,8 @@ fn batch_part(
         capacity: None,
         quota_tpm: None,
         peak_rpm: w.rpm * w.batch_share,
-        processed_share: 1.0,
+        admitted_tpm: None,
+        saturates: false,
         expected_429_share: 0.0,
         model: w.model.clone(),
         version: version(catalog, &w.model),

@@ -2,7 +2,7 @@
 //! (`ptu`), a PTU base with spillover (`hybrid`, the base `cost` would choose), or tokens on
 //! standard, priority, flex or batch; plus the share of its load sent to batch (`batch_share`).
 
-use super::{PlanSettings, PlannedWorkload, Tier};
+use super::{Failover, PlanSettings, PlannedWorkload, Tier};
 use crate::calc::cost::{self, CostSettings, OptionName};
 use crate::calc::load::LoadCurve;
 use crate::calc::param::{Param, ParamError};
@@ -120,7 +120,20 @@ fn hybrid_bill(
         .ok_or_else(|| InputError::Usage(cost::no_spillover_note(w.model)))?;
     bill.usd += hybrid.payg_usd;
     bill.ptu_base = Some(hybrid.ptu);
-    bill.spill_quota = hybrid.spillover_tpm_quota;
+    // Each region's spillover quota takes the region's share of the load over its share of
+    // the base: active-active regions split both, and after one is lost the others carry it.
+    bill.spill_quota = match (settings.failover, settings.regions.len()) {
+        (Some(Failover::ActiveActive), regions) if regions > 2 => {
+            let share = 1.0 / (regions - 1) as f64;
+            cost::hybrid_spill_quota(
+                &load.scaled(share),
+                w.model,
+                hybrid.ptu as f64 * share,
+                &cost_settings,
+            )
+        }
+        _ => hybrid.spillover_tpm_quota,
+    };
     bill.ptu_normalized = (hybrid.ptu > 0)
         .then_some(hybrid.ptu as f64 * w.model.input_tpm_per_ptu * settings.target_utilization);
     let term = cost_settings.hybrid_term.as_str();

@@ -337,7 +337,7 @@ fn parse_row(
     let requests = match columns.requests {
         Some(n) => {
             let text = String::from_utf8_lossy(field(n));
-            request_count(text.trim().parse().ok(), &text, &header[n])?
+            request_count(text.trim().parse().ok(), &text, "column", &header[n])?
         }
         None => 1.0,
     };

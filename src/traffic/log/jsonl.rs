@@ -194,7 +194,7 @@ fn request_row(value: &Value, names: &ColumnNames, stats: &mut ReadStats) -> Res
             if stats.count_column.is_none() {
                 stats.count_column = Some(path.to_string());
             }
-            request_count(v.as_f64(), &v.to_string(), path)?
+            request_count(v.as_f64(), &v.to_string(), "field", path)?
         }
         None if names.requests.is_some() => {
             return Err(format!(

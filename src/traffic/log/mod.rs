@@ -365,11 +365,12 @@ fn token_count(text: &str) -> Option<f64> {
 const MAX_ROW_REQUESTS: f64 = 1e9;
 
 /// A row's request count: a whole number from 1 to [`MAX_ROW_REQUESTS`].
-fn request_count(value: Option<f64>, text: &str, column: &str) -> Result<f64, String> {
+/// `kind` and `name` say where it was: `column 'requests'` (CSV), `field 'requests'` (JSONL).
+fn request_count(value: Option<f64>, text: &str, kind: &str, name: &str) -> Result<f64, String> {
     match value {
         Some(v) if (1.0..=MAX_ROW_REQUESTS).contains(&v) && v.fract() == 0.0 => Ok(v),
         _ => Err(format!(
-            "column '{column}': '{text}' is not a request count (a whole number from 1 to \
+            "{kind} '{name}': '{text}' is not a request count (a whole number from 1 to \
              1,000,000,000)"
         )),
     }
