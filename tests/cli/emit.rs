@@ -1182,7 +1182,10 @@ fn recheck_findings_stay_fixed() {
         + &workload("steady", "ptu");
     let path = plan_file(dir.path(), "shared.toml", &text);
     let plan = crate::json(&["plan", &path]);
-    assert_eq!(plan["deployments"][0]["workloads"], json!(["chat", "steady"]));
+    assert_eq!(
+        plan["deployments"][0]["workloads"],
+        json!(["chat", "steady"])
+    );
     let alerts = template(&["alerts", &path]);
     resource(&alerts, "gpt-5.1-global-ptu-utilization");
     // Counts five minutes apart cannot be placed within their bins.

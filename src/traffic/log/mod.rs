@@ -1,7 +1,7 @@
 //! Reading request logs, CSV or JSONL (optionally gzip-compressed), one row per request, into
 //! per-second buckets. Streaming: memory grows with the seconds the log spans, not its rows.
-//! The formats read in their own modules: [`csv`] (and Azure Monitor metric exports),
-//! [`jsonl`]; [`stamps`] holds the fast timestamp path both share.
+//! The formats read in their own modules: `csv` (and Azure Monitor metric exports),
+//! `jsonl`; `stamps` holds the fast timestamp path both share.
 
 mod csv;
 mod jsonl;
