@@ -223,11 +223,21 @@ fn max_checks(
         // The worst case: after a region is lost, when failover puts more on each survivor.
         for d in &report.deployments {
             let after_loss = d.utilization_failover > d.utilization;
+            // A hybrid's base runs full whenever it spills, by design: say so where it binds.
+            let hybrid = report
+                .workloads
+                .iter()
+                .any(|w| w.tier == super::plan::Tier::Hybrid && d.workloads.contains(&w.name));
             let subject = format!(
-                "{} {}{}",
+                "{} {}{}{}",
                 d.model,
                 d.deployment,
-                if after_loss { " (one region lost)" } else { "" }
+                if after_loss { " (one region lost)" } else { "" },
+                if hybrid {
+                    " (hybrid base: full when it spills)"
+                } else {
+                    ""
+                }
             );
             push(
                 "max_utilization",

@@ -1188,6 +1188,17 @@ fn recheck_findings_stay_fixed() {
     );
     let alerts = template(&["alerts", &path]);
     resource(&alerts, "gpt-5.1-global-ptu-utilization");
+    // A utilization budget on it says why it is over: the hybrid base runs full.
+    let budgeted = plan_file(
+        dir.path(),
+        "budgeted.toml",
+        &(text.clone() + "[budget]\nmax_utilization = 0.9\n"),
+    );
+    ptuplan()
+        .args(["check", &budgeted])
+        .assert()
+        .code(3)
+        .stdout(contains("(hybrid base:").and(contains("full when it spills)")));
     // Counts five minutes apart cannot be placed within their bins.
     let mut text = String::from("timestamp,requests,prompt_tokens,completion_tokens\n");
     for bin in 0..6 {
