@@ -264,8 +264,67 @@ pub fn resolve<'a>(
             message: "no [[workload]] tables: a plan needs at least one workload".into(),
         });
     }
-    let mut workloads: Vec<PlannedWorkload<'a>> = Vec::new();
+    let workloads = resolve_workloads(file, text, base_dir, catalog, read, &at)?;
+    let general = checked_settings(file, text, &at)?;
     let mut notes = Vec::new();
+    notes.extend(region_notes(file, text, &workloads, catalog, &at)?);
+    let (reserved, reservation_term) = reservations(file);
+    let quota_tier = subscription_tier(file, text, &at)?;
+    let budget = checked_budget(file, text, quota_tier, &at)?;
+    let ptu_rates = catalog
+        .ptu_prices
+        .iter()
+        .map(|(d, p)| {
+            (
+                *d,
+                PtuRates {
+                    hourly: p.hourly,
+                    monthly: p.monthly,
+                    yearly: p.yearly,
+                },
+            )
+        })
+        .collect();
+    let consumers = resolve_consumers(file, text, &workloads, &at)?;
+    Ok(ResolvedPlan {
+        consumers,
+        workloads,
+        settings: PlanSettings {
+            hours_per_month: general.hours,
+            target_utilization: general.target,
+            regions: file.regions.clone(),
+            failover: file.failover,
+            reserved,
+            reservation_term,
+            ptu_rates,
+            standard: StandardOptions {
+                rpm_window: file.rpm_window.unwrap_or(RpmWindow::OneSecond),
+                max_throttle: general.max_throttle,
+            },
+            currency: catalog.currency.clone(),
+        },
+        budget,
+        quota_tier,
+        notes,
+    })
+}
+
+/// Each `[[workload]]` resolved against the catalog with its tier, names unique, and with
+/// `strict = true` no assumed token split.
+fn resolve_workloads<'a>(
+    file: &PlanFile,
+    text: &str,
+    base_dir: &Path,
+    catalog: &'a Catalog,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+    at: At,
+) -> Result<Vec<PlannedWorkload<'a>>, InputError> {
+    let subscription = file
+        .subscription
+        .as_ref()
+        .and_then(|s| s.get_ref().kind)
+        .unwrap_or(SubscriptionType::Default);
+    let mut workloads: Vec<PlannedWorkload<'a>> = Vec::new();
     for spanned in &file.workload {
         let span = spanned.span();
         let spec = spanned.get_ref();
@@ -279,11 +338,6 @@ pub fn resolve<'a>(
         if workloads.iter().any(|w| w.name == spec.name) {
             return Err(field_error("name", "the name is used twice".into()));
         }
-        let subscription = file
-            .subscription
-            .as_ref()
-            .and_then(|s| s.get_ref().kind)
-            .unwrap_or(SubscriptionType::Default);
         let workload = resolve_workload(spec, &field_error, base_dir, catalog, read)
             .and_then(|w| with_tier(w, spec, &field_error, catalog, subscription))?;
         if file.strict {
@@ -296,6 +350,19 @@ pub fn resolve<'a>(
         }
         workloads.push(workload);
     }
+    Ok(workloads)
+}
+
+/// The plan's top-level numbers, checked.
+struct GeneralSettings {
+    hours: f64,
+    target: f64,
+    max_throttle: f64,
+}
+
+/// `hours`, `target_utilization`, `max_throttle`, and `regions` with `failover`, checked;
+/// errors on the key's line.
+fn checked_settings(file: &PlanFile, text: &str, at: At) -> Result<GeneralSettings, InputError> {
     // Top-level keys carry no span; find them in the text to place the error.
     let key_offset = |key: &str| {
         text.find(&format!("{key} "))
@@ -338,63 +405,34 @@ pub fn resolve<'a>(
         ));
     }
     check_region_names(&file.regions, &|message| at(key_offset("regions"), message))?;
-    notes.extend(region_notes(file, text, &workloads, catalog, &at)?);
+    Ok(GeneralSettings {
+        hours,
+        target,
+        max_throttle,
+    })
+}
+
+/// The `[reservation]` table: PTUs reserved per deployment type, and the term.
+fn reservations(file: &PlanFile) -> (BTreeMap<DeploymentType, u64>, Term) {
     let mut reserved = BTreeMap::new();
-    let mut reservation_term = Term::OneYear;
-    if let Some(spanned) = &file.reservation {
-        let spec = spanned.get_ref();
-        reservation_term = match spec.term {
-            Some(ReservationTerm::OneMonth) => Term::OneMonth,
-            _ => Term::OneYear,
-        };
-        for (deployment, ptu) in [
-            (DeploymentType::Global, spec.global),
-            (DeploymentType::DataZone, spec.data_zone),
-            (DeploymentType::Regional, spec.regional),
-        ] {
-            if let Some(ptu) = ptu {
-                reserved.insert(deployment, ptu);
-            }
+    let Some(spanned) = &file.reservation else {
+        return (reserved, Term::OneYear);
+    };
+    let spec = spanned.get_ref();
+    let term = match spec.term {
+        Some(ReservationTerm::OneMonth) => Term::OneMonth,
+        _ => Term::OneYear,
+    };
+    for (deployment, ptu) in [
+        (DeploymentType::Global, spec.global),
+        (DeploymentType::DataZone, spec.data_zone),
+        (DeploymentType::Regional, spec.regional),
+    ] {
+        if let Some(ptu) = ptu {
+            reserved.insert(deployment, ptu);
         }
     }
-    let quota_tier = subscription_tier(file, text, &at)?;
-    let budget = checked_budget(file, text, quota_tier, &at)?;
-    let ptu_rates = catalog
-        .ptu_prices
-        .iter()
-        .map(|(d, p)| {
-            (
-                *d,
-                PtuRates {
-                    hourly: p.hourly,
-                    monthly: p.monthly,
-                    yearly: p.yearly,
-                },
-            )
-        })
-        .collect();
-    let consumers = resolve_consumers(file, text, &workloads, &at)?;
-    Ok(ResolvedPlan {
-        consumers,
-        workloads,
-        settings: PlanSettings {
-            hours_per_month: hours,
-            target_utilization: target,
-            regions: file.regions.clone(),
-            failover: file.failover,
-            reserved,
-            reservation_term,
-            ptu_rates,
-            standard: StandardOptions {
-                rpm_window: file.rpm_window.unwrap_or(RpmWindow::OneSecond),
-                max_throttle,
-            },
-            currency: catalog.currency.clone(),
-        },
-        budget,
-        quota_tier,
-        notes,
-    })
+    (reserved, term)
 }
 
 /// Where an error goes: a byte offset in the plan, and the message.
