@@ -86,48 +86,7 @@ pub fn parse(text: &str, path: &str) -> Result<Profile, InputError> {
         .headers()
         .map_err(|e| error(Some(1), format!("cannot read the header: {e}")))?
         .clone();
-    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    for name in REQUIRED {
-        if column(name).is_none() {
-            return Err(error(
-                Some(1),
-                format!(
-                    "no '{name}' column; the header must have timestamp,rpm[,prompt,completion,cached]"
-                ),
-            ));
-        }
-    }
-    for header in headers.iter() {
-        let known = REQUIRED
-            .iter()
-            .chain(&OPTIONAL)
-            .any(|n| n.eq_ignore_ascii_case(header));
-        if !known {
-            return Err(error(
-                Some(1),
-                format!(
-                    "unknown column '{header}'; expected timestamp, rpm, prompt, completion, cached"
-                ),
-            ));
-        }
-    }
-    let (prompt_col, completion_col, cached_col) =
-        (column("prompt"), column("completion"), column("cached"));
-    if prompt_col.is_some() != completion_col.is_some() {
-        return Err(error(
-            Some(1),
-            "give both 'prompt' and 'completion' columns, or neither".into(),
-        ));
-    }
-    if cached_col.is_some() && prompt_col.is_none() {
-        return Err(error(
-            Some(1),
-            "a 'cached' column needs 'prompt' and 'completion' columns".into(),
-        ));
-    }
-    let timestamp_col = column("timestamp").unwrap_or_default();
-    let rpm_col = column("rpm").unwrap_or_default();
-
+    let columns = Columns::of(&headers).map_err(|message| error(Some(1), message))?;
     let mut seen: HashMap<i64, u64> = HashMap::new();
     let mut minutes = Vec::new();
     for record in reader.records() {
@@ -136,79 +95,20 @@ pub fn parse(text: &str, path: &str) -> Result<Profile, InputError> {
             error(line, format!("malformed CSV: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let field = |index: usize, name: &str| -> Result<f64, InputError> {
-            let text = record.get(index).unwrap_or_default();
-            match text.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-                _ => Err(error(
-                    Some(line),
-                    format!("column '{name}': '{text}' is not a non-negative number"),
-                )),
-            }
-        };
-        let stamp = record.get(timestamp_col).unwrap_or_default();
+        let at_line = |message: String| error(Some(line), message);
+        let stamp = record.get(columns.timestamp).unwrap_or_default();
         let minute = timestamp::minute(stamp).ok_or_else(|| {
-            error(
-                Some(line),
-                format!(
-                    "column 'timestamp': '{stamp}' is not a time; use {}",
-                    timestamp::ACCEPTED
-                ),
-            )
+            at_line(format!(
+                "column 'timestamp': '{stamp}' is not a time; use {}",
+                timestamp::ACCEPTED
+            ))
         })?;
         if let Some(first) = seen.insert(minute, line) {
-            return Err(error(
-                Some(line),
-                format!("minute of '{stamp}' already has a row (line {first}); one row per minute"),
-            ));
+            return Err(at_line(format!(
+                "minute of '{stamp}' already has a row (line {first}); one row per minute"
+            )));
         }
-        let requests = field(rpm_col, "rpm")?;
-        if requests > MAX_RPM {
-            return Err(error(
-                Some(line),
-                format!(
-                    "column 'rpm': {requests} is above the {MAX_RPM:e} requests a minute ptuplan accepts"
-                ),
-            ));
-        }
-        let mut load = MinuteLoad {
-            requests,
-            ..MinuteLoad::default()
-        };
-        if let (Some(p), Some(c)) = (prompt_col, completion_col) {
-            load.prompt = field(p, "prompt")?;
-            load.completion = field(c, "completion")?;
-        }
-        if load.prompt + load.completion > MAX_TPM {
-            return Err(error(
-                Some(line),
-                format!(
-                    "{} tokens in one minute is above the {MAX_TPM:e} ptuplan accepts",
-                    load.prompt + load.completion
-                ),
-            ));
-        }
-        if prompt_col.is_some() && (requests == 0.0) != (load.prompt + load.completion == 0.0) {
-            let message = if requests == 0.0 {
-                "tokens without requests: 'rpm' is 0 but 'prompt' or 'completion' is not"
-            } else {
-                "requests without tokens: 'prompt' and 'completion' are both 0"
-            };
-            return Err(error(Some(line), message.to_string()));
-        }
-        if let Some(index) = cached_col {
-            load.cached = field(index, "cached")?;
-            if load.cached > load.prompt {
-                return Err(error(
-                    Some(line),
-                    format!(
-                        "cached tokens ({}) exceed prompt tokens ({})",
-                        load.cached, load.prompt
-                    ),
-                ));
-            }
-        }
-        minutes.push((minute, load));
+        minutes.push((minute, row_load(&record, &columns).map_err(at_line)?));
     }
     if minutes.is_empty() {
         return Err(error(
@@ -227,10 +127,111 @@ pub fn parse(text: &str, path: &str) -> Result<Profile, InputError> {
     let last = minutes.last().map_or(0, |(m, _)| *m);
     Ok(Profile {
         span_minutes: (last - first) as u64 + 1,
-        has_tokens: prompt_col.is_some(),
-        has_cached: cached_col.is_some(),
+        has_tokens: columns.prompt.is_some(),
+        has_cached: columns.cached.is_some(),
         minutes,
     })
+}
+
+/// Where a profile's columns are.
+struct Columns {
+    timestamp: usize,
+    rpm: usize,
+    /// Prompt and completion, both or neither.
+    prompt: Option<(usize, usize)>,
+    cached: Option<usize>,
+}
+
+impl Columns {
+    /// The columns of a header: `timestamp` and `rpm`, optionally `prompt` with `completion`
+    /// and then `cached`, nothing else.
+    fn of(headers: &csv::StringRecord) -> Result<Columns, String> {
+        let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        for name in REQUIRED {
+            if column(name).is_none() {
+                return Err(format!(
+                    "no '{name}' column; the header must have timestamp,rpm[,prompt,completion,cached]"
+                ));
+            }
+        }
+        for header in headers.iter() {
+            let known = REQUIRED
+                .iter()
+                .chain(&OPTIONAL)
+                .any(|n| n.eq_ignore_ascii_case(header));
+            if !known {
+                return Err(format!(
+                    "unknown column '{header}'; expected timestamp, rpm, prompt, completion, cached"
+                ));
+            }
+        }
+        let prompt = match (column("prompt"), column("completion")) {
+            (Some(p), Some(c)) => Some((p, c)),
+            (None, None) => None,
+            _ => return Err("give both 'prompt' and 'completion' columns, or neither".into()),
+        };
+        let cached = column("cached");
+        if cached.is_some() && prompt.is_none() {
+            return Err("a 'cached' column needs 'prompt' and 'completion' columns".into());
+        }
+        Ok(Columns {
+            timestamp: column("timestamp").unwrap_or_default(),
+            rpm: column("rpm").unwrap_or_default(),
+            prompt,
+            cached,
+        })
+    }
+}
+
+/// One row's load, checked: bounds, tokens with requests, cached within prompt.
+fn row_load(record: &csv::StringRecord, columns: &Columns) -> Result<MinuteLoad, String> {
+    let field = |index: usize, name: &str| -> Result<f64, String> {
+        let text = record.get(index).unwrap_or_default();
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+            _ => Err(format!(
+                "column '{name}': '{text}' is not a non-negative number"
+            )),
+        }
+    };
+    let requests = field(columns.rpm, "rpm")?;
+    if requests > MAX_RPM {
+        return Err(format!(
+            "column 'rpm': {requests} is above the {MAX_RPM:e} requests a minute ptuplan accepts"
+        ));
+    }
+    let mut load = MinuteLoad {
+        requests,
+        ..MinuteLoad::default()
+    };
+    if let Some((p, c)) = columns.prompt {
+        load.prompt = field(p, "prompt")?;
+        load.completion = field(c, "completion")?;
+    }
+    if load.prompt + load.completion > MAX_TPM {
+        return Err(format!(
+            "{} tokens in one minute is above the {MAX_TPM:e} ptuplan accepts",
+            load.prompt + load.completion
+        ));
+    }
+    if columns.prompt.is_some() && (requests == 0.0) != (load.prompt + load.completion == 0.0) {
+        return Err(if requests == 0.0 {
+            "tokens without requests: 'rpm' is 0 but 'prompt' or 'completion' is not"
+        } else {
+            "requests without tokens: 'prompt' and 'completion' are both 0"
+        }
+        .to_string());
+    }
+    if let Some(index) = columns.cached {
+        load.cached = field(index, "cached")?;
+        if load.cached > load.prompt {
+            return Err(format!(
+                "cached tokens ({}) exceed prompt tokens ({})",
+                load.cached, load.prompt
+            ));
+        }
+    }
+    Ok(load)
 }
 
 #[cfg(test)]
