@@ -344,6 +344,23 @@ fn compare_models(
         ]);
     }
     let _ = writeln!(out, "{}", finish(t, 0));
+    legend_lines(out, report, models);
+    warning_lines(out, report, models, catalog);
+    // Limits a request or deployment exceeds; the other per-model notes are the legend's marks.
+    models
+        .iter()
+        .flat_map(|m| {
+            m.notes
+                .iter()
+                .filter(|n| n.code == NoteCode::PtuSize)
+                .map(move |n| format!("{}: {n}", m.model))
+        })
+        .collect()
+}
+
+/// The comparison table's legend: columns, marks, and the target utilization.
+fn legend_lines(out: &mut String, report: &SizeReport, models: &[ModelSizing]) {
+    let with_target = report.target_utilization < 1.0;
     let mut legend = vec![
         "out = output weight (one output token counts as this many input tokens); \
          util = peak utilization of PTU"
@@ -376,6 +393,11 @@ fn compare_models(
     for line in legend {
         let _ = writeln!(out, "{}", wrap(&line, "", "  "));
     }
+}
+
+/// What the comparison leaves out or assumes: reasoning models without `--reasoning`, default
+/// `max_tokens`, models not offered for the deployment type.
+fn warning_lines(out: &mut String, report: &SizeReport, models: &[ModelSizing], catalog: &Catalog) {
     let no_reasoning = report.shape.reasoning_tokens == 0.0;
     let reasoning: Vec<&str> = models
         .iter()
@@ -418,14 +440,4 @@ fn compare_models(
         );
         let _ = writeln!(out, "{}", wrap(&line, "", "  "));
     }
-    // Limits a request or deployment exceeds; the other per-model notes are the legend's marks.
-    models
-        .iter()
-        .flat_map(|m| {
-            m.notes
-                .iter()
-                .filter(|n| n.code == NoteCode::PtuSize)
-                .map(move |n| format!("{}: {n}", m.model))
-        })
-        .collect()
 }
