@@ -13,6 +13,27 @@ use crate::render::cost_text::{self, rate as money_rate};
 /// Renders `cost`.
 pub fn cost(report: &CostReport) -> String {
     let mut out = String::new();
+    heading(&mut out, report);
+    out.push('\n');
+    options(&mut out, report);
+    for line in cost_text::left_out(report) {
+        let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+    }
+    let recommended = format!("recommended: {} - ", report.recommended.as_str());
+    let _ = writeln!(out, "\n{}", wrap(&report.reason, &recommended, "  "));
+    let mix = cost_text::mix(report);
+    if !mix.is_empty() {
+        out.push('\n');
+        for line in mix {
+            let _ = writeln!(out, "{}", wrap(&line, "", "  "));
+        }
+    }
+    notes(&mut out, &report.notes);
+    out
+}
+
+/// The title, the load, the month and the prices everything is priced at.
+fn heading(out: &mut String, report: &CostReport) {
     let load = &report.load;
     let kind = match load.kind {
         LoadKind::Flat if load.span_minutes > 1.0 => "peak and average load".to_string(),
@@ -70,8 +91,11 @@ pub fn cost(report: &CostReport) -> String {
     if let Some(line) = cost_text::batch_share(report) {
         let _ = writeln!(out, "{}", wrap(&line, "Batch     ", "          "));
     }
-    out.push('\n');
+}
 
+/// The options side by side, with their legend.
+fn options(out: &mut String, report: &CostReport) {
+    let cur = report.prices.currency.as_str();
     let throttles = report.options.iter().any(|o| o.throttled_share > 0.0);
     let (per_month, per_million) = (format!("{cur}/month"), format!("{cur}/1M"));
     let mut header = vec![
@@ -121,18 +145,4 @@ pub fn cost(report: &CostReport) -> String {
         legend.push_str("; 429s = share above the PTUs, throttled");
     }
     let _ = writeln!(out, "{}", wrap(&legend, "", "  "));
-    for line in cost_text::left_out(report) {
-        let _ = writeln!(out, "{}", wrap(&line, "", "  "));
-    }
-    let recommended = format!("recommended: {} - ", report.recommended.as_str());
-    let _ = writeln!(out, "\n{}", wrap(&report.reason, &recommended, "  "));
-    let mix = cost_text::mix(report);
-    if !mix.is_empty() {
-        out.push('\n');
-        for line in mix {
-            let _ = writeln!(out, "{}", wrap(&line, "", "  "));
-        }
-    }
-    notes(&mut out, &report.notes);
-    out
 }
