@@ -704,7 +704,6 @@ impl Catalog {
         for (id, source) in &self.sources {
             check_date(&source.date).map_err(|m| (format!("source '{id}', field 'date'"), m))?;
         }
-        // Every name and alias, lower-cased, with the model that owns it and how.
         for (deployment, prices) in &self.ptu_prices {
             let field = |name: &str| format!("ptu_prices.{deployment}, field '{name}'");
             check_positive(prices.hourly, MAX_PTU_PRICE_HOURLY)
@@ -715,108 +714,19 @@ impl Catalog {
                 .map_err(|m| (field("yearly"), m))?;
             self.check_source(&prices.source, field("source"))?;
         }
+        // Every name and alias, lower-cased, with the model that owns it and how.
         let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
         for model in &self.models {
-            let at = |field: &str| format!("model '{}', field '{field}'", model.name);
             if model.name.trim().is_empty() {
-                return Err((at("name"), "must not be empty".into()));
+                let at = format!("model '{}', field 'name'", model.name);
+                return Err((at, "must not be empty".into()));
             }
-            let names = std::iter::once((&model.name, "name"))
-                .chain(model.aliases.iter().map(|alias| (alias, "aliases")));
-            for (name, field) in names {
-                // Names go into deployments, templates and configs: keep them plain.
-                let plain = name.len() <= 100
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-                if !plain {
-                    return Err((
-                        at(field),
-                        format!(
-                            "'{}' is not a model name: at most 100 letters, digits, '.', '-' \
-                             and '_'",
-                            crate::render::clean(name, 100)
-                        ),
-                    ));
-                }
-                let key = name.to_ascii_lowercase();
-                if let Some((owner, how)) = seen.get(&key) {
-                    let used = if *how == "name" {
-                        "the name of"
-                    } else {
-                        "an alias of"
-                    };
-                    let message =
-                        if *owner == model.name.as_str() && *how == "name" && field == "name" {
-                            "the model is defined twice".to_string()
-                        } else {
-                            format!("'{name}' is already {used} model '{owner}'")
-                        };
-                    return Err((at(field), message));
-                }
-                seen.insert(key, (&model.name, field));
-            }
-            check_between(model.input_tpm_per_ptu, 1.0, MAX_TPM_PER_PTU)
-                .map_err(|m| (at("input_tpm_per_ptu"), m))?;
-            check_positive(model.output_weight, MAX_WEIGHT)
-                .map_err(|m| (at("output_weight"), m))?;
-            if !(0.0..=1.0).contains(&model.cached_input_weight) {
-                return Err((
-                    at("cached_input_weight"),
-                    format!("must be between 0 and 1, got {}", model.cached_input_weight),
-                ));
-            }
-            if let Some(ratio) = model.rpm_per_1000_tpm {
-                check_between(ratio, MIN_RPM_RATIO, MAX_RPM_RATIO)
-                    .map_err(|m| (at("rpm_per_1000_tpm"), m))?;
-            }
-            for (deployment, ratio) in &model.rpm_per_1000_tpm_by_deployment {
-                check_between(*ratio, MIN_RPM_RATIO, MAX_RPM_RATIO).map_err(|m| {
-                    (
-                        at(&format!("rpm_per_1000_tpm_by_deployment.{deployment}")),
-                        m,
-                    )
-                })?;
-            }
-            for (deployment, grid) in &model.deployments {
-                check_count(u64::from(grid.min_ptu), MAX_PTU_GRID)
-                    .map_err(|m| (at(&format!("deployments.{deployment}.min_ptu")), m))?;
-                check_count(u64::from(grid.increment), MAX_PTU_GRID)
-                    .map_err(|m| (at(&format!("deployments.{deployment}.increment")), m))?;
-            }
-            if let Some(context) = &model.context {
-                for (field, limit) in context.limits() {
-                    if let Some(limit) = limit {
-                        check_count(limit, MAX_CATALOG_TOKENS)
-                            .map_err(|m| (at(&format!("context.{field}")), m))?;
-                    }
-                }
-            }
-            self.check_source(&model.sources.provisioned, at("sources.provisioned"))?;
-            let has_standard = model.rpm_per_1000_tpm.is_some()
-                || !model.rpm_per_1000_tpm_by_deployment.is_empty();
-            self.check_optional_source(
-                &model.sources.standard,
-                has_standard,
-                at("sources.standard"),
-            )?;
-            self.check_optional_source(
-                &model.sources.context,
-                model.context.is_some(),
-                at("sources.context"),
-            )?;
-            self.check_optional_source(
-                &model.sources.prices,
-                !model.prices.is_empty(),
-                at("sources.prices"),
-            )?;
-            self.check_optional_source(
-                &model.sources.tokenizer,
-                model.tokenizer.is_some(),
-                at("sources.tokenizer"),
-            )?;
+            self.check_names(model, &mut seen)?;
+            check_model_numbers(model)?;
+            self.check_model_sources(model)?;
             self.validate_quota_and_features(model)?;
             self.validate_lifecycle(model)?;
+            let at = |field: &str| format!("model '{}', field '{field}'", model.name);
             check_token_prices(&model.prices, &|field| at(&format!("prices.{field}")))?;
             self.validate_tier_offers(model)?;
         }
@@ -824,6 +734,81 @@ impl Catalog {
         self.validate_availability()?;
         self.validate_tier_rules()?;
         self.validate_batch_quotas()
+    }
+
+    /// A model's name and aliases: plain, and unique (ignoring case) across the catalog;
+    /// `seen` holds every name and alias so far, lower-cased, with its owner and how.
+    fn check_names<'m>(
+        &self,
+        model: &'m Model,
+        seen: &mut HashMap<String, (&'m str, &'static str)>,
+    ) -> Result<(), (String, String)> {
+        let at = |field: &str| format!("model '{}', field '{field}'", model.name);
+        let names = std::iter::once((&model.name, "name"))
+            .chain(model.aliases.iter().map(|alias| (alias, "aliases")));
+        for (name, field) in names {
+            // Names go into deployments, templates and configs: keep them plain.
+            let plain = name.len() <= 100
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !plain {
+                return Err((
+                    at(field),
+                    format!(
+                        "'{}' is not a model name: at most 100 letters, digits, '.', '-' \
+                         and '_'",
+                        crate::render::clean(name, 100)
+                    ),
+                ));
+            }
+            let key = name.to_ascii_lowercase();
+            if let Some((owner, how)) = seen.get(&key) {
+                let used = if *how == "name" {
+                    "the name of"
+                } else {
+                    "an alias of"
+                };
+                let message = if *owner == model.name.as_str() && *how == "name" && field == "name"
+                {
+                    "the model is defined twice".to_string()
+                } else {
+                    format!("'{name}' is already {used} model '{owner}'")
+                };
+                return Err((at(field), message));
+            }
+            seen.insert(key, (&model.name, field));
+        }
+        Ok(())
+    }
+
+    /// A model's sources: the provisioned one always, the others where their data is given.
+    fn check_model_sources(&self, model: &Model) -> Result<(), (String, String)> {
+        let at = |field: &str| format!("model '{}', field '{field}'", model.name);
+        self.check_source(&model.sources.provisioned, at("sources.provisioned"))?;
+        let has_standard =
+            model.rpm_per_1000_tpm.is_some() || !model.rpm_per_1000_tpm_by_deployment.is_empty();
+        self.check_optional_source(
+            &model.sources.standard,
+            has_standard,
+            at("sources.standard"),
+        )?;
+        self.check_optional_source(
+            &model.sources.context,
+            model.context.is_some(),
+            at("sources.context"),
+        )?;
+        self.check_optional_source(
+            &model.sources.prices,
+            !model.prices.is_empty(),
+            at("sources.prices"),
+        )?;
+        self.check_optional_source(
+            &model.sources.tokenizer,
+            model.tokenizer.is_some(),
+            at("sources.tokenizer"),
+        )?;
+        Ok(())
     }
 
     /// Checks that each availability entry names a catalog model, ARM region names and a
@@ -1180,6 +1165,47 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// A model's numbers within their ranges: PTU ratios, weights, RPM ratios, PTU grids, context.
+fn check_model_numbers(model: &Model) -> Result<(), (String, String)> {
+    let at = |field: &str| format!("model '{}', field '{field}'", model.name);
+    check_between(model.input_tpm_per_ptu, 1.0, MAX_TPM_PER_PTU)
+        .map_err(|m| (at("input_tpm_per_ptu"), m))?;
+    check_positive(model.output_weight, MAX_WEIGHT).map_err(|m| (at("output_weight"), m))?;
+    if !(0.0..=1.0).contains(&model.cached_input_weight) {
+        return Err((
+            at("cached_input_weight"),
+            format!("must be between 0 and 1, got {}", model.cached_input_weight),
+        ));
+    }
+    if let Some(ratio) = model.rpm_per_1000_tpm {
+        check_between(ratio, MIN_RPM_RATIO, MAX_RPM_RATIO)
+            .map_err(|m| (at("rpm_per_1000_tpm"), m))?;
+    }
+    for (deployment, ratio) in &model.rpm_per_1000_tpm_by_deployment {
+        check_between(*ratio, MIN_RPM_RATIO, MAX_RPM_RATIO).map_err(|m| {
+            (
+                at(&format!("rpm_per_1000_tpm_by_deployment.{deployment}")),
+                m,
+            )
+        })?;
+    }
+    for (deployment, grid) in &model.deployments {
+        check_count(u64::from(grid.min_ptu), MAX_PTU_GRID)
+            .map_err(|m| (at(&format!("deployments.{deployment}.min_ptu")), m))?;
+        check_count(u64::from(grid.increment), MAX_PTU_GRID)
+            .map_err(|m| (at(&format!("deployments.{deployment}.increment")), m))?;
+    }
+    if let Some(context) = &model.context {
+        for (field, limit) in context.limits() {
+            if let Some(limit) = limit {
+                check_count(limit, MAX_CATALOG_TOKENS)
+                    .map_err(|m| (at(&format!("context.{field}")), m))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
