@@ -897,66 +897,76 @@ fn resolve_consumers<'a>(
                     format!("field 'workload': no workload named '{}'", spec.workload),
                 )
             })?;
-        let shape = match (spec.prompt, spec.completion, spec.tokens) {
-            (None, None, None) => workload.peak.shape,
-            (prompt, completion, total) => RequestShape::new(
-                TokenCounts {
-                    total,
-                    prompt,
-                    completion,
-                },
-                workload.peak.shape.cache_rate,
-                None,
-            )
-            .map_err(|e| error(e.param().key(), e.describe(Naming::PlanKeys)))?,
-        };
-        let rpm = match (spec.share, spec.rpm) {
-            (Some(share), None) if share > 0.0 && share <= 1.0 => workload.peak.rpm * share,
-            (Some(share), None) => {
-                return Err(error(
-                    "share",
-                    format!("field 'share': {share} must be above 0 and at most 1"),
-                ));
-            }
-            (None, Some(rpm)) => rpm,
-            _ => {
-                return Err(error(
-                    "name",
-                    "give 'share' (of the workload's peak) or 'rpm', one of them".into(),
-                ));
-            }
-        };
-        let peak =
-            Workload::new(rpm, shape).map_err(|e| error("rpm", e.describe(Naming::PlanKeys)))?;
-        let token_quota = match (spec.token_quota, spec.token_quota_period) {
-            (Some(0), _) => {
-                return Err(error(
-                    "token_quota",
-                    "field 'token_quota': 0 tokens would refuse every request; give a whole \
-                     number of tokens, 1 or more, or leave it out"
-                        .into(),
-                ));
-            }
-            (Some(tokens), period) => Some((tokens, period.unwrap_or(QuotaPeriod::Monthly))),
-            (None, Some(_)) => {
-                return Err(error(
-                    "token_quota_period",
-                    "field 'token_quota_period' needs 'token_quota' (the tokens allowed in \
-                     each period)"
-                        .into(),
-                ));
-            }
-            (None, None) => None,
-        };
         consumers.push(PlannedConsumer {
             name: spec.name.clone(),
             workload: spec.workload.clone(),
             model: workload.model,
-            peak,
-            token_quota,
+            peak: consumer_peak(spec, workload, &error)?,
+            token_quota: consumer_token_quota(spec, &error)?,
         });
     }
     Ok(consumers)
+}
+
+/// A consumer's peak: a `share` of its workload's rate or its own `rpm`, with the workload's
+/// request shape unless it gives its own.
+fn consumer_peak(
+    spec: &ConsumerSpec,
+    workload: &PlannedWorkload<'_>,
+    error: PlaceError,
+) -> Result<Workload, InputError> {
+    let shape = match (spec.prompt, spec.completion, spec.tokens) {
+        (None, None, None) => workload.peak.shape,
+        (prompt, completion, total) => RequestShape::new(
+            TokenCounts {
+                total,
+                prompt,
+                completion,
+            },
+            workload.peak.shape.cache_rate,
+            None,
+        )
+        .map_err(|e| error(e.param().key(), e.describe(Naming::PlanKeys)))?,
+    };
+    let rpm = match (spec.share, spec.rpm) {
+        (Some(share), None) if share > 0.0 && share <= 1.0 => workload.peak.rpm * share,
+        (Some(share), None) => {
+            return Err(error(
+                "share",
+                format!("field 'share': {share} must be above 0 and at most 1"),
+            ));
+        }
+        (None, Some(rpm)) => rpm,
+        _ => {
+            return Err(error(
+                "name",
+                "give 'share' (of the workload's peak) or 'rpm', one of them".into(),
+            ));
+        }
+    };
+    Workload::new(rpm, shape).map_err(|e| error("rpm", e.describe(Naming::PlanKeys)))
+}
+
+/// A consumer's `token_quota` and its period (monthly unless given).
+fn consumer_token_quota(
+    spec: &ConsumerSpec,
+    error: PlaceError,
+) -> Result<Option<(u64, QuotaPeriod)>, InputError> {
+    match (spec.token_quota, spec.token_quota_period) {
+        (Some(0), _) => Err(error(
+            "token_quota",
+            "field 'token_quota': 0 tokens would refuse every request; give a whole number of \
+             tokens, 1 or more, or leave it out"
+                .into(),
+        )),
+        (Some(tokens), period) => Ok(Some((tokens, period.unwrap_or(QuotaPeriod::Monthly)))),
+        (None, Some(_)) => Err(error(
+            "token_quota_period",
+            "field 'token_quota_period' needs 'token_quota' (the tokens allowed in each period)"
+                .into(),
+        )),
+        (None, None) => Ok(None),
+    }
 }
 
 /// Whether the catalog offers and prices `tier` for the workload's model and type.
