@@ -193,6 +193,35 @@ pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) ->
         "cached input weight",
         number(model.cached_input_weight, 4, true),
     );
+    deployment_rows(model, &mut row);
+    context_rows(model, &mut row);
+    if let Some(latency) = &model.latency_target {
+        row("latency target", latency.clone());
+    }
+    price_rows(model, catalog, &mut row);
+    for (key, value) in tier_rows(model, catalog) {
+        row(key, value);
+    }
+    for view in &lifecycle.models {
+        lifecycle_rows(view, lifecycle.as_of, &mut row);
+    }
+    source_rows(model, &mut row);
+    let _ = writeln!(out, "{}", finish(t, 1));
+    let _ = writeln!(out, "\nsources:");
+    for id in catalog.cited_sources(model) {
+        let _ = writeln!(out, "{}", wrap(&source_line(catalog, &id), "- ", "  "));
+    }
+    if let Some(note) = &model.note {
+        let _ = writeln!(out, "\n{}", wrap(note, "note: ", "  "));
+    }
+    if let Some(note) = model.lifecycle.as_ref().and_then(|l| l.note.as_ref()) {
+        let _ = writeln!(out, "{}", wrap(note, "lifecycle note: ", "  "));
+    }
+    out
+}
+
+/// Provisioned grids and standard RPM ratios per deployment type.
+fn deployment_rows(model: &Model, row: &mut impl FnMut(&str, String)) {
     for deployment in DeploymentType::ALL {
         let value = model
             .provisioned(deployment)
@@ -211,6 +240,10 @@ pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) ->
                 }),
         );
     }
+}
+
+/// Context limits, when published.
+fn context_rows(model: &Model, row: &mut impl FnMut(&str, String)) {
     if let Some(context) = model.context {
         let limits = [
             ("max prompt", context.max_input),
@@ -227,9 +260,10 @@ pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) ->
     } else {
         row("context window", "not published".to_string());
     }
-    if let Some(latency) = &model.latency_target {
-        row("latency target", latency.clone());
-    }
+}
+
+/// Pay-as-you-go token prices per deployment type.
+fn price_rows(model: &Model, catalog: &Catalog, row: &mut impl FnMut(&str, String)) {
     for deployment in DeploymentType::ALL {
         let value = model
             .prices
@@ -247,12 +281,10 @@ pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) ->
             });
         row(&format!("{deployment} PAYG price"), value);
     }
-    for (key, value) in tier_rows(model, catalog) {
-        row(key, value);
-    }
-    for view in &lifecycle.models {
-        lifecycle_rows(view, lifecycle.as_of, &mut row);
-    }
+}
+
+/// UNVERIFIED fields and the sources of the model's numbers.
+fn source_rows(model: &Model, row: &mut impl FnMut(&str, String)) {
     if !model.unverified.is_empty() {
         let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
         row("UNVERIFIED", fields.join(", "));
@@ -268,18 +300,6 @@ pub fn model_detail(model: &Model, catalog: &Catalog, lifecycle: &Lifecycles) ->
             row(&format!("{what} from"), id.clone());
         }
     }
-    let _ = writeln!(out, "{}", finish(t, 1));
-    let _ = writeln!(out, "\nsources:");
-    for id in catalog.cited_sources(model) {
-        let _ = writeln!(out, "{}", wrap(&source_line(catalog, &id), "- ", "  "));
-    }
-    if let Some(note) = &model.note {
-        let _ = writeln!(out, "\n{}", wrap(note, "note: ", "  "));
-    }
-    if let Some(note) = model.lifecycle.as_ref().and_then(|l| l.note.as_ref()) {
-        let _ = writeln!(out, "{}", wrap(note, "lifecycle note: ", "  "));
-    }
-    out
 }
 
 /// The lifecycle rows of `models NAME`: stage on `as_of`, dates, replacement, SKU exceptions.
