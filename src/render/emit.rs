@@ -203,34 +203,16 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
         {
             // The quota admits prompt + max_tokens and a number of requests, the metric counts
             // the tokens processed: the threshold is a share of what can get through.
-            let through = if admitted < quota as f64 {
-                format!(
-                    " ({} processed tokens a minute get through it: admission counts max_tokens, \
-                     and its RPM limit)",
-                    admitted.floor()
-                )
-            } else {
-                String::new()
-            };
             rules.push(rule(
                 base("tokens"),
-                format!(
-                    "{}: tokens above {percent}% of what its {quota} TPM quota lets through over \
-                     {} min{through}",
-                    spec.name, settings.window_minutes
-                ),
+                tokens_description(spec, (quota, admitted), percent, settings.window_minutes),
                 TOKENS_METRIC,
                 "Total",
                 (admitted * settings.threshold * window).floor(),
                 None,
             ));
         }
-        // Flex answers 429 by design when it has no capacity: allow what the plan expects, 1%,
-        // and three standard deviations of the window's share at the peak.
-        let expected = spec.expected_429_share;
-        let attempts = (spec.peak_rpm * window).max(1.0);
-        let spread = 3.0 * (expected * (1.0 - expected) / attempts).sqrt();
-        let allowed = (expected + 0.01 + spread).min(1.0);
+        let allowed = allowed_429_share(spec, window);
         rules.push(rule(
             base("429s"),
             format!(
@@ -246,6 +228,40 @@ pub fn alert_rules(specs: &[DeploymentSpec], settings: AlertSettings) -> Vec<Ale
         ));
     }
     rules
+}
+
+/// What a token alert says: the share of what the quota lets through, and how much that is
+/// when admission (`max_tokens`) or the RPM limit keeps it below the quota.
+fn tokens_description(
+    spec: &DeploymentSpec,
+    (quota, admitted): (u64, f64),
+    percent: f64,
+    window_minutes: u32,
+) -> String {
+    let through = if admitted < quota as f64 {
+        format!(
+            " ({} processed tokens a minute get through it: admission counts max_tokens, and \
+             its RPM limit)",
+            admitted.floor()
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{}: tokens above {percent}% of what its {quota} TPM quota lets through over \
+         {window_minutes} min{through}",
+        spec.name
+    )
+}
+
+/// The share of a deployment's peak requests its 429 alert allows: 1%, and for flex, which
+/// answers 429 by design when it has no capacity, what the plan expects plus three standard
+/// deviations of that share over the window's requests.
+fn allowed_429_share(spec: &DeploymentSpec, window_minutes: f64) -> f64 {
+    let expected = spec.expected_429_share;
+    let attempts = (spec.peak_rpm * window_minutes).max(1.0);
+    let spread = 3.0 * (expected * (1.0 - expected) / attempts).sqrt();
+    (expected + 0.01 + spread).min(1.0)
 }
 
 /// The metric alerts as an ARM template (`Microsoft.Insights/metricAlerts`, 2018-03-01).
