@@ -451,6 +451,7 @@ fn analyzed_lifecycles(
     Lifecycles::of(used, catalog, as_of)
 }
 
+/// `analyze`: read the logs, measure the true peaks, size each model and group, report.
 pub(super) fn run_analyze(
     args: &AnalyzeArgs,
     catalog: &Catalog,
@@ -461,95 +462,58 @@ pub(super) fn run_analyze(
         return print_kql(source, args, catalog, format);
     }
     let models = chosen_models(args, catalog)?;
-    // Output files are checked before the logs are read, and written only on success.
-    let inputs: Vec<&std::path::Path> = args.files.iter().map(std::path::Path::new).collect();
-    refuse_overwriting_inputs(args.profile_out.as_deref(), "--profile-out", &inputs)?;
-    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &inputs)?;
-    let mut profile_file = OutputFile::open_if(args.profile_out.as_deref(), "profile")?;
-    let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
-    let (log, mut stats, first_skipped) = read_logs(args)?;
-    mark_minute_counts(&mut stats, &log.all)?;
-    let LogBuckets {
-        all: buckets,
-        groups,
-        reasoning,
-        tiers,
-    } = log;
-    let sizing = sizing_settings(args)?;
-    check_buckets(&buckets, &stats, &sizing)?;
-    let (minutes, first_minute) = analysis::minutes(&buckets);
+    let (mut profile_file, mut plot_file) = open_outputs(args)?;
+    let input = AnalyzeInput::read(args)?;
+    let (buckets, stats, sizing) = (&input.log.all, &input.stats, &input.sizing);
+    let (minutes, first_minute) = analysis::minutes(buckets);
     let inputs = SummaryInputs {
         per_minute: stats.per_minute_metrics,
         max_tokens: sizing.max_tokens,
-        reasoning,
+        reasoning: input.log.reasoning,
     };
-    let summary = analysis::summarize(&buckets, &minutes, inputs);
+    let summary = analysis::summarize(buckets, &minutes, inputs);
     let mut notes = Vec::new();
-    let monthly = !models.is_empty() || !groups.is_empty();
+    let monthly = !models.is_empty() || !input.log.groups.is_empty();
     let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
-    if stats.per_minute_metrics {
-        notes.push(Note::new(
-            NoteCode::PeakMeasurement,
-            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
-             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
-             cached tokens not included"
-                .into(),
-        ));
-    }
+    notes.extend(per_minute_note(stats));
     let sizer = Sizer {
         args,
         catalog,
-        sizing: &sizing,
+        sizing,
     };
     let traffic = Traffic {
-        buckets: &buckets,
+        buckets,
         minutes: &minutes,
         period: period_minutes,
         summary: &summary,
     };
-    let analyses = models
-        .iter()
-        .map(|model| sizer.size(traffic, model, &mut notes))
-        .collect::<Result<Vec<_>, _>>()?;
-    let groups = size_groups(
-        &sizer,
-        &groups,
-        &models,
-        (inputs, period_minutes),
-        &mut notes,
-    )?;
-    let window = WindowLoad {
-        buckets: &buckets,
-        first_minute,
-        per_minute: stats.per_minute_metrics,
-    };
-    let over = over_capacity(args, &models, &minutes, window, &sizing, &mut notes);
-    quota_notes(&summary, &analyses, &groups, &sizing, &mut notes);
-    notes.extend(reading_notes(&stats, &first_skipped));
+    let groups = (&input.log.groups, inputs);
+    let sized = size_traffic(&sizer, (traffic, first_minute), &models, groups, &mut notes)?;
+    notes.extend(reading_notes(stats, &input.first_skipped));
     let chart = Chart {
         models: &models,
-        analyses: &analyses,
+        analyses: &sized.analyses,
         minutes: &minutes,
         summary: &summary,
     };
     let files = (profile_file.as_mut(), plot_file.as_mut());
     let profile_out = fill_outputs(args, files, chart, first_minute, &mut notes)?;
-    let service_tiers = tiers.shares();
+    let service_tiers = input.log.tiers.shares();
     notes.extend(service_tier_notes(args, &service_tiers));
-    let lifecycle = analyzed_lifecycles(&analyses, &groups, catalog, as_of);
+    let lifecycle = analyzed_lifecycles(&sized.analyses, &sized.groups, catalog, as_of);
     notes.extend(lifecycle.notes());
     let report = AnalyzeReport {
         summary,
-        models: analyses,
-        group_column: stats.group_column,
-        groups,
-        over_capacity: over,
-        rpm_window: sizing.rpm_window,
-        max_tokens: sizing.max_tokens,
+        models: sized.analyses,
+        group_column: input.stats.group_column,
+        groups: sized.groups,
+        over_capacity: sized.over,
+        rpm_window: input.sizing.rpm_window,
+        max_tokens: input.sizing.max_tokens,
         period_minutes,
-        rows: stats.rows,
-        skipped_rows: stats.skipped,
-        first_skipped,
+        rows: input.stats.rows,
+        skipped_rows: input.stats.skipped,
+        first_skipped: input.first_skipped,
         profile_out,
         service_tiers,
         notes,
@@ -562,6 +526,102 @@ pub(super) fn run_analyze(
         file.commit()?;
     }
     Ok(text)
+}
+
+/// The logs read and checked, with the sizing settings: what `analyze` computes from.
+struct AnalyzeInput {
+    log: LogBuckets,
+    stats: ReadStats,
+    /// The first rows skipped as invalid, quoted.
+    first_skipped: Vec<String>,
+    sizing: SizingSettings,
+}
+
+impl AnalyzeInput {
+    /// Reads every log, tells per-minute counts apart, and checks the buckets against the
+    /// sizing flags.
+    fn read(args: &AnalyzeArgs) -> anyhow::Result<Self> {
+        let (log, mut stats, first_skipped) = read_logs(args)?;
+        mark_minute_counts(&mut stats, &log.all)?;
+        let sizing = sizing_settings(args)?;
+        check_buckets(&log.all, &stats, &sizing)?;
+        Ok(Self {
+            log,
+            stats,
+            first_skipped,
+            sizing,
+        })
+    }
+}
+
+/// The traffic sized: per `--model`, per group, and the minutes over `--ptu`.
+struct Sized {
+    analyses: Vec<analysis::ModelAnalysis>,
+    groups: Vec<GroupAnalysis>,
+    over: Vec<analysis::OverCapacity>,
+}
+
+/// The traffic sized for each `--model`, each group sized for its model, the minutes over
+/// `--ptu`, and the quota's notes.
+fn size_traffic(
+    sizer: &Sizer,
+    (traffic, first_minute): (Traffic, i64),
+    models: &[&Model],
+    (groups, inputs): (
+        &std::collections::BTreeMap<String, traffic::log::Group>,
+        SummaryInputs,
+    ),
+    notes: &mut Vec<Note>,
+) -> Result<Sized, InputError> {
+    let window = WindowLoad {
+        buckets: traffic.buckets,
+        first_minute,
+        per_minute: inputs.per_minute,
+    };
+    let analyses = models
+        .iter()
+        .map(|model| sizer.size(traffic, model, notes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let groups = size_groups(sizer, groups, models, (inputs, traffic.period), notes)?;
+    let over = over_capacity(
+        sizer.args,
+        models,
+        traffic.minutes,
+        window,
+        sizer.sizing,
+        notes,
+    );
+    quota_notes(traffic.summary, &analyses, &groups, sizer.sizing, notes);
+    Ok(Sized {
+        analyses,
+        groups,
+        over,
+    })
+}
+
+/// `--profile-out` and `--plot`, checked and opened before the logs are read, and written
+/// only on success.
+fn open_outputs(args: &AnalyzeArgs) -> anyhow::Result<(Option<OutputFile>, Option<OutputFile>)> {
+    let inputs: Vec<&std::path::Path> = args.files.iter().map(std::path::Path::new).collect();
+    refuse_overwriting_inputs(args.profile_out.as_deref(), "--profile-out", &inputs)?;
+    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &inputs)?;
+    Ok((
+        OutputFile::open_if(args.profile_out.as_deref(), "profile")?,
+        OutputFile::open_plot(args.plot.as_deref())?,
+    ))
+}
+
+/// What per-minute input cannot tell, if the input is per minute.
+fn per_minute_note(stats: &ReadStats) -> Option<Note> {
+    stats.per_minute_metrics.then(|| {
+        Note::new(
+            NoteCode::PeakMeasurement,
+            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
+             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
+             cached tokens not included"
+                .into(),
+        )
+    })
 }
 
 /// Fills `--profile-out` (the per-minute curve) and `--plot` (the chart), committed later

@@ -218,6 +218,7 @@ fn tokens_per_second(latency_target: &str) -> Option<f64> {
     number.trim().parse().ok().filter(|v: &f64| *v > 0.0)
 }
 
+/// `simulate`: validate the flags, run every candidate on the same requests, report.
 pub(super) fn run_simulate(
     args: &SimulateArgs,
     catalog: &Catalog,
@@ -225,48 +226,27 @@ pub(super) fn run_simulate(
     as_of: NaiveDate,
 ) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
-    let mut notes = Vec::new();
-    let ptus: Vec<f64> = args.ptu.iter().flatten().copied().collect();
-    if ptus.is_empty() && !has_standard_candidates(args) {
-        return Err(usage(
-            "name at least one deployment to simulate: --ptu 100 (or a list: --ptu 100,150,200), \
-             --tpm-quota 300k, --flex-quota 300k or --priority-quota 300k"
-                .into(),
-        ));
-    }
-    // Output files are checked before any work, and written only on success, never over an
-    // input.
-    let replayed: Vec<&std::path::Path> = args.replay.iter().map(std::path::Path::new).collect();
-    refuse_overwriting_inputs(args.trace_out.as_deref(), "--trace-out", &replayed)?;
-    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &replayed)?;
-    let trace_file = OutputFile::open_if(args.trace_out.as_deref(), "trace")?;
-    let mut plot_file = OutputFile::open_plot(args.plot.as_deref())?;
-    let checked = check_args(args, model, &ptus, format, &mut notes)?;
-    let tiers = sim_tiers(args, model, catalog)?;
-    let candidates = candidates(args, model, &ptus, catalog, &mut notes)?;
-    notes.extend(unused_tier_flags(args));
-    let (service, standard_speed_assumed) = service(args, model, &mut notes)?;
-    let max_tokens = max_tokens(args, model, &mut notes)?;
-    let offered_traffic = traffic(args, model, max_tokens, &mut notes)?;
-    check_run_size(
-        &offered_traffic,
-        candidates.len(),
-        checked.retry.max_retries,
-        args,
-    )?;
-    if !ptus.is_empty() {
-        notes.extend(short_run_note(args, offered_traffic.span_s));
-    }
-    let prices = prices_for(model, catalog, args.deployment, &mut notes);
-    let trace = trace_file
-        .map(|file| Trace::create(file, offered_traffic.epoch_s))
+    let SimulateRequest {
+        outputs,
+        checked,
+        tiers,
+        candidates,
+        service,
+        standard_speed_assumed,
+        offered,
+        prices,
+        mut notes,
+    } = SimulateRequest::validate(args, model, catalog, format)?;
+    let trace = outputs
+        .trace
+        .map(|file| Trace::create(file, offered.epoch_s))
         .transpose()?;
     let setup = RunSetup {
         service,
         retry: checked.retry,
         seed: args.seed,
     };
-    let runs = run_candidates(&candidates, &offered_traffic, setup, trace)?;
+    let runs = run_candidates(&candidates, &offered, setup, trace)?;
     if let Some(path) = &args.trace_out {
         notes.push(Note::new(
             NoteCode::FileWritten,
@@ -278,15 +258,16 @@ pub(super) fn run_simulate(
     }
     let parts = ReportParts {
         model,
-        offered: &offered_traffic,
+        offered: &offered,
         tier_prices: tier_prices(&tiers, prices.as_ref()),
         prices,
         standard_speed_assumed,
         tokens_per_second: service.tokens_per_second,
         token_split: checked.token_split,
-        has_ptus: !ptus.is_empty(),
+        has_ptus: args.ptu.iter().flatten().next().is_some(),
     };
     let mut report = simulate_report(args, parts, runs.results, &runs.measured, notes);
+    let mut plot_file = outputs.plot;
     if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
         file.write_all(plot(model, &report.candidates)?.as_bytes())?;
         report.notes.push(Note::new(
@@ -309,6 +290,82 @@ pub(super) fn run_simulate(
         file.commit()?;
     }
     Ok(text)
+}
+
+/// The output files `--trace-out` and `--plot` name, opened before any work.
+struct SimulateOutputs {
+    trace: Option<OutputFile>,
+    plot: Option<OutputFile>,
+}
+
+/// A simulation checked and ready to run: every flag validated, the candidates built, the
+/// traffic ready to make, and the notes so far.
+struct SimulateRequest {
+    outputs: SimulateOutputs,
+    checked: Checked,
+    tiers: TierSetup,
+    candidates: Vec<(Candidate, Target)>,
+    service: Service,
+    standard_speed_assumed: bool,
+    offered: Offered,
+    prices: Option<prices::ResolvedPrices>,
+    notes: Vec<Note>,
+}
+
+impl SimulateRequest {
+    /// Checks the flags against each other and the model, in the order users see errors.
+    fn validate(
+        args: &SimulateArgs,
+        model: &Model,
+        catalog: &Catalog,
+        format: Format,
+    ) -> anyhow::Result<Self> {
+        let mut notes = Vec::new();
+        let ptus: Vec<f64> = args.ptu.iter().flatten().copied().collect();
+        if ptus.is_empty() && !has_standard_candidates(args) {
+            return Err(usage(
+                "name at least one deployment to simulate: --ptu 100 (or a list: --ptu \
+                 100,150,200), --tpm-quota 300k, --flex-quota 300k or --priority-quota 300k"
+                    .into(),
+            ));
+        }
+        let outputs = open_outputs(args)?;
+        let checked = check_args(args, model, &ptus, format, &mut notes)?;
+        let tiers = sim_tiers(args, model, catalog)?;
+        let candidates = candidates(args, model, &ptus, catalog, &mut notes)?;
+        notes.extend(unused_tier_flags(args));
+        let (service, standard_speed_assumed) = service(args, model, &mut notes)?;
+        let max_tokens = max_tokens(args, model, &mut notes)?;
+        let offered = traffic(args, model, max_tokens, &mut notes)?;
+        check_run_size(&offered, candidates.len(), checked.retry.max_retries, args)?;
+        if !ptus.is_empty() {
+            notes.extend(short_run_note(args, offered.span_s));
+        }
+        let prices = prices_for(model, catalog, args.deployment, &mut notes);
+        Ok(Self {
+            outputs,
+            checked,
+            tiers,
+            candidates,
+            service,
+            standard_speed_assumed,
+            offered,
+            prices,
+            notes,
+        })
+    }
+}
+
+/// Output files are checked before any work, and written only on success, never over an
+/// input.
+fn open_outputs(args: &SimulateArgs) -> anyhow::Result<SimulateOutputs> {
+    let replayed: Vec<&std::path::Path> = args.replay.iter().map(std::path::Path::new).collect();
+    refuse_overwriting_inputs(args.trace_out.as_deref(), "--trace-out", &replayed)?;
+    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &replayed)?;
+    Ok(SimulateOutputs {
+        trace: OutputFile::open_if(args.trace_out.as_deref(), "trace")?,
+        plot: OutputFile::open_plot(args.plot.as_deref())?,
+    })
 }
 
 /// The warning for a run too short for the PTU buckets to fill, if it is.
@@ -1310,6 +1367,41 @@ fn replay_traffic(
             args.speedup
         )));
     }
+    let (log, stats) = read_replayed_log(args, path)?;
+    notes.extend(replay_notes(&log, &stats, model));
+    let bucket_seconds = if stats.per_minute_metrics { 60 } else { 1 };
+    let buckets = log.all;
+    let speedup = args.speedup;
+    let (first, last) = (buckets.keys().next(), buckets.keys().next_back());
+    let span_s = match (first, last) {
+        (Some(first), Some(last)) => (last - first + 1) as f64 / speedup,
+        _ => 0.0,
+    };
+    crate::traffic::analysis::check_max_tokens(&buckets, max_tokens)?;
+    check_replay_span(path, span_s, speedup)?;
+    Ok(Offered {
+        describe: format!("replay of {path} at {}x", numfmt::trimmed(speedup, 4)),
+        span_s,
+        epoch_s: crate::sim::replay::origin_s(&buckets),
+        requests: buckets.values().map(|b| b.requests).sum(),
+        peak_rpm: buckets.values().map(|b| b.requests).fold(0.0, f64::max) * speedup * 60.0
+            / f64::from(bucket_seconds),
+        make: Box::new(move || {
+            Ok(Requests::Replay(crate::sim::replay::Replay::new(
+                &buckets,
+                bucket_seconds,
+                speedup,
+                max_tokens,
+            )))
+        }),
+    })
+}
+
+/// The replayed log read into per-second buckets; a log without requests is refused.
+fn read_replayed_log(
+    args: &SimulateArgs,
+    path: &str,
+) -> anyhow::Result<(LogBuckets, traffic::log::ReadStats)> {
     let (reader, log_format) = open_log(path, None, &indicatif::ProgressBar::hidden())?;
     let mut log = LogBuckets::default();
     let stats = traffic::log::read(
@@ -1323,6 +1415,13 @@ fn replay_traffic(
     if log.all.is_empty() {
         return Err(usage(format!("{path}: the log holds no requests")));
     }
+    Ok((log, stats))
+}
+
+/// What a replay says about its log: skipped rows, several groups replayed as one model, and
+/// how each bucket's requests are spread.
+fn replay_notes(log: &LogBuckets, stats: &traffic::log::ReadStats, model: &Model) -> Vec<Note> {
+    let mut notes = Vec::new();
     if stats.skipped > 0 {
         notes.push(Note::new(
             NoteCode::SkippedRows,
@@ -1358,16 +1457,11 @@ fn replay_traffic(
                      mean sizes"
             .into(),
     ));
-    let bucket_seconds = if stats.per_minute_metrics { 60 } else { 1 };
-    let buckets = log.all;
-    let speedup = args.speedup;
-    let (first, last) = (buckets.keys().next(), buckets.keys().next_back());
-    let span_s = match (first, last) {
-        (Some(first), Some(last)) => (last - first + 1) as f64 / speedup,
-        _ => 0.0,
-    };
-    crate::traffic::analysis::check_max_tokens(&buckets, max_tokens)?;
-    let requests = buckets.values().map(|b| b.requests).sum();
+    notes
+}
+
+/// A replay longer than the simulator's clock holds (366 days) is refused.
+fn check_replay_span(path: &str, span_s: f64, speedup: f64) -> anyhow::Result<()> {
     let longest_s = crate::sim::MAX_SPAN_US as f64 / 1e6;
     if span_s > longest_s {
         return Err(usage(format!(
@@ -1377,22 +1471,7 @@ fn replay_traffic(
             numfmt::trimmed(speedup, 4)
         )));
     }
-    Ok(Offered {
-        describe: format!("replay of {path} at {}x", numfmt::trimmed(speedup, 4)),
-        span_s,
-        epoch_s: crate::sim::replay::origin_s(&buckets),
-        requests,
-        peak_rpm: buckets.values().map(|b| b.requests).fold(0.0, f64::max) * speedup * 60.0
-            / f64::from(bucket_seconds),
-        make: Box::new(move || {
-            Ok(Requests::Replay(crate::sim::replay::Replay::new(
-                &buckets,
-                bucket_seconds,
-                speedup,
-                max_tokens,
-            )))
-        }),
-    })
+    Ok(())
 }
 
 /// Seeded synthetic traffic: Poisson at the mean rate, with the daily pattern and bursts.
@@ -1409,16 +1488,44 @@ fn synthetic_traffic(
                 .into(),
         ));
     }
-    let rate_per_s = match (args.rpm, args.qps) {
-        (Some(rpm), _) => rpm / 60.0,
-        (None, Some(qps)) => qps,
-        (None, None) => {
-            return Err(usage(
-                "give the traffic: --rpm or --qps (mean rate), or --replay LOG".into(),
-            ));
-        }
-    };
-    // Bursts add (factor − 1) × the rate over their length (within the run).
+    let rate_per_s = synthetic_rate(args)?;
+    let expected = expected_requests(args, rate_per_s)?;
+    let (prompt, completion) = token_sizes(args)?;
+    notes.extend(
+        context_note(args, model, (&prompt, &completion), max_tokens)
+            .map(|n| Note::new(NoteCode::ContextWindow, n)),
+    );
+    let spec = traffic_spec(args, rate_per_s, (prompt, completion), max_tokens);
+    Traffic::new(&spec).map_err(sim_usage)?;
+    check_output_fits(args, max_tokens)?;
+    check_bursts_start(args)?;
+    Ok(Offered {
+        describe: describe_synthetic(args, rate_per_s),
+        span_s: args.duration,
+        epoch_s: SYNTHETIC_DAY_0,
+        requests: expected,
+        peak_rpm: rate_per_s
+            * 60.0
+            * args.daily_peak.unwrap_or(1.0).max(1.0)
+            * args.burst.iter().map(|b| b.2).fold(1.0, f64::max),
+        make: Box::new(move || Ok(Requests::Synthetic(Traffic::new(&spec).map_err(sim_usage)?))),
+    })
+}
+
+/// The mean request rate per second, from `--rpm` or `--qps`.
+fn synthetic_rate(args: &SimulateArgs) -> anyhow::Result<f64> {
+    match (args.rpm, args.qps) {
+        (Some(rpm), _) => Ok(rpm / 60.0),
+        (None, Some(qps)) => Ok(qps),
+        (None, None) => Err(usage(
+            "give the traffic: --rpm or --qps (mean rate), or --replay LOG".into(),
+        )),
+    }
+}
+
+/// The requests the run should make on average, refused above [`MAX_REQUESTS`]. Bursts add
+/// (factor − 1) × the rate over their length (within the run).
+fn expected_requests(args: &SimulateArgs, rate_per_s: f64) -> anyhow::Result<f64> {
     let extra: f64 = args
         .burst
         .iter()
@@ -1437,12 +1544,17 @@ fn synthetic_traffic(
             numfmt::short(MAX_REQUESTS)
         )));
     }
-    let (prompt, completion) = token_sizes(args)?;
-    notes.extend(
-        context_note(args, model, (&prompt, &completion), max_tokens)
-            .map(|n| Note::new(NoteCode::ContextWindow, n)),
-    );
-    let spec = TrafficSpec {
+    Ok(expected)
+}
+
+/// The generator's specification from the flags.
+fn traffic_spec(
+    args: &SimulateArgs,
+    rate_per_s: f64,
+    (prompt, completion): (TokenSize, TokenSize),
+    max_tokens: Option<u32>,
+) -> TrafficSpec {
+    TrafficSpec {
         rate_per_s,
         duration_s: args.duration,
         start_s: f64::from(args.start_hour) * 3600.0,
@@ -1464,10 +1576,12 @@ fn synthetic_traffic(
         cached_share: args.cache_rate,
         max_tokens,
         seed: args.seed,
-    };
-    Traffic::new(&spec).map_err(sim_usage)?;
-    // max_tokens bounds reasoning and visible output together: it must allow the
-    // mean (or fixed) completion.
+    }
+}
+
+/// `max_tokens` bounds reasoning and visible output together: it must allow the mean (or
+/// fixed) completion.
+fn check_output_fits(args: &SimulateArgs, max_tokens: Option<u32>) -> anyhow::Result<()> {
     let output = args.completion.unwrap_or(0.0) + args.reasoning.unwrap_or(0.0);
     if let Some(max) = max_tokens
         && output > f64::from(max)
@@ -1483,6 +1597,11 @@ fn synthetic_traffic(
             numfmt::count(output)
         )));
     }
+    Ok(())
+}
+
+/// Every `--burst` must start within the run.
+fn check_bursts_start(args: &SimulateArgs) -> anyhow::Result<()> {
     for &(start, _, _) in &args.burst {
         if start >= args.duration {
             return Err(usage(format!(
@@ -1492,18 +1611,7 @@ fn synthetic_traffic(
             )));
         }
     }
-    let describe = describe_synthetic(args, rate_per_s);
-    Ok(Offered {
-        describe,
-        span_s: args.duration,
-        epoch_s: SYNTHETIC_DAY_0,
-        requests: expected,
-        peak_rpm: rate_per_s
-            * 60.0
-            * args.daily_peak.unwrap_or(1.0).max(1.0)
-            * args.burst.iter().map(|b| b.2).fold(1.0, f64::max),
-        make: Box::new(move || Ok(Requests::Synthetic(Traffic::new(&spec).map_err(sim_usage)?))),
-    })
+    Ok(())
 }
 
 /// The prompt and completion sizes of synthetic requests: fixed, or log-normal with a p95;
