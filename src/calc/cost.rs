@@ -331,21 +331,13 @@ pub fn cost(
         .ok_or_else(|| model.not_offered(settings.deployment))?;
     // The share that can wait goes to batch; every option but batch serves the rest.
     let batch_share = settings.batch_share;
-    let interactive = if batch_share > 0.0 {
-        std::borrow::Cow::Owned(load.scaled(1.0 - batch_share))
-    } else {
-        std::borrow::Cow::Borrowed(load)
-    };
-    let hours = settings.hours_per_month;
-    let month_minutes = hours * 60.0;
-    let scale = month_minutes / load.span_minutes;
+    let interactive = load.without_share(batch_share);
+    let scale = settings.hours_per_month * 60.0 / load.span_minutes;
     let minutes: Vec<MinuteCost> = interactive
         .minutes
         .iter()
         .map(|m| MinuteCost::new(m, model, &settings.token_prices))
         .collect();
-    let payg_month = minutes.iter().map(|m| m.usd).sum::<f64>() * scale;
-    let normalized_month = minutes.iter().map(|m| m.normalized).sum::<f64>() * scale;
     let busiest = minutes.iter().map(|m| m.normalized).fold(0.0, f64::max);
     let peak = settings
         .peak_normalized_tpm
@@ -355,23 +347,7 @@ pub fn cost(
         grid.min_ptu,
         grid.increment,
     );
-    let batch_usd = match (&settings.tiers.batch, batch_share > 0.0) {
-        (Ok(batch), true) => load.total().payg_usd(&batch.price.tokens()) * batch_share * scale,
-        _ => 0.0,
-    };
-    let month = Month {
-        settings,
-        hours,
-        month_minutes,
-        normalized_month,
-        tokens_month: load.total().tokens() * scale,
-        // PAYG cost of one fully used PTU-month at this load's token mix: the break-even
-        // yardstick.
-        payg_per_normalized: (normalized_month > 0.0).then(|| payg_month / normalized_month),
-        tpm_per_ptu: model.input_tpm_per_ptu,
-        minutes_usd: payg_month,
-        batch_usd,
-    };
+    let month = Month::of(model, load, &minutes, settings, scale);
     let base = HybridBase {
         spill: &Spill::new(&minutes),
         grid,
@@ -765,6 +741,40 @@ impl Spill {
             (usd - capacity * usd_per_token).max(0.0),
             (tokens - capacity * count).max(0.0),
         )
+    }
+}
+
+impl<'a> Month<'a> {
+    /// The month the load's minutes add up to (`scale` months per load span); the interactive
+    /// minutes pay as they go, and `--batch-share` of the whole load is priced at batch.
+    fn of(
+        model: &Model,
+        load: &LoadCurve,
+        interactive: &[MinuteCost],
+        settings: &'a CostSettings,
+        scale: f64,
+    ) -> Self {
+        let hours = settings.hours_per_month;
+        let payg_month = interactive.iter().map(|m| m.usd).sum::<f64>() * scale;
+        let normalized_month = interactive.iter().map(|m| m.normalized).sum::<f64>() * scale;
+        let batch_share = settings.batch_share;
+        let batch_usd = match (&settings.tiers.batch, batch_share > 0.0) {
+            (Ok(batch), true) => load.total().payg_usd(&batch.price.tokens()) * batch_share * scale,
+            _ => 0.0,
+        };
+        Month {
+            settings,
+            hours,
+            month_minutes: hours * 60.0,
+            normalized_month,
+            tokens_month: load.total().tokens() * scale,
+            // PAYG cost of one fully used PTU-month at this load's token mix: the break-even
+            // yardstick.
+            payg_per_normalized: (normalized_month > 0.0).then(|| payg_month / normalized_month),
+            tpm_per_ptu: model.input_tpm_per_ptu,
+            minutes_usd: payg_month,
+            batch_usd,
+        }
     }
 }
 

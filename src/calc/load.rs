@@ -108,6 +108,15 @@ impl LoadCurve {
         LoadCurve { offsets, ..self }
     }
 
+    /// The curve without `share` of its load (itself, borrowed, when the share is 0).
+    pub fn without_share(&self, share: f64) -> std::borrow::Cow<'_, LoadCurve> {
+        if share > 0.0 {
+            std::borrow::Cow::Owned(self.scaled(1.0 - share))
+        } else {
+            std::borrow::Cow::Borrowed(self)
+        }
+    }
+
     /// The curve with every minute's requests and tokens multiplied by `factor`.
     pub fn scaled(&self, factor: f64) -> LoadCurve {
         let scale = |m: &MinuteLoad| MinuteLoad {
