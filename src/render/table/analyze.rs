@@ -8,7 +8,7 @@ use super::{finish, name_cell, notes, right, table, wrap};
 use crate::numfmt::{count, money, number, percent, percent_rounded, plural, short, usd_short};
 
 use crate::render::clean;
-use crate::traffic::analysis::{AnalyzeReport, Percentiles};
+use crate::traffic::analysis::{AnalyzeReport, Percentiles, TrafficSummary};
 
 /// Renders `analyze`.
 pub fn analyze(report: &AnalyzeReport, currency: &str) -> String {
@@ -60,40 +60,56 @@ fn summary_lines(out: &mut String, report: &AnalyzeReport) {
                 short(s.avg_tpm)
             ),
         ),
-        (
-            "Peaks",
-            format!(
-                "{} TPM from {}; {} RPM from {} ({}); {}peak/average {}",
-                short(s.peak_tpm),
-                s.peak_tpm_at,
-                count(s.peak_rpm),
-                s.peak_rpm_at,
-                if s.peak_requests_1s.is_some() {
-                    "busiest 60 s"
-                } else {
-                    "busiest calendar minute"
-                },
-                match (s.peak_requests_10s, s.peak_requests_1s) {
-                    (Some(ten), Some(one)) =>
-                        format!("{} requests in 10 s, {} in 1 s; ", count(ten), count(one)),
-                    _ => String::new(),
-                },
-                number(s.peak_to_average, 2, true)
-            ),
-        ),
+        ("Peaks", peaks_line(s)),
     ];
-    let reasoning = match (s.reasoning_tokens, s.reasoning_share) {
-        (Some(tokens), Some(share)) => Some((
-            "Reasoning",
-            format!(
-                "{} tokens, {} of completion tokens",
-                short(tokens),
-                percent(share)
-            ),
+    let reasoning = reasoning_line(s).map(|text| ("Reasoning", text));
+    let tiers = served_by_line(report).map(|text| ("Served by", text));
+    for (label, text) in lines.into_iter().chain(reasoning).chain(tiers) {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&text, &format!("{label:<10}"), "          ")
+        );
+    }
+}
+
+/// The peaks: TPM and RPM with when they happened, the busiest 10 s and 1 s, peak/average.
+fn peaks_line(s: &TrafficSummary) -> String {
+    format!(
+        "{} TPM from {}; {} RPM from {} ({}); {}peak/average {}",
+        short(s.peak_tpm),
+        s.peak_tpm_at,
+        count(s.peak_rpm),
+        s.peak_rpm_at,
+        if s.peak_requests_1s.is_some() {
+            "busiest 60 s"
+        } else {
+            "busiest calendar minute"
+        },
+        match (s.peak_requests_10s, s.peak_requests_1s) {
+            (Some(ten), Some(one)) =>
+                format!("{} requests in 10 s, {} in 1 s; ", count(ten), count(one)),
+            _ => String::new(),
+        },
+        number(s.peak_to_average, 2, true)
+    )
+}
+
+/// Reasoning tokens and their share of completion tokens, when the log counts them.
+fn reasoning_line(s: &TrafficSummary) -> Option<String> {
+    match (s.reasoning_tokens, s.reasoning_share) {
+        (Some(tokens), Some(share)) => Some(format!(
+            "{} tokens, {} of completion tokens",
+            short(tokens),
+            percent(share)
         )),
         _ => None,
-    };
-    let tiers = (!report.service_tiers.is_empty()).then(|| {
+    }
+}
+
+/// The service tiers that served, with their shares, when the log names them.
+fn served_by_line(report: &AnalyzeReport) -> Option<String> {
+    (!report.service_tiers.is_empty()).then(|| {
         let parts: Vec<String> = report
             .service_tiers
             .iter()
@@ -106,15 +122,8 @@ fn summary_lines(out: &mut String, report: &AnalyzeReport) {
                 )
             })
             .collect();
-        ("Served by", parts.join(", "))
-    });
-    for (label, text) in lines.into_iter().chain(reasoning).chain(tiers) {
-        let _ = writeln!(
-            out,
-            "{}",
-            wrap(&text, &format!("{label:<10}"), "          ")
-        );
-    }
+        parts.join(", ")
+    })
 }
 
 /// Per-minute percentiles of requests, tokens and each model's normalized tokens.
