@@ -680,13 +680,49 @@ fn resolve_workload<'a>(
         None => given,
     };
     let (rate, rate_field) = peak_rate(spec, error)?;
-    let missing_shape = || {
-        error(
-            "name",
-            "give the request shape: 'prompt' and 'completion' (or 'tokens')".into(),
-        )
+    let load = workload_load(spec, profile.as_ref(), shape.as_ref(), rate, error)?;
+    let peak = match rate {
+        Some(rpm) => {
+            let shape = shape.ok_or_else(|| missing_shape(error))?;
+            given_peak(rpm, shape, rate_field, &load, model, error)?
+        }
+        None => busiest_peak(spec, &load, model, error)?,
     };
-    let load = match &profile {
+    Ok(PlannedWorkload {
+        name: spec.name.clone(),
+        model,
+        deployment,
+        billing,
+        tier: match billing {
+            Billing::Ptu => Tier::Ptu,
+            Billing::Payg => Tier::Standard,
+        },
+        batch_share: 0.0,
+        flex_availability: 1.0,
+        tiers: TierSetup::none("not resolved"),
+        peak,
+        load,
+        token_prices: model.prices.get(&deployment).copied(),
+    })
+}
+
+/// The error for a workload that gives no request shape.
+fn missing_shape(error: PlaceError) -> InputError {
+    error(
+        "name",
+        "give the request shape: 'prompt' and 'completion' (or 'tokens')".into(),
+    )
+}
+
+/// The workload's load curve: its profile, or its peak `rpm` with `avg_rpm`.
+fn workload_load(
+    spec: &WorkloadSpec,
+    profile: Option<&Profile>,
+    shape: Option<&RequestShape>,
+    rate: Option<f64>,
+    error: PlaceError,
+) -> Result<LoadCurve, InputError> {
+    Ok(match profile {
         Some(parsed) => {
             let minutes: Vec<MinuteLoad> = parsed.minutes.iter().map(|(_, m)| *m).collect();
             LoadCurve::profile(
@@ -694,7 +730,7 @@ fn resolve_workload<'a>(
                 parsed.span_minutes,
                 parsed.has_tokens,
                 parsed.has_cached,
-                shape.as_ref(),
+                shape,
             )
             .map_err(|e| error("profile", in_plan_words(&e)))?
             .at_minutes(parsed.offsets())
@@ -715,31 +751,8 @@ fn resolve_workload<'a>(
                     ),
                 ));
             }
-            LoadCurve::peak_and_average(rpm, avg, &shape.ok_or_else(missing_shape)?)
+            LoadCurve::peak_and_average(rpm, avg, shape.ok_or_else(|| missing_shape(error))?)
         }
-    };
-    let peak = match rate {
-        Some(rpm) => {
-            let shape = shape.ok_or_else(missing_shape)?;
-            given_peak(rpm, shape, rate_field, &load, model, error)?
-        }
-        None => busiest_peak(spec, &load, model, error)?,
-    };
-    Ok(PlannedWorkload {
-        name: spec.name.clone(),
-        model,
-        deployment,
-        billing,
-        tier: match billing {
-            Billing::Ptu => Tier::Ptu,
-            Billing::Payg => Tier::Standard,
-        },
-        batch_share: 0.0,
-        flex_availability: 1.0,
-        tiers: TierSetup::none("not resolved"),
-        peak,
-        load,
-        token_prices: model.prices.get(&deployment).copied(),
     })
 }
 
