@@ -71,86 +71,117 @@ fn candidates_table(candidates: &[CandidateResult], currency: &str) -> String {
     let mut header = vec![String::new()];
     header.extend(candidates.iter().map(|c| c.label.clone()));
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut tbl = table(&header_refs);
+    let mut rows = Rows {
+        table: table(&header_refs),
+        candidates,
+    };
     let seconds = |v: Option<f64>| {
         v.map_or("-".to_string(), |v| {
             format!("{} s", number(v / 1000.0, 2, false))
         })
     };
     let share = |v: Option<f64>| v.map_or("-".to_string(), percent);
-    let mut add = |label: &str, cell: &dyn Fn(&CandidateResult) -> String| {
-        let mut row = vec![Cell::new(label)];
-        row.extend(candidates.iter().map(|c| right(cell(c))));
-        tbl.add_row(row);
-    };
-    add("naive estimate", &|c| {
+    rows.add("naive estimate", &|c| {
         number(c.naive_peak_to_capacity, 2, false)
     });
-    add("served", &|c| {
+    rows.add("served", &|c| {
         format!(
             "{} ({})",
             short(c.served as f64),
             percent(c.served as f64 / c.requests.max(1) as f64)
         )
     });
-    add("429 on 1st attempt", &|c| {
+    rows.add("429 on 1st attempt", &|c| {
         percent_up(c.first_attempt_429_rate)
     });
-    add("gave up (final 429)", &|c| {
+    rows.add("gave up (final 429)", &|c| {
         format!(
             "{} ({})",
             short(c.throttled_final as f64),
             percent_up(c.final_429_rate)
         )
     });
-    add("attempts per request", &|c| {
+    rows.add("attempts per request", &|c| {
         number(c.attempts_per_request, 3, false)
     });
-    if candidates.iter().any(|c| c.spillover_tpm_quota.is_some()) {
-        add("spillover share", &|c| match c.spillover_tpm_quota {
-            Some(_) => percent(c.spillover_share),
-            None => "-".into(),
-        });
-        add(
-            "spillover cost",
-            &|c| match (c.spillover_tpm_quota, c.spillover_usd) {
-                (Some(_), Some(usd)) => money(currency, &number(usd, 2, false)),
-                _ => "-".into(),
-            },
-        );
-    }
-    if candidates
-        .iter()
-        .any(|c| matches!(c.kind, "flex" | "priority"))
-    {
-        let of_served = |n: u64, c: &CandidateResult| {
-            format!(
-                "{} ({})",
-                short(n as f64),
-                percent(n as f64 / c.served.max(1) as f64)
-            )
-        };
-        add("served by the tier", &|c| match c.kind {
-            "flex" => of_served(c.served_by_flex, c),
-            "priority" => of_served(c.served_by_priority, c),
-            _ => "-".into(),
-        });
-        add("flex refused / downgraded", &|c| match c.kind {
-            "flex" => short(c.flex_refused as f64),
-            "priority" => of_served(c.downgraded, c),
-            _ => "-".into(),
-        });
-    }
-    add("cost per month", &|c| {
+    spillover_rows(&mut rows, currency);
+    tier_rows(&mut rows);
+    rows.add("cost per month", &|c| {
         c.monthly_usd
             .map_or("-".into(), |usd| money(currency, &usd_short(usd)))
     });
-    add("latency p50", &|c| seconds(c.latency_p50_ms));
-    add("latency p99", &|c| seconds(c.latency_p99_ms));
-    add("utilization p50", &|c| share(c.utilization_p50));
-    add("utilization p99", &|c| share(c.utilization_p99));
-    add("minutes above 85%", &|c| {
+    rows.add("latency p50", &|c| seconds(c.latency_p50_ms));
+    rows.add("latency p99", &|c| seconds(c.latency_p99_ms));
+    rows.add("utilization p50", &|c| share(c.utilization_p50));
+    rows.add("utilization p99", &|c| share(c.utilization_p99));
+    rows.add("minutes above 85%", &|c| {
         c.minutes_above_85_share.map_or("-".to_string(), percent_up)
     });
-    finish(tbl, 0)
+    finish(rows.table, 0)
+}
+
+/// The candidates table as it fills: a row is a label and a cell per candidate.
+struct Rows<'a> {
+    table: comfy_table::Table,
+    candidates: &'a [CandidateResult],
+}
+
+impl Rows<'_> {
+    /// Adds the row `label`, with `cell` of each candidate.
+    fn add(&mut self, label: &str, cell: &dyn Fn(&CandidateResult) -> String) {
+        let mut row = vec![Cell::new(label)];
+        row.extend(self.candidates.iter().map(|c| right(cell(c))));
+        self.table.add_row(row);
+    }
+}
+
+/// The spillover's share and cost, when a candidate spills.
+fn spillover_rows(rows: &mut Rows, currency: &str) {
+    if !rows
+        .candidates
+        .iter()
+        .any(|c| c.spillover_tpm_quota.is_some())
+    {
+        return;
+    }
+    rows.add("spillover share", &|c| match c.spillover_tpm_quota {
+        Some(_) => percent(c.spillover_share),
+        None => "-".into(),
+    });
+    rows.add(
+        "spillover cost",
+        &|c| match (c.spillover_tpm_quota, c.spillover_usd) {
+            (Some(_), Some(usd)) => money(currency, &number(usd, 2, false)),
+            _ => "-".into(),
+        },
+    );
+}
+
+/// What flex and priority candidates served on their tier, and what flex refused or
+/// priority downgraded.
+fn tier_rows(rows: &mut Rows) {
+    if !rows
+        .candidates
+        .iter()
+        .any(|c| matches!(c.kind, "flex" | "priority"))
+    {
+        return;
+    }
+    let of_served = |n: u64, c: &CandidateResult| {
+        format!(
+            "{} ({})",
+            short(n as f64),
+            percent(n as f64 / c.served.max(1) as f64)
+        )
+    };
+    rows.add("served by the tier", &|c| match c.kind {
+        "flex" => of_served(c.served_by_flex, c),
+        "priority" => of_served(c.served_by_priority, c),
+        _ => "-".into(),
+    });
+    rows.add("flex refused / downgraded", &|c| match c.kind {
+        "flex" => short(c.flex_refused as f64),
+        "priority" => of_served(c.downgraded, c),
+        _ => "-".into(),
+    });
 }
