@@ -295,18 +295,7 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         .map(|ratio| standard_quota(workload, model, ratio, target, options.standard));
     let fit = context::check(&shape, model);
 
-    let mut notes = Vec::new();
-    if !model.unverified.is_empty() {
-        let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
-        notes.push(Note::new(
-            NoteCode::UnverifiedCatalogValue,
-            format!(
-                "UNVERIFIED or conflicting catalog values: {} (see 'ptuplan models {}')",
-                fields.join(", "),
-                model.name
-            ),
-        ));
-    }
+    let mut notes = unverified_note(model).into_iter().collect::<Vec<_>>();
     notes.extend(
         fit.problems
             .iter()
@@ -319,16 +308,7 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         options.standard,
     ));
     notes.extend(request_notes(&shape, model, Naming::Flags));
-    if ptu_for_target > MAX_PTU_PER_DEPLOYMENT {
-        notes.push(Note::new(
-            NoteCode::PtuSize,
-            format!(
-                "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
-                numfmt::count(ptu_for_target as f64),
-                numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
-            ),
-        ));
-    }
+    notes.extend(too_many_ptus_note(ptu_for_target));
     Some(ModelSizing {
         model: model.name.clone(),
         deployment: options.deployment,
@@ -361,6 +341,35 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
         fits_context_standard: fit.standard,
         unverified: model.unverified.clone(),
         notes,
+    })
+}
+
+/// The catalog values of `model` that are UNVERIFIED or conflicting, if any.
+fn unverified_note(model: &Model) -> Option<Note> {
+    (!model.unverified.is_empty()).then(|| {
+        let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
+        Note::new(
+            NoteCode::UnverifiedCatalogValue,
+            format!(
+                "UNVERIFIED or conflicting catalog values: {} (see 'ptuplan models {}')",
+                fields.join(", "),
+                model.name
+            ),
+        )
+    })
+}
+
+/// The warning for more PTUs than one deployment takes, if so.
+fn too_many_ptus_note(ptu: u64) -> Option<Note> {
+    (ptu > MAX_PTU_PER_DEPLOYMENT).then(|| {
+        Note::new(
+            NoteCode::PtuSize,
+            format!(
+                "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
+                numfmt::count(ptu as f64),
+                numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
+            ),
+        )
     })
 }
 

@@ -150,13 +150,6 @@ pub fn result(
     pricing: Option<&Pricing>,
 ) -> CandidateResult {
     let prices = pricing.map(|p| &p.tokens);
-    let naive = match (candidate.ptu, candidate.rpm_limit) {
-        (Some(_), _) => peaks.peak_normalized_tpm / candidate.capacity_tpm,
-        (None, Some(rpm)) => {
-            (peaks.peak_admission_tpm / candidate.capacity_tpm).max(peaks.peak_rpm / rpm)
-        }
-        (None, None) => peaks.peak_admission_tpm / candidate.capacity_tpm,
-    };
     let share = |part: u64, whole: u64| {
         if whole == 0 {
             0.0
@@ -187,7 +180,7 @@ pub fn result(
         tpm_quota: candidate.tpm_quota,
         rpm_limit: candidate.rpm_limit,
         spillover_tpm_quota: candidate.spillover_tpm_quota,
-        naive_peak_to_capacity: snap(naive),
+        naive_peak_to_capacity: snap(naive_peak_to_capacity(candidate, peaks)),
         requests: report.requests,
         served: report.served,
         served_by_spillover: report.served_by_spillover,
@@ -213,16 +206,37 @@ pub fn result(
         minutes_above_85_share: utilization.map(|u| snap(u.share_above_85)),
         spillover_tokens: spill,
         spillover_usd,
-        monthly_usd: pricing.and_then(|p| {
-            let per_month = |usd: f64| usd / p.months;
-            let usd = match candidate.ptu {
-                Some(ptu) => ptu * p.ptu_month + per_month(spillover_usd.unwrap_or(0.0)),
-                None => per_month(tokens_usd(&report, p)?),
-            };
-            Some(crate::calc::rounding::cents(usd))
-        }),
+        monthly_usd: pricing.and_then(|p| monthly_usd(candidate, &report, p, spillover_usd)),
         minutes: report.minutes,
     }
+}
+
+/// The naive estimate: the offered peak over the candidate's capacity (normalized TPM for
+/// PTUs; admission TPM, or the peak RPM over the RPM limit if higher, for a quota).
+fn naive_peak_to_capacity(candidate: &Candidate, peaks: &OfferedPeaks) -> f64 {
+    match (candidate.ptu, candidate.rpm_limit) {
+        (Some(_), _) => peaks.peak_normalized_tpm / candidate.capacity_tpm,
+        (None, Some(rpm)) => {
+            (peaks.peak_admission_tpm / candidate.capacity_tpm).max(peaks.peak_rpm / rpm)
+        }
+        (None, None) => peaks.peak_admission_tpm / candidate.capacity_tpm,
+    }
+}
+
+/// The candidate's month: PTUs for the month plus the spill, or the served tokens, scaled
+/// from the simulated span (None: a tier served some and has no price).
+fn monthly_usd(
+    candidate: &Candidate,
+    report: &SimReport,
+    pricing: &Pricing,
+    spillover_usd: Option<f64>,
+) -> Option<f64> {
+    let per_month = |usd: f64| usd / pricing.months;
+    let usd = match candidate.ptu {
+        Some(ptu) => ptu * pricing.ptu_month + per_month(spillover_usd.unwrap_or(0.0)),
+        None => per_month(tokens_usd(report, pricing)?),
+    };
+    Some(crate::calc::rounding::cents(usd))
 }
 
 /// What a standard candidate's served tokens cost: those its tier served at the tier's prices,
