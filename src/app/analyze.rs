@@ -777,7 +777,7 @@ fn read_logs(args: &AnalyzeArgs) -> anyhow::Result<(LogBuckets, ReadStats, Vec<S
     } else {
         args.files.clone()
     };
-    super::reject_repeated_paths(&paths)?;
+    super::files::reject_repeated_paths(&paths)?;
     let mut log = LogBuckets::default();
     let mut stats = ReadStats::default();
     let mut first_skipped = Vec::new();

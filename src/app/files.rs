@@ -132,6 +132,25 @@ pub fn check_inside(base: &Path, path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// An error when a file is named twice, also as another path to it (`burst.csv` and
+/// `./burst.csv`): its requests would be counted twice.
+pub fn reject_repeated_paths(paths: &[String]) -> Result<(), InputError> {
+    let key = |path: &str| {
+        std::fs::canonicalize(path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.to_string())
+    };
+    let keys: Vec<String> = paths.iter().map(|p| key(p)).collect();
+    for (i, path) in paths.iter().enumerate() {
+        if keys[..i].contains(&keys[i]) {
+            return Err(InputError::Usage(format!(
+                "'{path}' is given more than once: its requests would be counted twice"
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
