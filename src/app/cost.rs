@@ -21,6 +21,7 @@ use super::{
     read_profile, render_json, request_shape, standard_options, subscription,
 };
 
+/// `cost`: validate the flags and the profile, price the month every way, report.
 pub(super) fn run_cost(
     args: &CostArgs,
     catalog: &Catalog,
@@ -28,36 +29,10 @@ pub(super) fn run_cost(
     as_of: NaiveDate,
 ) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
-    let profile = args.profile.as_deref().map(read_profile).transpose()?;
-    if let Some(profile) = profile.as_ref().filter(|p| p.parsed.has_tokens) {
-        check_one_token_source(&args.shape, &profile.path)?;
-    }
-    let shape = optional_shape(&args.shape)?;
-    let peak_rpm = args.rpm.or(args.qps.map(|qps| qps * 60.0));
-    // The peak's shape: the flags', else a token profile's average request.
-    let peak_shape = shape.or(profile
-        .as_ref()
-        .and_then(|p| p.parsed.mean_shape(args.shape.cache_rate)));
-    let peak_workload = match (peak_rpm, peak_shape) {
-        (Some(rpm), Some(shape)) => Some(Workload::new(rpm, shape)?),
-        // No token flags: the shape's own error says which are missing.
-        (Some(_), None) => {
-            return Err(request_shape(&args.shape).err().unwrap_or_else(|| {
-                InputError::Usage("--rpm needs the request shape".into()).into()
-            }));
-        }
-        (None, _) => None,
-    };
-    let load = cost_load(
-        args,
-        profile.as_ref(),
-        peak_workload.as_ref(),
-        shape.as_ref(),
-    )?;
-    let settings = cost_settings(args, catalog, model, peak_workload.as_ref(), shape.as_ref())?;
-    let mut report = cost(model, &load, &settings)?;
-    report.token_split = shape.map(|s| s.token_split);
-    if let Some(shape) = shape {
+    let request = CostRequest::validate(args, catalog, model)?;
+    let mut report = cost(model, &request.load, &request.settings)?;
+    report.token_split = request.shape.map(|s| s.token_split);
+    if let Some(shape) = request.shape {
         report.notes.extend(
             shape
                 .token_split
@@ -67,14 +42,7 @@ pub(super) fn run_cost(
             .notes
             .extend(request_notes(&shape, model, Naming::Flags));
     }
-    let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
-    if profile_has_cached && args.shape.cache_rate > 0.0 {
-        report.notes.push(Note::new(
-            NoteCode::LoadProfile,
-            "--cache-rate is not used: the profile's 'cached' column gives the cached tokens"
-                .into(),
-        ));
-    }
+    report.notes.extend(request.notes);
     report.notes.extend(unused_tier_flags(&args.tiers, &report));
     let lifecycle = lifecycles([model], &both_skus(args.deployment), catalog, as_of);
     report.notes.extend(lifecycle.notes());
@@ -83,6 +51,75 @@ pub(super) fn run_cost(
         Format::Table => Ok(table::cost(&report)),
         Format::Markdown => Ok(markdown::cost(&report, &footer(catalog, as_of))),
     }
+}
+
+/// `cost`'s flags and profile checked and turned into what the pricing takes.
+struct CostRequest {
+    /// The month's load: the profile's minutes, or the peak and `--avg-rpm`.
+    load: LoadCurve,
+    settings: CostSettings,
+    /// The request shape the flags give, if they do.
+    shape: Option<RequestShape>,
+    /// What the checks found: flags that are not used.
+    notes: Vec<Note>,
+}
+
+impl CostRequest {
+    /// Reads the profile, checks the flags against each other and it, and resolves the prices.
+    fn validate(args: &CostArgs, catalog: &Catalog, model: &Model) -> anyhow::Result<Self> {
+        let profile = args.profile.as_deref().map(read_profile).transpose()?;
+        if let Some(profile) = profile.as_ref().filter(|p| p.parsed.has_tokens) {
+            check_one_token_source(&args.shape, &profile.path)?;
+        }
+        let shape = optional_shape(&args.shape)?;
+        let peak_workload = peak_workload(args, profile.as_ref(), shape)?;
+        let load = cost_load(
+            args,
+            profile.as_ref(),
+            peak_workload.as_ref(),
+            shape.as_ref(),
+        )?;
+        let settings = cost_settings(args, catalog, model, peak_workload.as_ref(), shape.as_ref())?;
+        let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
+        let notes = (profile_has_cached && args.shape.cache_rate > 0.0)
+            .then(|| {
+                Note::new(
+                    NoteCode::LoadProfile,
+                    "--cache-rate is not used: the profile's 'cached' column gives the cached \
+                     tokens"
+                        .into(),
+                )
+            })
+            .into_iter()
+            .collect();
+        Ok(Self {
+            load,
+            settings,
+            shape,
+            notes,
+        })
+    }
+}
+
+/// The peak the PTU options are sized for: `--rpm` or `--qps` with the flags' request shape,
+/// else a token profile's average request (None: no peak rate given).
+fn peak_workload(
+    args: &CostArgs,
+    profile: Option<&ReadProfile>,
+    shape: Option<RequestShape>,
+) -> anyhow::Result<Option<Workload>> {
+    let peak_rpm = args.rpm.or(args.qps.map(|qps| qps * 60.0));
+    let peak_shape = shape.or(profile.and_then(|p| p.parsed.mean_shape(args.shape.cache_rate)));
+    Ok(match (peak_rpm, peak_shape) {
+        (Some(rpm), Some(shape)) => Some(Workload::new(rpm, shape)?),
+        // No token flags: the shape's own error says which are missing.
+        (Some(_), None) => {
+            return Err(request_shape(&args.shape).err().unwrap_or_else(|| {
+                InputError::Usage("--rpm needs the request shape".into()).into()
+            }));
+        }
+        (None, _) => None,
+    })
 }
 
 /// The month's load `cost` prices: the profile's minutes, else the peak and `--avg-rpm`.

@@ -19,61 +19,20 @@ use crate::tokens::request::{InputKind, Side};
 use super::tokens::{models_encoding, read_inputs};
 use super::{both_skus, lifecycles, render_json, request_shape, standard_options};
 
+/// `size`: validate the flags (measuring sample files), size every model, report.
 pub(super) fn run_size(
     args: &SizeArgs,
     catalog: &Catalog,
     format: Format,
     as_of: NaiveDate,
 ) -> anyhow::Result<String> {
-    let rpm = match (args.rate.rpm, args.rate.qps) {
-        (Some(rpm), _) => rpm,
-        (None, Some(qps)) => qps * 60.0,
-        (None, None) => unreachable!("clap requires --rpm or --qps"),
-    };
-    let named = named_models(&args.models, catalog)?;
-    let mut models: Vec<&Model> = named.iter().map(|m| m.as_ref()).collect();
-    if models.is_empty() {
-        models = catalog.models.iter().collect();
-    }
-    if args.prompt_file.is_empty()
-        && args.completion_file.is_empty()
-        && args.token_stat != TokenStat::Mean
-    {
-        return Err(InputError::Usage(
-            "--token-stat applies to --prompt-file and --completion-file; give one of them".into(),
-        )
-        .into());
-    }
-    let mut token_notes = Vec::new();
-    let measured_prompt = measure_tokens(
-        args,
-        (&args.prompt_file, Side::Prompt),
-        &models,
-        &mut token_notes,
-    )?;
-    let measured_completion = measure_tokens(
-        args,
-        (&args.completion_file, Side::Completion),
-        &models,
-        &mut token_notes,
-    )?;
-    let shape_args = measured_shape_args(
-        &args.shape,
-        measured_prompt.as_ref(),
-        measured_completion.as_ref(),
-    )?;
-    let workload = Workload::new(rpm, request_shape(&shape_args)?)?;
-    let options = SizeOptions {
-        deployment: args.deployment,
-        target_utilization: args.target_utilization,
-        standard: standard_options(&args.quota),
-    };
-    let mut report = size(&workload, &models, options, !args.models.is_empty())?;
+    let request = SizeRequest::validate(args, catalog)?;
+    let models: Vec<&Model> = request.models.iter().map(|m| m.as_ref()).collect();
+    let mut report = size(&request.workload, &models, request.options, request.named)?;
     sort_models(&mut report.models, args.sort);
-    report.measured_prompt = measured_prompt;
-    report.measured_completion = measured_completion;
-    token_notes.dedup();
-    report.notes.extend(token_notes);
+    report.measured_prompt = request.measured_prompt;
+    report.measured_completion = request.measured_completion;
+    report.notes.extend(request.token_notes);
     if let Some(tier) = args.quota_tier {
         report
             .notes
@@ -84,6 +43,72 @@ pub(super) fn run_size(
     match format {
         Format::Json => render_json(catalog, Some(&lifecycle), &report),
         Format::Table | Format::Markdown => Ok(table::size(&report, catalog)),
+    }
+}
+
+/// `size`'s flags checked and turned into what the sizing takes: the models, the workload
+/// (with token counts measured from sample files), the options.
+struct SizeRequest<'c> {
+    /// The `--model`s, or the whole catalog.
+    models: Vec<Cow<'c, Model>>,
+    /// Whether the models were named (else every model of the catalog is sized).
+    named: bool,
+    workload: Workload,
+    options: SizeOptions,
+    measured_prompt: Option<MeasuredTokens>,
+    measured_completion: Option<MeasuredTokens>,
+    /// What measuring the sample files found, once each.
+    token_notes: Vec<Note>,
+}
+
+impl<'c> SizeRequest<'c> {
+    /// Checks the flags against each other and the catalog, and measures the sample files.
+    fn validate(args: &SizeArgs, catalog: &'c Catalog) -> anyhow::Result<Self> {
+        let rpm = match (args.rate.rpm, args.rate.qps) {
+            (Some(rpm), _) => rpm,
+            (None, Some(qps)) => qps * 60.0,
+            (None, None) => unreachable!("clap requires --rpm or --qps"),
+        };
+        let mut models = named_models(&args.models, catalog)?;
+        if models.is_empty() {
+            models = catalog.models.iter().map(Cow::Borrowed).collect();
+        }
+        if args.prompt_file.is_empty()
+            && args.completion_file.is_empty()
+            && args.token_stat != TokenStat::Mean
+        {
+            return Err(InputError::Usage(
+                "--token-stat applies to --prompt-file and --completion-file; give one of them"
+                    .into(),
+            )
+            .into());
+        }
+        let refs: Vec<&Model> = models.iter().map(|m| m.as_ref()).collect();
+        let mut token_notes = Vec::new();
+        let prompt = (&args.prompt_file[..], Side::Prompt);
+        let measured_prompt = measure_tokens(args, prompt, &refs, &mut token_notes)?;
+        let completion = (&args.completion_file[..], Side::Completion);
+        let measured_completion = measure_tokens(args, completion, &refs, &mut token_notes)?;
+        let shape_args = measured_shape_args(
+            &args.shape,
+            measured_prompt.as_ref(),
+            measured_completion.as_ref(),
+        )?;
+        let workload = Workload::new(rpm, request_shape(&shape_args)?)?;
+        token_notes.dedup();
+        Ok(Self {
+            models,
+            named: !args.models.is_empty(),
+            workload,
+            options: SizeOptions {
+                deployment: args.deployment,
+                target_utilization: args.target_utilization,
+                standard: standard_options(&args.quota),
+            },
+            measured_prompt,
+            measured_completion,
+            token_notes,
+        })
     }
 }
 
