@@ -1,8 +1,7 @@
 //! The offered traffic of a simulation, measured request by request into per-second buckets,
 //! as `analyze` measures a log.
 
-use crate::calc::load::MinuteLoad;
-use crate::calc::load::SecondBuckets;
+use crate::calc::load::{MinuteLoad, SecondAccumulator, SecondBuckets};
 use crate::sim::Request;
 
 /// Per-second load of requests added in time order, and per second what standard admission
@@ -13,55 +12,62 @@ pub struct OfferedLoad {
     pub offered: SecondBuckets,
     /// Per second, `prompt` holds the admission tokens (prompt + max_tokens).
     pub counted: SecondBuckets,
-    /// The second being summed: its load and admission tokens.
-    current: Option<(i64, MinuteLoad, f64)>,
-    /// Where the current second ends, µs: a request before it adds to it without a division.
-    second_end_us: u64,
+    /// The second being summed.
+    current: SecondAccumulator<Offered>,
+}
+
+/// One second's offered load and the tokens standard admission counts for it.
+#[derive(Debug, Clone, Copy)]
+struct Offered {
+    load: MinuteLoad,
+    admission: f64,
+}
+
+impl std::ops::AddAssign for Offered {
+    fn add_assign(&mut self, other: Offered) {
+        self.load += other.load;
+        self.admission += other.admission;
+    }
 }
 
 impl OfferedLoad {
     /// Adds one request (requests come in time order).
     #[inline]
     pub fn add(&mut self, r: &Request) {
-        let load = MinuteLoad {
-            requests: 1.0,
-            prompt: f64::from(r.prompt),
-            cached: f64::from(r.cached),
-            completion: f64::from(r.completion),
+        let offered = Offered {
+            load: MinuteLoad {
+                requests: 1.0,
+                prompt: f64::from(r.prompt),
+                cached: f64::from(r.cached),
+                completion: f64::from(r.completion),
+            },
+            admission: f64::from(r.prompt) + f64::from(r.max_tokens),
         };
-        let admission = f64::from(r.prompt) + f64::from(r.max_tokens);
-        match &mut self.current {
-            Some((_, sum, count)) if r.at_us < self.second_end_us => {
-                *sum += load;
-                *count += admission;
-            }
-            _ => {
-                let second = r.at_us / 1_000_000;
-                self.second_end_us = (second + 1) * 1_000_000;
-                if let Some(done) = self.current.replace((second as i64, load, admission)) {
-                    self.store(done);
-                }
-            }
-        }
+        let second = (r.at_us / 1_000_000) as i64;
+        let (offered_buckets, counted) = (&mut self.offered, &mut self.counted);
+        self.current.add(second, offered, |second, sum| {
+            store(offered_buckets, counted, second, sum);
+        });
     }
 
     /// Stores the last second; call once after the last request.
     pub fn finish(&mut self) {
-        if let Some(done) = self.current.take() {
-            self.store(done);
-        }
+        let (offered, counted) = (&mut self.offered, &mut self.counted);
+        self.current
+            .finish(|second, sum| store(offered, counted, second, sum));
     }
+}
 
-    fn store(&mut self, (second, sum, count): (i64, MinuteLoad, f64)) {
-        self.offered.insert(second, sum);
-        self.counted.insert(
-            second,
-            MinuteLoad {
-                prompt: count,
-                ..sum
-            },
-        );
-    }
+/// Stores a finished second in both maps.
+fn store(offered: &mut SecondBuckets, counted: &mut SecondBuckets, second: i64, sum: Offered) {
+    offered.insert(second, sum.load);
+    counted.insert(
+        second,
+        MinuteLoad {
+            prompt: sum.admission,
+            ..sum.load
+        },
+    );
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ mod stamps;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
-use crate::calc::load::MinuteLoad;
+use crate::calc::load::{MinuteLoad, SecondAccumulator};
 use crate::error::InputError;
 use crate::timestamp;
 
@@ -291,34 +291,23 @@ impl ReadContext<'_> {
     }
 }
 
-/// Rows summed per second. Logs are mostly in time order: the current second is summed
-/// apart and the map touched only when the second changes.
+/// Rows summed per second (logs are mostly in time order), and counted.
 #[derive(Default)]
-struct SecondSums {
-    current: Option<(i64, MinuteLoad)>,
-}
+struct SecondSums(SecondAccumulator<MinuteLoad>);
 
 impl SecondSums {
     /// Adds one row (one request) and counts it.
     #[inline]
     fn add(&mut self, row: Row, stats: &mut ReadStats, buckets: &mut SecondBuckets) {
-        match &mut self.current {
-            Some((second, sum)) if *second == row.second => *sum += row.load(),
-            _ => {
-                if let Some((second, sum)) = self.current.take() {
-                    merge(buckets, second, sum);
-                }
-                self.current = Some((row.second, row.load()));
-            }
-        }
+        self.0.add(row.second, row.load(), |second, sum| {
+            merge(buckets, second, sum)
+        });
         stats.rows += 1;
     }
 
     /// Stores the last second.
     fn finish(&mut self, buckets: &mut SecondBuckets) {
-        if let Some((second, sum)) = self.current.take() {
-            merge(buckets, second, sum);
-        }
+        self.0.finish(|second, sum| merge(buckets, second, sum));
     }
 }
 
