@@ -1,0 +1,257 @@
+//! The report: the candidates side by side, described in words, priced, and plotted.
+
+use crate::calc::cost::{DEFAULT_HOURS_PER_MONTH, Term};
+use crate::calc::load::MinuteLoad;
+use crate::calc::prices::{self};
+use crate::calc::rounding::snap;
+use crate::calc::workload::TokenSplit;
+use crate::catalog::{Model, TokenPrices};
+use crate::cli::{RetryArg, RpmWindowArg, SimulateArgs};
+use crate::note::Note;
+use crate::render::plot;
+use crate::sim::compare::{self, Candidate, CandidateResult, OfferedPeaks};
+use crate::traffic::analysis;
+use crate::{numfmt, traffic};
+
+use super::candidates::has_standard_candidates;
+use super::offered::Offered;
+use super::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_CAP_S, DEFAULT_RETRY_DELAY_S, deadline_s};
+
+/// What the report needs beyond the flags and the runs.
+pub(super) struct ReportParts<'a> {
+    pub(super) model: &'a Model,
+    pub(super) offered: &'a Offered,
+    pub(super) prices: Option<prices::ResolvedPrices>,
+    /// Flex and priority token prices, where priced.
+    pub(super) tier_prices: (Option<TokenPrices>, Option<TokenPrices>),
+    pub(super) standard_speed_assumed: bool,
+    pub(super) tokens_per_second: f64,
+    pub(super) token_split: Option<TokenSplit>,
+    pub(super) has_ptus: bool,
+}
+
+/// The `simulate` report: the offered traffic, its peaks, and each candidate's result priced
+/// for a month.
+pub(super) fn simulate_report(
+    args: &SimulateArgs,
+    parts: ReportParts,
+    results: Vec<(&Candidate, crate::sim::SimReport)>,
+    measured: &traffic::OfferedLoad,
+    notes: Vec<Note>,
+) -> compare::SimulateReport {
+    let model = parts.model;
+    let (offered, counted) = (&measured.offered, &measured.counted);
+    let total = crate::calc::load::total(offered.values());
+    let peaks = OfferedPeaks {
+        peak_tpm: analysis::window_max(offered, 60, MinuteLoad::tokens).0,
+        peak_normalized_tpm: analysis::window_max(offered, 60, |b| b.normalized(model)).0,
+        peak_rpm: analysis::window_max(offered, 60, |b| b.requests).0,
+        peak_admission_tpm: analysis::window_max(counted, 60, |b| b.prompt).0,
+    };
+    let span_seconds = offered
+        .keys()
+        .next_back()
+        .zip(offered.keys().next())
+        .map_or(0, |(last, first)| last - first + 1);
+    let pricing = parts.prices.as_ref().map(|p| compare::Pricing {
+        tokens: p.tokens,
+        ptu_month: p.ptu.per_ptu_month(Term::OneYear, DEFAULT_HOURS_PER_MONTH),
+        flex: parts.tier_prices.0,
+        priority: parts.tier_prices.1,
+        // Synthetic traffic lasts --duration; a replay, the log's span.
+        months: match args.replay {
+            Some(_) => span_seconds as f64,
+            None => args.duration,
+        } / (DEFAULT_HOURS_PER_MONTH * 3600.0),
+    });
+    let candidates = results
+        .into_iter()
+        .map(|(candidate, report)| compare::result(candidate, report, &peaks, pricing.as_ref()))
+        .collect();
+    compare::SimulateReport {
+        model: model.name.clone(),
+        deployment: args.deployment,
+        traffic: compare::OfferedTraffic {
+            source: parts.offered.describe.clone(),
+            requests: total.requests,
+            span_seconds: span_seconds as u64,
+            duration_seconds: parts.offered.span_s,
+            mean_rpm: snap(total.requests * 60.0 / parts.offered.span_s),
+            prompt_tokens: total.prompt,
+            cached_tokens: total.cached,
+            completion_tokens: total.completion,
+            peaks,
+        },
+        client: describe_client(args),
+        service: describe_service(args, &parts),
+        limiters: describe_limiters(args, parts.has_ptus),
+        seed: args.seed,
+        token_split: parts.token_split,
+        candidates,
+        notes,
+    }
+}
+
+/// The service time, in words.
+pub(super) fn describe_service(args: &SimulateArgs, parts: &ReportParts) -> String {
+    format!(
+        "{} to first token + {} tokens/s{}",
+        describe_duration(args.ttft),
+        numfmt::number(parts.tokens_per_second, 1, true),
+        match (&args.tokens_per_second, &parts.model.latency_target) {
+            (None, Some(target)) if parts.standard_speed_assumed => {
+                format!(" (catalog PTU latency target: {target}; assumed for standard)")
+            }
+            (None, Some(target)) => format!(" (catalog latency target: {target})"),
+            _ => String::new(),
+        }
+    )
+}
+
+/// The limiters' assumptions, in words.
+pub(super) fn describe_limiters(args: &SimulateArgs, has_ptus: bool) -> String {
+    let mut parts = Vec::new();
+    if has_standard_candidates(args) || args.spillover_quota.is_some() {
+        parts.push(format!(
+            "standard: requests limited per {} window, tokens per minute",
+            match args.rpm_window {
+                RpmWindowArg::OneSecond => "1 s",
+                RpmWindowArg::TenSeconds => "10 s",
+            }
+        ));
+    }
+    if has_ptus {
+        parts.push(format!(
+            "PTU: leaky bucket holding {} of capacity at 100%",
+            describe_duration(args.bucket)
+        ));
+    }
+    parts.join("; ")
+}
+
+/// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.
+pub(super) fn describe_duration(seconds: f64) -> String {
+    let units = [(86_400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")];
+    for (size, unit) in units {
+        if seconds >= size && (seconds / size).fract() == 0.0 {
+            return format!("{} {unit}", numfmt::count(seconds / size));
+        }
+    }
+    if seconds >= 1.0 {
+        format!("{} s", numfmt::number(seconds, 1, true))
+    } else {
+        format!("{} ms", numfmt::number(seconds * 1000.0, 0, true))
+    }
+}
+
+/// `--retry`'s value as typed.
+pub(super) fn retry_name(retry: RetryArg) -> &'static str {
+    match retry {
+        RetryArg::OpenaiPython => "openai-python",
+        RetryArg::None => "none",
+        RetryArg::Fixed => "fixed",
+        RetryArg::Exponential => "exponential",
+    }
+}
+
+/// The client policy in words.
+pub(super) fn describe_client(args: &SimulateArgs) -> String {
+    let delay = args.retry_delay.unwrap_or(DEFAULT_RETRY_DELAY_S);
+    let policy = match args.retry {
+        RetryArg::None => return "no retries: the first 429 is final".into(),
+        RetryArg::OpenaiPython if args.ignore_retry_after => {
+            "openai-python's backoff: 0.5 s doubling up to 8 s, less up to 25% jitter".to_string()
+        }
+        RetryArg::OpenaiPython => "openai-python defaults (v3.3.1): retry-after as given up to \
+                                   2 min (longer: no retry), else 0.5 s doubling up to 8 s, \
+                                   less up to 25% jitter"
+            .to_string(),
+        RetryArg::Fixed => format!("retry after {}", describe_duration(delay)),
+        RetryArg::Exponential => format!(
+            "exponential backoff from {} up to {} (full jitter)",
+            describe_duration(delay),
+            describe_duration(args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S))
+        ),
+    };
+    let retry_after = match (args.retry, args.ignore_retry_after) {
+        (_, true) => ", ignoring retry-after",
+        (RetryArg::OpenaiPython, false) => "",
+        (_, false) => ", waiting at least retry-after",
+    };
+    let deadline = deadline_s(args);
+    format!(
+        "{policy}; {} retries{retry_after}, {}",
+        args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+        if deadline.is_finite() {
+            format!("give up after {}", describe_duration(deadline))
+        } else {
+            "no deadline".to_string()
+        }
+    )
+}
+
+/// Draws each candidate's per-minute utilization and share of 429s against the 85% line.
+pub(super) fn plot(model: &Model, results: &[CandidateResult]) -> anyhow::Result<String> {
+    let series_values: Vec<(String, Vec<f64>, Vec<f64>)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.label.clone(),
+                r.minutes
+                    .iter()
+                    .map(|m| snap(m.utilization * 100.0))
+                    .collect(),
+                r.minutes
+                    .iter()
+                    .map(|m| {
+                        let attempts = m.served + m.throttled;
+                        if attempts == 0 {
+                            0.0
+                        } else {
+                            snap(m.throttled as f64 * 100.0 / attempts as f64)
+                        }
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let labels: Vec<(String, String)> = series_values
+        .iter()
+        .map(|(label, _, _)| {
+            (
+                format!("{label}: utilization %"),
+                format!("{label}: 429s %"),
+            )
+        })
+        .collect();
+    let mut series = Vec::new();
+    for (i, ((_, utilization, throttled), (u_label, t_label))) in
+        series_values.iter().zip(&labels).enumerate()
+    {
+        let (strong, light) = plot::CANDIDATES[i % plot::CANDIDATES.len()];
+        series.push(plot::Series {
+            label: u_label,
+            values: utilization,
+            color: strong,
+        });
+        series.push(plot::Series {
+            label: t_label,
+            values: throttled,
+            color: light,
+        });
+    }
+    let levels = [plot::Level {
+        label: "85% (alert)",
+        value: 85.0,
+        color: plot::RED,
+    }];
+    let svg = plot::svg(
+        &format!("{}: utilization and 429s per minute", model.name),
+        "the start",
+        "percent",
+        &series,
+        &levels,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+    Ok(svg)
+}
