@@ -1,0 +1,288 @@
+//! `analyze`: request logs read (`read.rs`), sized (`sizing.rs`) and reported, with the files it
+//! writes (`outputs.rs`) and the Kusto queries that export the logs (`kql.rs`).
+
+use chrono::NaiveDate;
+
+use crate::catalog::{Catalog, Model};
+use crate::cli::{AnalyzeArgs, Format};
+use crate::error::InputError;
+use crate::lifecycle::Lifecycles;
+use crate::note::{Note, NoteCode};
+use crate::numfmt;
+use crate::render::table;
+use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, SummaryInputs};
+use crate::traffic::log::ReadStats;
+use crate::traffic::service_tiers::TierShare;
+
+use super::{both_skus, render_json};
+
+mod kql;
+mod outputs;
+mod read;
+mod sizing;
+
+use kql::print_kql;
+use outputs::{Chart, fill_outputs, open_outputs};
+use read::AnalyzeInput;
+pub(super) use read::open_log;
+use sizing::{Sizer, Traffic, size_traffic};
+
+/// The minutes the log stands for when scaled to a month: `--period`, at least the log's
+/// `span_minutes`; without it the span, with a note when that is less than a day. Notes only
+/// when there are `monthly` figures.
+fn period(
+    period: Option<u64>,
+    span_minutes: u64,
+    monthly: bool,
+    notes: &mut Vec<Note>,
+) -> anyhow::Result<u64> {
+    let describe = |minutes: u64| match minutes {
+        m if m % 1440 == 0 => numfmt::plural((m / 1440) as f64, "day", "days"),
+        m if m % 60 == 0 => numfmt::plural((m / 60) as f64, "hour", "hours"),
+        m => numfmt::plural(m as f64, "minute", "minutes"),
+    };
+    match period {
+        Some(period) if period < span_minutes => Err(InputError::Usage(format!(
+            "--period {}: the logs span {} (first to last request), longer than the period \
+             they stand for; give at least --period {}m",
+            describe(period),
+            describe(span_minutes),
+            span_minutes
+        ))
+        .into()),
+        Some(period) => {
+            if monthly {
+                notes.push(Note::new(
+                    NoteCode::LogPeriod,
+                    format!(
+                        "monthly figures: the logs stand for {} (--period), scaled to 730 hours",
+                        describe(period)
+                    ),
+                ));
+            }
+            Ok(period)
+        }
+        None => {
+            if monthly && span_minutes < 1440 {
+                notes.push(Note::new(
+                    NoteCode::LogPeriod,
+                    format!(
+                        "monthly figures scale the logs' {} to 730 hours as if they were \
+                     representative of the whole month; if they hold all the traffic of a \
+                     longer span, say which: --period 1d",
+                        describe(span_minutes)
+                    ),
+                ));
+            }
+            Ok(span_minutes)
+        }
+    }
+}
+
+/// How the log was read: rows skipped, and how peaks are measured.
+fn reading_notes(stats: &ReadStats, first_skipped: &[String]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if stats.skipped > 0 {
+        notes.push(Note::new(
+            NoteCode::SkippedRows,
+            format!(
+                "{} skipped as invalid, first at {}",
+                numfmt::plural(stats.skipped as f64, "row", "rows"),
+                first_skipped.join(", ")
+            ),
+        ));
+    }
+    if !stats.at_row_limit.is_empty() {
+        notes.push(Note::new(
+            NoteCode::ExportRowLimit,
+            format!(
+                "{} {} exactly as many rows as Log Analytics returns at most (30,000 in the \
+                 portal, 500,000 through the API): if it is a query's export it may be cut \
+                 off; export shorter spans (a day at a time) and give analyze every file",
+                stats.at_row_limit.join(", "),
+                if stats.at_row_limit.len() == 1 {
+                    "holds"
+                } else {
+                    "hold"
+                }
+            ),
+        ));
+    }
+    if stats.minute_counts {
+        notes.push(Note::new(
+            NoteCode::PeakMeasurement,
+            "every counted row is on a whole minute, so the counts are read as per-minute \
+             totals: peaks are calendar minutes, and the standard quota is sized for random \
+             arrivals within them; export per second (analyze --kql apim) for exact peaks"
+                .into(),
+        ));
+    }
+    if !stats.per_minute_metrics {
+        let rows = match &stats.count_column {
+            Some(column) => format!("each row stands for its '{column}' requests in one second; "),
+            None => String::new(),
+        };
+        notes.push(Note::new(
+            NoteCode::PeakMeasurement,
+            format!(
+                "{rows}peaks are the busiest windows starting on any whole second, not calendar \
+                 minutes; distributions and capacity checks are per calendar minute"
+            ),
+        ));
+    }
+    notes
+}
+
+/// The lifecycles of the models sized, on their deployment types' SKUs.
+fn analyzed_lifecycles(
+    analyses: &[analysis::ModelAnalysis],
+    groups: &[GroupAnalysis],
+    catalog: &Catalog,
+    as_of: NaiveDate,
+) -> Lifecycles {
+    let used = analyses
+        .iter()
+        .chain(groups.iter().filter_map(|g| g.sizing.as_ref()))
+        .filter_map(|a| {
+            let model = catalog.find(&a.model).ok()?;
+            Some((model, both_skus(a.deployment).to_vec()))
+        });
+    Lifecycles::of(used, catalog, as_of)
+}
+
+/// `analyze`: read the logs, measure the true peaks, size each model and group, report.
+pub(super) fn run_analyze(
+    args: &AnalyzeArgs,
+    catalog: &Catalog,
+    format: Format,
+    as_of: NaiveDate,
+) -> anyhow::Result<String> {
+    if let Some(source) = args.kql {
+        return print_kql(source, args, catalog, format);
+    }
+    let models = chosen_models(args, catalog)?;
+    let (mut profile_file, mut plot_file) = open_outputs(args)?;
+    let input = AnalyzeInput::read(args)?;
+    let (buckets, stats, sizing) = (&input.log.all, &input.stats, &input.sizing);
+    let (minutes, first_minute) = analysis::minutes(buckets);
+    let inputs = SummaryInputs {
+        per_minute: stats.per_minute_metrics,
+        max_tokens: sizing.max_tokens,
+        reasoning: input.log.reasoning,
+    };
+    let summary = analysis::summarize(buckets, &minutes, inputs);
+    let mut notes = Vec::new();
+    let monthly = !models.is_empty() || !input.log.groups.is_empty();
+    let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
+    notes.extend(per_minute_note(stats));
+    let sizer = Sizer {
+        args,
+        catalog,
+        sizing,
+    };
+    let traffic = Traffic {
+        buckets,
+        minutes: &minutes,
+        period: period_minutes,
+        summary: &summary,
+    };
+    let groups = (&input.log.groups, inputs);
+    let sized = size_traffic(&sizer, (traffic, first_minute), &models, groups, &mut notes)?;
+    notes.extend(reading_notes(stats, &input.first_skipped));
+    let chart = Chart {
+        models: &models,
+        analyses: &sized.analyses,
+        minutes: &minutes,
+        summary: &summary,
+    };
+    let files = (profile_file.as_mut(), plot_file.as_mut());
+    let profile_out = fill_outputs(args, files, chart, first_minute, &mut notes)?;
+    let service_tiers = input.log.tiers.shares();
+    notes.extend(service_tier_notes(args, &service_tiers));
+    let lifecycle = analyzed_lifecycles(&sized.analyses, &sized.groups, catalog, as_of);
+    notes.extend(lifecycle.notes());
+    let report = AnalyzeReport {
+        summary,
+        models: sized.analyses,
+        group_column: input.stats.group_column,
+        groups: sized.groups,
+        over_capacity: sized.over,
+        rpm_window: input.sizing.rpm_window,
+        max_tokens: input.sizing.max_tokens,
+        period_minutes,
+        rows: input.stats.rows,
+        skipped_rows: input.stats.skipped,
+        first_skipped: input.first_skipped,
+        profile_out,
+        service_tiers,
+        notes,
+    };
+    let text = match format {
+        Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
+        Format::Table | Format::Markdown => table::analyze(&report, &catalog.currency),
+    };
+    for file in [profile_file, plot_file].into_iter().flatten() {
+        file.commit()?;
+    }
+    Ok(text)
+}
+
+/// What per-minute input cannot tell, if the input is per minute.
+fn per_minute_note(stats: &ReadStats) -> Option<Note> {
+    stats.per_minute_metrics.then(|| {
+        Note::new(
+            NoteCode::PeakMeasurement,
+            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
+             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
+             cached tokens not included"
+                .into(),
+        )
+    })
+}
+
+/// The `--model`s, found in the catalog; `--ptu` needs exactly one.
+fn chosen_models<'c>(args: &AnalyzeArgs, catalog: &'c Catalog) -> anyhow::Result<Vec<&'c Model>> {
+    let models = args
+        .models
+        .iter()
+        .map(|name| catalog.find(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    if args.ptu.is_some() && models.len() != 1 {
+        return Err(
+            InputError::Usage("--ptu needs exactly one --model (its PTU ratios)".into()).into(),
+        );
+    }
+    Ok(models)
+}
+
+/// What the service tiers served says: standard answers to what may have been sent as
+/// priority or flex.
+fn service_tier_notes(args: &AnalyzeArgs, shares: &[TierShare]) -> Vec<Note> {
+    if let (Some(column), true) = (&args.service_tier_column, shares.is_empty()) {
+        return vec![Note::new(
+            NoteCode::GroupNotSized,
+            format!(
+                "--service-tier-column {}: no row has it, so nothing is split by tier",
+                crate::render::clean(column, 60)
+            ),
+        )];
+    }
+    let served = |tier: &str| shares.iter().find(|s| s.tier == tier);
+    let (Some(default), true) = (
+        served("default"),
+        served("priority").is_some() || served("flex").is_some(),
+    ) else {
+        return Vec::new();
+    };
+    vec![Note::new(
+        NoteCode::PriorityDowngrade,
+        format!(
+            "{} of the requests were served by the standard tier (service_tier \"default\") \
+             beside priority or flex ones: requests sent as priority are served and billed as \
+             standard when traffic ramps more than 50% in 15 minutes or prompts are long (S57); \
+             flex has no automatic fallback, so 'default' flex traffic is the client's retries \
+             (S59)",
+            crate::numfmt::percent(default.request_share)
+        ),
+    )]
+}
