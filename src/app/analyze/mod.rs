@@ -14,6 +14,7 @@ use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, SummaryInputs
 use crate::traffic::log::ReadStats;
 use crate::traffic::service_tiers::TierShare;
 
+use super::output::OutputFile;
 use super::{both_skus, render_json};
 
 mod kql;
@@ -163,6 +164,27 @@ pub(super) fn run_analyze(
     let models = chosen_models(args, catalog)?;
     let (mut profile_file, mut plot_file) = open_outputs(args)?;
     let input = AnalyzeInput::read(args)?;
+    let files = (profile_file.as_mut(), plot_file.as_mut());
+    let (report, lifecycle) = analyze_input(args, (catalog, as_of), &models, input, files)?;
+    let text = match format {
+        Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
+        Format::Table | Format::Markdown => table::analyze(&report, &catalog.currency),
+    };
+    for file in [profile_file, plot_file].into_iter().flatten() {
+        file.commit()?;
+    }
+    Ok(text)
+}
+
+/// The logs' traffic summarized, sized per model and group, and reported, with the output
+/// files filled (committed later, with the answer).
+fn analyze_input(
+    args: &AnalyzeArgs,
+    (catalog, as_of): (&Catalog, NaiveDate),
+    models: &[&Model],
+    input: AnalyzeInput,
+    files: (Option<&mut OutputFile>, Option<&mut OutputFile>),
+) -> anyhow::Result<(AnalyzeReport, Lifecycles)> {
     let (buckets, stats, sizing) = (&input.log.all, &input.stats, &input.sizing);
     let (minutes, first_minute) = analysis::minutes(buckets);
     let inputs = SummaryInputs {
@@ -187,15 +209,14 @@ pub(super) fn run_analyze(
         summary: &summary,
     };
     let groups = (&input.log.groups, inputs);
-    let sized = size_traffic(&sizer, (traffic, first_minute), &models, groups, &mut notes)?;
+    let sized = size_traffic(&sizer, (traffic, first_minute), models, groups, &mut notes)?;
     notes.extend(reading_notes(stats, &input.first_skipped));
     let chart = Chart {
-        models: &models,
+        models,
         analyses: &sized.analyses,
         minutes: &minutes,
         summary: &summary,
     };
-    let files = (profile_file.as_mut(), plot_file.as_mut());
     let profile_out = fill_outputs(args, files, chart, first_minute, &mut notes)?;
     let service_tiers = input.log.tiers.shares();
     notes.extend(service_tier_notes(args, &service_tiers));
@@ -217,14 +238,7 @@ pub(super) fn run_analyze(
         service_tiers,
         notes,
     };
-    let text = match format {
-        Format::Json => render_json(catalog, Some(&lifecycle), &report)?,
-        Format::Table | Format::Markdown => table::analyze(&report, &catalog.currency),
-    };
-    for file in [profile_file, plot_file].into_iter().flatten() {
-        file.commit()?;
-    }
-    Ok(text)
+    Ok((report, lifecycle))
 }
 
 /// What per-minute input cannot tell, if the input is per minute.

@@ -93,55 +93,41 @@ pub(super) fn run_simulate(
     as_of: NaiveDate,
 ) -> anyhow::Result<String> {
     let model = &*catalog.find_version(&args.model)?;
-    let SimulateRequest {
-        outputs,
-        checked,
-        tiers,
-        candidates,
-        service,
-        standard_speed_assumed,
-        offered,
-        prices,
-        mut notes,
-    } = SimulateRequest::validate(args, model, catalog, format)?;
-    let trace = outputs
+    let request = SimulateRequest::validate(args, model, catalog, format)?;
+    let mut notes = request.notes;
+    let trace = request
+        .outputs
         .trace
-        .map(|file| Trace::create(file, offered.epoch_s))
+        .map(|file| Trace::create(file, request.offered.epoch_s))
         .transpose()?;
     let setup = RunSetup {
-        service,
-        retry: checked.retry,
+        service: request.service,
+        retry: request.checked.retry,
         seed: args.seed,
     };
-    let runs = run_candidates(&candidates, &offered, setup, trace)?;
-    if let Some(path) = &args.trace_out {
-        notes.push(Note::new(
+    let runs = run_candidates(&request.candidates, &request.offered, setup, trace)?;
+    notes.extend(args.trace_out.as_ref().map(|path| {
+        Note::new(
             NoteCode::FileWritten,
             format!(
                 "offered requests written to {} (read by --replay and analyze)",
                 path.display()
             ),
-        ));
-    }
+        )
+    }));
     let parts = ReportParts {
         model,
-        offered: &offered,
-        tier_prices: tier_prices(&tiers, prices.as_ref()),
-        prices,
-        standard_speed_assumed,
-        tokens_per_second: service.tokens_per_second,
-        token_split: checked.token_split,
+        offered: &request.offered,
+        tier_prices: tier_prices(&request.tiers, request.prices.as_ref()),
+        prices: request.prices,
+        standard_speed_assumed: request.standard_speed_assumed,
+        tokens_per_second: request.service.tokens_per_second,
+        token_split: request.checked.token_split,
         has_ptus: args.ptu.iter().flatten().next().is_some(),
     };
     let mut report = simulate_report(args, parts, runs.results, &runs.measured, notes);
-    let mut plot_file = outputs.plot;
-    if let (Some(path), Some(file)) = (&args.plot, plot_file.as_mut()) {
-        file.write_all(plot(model, &report.candidates)?.as_bytes())?;
-        report.notes.push(Note::new(
-            NoteCode::FileWritten,
-            format!("plot written to {}", path.display()),
-        ));
-    }
+    let mut plot_file = request.outputs.plot;
+    write_plot(args, model, &mut report, plot_file.as_mut())?;
     if !args.per_minute {
         for result in &mut report.candidates {
             result.minutes.clear();
@@ -157,6 +143,23 @@ pub(super) fn run_simulate(
         file.commit()?;
     }
     Ok(text)
+}
+
+/// Writes the chart into `--plot`'s file (committed later, with the answer) and says so.
+fn write_plot(
+    args: &SimulateArgs,
+    model: &Model,
+    report: &mut crate::sim::compare::SimulateReport,
+    file: Option<&mut OutputFile>,
+) -> anyhow::Result<()> {
+    if let (Some(path), Some(file)) = (&args.plot, file) {
+        file.write_all(plot(model, &report.candidates)?.as_bytes())?;
+        report.notes.push(Note::new(
+            NoteCode::FileWritten,
+            format!("plot written to {}", path.display()),
+        ));
+    }
+    Ok(())
 }
 
 /// The output files `--trace-out` and `--plot` name, opened before any work.
