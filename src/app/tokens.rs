@@ -12,6 +12,7 @@ use crate::tokens::request::{self, InputKind, Request, Side};
 use super::files::{self, reject_repeated_paths};
 use super::render_json;
 
+/// `tokens`: read the samples, count their tokens with the model's encoding, report.
 pub(super) fn run_tokens(
     args: &TokensArgs,
     catalog: &Catalog,
@@ -22,7 +23,26 @@ pub(super) fn run_tokens(
         .as_deref()
         .map(|name| catalog.find(name))
         .transpose()?;
-    let encoding = match (args.encoding, model) {
+    let encoding = tokens_encoding(args, model)?;
+    let paths: Vec<String> = if args.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.files.clone()
+    };
+    let inputs = read_inputs(&paths, args.input_kind, Side::Any, args.lossy)?;
+    let mut report = count_inputs(encoding, model.map(|m| m.name.as_str()), &inputs);
+    report
+        .notes
+        .extend(tokens_notes(args, model, encoding, &inputs));
+    match format {
+        Format::Json => render_json(catalog, None, &report),
+        Format::Table | Format::Markdown => Ok(table::tokens(&report)),
+    }
+}
+
+/// The encoding to count with: `--encoding`, else the model's, else o200k_base.
+fn tokens_encoding(args: &TokensArgs, model: Option<&Model>) -> anyhow::Result<Encoding> {
+    Ok(match (args.encoding, model) {
         (Some(encoding), _) => encoding,
         (None, Some(model)) => model.tokenizer.ok_or_else(|| {
             InputError::Usage(format!(
@@ -32,18 +52,22 @@ pub(super) fn run_tokens(
             ))
         })?,
         (None, None) => Encoding::O200kBase,
-    };
-    let paths: Vec<String> = if args.files.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        args.files.clone()
-    };
-    let inputs = read_inputs(&paths, args.input_kind, Side::Any, args.lossy)?;
-    let mut report = count_inputs(encoding, model.map(|m| m.name.as_str()), &inputs);
+    })
+}
+
+/// What the counts approximate: another model's encoding, JSON on stdin counted as text, no
+/// model or encoding given.
+fn tokens_notes(
+    args: &TokensArgs,
+    model: Option<&Model>,
+    encoding: Encoding,
+    inputs: &[ParsedInput],
+) -> Vec<Note> {
+    let mut notes = Vec::new();
     if let (Some(model), Some(_)) = (model, args.encoding)
         && model.tokenizer != Some(encoding)
     {
-        report.notes.push(Note::new(
+        notes.push(Note::new(
             NoteCode::TokenCounting,
             format!(
                 "counted with {encoding}, which is not {}'s own encoding: an approximation",
@@ -60,7 +84,7 @@ pub(super) fn run_tokens(
             Request::Chat(..) => false,
         });
         if start == Some(true) {
-            report.notes.push(Note::new(
+            notes.push(Note::new(
                 NoteCode::TokenCounting,
                 "stdin looks like JSON but does not parse as a chat request or JSONL: counted \
                  as plain text (give --input chat or jsonl to see the error)"
@@ -69,15 +93,12 @@ pub(super) fn run_tokens(
         }
     }
     if args.encoding.is_none() && model.is_none() {
-        report.notes.push(Note::new(
+        notes.push(Note::new(
             NoteCode::TokenCounting,
             "no --model or --encoding: counted with o200k_base (gpt-4o and later)".into(),
         ));
     }
-    match format {
-        Format::Json => render_json(catalog, None, &report),
-        Format::Table | Format::Markdown => Ok(table::tokens(&report)),
-    }
+    notes
 }
 
 /// Reads several token inputs; stdin may appear once.
