@@ -758,7 +758,7 @@ impl Catalog {
                     format!(
                         "'{}' is not a model name: at most 100 letters, digits, '.', '-' \
                          and '_'",
-                        crate::render::clean(name, 100)
+                        crate::text::clean(name, 100)
                     ),
                 ));
             }

@@ -936,7 +936,7 @@ pub struct EmitArgs {
     /// subscription's name is the consumer's) or `header:NAME` (a request header).
     /// [default: subscription]
     #[arg(long, value_parser = input::consumer_key)]
-    pub consumer_key: Option<crate::render::emit_apim::ConsumerKey>,
+    pub consumer_key: Option<crate::calc::plan::ConsumerKey>,
     /// APIM: the backends and pools (ARM) instead of the policy: PTU first, spillover second,
     /// circuit breakers on 429.
     #[arg(long)]

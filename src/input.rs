@@ -242,8 +242,8 @@ pub fn cache_rate(text: &str) -> Result<f64, String> {
 }
 
 /// How API Management tells consumers apart: `subscription`, or `header:NAME`.
-pub fn consumer_key(text: &str) -> Result<crate::render::emit_apim::ConsumerKey, String> {
-    use crate::render::emit_apim::ConsumerKey;
+pub fn consumer_key(text: &str) -> Result<crate::calc::plan::ConsumerKey, String> {
+    use crate::calc::plan::ConsumerKey;
     match text.trim().split_once(':') {
         None if text.trim() == "subscription" => Ok(ConsumerKey::Subscription),
         Some(("header", name))

@@ -26,6 +26,7 @@ pub mod profile;
 pub mod render;
 pub mod retail;
 pub mod sim;
+pub mod text;
 pub mod timestamp;
 pub mod tokens;
 pub mod traffic;

@@ -476,7 +476,7 @@ fn check_region_names(
             return Err(error(format!(
                 "field 'regions': '{}' is not an Azure region's ARM name: lower-case letters and \
                  digits, e.g. eastus2 or swedencentral",
-                crate::render::clean(region, 60)
+                crate::text::clean(region, 60)
             )));
         }
         if regions[..i].contains(region) {
@@ -659,7 +659,7 @@ fn resolve_workload<'a>(
     catalog: &'a Catalog,
     read: &dyn Fn(&Path) -> std::io::Result<String>,
 ) -> Result<PlannedWorkload<'a>, InputError> {
-    if !crate::render::is_printable_name(&spec.name) {
+    if !crate::text::is_printable_name(&spec.name) {
         return Err(error(
             "name",
             "field 'name': a workload's name names its deployments and gateway groups: give \
@@ -894,7 +894,7 @@ fn resolve_consumers<'a>(
                     "field 'name': '{}' is not a consumer name API Management can match safely: \
                      1 to 80 letters, digits, spaces, '.', '_' or '-', starting with a letter or \
                      digit",
-                    crate::render::clean(&spec.name, 80)
+                    crate::text::clean(&spec.name, 80)
                 ),
             ));
         }

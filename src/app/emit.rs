@@ -1,11 +1,11 @@
 //! `emit`: the deployments a sized plan implies, as an ARM template, or the metric alerts that
 //! watch them (an ARM template, or `az` commands); to stdout or `--output`.
 
+use crate::calc::plan::ConsumerKey;
 use crate::calc::plan::{PlanReport, deployment_specs, router_plan};
 use crate::catalog::Catalog;
 use crate::cli::{EmitArgs, EmitKind};
 use crate::render::emit::{self, AlertSettings, Origin};
-use crate::render::emit_apim::ConsumerKey;
 use crate::render::{emit_apim, emit_litellm};
 use std::path::Path;
 

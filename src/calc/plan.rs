@@ -12,7 +12,8 @@ mod router;
 mod tier_bill;
 
 pub use consumers::{
-    ConsumerHeadroom, ConsumerLine, PlannedConsumer, QuotaPeriod, consumer_lines, quota_notes,
+    ConsumerHeadroom, ConsumerKey, ConsumerLine, PlannedConsumer, QuotaPeriod, consumer_lines,
+    quota_notes,
 };
 pub use deployments::{DeploymentSpec, deployment_specs};
 pub use router::{RouterEntry, RouterPlan, router_plan};

@@ -9,25 +9,14 @@
 use serde_json::{Value, json};
 
 use super::emit::Origin;
-use crate::calc::plan::{DeploymentSpec, Failover, PlanReport};
+use crate::calc::plan::{ConsumerKey, DeploymentSpec, Failover, PlanReport};
 
-/// How the gateway tells consumers apart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConsumerKey {
-    /// By the API Management subscription's name (the consumer's name).
-    Subscription,
-    /// By a request header carrying the consumer's name.
-    Header(String),
-}
-
-impl ConsumerKey {
-    /// The policy expression of the caller's consumer name.
-    fn expression(&self) -> String {
-        match self {
-            ConsumerKey::Subscription => "context.Subscription?.Name ?? \"\"".to_string(),
-            ConsumerKey::Header(name) => {
-                format!("context.Request.Headers.GetValueOrDefault(\"{name}\", \"\")")
-            }
+/// The policy expression of the caller's consumer name.
+fn key_expression(key: &ConsumerKey) -> String {
+    match key {
+        ConsumerKey::Subscription => "context.Subscription?.Name ?? \"\"".to_string(),
+        ConsumerKey::Header(name) => {
+            format!("context.Request.Headers.GetValueOrDefault(\"{name}\", \"\")")
         }
     }
 }
@@ -103,7 +92,7 @@ pub fn policy(
     key: &ConsumerKey,
     origin: &Origin,
 ) -> String {
-    let caller = key.expression();
+    let caller = key_expression(key);
     let pools = pool_ids(report);
     let mut out = format!(
         "<!-- ptuplan {} from {} (catalog {}): API Management policy for the plan's consumers.\n     \

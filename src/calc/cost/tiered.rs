@@ -388,7 +388,9 @@ fn batch_option(
         subscription: settings.subscription,
         daily_prompt_tokens: crate::calc::rounding::snap(daily_prompt),
         daily_requests: crate::calc::rounding::snap(daily_requests),
-        files_per_day: (daily_requests / setup.max_requests_per_file as f64).ceil() as u64,
+        files_per_day: crate::calc::rounding::ceil_whole(
+            daily_requests / setup.max_requests_per_file as f64,
+        ) as u64,
         max_requests_per_file: setup.max_requests_per_file,
         enqueued_limit: limit.map(|l| l.enqueued_tokens),
         source: limit.map_or_else(|| "S61".to_string(), |l| l.source.clone()),

@@ -11,6 +11,15 @@ use crate::catalog::Model;
 use crate::error::InputError;
 use crate::note::{Note, NoteCode};
 
+/// How the gateway tells consumers apart (`emit apim --consumer-key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsumerKey {
+    /// By the API Management subscription's name (the consumer's name).
+    Subscription,
+    /// By a request header carrying the consumer's name.
+    Header(String),
+}
+
 /// A consumer as resolved from a plan: the workload it calls and its peak.
 #[derive(Debug, Clone)]
 pub struct PlannedConsumer<'a> {
@@ -257,7 +266,7 @@ pub fn quota_notes(report: &PlanReport, consumers: &[PlannedConsumer<'_>]) -> Ve
                     consumer.name,
                     crate::numfmt::count(quota as f64),
                     period.unit(),
-                    crate::numfmt::count(planned.ceil()),
+                    crate::numfmt::count(crate::calc::rounding::ceil_whole(planned)),
                     period.unit(),
                     crate::numfmt::percent(rate_share),
                     consumer.workload

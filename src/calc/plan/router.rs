@@ -2,6 +2,7 @@
 //! workload, its serving deployments in each region, and the groups it falls back to on
 //! errors (a hybrid's spillover, flex retried as standard, an active-passive standby).
 
+use crate::calc::rounding::ceil_whole;
 use crate::catalog::Catalog;
 
 use super::{DeploymentSpec, Failover, PlanReport, Tier, WorkloadLine};
@@ -118,8 +119,8 @@ fn router_entry(
         group: groups.name(standby, spill),
         deployment: spec.name.clone(),
         region: spec.region.clone(),
-        tpm: tpm.ceil() as u64,
-        rpm: rpm.ceil() as u64,
+        tpm: ceil_whole(tpm) as u64,
+        rpm: ceil_whole(rpm) as u64,
         service_tier: spec
             .service_tier
             .map(tier_word)

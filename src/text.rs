@@ -1,0 +1,72 @@
+//! Text from input made safe to print, and the names fit to write into files: a leaf every
+//! step uses (the catalog and plan files check names with it, render escapes with it).
+
+/// Text from input made safe to print: control characters (terminal escape sequences, a
+/// stray carriage return) shown as `\u{1b}`-style escapes, and cut to `max_chars` characters
+/// with `…`. Newlines are kept only where the caller's text is multi-line output, so callers
+/// that need one line replace them first.
+pub fn clean(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars.saturating_mul(4)));
+    for (count, c) in text.chars().enumerate() {
+        if count >= max_chars {
+            out.push('…');
+            break;
+        }
+        if is_unsafe(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Characters that change how a terminal shows the text around them: controls (other than a
+/// newline) and the invisible format characters that reorder or hide text (bidirectional
+/// overrides such as U+202E, zero-width spaces and joiners, the byte-order mark).
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n') || is_invisible_or_break(c)
+}
+
+/// Invisible formatting characters, bidirectional overrides, Unicode line and paragraph
+/// separators (line breaks to YAML and JavaScript) and noncharacters: nothing a name should hold.
+pub fn is_invisible_or_break(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}'
+        | '\u{FDD0}'..='\u{FDEF}')
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
+}
+
+/// Whether a name from a plan is fit for the files `emit` writes: not blank, and no control,
+/// invisible, line-separator or noncharacter code points.
+pub fn is_printable_name(name: &str) -> bool {
+    !name.trim().is_empty()
+        && !name
+            .chars()
+            .any(|c| c.is_control() || is_invisible_or_break(c))
+}
+
+/// A whole rendered table or error line made safe to print: control characters other than
+/// newlines escaped (nothing is cut).
+pub fn escape_controls(text: String) -> String {
+    if text.chars().any(is_unsafe) {
+        clean(&text, usize::MAX)
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_cuts() {
+        assert_eq!(clean("a\u{1b}[31mb", 100), "a\\u{1b}[31mb");
+        assert_eq!(clean("abcdef", 3), "abc…");
+        assert_eq!(clean("line\nnext", 100), "line\nnext");
+        assert_eq!(escape_controls("ok\n".into()), "ok\n");
+        assert_eq!(escape_controls("\u{7}".into()), "\\u{7}");
+        assert_eq!(clean("a\u{202e}b\u{200b}", 100), "a\\u{202e}b\\u{200b}");
+    }
+}
