@@ -1,5 +1,6 @@
-//! `emit`: the deployments a sized plan implies, as an ARM template, or the metric alerts that
-//! watch them (an ARM template, or `az` commands); to stdout or `--output`.
+//! `emit`: the files a sized plan implies: deployments (ARM or Terraform), the metric alerts
+//! that watch them (ARM or `az` commands), API Management policies and backends, and a LiteLLM
+//! router config; to stdout or `--output`.
 
 use crate::calc::plan::ConsumerKey;
 use crate::calc::plan::{PlanReport, deployment_specs, router_plan};

@@ -1,4 +1,5 @@
-//! A month's load as per-minute requests and tokens: flat (one average minute) or a profile.
+//! Load as requests and token sums: a month's load curve (flat, one average minute, or a
+//! per-minute profile), and the per-second buckets logs and simulations are measured into.
 
 use crate::calc::param::ParamError;
 use crate::calc::workload::{MAX_TPM, RequestShape};
@@ -46,7 +47,8 @@ impl<T: std::ops::AddAssign> SecondAccumulator<T> {
     }
 }
 
-/// One minute of load: requests and the token sums of those requests.
+/// Requests and the token sums of those requests over one period: a minute in a load curve, a
+/// second in [`SecondBuckets`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct MinuteLoad {
     /// Requests in the minute.
