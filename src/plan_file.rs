@@ -776,6 +776,12 @@ fn with_tier<'a>(
         (None, _) => w.tier,
     };
     let standard = w.token_prices;
+    if standard.is_none() {
+        w.tiers = TierSetup::none(&format!(
+            "the catalog has no pay-as-you-go price for {} on {} to price its tiers from",
+            w.model.name, w.deployment
+        ));
+    }
     if let Some(prices) = &standard {
         let source = w.model.sources.prices.as_deref().unwrap_or("catalog");
         let standard = StandardPrice {
@@ -835,7 +841,11 @@ fn check_batch(w: &PlannedWorkload<'_>, tier: Tier, error: PlaceError) -> Result
         if let Err(reason) = &w.tiers.batch {
             return Err(error(
                 "batch_share",
-                format!("field 'batch_share': {reason}"),
+                format!(
+                    "field 'batch_share': {}: batch cannot be used: {reason}; remove \
+                     batch_share",
+                    w.batch_share
+                ),
             ));
         }
     }

@@ -387,3 +387,67 @@ fn findings_of_the_second_pass_stay_fixed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("average 250"), "{}", stderr(&out));
 }
+
+#[test]
+fn absurd_token_counts_in_a_log_are_refused_with_or_without_a_model() {
+    // A row above 10^12 tokens (a minute's most), in CSV and in JSONL.
+    let csv = scratch(
+        "absurd-tokens",
+        "row.csv",
+        "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,1e308,10\n",
+    );
+    let jsonl = scratch(
+        "absurd-tokens",
+        "row.jsonl",
+        "{\"created\": 1793610000, \"usage\": {\"prompt_tokens\": 99999999999999999999, \"completion_tokens\": 1}}\n",
+    );
+    for (path, said) in [
+        (
+            &csv,
+            "column 'prompt_tokens': '1e308' is not a token count (a whole number from 0 to 10^12)",
+        ),
+        (
+            &jsonl,
+            "field 'usage.prompt_tokens': 1e+20 is not a token count",
+        ),
+    ] {
+        for model in [&[][..], &["-m", "gpt-4.1"][..]] {
+            ptuplan()
+                .arg("analyze")
+                .arg(path)
+                .args(model)
+                .assert()
+                .code(2)
+                .stderr(predicates::str::contains(said));
+        }
+    }
+    // Rows within the bound whose busiest 60 s (across a minute boundary) is above it.
+    let window = scratch(
+        "absurd-tokens",
+        "window.csv",
+        "timestamp,prompt_tokens,completion_tokens\n\
+         2026-11-02T09:00:59Z,600000000000,10\n\
+         2026-11-02T09:01:00Z,600000000000,10\n",
+    );
+    for model in [&[][..], &["-m", "gpt-4.1"][..]] {
+        ptuplan()
+            .arg("analyze")
+            .arg(&window)
+            .args(model)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "the logs carry 1.20000000002e12 tokens in the 60 s from 2026-11-02T09:00:59Z, \
+                 above the 1e12 tokens a minute ptuplan accepts",
+            ));
+    }
+    // At the bound is accepted: 2 × (499,999,999,990 + 10) = 10^12 tokens in the 60 s.
+    let fits = scratch(
+        "absurd-tokens",
+        "fits.csv",
+        "timestamp,prompt_tokens,completion_tokens\n\
+         2026-11-02T09:00:59Z,499999999990,10\n\
+         2026-11-02T09:01:00Z,499999999990,10\n",
+    );
+    ptuplan().arg("analyze").arg(&fits).assert().code(0);
+}

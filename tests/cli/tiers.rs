@@ -395,6 +395,18 @@ fn plan_tier_errors_name_the_key_and_line() {
             .code(2)
             .stderr(contains(expected));
     }
+    // A model without pay-as-you-go prices has no batch tier to send a share to.
+    std::fs::write(&plan, "[[workload]]\nname = \"w\"\nmodel = \"gpt-5.3-codex\"\nbatch_share = 0.1\nrpm = 10\ntokens = 100\n").expect("written");
+    ptuplan()
+        .arg("plan")
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "line 4: workload 'w': field 'batch_share': 0.1: batch cannot be used: the catalog has \
+         no pay-as-you-go price for gpt-5.3-codex on global to price its tiers from; remove \
+         batch_share",
+        ));
     // A batch workload needs a quota that holds a day of it.
     std::fs::write(&plan, "[[workload]]\nname = \"w\"\nmodel = \"gpt-4.1\"\ntier = \"batch\"\nrpm = 10\ntokens = 100\n[subscription]\ntype = \"student\"\n").expect("written");
     ptuplan()

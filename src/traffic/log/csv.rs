@@ -325,10 +325,11 @@ fn parse_row(
             return Ok(0.0);
         }
         fast_count(bytes)
+            .filter(|&v| is_token_count(v))
             .or_else(|| std::str::from_utf8(bytes).ok().and_then(token_count))
             .ok_or_else(|| {
                 format!(
-                    "column '{}': '{}' is not a token count (a whole number, 0 or more)",
+                    "column '{}': '{}' is not a token count ({TOKEN_COUNT_RULE})",
                     header[index],
                     String::from_utf8_lossy(bytes)
                 )

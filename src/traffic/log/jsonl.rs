@@ -177,12 +177,9 @@ fn request_row(value: &Value, names: &ColumnNames, stats: &mut ReadStats) -> Res
             given.as_deref(),
             known,
         ) {
-            Some((path, v)) => v
-                .as_f64()
-                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
-                .ok_or_else(|| {
-                    format!("field '{path}': {v} is not a token count (a whole number, 0 or more)")
-                }),
+            Some((path, v)) => v.as_f64().filter(|&n| is_token_count(n)).ok_or_else(|| {
+                format!("field '{path}': {v} is not a token count ({TOKEN_COUNT_RULE})")
+            }),
             None if required => Err(format!(
                 "no {what} field (looked for {}; name it with --{what}-column)",
                 known.join(", ")

@@ -344,10 +344,22 @@ fn fast_count(b: &[u8]) -> Option<f64> {
         .map(|n| n as f64)
 }
 
-/// A token count: a whole number, 0 or more.
+/// The most tokens one row may carry: the most a minute may (`calc::workload::MAX_TPM`);
+/// more is a unit mistake or a broken export.
+const MAX_ROW_TOKENS: f64 = crate::calc::workload::MAX_TPM;
+
+/// What a token count may be, for errors.
+const TOKEN_COUNT_RULE: &str = "a whole number from 0 to 10^12";
+
+/// Whether `value` is a token count: a whole number from 0 to [`MAX_ROW_TOKENS`].
+fn is_token_count(value: f64) -> bool {
+    (0.0..=MAX_ROW_TOKENS).contains(&value) && value.fract() == 0.0
+}
+
+/// A token count written as a number: see [`is_token_count`].
 fn token_count(text: &str) -> Option<f64> {
     let value: f64 = text.parse().ok()?;
-    (value.is_finite() && value >= 0.0 && value.fract() == 0.0).then_some(value)
+    is_token_count(value).then_some(value)
 }
 
 /// The most requests one row may stand for (a second's count; more is a unit mistake).
