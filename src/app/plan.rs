@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::calc::budget::{self, BudgetReport};
 use crate::calc::plan::{Billing, PlanReport, PlannedWorkload, Tier, plan, split_warnings};
-use crate::calc::tier;
+use crate::calc::quota_tier;
 use crate::catalog::{Catalog, CatalogField};
 use crate::cli::{Cli, Format};
 use crate::deployment::{DeploymentType, Sku};
@@ -56,7 +56,7 @@ pub(super) struct PlanBody<'a> {
     report: &'a PlanReport,
     /// Pay-as-you-go quota per model and SKU against `[subscription] quota_tier`.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    quota_tier: &'a [tier::PlanTierLine],
+    quota_tier: &'a [quota_tier::PlanTierLine],
     #[serde(skip_serializing_if = "Option::is_none")]
     budget: Option<&'a BudgetReport>,
 }
@@ -271,19 +271,19 @@ fn plan_tiers(
     report: &mut PlanReport,
     tier: Option<u8>,
     catalog: &Catalog,
-) -> Vec<tier::PlanTierLine> {
+) -> Vec<quota_tier::PlanTierLine> {
     let Some(tier) = tier else {
         return Vec::new();
     };
-    let lines = tier::plan_tier_lines(report, catalog, tier);
-    let subjects: Vec<(String, tier::TierCheck)> = lines
+    let lines = quota_tier::plan_tier_lines(report, catalog, tier);
+    let subjects: Vec<(String, quota_tier::TierCheck)> = lines
         .iter()
         .map(|l| {
             let subject = format!("{} (workloads {})", l.model, l.workloads.join(", "));
             (subject, l.check.clone())
         })
         .collect();
-    report.notes.extend(tier::tier_notes(&subjects));
+    report.notes.extend(quota_tier::tier_notes(&subjects));
     lines
 }
 
@@ -294,7 +294,7 @@ fn check_budget(
     resolved: &plan_file::ResolvedPlan<'_>,
     shown: &str,
     (baseline, optional): (Option<&std::path::Path>, bool),
-    (tiers, as_of): (&[tier::PlanTierLine], NaiveDate),
+    (tiers, as_of): (&[quota_tier::PlanTierLine], NaiveDate),
 ) -> anyhow::Result<(BudgetReport, bool)> {
     let limits = resolved.budget.ok_or_else(|| InputError::File {
         kind: "plan",

@@ -4,8 +4,8 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
+use crate::calc::quota_tier;
 use crate::calc::sizing::{ModelSizing, SizeOptions, size};
-use crate::calc::tier;
 use crate::calc::workload::Workload;
 use crate::catalog::{Catalog, Model};
 use crate::cli::{Format, ShapeArgs, SizeArgs, SortOrder};
@@ -120,11 +120,11 @@ fn mark_quota_tier(models: &mut [ModelSizing], catalog: &Catalog, tier: u8) -> V
             continue;
         };
         let sku = Sku::of(model.deployment, false);
-        let check = tier::against_tier(catalog, &model.model, sku, tier, needed);
+        let check = quota_tier::against_tier(catalog, &model.model, sku, tier, needed);
         checks.push((model.model.clone(), check.clone()));
         model.quota_tier = Some(check);
     }
-    tier::tier_notes(&checks)
+    quota_tier::tier_notes(&checks)
 }
 
 /// Named models in the order given, each once (a name and its alias are one model); a dated

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calc::plan::PlanReport;
+use crate::calc::quota_tier::{PlanTierLine, tier_name};
 use crate::calc::rounding::{cents, snap};
-use crate::calc::tier::{PlanTierLine, tier_name};
 use crate::note::{Note, NoteCode};
 use crate::numfmt;
 

@@ -9,11 +9,11 @@ pub mod param;
 pub mod plan;
 pub mod prices;
 pub mod quota;
+pub mod quota_tier;
 pub mod rounding;
 pub mod service_tier;
 pub mod sizing;
 pub mod stats;
-pub mod tier;
 pub mod workload;
 
 #[cfg(test)]

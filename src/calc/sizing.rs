@@ -167,7 +167,7 @@ pub struct ModelSizing {
     pub unverified: Vec<CatalogField>,
     /// `standard_tpm_quota_for_target` against `--quota-tier`'s default (only with that flag).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quota_tier: Option<crate::calc::tier::TierCheck>,
+    pub quota_tier: Option<crate::calc::quota_tier::TierCheck>,
     /// Assumptions, limits hit and caveats for this model.
     pub notes: Vec<crate::note::Note>,
 }
