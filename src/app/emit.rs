@@ -25,23 +25,7 @@ pub(super) fn run_emit(
     super::output::refuse_overwriting_inputs(path, "--output", &inputs)?;
     let output = OutputFile::open_if(path, "emitted file")?;
     let specs = deployment_specs(report, catalog);
-    let usage = |message: &str| Err(crate::error::InputError::Usage(message.into()).into());
-    let alerts_flags = args.az || args.threshold.is_some() || args.window.is_some();
-    match args.kind {
-        EmitKind::Alerts if args.az => check_az_names(&specs)?,
-        EmitKind::Alerts => {}
-        _ if alerts_flags => {
-            return usage("--az, --threshold and --window go with 'emit alerts' only");
-        }
-        EmitKind::Apim if args.backends && args.consumer_key.is_some() => {
-            return usage("--consumer-key shapes the policy; the --backends template has none");
-        }
-        EmitKind::Apim => {}
-        _ if args.backends || args.consumer_key.is_some() => {
-            return usage("--backends and --consumer-key go with 'emit apim' only");
-        }
-        _ => {}
-    }
+    check_flags(args, &specs)?;
     let origin = Origin {
         version: env!("CARGO_PKG_VERSION"),
         plan: args.file.display().to_string(),
@@ -88,6 +72,28 @@ pub(super) fn run_emit(
         }
         None => Ok(text),
     }
+}
+
+/// The flags that go with one kind of file only, and `--az`'s names.
+fn check_flags(args: &EmitArgs, specs: &[crate::calc::plan::DeploymentSpec]) -> anyhow::Result<()> {
+    let usage = |message: &str| Err(crate::error::InputError::Usage(message.into()).into());
+    let alerts_flags = args.az || args.threshold.is_some() || args.window.is_some();
+    match args.kind {
+        EmitKind::Alerts if args.az => check_az_names(specs)?,
+        EmitKind::Alerts => {}
+        _ if alerts_flags => {
+            return usage("--az, --threshold and --window go with 'emit alerts' only");
+        }
+        EmitKind::Apim if args.backends && args.consumer_key.is_some() => {
+            return usage("--consumer-key shapes the policy; the --backends template has none");
+        }
+        EmitKind::Apim => {}
+        _ if args.backends || args.consumer_key.is_some() => {
+            return usage("--backends and --consumer-key go with 'emit apim' only");
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Refuses deployment names `az`'s condition grammar would misread: the alert would watch
