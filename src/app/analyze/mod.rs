@@ -10,7 +10,7 @@ use crate::lifecycle::Lifecycles;
 use crate::note::{Note, NoteCode};
 use crate::numfmt;
 use crate::render::table;
-use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, SummaryInputs};
+use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, SummaryInputs, TrafficSummary};
 use crate::traffic::log::ReadStats;
 use crate::traffic::service_tiers::TierShare;
 
@@ -193,6 +193,7 @@ fn analyze_input(
         reasoning: input.log.reasoning,
     };
     let summary = analysis::summarize(buckets, &minutes, inputs);
+    check_peak_tokens(&summary)?;
     let mut notes = Vec::new();
     let monthly = !models.is_empty() || !input.log.groups.is_empty();
     let period_minutes = period(args.period, minutes.len() as u64, monthly, &mut notes)?;
@@ -239,6 +240,20 @@ fn analyze_input(
         notes,
     };
     Ok((report, lifecycle))
+}
+
+/// The busiest 60 s of the logs may carry at most `calc::workload::MAX_TPM` tokens, as any
+/// load ptuplan sizes; more is a unit mistake or a broken export.
+fn check_peak_tokens(summary: &TrafficSummary) -> Result<(), InputError> {
+    let most = crate::calc::workload::MAX_TPM;
+    if summary.peak_tpm > most {
+        return Err(InputError::Usage(format!(
+            "the logs carry {:e} tokens in the 60 s from {}, above the {most:e} tokens a \
+             minute ptuplan accepts (is a token column in the wrong unit?)",
+            summary.peak_tpm, summary.peak_tpm_at
+        )));
+    }
+    Ok(())
 }
 
 /// What per-minute input cannot tell, if the input is per minute.

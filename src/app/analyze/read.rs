@@ -304,33 +304,5 @@ pub(super) fn check_buckets(
             crate::timestamp::format_second(last_second)
         )));
     }
-    check_minute_tokens(buckets)
-}
-
-/// Any 60 s of the logs may carry at most `calc::workload::MAX_TPM` tokens, as any load
-/// ptuplan sizes; more is a unit mistake or a broken export.
-fn check_minute_tokens(buckets: &SecondBuckets) -> Result<(), InputError> {
-    let most = crate::calc::workload::MAX_TPM;
-    let mut window = std::collections::VecDeque::new();
-    let mut sum = 0.0;
-    for (&second, load) in buckets {
-        let tokens = load.prompt + load.completion;
-        window.push_back((second, tokens));
-        sum += tokens;
-        while let Some(&(first, old)) = window.front()
-            && first <= second - 60
-        {
-            window.pop_front();
-            sum -= old;
-        }
-        if sum > most {
-            let from = window.front().map_or(second, |&(first, _)| first);
-            return Err(InputError::Usage(format!(
-                "the logs carry {sum:e} tokens in the 60 s from {}, above the {most:e} tokens a \
-                 minute ptuplan accepts (is a token column in the wrong unit?)",
-                crate::timestamp::format_second(from)
-            )));
-        }
-    }
     Ok(())
 }
