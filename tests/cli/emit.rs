@@ -78,6 +78,23 @@ fn emit(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("UTF-8")
 }
 
+/// The priorities of the members of the first backend pool in an `emit apim --backends`
+/// template, in order.
+fn pool_priorities(backends: &Value) -> Vec<i64> {
+    let pool = backends["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["properties"]["type"] == "Pool")
+        .expect("pool");
+    pool["properties"]["pool"]["services"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|s| s["priority"].as_i64())
+        .collect()
+}
+
 fn template(args: &[&str]) -> Value {
     let value: Value = serde_json::from_str(&emit(args)).expect("JSON");
     let validator = validator();
@@ -490,18 +507,7 @@ fn apim_policy_limits_each_consumer_as_the_plan_says() {
     );
     // A hybrid's pool: its PTU base first, its spillover deployment second.
     let backends = template(&["apim", "examples/plan-tiers.toml", "--backends"]);
-    let pool = backends["resources"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|r| r["properties"]["type"] == "Pool")
-        .expect("pool");
-    let priorities: Vec<i64> = pool["properties"]["pool"]["services"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .filter_map(|s| s["priority"].as_i64())
-        .collect();
+    let priorities = pool_priorities(&backends);
     assert_eq!(priorities, [1, 2]);
     // A plan without consumers has nothing to limit; a bad key is refused.
     ptuplan()
@@ -1066,18 +1072,7 @@ fn adversarial_numbers_stay_right() {
         + "[[consumer]]\nname = \"web\"\nworkload = \"chat\"\nshare = 0.5\n";
     let path = plan_file(dir.path(), "ap.toml", &text);
     let backends = template(&["apim", &path, "--backends"]);
-    let pool = backends["resources"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|r| r["properties"]["type"] == "Pool")
-        .expect("pool");
-    let priorities: Vec<i64> = pool["properties"]["pool"]["services"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .filter_map(|s| s["priority"].as_i64())
-        .collect();
+    let priorities = pool_priorities(&backends);
     assert_eq!(
         priorities,
         [2, 4],

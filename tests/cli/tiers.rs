@@ -76,18 +76,7 @@ fn interactive_mix_beats_every_option_it_may_use() {
 fn batch_share_and_subscription_type_check_the_enqueued_quota() {
     // gpt-4.1 at 100 RPM of 1,000 + 500 tokens: 144M prompt tokens a day. 30% to batch is
     // 43.2M: within the 50M credit-card quota (S61); all of it is not.
-    let base = [
-        "cost",
-        "-m",
-        "gpt-4.1",
-        "--rpm",
-        "100",
-        "--prompt",
-        "1000",
-        "--completion",
-        "500",
-    ];
-    let mut args = base.to_vec();
+    let mut args = cost_gpt41(&[]);
     args.extend(["--batch-share", "30%", "--subscription-type", "credit-card"]);
     let answer = json(&args);
     let batch = &answer["batch"];
@@ -108,7 +97,7 @@ fn batch_share_and_subscription_type_check_the_enqueued_quota() {
             .as_str()
             .is_some_and(|e| e.contains("--latency deferrable"))
     );
-    let mut args = base.to_vec();
+    let mut args = cost_gpt41(&[]);
     args.extend([
         "--latency",
         "deferrable",
@@ -124,7 +113,7 @@ fn batch_share_and_subscription_type_check_the_enqueued_quota() {
         "{all_batch}"
     );
     // Students have no batch quota at all.
-    let mut args = base.to_vec();
+    let mut args = cost_gpt41(&[]);
     args.extend(["--subscription-type", "student", "--latency", "deferrable"]);
     let answer = json(&args);
     assert_eq!(answer["batch"]["enqueued_limit"], Value::Null);
@@ -141,21 +130,12 @@ fn batch_share_and_subscription_type_check_the_enqueued_quota() {
 #[test]
 fn deferrable_mix_uses_batch_up_to_the_quota() {
     // Enterprise quota (5B a day) takes everything: the mix is all batch, half of payg.
-    let answer = json(&[
-        "cost",
-        "-m",
-        "gpt-4.1",
-        "--rpm",
-        "100",
-        "--prompt",
-        "1000",
-        "--completion",
-        "500",
+    let answer = json(&cost_gpt41(&[
         "--latency",
         "deferrable",
         "--subscription-type",
         "enterprise",
-    ]);
+    ]));
     assert_eq!(answer["mix"]["chosen"]["batch_share"], 1.0);
     assert_eq!(answer["mix"]["chosen"]["monthly_usd"], 13_140.0);
     assert_eq!(answer["recommended"], "batch");
@@ -216,21 +196,12 @@ fn flex_availability_prices_retries_at_standard() {
 
 #[test]
 fn priority_flags_replace_the_catalog_prices() {
-    let answer = json(&[
-        "cost",
-        "-m",
-        "gpt-4.1",
-        "--rpm",
-        "100",
-        "--prompt",
-        "1000",
-        "--completion",
-        "500",
+    let answer = json(&cost_gpt41(&[
         "--price-priority-input",
         "4",
         "--price-priority-output",
         "16",
-    ]);
+    ]));
     // 4.38e9 × $4 + 2.19e9 × $16 per 1M = $17,520 + $35,040.
     assert_eq!(usd(&answer, "priority"), 52_560.0);
     // The catalog's cached priority price is still in use: not a full override.
@@ -285,17 +256,7 @@ fn tier_flags_reject_bad_values_naming_the_flag() {
     // A share whose day does not fit the subscription's batch quota is refused: 95% of 144M
     // prompt tokens a day against MSDN's 90,000 (S61).
     ptuplan()
-        .args([
-            "cost",
-            "-m",
-            "gpt-4.1",
-            "--rpm",
-            "100",
-            "--prompt",
-            "1000",
-            "--completion",
-            "500",
-        ])
+        .args(cost_gpt41(&[]))
         .args(["--batch-share", "95%", "--subscription-type", "msdn"])
         .assert()
         .code(2)
@@ -756,17 +717,7 @@ fn second_review_findings_stay_fixed() {
     // The largest batch share that fits is a share of the whole load: 90,000 of 144M prompt
     // tokens a day is 0.06%.
     ptuplan()
-        .args([
-            "cost",
-            "-m",
-            "gpt-4.1",
-            "--rpm",
-            "100",
-            "--prompt",
-            "1000",
-            "--completion",
-            "500",
-        ])
+        .args(cost_gpt41(&[]))
         .args(["--batch-share", "30%", "--subscription-type", "msdn"])
         .assert()
         .code(2)
@@ -886,4 +837,14 @@ fn consumers_share_a_deployment_within_its_capacity() {
         .assert()
         .code(3)
         .stdout(contains("max_consumer_tpm"));
+}
+
+/// `cost` for gpt-4.1 at 100 RPM of 1,000 prompt + 500 completion tokens (144M prompt tokens
+/// a day), then `extra`.
+fn cost_gpt41(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args: Vec<&str> = "cost -m gpt-4.1 --rpm 100 --prompt 1000 --completion 500"
+        .split(' ')
+        .collect();
+    args.extend_from_slice(extra);
+    args
 }
