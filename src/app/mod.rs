@@ -114,7 +114,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 let _ = writeln!(
                     stderr,
                     "warning: {}",
-                    crate::render::clean(&note.message, 1000)
+                    crate::render::clean(&note.to_string(), 1000)
                 );
             }
             emit::run_emit(args, &report, &catalog, &emit_inputs(&cli, args))?

@@ -146,7 +146,7 @@ pub(super) fn run_plan(
     };
     let warnings = split_warnings(&resolved.workloads)
         .into_iter()
-        .map(|n| n.message)
+        .map(|n| n.to_string())
         .collect();
     Ok((text, budget, warnings))
 }
@@ -313,7 +313,7 @@ fn check_budget(
     if let (true, Some(path)) = (new_plan, baseline) {
         budget
             .notes
-            .retain(|n| !n.message.starts_with("max_increase_pct is not checked"));
+            .retain(|n| !n.to_string().starts_with("max_increase_pct is not checked"));
         budget.notes.push(Note::new(
             NoteCode::NewPlan,
             format!(

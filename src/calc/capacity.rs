@@ -476,7 +476,7 @@ mod tests {
         assert_eq!(report.counted_tokens_per_request, 4136.0);
         assert_eq!(report.binding, Binding::Tpm);
         assert!(
-            report.notes.iter().any(|n| n.message.contains("4,096")),
+            report.notes.iter().any(|n| n.to_string().contains("4,096")),
             "{:?}",
             report.notes
         );
@@ -526,7 +526,7 @@ mod tests {
             report
                 .notes
                 .iter()
-                .any(|n| n.message.contains("not a deployable")),
+                .any(|n| n.to_string().contains("not a deployable")),
             "{:?}",
             report.notes
         );

@@ -236,13 +236,7 @@ pub fn split_warnings(workloads: &[PlannedWorkload<'_>]) -> Vec<Note> {
             let note = shape
                 .token_split
                 .assumed_note(shape.prompt_tokens, "'tokens'")?;
-            Some(Note::new(
-                note.code,
-                format!(
-                    "workload '{}': {} (strict = true makes it an error)",
-                    w.name, note.message
-                ),
-            ))
+            Some(note.unless_strict().for_workload(&w.name))
         })
         .collect()
 }
@@ -343,7 +337,7 @@ pub fn plan(
         .filter(|w| w.load.kind != LoadKind::Profile)
     {
         for note in request_notes(&w.peak.shape, w.model, Naming::PlanKeys) {
-            notes.push(note.prefixed(&format!("workload '{}': ", w.name)));
+            notes.push(note.for_workload(&w.name));
         }
     }
     let geometry = Geometry {

@@ -201,7 +201,7 @@ mod tests {
         let note = tier_note("gpt-4.1", &over).expect("a note");
         assert_eq!(note.code, NoteCode::QuotaTierExceeded);
         assert!(
-            note.message.contains("above the default of Tier 1"),
+            note.to_string().contains("above the default of Tier 1"),
             "{note}"
         );
     }
@@ -214,7 +214,7 @@ mod tests {
         let note = tier_note("DeepSeek-R1", &check).expect("a note");
         assert_eq!(note.code, NoteCode::QuotaTierUnknown);
         assert!(
-            note.message
+            note.to_string()
                 .contains("no default for GlobalStandard in Tier 2"),
             "{note}"
         );

@@ -724,7 +724,7 @@ mod tests {
             plain
                 .notes
                 .iter()
-                .any(|n| n.message.contains("no cache-write weight"))
+                .any(|n| n.to_string().contains("no cache-write weight"))
         );
     }
 
@@ -743,7 +743,7 @@ mod tests {
             sizing
                 .notes
                 .iter()
-                .any(|n| n.message.contains("UNVERIFIED")),
+                .any(|n| n.to_string().contains("UNVERIFIED")),
             "{:?}",
             sizing.notes
         );
@@ -762,7 +762,7 @@ mod tests {
         assert!((current.ptu_raw - 140.540_540_5).abs() < 1e-6);
         assert_eq!(current.ptu, 145);
         assert!(
-            current.notes[0].message.contains("UNVERIFIED"),
+            current.notes[0].to_string().contains("UNVERIFIED"),
             "{:?}",
             current.notes
         );

@@ -64,7 +64,10 @@ fn the_migration_compares_per_ptu_numbers_with_the_replacement() {
         "migrated by hand",
         "size with --model gpt-5",
     ] {
-        assert!(note.message.contains(part), "{part:?} missing from {note}");
+        assert!(
+            note.to_string().contains(part),
+            "{part:?} missing from {note}"
+        );
     }
 }
 
@@ -86,7 +89,7 @@ fn a_retired_replacement_is_followed_to_a_live_one() {
         day("2026-12-03"),
     )[0];
     assert!(
-        note.message
+        note.to_string()
             .contains("to gpt-5-mini (via retired gpt-4.1-mini)"),
         "{note}"
     );
@@ -100,15 +103,15 @@ fn a_chain_ending_on_a_retired_model_has_no_current_replacement() {
     let migration = o1.migration.clone().expect("o3 is in the catalog");
     assert!(migration.retired);
     let note = &notes(&[o1], day("2026-12-03"))[0];
-    assert!(note.message.contains("o3 is itself retired"), "{note}");
-    assert!(!note.message.contains("--model o3"), "{note}");
+    assert!(note.to_string().contains("o3 is itself retired"), "{note}");
+    assert!(!note.to_string().contains("--model o3"), "{note}");
     // A target that retires itself is named with its date.
     let mini = &notes(
         &[view(&catalog, "gpt-4o-mini", "2026-12-03")],
         day("2026-12-03"),
     )[0];
     assert!(
-        mini.message
+        mini.to_string()
             .contains("(gpt-5-mini itself retires on 2027-02-06)"),
         "{mini}"
     );
@@ -122,7 +125,7 @@ fn a_replacement_outside_the_catalog_is_named_without_numbers() {
     assert_eq!(nano.migration, None);
     let note = &notes(&[nano], day("2026-12-03"))[0];
     assert!(
-        note.message
+        note.to_string()
             .ends_with("replacement gpt-5-nano (not in the catalog)"),
         "{note}"
     );
@@ -146,7 +149,8 @@ fn a_sku_that_retires_earlier_is_named() {
     assert_eq!(summer.stage, Stage::Deprecated);
     let note = &notes(&[summer], day("2026-06-01"))[0];
     assert!(
-        note.message.contains("; Standard retired on 2026-03-31"),
+        note.to_string()
+            .contains("; Standard retired on 2026-03-31"),
         "{note}"
     );
     // Judged on the regional SKUs, the Standard date counts.
@@ -180,29 +184,29 @@ fn many_warned_models_get_one_note_per_stage() {
             NoteCode::ModelDeprecated
         ]
     );
-    assert!(notes[0].message.starts_with("retired by 2026-12-03"));
+    assert!(notes[0].to_string().starts_with("retired by 2026-12-03"));
     assert!(
         notes[0]
-            .message
+            .to_string()
             .contains("gpt-4.1 (2026-10-14, move to gpt-5)")
     );
     assert!(
         notes[0]
-            .message
+            .to_string()
             .contains("o1 (2026-09-16, no current replacement)")
     );
     assert!(
         notes[1]
-            .message
+            .to_string()
             .starts_with("retiring in fewer than 90 days from 2026-12-03")
     );
-    assert!(notes[1].message.contains("gpt-5.2 (2026-12-12)"));
+    assert!(notes[1].to_string().contains("gpt-5.2 (2026-12-12)"));
     assert!(
         notes[2]
-            .message
+            .to_string()
             .starts_with("deprecated (no new customers)")
     );
-    assert!(!notes.iter().any(|n| n.message.contains("gpt-6-sol")));
+    assert!(!notes.iter().any(|n| n.to_string().contains("gpt-6-sol")));
 }
 
 #[test]

@@ -66,13 +66,13 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 }
 
 /// Notes in a collapsed block.
-fn notes<T: AsRef<str>>(out: &mut String, notes: &[T]) {
+fn notes<T: std::fmt::Display>(out: &mut String, notes: &[T]) {
     if notes.is_empty() {
         return;
     }
     let _ = writeln!(out, "<details><summary>Notes ({})</summary>\n", notes.len());
     for note in notes {
-        let _ = writeln!(out, "- {}", escape(note.as_ref()));
+        let _ = writeln!(out, "- {}", escape(&note.to_string()));
     }
     out.push_str("\n</details>\n\n");
 }

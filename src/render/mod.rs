@@ -7,6 +7,7 @@ pub mod emit_apim;
 pub mod emit_litellm;
 pub mod json;
 pub mod markdown;
+pub mod notes;
 pub mod plot;
 pub mod table;
 

@@ -131,13 +131,13 @@ pub(crate) fn right(text: impl ToString) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
-pub(crate) fn notes<T: AsRef<str>>(out: &mut String, notes: &[T]) {
+pub(crate) fn notes<T: std::fmt::Display>(out: &mut String, notes: &[T]) {
     if notes.is_empty() {
         return;
     }
     let _ = writeln!(out, "\nnotes:");
     for note in notes {
-        let note = crate::render::clean(note.as_ref(), MAX_NOTE_CHARS);
+        let note = crate::render::clean(&note.to_string(), MAX_NOTE_CHARS);
         let _ = writeln!(out, "{}", wrap(&note, "- ", "  "));
     }
 }

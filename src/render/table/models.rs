@@ -61,7 +61,7 @@ pub fn models(catalog: &Catalog, lifecycle: &Lifecycles) -> String {
         let _ = writeln!(out, "{}", wrap(line, "", "  "));
     }
     for note in lifecycle.notes() {
-        let _ = writeln!(out, "{}", wrap(&note.message, "", "  "));
+        let _ = writeln!(out, "{}", wrap(&note.to_string(), "", "  "));
     }
     out
 }

@@ -19,7 +19,7 @@ pub fn size(report: &SizeReport, catalog: &Catalog) -> String {
         [only] => explain_model(&mut out, report, only, catalog),
         models => compare_models(&mut out, report, models, catalog),
     };
-    all_notes.extend(report.notes.iter().map(|n| n.message.clone()));
+    all_notes.extend(report.notes.iter().map(|n| n.to_string()));
     notes(&mut out, &all_notes);
     out
 }
@@ -127,7 +127,7 @@ fn explain_model(
         let source = short_source_line(catalog, &model.sources.provisioned);
         let _ = writeln!(out, "\n{}", wrap(&source, "source: ", "  "));
     }
-    m.notes.iter().map(|n| n.message.clone()).collect()
+    m.notes.iter().map(|n| n.to_string()).collect()
 }
 
 /// Input, output and normalized tokens a minute, with their formulas.

@@ -1,47 +1,103 @@
 //! Notes: what an answer assumed, left out or warns about. Each has a stable `code` a script
 //! can act on (JSON `{"code": "token-split-assumed", "message": "..."}`) and the sentence
 //! people read in tables. The codes are the contract; the sentences may be reworded.
+//!
+//! A note holds what it says as data ([`NoteText`]: numbers, names, which case); the
+//! sentence is written by `render::notes`, so the computing layers write no English. Notes
+//! made where English is already at hand (a file written, a log skipped) may still carry a
+//! finished [`NoteText::Sentence`].
 
-use serde::Serialize;
+mod budget;
+mod capacity;
+mod cost;
+mod plan;
+mod quota;
+mod sizing;
 
-/// One note of an answer.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub use budget::BudgetNote;
+pub use capacity::CapacityNote;
+pub use cost::CostNote;
+pub use plan::PlanNote;
+pub use quota::QuotaNote;
+pub use sizing::SizingNote;
+
+/// One note of an answer: its kind and what it says. JSON writes it as `code` and `message`
+/// (see `render::notes`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     /// What kind of note it is (stable).
     pub code: NoteCode,
-    /// The sentence for people (may change between versions).
-    pub message: String,
+    /// What it says, as data.
+    pub text: NoteText,
 }
 
 impl Note {
-    /// A note of kind `code`.
+    /// A note of kind `code` whose sentence its maker wrote.
     pub fn new(code: NoteCode, message: String) -> Note {
-        Note { code, message }
+        Note {
+            code,
+            text: NoteText::Sentence(message),
+        }
     }
 
-    /// The same note with its message prefixed, e.g. `workload 'chat': `.
-    pub fn prefixed(self, prefix: &str) -> Note {
+    /// A note of kind `code` saying `text`.
+    pub fn of(code: NoteCode, text: impl Into<NoteText>) -> Note {
         Note {
-            message: format!("{prefix}{}", self.message),
+            code,
+            text: text.into(),
+        }
+    }
+
+    /// The same note, about the plan workload `name`.
+    pub fn for_workload(self, name: &str) -> Note {
+        Note {
+            text: NoteText::Workload {
+                name: name.to_string(),
+                note: Box::new(self.text),
+            },
+            ..self
+        }
+    }
+
+    /// The same note, adding that a plan's `strict = true` makes it an error.
+    pub fn unless_strict(self) -> Note {
+        Note {
+            text: NoteText::UnlessStrict(Box::new(self.text)),
             ..self
         }
     }
 }
 
-impl std::fmt::Display for Note {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl AsRef<str> for Note {
-    fn as_ref(&self) -> &str {
-        &self.message
-    }
+/// What a note says, by the part of the answer it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoteText {
+    /// A finished sentence.
+    Sentence(String),
+    /// A note about one workload of a plan.
+    Workload {
+        /// The workload's name, as the plan wrote it.
+        name: String,
+        /// What is said of it.
+        note: Box<NoteText>,
+    },
+    /// A note that a plan's `strict = true` would make an error.
+    UnlessStrict(Box<NoteText>),
+    /// From sizing a workload on a model.
+    Sizing(SizingNote),
+    /// From checking a standard quota against the quota tier.
+    Quota(QuotaNote),
+    /// From checking what a deployment can serve.
+    Capacity(CapacityNote),
+    /// From pricing a workload.
+    Cost(CostNote),
+    /// From sizing and pricing a plan.
+    Plan(PlanNote),
+    /// From checking a plan against its budget.
+    Budget(BudgetNote),
 }
 
 /// The kinds of notes (JSON: kebab-case).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteCode {
     /// A bare token count was sized as all prompt tokens.
@@ -145,10 +201,17 @@ mod tests {
 
     #[test]
     fn a_note_is_a_code_and_a_message() {
-        let note = Note::new(NoteCode::TokenSplitAssumed, "sized as prompt".into()).prefixed("w: ");
-        let json = serde_json::to_value(&note).expect("serializes");
-        assert_eq!(json["code"], "token-split-assumed");
-        assert_eq!(json["message"], "w: sized as prompt");
-        assert_eq!(note.as_ref(), "w: sized as prompt");
+        let note = Note::new(NoteCode::TokenSplitAssumed, "sized as prompt".into())
+            .unless_strict()
+            .for_workload("w");
+        assert_eq!(note.code, NoteCode::TokenSplitAssumed);
+        let NoteText::Workload { name, note: inner } = note.text else {
+            panic!("not a workload note: {note:?}");
+        };
+        assert_eq!(name, "w");
+        assert_eq!(
+            *inner,
+            NoteText::UnlessStrict(Box::new(NoteText::Sentence("sized as prompt".into())))
+        );
     }
 }
