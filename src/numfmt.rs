@@ -151,6 +151,21 @@ pub fn usd_short(usd: f64) -> String {
     format!("{}{suffix}", number(value, decimals, true))
 }
 
+/// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.
+pub fn duration(seconds: f64) -> String {
+    let units = [(86_400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")];
+    for (size, unit) in units {
+        if seconds >= size && (seconds / size).fract() == 0.0 {
+            return format!("{} {unit}", count(seconds / size));
+        }
+    }
+    if seconds >= 1.0 {
+        format!("{} s", number(seconds, 1, true))
+    } else {
+        format!("{} ms", number(seconds * 1000.0, 0, true))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +213,14 @@ mod tests {
             (percent(0.8554), percent_up(0.1446)),
             ("85.5%".into(), "14.5%".into())
         );
+    }
+
+    #[test]
+    fn durations_use_the_largest_whole_unit() {
+        assert_eq!(duration(90.0), "90 s");
+        assert_eq!(duration(900.0), "15 min");
+        assert_eq!(duration(86_400.0), "1 d");
+        assert_eq!(duration(1.5), "1.5 s");
+        assert_eq!(duration(0.25), "250 ms");
     }
 }

@@ -12,6 +12,7 @@ mod capacity;
 mod cost;
 mod plan;
 mod quota;
+mod simulate;
 mod sizing;
 
 pub use budget::BudgetNote;
@@ -19,6 +20,7 @@ pub use capacity::CapacityNote;
 pub use cost::CostNote;
 pub use plan::PlanNote;
 pub use quota::QuotaNote;
+pub use simulate::{SimulateNote, TierFlag};
 pub use sizing::SizingNote;
 
 /// One note of an answer: its kind and what it says. JSON writes it as `code` and `message`
@@ -94,6 +96,8 @@ pub enum NoteText {
     Plan(PlanNote),
     /// From checking a plan against its budget.
     Budget(BudgetNote),
+    /// From setting up or running a simulation.
+    Simulate(SimulateNote),
 }
 
 /// The kinds of notes (JSON: kebab-case).

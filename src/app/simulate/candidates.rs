@@ -5,7 +5,7 @@ use crate::calc::rounding::deployable_ptu;
 use crate::calc::service_tier::{PriorityOverrides, ServiceTier, StandardPrice, TierSetup};
 use crate::catalog::{Catalog, Model, TokenPrices};
 use crate::cli::{RpmWindowArg, SimulateArgs};
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, SimulateNote, TierFlag};
 use crate::numfmt;
 use crate::sim::compare::Candidate;
 use crate::sim::{PriorityMode, ProvisionedParams, RpmWindow, StandardParams, Target, TierMode};
@@ -117,16 +117,14 @@ pub(super) fn window_rounding_note(quota: f64, params: &StandardParams) -> Optio
         RpmWindow::TenSeconds => params.rpm / 6.0,
     };
     (per_window < exact * 0.95).then(|| {
-        Note::new(
+        Note::of(
             NoteCode::StandardQuota,
-            format!(
-                "{} TPM grants {} RPM, {} per window rounded down to {}: effectively {} RPM",
-                numfmt::short(quota),
-                numfmt::count(params.rpm),
-                numfmt::number(exact, 2, true),
-                numfmt::count(per_window),
-                numfmt::count(per_window * params.rpm / exact)
-            ),
+            SimulateNote::WindowRounding {
+                tpm_quota: quota,
+                rpm: params.rpm,
+                exact_per_window: exact,
+                per_window,
+            },
         )
     })
 }
@@ -149,14 +147,16 @@ pub(super) fn ptu_candidates(
         .ok_or_else(|| model.not_offered(deployment))?;
     for &ptu in ptus {
         if deployable_ptu(ptu, grid.min_ptu, grid.increment) as f64 != ptu {
-            notes.push(Note::new(NoteCode::PtuSize, format!(
-                "{} PTU is not deployable ({} {deployment} deploys from {} PTU in steps of {}); \
-                 simulated as given",
-                numfmt::count(ptu),
-                model.name,
-                grid.min_ptu,
-                grid.increment
-            )));
+            notes.push(Note::of(
+                NoteCode::PtuSize,
+                SimulateNote::PtuNotDeployable {
+                    ptu,
+                    model: model.name.clone(),
+                    deployment,
+                    min_ptu: grid.min_ptu,
+                    increment: grid.increment,
+                },
+            ));
         }
         let label = match args.spillover_quota {
             Some(q) => format!("{} PTU+{}", numfmt::count(ptu), numfmt::short(q)),
@@ -192,16 +192,16 @@ pub(super) fn unused_tier_flags(args: &SimulateArgs) -> Vec<Note> {
     [
         (
             args.flex_availability < 1.0 && args.flex_quota.is_empty(),
-            "--flex-availability: not used without a --flex-quota candidate",
+            TierFlag::FlexAvailability,
         ),
         (
             args.priority_ramp_floor > 0.0 && args.priority_quota.is_empty(),
-            "--priority-ramp-floor: not used without a --priority-quota candidate",
+            TierFlag::PriorityRampFloor,
         ),
     ]
     .into_iter()
     .filter(|(unused, _)| *unused)
-    .map(|(_, text)| Note::new(NoteCode::Simulation, text.to_string()))
+    .map(|(_, flag)| Note::of(NoteCode::Simulation, SimulateNote::UnusedTierFlag(flag)))
     .collect()
 }
 

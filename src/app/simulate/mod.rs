@@ -9,7 +9,7 @@ use crate::catalog::{Catalog, Model};
 use crate::cli::{Format, RetryArg, SimulateArgs};
 use crate::deployment::Sku;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, SimulateNote};
 use crate::numfmt;
 use crate::render::table;
 use crate::sim::compare::Candidate;
@@ -25,7 +25,7 @@ mod runs;
 
 use candidates::{candidates, has_standard_candidates, sim_tiers, tier_prices, unused_tier_flags};
 use offered::{Offered, traffic};
-use report::{ReportParts, describe_duration, plot, retry_name, simulate_report};
+use report::{ReportParts, plot, retry_name, simulate_report};
 use runs::{RunSetup, Trace, run_candidates};
 
 /// The most attempts a run may make if every request used all its retries: bounds the time a
@@ -107,12 +107,11 @@ pub(super) fn run_simulate(
     };
     let runs = run_candidates(&request.candidates, &request.offered, setup, trace)?;
     notes.extend(args.trace_out.as_ref().map(|path| {
-        Note::new(
+        Note::of(
             NoteCode::FileWritten,
-            format!(
-                "offered requests written to {} (read by --replay and analyze)",
-                path.display()
-            ),
+            SimulateNote::TraceWritten {
+                path: path.display().to_string(),
+            },
         )
     }));
     let parts = ReportParts {
@@ -154,9 +153,11 @@ fn write_plot(
 ) -> anyhow::Result<()> {
     if let (Some(path), Some(file)) = (&args.plot, file) {
         file.write_all(plot(model, &report.candidates)?.as_bytes())?;
-        report.notes.push(Note::new(
+        report.notes.push(Note::of(
             NoteCode::FileWritten,
-            format!("plot written to {}", path.display()),
+            SimulateNote::PlotWritten {
+                path: path.display().to_string(),
+            },
         ));
     }
     Ok(())
@@ -241,16 +242,13 @@ fn open_outputs(args: &SimulateArgs) -> anyhow::Result<SimulateOutputs> {
 /// The warning for a run too short for the PTU buckets to fill, if it is.
 fn short_run_note(args: &SimulateArgs, span_s: f64) -> Option<Note> {
     (span_s < WARM_UP_BUCKETS * args.bucket).then(|| {
-        Note::new(
+        Note::of(
             NoteCode::Simulation,
-            format!(
-                "short run: each PTU bucket starts empty and first absorbs {} of capacity above \
-                 100%, so over {} sustained overload shows fewer 429s than it will later; \
-                 simulate at least {} (--duration)",
-                describe_duration(args.bucket),
-                describe_duration(span_s),
-                describe_duration(WARM_UP_BUCKETS * args.bucket)
-            ),
+            SimulateNote::ShortRun {
+                bucket_s: args.bucket,
+                span_s,
+                warm_up_s: WARM_UP_BUCKETS * args.bucket,
+            },
         )
     })
 }
@@ -304,14 +302,11 @@ fn check_args(
         notes.extend(split.assumed_note(tokens, "--tokens"));
     }
     if model.reasoning && args.replay.is_none() && args.reasoning.is_none() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::ReasoningTokensMissing,
-            format!(
-                "{} is a reasoning model: its hidden reasoning tokens are generated, billed and \
-             weighted as output, and none were given; add --reasoning N, or the load is \
-             undersized",
-                model.name
-            ),
+            SimulateNote::ReasoningTokensMissing {
+                model: model.name.clone(),
+            },
         ));
     }
     if args.spillover_quota.is_some() && ptus.is_empty() {
@@ -357,13 +352,9 @@ fn service(
     let standard_speed_assumed = args.tokens_per_second.is_none()
         && (has_standard_candidates(args) || args.spillover_quota.is_some());
     if standard_speed_assumed {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::Simulation,
-            format!(
-                "standard deployments have no latency target; their generation speed is the PTU \
-             target's {} tokens/s (an assumption: give --tokens-per-second)",
-                numfmt::number(tokens_per_second, 1, true)
-            ),
+            SimulateNote::StandardSpeedAssumed { tokens_per_second },
         ));
     }
     let service = Service {
@@ -412,26 +403,23 @@ fn prices_for(
     let prices = match resolved {
         Ok(prices) => prices,
         Err(e) => {
-            notes.push(Note::new(
+            notes.push(Note::of(
                 NoteCode::NoPrices,
-                format!(
-                    "no cost: {}",
-                    e.to_string().replace("give ", "`ptuplan cost` takes ")
-                ),
+                SimulateNote::NoPrices {
+                    reason: e.to_string(),
+                },
             ));
             return None;
         }
     };
     if prices.unverified {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PricesUnverified,
-            format!(
-                "prices: PTUs at {}/PTU-year on a 1-year reservation (catalog source {}, \
-             models.toml [ptu_prices]): UNVERIFIED third-party figures, as Microsoft's docs give \
-             none; `ptuplan cost` takes your own (--ptu-yearly)",
-                numfmt::money(&catalog.currency, &numfmt::count(prices.ptu.yearly)),
-                prices.ptu_source
-            ),
+            SimulateNote::PtuPriceUnverified {
+                currency: catalog.currency.clone(),
+                ptu_yearly: prices.ptu.yearly,
+                source: prices.ptu_source.clone(),
+            },
         ));
     }
     Some(prices)
@@ -509,8 +497,8 @@ fn retry_policy(args: &SimulateArgs) -> anyhow::Result<RetryPolicy> {
         return Err(usage(format!(
             "--retry-cap {} is below --retry-delay {}: the cap is the longest backoff, at least \
              the first",
-            describe_duration(cap),
-            describe_duration(delay)
+            numfmt::duration(cap),
+            numfmt::duration(delay)
         )));
     }
     let backoff = matches!(args.retry, RetryArg::Fixed | RetryArg::Exponential);
@@ -570,26 +558,21 @@ fn default_max_tokens(
     let default = model.default_max_tokens?;
     let default = u32::try_from(default).unwrap_or(u32::MAX);
     if args.replay.is_some() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::MaxTokensAssumed,
-            format!(
-                "replayed requests count their own completion as max_tokens; clients that send \
-             none are counted by {} at its default {} (pass --max-tokens {} to simulate that)",
-                model.name,
-                numfmt::count(f64::from(default)),
-                default
-            ),
+            SimulateNote::ReplayMaxTokens {
+                model: model.name.clone(),
+                default,
+            },
         ));
         return None;
     }
-    notes.push(Note::new(
+    notes.push(Note::of(
         NoteCode::MaxTokensAssumed,
-        format!(
-            "no --max-tokens: clients are taken to send none, so {} counts its default max_tokens \
-         {} at admission (as size does); pass --max-tokens with what your clients send",
-            model.name,
-            numfmt::count(f64::from(default))
-        ),
+        SimulateNote::DefaultMaxTokens {
+            model: model.name.clone(),
+            default,
+        },
     ));
     let largest_fixed = args.completion.unwrap_or(0.0) + args.reasoning.unwrap_or(0.0);
     Some(default.max(largest_fixed.ceil() as u32))
@@ -640,7 +623,7 @@ fn check_run_size(
         return Err(usage(format!(
             "{candidates} candidates over {} are {} candidate-minutes, more than the {} a run \
              may hold: simulate fewer candidates (--ptu, --tpm-quota) or a shorter --duration",
-            describe_duration(span_s),
+            numfmt::duration(span_s),
             numfmt::short(candidate_minutes),
             numfmt::short(MAX_CANDIDATE_MINUTES)
         )));

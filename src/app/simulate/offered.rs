@@ -2,12 +2,11 @@
 
 use crate::catalog::Model;
 use crate::cli::SimulateArgs;
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, SimulateNote};
 use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
 use crate::traffic::log::{ColumnNames, LogBuckets};
 use crate::{numfmt, traffic};
 
-use super::report::describe_duration;
 use super::{sim_usage, usage, whole};
 use crate::app::analyze::open_log;
 
@@ -146,39 +145,32 @@ pub(super) fn replay_notes(
 ) -> Vec<Note> {
     let mut notes = Vec::new();
     if stats.skipped > 0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::SkippedRows,
-            format!(
-                "{} skipped as invalid",
-                numfmt::plural(stats.skipped as f64, "row", "rows")
-            ),
+            SimulateNote::SkippedRows {
+                rows: stats.skipped,
+            },
         ));
     }
     if log.groups.len() > 1 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::Simulation,
-            format!(
-                "the log names {} {}s ({}): all are replayed together, as {}",
-                log.groups.len(),
-                stats.group_column.as_deref().unwrap_or("deployment"),
-                log.groups.keys().cloned().collect::<Vec<_>>().join(", "),
-                model.name
-            ),
+            SimulateNote::GroupsReplayedTogether {
+                column: stats.group_column.as_deref().unwrap_or("deployment").into(),
+                groups: log.groups.keys().cloned().collect(),
+                model: model.name.clone(),
+            },
         ));
     }
     if stats.per_minute_metrics {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PeakMeasurement,
-            "per-minute input: each minute's requests are spread evenly over it, so \
-                         sub-minute bursts are not replayed"
-                .into(),
+            SimulateNote::PerMinuteSpread,
         ));
     }
-    notes.push(Note::new(
+    notes.push(Note::of(
         NoteCode::PeakMeasurement,
-        "replay: each second's requests are spread evenly over it, with the second's \
-                     mean sizes"
-            .into(),
+        SimulateNote::ReplaySpread,
     ));
     notes
 }
@@ -262,7 +254,7 @@ pub(super) fn expected_requests(args: &SimulateArgs, rate_per_s: f64) -> anyhow:
             "{} RPM for {} is about {} requests; simulate at most {} at a time \
                      (about 100 s of computing): lower the rate or shorten --duration",
             numfmt::count(rate_per_s * 60.0),
-            describe_duration(args.duration),
+            numfmt::duration(args.duration),
             numfmt::short(expected),
             numfmt::short(MAX_REQUESTS)
         )));
@@ -332,8 +324,8 @@ pub(super) fn check_bursts_start(args: &SimulateArgs) -> anyhow::Result<()> {
         if start >= args.duration {
             return Err(usage(format!(
                 "--burst starts at {} but the run lasts {} (--duration)",
-                describe_duration(start),
-                describe_duration(args.duration)
+                numfmt::duration(start),
+                numfmt::duration(args.duration)
             )));
         }
     }
@@ -427,7 +419,7 @@ pub(super) fn describe_synthetic(args: &SimulateArgs, rate_per_s: f64) -> String
     let mut describe = format!(
         "Poisson, mean {} RPM for {}",
         numfmt::count(rate_per_s * 60.0),
-        describe_duration(args.duration)
+        numfmt::duration(args.duration)
     );
     if let Some(p) = args.daily_peak {
         describe.push_str(&format!(
@@ -446,8 +438,8 @@ pub(super) fn describe_synthetic(args: &SimulateArgs, rate_per_s: f64) -> String
         describe.push_str(&format!(
             ", {}x burst at {} for {}",
             numfmt::number(factor, 2, true),
-            describe_duration(start),
-            describe_duration(length)
+            numfmt::duration(start),
+            numfmt::duration(length)
         ));
     }
     describe

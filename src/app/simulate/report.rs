@@ -96,7 +96,7 @@ pub(super) fn simulate_report(
 pub(super) fn describe_service(args: &SimulateArgs, parts: &ReportParts) -> String {
     format!(
         "{} to first token + {} tokens/s{}",
-        describe_duration(args.ttft),
+        numfmt::duration(args.ttft),
         numfmt::number(parts.tokens_per_second, 1, true),
         match (&args.tokens_per_second, &parts.model.latency_target) {
             (None, Some(target)) if parts.standard_speed_assumed => {
@@ -123,25 +123,10 @@ pub(super) fn describe_limiters(args: &SimulateArgs, has_ptus: bool) -> String {
     if has_ptus {
         parts.push(format!(
             "PTU: leaky bucket holding {} of capacity at 100%",
-            describe_duration(args.bucket)
+            numfmt::duration(args.bucket)
         ));
     }
     parts.join("; ")
-}
-
-/// `90 s`, `15 min`, `2 h`, `1 d`: the largest whole unit.
-pub(super) fn describe_duration(seconds: f64) -> String {
-    let units = [(86_400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")];
-    for (size, unit) in units {
-        if seconds >= size && (seconds / size).fract() == 0.0 {
-            return format!("{} {unit}", numfmt::count(seconds / size));
-        }
-    }
-    if seconds >= 1.0 {
-        format!("{} s", numfmt::number(seconds, 1, true))
-    } else {
-        format!("{} ms", numfmt::number(seconds * 1000.0, 0, true))
-    }
 }
 
 /// `--retry`'s value as typed.
@@ -166,11 +151,11 @@ pub(super) fn describe_client(args: &SimulateArgs) -> String {
                                    2 min (longer: no retry), else 0.5 s doubling up to 8 s, \
                                    less up to 25% jitter"
             .to_string(),
-        RetryArg::Fixed => format!("retry after {}", describe_duration(delay)),
+        RetryArg::Fixed => format!("retry after {}", numfmt::duration(delay)),
         RetryArg::Exponential => format!(
             "exponential backoff from {} up to {} (full jitter)",
-            describe_duration(delay),
-            describe_duration(args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S))
+            numfmt::duration(delay),
+            numfmt::duration(args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S))
         ),
     };
     let retry_after = match (args.retry, args.ignore_retry_after) {
@@ -183,7 +168,7 @@ pub(super) fn describe_client(args: &SimulateArgs) -> String {
         "{policy}; {} retries{retry_after}, {}",
         args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         if deadline.is_finite() {
-            format!("give up after {}", describe_duration(deadline))
+            format!("give up after {}", numfmt::duration(deadline))
         } else {
             "no deadline".to_string()
         }

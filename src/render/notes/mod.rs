@@ -6,6 +6,7 @@ mod capacity;
 mod cost;
 mod plan;
 mod quota;
+mod simulate;
 mod sizing;
 
 use std::borrow::Cow;
@@ -30,6 +31,7 @@ fn sentence(text: &NoteText) -> String {
         NoteText::Cost(note) => cost::sentence(note),
         NoteText::Plan(note) => plan::sentence(note),
         NoteText::Budget(note) => budget::sentence(note),
+        NoteText::Simulate(note) => simulate::sentence(note),
     }
 }
 
