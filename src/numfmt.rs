@@ -166,6 +166,15 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// `2 days`, `3 hours`, `90 minutes`: a span in its largest whole unit.
+pub fn minutes(minutes: u64) -> String {
+    match minutes {
+        m if m % 1440 == 0 => plural((m / 1440) as f64, "day", "days"),
+        m if m % 60 == 0 => plural((m / 60) as f64, "hour", "hours"),
+        m => plural(m as f64, "minute", "minutes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

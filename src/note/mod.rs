@@ -7,6 +7,7 @@
 //! made where English is already at hand (a file written, a log skipped) may still carry a
 //! finished [`NoteText::Sentence`].
 
+mod analyze;
 mod budget;
 mod capacity;
 mod cost;
@@ -15,6 +16,7 @@ mod quota;
 mod simulate;
 mod sizing;
 
+pub use analyze::{AnalyzeNote, QuotaBasis};
 pub use budget::BudgetNote;
 pub use capacity::CapacityNote;
 pub use cost::CostNote;
@@ -98,6 +100,8 @@ pub enum NoteText {
     Budget(BudgetNote),
     /// From setting up or running a simulation.
     Simulate(SimulateNote),
+    /// From reading, measuring or sizing logged traffic.
+    Analyze(AnalyzeNote),
 }
 
 /// The kinds of notes (JSON: kebab-case).

@@ -7,7 +7,7 @@ use crate::catalog::{Catalog, Model};
 use crate::cli::{AnalyzeArgs, Format};
 use crate::error::InputError;
 use crate::lifecycle::Lifecycles;
-use crate::note::{Note, NoteCode};
+use crate::note::{AnalyzeNote, Note, NoteCode};
 use crate::numfmt;
 use crate::render::table;
 use crate::traffic::analysis::{self, AnalyzeReport, GroupAnalysis, SummaryInputs, TrafficSummary};
@@ -37,42 +37,31 @@ fn period(
     monthly: bool,
     notes: &mut Vec<Note>,
 ) -> anyhow::Result<u64> {
-    let describe = |minutes: u64| match minutes {
-        m if m % 1440 == 0 => numfmt::plural((m / 1440) as f64, "day", "days"),
-        m if m % 60 == 0 => numfmt::plural((m / 60) as f64, "hour", "hours"),
-        m => numfmt::plural(m as f64, "minute", "minutes"),
-    };
     match period {
         Some(period) if period < span_minutes => Err(InputError::Usage(format!(
             "--period {}: the logs span {} (first to last request), longer than the period \
              they stand for; give at least --period {}m",
-            describe(period),
-            describe(span_minutes),
+            numfmt::minutes(period),
+            numfmt::minutes(span_minutes),
             span_minutes
         ))
         .into()),
         Some(period) => {
             if monthly {
-                notes.push(Note::new(
+                notes.push(Note::of(
                     NoteCode::LogPeriod,
-                    format!(
-                        "monthly figures: the logs stand for {} (--period), scaled to 730 hours",
-                        describe(period)
-                    ),
+                    AnalyzeNote::PeriodGiven { minutes: period },
                 ));
             }
             Ok(period)
         }
         None => {
             if monthly && span_minutes < 1440 {
-                notes.push(Note::new(
+                notes.push(Note::of(
                     NoteCode::LogPeriod,
-                    format!(
-                        "monthly figures scale the logs' {} to 730 hours as if they were \
-                     representative of the whole month; if they hold all the traffic of a \
-                     longer span, say which: --period 1d",
-                        describe(span_minutes)
-                    ),
+                    AnalyzeNote::ShortSpanScaled {
+                        minutes: span_minutes,
+                    },
                 ));
             }
             Ok(span_minutes)
@@ -84,51 +73,34 @@ fn period(
 fn reading_notes(stats: &ReadStats, first_skipped: &[String]) -> Vec<Note> {
     let mut notes = Vec::new();
     if stats.skipped > 0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::SkippedRows,
-            format!(
-                "{} skipped as invalid, first at {}",
-                numfmt::plural(stats.skipped as f64, "row", "rows"),
-                first_skipped.join(", ")
-            ),
+            AnalyzeNote::SkippedRows {
+                rows: stats.skipped,
+                first_at: first_skipped.to_vec(),
+            },
         ));
     }
     if !stats.at_row_limit.is_empty() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::ExportRowLimit,
-            format!(
-                "{} {} exactly as many rows as Log Analytics returns at most (30,000 in the \
-                 portal, 500,000 through the API): if it is a query's export it may be cut \
-                 off; export shorter spans (a day at a time) and give analyze every file",
-                stats.at_row_limit.join(", "),
-                if stats.at_row_limit.len() == 1 {
-                    "holds"
-                } else {
-                    "hold"
-                }
-            ),
+            AnalyzeNote::ExportRowLimit {
+                files: stats.at_row_limit.clone(),
+            },
         ));
     }
     if stats.minute_counts {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PeakMeasurement,
-            "every counted row is on a whole minute, so the counts are read as per-minute \
-             totals: peaks are calendar minutes, and the standard quota is sized for random \
-             arrivals within them; export per second (analyze --kql apim) for exact peaks"
-                .into(),
+            AnalyzeNote::MinuteCounts,
         ));
     }
     if !stats.per_minute_metrics {
-        let rows = match &stats.count_column {
-            Some(column) => format!("each row stands for its '{column}' requests in one second; "),
-            None => String::new(),
-        };
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PeakMeasurement,
-            format!(
-                "{rows}peaks are the busiest windows starting on any whole second, not calendar \
-                 minutes; distributions and capacity checks are per calendar minute"
-            ),
+            AnalyzeNote::SecondWindows {
+                count_column: stats.count_column.clone(),
+            },
         ));
     }
     notes
@@ -258,15 +230,9 @@ fn check_peak_tokens(summary: &TrafficSummary) -> Result<(), InputError> {
 
 /// What per-minute input cannot tell, if the input is per minute.
 fn per_minute_note(stats: &ReadStats) -> Option<Note> {
-    stats.per_minute_metrics.then(|| {
-        Note::new(
-            NoteCode::PeakMeasurement,
-            "per-minute input (Azure Monitor metric totals, or azure-openai-benchmark's rolling \
-             rpm and tpm taken once a minute): peaks are per minute, sub-minute peaks unknown, \
-             cached tokens not included"
-                .into(),
-        )
-    })
+    stats
+        .per_minute_metrics
+        .then(|| Note::of(NoteCode::PeakMeasurement, AnalyzeNote::PerMinuteInput))
 }
 
 /// The `--model`s, found in the catalog; `--ptu` needs exactly one.
@@ -288,12 +254,11 @@ fn chosen_models<'c>(args: &AnalyzeArgs, catalog: &'c Catalog) -> anyhow::Result
 /// priority or flex.
 fn service_tier_notes(args: &AnalyzeArgs, shares: &[TierShare]) -> Vec<Note> {
     if let (Some(column), true) = (&args.service_tier_column, shares.is_empty()) {
-        return vec![Note::new(
+        return vec![Note::of(
             NoteCode::GroupNotSized,
-            format!(
-                "--service-tier-column {}: no row has it, so nothing is split by tier",
-                crate::render::clean(column, 60)
-            ),
+            AnalyzeNote::TierColumnMissing {
+                column: column.clone(),
+            },
         )];
     }
     let served = |tier: &str| shares.iter().find(|s| s.tier == tier);
@@ -303,15 +268,10 @@ fn service_tier_notes(args: &AnalyzeArgs, shares: &[TierShare]) -> Vec<Note> {
     ) else {
         return Vec::new();
     };
-    vec![Note::new(
+    vec![Note::of(
         NoteCode::PriorityDowngrade,
-        format!(
-            "{} of the requests were served by the standard tier (service_tier \"default\") \
-             beside priority or flex ones: requests sent as priority are served and billed as \
-             standard when traffic ramps more than 50% in 15 minutes or prompts are long (S57); \
-             flex has no automatic fallback, so 'default' flex traffic is the client's retries \
-             (S59)",
-            crate::numfmt::percent(default.request_share)
-        ),
+        AnalyzeNote::ServedAsStandard {
+            request_share: default.request_share,
+        },
     )]
 }

@@ -3,7 +3,7 @@
 use crate::calc::load::MinuteLoad;
 use crate::catalog::Model;
 use crate::cli::AnalyzeArgs;
-use crate::note::{Note, NoteCode};
+use crate::note::{AnalyzeNote, Note, NoteCode};
 use crate::numfmt;
 use crate::render::plot;
 use crate::traffic::analysis::{self, TrafficSummary};
@@ -43,9 +43,11 @@ pub(super) fn fill_outputs(
     };
     if let (Some(path), Some(file)) = (&args.plot, plot) {
         file.write_all(plot_svg(args, chart)?.as_bytes())?;
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::FileWritten,
-            format!("plot written to {}", path.display()),
+            AnalyzeNote::PlotWritten {
+                path: path.display().to_string(),
+            },
         ));
     }
     Ok(profile_out)
@@ -58,16 +60,14 @@ pub(super) fn profile_notes(analyses: &[analysis::ModelAnalysis]) -> Vec<Note> {
         .iter()
         .filter(|a| a.peak_normalized_tpm > a.normalized_tpm.max)
         .map(|a| {
-            Note::new(
+            Note::of(
                 NoteCode::LoadProfile,
-                format!(
-                    "the profile holds calendar minutes: `cost --profile` sizes {} for the \
-                 busiest one ({} normalized TPM), below the busiest 60 s ({}, {} PTU)",
-                    a.model,
-                    numfmt::short(a.normalized_tpm.max),
-                    numfmt::short(a.peak_normalized_tpm),
-                    numfmt::count(a.ptu_for_peak as f64)
-                ),
+                AnalyzeNote::ProfileMinutes {
+                    model: a.model.clone(),
+                    busiest_minute_tpm: a.normalized_tpm.max,
+                    peak_tpm: a.peak_normalized_tpm,
+                    ptu: a.ptu_for_peak,
+                },
             )
         })
         .collect()

@@ -8,7 +8,7 @@ use crate::catalog::SubscriptionType;
 use crate::catalog::{Catalog, Model};
 use crate::cli::AnalyzeArgs;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
+use crate::note::{self, AnalyzeNote, Note, NoteCode};
 use crate::traffic::analysis::{
     self, GroupAnalysis, QuotaBasis, SizingSettings, SummaryInputs, TrafficSummary,
 };
@@ -79,11 +79,9 @@ pub(super) fn quota_check(
             sizing.rpm_window.as_str()
         ),
         None => {
-            notes.push(Note::new(
+            notes.push(Note::of(
                 NoteCode::RpmNotChecked,
-                "--tpm-quota: its request limit is not checked (give one --model for its \
-                 RPM ratio)"
-                    .into(),
+                AnalyzeNote::QuotaRequestsNotChecked,
             ));
             format!("{} TPM standard quota", numfmt::count(quota))
         }
@@ -115,49 +113,34 @@ pub(super) fn quota_notes(
         Some(_) => NoteCode::StandardQuota,
         None => NoteCode::MaxTokensAssumed,
     };
-    notes.push(Note::new(
+    notes.push(Note::of(
         code,
-        match sizing.max_tokens {
-            Some(n) => format!(
-                "standard quota counts prompt + {} max_tokens per request at admission \
-             (--max-tokens)",
-                numfmt::count(f64::from(n))
-            ),
-            None => "standard quota counts prompt + each request's own completion as max_tokens \
-                 at admission, as a replay sends; clients that send a larger max_tokens need \
-                 more quota: give it with --max-tokens"
-                .into(),
+        AnalyzeNote::QuotaAdmission {
+            max_tokens: sizing.max_tokens,
         },
     ));
     let window = sizing.rpm_window;
+    let window_s = window.seconds();
     let peak = summary.peak_window_requests(window);
     let whole_log = analyses.iter().any(|a| a.standard_tpm_quota.is_some());
-    notes.push(Note::new(
-        NoteCode::StandardQuota,
-        match (first.standard_quota_basis, peak) {
-            (Some(QuotaBasis::Observed), _) if !whole_log => format!(
-                "standard quota admits each deployment's (or model's) busiest {} request window \
-             and busiest calendar minute of admission tokens, the windows `simulate` enforces \
-             (--rpm-window)",
-                window.as_str()
-            ),
-            (Some(QuotaBasis::Observed), Some(peak)) => format!(
-                "standard quota admits the busiest {} request window ({}) and the busiest \
-             calendar minute of admission tokens ({}), the windows `simulate` enforces \
-             (--rpm-window); replaying the log against it refuses nothing",
-                window.as_str(),
-                numfmt::plural(peak, "request", "requests"),
-                numfmt::short(summary.peak_admission_tpm)
-            ),
-            _ => format!(
-                "standard quota: per-minute input has no sub-minute detail, so it is sized for \
-             random (Poisson) arrivals at the busiest minute's {} with at most {} of first \
-             attempts refused (--max-throttle) at the {} window",
-                numfmt::plural(summary.rpm.max, "request", "requests"),
-                numfmt::percent(sizing.max_throttle),
-                window.as_str()
-            ),
+    let basis = match (first.standard_quota_basis, peak) {
+        (Some(QuotaBasis::Observed), _) if !whole_log => {
+            note::QuotaBasis::ObservedPerGroup { window_s }
+        }
+        (Some(QuotaBasis::Observed), Some(peak)) => note::QuotaBasis::ObservedWholeLog {
+            window_s,
+            peak_requests: peak,
+            peak_admission_tpm: summary.peak_admission_tpm,
         },
+        _ => note::QuotaBasis::Poisson {
+            window_s,
+            busiest_minute_requests: summary.rpm.max,
+            max_throttle: sizing.max_throttle,
+        },
+    };
+    notes.push(Note::of(
+        NoteCode::StandardQuota,
+        AnalyzeNote::QuotaBasis(basis),
     ));
 }
 
@@ -259,12 +242,12 @@ impl Sizer<'_> {
             latency: None,
         });
         if settings.is_none() {
-            notes.push(Note::new(
+            notes.push(Note::of(
                 NoteCode::NoPrices,
-                format!(
-                    "{}: no catalog prices on {}, so no hybrid",
-                    model.name, deployment
-                ),
+                AnalyzeNote::NoHybridPrices {
+                    model: model.name.clone(),
+                    deployment,
+                },
             ));
         }
         let usable = settings
@@ -320,21 +303,24 @@ pub(super) fn size_groups(
                 Some(sizer.size(traffic, model, notes)?)
             }
             Some(model) => {
-                notes.push(Note::new(
+                notes.push(Note::of(
                     NoteCode::GroupNotSized,
-                    format!(
-                        "{name}: {} has no {deployment} provisioned deployment, so no sizing",
-                        model.name
-                    ),
+                    AnalyzeNote::NoProvisionedDeployment {
+                        group: name.clone(),
+                        model: model.name.clone(),
+                        deployment,
+                    },
                 ));
                 None
             }
             None => {
-                notes.push(Note::new(NoteCode::GroupNotSized, format!(
-                    "{name}: model '{}' is not in the catalog, so no sizing (give one -m to size \
-                     every deployment as that model)",
-                    group.model.as_deref().unwrap_or(name)
-                )));
+                notes.push(Note::of(
+                    NoteCode::GroupNotSized,
+                    AnalyzeNote::ModelNotInCatalog {
+                        group: name.clone(),
+                        model: group.model.as_deref().unwrap_or(name).to_string(),
+                    },
+                ));
                 None
             }
         };

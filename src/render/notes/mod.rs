@@ -1,6 +1,7 @@
 //! The sentences of notes: [`Note`]s carry data, and this module writes what people read
 //! under a table and what JSON's `message` holds.
 
+mod analyze;
 mod budget;
 mod capacity;
 mod cost;
@@ -32,6 +33,7 @@ fn sentence(text: &NoteText) -> String {
         NoteText::Plan(note) => plan::sentence(note),
         NoteText::Budget(note) => budget::sentence(note),
         NoteText::Simulate(note) => simulate::sentence(note),
+        NoteText::Analyze(note) => analyze::sentence(note),
     }
 }
 
