@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, Model};
 use crate::cli::{CostArgs, Format, LatencyArg, TermArg, TierArgs};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
+use crate::note::{FlagNote, Note, NoteCode};
 use crate::render::{markdown, table};
 
 use super::{
@@ -82,14 +82,7 @@ impl CostRequest {
         let settings = cost_settings(args, catalog, model, peak_workload.as_ref(), shape.as_ref())?;
         let profile_has_cached = profile.as_ref().is_some_and(|p| p.parsed.has_cached);
         let notes = (profile_has_cached && args.shape.cache_rate > 0.0)
-            .then(|| {
-                Note::new(
-                    NoteCode::LoadProfile,
-                    "--cache-rate is not used: the profile's 'cached' column gives the cached \
-                     tokens"
-                        .into(),
-                )
-            })
+            .then(|| Note::of(NoteCode::LoadProfile, FlagNote::CacheRateFromProfile))
             .into_iter()
             .collect();
         Ok(Self {
@@ -264,22 +257,15 @@ fn unused_tier_flags(args: &TierArgs, report: &CostReport) -> Vec<Note> {
     [
         (
             args.flex_availability < 1.0 && report.prices.flex.is_none(),
-            "--flex-availability",
-            "flex",
+            FlagNote::FlexAvailabilityUnpriced,
         ),
         (
             priority_flags && report.prices.priority.is_none(),
-            "the priority flags",
-            "priority",
+            FlagNote::PriorityFlagsUnpriced,
         ),
     ]
     .into_iter()
-    .filter(|(unused, _, _)| *unused)
-    .map(|(_, flags, tier)| {
-        Note::new(
-            NoteCode::ServiceTier,
-            format!("{flags}: not used, as {tier} is not priced here (see 'not priced')"),
-        )
-    })
+    .filter(|(unused, _)| *unused)
+    .map(|(_, flags)| Note::of(NoteCode::ServiceTier, flags))
     .collect()
 }

@@ -3,7 +3,7 @@
 use crate::catalog::{Catalog, Model};
 use crate::cli::{Format, TokensArgs};
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, TokensNote};
 use crate::render::table;
 use crate::tokens::count::{ParsedInput, count_inputs};
 use crate::tokens::encoding::Encoding;
@@ -67,12 +67,12 @@ fn tokens_notes(
     if let (Some(model), Some(_)) = (model, args.encoding)
         && model.tokenizer != Some(encoding)
     {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::TokenCounting,
-            format!(
-                "counted with {encoding}, which is not {}'s own encoding: an approximation",
-                model.name
-            ),
+            TokensNote::OtherEncoding {
+                encoding: encoding.to_string(),
+                model: model.name.clone(),
+            },
         ));
     }
     for input in inputs
@@ -84,18 +84,16 @@ fn tokens_notes(
             Request::Chat(..) => false,
         });
         if start == Some(true) {
-            notes.push(Note::new(
+            notes.push(Note::of(
                 NoteCode::TokenCounting,
-                "stdin looks like JSON but does not parse as a chat request or JSONL: counted \
-                 as plain text (give --input chat or jsonl to see the error)"
-                    .into(),
+                TokensNote::StdinJsonAsText,
             ));
         }
     }
     if args.encoding.is_none() && model.is_none() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::TokenCounting,
-            "no --model or --encoding: counted with o200k_base (gpt-4o and later)".into(),
+            TokensNote::DefaultEncoding,
         ));
     }
     notes
@@ -168,18 +166,12 @@ pub(super) fn models_encoding(
         }
     };
     if !without.is_empty() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::TokenCounting,
-            format!(
-                "{} not in tiktoken's model table: sample tokens counted with {encoding}, an \
-             approximation for {}",
-                if without.len() == 1 {
-                    "one model is"
-                } else {
-                    "some models are"
-                },
-                without.join(", ")
-            ),
+            TokensNote::ModelsWithoutEncoding {
+                encoding: encoding.to_string(),
+                models: without.iter().map(|m| m.to_string()).collect(),
+            },
         ));
     }
     Ok(encoding)

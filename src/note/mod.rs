@@ -11,19 +11,23 @@ mod analyze;
 mod budget;
 mod capacity;
 mod cost;
+mod flags;
 mod plan;
 mod quota;
 mod simulate;
 mod sizing;
+mod tokens;
 
 pub use analyze::{AnalyzeNote, QuotaBasis};
 pub use budget::BudgetNote;
 pub use capacity::CapacityNote;
 pub use cost::CostNote;
+pub use flags::FlagNote;
 pub use plan::PlanNote;
 pub use quota::QuotaNote;
-pub use simulate::{SimulateNote, TierFlag};
+pub use simulate::SimulateNote;
 pub use sizing::SizingNote;
+pub use tokens::TokensNote;
 
 /// One note of an answer: its kind and what it says. JSON writes it as `code` and `message`
 /// (see `render::notes`).
@@ -102,6 +106,10 @@ pub enum NoteText {
     Simulate(SimulateNote),
     /// From reading, measuring or sizing logged traffic.
     Analyze(AnalyzeNote),
+    /// From counting tokens.
+    Tokens(TokensNote),
+    /// A flag given but not used.
+    Flag(FlagNote),
 }
 
 /// The kinds of notes (JSON: kebab-case).

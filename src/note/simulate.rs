@@ -31,8 +31,6 @@ pub enum SimulateNote {
         /// The step above it.
         increment: u32,
     },
-    /// A tier flag given without a candidate of that tier.
-    UnusedTierFlag(TierFlag),
     /// The offered requests were written to a trace file.
     TraceWritten {
         /// The file, as given.
@@ -108,15 +106,6 @@ pub enum SimulateNote {
     PerMinuteSpread,
     /// A replay spreads each second's requests evenly over it.
     ReplaySpread,
-}
-
-/// A simulate flag for a tier that has no candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TierFlag {
-    /// `--flex-availability` without `--flex-quota`.
-    FlexAvailability,
-    /// `--priority-ramp-floor` without `--priority-quota`.
-    PriorityRampFloor,
 }
 
 impl From<SimulateNote> for NoteText {

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::calc::stats::Distribution;
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, TokensNote};
 use crate::tokens::encoding::Encoding;
 use crate::tokens::request::{Message, Request};
 
@@ -174,26 +174,22 @@ pub fn count_inputs(
         .iter()
         .any(|i| i.requests.iter().any(|r| matches!(r, Request::Chat(..))))
     {
-        notes.push(Note::new(
-            NoteCode::TokenCounting,
-            "chat requests: 3 tokens per message + role + content (+ 1 + name), + 3 to prime the \
-             reply (OpenAI cookbook)"
-                .to_string(),
-        ));
+        notes.push(Note::of(NoteCode::TokenCounting, TokensNote::ChatFormat));
     }
     if uncounted_parts > 0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::TokensNotCounted,
-            format!("{uncounted_parts} non-text message part(s) (images, audio) were not counted"),
+            TokensNote::NonTextParts {
+                parts: uncounted_parts as u64,
+            },
         ));
     }
     if uncounted_tools > 0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::TokensNotCounted,
-            format!(
-                "{uncounted_tools} tool definition(s) ('tools') were not counted: they cost prompt \
-             tokens in a format OpenAI does not publish"
-            ),
+            TokensNote::ToolDefinitions {
+                tools: uncounted_tools as u64,
+            },
         ));
     }
     TokensReport {

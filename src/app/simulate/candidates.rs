@@ -5,7 +5,7 @@ use crate::calc::rounding::deployable_ptu;
 use crate::calc::service_tier::{PriorityOverrides, ServiceTier, StandardPrice, TierSetup};
 use crate::catalog::{Catalog, Model, TokenPrices};
 use crate::cli::{RpmWindowArg, SimulateArgs};
-use crate::note::{Note, NoteCode, SimulateNote, TierFlag};
+use crate::note::{FlagNote, Note, NoteCode, SimulateNote};
 use crate::numfmt;
 use crate::sim::compare::Candidate;
 use crate::sim::{PriorityMode, ProvisionedParams, RpmWindow, StandardParams, Target, TierMode};
@@ -192,16 +192,16 @@ pub(super) fn unused_tier_flags(args: &SimulateArgs) -> Vec<Note> {
     [
         (
             args.flex_availability < 1.0 && args.flex_quota.is_empty(),
-            TierFlag::FlexAvailability,
+            FlagNote::FlexAvailabilityWithoutCandidate,
         ),
         (
             args.priority_ramp_floor > 0.0 && args.priority_quota.is_empty(),
-            TierFlag::PriorityRampFloor,
+            FlagNote::PriorityRampFloorWithoutCandidate,
         ),
     ]
     .into_iter()
     .filter(|(unused, _)| *unused)
-    .map(|(_, flag)| Note::of(NoteCode::Simulation, SimulateNote::UnusedTierFlag(flag)))
+    .map(|(_, flag)| Note::of(NoteCode::Simulation, flag))
     .collect()
 }
 

@@ -5,10 +5,12 @@ mod analyze;
 mod budget;
 mod capacity;
 mod cost;
+mod flags;
 mod plan;
 mod quota;
 mod simulate;
 mod sizing;
+mod tokens;
 
 use std::borrow::Cow;
 
@@ -34,6 +36,8 @@ fn sentence(text: &NoteText) -> String {
         NoteText::Budget(note) => budget::sentence(note),
         NoteText::Simulate(note) => simulate::sentence(note),
         NoteText::Analyze(note) => analyze::sentence(note),
+        NoteText::Tokens(note) => tokens::sentence(note),
+        NoteText::Flag(note) => flags::sentence(*note).to_string(),
     }
 }
 

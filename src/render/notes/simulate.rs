@@ -1,6 +1,6 @@
 //! The sentences of [`SimulateNote`]s.
 
-use crate::note::{SimulateNote, TierFlag};
+use crate::note::SimulateNote;
 use crate::numfmt;
 
 /// What `note` says.
@@ -30,12 +30,6 @@ pub(super) fn sentence(note: &SimulateNote) -> String {
              of {increment}); simulated as given",
             numfmt::count(*ptu),
         ),
-        SimulateNote::UnusedTierFlag(TierFlag::FlexAvailability) => {
-            "--flex-availability: not used without a --flex-quota candidate".into()
-        }
-        SimulateNote::UnusedTierFlag(TierFlag::PriorityRampFloor) => {
-            "--priority-ramp-floor: not used without a --priority-quota candidate".into()
-        }
         SimulateNote::TraceWritten { path } => {
             format!("offered requests written to {path} (read by --replay and analyze)")
         }
