@@ -1,7 +1,7 @@
 use super::*;
 use crate::deployment::Sku;
 use crate::error::CatalogError;
-use crate::note::NoteCode;
+use crate::note::{NoteCode, lifecycle_notes as notes};
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a test date")

@@ -12,6 +12,7 @@ mod budget;
 mod capacity;
 mod cost;
 mod flags;
+mod lifecycle;
 mod plan;
 mod quota;
 mod simulate;
@@ -23,6 +24,7 @@ pub use budget::BudgetNote;
 pub use capacity::CapacityNote;
 pub use cost::CostNote;
 pub use flags::FlagNote;
+pub use lifecycle::{LifecycleNote, notes as lifecycle_notes};
 pub use plan::PlanNote;
 pub use quota::QuotaNote;
 pub use simulate::SimulateNote;
@@ -110,6 +112,8 @@ pub enum NoteText {
     Tokens(TokensNote),
     /// A flag given but not used.
     Flag(FlagNote),
+    /// On models retired, retiring or deprecated.
+    Lifecycle(LifecycleNote),
 }
 
 /// The kinds of notes (JSON: kebab-case).

@@ -6,6 +6,7 @@ mod budget;
 mod capacity;
 mod cost;
 mod flags;
+mod lifecycle;
 mod plan;
 mod quota;
 mod simulate;
@@ -38,6 +39,7 @@ fn sentence(text: &NoteText) -> String {
         NoteText::Analyze(note) => analyze::sentence(note),
         NoteText::Tokens(note) => tokens::sentence(note),
         NoteText::Flag(note) => flags::sentence(*note).to_string(),
+        NoteText::Lifecycle(note) => lifecycle::sentence(note),
     }
 }
 
