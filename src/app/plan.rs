@@ -14,7 +14,7 @@ use crate::cli::{Cli, Format};
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{BudgetExceeded, InputError};
 use crate::lifecycle::Lifecycles;
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, PriceSource, PriceSources, Priced};
 use crate::plan_file;
 use crate::render::{markdown, table};
 
@@ -203,31 +203,40 @@ fn price_sources(workloads: &[PlannedWorkload<'_>], catalog: &Catalog) -> Vec<No
         .collect();
     ptu_types.sort();
     ptu_types.dedup();
-    let mut parts: Vec<String> = ptu_types
+    let mut parts: Vec<PriceSource> = ptu_types
         .iter()
         .filter_map(|d| {
             let p = catalog.ptu_prices.get(d)?;
-            let flag = if p.unverified { ", UNVERIFIED" } else { "" };
-            Some(format!("{d} PTUs from {}{flag}", p.source))
+            Some(PriceSource {
+                priced: Priced::Ptu(*d),
+                source: p.source.clone(),
+                unverified: p.unverified,
+            })
         })
         .collect();
-    let mut payg: Vec<String> = Vec::new();
+    let mut payg: Vec<PriceSource> = Vec::new();
     for w in workloads
         .iter()
         .filter(|w| w.tier != Tier::Ptu || w.batch_share > 0.0)
     {
-        let source = w.model.sources.prices.as_deref().unwrap_or("catalog");
-        let flag = if w.model.is_unverified(CatalogField::Prices) {
-            ", UNVERIFIED"
-        } else {
-            ""
-        };
-        let mut part_of = |part: String| {
+        let mut part_of = |part: PriceSource| {
             if !payg.contains(&part) {
                 payg.push(part);
             }
         };
-        part_of(format!("{} tokens from {source}{flag}", w.model.name));
+        part_of(PriceSource {
+            priced: Priced::Tokens {
+                model: w.model.name.clone(),
+            },
+            source: w
+                .model
+                .sources
+                .prices
+                .as_deref()
+                .unwrap_or("catalog")
+                .into(),
+            unverified: w.model.is_unverified(CatalogField::Prices),
+        });
         let tier_price = match w.tier {
             Tier::Priority => w.tiers.priority.as_ref().ok().map(|p| &p.price),
             Tier::Flex => w.tiers.flex.as_ref().ok(),
@@ -235,35 +244,27 @@ fn price_sources(workloads: &[PlannedWorkload<'_>], catalog: &Catalog) -> Vec<No
             _ => None,
         };
         if let Some(price) = tier_price {
-            let flag = if price.unverified { ", UNVERIFIED" } else { "" };
-            part_of(format!(
-                "{} {} tokens from {}{flag}",
-                w.model.name,
-                w.tier.as_str(),
-                price.source
-            ));
+            part_of(PriceSource {
+                priced: Priced::TierTokens {
+                    model: w.model.name.clone(),
+                    tier: w.tier.as_str().into(),
+                },
+                source: price.source.clone(),
+                unverified: price.unverified,
+            });
         }
     }
     parts.extend(payg);
     if parts.is_empty() {
         return Vec::new();
     }
-    let unverified = parts.iter().any(|p| p.ends_with("UNVERIFIED"));
-    let advice = if unverified {
-        "; UNVERIFIED prices are third-party figures: apply Microsoft's with 'ptuplan prices fetch' \
-         and --prices"
-    } else {
-        ""
-    };
-    let code = if unverified {
+    let sources = PriceSources(parts);
+    let code = if sources.any_unverified() {
         NoteCode::PricesUnverified
     } else {
         NoteCode::PriceSources
     };
-    vec![Note::new(
-        code,
-        format!("prices: {}{advice}", parts.join("; ")),
-    )]
+    vec![Note::of(code, sources)]
 }
 
 /// The plan's pay-as-you-go quota against its `[subscription] quota_tier`, with their notes.

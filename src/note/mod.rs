@@ -14,6 +14,7 @@ mod cost;
 mod flags;
 mod lifecycle;
 mod plan;
+mod prices;
 mod quota;
 mod simulate;
 mod sizing;
@@ -26,6 +27,7 @@ pub use cost::CostNote;
 pub use flags::FlagNote;
 pub use lifecycle::{LifecycleNote, notes as lifecycle_notes};
 pub use plan::PlanNote;
+pub use prices::{PriceSource, PriceSources, Priced};
 pub use quota::QuotaNote;
 pub use simulate::SimulateNote;
 pub use sizing::SizingNote;
@@ -114,6 +116,8 @@ pub enum NoteText {
     Flag(FlagNote),
     /// On models retired, retiring or deprecated.
     Lifecycle(LifecycleNote),
+    /// Where a plan's prices come from.
+    PriceSources(PriceSources),
 }
 
 /// The kinds of notes (JSON: kebab-case).

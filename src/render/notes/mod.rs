@@ -8,6 +8,7 @@ mod cost;
 mod flags;
 mod lifecycle;
 mod plan;
+mod prices;
 mod quota;
 mod simulate;
 mod sizing;
@@ -40,6 +41,7 @@ fn sentence(text: &NoteText) -> String {
         NoteText::Tokens(note) => tokens::sentence(note),
         NoteText::Flag(note) => flags::sentence(*note).to_string(),
         NoteText::Lifecycle(note) => lifecycle::sentence(note),
+        NoteText::PriceSources(note) => prices::sentence(note),
     }
 }
 

@@ -1,0 +1,26 @@
+//! The sentence of a plan's [`PriceSources`].
+
+use crate::note::{PriceSource, PriceSources, Priced};
+
+/// What `note` says.
+pub(super) fn sentence(note: &PriceSources) -> String {
+    let parts: Vec<String> = note.0.iter().map(part).collect();
+    let advice = if note.any_unverified() {
+        "; UNVERIFIED prices are third-party figures: apply Microsoft's with 'ptuplan prices fetch' \
+         and --prices"
+    } else {
+        ""
+    };
+    format!("prices: {}{advice}", parts.join("; "))
+}
+
+/// `global PTUs from S9, UNVERIFIED`, `gpt-4.1 tokens from S1`.
+fn part(price: &PriceSource) -> String {
+    let flag = if price.unverified { ", UNVERIFIED" } else { "" };
+    let source = &price.source;
+    match &price.priced {
+        Priced::Ptu(deployment) => format!("{deployment} PTUs from {source}{flag}"),
+        Priced::Tokens { model } => format!("{model} tokens from {source}{flag}"),
+        Priced::TierTokens { model, tier } => format!("{model} {tier} tokens from {source}{flag}"),
+    }
+}
