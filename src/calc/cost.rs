@@ -27,7 +27,7 @@ use crate::calc::workload::{TokenSplit, check_positive, check_range};
 use crate::catalog::{Model, SubscriptionType, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
+use crate::note::{CostNote, Note, NoteCode};
 use crate::numfmt;
 
 /// Hours in a month by the common convention (8,760 ÷ 12).
@@ -487,16 +487,26 @@ fn base_options(
     }
     let mut notes = Vec::new();
     if model.spillover {
-        let (mut hybrid, note) = hybrid_option(model, load, month, base);
+        let mut hybrid = hybrid_option(model, load, month, base);
         hybrid.assumes = format!(
             "{} PTU on the {} term; what they cannot serve spills to a standard deployment",
             hybrid.ptu,
             settings.hybrid_term.as_str()
         );
-        notes.extend(note.map(|n| Note::new(NoteCode::Spillover, n)));
+        notes.extend(
+            hybrid
+                .spillover_tpm_quota
+                .map(|tpm| Note::of(NoteCode::Spillover, CostNote::SpilloverQuota { tpm })),
+        );
         options.push(hybrid);
     } else {
-        notes.push(Note::new(NoteCode::Spillover, no_spillover_note(model)));
+        notes.push(Note::of(
+            NoteCode::Spillover,
+            CostNote::NoSpillover {
+                model: model.name.clone(),
+                source: model.sources.features.clone(),
+            },
+        ));
     }
     (options, notes)
 }
@@ -565,28 +575,18 @@ pub fn latency_rule(class: LatencyClass) -> &'static str {
 fn tier_notes(model: &Model, settings: &CostSettings) -> Vec<Note> {
     let mut notes = Vec::new();
     if let Ok(priority) = &settings.tiers.priority {
-        let unverified = if priority.price.unverified {
-            format!(
-                "its prices for {} are UNVERIFIED third-party figures ({}), pass \
-                 --price-priority-input/--price-priority-output/--price-priority-cached; ",
-                model.name, priority.price.source
-            )
-        } else {
-            String::new()
-        };
-        let zone = if settings.deployment == DeploymentType::DataZone {
-            " (on data zones, in the US data zone only)"
-        } else {
-            ""
-        };
-        let code = if priority.price.unverified {
-            NoteCode::PricesUnverified
-        } else {
-            NoteCode::ServiceTier
-        };
-        notes.push(Note::new(
-            code,
-            format!("priority: {unverified}it uses the standard deployment's quota{zone} (S58)"),
+        let unverified = priority.price.unverified;
+        notes.push(Note::of(
+            if unverified {
+                NoteCode::PricesUnverified
+            } else {
+                NoteCode::ServiceTier
+            },
+            CostNote::PriorityQuota {
+                model: model.name.clone(),
+                unverified_source: unverified.then(|| priority.price.source.clone()),
+                data_zone: settings.deployment == DeploymentType::DataZone,
+            },
         ));
     }
     notes
@@ -603,11 +603,9 @@ fn cost_notes(
 ) -> Vec<Note> {
     let mut notes = Vec::new();
     if month.settings.prices_unverified {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PricesUnverified,
-            "PTU prices are UNVERIFIED third-party figures (Microsoft's docs give none): check \
-             them against your agreement or pass --ptu-hourly/--ptu-monthly/--ptu-yearly"
-                .to_string(),
+            CostNote::PtuPricesUnverified,
         ));
     }
     notes.extend(load_notes(model, load, month.month_minutes, scale));
@@ -618,23 +616,18 @@ fn cost_notes(
         .count();
     if overflow > 0 {
         let throttled = Spill::new(minutes).over(capacity).1 * scale;
-        notes.push(Note::new(NoteCode::LoadAbovePeak, format!(
-            "{} of the load ({overflow} minute(s)) is above the {ptu_for_peak} PTU sized for the \
-             given peak: the full-PTU options would throttle it and are not recommended{}",
-            numfmt::percent_rounded(month.share(throttled)),
-            if model.spillover {
-                " (the hybrid serves it pay-as-you-go)"
-            } else {
-                ""
-            }
-        )));
+        notes.push(Note::of(
+            NoteCode::LoadAbovePeak,
+            CostNote::AbovePeak {
+                share: month.share(throttled),
+                minutes: overflow as u64,
+                ptu: ptu_for_peak,
+                hybrid: model.spillover,
+            },
+        ));
     }
     if model.spillover {
-        notes.push(Note::new(
-            NoteCode::Spillover,
-            "spillover is computed per minute; bursts within a minute spill somewhat more"
-                .to_string(),
-        ));
+        notes.push(Note::of(NoteCode::Spillover, CostNote::SpillPerMinute));
     }
     notes
 }
@@ -856,13 +849,8 @@ struct HybridBase<'a> {
 }
 
 /// The hybrid: the PTU base that minimizes the month (PTUs on the hybrid's term plus the spill
-/// pay-as-you-go), exact along the grid; with its spillover quota and a note on it.
-fn hybrid_option(
-    model: &Model,
-    load: &LoadCurve,
-    month: &Month,
-    base: &HybridBase,
-) -> (CostOption, Option<String>) {
+/// pay-as-you-go), exact along the grid; with its spillover quota.
+fn hybrid_option(model: &Model, load: &LoadCurve, month: &Month, base: &HybridBase) -> CostOption {
     let settings = month.settings;
     let (tpm_per_ptu, scale, spill) = (month.tpm_per_ptu, base.scale, base.spill);
     let per_ptu = settings
@@ -885,66 +873,39 @@ fn hybrid_option(
         0.0,
     );
     hybrid.spillover_tpm_quota = hybrid_spill_quota(load, model, best_ptu as f64, settings);
-    let note = hybrid.spillover_tpm_quota.map(|quota| {
-        format!(
-            "the hybrid's spillover deployment needs a standard quota of {} TPM: sized for its \
-             busiest minute's spilled requests arriving at random (an assumption: spill comes \
-             in bursts when the PTUs are full, so watch its 429s)",
-            numfmt::count(quota as f64)
-        )
-    });
-    (hybrid, note)
+    hybrid
 }
 
 /// Notes on how the load stands for the month: flat at its peak, or a profile scaled.
 fn load_notes(model: &Model, load: &LoadCurve, month_minutes: f64, scale: f64) -> Vec<Note> {
     let mut notes = Vec::new();
     match load.kind {
-        LoadKind::Flat if load.span_minutes > 1.0 => notes.push(Note::new(
+        LoadKind::Flat if load.span_minutes > 1.0 => notes.push(Note::of(
             NoteCode::LoadAssumed,
-            format!(
-                "no --profile: the load is taken to run at its peak {} of the time and to be idle \
-             otherwise{}",
-                numfmt::percent(1.0 / load.span_minutes),
-                if model.spillover {
-                    ", the least favourable shape for a partial PTU base; give --profile for an \
-                 exact hybrid"
-                } else {
-                    ""
-                }
-            ),
+            CostNote::AtPeakPart {
+                share: 1.0 / load.span_minutes,
+                hybrid: model.spillover,
+            },
         )),
-        LoadKind::Flat => notes.push(Note::new(
-            NoteCode::LoadAssumed,
-            "no --profile and no --avg-rpm: the load is taken as flat at the peak all month"
-                .to_string(),
-        )),
+        LoadKind::Flat => notes.push(Note::of(NoteCode::LoadAssumed, CostNote::AtPeakAllMonth)),
         LoadKind::Profile => {
             let missing = load.span_minutes - load.minutes.len() as f64;
             if missing > 0.0 {
-                notes.push(Note::new(
+                notes.push(Note::of(
                     NoteCode::LoadProfile,
-                    format!(
-                        "{} of the profile's {} minutes {} no row and count as no load",
-                        numfmt::count(missing),
-                        numfmt::count(load.span_minutes),
-                        if missing == 1.0 { "has" } else { "have" }
-                    ),
+                    CostNote::ProfileGaps {
+                        missing,
+                        span: load.span_minutes,
+                    },
                 ));
             }
-            notes.push(Note::new(
+            notes.push(Note::of(
                 NoteCode::LoadProfile,
-                format!(
-                    "the profile's {} {} scaled to the month's {} (x{})",
-                    numfmt::count(load.span_minutes),
-                    if load.span_minutes == 1.0 {
-                        "minute is"
-                    } else {
-                        "minutes are"
-                    },
-                    numfmt::count(month_minutes),
-                    numfmt::number(scale, 2, true)
-                ),
+                CostNote::ProfileScaled {
+                    span: load.span_minutes,
+                    month: month_minutes,
+                    scale,
+                },
             ));
         }
     }
@@ -1018,12 +979,17 @@ struct SpillShape {
 
 /// Why a model gets no hybrid option: Azure offers no spillover for it.
 pub fn no_spillover_note(model: &Model) -> String {
+    no_spillover_sentence(&model.name, model.sources.features.as_deref())
+}
+
+/// Why the model `model` gets no hybrid option, citing the catalog source of its features:
+/// the sentence of [`CostNote::NoSpillover`], and of the errors that need a hybrid.
+pub fn no_spillover_sentence(model: &str, features_source: Option<&str>) -> String {
     format!(
-        "no hybrid: {} does not support spillover from a provisioned to a standard deployment \
-         (Learn, provisioned throughput concepts: \"Models from other providers (Azure \
-         DeepSeek, Meta Llama) don't currently support spillover\"; catalog source {})",
-        model.name,
-        model.sources.features.as_deref().unwrap_or("none")
+        "no hybrid: {model} does not support spillover from a provisioned to a standard \
+         deployment (Learn, provisioned throughput concepts: \"Models from other providers \
+         (Azure DeepSeek, Meta Llama) don't currently support spillover\"; catalog source {})",
+        features_source.unwrap_or("none")
     )
 }
 
@@ -1222,6 +1188,7 @@ mod tests {
     use super::*;
     use crate::calc::workload::{RequestShape, TokenCounts};
     use crate::catalog::{Catalog, EMBEDDED};
+    use crate::note::NoteText;
 
     fn shape(prompt: f64, completion: f64, cache_rate: f64) -> RequestShape {
         let counts = TokenCounts {
@@ -1245,6 +1212,46 @@ mod tests {
             .iter()
             .find(|o| o.option == name)
             .expect("option present")
+    }
+
+    #[test]
+    fn load_notes_say_how_the_load_stands_for_the_month() {
+        let catalog = Catalog::parse(EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("gpt-4.1").expect("present");
+        let request = shape(1000.0, 500.0, 0.0);
+        // 100 RPM at peak, 20 on average: at the peak 1 ÷ 5 of the time.
+        let flat = LoadCurve::peak_and_average(100.0, 20.0, &request);
+        assert_eq!(
+            load_notes(model, &flat, 43_800.0, 1.0)[0].text,
+            CostNote::AtPeakPart {
+                share: 0.2,
+                hybrid: true
+            }
+            .into()
+        );
+        // Three rows over a 5-minute span: 2 minutes without a row; 43,800 ÷ 5 = 8,760.
+        let minutes = [MinuteLoad::of_shape(10.0, &request); 3];
+        let profile = LoadCurve::profile(&minutes, 5, true, true, None).expect("valid");
+        let texts: Vec<NoteText> = load_notes(model, &profile, 43_800.0, 8_760.0)
+            .into_iter()
+            .map(|n| n.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                CostNote::ProfileGaps {
+                    missing: 2.0,
+                    span: 5.0
+                }
+                .into(),
+                CostNote::ProfileScaled {
+                    span: 5.0,
+                    month: 43_800.0,
+                    scale: 8_760.0
+                }
+                .into(),
+            ]
+        );
     }
 
     #[test]

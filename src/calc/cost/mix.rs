@@ -15,7 +15,7 @@ use crate::calc::load::{LoadCurve, MinuteLoad};
 use crate::calc::rounding::{cents, deployable_ptu, snap};
 use crate::calc::service_tier::{LatencyClass, ServiceTier};
 use crate::catalog::Model;
-use crate::note::{Note, NoteCode};
+use crate::note::{CostNote, Note, NoteCode};
 use crate::numfmt;
 
 /// One mix. Field names are the JSON contract.
@@ -353,16 +353,17 @@ fn batch_share_max(load: &LoadCurve, month: &Month, latency: LatencyClass) -> (f
     }
     // To 0.01% (a quota that takes less than 1% still takes something).
     let most = snap((fits * 10_000.0).floor() / 10_000.0);
-    let note = Note::new(
+    let note = Note::of(
         NoteCode::BatchQuota,
-        format!(
-            "the mix sends at most {} of the load to batch (of {} that may wait): more would \
-             not fit the {} subscription's enqueued-token quota in a day ({})",
-            numfmt::percent(most),
-            numfmt::percent(wanted),
-            settings.subscription,
-            batch.limit.as_ref().map_or("S61", |l| l.source.as_str())
-        ),
+        CostNote::MixBatchCapped {
+            most,
+            wanted,
+            subscription: settings.subscription,
+            source: batch
+                .limit
+                .as_ref()
+                .map_or_else(|| "S61".to_string(), |l| l.source.clone()),
+        },
     );
     (most, vec![note])
 }
@@ -526,30 +527,24 @@ fn break_evens(
 
 /// What the chosen mix assumes.
 fn mix_notes(chosen: &MixChoice, latency: LatencyClass, load: &LoadCurve) -> Vec<Note> {
-    let mut notes = vec![Note::new(
-        NoteCode::ServiceTier,
-        format!(
-            "the mix uses only tiers the {} latency class allows ({}); it is searched per \
-             minute, so bursts within a minute overflow somewhat more",
-            latency.as_str(),
-            super::latency_rule(latency)
-        ),
-    )];
+    let tiers = match latency {
+        LatencyClass::Interactive => CostNote::InteractiveMix,
+        LatencyClass::Relaxed => CostNote::RelaxedMix,
+        LatencyClass::Deferrable => CostNote::DeferrableMix,
+    };
+    let mut notes = vec![Note::of(NoteCode::ServiceTier, tiers)];
     if chosen.overflow == Some(ServiceTier::Priority) && chosen.downgraded_share > 0.0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PriorityDowngrade,
-            format!(
-                "{} of the priority overflow rises faster than priority's ramp limit and would be \
-                 served (and billed) as standard, without the latency target: overflow starts \
-                 from nothing whenever the PTUs fill up",
-                numfmt::percent_rounded(chosen.downgraded_share)
-            ),
+            CostNote::MixRampDowngraded {
+                share: chosen.downgraded_share,
+            },
         ));
     }
     if chosen.overflow == Some(ServiceTier::Priority) && !tiered::ramp_applies(load) {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PriorityDowngrade,
-            "priority's ramp limit is not judged without --profile".into(),
+            CostNote::MixRampNotJudged,
         ));
     }
     notes

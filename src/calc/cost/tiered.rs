@@ -12,7 +12,7 @@ use crate::calc::service_tier::{
     BatchSetup, PrioritySetup, ServiceTier, TierPrice, TierSetup, ramp_downgraded,
 };
 use crate::catalog::{Model, SubscriptionType, TokenPrices};
-use crate::note::{Note, NoteCode};
+use crate::note::{CostNote, Note, NoteCode};
 use crate::numfmt;
 
 /// A tier `cost` could not price, and why. Field names are the JSON contract.
@@ -272,41 +272,33 @@ fn priority_notes(bill: &PriorityBill, setup: &PrioritySetup, judged: bool) -> V
     let mut notes = Vec::new();
     let rule = setup.ramp;
     if !judged {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PriorityDowngrade,
-            format!(
-                "priority's ramp limit (traffic rising more than {} in under {} minutes is \
-                 served and billed as standard, {}) is not judged without --profile",
-                numfmt::percent(rule.increase),
-                rule.minutes,
-                setup.ramp_source
-            ),
+            CostNote::RampNotJudged {
+                increase: rule.increase,
+                window: u64::from(rule.minutes),
+                source: setup.ramp_source.clone(),
+            },
         ));
     } else if bill.ramp_minutes > 0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PriorityDowngrade,
-            format!(
-                "priority: {} minute(s) of the profile rise more than {} within {} minutes; {} \
-                 of the priority tokens would be served and billed as standard, without the \
-                 latency target ({}; Azure publishes no floor below which the limit is lifted: \
-                 set one with --priority-ramp-floor)",
-                numfmt::count(bill.ramp_minutes as f64),
-                numfmt::percent(rule.increase),
-                rule.minutes,
-                numfmt::percent_rounded(share(bill.downgraded, bill.tokens)),
-                setup.ramp_source
-            ),
+            CostNote::RampDowngraded {
+                minutes: bill.ramp_minutes as u64,
+                increase: rule.increase,
+                window: u64::from(rule.minutes),
+                share: share(bill.downgraded, bill.tokens),
+                source: setup.ramp_source.clone(),
+            },
         ));
     }
     if bill.long_minutes > 0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PriorityDowngrade,
-            format!(
-                "priority: {} minute(s) average prompts above {} tokens, which are served and \
-                 billed as standard (S56)",
-                numfmt::count(bill.long_minutes as f64),
-                numfmt::count(setup.long_prompt_tokens.unwrap_or(0) as f64)
-            ),
+            CostNote::LongPrompts {
+                minutes: bill.long_minutes as u64,
+                tokens: setup.long_prompt_tokens.unwrap_or(0),
+            },
         ));
     }
     notes
@@ -343,14 +335,9 @@ fn flex_option(
          HTTP 429 (not billed) and are retried on standard by the client",
         numfmt::percent(availability)
     );
-    notes.push(Note::new(
+    notes.push(Note::of(
         NoteCode::FlexRetry,
-        format!(
-            "flex (preview) has no latency or service SLA and no automatic fallback: {} of \
-             attempts are assumed to find capacity (--flex-availability), the rest to be retried \
-             with service_tier \"default\"; flex and standard share the deployment's quota (S59)",
-            numfmt::percent(availability)
-        ),
+        CostNote::FlexRetry { availability },
     ));
     option
 }
@@ -430,24 +417,18 @@ fn over_limit(model: &Model, check: &BatchCheck) -> String {
 
 /// Notes on batch: turnaround, files a day, the quota.
 fn batch_notes(check: &BatchCheck) -> Vec<Note> {
-    let notes = vec![Note::new(
+    vec![Note::of(
         NoteCode::BatchQuota,
-        format!(
-            "batch: a 24-hour target turnaround (S60); {} of the load is {} requests a day, {} \
-             input file(s) a day at {} requests per file, and enqueues {} prompt tokens a day \
-             if submitted at once ({} subscriptions may enqueue {}; --subscription-type)",
-            numfmt::percent(check.share),
-            numfmt::count(check.daily_requests),
-            numfmt::count(check.files_per_day as f64),
-            numfmt::count(check.max_requests_per_file as f64),
-            numfmt::count(check.daily_prompt_tokens),
-            check.subscription,
-            check
-                .enqueued_limit
-                .map_or("none".to_string(), |l| numfmt::count(l as f64))
-        ),
-    )];
-    notes
+        CostNote::Batch {
+            share: check.share,
+            requests: check.daily_requests,
+            files: check.files_per_day,
+            requests_per_file: check.max_requests_per_file,
+            prompt_tokens: check.daily_prompt_tokens,
+            subscription: check.subscription,
+            enqueued_limit: check.enqueued_limit,
+        },
+    )]
 }
 
 /// `part ÷ whole`, 0 when there is no whole.
