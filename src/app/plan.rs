@@ -314,7 +314,7 @@ fn check_budget(
     if let (true, Some(path)) = (new_plan, baseline) {
         budget
             .notes
-            .retain(|n| !n.to_string().starts_with("max_increase_pct is not checked"));
+            .retain(|n| n.text != crate::note::BudgetNote::IncreaseNotChecked.into());
         budget.notes.push(Note::new(
             NoteCode::NewPlan,
             format!(

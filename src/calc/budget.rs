@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calc::plan::PlanReport;
-use crate::calc::quota_tier::{PlanTierLine, tier_name};
+use crate::calc::quota_tier::PlanTierLine;
 use crate::calc::rounding::{cents, snap};
-use crate::note::{Note, NoteCode};
+use crate::note::{BudgetNote, Note, NoteCode};
 use crate::numfmt;
 
 /// Limits from a plan's `[budget]` table; each is optional.
@@ -129,19 +129,9 @@ fn retirement_checks(
         });
     }
     if !undated.is_empty() {
-        let names: Vec<&str> = undated.iter().map(|r| r.subject.as_str()).collect();
-        let verb = if names.len() == 1 {
-            "it passes"
-        } else {
-            "they pass"
-        };
-        notes.push(Note::new(
-            NoteCode::LimitNotChecked,
-            format!(
-                "min_days_to_retirement: no retirement date is published for {}, so {verb}",
-                names.join("; ")
-            ),
-        ));
+        let subjects = undated.iter().map(|r| r.subject.clone()).collect();
+        let note = BudgetNote::RetirementUndated { subjects };
+        notes.push(Note::of(NoteCode::LimitNotChecked, note));
     }
 }
 
@@ -149,27 +139,27 @@ fn retirement_checks(
 /// rest.
 fn tier_checks(lines: &[PlanTierLine], checks: &mut Vec<Check>, notes: &mut Vec<Note>) {
     for line in lines {
-        let subject = format!("{} {}", line.model, line.check.sku);
         match line.check.default_tpm {
             Some(default) => {
                 let needed = line.check.needed_tpm as f64;
                 let excess = (needed - default as f64).max(0.0);
                 checks.push(Check {
                     limit: "within_quota_tier",
-                    subject,
+                    subject: format!("{} {}", line.model, line.check.sku),
                     max: default as f64,
                     value: needed,
                     excess,
                     ok: excess == 0.0,
                 });
             }
-            None => notes.push(Note::new(
-                NoteCode::LimitNotChecked,
-                format!(
-                    "within_quota_tier: no default is published for {subject} in {}, so it passes",
-                    tier_name(line.check.tier)
-                ),
-            )),
+            None => {
+                let note = BudgetNote::TierNoDefault {
+                    model: line.model.clone(),
+                    sku: line.check.sku,
+                    tier: line.check.tier,
+                };
+                notes.push(Note::of(NoteCode::LimitNotChecked, note));
+            }
         }
     }
 }
@@ -275,10 +265,9 @@ pub fn evaluate(
     if budget.within_quota_tier == Some(true) {
         match tiers {
             Some(lines) => tier_checks(lines, &mut checks, &mut notes),
-            None => notes.push(Note::new(
+            None => notes.push(Note::of(
                 NoteCode::LimitNotChecked,
-                "within_quota_tier is not checked: give the tier in [subscription] quota_tier"
-                    .into(),
+                BudgetNote::TierNotGiven,
             )),
         }
     }
@@ -290,19 +279,14 @@ pub fn evaluate(
         .map(|b| (report.monthly_usd - b) / b * 100.0);
     max_checks(report, budget, increase_pct, &mut checks);
     if budget.max_increase_pct.is_some() && increase_pct.is_none() {
-        notes.push(Note::new(
-            NoteCode::LimitNotChecked,
-            "max_increase_pct is not checked: give --baseline REPORT.json".into(),
-        ));
+        let note = BudgetNote::IncreaseNotChecked;
+        notes.push(Note::of(NoteCode::LimitNotChecked, note));
     }
     if budget.max_monthly_usd.is_some() && report.currency != "USD" {
-        notes.push(Note::new(
-            NoteCode::Currency,
-            format!(
-                "max_monthly_usd is compared in {}, the currency of the prices (--prices)",
-                report.currency
-            ),
-        ));
+        let note = BudgetNote::Currency {
+            currency: report.currency.clone(),
+        };
+        notes.push(Note::of(NoteCode::Currency, note));
     }
     let ok = checks.iter().all(|c| c.ok);
     BudgetReport {

@@ -27,7 +27,7 @@ use crate::calc::workload::{TokenSplit, Workload};
 use crate::catalog::{Model, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, PlanNote};
 
 /// How a workload is served.
 #[derive(
@@ -412,20 +412,15 @@ fn workload_lines<'w, 'a>(
         let bill = tier_bill::tier_bill(w, month_minutes, settings)
             .map_err(|e| InputError::Usage(format!("workload '{}': {e}", w.name)))?;
         payg_usd += bill.usd;
-        for (code, note) in &bill.notes {
-            notes.push(Note::new(*code, format!("workload '{}': {note}", w.name)));
+        for note in &bill.notes {
+            notes.push(note.clone().for_workload(&w.name));
         }
         if w.batch_share > 0.0 {
-            notes.push(Note::new(
-                NoteCode::ServiceTier,
-                format!(
-                    "workload '{}': {} of its load goes to batch (its {} tier and quota serve \
-                     the rest)",
-                    w.name,
-                    crate::numfmt::percent(w.batch_share),
-                    w.tier.as_str()
-                ),
-            ));
+            let note = PlanNote::BatchShare {
+                share: w.batch_share,
+                tier: w.tier.as_str().to_string(),
+            };
+            notes.push(Note::of(NoteCode::ServiceTier, note).for_workload(&w.name));
         }
         let ptu_alone = match bill.ptu_normalized {
             Some(normalized) => {
@@ -669,15 +664,12 @@ fn hybrid_reservation_notes(lines: &[WorkloadLine], reservations: &[ReservationL
                 .any(|w| w.tier == Tier::Hybrid && w.deployment == r.deployment)
         })
         .map(|r| {
-            Note::new(
-                NoteCode::Reservation,
-                format!(
-                    "hybrid bases on {} were priced on the reservation's term, but {} of its \
-                     PTUs are billed hourly beyond the {} reserved: a larger reservation, or \
-                     smaller bases, may cost less",
-                    r.deployment, r.billed_hourly, r.reserved
-                ),
-            )
+            let note = PlanNote::HybridBeyondReservation {
+                deployment: r.deployment,
+                billed_hourly: r.billed_hourly,
+                reserved: r.reserved,
+            };
+            Note::of(NoteCode::Reservation, note)
         })
         .collect()
 }
@@ -692,61 +684,37 @@ fn plan_notes(
     let (failover, region_count) = (geometry.failover, geometry.region_count);
     let mut notes = Vec::new();
     if let Some(mode) = failover {
-        notes.push(Note::new(NoteCode::Failover, match mode {
-            Failover::ActivePassive => format!(
-                "active-passive over {region_count} regions: every region is sized to carry all \
-                 traffic alone"
-            ),
-            Failover::ActiveActive => format!(
-                "active-active over {region_count} regions: each region is sized so that the \
-                 remaining {} carry all traffic when one region is lost",
-                if region_count == 2 {
-                    "region can".to_string()
-                } else {
-                    format!("{} regions", region_count - 1)
-                }
-            ),
-        }));
+        let regions = region_count;
+        let note = match mode {
+            Failover::ActivePassive => PlanNote::ActivePassive { regions },
+            Failover::ActiveActive => PlanNote::ActiveActive { regions },
+        };
+        notes.push(Note::of(NoteCode::Failover, note));
     }
     let saved: u64 = deployments.iter().map(|d| d.ptu_saved).sum();
     if saved > 0 {
-        notes.push(Note::new(
-            NoteCode::SharedDeployment,
-            format!("sharing deployments saves {saved} PTU over one deployment per workload"),
-        ));
+        let note = PlanNote::SharingSaves { ptu: saved };
+        notes.push(Note::of(NoteCode::SharedDeployment, note));
     }
     if reservations.iter().any(|r| r.billed_hourly > 0) {
         let hourly: u64 = reservations.iter().map(|r| r.billed_hourly).sum();
-        notes.push(Note::new(
-            NoteCode::Reservation,
-            if settings.reserved.is_empty() {
-                "no [reservation]: every PTU is billed hourly".to_string()
-            } else {
-                format!("{hourly} PTU beyond the reservation are billed hourly")
-            },
-        ));
+        let note = if settings.reserved.is_empty() {
+            PlanNote::NoReservation
+        } else {
+            PlanNote::BeyondReservation { ptu: hourly }
+        };
+        notes.push(Note::of(NoteCode::Reservation, note));
     }
     let unused: u64 = reservations.iter().map(|r| r.unused).sum();
     if unused > 0 {
-        notes.push(Note::new(
-            NoteCode::Reservation,
-            format!("{unused} reserved PTU have no deployment: paid for, unused"),
-        ));
+        let note = PlanNote::ReservedUnused { ptu: unused };
+        notes.push(Note::of(NoteCode::Reservation, note));
     }
     if region_count > 1 && !settings.reserved.is_empty() {
-        notes.push(Note::new(
-            NoteCode::Reservation,
-            "a reservation is counted against its deployment type in all regions together \
-             (Azure matches reservations per region: buy one per region)"
-                .to_string(),
-        ));
+        let note = PlanNote::ReservationAllRegions;
+        notes.push(Note::of(NoteCode::Reservation, note));
     }
-    notes.push(Note::new(
-        NoteCode::SharedDeployment,
-        "workloads sharing a deployment are sized for the sum of their peaks (peaks that never \
-         coincide need less)"
-            .to_string(),
-    ));
+    notes.push(Note::of(NoteCode::SharedDeployment, PlanNote::SumOfPeaks));
     notes
 }
 

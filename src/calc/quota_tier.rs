@@ -6,8 +6,7 @@ use serde::Serialize;
 use crate::calc::plan::{Billing, PlanReport};
 use crate::catalog::Catalog;
 use crate::deployment::Sku;
-use crate::note::{Note, NoteCode};
-use crate::numfmt::count;
+use crate::note::{Note, NoteCode, QuotaNote};
 
 /// A needed standard quota against a tier's default.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -51,27 +50,28 @@ pub fn against_tier(
 /// The note for a need above the tier's default, or with no default published; `None` when
 /// it fits. `subject` names the model (and workload).
 pub fn tier_note(subject: &str, check: &TierCheck) -> Option<Note> {
-    let tier = tier_name(check.tier);
+    let subject = subject.to_string();
+    let (sku, tier, needed_tpm) = (check.sku, check.tier, check.needed_tpm);
     match (check.within, check.default_tpm) {
-        (Some(false), Some(default)) => Some(Note::new(
+        (Some(false), Some(default_tpm)) => Some(Note::of(
             NoteCode::QuotaTierExceeded,
-            format!(
-                "{subject} needs {} TPM of {} quota per region, above the default of {tier}, {} [{}]: \
-             not deployable as planned without a quota increase (the quota request form)",
-                count(check.needed_tpm as f64),
-                check.sku,
-                count(default as f64),
-                check.source.as_deref().unwrap_or("catalog"),
-            ),
+            QuotaNote::AboveDefault {
+                subject,
+                sku,
+                tier,
+                needed_tpm,
+                default_tpm,
+                source: check.source.clone(),
+            },
         )),
-        (None, _) => Some(Note::new(
+        (None, _) => Some(Note::of(
             NoteCode::QuotaTierUnknown,
-            format!(
-                "{subject}: the catalog has no default for {} in {tier}, so the need of {} TPM is \
-             not checked against it",
-                check.sku,
-                count(check.needed_tpm as f64),
-            ),
+            QuotaNote::NoDefault {
+                subject,
+                sku,
+                tier,
+                needed_tpm,
+            },
         )),
         _ => None,
     }
@@ -90,39 +90,27 @@ pub fn tier_notes(checks: &[(String, TierCheck)]) -> Vec<Note> {
             .filter_map(|(subject, check)| tier_note(subject, check))
             .collect();
     }
-    let tier = tier_name(flagged[0].1.tier);
-    let over: Vec<String> = flagged
+    let tier = flagged[0].1.tier;
+    let over: Vec<(String, u64, u64)> = flagged
         .iter()
         .filter_map(|(subject, c)| {
             let default = c.default_tpm.filter(|_| c.within == Some(false))?;
-            Some(format!(
-                "{subject} (needs {}, default {})",
-                count(c.needed_tpm as f64),
-                count(default as f64)
-            ))
+            Some((subject.clone(), c.needed_tpm, default))
         })
         .collect();
-    let unknown: Vec<&str> = flagged
+    let subjects: Vec<String> = flagged
         .iter()
         .filter(|(_, c)| c.within.is_none())
-        .map(|(subject, _)| subject.as_str())
+        .map(|(subject, _)| subject.clone())
         .collect();
     let mut notes = Vec::new();
     if !over.is_empty() {
-        notes.push(Note::new(NoteCode::QuotaTierExceeded, format!(
-            "standard quota per region above the default of {tier} (not deployable as planned without \
-             a quota increase): {}",
-            over.join(", ")
-        )));
+        let note = QuotaNote::AboveDefaultMany { tier, over };
+        notes.push(Note::of(NoteCode::QuotaTierExceeded, note));
     }
-    if !unknown.is_empty() {
-        notes.push(Note::new(
-            NoteCode::QuotaTierUnknown,
-            format!(
-                "no default in the catalog for {tier}, not checked: {}",
-                unknown.join(", ")
-            ),
-        ));
+    if !subjects.is_empty() {
+        let note = QuotaNote::NoDefaultMany { tier, subjects };
+        notes.push(Note::of(NoteCode::QuotaTierUnknown, note));
     }
     notes
 }
@@ -173,15 +161,6 @@ pub fn plan_tier_lines(report: &PlanReport, catalog: &Catalog, tier: u8) -> Vec<
     lines
 }
 
-/// `Tier 3`, or `the Free tier` for 0.
-pub fn tier_name(tier: u8) -> String {
-    if tier == 0 {
-        "the Free tier".to_string()
-    } else {
-        format!("Tier {tier}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +179,18 @@ mod tests {
         assert_eq!(over.within, Some(false));
         let note = tier_note("gpt-4.1", &over).expect("a note");
         assert_eq!(note.code, NoteCode::QuotaTierExceeded);
+        assert_eq!(
+            note.text,
+            QuotaNote::AboveDefault {
+                subject: "gpt-4.1".into(),
+                sku: Sku::GlobalStandard,
+                tier: 1,
+                needed_tpm: default + 1000,
+                default_tpm: default,
+                source: over.source.clone(),
+            }
+            .into()
+        );
         assert!(
             note.to_string().contains("above the default of Tier 1"),
             "{note}"
@@ -213,10 +204,63 @@ mod tests {
         assert_eq!((check.within, check.default_tpm), (None, None));
         let note = tier_note("DeepSeek-R1", &check).expect("a note");
         assert_eq!(note.code, NoteCode::QuotaTierUnknown);
+        assert_eq!(
+            note.text,
+            QuotaNote::NoDefault {
+                subject: "DeepSeek-R1".into(),
+                sku: Sku::GlobalStandard,
+                tier: 2,
+                needed_tpm: 10_000,
+            }
+            .into()
+        );
         assert!(
             note.to_string()
                 .contains("no default for GlobalStandard in Tier 2"),
             "{note}"
+        );
+    }
+
+    #[test]
+    fn more_than_three_flagged_are_one_note_per_kind() {
+        let check = |within, default_tpm| TierCheck {
+            tier: 2,
+            sku: Sku::GlobalStandard,
+            needed_tpm: 5000,
+            default_tpm,
+            default_rpm: None,
+            within,
+            source: None,
+        };
+        let checks = [
+            ("a".to_string(), check(Some(false), Some(1000))),
+            ("b".to_string(), check(None, None)),
+            ("c".to_string(), check(Some(true), Some(9000))),
+            ("d".to_string(), check(None, None)),
+            ("e".to_string(), check(Some(false), Some(2000))),
+        ];
+        let notes = tier_notes(&checks);
+        let texts: Vec<_> = notes.iter().map(|n| (n.code, n.text.clone())).collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    NoteCode::QuotaTierExceeded,
+                    QuotaNote::AboveDefaultMany {
+                        tier: 2,
+                        over: vec![("a".into(), 5000, 1000), ("e".into(), 5000, 2000)],
+                    }
+                    .into()
+                ),
+                (
+                    NoteCode::QuotaTierUnknown,
+                    QuotaNote::NoDefaultMany {
+                        tier: 2,
+                        subjects: vec!["b".into(), "d".into()],
+                    }
+                    .into()
+                ),
+            ]
         );
     }
 }

@@ -9,7 +9,7 @@ use crate::calc::rounding::snap;
 use crate::calc::workload::Workload;
 use crate::catalog::Model;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, PlanNote};
 
 /// How the gateway tells consumers apart (`emit apim --consumer-key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,14 +65,14 @@ impl QuotaPeriod {
         }
     }
 
-    /// The word for one period: `hour`, `day`, ...
-    fn unit(self) -> &'static str {
+    /// The name as in plans and JSON: `hourly`, `daily`, ...
+    fn as_str(self) -> &'static str {
         match self {
-            QuotaPeriod::Hourly => "hour",
-            QuotaPeriod::Daily => "day",
-            QuotaPeriod::Weekly => "week",
-            QuotaPeriod::Monthly => "month",
-            QuotaPeriod::Yearly => "year",
+            QuotaPeriod::Hourly => "hourly",
+            QuotaPeriod::Daily => "daily",
+            QuotaPeriod::Weekly => "weekly",
+            QuotaPeriod::Monthly => "monthly",
+            QuotaPeriod::Yearly => "yearly",
         }
     }
 
@@ -257,21 +257,15 @@ pub fn quota_notes(report: &PlanReport, consumers: &[PlannedConsumer<'_>]) -> Ve
         let planned = workload.monthly_tokens * rate_share * period.hours(report.hours_per_month)
             / report.hours_per_month;
         if (quota as f64) < planned {
-            notes.push(Note::new(
-                NoteCode::ConsumerTokenQuota,
-                format!(
-                    "consumer '{}': its token quota of {} a {} is below the {} it is planned to \
-                     use in an average {} ({} of the tokens of '{}'): API Management answers \
-                     403 once it is spent",
-                    consumer.name,
-                    crate::numfmt::count(quota as f64),
-                    period.unit(),
-                    crate::numfmt::count(crate::calc::rounding::ceil_whole(planned)),
-                    period.unit(),
-                    crate::numfmt::percent(rate_share),
-                    consumer.workload
-                ),
-            ));
+            let note = PlanNote::ConsumerTokenQuota {
+                consumer: consumer.name.clone(),
+                quota,
+                period: period.as_str().to_string(),
+                planned: crate::calc::rounding::ceil_whole(planned),
+                share: rate_share,
+                workload: consumer.workload.clone(),
+            };
+            notes.push(Note::of(NoteCode::ConsumerTokenQuota, note));
         }
     }
     notes

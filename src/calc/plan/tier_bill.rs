@@ -10,7 +10,7 @@ use crate::calc::service_tier::ServiceTier;
 use crate::calc::workload::Workload;
 use crate::catalog::{SubscriptionType, TokenPrices};
 use crate::error::InputError;
-use crate::note::NoteCode;
+use crate::note::{Note, NoteCode, PlanNote};
 
 /// A workload's bill and capacity on its tier.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +27,8 @@ pub(super) struct TierBill {
     pub spill_quota: Option<u64>,
     /// Share of its tier's tokens served as standard (priority's rules, flex's retries).
     pub downgraded_share: f64,
-    /// What the tier came to, where it needs saying, with note codes.
-    pub notes: Vec<(NoteCode, String)>,
+    /// What the tier came to, where it needs saying.
+    pub notes: Vec<Note>,
 }
 
 /// The workload's tier priced for the month: `month_minutes` long, PTUs at `settings`' rates.
@@ -84,18 +84,13 @@ pub(super) fn tier_bill(
     bill.usd += report.0;
     bill.downgraded_share = report.1;
     if w.tier != Tier::Batch && bill.downgraded_share > 0.0 {
-        let what = if w.tier == Tier::Flex {
-            "of its flex attempts find no capacity and are resent as standard"
+        let share = bill.downgraded_share;
+        let note = if w.tier == Tier::Flex {
+            PlanNote::FlexResent { share }
         } else {
-            "of its priority tokens are served and billed as standard (ramp limit, long prompts)"
+            PlanNote::PriorityAsStandard { share }
         };
-        bill.notes.push((
-            NoteCode::PriorityDowngrade,
-            format!(
-                "{} {what}",
-                crate::numfmt::percent_rounded(bill.downgraded_share)
-            ),
-        ));
+        bill.notes.push(Note::of(NoteCode::PriorityDowngrade, note));
     }
     if w.tier != Tier::Batch {
         bill.quota_peak = Some(peak);
@@ -136,27 +131,21 @@ fn hybrid_bill(
     };
     bill.ptu_normalized = (hybrid.ptu > 0)
         .then_some(hybrid.ptu as f64 * w.model.input_tpm_per_ptu * settings.target_utilization);
-    let term = cost_settings.hybrid_term.as_str();
+    let term = cost_settings.hybrid_term.as_str().to_string();
     let reserved = settings.reserved.get(&w.deployment).copied().unwrap_or(0);
     let note = if hybrid.ptu == 0 {
-        format!(
-            "hybrid: at {term} PTU prices the cheapest base is no PTU at all, so it is served \
-             on standard{}",
-            if reserved > 0 {
-                ""
-            } else {
-                " (no [reservation] for its type: PTUs would be billed hourly)"
-            }
-        )
+        PlanNote::HybridNoBase {
+            term,
+            reserved: reserved > 0,
+        }
     } else {
-        format!(
-            "hybrid: a base of {} PTU (priced {term}) with {} of its load spilling to standard; \
-             the base joins its model's shared deployment",
-            hybrid.ptu,
-            crate::numfmt::percent_rounded(hybrid.spill_share)
-        )
+        PlanNote::HybridBase {
+            ptu: hybrid.ptu,
+            term,
+            spill_share: hybrid.spill_share,
+        }
     };
-    bill.notes.push((NoteCode::ServiceTier, note));
+    bill.notes.push(Note::of(NoteCode::ServiceTier, note));
     Ok(())
 }
 
