@@ -15,8 +15,7 @@ use crate::calc::workload::{MAX_TPM, MaxTokensSource, RequestShape, check_positi
 use crate::catalog::Model;
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
-use crate::numfmt;
+use crate::note::{CapacityNote, Note, NoteCode};
 
 /// Largest PTU count accepted (far above one deployment's 100,000 maximum).
 pub const MAX_PTU: f64 = 1e7;
@@ -196,15 +195,14 @@ fn model_checks(
     notes.extend(
         fit.problems
             .into_iter()
-            .map(|p| Note::new(NoteCode::ContextWindow, p)),
+            .map(|p| Note::of(NoteCode::ContextWindow, p)),
     );
     if !model.unverified.is_empty() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::UnverifiedCatalogValue,
-            format!(
-                "catalog values for {} are UNVERIFIED or conflicting (see 'ptuplan models {}')",
-                model.name, model.name
-            ),
+            CapacityNote::UnverifiedCatalogValues {
+                model: model.name.clone(),
+            },
         ));
     }
     fits
@@ -235,17 +233,13 @@ fn standard_terms<'a>(
     check_positive(Param::Tpm, tpm, MAX_TPM, "tokens per minute")?;
     let ratio = model.and_then(|m| m.rpm_per_1000_tpm_for(deployment));
     if ratio.is_none() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::RpmNotChecked,
             match model {
-                None => "no --model given: the standard RPM limit (RPM per 1,000 TPM) \
-                     was not checked; pass --model to include it"
-                    .to_string(),
-                Some(m) => format!(
-                    "no published standard RPM-per-TPM ratio for {}: the RPM limit was \
-                 not checked",
-                    m.name
-                ),
+                None => CapacityNote::NoModelRpmNotChecked,
+                Some(m) => CapacityNote::NoRpmRatio {
+                    model: m.name.clone(),
+                },
             },
         ));
     }
@@ -281,26 +275,24 @@ fn provisioned_terms<'a>(
             && ptu.fract() == 0.0
             && (ptu as u64).is_multiple_of(u64::from(grid.increment)));
     if !on_grid {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PtuSize,
-            format!(
-                "{} PTU is not a deployable {} size for {}: minimum {}, then multiples of {}",
-                numfmt::count(ptu),
+            CapacityNote::PtuOffGrid {
+                ptu,
                 deployment,
-                model.name,
-                grid.min_ptu,
-                grid.increment
-            ),
+                model: model.name.clone(),
+                min_ptu: grid.min_ptu,
+                increment: grid.increment,
+            },
         ));
     }
     if ptu > MAX_PTU_PER_DEPLOYMENT as f64 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PtuSize,
-            format!(
-                "{} PTU exceeds the {} PTU maximum of one deployment",
-                numfmt::count(ptu),
-                numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
-            ),
+            CapacityNote::PtuAboveMaximum {
+                ptu,
+                max_ptu: MAX_PTU_PER_DEPLOYMENT,
+            },
         ));
     }
     let counted = snap(shape.normalized_tokens_per_request(model));
@@ -312,11 +304,9 @@ fn provisioned_terms<'a>(
         ));
     }
     if shape.max_tokens.is_some() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::ProvisionedAdmission,
-            "provisioned admission reserves prompt + max_tokens but corrects to the \
-             actual tokens at completion: sustained capacity uses the completion tokens"
-                .into(),
+            CapacityNote::ProvisionedAdmission,
         ));
     }
     Ok(Terms {
@@ -336,16 +326,14 @@ fn window_note(rpm: f64, window: RpmWindow) -> Option<Note> {
     let exact = rpm * window.seconds() as f64 / 60.0;
     let admitted = window.requests_per_window(rpm);
     ((admitted as f64) < exact * 0.95).then(|| {
-        Note::new(
+        Note::of(
             NoteCode::StandardQuota,
-            format!(
-                "a {} window admits {} of the {} requests the RPM limit allows per window \
-             (rounded down), so even traffic gets at most {} RPM",
-                window.as_str(),
+            CapacityNote::WindowRoundsDown {
+                window_seconds: window.seconds(),
                 admitted,
-                numfmt::number(exact, 2, true),
-                numfmt::count(admitted as f64 * 60.0 / window.seconds() as f64)
-            ),
+                exact,
+                even_rpm: admitted as f64 * 60.0 / window.seconds() as f64,
+            },
         )
     })
 }
@@ -353,23 +341,17 @@ fn window_note(rpm: f64, window: RpmWindow) -> Option<Note> {
 /// Notes on a standard quota: the admission estimate, and a quota off its units.
 fn standard_notes(tpm: f64, shape: &RequestShape, model: Option<&Model>) -> Vec<Note> {
     let mut notes = Vec::new();
-    let source = model.map(|m| shape.max_tokens_for(m).1);
-    match source {
-        Some(MaxTokensSource::ModelDefault) => notes.push(Note::new(
+    match model.map(|m| (m, shape.max_tokens_for(m))) {
+        Some((m, (max_tokens, MaxTokensSource::ModelDefault))) => notes.push(Note::of(
             NoteCode::MaxTokensAssumed,
-            format!(
-                "admission counted prompt + {} max_tokens, the default the service assumes for {} \
-             when a client sends none; pass --max-tokens with what your client sends",
-                numfmt::count(model.map_or(0.0, |m| shape.max_tokens_for(m).0)),
-                model.map_or("", |m| m.name.as_str())
-            ),
+            CapacityNote::DefaultMaxTokens {
+                max_tokens,
+                model: m.name.clone(),
+            },
         )),
-        _ if shape.max_tokens.is_none() && shape.output_tokens() > 0.0 => notes.push(Note::new(
+        _ if shape.max_tokens.is_none() && shape.output_tokens() > 0.0 => notes.push(Note::of(
             NoteCode::MaxTokensAssumed,
-            "no --max-tokens: admission counted the output tokens as max_tokens; the service \
-             counts the max_tokens your client sends (or its own estimate when none), so pass \
-             --max-tokens"
-                .into(),
+            CapacityNote::OutputCountedAsMaxTokens,
         )),
         _ => {}
     }
@@ -377,14 +359,13 @@ fn standard_notes(tpm: f64, shape: &RequestShape, model: Option<&Model>) -> Vec<
         notes.extend(request_notes(shape, m, Naming::Flags));
         let unit = f64::from(m.quota_unit_tpm);
         if (tpm / unit).fract() != 0.0 {
-            notes.push(Note::new(
+            notes.push(Note::of(
                 NoteCode::StandardQuota,
-                format!(
-                    "{} quota is granted in units of {} TPM: {} TPM is not a whole number of units",
-                    m.name,
-                    numfmt::count(unit),
-                    numfmt::count(tpm)
-                ),
+                CapacityNote::QuotaOffUnits {
+                    model: m.name.clone(),
+                    unit_tpm: m.quota_unit_tpm,
+                    tpm,
+                },
             ));
         }
     }
@@ -476,7 +457,13 @@ mod tests {
         assert_eq!(report.counted_tokens_per_request, 4136.0);
         assert_eq!(report.binding, Binding::Tpm);
         assert!(
-            report.notes.iter().any(|n| n.to_string().contains("4,096")),
+            report.notes.contains(&Note::of(
+                NoteCode::MaxTokensAssumed,
+                CapacityNote::DefaultMaxTokens {
+                    max_tokens: 4096.0,
+                    model: "gpt-4o".into()
+                }
+            )),
             "{:?}",
             report.notes
         );
@@ -523,10 +510,16 @@ mod tests {
         )
         .expect("valid");
         assert!(
-            report
-                .notes
-                .iter()
-                .any(|n| n.to_string().contains("not a deployable")),
+            report.notes.contains(&Note::of(
+                NoteCode::PtuSize,
+                CapacityNote::PtuOffGrid {
+                    ptu: 7.0,
+                    deployment: DeploymentType::Global,
+                    model: "gpt-4.1".into(),
+                    min_ptu: 15,
+                    increment: 5,
+                }
+            )),
             "{:?}",
             report.notes
         );

@@ -2,7 +2,7 @@
 
 use crate::calc::workload::RequestShape;
 use crate::catalog::Model;
-use crate::numfmt;
+use crate::note::SizingNote;
 
 /// The outcome of a context-window check on both deployment families.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,8 +11,8 @@ pub struct ContextFit {
     pub provisioned: Option<bool>,
     /// Fits a standard deployment (`None`: unknown).
     pub standard: Option<bool>,
-    /// One sentence per exceeded limit.
-    pub problems: Vec<String>,
+    /// One problem per exceeded limit (`ContextWindow` notes).
+    pub problems: Vec<SizingNote>,
 }
 
 /// Checks the prompt, the completion (or `max_tokens`, when larger) and their sum against the
@@ -28,62 +28,61 @@ pub fn check(shape: &RequestShape, model: &Model) -> ContextFit {
     };
     let prompt = shape.prompt_tokens;
     let output = shape.output_tokens().max(shape.max_tokens.unwrap_or(0.0));
-    let output_name = if shape.max_tokens.is_some_and(|m| m > shape.output_tokens()) {
-        "max_tokens"
-    } else if shape.reasoning_tokens > 0.0 {
-        "completion + reasoning"
-    } else {
-        "completion"
-    };
+    let total = prompt + output;
+    let is_max_tokens = shape.max_tokens.is_some_and(|m| m > shape.output_tokens());
+    let with_reasoning = shape.reasoning_tokens > 0.0;
     let mut problems = Vec::new();
-    let mut limit = |value: f64, max: Option<u64>, what: &str| -> Option<bool> {
-        let max = max?;
-        let fits = value <= max as f64;
-        if !fits {
-            problems.push(format!(
-                "{what} of {} tokens exceeds the {}-token limit",
-                numfmt::count(value),
-                numfmt::count(max as f64)
-            ));
+    let mut check_limit =
+        |tokens: f64, max: Option<u64>, problem: &dyn Fn(f64, u64) -> SizingNote| -> Option<bool> {
+            let max = max?;
+            let fits = tokens <= max as f64;
+            if !fits {
+                problems.push(problem(tokens, max));
+            }
+            Some(fits)
+        };
+    let output_fits = check_limit(output, context.max_output, &|tokens, limit| {
+        SizingNote::OutputOverLimit {
+            tokens,
+            limit,
+            is_max_tokens,
+            with_reasoning,
         }
-        Some(fits)
+    });
+    let provisioned_prompt = if context.provisioned_max_input.is_some() {
+        check_limit(prompt, context.provisioned_max_input, &|tokens, limit| {
+            SizingNote::ProvisionedPromptOverLimit { tokens, limit }
+        })
+    } else {
+        check_limit(prompt, context.max_input, &|tokens, limit| {
+            SizingNote::PromptOverLimit { tokens, limit }
+        })
     };
-    let output_fits = limit(output, context.max_output, output_name);
-    let provisioned_prompt = limit(
-        prompt,
-        context.provisioned_max_input.or(context.max_input),
-        if context.provisioned_max_input.is_some() {
-            "provisioned prompt"
-        } else {
-            "prompt"
-        },
-    );
-    let provisioned_total = limit(prompt + output, context.max_total, "prompt + output");
+    let provisioned_total = check_limit(total, context.max_total, &|tokens, limit| {
+        SizingNote::TotalOverLimit { tokens, limit }
+    });
     let standard_prompt = if context.provisioned_max_input.is_some() {
-        limit(prompt, context.max_input, "standard prompt")
+        check_limit(prompt, context.max_input, &|tokens, limit| {
+            SizingNote::StandardPromptOverLimit { tokens, limit }
+        })
     } else {
         provisioned_prompt
     };
     let standard_total = if context.standard_max_total.is_some() {
-        limit(
-            prompt + output,
-            context.standard_max_total,
-            "standard prompt + output",
-        )
+        check_limit(total, context.standard_max_total, &|tokens, limit| {
+            SizingNote::StandardTotalOverLimit { tokens, limit }
+        })
     } else {
         provisioned_total
     };
     if let Some(max) = context.provisioned_max_input
         && prompt <= max as f64
-        && prompt + output > max as f64
+        && total > max as f64
     {
-        problems.push(format!(
-            "fits provisioned only if its {}-token limit counts the prompt alone: Microsoft \
-             states it as a prompt limit (sizing page) and, for gpt-4.1, as the context window \
-             (models page), which prompt + output ({}) exceeds",
-            numfmt::count(max as f64),
-            numfmt::count(prompt + output)
-        ));
+        problems.push(SizingNote::ProvisionedLimitReading {
+            limit: max,
+            tokens: total,
+        });
     }
     ContextFit {
         provisioned: all_known(&[output_fits, provisioned_prompt, provisioned_total]),
@@ -124,7 +123,15 @@ mod tests {
         assert_eq!((fit.provisioned, fit.standard), (Some(true), Some(true)));
         let fit = check(&shape(1_000.0, 1_000.0, Some(40_000.0)), model);
         assert_eq!(fit.provisioned, Some(false));
-        assert!(fit.problems[0].contains("max_tokens"), "{:?}", fit.problems);
+        assert_eq!(
+            fit.problems,
+            [SizingNote::OutputOverLimit {
+                tokens: 40_000.0,
+                limit: 32_768,
+                is_max_tokens: true,
+                with_reasoning: false,
+            }]
+        );
     }
 
     #[test]
@@ -134,10 +141,12 @@ mod tests {
         let model = catalog.find("gpt-4.1").expect("present");
         let fit = check(&shape(120_000.0, 10_000.0, None), model);
         assert_eq!(fit.provisioned, Some(true));
-        assert!(
-            fit.problems[0].contains("counts the prompt alone"),
-            "{:?}",
-            fit.problems
+        assert_eq!(
+            fit.problems,
+            [SizingNote::ProvisionedLimitReading {
+                limit: 128_000,
+                tokens: 130_000.0,
+            }]
         );
         let fit = check(&shape(100_000.0, 10_000.0, None), model);
         assert!(fit.problems.is_empty(), "{:?}", fit.problems);

@@ -17,8 +17,7 @@ use crate::calc::workload::{MaxTokensSource, RequestShape, TokenSplit, Workload}
 use crate::catalog::{CatalogField, Model};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
-use crate::note::{Note, NoteCode};
-use crate::numfmt;
+use crate::note::{Note, NoteCode, SizingNote};
 
 /// Shortest prompt served from the prompt cache, in tokens (prompt caching how-to, S20:
 /// "A minimum of 1,024 tokens in length"; hits then come in 128-token steps).
@@ -298,8 +297,8 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
     let mut notes = unverified_note(model).into_iter().collect::<Vec<_>>();
     notes.extend(
         fit.problems
-            .iter()
-            .map(|p| Note::new(NoteCode::ContextWindow, p.clone())),
+            .into_iter()
+            .map(|p| Note::of(NoteCode::ContextWindow, p)),
     );
     notes.extend(standard_notes(
         workload,
@@ -347,14 +346,12 @@ pub fn size_model(workload: &Workload, model: &Model, options: SizeOptions) -> O
 /// The catalog values of `model` that are UNVERIFIED or conflicting, if any.
 fn unverified_note(model: &Model) -> Option<Note> {
     (!model.unverified.is_empty()).then(|| {
-        let fields: Vec<String> = model.unverified.iter().map(field_name).collect();
-        Note::new(
+        Note::of(
             NoteCode::UnverifiedCatalogValue,
-            format!(
-                "UNVERIFIED or conflicting catalog values: {} (see 'ptuplan models {}')",
-                fields.join(", "),
-                model.name
-            ),
+            SizingNote::UnverifiedCatalogValues {
+                model: model.name.clone(),
+                fields: model.unverified.iter().map(field_name).collect(),
+            },
         )
     })
 }
@@ -362,13 +359,12 @@ fn unverified_note(model: &Model) -> Option<Note> {
 /// The warning for more PTUs than one deployment takes, if so.
 fn too_many_ptus_note(ptu: u64) -> Option<Note> {
     (ptu > MAX_PTU_PER_DEPLOYMENT).then(|| {
-        Note::new(
+        Note::of(
             NoteCode::PtuSize,
-            format!(
-                "{} PTUs exceeds the {} PTU maximum of one deployment: split across deployments",
-                numfmt::count(ptu as f64),
-                numfmt::count(MAX_PTU_PER_DEPLOYMENT as f64)
-            ),
+            SizingNote::TooManyPtus {
+                ptu,
+                max_ptu: MAX_PTU_PER_DEPLOYMENT,
+            },
         )
     })
 }
@@ -421,53 +417,43 @@ fn standard_notes(
     options: StandardOptions,
 ) -> Vec<Note> {
     let Some(quota) = standard else {
-        return vec![Note::new(
+        return vec![Note::of(
             NoteCode::RpmNotChecked,
-            format!(
-                "no published standard RPM-per-TPM ratio for {}: standard quota not computed",
-                model.name
-            ),
+            SizingNote::NoRpmRatio {
+                model: model.name.clone(),
+            },
         )];
     };
     let mut notes = Vec::new();
     if quota.tpm_quota > quota.tpm_quota_even {
-        let limit = match quota.binding {
-            Binding::Rpm => format!(
-                "the {} request window binds: {} RPM averages {} requests a window, and \
-                 arrivals bunch",
-                options.rpm_window.as_str(),
-                numfmt::count(workload.rpm),
-                numfmt::number(
-                    workload.rpm * options.rpm_window.seconds() as f64 / 60.0,
-                    2,
-                    true
-                )
-            ),
-            _ => "per-minute token counts vary".to_string(),
+        let note = match quota.binding {
+            Binding::Rpm => {
+                let window = options.rpm_window;
+                SizingNote::PoissonQuotaRequestsBind {
+                    tpm_quota: quota.tpm_quota,
+                    max_throttle: options.max_throttle,
+                    tpm_quota_even: quota.tpm_quota_even,
+                    window_seconds: window.seconds(),
+                    rpm: workload.rpm,
+                    requests_per_window: workload.rpm * window.seconds() as f64 / 60.0,
+                }
+            }
+            _ => SizingNote::PoissonQuotaTokensBind {
+                tpm_quota: quota.tpm_quota,
+                max_throttle: options.max_throttle,
+                tpm_quota_even: quota.tpm_quota_even,
+            },
         };
-        notes.push(Note::new(
-            NoteCode::StandardQuota,
-            format!(
-                "standard quota {} TPM is sized for random (Poisson) arrivals with at most {} of \
-             first attempts refused ({limit}; clients retrying together at the next window add \
-             more: check yours with 'ptuplan simulate'); evenly spread requests would need {} \
-             TPM, the figure Microsoft's calculator gives",
-                numfmt::count(quota.tpm_quota as f64),
-                numfmt::target_percent(options.max_throttle),
-                numfmt::count(quota.tpm_quota_even as f64),
-            ),
-        ));
+        notes.push(Note::of(NoteCode::StandardQuota, note));
     }
     if let (None, Some(default)) = (workload.shape.max_tokens, model.default_max_tokens) {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::MaxTokensAssumed,
-            format!(
-                "no --max-tokens: {} assumes max_tokens {} when a client sends none, so admission \
-             counts prompt + {}; pass --max-tokens with what your client sends",
-                model.name,
-                numfmt::count(default as f64),
-                numfmt::count(workload.shape.max_tokens_for(model).0)
-            ),
+            SizingNote::DefaultMaxTokens {
+                model: model.name.clone(),
+                default_max_tokens: default,
+                counted_max_tokens: workload.shape.max_tokens_for(model).0,
+            },
         ));
     }
     notes
@@ -478,70 +464,54 @@ fn standard_notes(
 pub fn request_notes(shape: &RequestShape, model: &Model, naming: Naming) -> Vec<Note> {
     let mut notes = Vec::new();
     if model.reasoning && shape.reasoning_tokens == 0.0 {
-        let give = match naming {
-            Naming::Flags => "--reasoning N",
-            Naming::PlanKeys => "reasoning = N",
-        };
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::ReasoningTokensMissing,
-            format!(
-                "{} is a reasoning model: its hidden reasoning tokens are billed and weighted as \
-             output, and none were given; add {give} (measure it with 'ptuplan analyze' on logs \
-             with completion_tokens_details.reasoning_tokens), or the load is undersized",
-                model.name
-            ),
+            SizingNote::ReasoningTokensMissing {
+                model: model.name.clone(),
+                plan_key: naming == Naming::PlanKeys,
+            },
         ));
     }
     if let Some(long) = model.long_context.filter(|_| shape.is_long_context(model)) {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::LongContext,
-            format!(
-                "a {}-token prompt is long-context on {} (above {} tokens{}): every token of the \
-             request weighs the long-context weights (input {}, cached {}, cache write {}, \
-             output {}; S1)",
-                numfmt::count(shape.prompt_tokens),
-                model.name,
-                numfmt::count(long.threshold_tokens as f64),
-                if model.is_unverified(CatalogField::LongContext) {
-                    ", a threshold Microsoft does not publish: UNVERIFIED"
-                } else {
-                    ""
-                },
-                numfmt::trimmed(long.input_weight, 2),
-                numfmt::trimmed(long.cached_input_weight, 2),
-                numfmt::trimmed(long.cache_write_weight, 2),
-                numfmt::trimmed(long.output_weight, 2),
-            ),
+            SizingNote::LongContext {
+                prompt_tokens: shape.prompt_tokens,
+                model: model.name.clone(),
+                threshold_tokens: long.threshold_tokens,
+                threshold_unverified: model.is_unverified(CatalogField::LongContext),
+                input_weight: long.input_weight,
+                cached_input_weight: long.cached_input_weight,
+                cache_write_weight: long.cache_write_weight,
+                output_weight: long.output_weight,
+            },
         ));
     }
     if shape.cache_write_rate > 0.0 && model.cache_write_weight.is_none() {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::PromptCaching,
-            format!(
-                "{} has no cache-write weight: prompt tokens written to the cache count as \
-             ordinary input tokens",
-                model.name
-            ),
+            SizingNote::NoCacheWriteWeight {
+                model: model.name.clone(),
+            },
         ));
     }
     if shape.cache_rate > 0.0 {
         if model.prompt_caching == Some(false) {
-            notes.push(Note::new(
+            notes.push(Note::of(
                 NoteCode::PromptCaching,
-                format!(
-                    "{} does not support prompt caching: the cache rate {} was applied as given, \
-                 but no prompt would be served from a cache",
-                    model.name,
-                    numfmt::percent(shape.cache_rate)
-                ),
+                SizingNote::PromptCachingUnsupported {
+                    model: model.name.clone(),
+                    cache_rate: shape.cache_rate,
+                },
             ));
         } else if shape.prompt_tokens < MIN_CACHED_PROMPT {
-            notes.push(Note::new(NoteCode::PromptCaching, format!(
-                "prompt caching needs a prompt of at least 1,024 tokens (then hits in 128-token \
-                 steps): a {}-token prompt gets no cache hits, yet the cache rate {} was applied",
-                numfmt::count(shape.prompt_tokens),
-                numfmt::percent(shape.cache_rate)
-            )));
+            notes.push(Note::of(
+                NoteCode::PromptCaching,
+                SizingNote::PromptTooShortToCache {
+                    prompt_tokens: shape.prompt_tokens,
+                    cache_rate: shape.cache_rate,
+                },
+            ));
         }
     }
     notes
@@ -558,29 +528,24 @@ fn workload_notes(workload: &Workload, output_as_max_tokens: bool) -> Vec<Note> 
                 .token_split
                 .assumed_note(shape.prompt_tokens, "--tokens"),
         ),
-        TokenSplit::PromptDerived => notes.push(Note::new(
+        TokenSplit::PromptDerived => notes.push(Note::of(
             NoteCode::TokenSplitDerived,
-            format!(
-                "prompt tokens derived as --tokens minus --completion: {}",
-                numfmt::count(shape.prompt_tokens)
-            ),
+            SizingNote::PromptTokensDerived {
+                prompt_tokens: shape.prompt_tokens,
+            },
         )),
-        TokenSplit::CompletionDerived => notes.push(Note::new(
+        TokenSplit::CompletionDerived => notes.push(Note::of(
             NoteCode::TokenSplitDerived,
-            format!(
-                "completion tokens derived as --tokens minus --prompt: {}",
-                numfmt::count(shape.completion_tokens)
-            ),
+            SizingNote::CompletionTokensDerived {
+                completion_tokens: shape.completion_tokens,
+            },
         )),
         TokenSplit::Given => {}
     }
     if output_as_max_tokens && shape.output_tokens() > 0.0 {
-        notes.push(Note::new(
+        notes.push(Note::of(
             NoteCode::MaxTokensAssumed,
-            "no --max-tokens: admission counted the output tokens as max_tokens (models with a \
-             documented default count that); the service counts the max_tokens your client \
-             sends (or its own estimate when none), so pass --max-tokens"
-                .into(),
+            SizingNote::OutputCountedAsMaxTokens,
         ));
     }
     notes
@@ -591,6 +556,7 @@ mod tests {
     use super::*;
     use crate::calc::workload::{RequestShape, TokenCounts};
     use crate::catalog::{Catalog, EMBEDDED};
+    use crate::note::NoteText;
 
     fn catalog() -> Catalog {
         Catalog::parse(EMBEDDED, "embedded").expect("embedded catalog is valid")
@@ -720,12 +686,12 @@ mod tests {
         // gpt-4.1 has no cache-write weight: written tokens count as input, and a note says so.
         let plain = size_one(&w, "gpt-4.1", DeploymentType::Global);
         assert!((plain.prompt_factor - 0.5).abs() < 1e-12);
-        assert!(
-            plain
-                .notes
-                .iter()
-                .any(|n| n.to_string().contains("no cache-write weight"))
-        );
+        assert!(plain.notes.contains(&Note::of(
+            NoteCode::PromptCaching,
+            SizingNote::NoCacheWriteWeight {
+                model: "gpt-4.1".into()
+            }
+        )));
     }
 
     #[test]
@@ -740,10 +706,14 @@ mod tests {
         assert_eq!(sizing.ptu, 1175);
         assert_eq!(sizing.output_weight_applied, 7.5);
         assert!(
-            sizing
-                .notes
-                .iter()
-                .any(|n| n.to_string().contains("UNVERIFIED")),
+            sizing.notes.iter().any(|n| matches!(
+                n.text,
+                NoteText::Sizing(SizingNote::LongContext {
+                    threshold_tokens: 272_000,
+                    threshold_unverified: true,
+                    ..
+                })
+            )),
             "{:?}",
             sizing.notes
         );
@@ -761,11 +731,12 @@ mod tests {
         let current = size_model(&w, &model, options(DeploymentType::Global)).expect("offered");
         assert!((current.ptu_raw - 140.540_540_5).abs() < 1e-6);
         assert_eq!(current.ptu, 145);
-        assert!(
-            current.notes[0].to_string().contains("UNVERIFIED"),
-            "{:?}",
-            current.notes
-        );
+        let NoteText::Sizing(SizingNote::UnverifiedCatalogValues { fields, .. }) =
+            &current.notes[0].text
+        else {
+            panic!("{:?}", current.notes);
+        };
+        assert!(fields.contains(&"output_weight".to_string()), "{fields:?}");
         model.output_weight = 3.0;
         let documented = size_model(&w, &model, options(DeploymentType::Global)).expect("offered");
         assert!((documented.ptu_raw - 139.189_189_2).abs() < 1e-6);

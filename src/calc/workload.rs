@@ -1,6 +1,6 @@
 //! A workload: a request rate and the shape of one request, validated once.
 
-use crate::note::{Note, NoteCode};
+use crate::note::{Note, NoteCode, SizingNote};
 use serde::Serialize;
 
 use crate::calc::param::{Param, ParamError};
@@ -35,14 +35,12 @@ impl TokenSplit {
     /// prompt token, naming `field`, the flag or key that carried the total.
     pub fn assumed_note(self, total: f64, field: &str) -> Option<Note> {
         (self == TokenSplit::AssumedAllPrompt).then(|| {
-            Note::new(
+            Note::of(
                 NoteCode::TokenSplitAssumed,
-                format!(
-                    "{field} gives no prompt/completion split: sized as if all {} tokens were \
-                     prompt tokens; output tokens weigh 4-8x on provisioned deployments and \
-                     cost more, so give the prompt and completion tokens for a real answer",
-                    crate::numfmt::count(total)
-                ),
+                SizingNote::TokenSplitAssumed {
+                    field: field.to_string(),
+                    total,
+                },
             )
         })
     }

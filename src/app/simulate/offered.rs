@@ -409,7 +409,11 @@ pub(super) fn context_note(
             "context: for {}, {}; the service refuses such requests (HTTP 400), which \
                      this simulation does not model",
             model.name,
-            fit.problems.join("; ")
+            fit.problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         )
     })
 }
