@@ -14,7 +14,7 @@ use crate::cli::{Cli, Format};
 use crate::deployment::{DeploymentType, Sku};
 use crate::error::{BudgetExceeded, InputError};
 use crate::lifecycle::Lifecycles;
-use crate::note::{Note, NoteCode, PriceSource, PriceSources, Priced};
+use crate::note::{BudgetNote, Note, NoteCode, PriceSource, PriceSources, Priced};
 use crate::plan_file;
 use crate::render::{markdown, table};
 
@@ -314,14 +314,12 @@ fn check_budget(
     if let (true, Some(path)) = (new_plan, baseline) {
         budget
             .notes
-            .retain(|n| n.text != crate::note::BudgetNote::IncreaseNotChecked.into());
-        budget.notes.push(Note::new(
+            .retain(|n| n.text != BudgetNote::IncreaseNotChecked.into());
+        budget.notes.push(Note::of(
             NoteCode::NewPlan,
-            format!(
-                "new plan: no baseline at {} (--baseline-optional), so nothing to compare and \
-             max_increase_pct is not checked",
-                path.display()
-            ),
+            BudgetNote::NewPlan {
+                baseline: path.display().to_string(),
+            },
         ));
     }
     Ok((budget, new_plan))

@@ -23,6 +23,11 @@ pub enum BudgetNote {
     TierNotGiven,
     /// `max_increase_pct` is not checked: no baseline.
     IncreaseNotChecked,
+    /// A new plan: the optional baseline does not exist, so there is nothing to compare.
+    NewPlan {
+        /// The baseline file, as given.
+        baseline: String,
+    },
     /// `max_monthly_usd` is compared in the prices' currency, not USD.
     Currency {
         /// ISO code of the prices' currency.

@@ -6,6 +6,10 @@ use crate::note::BudgetNote;
 /// What `note` says.
 pub(super) fn sentence(note: &BudgetNote) -> String {
     match note {
+        BudgetNote::NewPlan { baseline } => format!(
+            "new plan: no baseline at {baseline} (--baseline-optional), so nothing to compare and \
+             max_increase_pct is not checked"
+        ),
         BudgetNote::RetirementUndated { subjects } => format!(
             "min_days_to_retirement: no retirement date is published for {}, so {}",
             subjects.join("; "),
