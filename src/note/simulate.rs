@@ -2,7 +2,7 @@
 
 use crate::deployment::DeploymentType;
 
-use super::NoteText;
+use super::{NoteText, SizingNote};
 
 /// A note from setting up or running a simulation.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +101,13 @@ pub enum SimulateNote {
         groups: Vec<String>,
         /// The model simulated.
         model: String,
+    },
+    /// The typical request does not fit the model's context window.
+    ContextProblems {
+        /// The model.
+        model: String,
+        /// What does not fit.
+        problems: Vec<SizingNote>,
     },
     /// Per-minute input: each minute's requests are spread evenly over it.
     PerMinuteSpread,

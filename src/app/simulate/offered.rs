@@ -206,10 +206,12 @@ pub(super) fn synthetic_traffic(
     let rate_per_s = synthetic_rate(args)?;
     let expected = expected_requests(args, rate_per_s)?;
     let (prompt, completion) = token_sizes(args)?;
-    notes.extend(
-        context_note(args, model, (&prompt, &completion), max_tokens)
-            .map(|n| Note::new(NoteCode::ContextWindow, n)),
-    );
+    notes.extend(context_note(
+        args,
+        model,
+        (&prompt, &completion),
+        max_tokens,
+    ));
     let spec = traffic_spec(args, rate_per_s, (prompt, completion), max_tokens);
     Traffic::new(&spec).map_err(sim_usage)?;
     check_output_fits(args, max_tokens)?;
@@ -386,7 +388,7 @@ pub(super) fn context_note(
     model: &Model,
     sizes: (&TokenSize, &TokenSize),
     max_tokens: Option<u32>,
-) -> Option<String> {
+) -> Option<Note> {
     // The typical request (means, or fixed sizes) against the model's context limits:
     // the service refuses what does not fit (HTTP 400), which is not simulated.
     let typical = |size: &TokenSize| match *size {
@@ -405,15 +407,12 @@ pub(super) fn context_note(
     };
     let fit = crate::calc::context::check(&shape, model);
     (!fit.problems.is_empty()).then(|| {
-        format!(
-            "context: for {}, {}; the service refuses such requests (HTTP 400), which \
-                     this simulation does not model",
-            model.name,
-            fit.problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
+        Note::of(
+            NoteCode::ContextWindow,
+            SimulateNote::ContextProblems {
+                model: model.name.clone(),
+                problems: fit.problems,
+            },
         )
     })
 }

@@ -97,6 +97,15 @@ pub(super) fn sentence(note: &SimulateNote) -> String {
             groups.len(),
             groups.join(", "),
         ),
+        SimulateNote::ContextProblems { model, problems } => format!(
+            "context: for {model}, {}; the service refuses such requests (HTTP 400), which this \
+             simulation does not model",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         SimulateNote::PerMinuteSpread => "per-minute input: each minute's requests are spread \
                                           evenly over it, so sub-minute bursts are not replayed"
             .into(),
