@@ -177,7 +177,17 @@ pub struct Skipped {
     /// Catalog name.
     pub model: String,
     /// Why it was left out.
-    pub reason: String,
+    pub reason: NotOffered,
+}
+
+/// Why a model was left out of an all-models comparison: it is not offered as the deployment
+/// type sized.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotOffered {
+    /// The deployment type sized.
+    pub deployment: DeploymentType,
+    /// The provisioned deployment types the model is offered as (the catalog's order).
+    pub offered: Vec<DeploymentType>,
 }
 
 /// The whole `size` answer. Field names are the JSON contract.
@@ -235,11 +245,10 @@ pub fn size(
             None if models_were_named => return Err(model.not_offered(options.deployment)),
             None => skipped.push(Skipped {
                 model: model.name.clone(),
-                reason: format!(
-                    "not offered as {} provisioned (offered: {})",
-                    options.deployment,
-                    model.offered_list()
-                ),
+                reason: NotOffered {
+                    deployment: options.deployment,
+                    offered: model.deployments.keys().copied().collect(),
+                },
             }),
         }
     }

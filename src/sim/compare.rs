@@ -298,6 +298,73 @@ pub struct OfferedTraffic {
     pub peaks: OfferedPeaks,
 }
 
+/// How the simulated clients back off after a 429.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backoff {
+    /// No retries: the first 429 is final.
+    None,
+    /// openai-python's defaults: retry-after as given up to 2 min (longer: no retry), else
+    /// 0.5 s doubling up to 8 s, less up to 25% jitter.
+    OpenAiPython,
+    /// The same delay before every retry.
+    Fixed {
+        /// Delay before a retry, s.
+        delay_s: f64,
+    },
+    /// A random delay up to `delay_s` × 2^retry, at most `cap_s` (full jitter).
+    Exponential {
+        /// The first backoff's upper bound, s.
+        delay_s: f64,
+        /// The longest backoff, s.
+        cap_s: f64,
+    },
+}
+
+/// The clients' retry policy, as the report states it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClientPolicy {
+    /// How clients back off.
+    pub backoff: Backoff,
+    /// Retries after the first attempt (0 without retries).
+    pub max_retries: u32,
+    /// Whether clients ignore the retry-after header.
+    pub ignore_retry_after: bool,
+    /// When clients give up on a request, s from its first attempt (`None`: never).
+    pub deadline_s: Option<f64>,
+}
+
+/// The service time of every request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceTime {
+    /// Time to first token, s.
+    pub ttft_s: f64,
+    /// Completion tokens generated per second.
+    pub tokens_per_second: f64,
+    /// The catalog's latency target the speed comes from (`None` when `--tokens-per-second`
+    /// set it, or the catalog has none).
+    pub catalog_target: Option<CatalogLatencyTarget>,
+}
+
+/// A catalog latency target the simulated speed was taken from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogLatencyTarget {
+    /// The target as the catalog states it.
+    pub target: String,
+    /// Whether it is the PTU target, assumed for standard deployments too.
+    pub assumed_for_standard: bool,
+}
+
+/// What the limiters assume.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimiterAssumptions {
+    /// The window standard deployments count requests over, s (`None`: no standard candidate
+    /// and no spillover).
+    pub standard_rpm_window_s: Option<u64>,
+    /// The capacity a provisioned deployment's leaky bucket holds at 100% utilization, as
+    /// time at full rate, s (`None`: no provisioned candidate).
+    pub ptu_bucket_s: Option<f64>,
+}
+
 /// The `simulate` answer. Field names are the JSON contract.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SimulateReport {
@@ -308,11 +375,11 @@ pub struct SimulateReport {
     /// The traffic offered to every candidate.
     pub traffic: OfferedTraffic,
     /// The clients' retry policy, in words.
-    pub client: String,
+    pub client: ClientPolicy,
     /// Service time, in words.
-    pub service: String,
+    pub service: ServiceTime,
     /// Limiter assumptions, in words.
-    pub limiters: String,
+    pub limiters: LimiterAssumptions,
     /// Seed of the traffic and the jitter.
     pub seed: u64,
     /// Where the request shape's prompt/completion split came from (null for a replay, whose

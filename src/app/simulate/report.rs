@@ -1,4 +1,4 @@
-//! The report: the candidates side by side, described in words, priced, and plotted.
+//! The report: the candidates side by side, with the assumptions, priced, and plotted.
 
 use crate::calc::cost::{DEFAULT_HOURS_PER_MONTH, Term};
 use crate::calc::load::MinuteLoad;
@@ -10,8 +10,8 @@ use crate::cli::{RetryArg, RpmWindowArg, SimulateArgs};
 use crate::note::Note;
 use crate::render::plot;
 use crate::sim::compare::{self, Candidate, CandidateResult, OfferedPeaks};
+use crate::traffic;
 use crate::traffic::analysis;
-use crate::{numfmt, traffic};
 
 use super::candidates::has_standard_candidates;
 use super::offered::Offered;
@@ -82,9 +82,9 @@ pub(super) fn simulate_report(
             completion_tokens: total.completion,
             peaks,
         },
-        client: describe_client(args),
-        service: describe_service(args, &parts),
-        limiters: describe_limiters(args, parts.has_ptus),
+        client: client_policy(args),
+        service: service_time(args, &parts),
+        limiters: limiters(args, parts.has_ptus),
         seed: args.seed,
         token_split: parts.token_split,
         candidates,
@@ -92,41 +92,32 @@ pub(super) fn simulate_report(
     }
 }
 
-/// The service time, in words.
-pub(super) fn describe_service(args: &SimulateArgs, parts: &ReportParts) -> String {
-    format!(
-        "{} to first token + {} tokens/s{}",
-        numfmt::duration(args.ttft),
-        numfmt::number(parts.tokens_per_second, 1, true),
-        match (&args.tokens_per_second, &parts.model.latency_target) {
-            (None, Some(target)) if parts.standard_speed_assumed => {
-                format!(" (catalog PTU latency target: {target}; assumed for standard)")
-            }
-            (None, Some(target)) => format!(" (catalog latency target: {target})"),
-            _ => String::new(),
-        }
-    )
+/// The service time: `--ttft`, the speed, and the catalog target the speed came from.
+fn service_time(args: &SimulateArgs, parts: &ReportParts) -> compare::ServiceTime {
+    compare::ServiceTime {
+        ttft_s: args.ttft,
+        tokens_per_second: parts.tokens_per_second,
+        catalog_target: match (&args.tokens_per_second, &parts.model.latency_target) {
+            (None, Some(target)) => Some(compare::CatalogLatencyTarget {
+                target: target.clone(),
+                assumed_for_standard: parts.standard_speed_assumed,
+            }),
+            _ => None,
+        },
+    }
 }
 
-/// The limiters' assumptions, in words.
-pub(super) fn describe_limiters(args: &SimulateArgs, has_ptus: bool) -> String {
-    let mut parts = Vec::new();
-    if has_standard_candidates(args) || args.spillover_quota.is_some() {
-        parts.push(format!(
-            "standard: requests limited per {} window, tokens per minute",
-            match args.rpm_window {
-                RpmWindowArg::OneSecond => "1 s",
-                RpmWindowArg::TenSeconds => "10 s",
-            }
-        ));
+/// The limiters' assumptions: the standard request window when a standard limiter runs, the
+/// PTU bucket when a provisioned one does.
+fn limiters(args: &SimulateArgs, has_ptus: bool) -> compare::LimiterAssumptions {
+    let standard = has_standard_candidates(args) || args.spillover_quota.is_some();
+    compare::LimiterAssumptions {
+        standard_rpm_window_s: standard.then_some(match args.rpm_window {
+            RpmWindowArg::OneSecond => 1,
+            RpmWindowArg::TenSeconds => 10,
+        }),
+        ptu_bucket_s: has_ptus.then_some(args.bucket),
     }
-    if has_ptus {
-        parts.push(format!(
-            "PTU: leaky bucket holding {} of capacity at 100%",
-            numfmt::duration(args.bucket)
-        ));
-    }
-    parts.join("; ")
 }
 
 /// `--retry`'s value as typed.
@@ -139,40 +130,28 @@ pub(super) fn retry_name(retry: RetryArg) -> &'static str {
     }
 }
 
-/// The client policy in words.
-pub(super) fn describe_client(args: &SimulateArgs) -> String {
-    let delay = args.retry_delay.unwrap_or(DEFAULT_RETRY_DELAY_S);
-    let policy = match args.retry {
-        RetryArg::None => return "no retries: the first 429 is final".into(),
-        RetryArg::OpenaiPython if args.ignore_retry_after => {
-            "openai-python's backoff: 0.5 s doubling up to 8 s, less up to 25% jitter".to_string()
-        }
-        RetryArg::OpenaiPython => "openai-python defaults (v3.3.1): retry-after as given up to \
-                                   2 min (longer: no retry), else 0.5 s doubling up to 8 s, \
-                                   less up to 25% jitter"
-            .to_string(),
-        RetryArg::Fixed => format!("retry after {}", numfmt::duration(delay)),
-        RetryArg::Exponential => format!(
-            "exponential backoff from {} up to {} (full jitter)",
-            numfmt::duration(delay),
-            numfmt::duration(args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S))
-        ),
-    };
-    let retry_after = match (args.retry, args.ignore_retry_after) {
-        (_, true) => ", ignoring retry-after",
-        (RetryArg::OpenaiPython, false) => "",
-        (_, false) => ", waiting at least retry-after",
+/// The clients' retry policy from the flags, with the defaults filled in.
+fn client_policy(args: &SimulateArgs) -> compare::ClientPolicy {
+    let delay_s = args.retry_delay.unwrap_or(DEFAULT_RETRY_DELAY_S);
+    let backoff = match args.retry {
+        RetryArg::None => compare::Backoff::None,
+        RetryArg::OpenaiPython => compare::Backoff::OpenAiPython,
+        RetryArg::Fixed => compare::Backoff::Fixed { delay_s },
+        RetryArg::Exponential => compare::Backoff::Exponential {
+            delay_s,
+            cap_s: args.retry_cap.unwrap_or(DEFAULT_RETRY_CAP_S),
+        },
     };
     let deadline = deadline_s(args);
-    format!(
-        "{policy}; {} retries{retry_after}, {}",
-        args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-        if deadline.is_finite() {
-            format!("give up after {}", numfmt::duration(deadline))
-        } else {
-            "no deadline".to_string()
-        }
-    )
+    compare::ClientPolicy {
+        backoff,
+        max_retries: match args.retry {
+            RetryArg::None => 0,
+            _ => args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+        },
+        ignore_retry_after: args.ignore_retry_after,
+        deadline_s: deadline.is_finite().then_some(deadline),
+    }
 }
 
 /// Draws each candidate's per-minute utilization and share of 429s against the 85% line.

@@ -30,9 +30,9 @@ pub fn simulate(report: &SimulateReport, currency: &str) -> String {
                 count(t.peaks.peak_rpm)
             ),
         ),
-        ("Clients", report.client.clone()),
-        ("Service", report.service.clone()),
-        ("Limiters", report.limiters.clone()),
+        ("Clients", report.client.to_string()),
+        ("Service", report.service.to_string()),
+        ("Limiters", report.limiters.to_string()),
     ];
     let _ = writeln!(
         out,
