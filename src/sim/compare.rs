@@ -271,12 +271,41 @@ fn tokens_usd(report: &SimReport, pricing: &Pricing) -> Option<f64> {
     )
 }
 
+/// Where offered requests come from (the report says it in words: `render::prose`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrafficSource {
+    /// A log replayed.
+    Replay {
+        /// The log, as given.
+        path: String,
+        /// How much faster than logged.
+        speedup: f64,
+    },
+    /// Seeded synthetic traffic.
+    Synthetic(SyntheticTraffic),
+}
+
+/// Seeded synthetic traffic: Poisson arrivals at a mean rate, with its pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntheticTraffic {
+    /// Mean requests per minute.
+    pub rpm: f64,
+    /// Seconds simulated.
+    pub duration_s: f64,
+    /// The daily pattern's peak factor and its hour (UTC), if any.
+    pub daily_peak: Option<(f64, u8)>,
+    /// Reasoning tokens in each completion, if any.
+    pub reasoning_tokens: Option<f64>,
+    /// Bursts: start (s), length (s) and rate factor.
+    pub bursts: Vec<(f64, f64, f64)>,
+}
+
 /// The offered traffic, measured while the first candidate ran. Field names are the JSON
 /// contract.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OfferedTraffic {
     /// Where the requests come from, in words.
-    pub source: String,
+    pub source: TrafficSource,
     /// Requests offered.
     pub requests: f64,
     /// Seconds from the first to the last request's second, inclusive.

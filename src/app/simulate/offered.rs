@@ -3,6 +3,7 @@
 use crate::catalog::Model;
 use crate::cli::SimulateArgs;
 use crate::note::{Note, NoteCode, SimulateNote};
+use crate::sim::compare::{SyntheticTraffic, TrafficSource};
 use crate::sim::traffic::{Burst, DailyPattern, TokenSize, Traffic, TrafficSpec};
 use crate::traffic::log::{ColumnNames, LogBuckets};
 use crate::{numfmt, traffic};
@@ -34,8 +35,8 @@ pub(super) type MakeRequests = Box<dyn Fn() -> anyhow::Result<Requests>>;
 
 /// The offered traffic: its description, its size, and a generator of it.
 pub(super) struct Offered {
-    /// In words, for the report.
-    pub(super) describe: String,
+    /// Where it comes from, for the report.
+    pub(super) source: TrafficSource,
     /// Simulated seconds it spans.
     pub(super) span_s: f64,
     /// Unix time of simulated time 0, s: the replayed log's first minute, or
@@ -98,7 +99,10 @@ pub(super) fn replay_traffic(
     crate::traffic::analysis::check_max_tokens(&buckets, max_tokens)?;
     check_replay_span(path, span_s, speedup)?;
     Ok(Offered {
-        describe: format!("replay of {path} at {}x", numfmt::trimmed(speedup, 4)),
+        source: TrafficSource::Replay {
+            path: path.to_string(),
+            speedup,
+        },
         span_s,
         epoch_s: crate::sim::replay::origin_s(&buckets),
         requests: buckets.values().map(|b| b.requests).sum(),
@@ -217,7 +221,13 @@ pub(super) fn synthetic_traffic(
     check_output_fits(args, max_tokens)?;
     check_bursts_start(args)?;
     Ok(Offered {
-        describe: describe_synthetic(args, rate_per_s),
+        source: TrafficSource::Synthetic(SyntheticTraffic {
+            rpm: rate_per_s * 60.0,
+            duration_s: args.duration,
+            daily_peak: args.daily_peak.map(|p| (p, args.peak_hour)),
+            reasoning_tokens: args.reasoning.filter(|&r| r > 0.0),
+            bursts: args.burst.clone(),
+        }),
         span_s: args.duration,
         epoch_s: SYNTHETIC_DAY_0,
         requests: expected,
@@ -415,35 +425,4 @@ pub(super) fn context_note(
             },
         )
     })
-}
-
-/// Synthetic traffic in words, for the report.
-pub(super) fn describe_synthetic(args: &SimulateArgs, rate_per_s: f64) -> String {
-    let mut describe = format!(
-        "Poisson, mean {} RPM for {}",
-        numfmt::count(rate_per_s * 60.0),
-        numfmt::duration(args.duration)
-    );
-    if let Some(p) = args.daily_peak {
-        describe.push_str(&format!(
-            ", daily peak {}x at {:02}:00 UTC",
-            numfmt::number(p, 2, true),
-            args.peak_hour
-        ));
-    }
-    if let Some(reasoning) = args.reasoning.filter(|&r| r > 0.0) {
-        describe.push_str(&format!(
-            ", completions include {} reasoning tokens",
-            numfmt::count(reasoning)
-        ));
-    }
-    for &(start, length, factor) in &args.burst {
-        describe.push_str(&format!(
-            ", {}x burst at {} for {}",
-            numfmt::number(factor, 2, true),
-            numfmt::duration(start),
-            numfmt::duration(length)
-        ));
-    }
-    describe
 }

@@ -72,7 +72,7 @@ pub(super) fn simulate_report(
         model: model.name.clone(),
         deployment: args.deployment,
         traffic: compare::OfferedTraffic {
-            source: parts.offered.describe.clone(),
+            source: parts.offered.source.clone(),
             requests: total.requests,
             span_seconds: span_seconds as u64,
             duration_seconds: parts.offered.span_s,

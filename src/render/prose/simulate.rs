@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 
 use crate::numfmt;
-use crate::sim::compare::{Backoff, ClientPolicy, LimiterAssumptions, ServiceTime};
+use crate::sim::compare::{
+    Backoff, ClientPolicy, LimiterAssumptions, ServiceTime, SyntheticTraffic, TrafficSource,
+};
 
 /// The clients' retry policy, e.g. `retry after 2 s; 3 retries, waiting at least
 /// retry-after, give up after 1 min`.
@@ -77,6 +79,54 @@ pub fn limiters(limiters: &LimiterAssumptions) -> String {
         .join("; ")
 }
 
+/// Where the requests come from, e.g. `Poisson, mean 1,200 RPM for 1 h, daily peak 2.5x at
+/// 14:00 UTC` or `replay of logs.csv at 2x`.
+pub fn traffic_source(source: &TrafficSource) -> String {
+    match source {
+        TrafficSource::Replay { path, speedup } => {
+            format!("replay of {path} at {}x", numfmt::trimmed(*speedup, 4))
+        }
+        TrafficSource::Synthetic(traffic) => synthetic(traffic),
+    }
+}
+
+/// Synthetic traffic: its rate and length, then its daily peak, reasoning tokens and bursts.
+fn synthetic(traffic: &SyntheticTraffic) -> String {
+    let SyntheticTraffic {
+        rpm,
+        duration_s,
+        daily_peak,
+        reasoning_tokens,
+        bursts,
+    } = traffic;
+    let mut describe = format!(
+        "Poisson, mean {} RPM for {}",
+        numfmt::count(*rpm),
+        numfmt::duration(*duration_s)
+    );
+    if let Some((peak, hour)) = daily_peak {
+        describe.push_str(&format!(
+            ", daily peak {}x at {hour:02}:00 UTC",
+            numfmt::number(*peak, 2, true)
+        ));
+    }
+    if let Some(reasoning) = reasoning_tokens {
+        describe.push_str(&format!(
+            ", completions include {} reasoning tokens",
+            numfmt::count(*reasoning)
+        ));
+    }
+    for &(start, length, factor) in bursts {
+        describe.push_str(&format!(
+            ", {}x burst at {} for {}",
+            numfmt::number(factor, 2, true),
+            numfmt::duration(start),
+            numfmt::duration(length)
+        ));
+    }
+    describe
+}
+
 /// Writes `Display`, and serializes as the sentence with a string's schema.
 macro_rules! as_sentence {
     ($type:ty, $sentence:path) => {
@@ -111,6 +161,7 @@ macro_rules! as_sentence {
 as_sentence!(ClientPolicy, client);
 as_sentence!(ServiceTime, service);
 as_sentence!(LimiterAssumptions, limiters);
+as_sentence!(TrafficSource, traffic_source);
 
 #[cfg(test)]
 mod tests {
@@ -210,5 +261,27 @@ mod tests {
             ptu_bucket_s: None,
         };
         assert_eq!(limiters(&none), "");
+    }
+
+    #[test]
+    fn synthetic_traffic_names_its_pattern_in_order() {
+        // 20 req/s is 1,200 RPM; 3,600 s is 1 h; bursts start at 30 min and last 90 s.
+        let source = TrafficSource::Synthetic(SyntheticTraffic {
+            rpm: 1_200.0,
+            duration_s: 3_600.0,
+            daily_peak: Some((2.5, 9)),
+            reasoning_tokens: Some(1_500.0),
+            bursts: vec![(1_800.0, 90.0, 3.0)],
+        });
+        assert_eq!(
+            traffic_source(&source),
+            "Poisson, mean 1,200 RPM for 1 h, daily peak 2.50x at 09:00 UTC, completions \
+             include 1,500 reasoning tokens, 3x burst at 30 min for 90 s"
+        );
+        let replay = TrafficSource::Replay {
+            path: "logs.csv".into(),
+            speedup: 2.5,
+        };
+        assert_eq!(traffic_source(&replay), "replay of logs.csv at 2.5x");
     }
 }
