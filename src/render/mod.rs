@@ -9,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod notes;
 pub mod plot;
+pub mod prose;
 pub mod table;
 
 pub use crate::text::{clean, escape_controls, is_invisible_or_break, is_printable_name};
