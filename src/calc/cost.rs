@@ -11,8 +11,8 @@
 mod mix;
 mod tiered;
 
-pub use mix::{Mix, MixBreakEven, MixChoice};
-pub use tiered::{BatchCheck, Unpriced, tier_month};
+pub use mix::{Mix, MixBreakEven, MixChoice, MixLabel};
+pub use tiered::{BatchCheck, Unpriced, UnpricedReason, tier_month};
 
 use serde::Serialize;
 
@@ -28,7 +28,6 @@ use crate::catalog::{Model, SubscriptionType, TokenPrices};
 use crate::deployment::DeploymentType;
 use crate::error::InputError;
 use crate::note::{CostNote, Note, NoteCode};
-use crate::numfmt;
 
 /// Hours in a month by the common convention (8,760 ÷ 12).
 pub const DEFAULT_HOURS_PER_MONTH: f64 = 730.0;
@@ -174,10 +173,111 @@ pub struct CostOption {
     /// prompts); flex: share of attempts retried on standard. 0 for the other options.
     pub downgraded_share: f64,
     /// What the option assumes, in one sentence.
-    pub assumes: String,
+    pub assumes: Assumption,
     /// Why the option is never recommended (null: it may be): outside the latency class, or
     /// over a quota.
-    pub excluded: Option<String>,
+    pub excluded: Option<Exclusion>,
+}
+
+/// What an option assumes, as data; `render::prose::cost` writes the sentence (JSON: a
+/// string). Each case names the option it belongs to ([`Assumption::option`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Assumption {
+    /// Every request on a standard deployment at standard prices.
+    Payg,
+    /// PTUs sized for the peak and nothing else.
+    FullPtu {
+        /// PTUs deployed.
+        ptu: u64,
+        /// How they are paid for.
+        term: Term,
+        /// The target peak utilization they are sized at.
+        target_utilization: f64,
+    },
+    /// A PTU base on the hybrid's term; what it cannot serve spills to a standard deployment.
+    Hybrid {
+        /// PTUs in the base.
+        ptu: u64,
+        /// The hybrid's term (`--hybrid-term`), even for a base of 0 PTUs.
+        term: Term,
+    },
+    /// Every request sent as priority; what its rules downgrade is billed at standard prices.
+    Priority {
+        /// The catalog's latency target (None: none published).
+        latency_target: Option<String>,
+    },
+    /// Every request tried on flex, the refused ones retried on standard.
+    Flex {
+        /// The share of attempts that find flex capacity.
+        availability: f64,
+    },
+    /// Every request waits up to 24 hours as a batch job.
+    Batch,
+}
+
+impl Assumption {
+    /// The option that makes this assumption.
+    pub fn option(&self) -> OptionName {
+        match self {
+            Assumption::Payg => OptionName::Payg,
+            Assumption::FullPtu { term, .. } => match term {
+                Term::Hourly => OptionName::PtuHourly,
+                Term::OneMonth => OptionName::PtuOneMonth,
+                Term::OneYear => OptionName::PtuOneYear,
+            },
+            Assumption::Hybrid { .. } => OptionName::Hybrid,
+            Assumption::Priority { .. } => OptionName::Priority,
+            Assumption::Flex { .. } => OptionName::Flex,
+            Assumption::Batch => OptionName::Batch,
+        }
+    }
+}
+
+/// Why an option is never recommended, as data; `render::prose::cost` writes the sentence
+/// (JSON: a string).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Exclusion {
+    /// The latency class given does not allow a tier the option uses.
+    Latency {
+        /// The class given with `--latency`.
+        class: LatencyClass,
+        /// The first tier of the option it does not allow.
+        tier: ServiceTier,
+    },
+    /// No latency class given, and the option uses a tier that does not answer within
+    /// seconds (flex or batch).
+    NoLatencyClass {
+        /// That tier.
+        tier: ServiceTier,
+    },
+    /// Under the interactive class, priority whose ramp and long-prompt rules serve most of
+    /// its tokens as standard, without the latency target.
+    PriorityDowngraded {
+        /// The share of its tokens served as standard.
+        share: f64,
+    },
+    /// A day's batch enqueues more prompt tokens than the subscription's quota.
+    BatchOverQuota {
+        /// Prompt tokens a day's batch enqueues.
+        daily_prompt_tokens: f64,
+        /// The enqueued-token quota.
+        limit: u64,
+        /// The subscription type whose quota applies.
+        subscription: SubscriptionType,
+        /// The model.
+        model: String,
+        /// The quota's catalog source.
+        source: String,
+    },
+    /// The subscription type has no batch quota for the model.
+    NoBatchQuota {
+        /// The subscription type.
+        subscription: SubscriptionType,
+        /// The model.
+        model: String,
+        /// The catalog source of the batch limits.
+        source: String,
+    },
 }
 
 /// What the month's load amounts to.
@@ -257,7 +357,7 @@ pub struct CostReport {
     /// The cheapest option.
     pub recommended: OptionName,
     /// Why, in one sentence.
-    pub reason: String,
+    pub reason: Reason,
     /// Where the request shape's prompt/completion split came from (null: from a profile's
     /// token columns); `assumed_all_prompt` means a bare token count was counted as prompt.
     pub token_split: Option<TokenSplit>,
@@ -274,6 +374,69 @@ pub struct CostReport {
     pub mix: Option<Mix>,
     /// Assumptions and caveats.
     pub notes: Vec<crate::note::Note>,
+}
+
+/// Why the recommended option is recommended, as data; `render::prose::cost` writes the
+/// sentence (JSON: a string).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// ISO code of the amounts' currency.
+    pub currency: String,
+    /// The cheapest option the rules allow, against pay-as-you-go.
+    pub cheapest: Cheapest,
+    /// A mix the latency class allows that costs less than the recommended option (None: no
+    /// mix, or none cheaper).
+    pub cheaper_mix: Option<CheaperMix>,
+}
+
+/// The cheapest option the latency class and the peak allow, with what it is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cheapest {
+    /// No option meets the latency class (pay-as-you-go is named).
+    NoneAllowed,
+    /// Pay-as-you-go is cheapest.
+    Payg {
+        /// Its monthly cost.
+        monthly_usd: f64,
+        /// The cheapest PTU option that may be recommended (None: none may).
+        cheapest_ptu: Option<PtuAlternative>,
+    },
+    /// Another option is cheapest.
+    Other {
+        /// Which option.
+        option: OptionName,
+        /// Its monthly cost.
+        monthly_usd: f64,
+        /// Its PTUs (0: none).
+        ptu: u64,
+        /// Its share of the load served pay-as-you-go (the hybrid's spill).
+        spill_share: f64,
+        /// Pay-as-you-go's monthly cost, which it is compared with (it may itself be
+        /// excluded).
+        payg_usd: f64,
+    },
+}
+
+/// The cheapest PTU option when pay-as-you-go wins: what it costs and why it loses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PtuAlternative {
+    /// Which option.
+    pub option: OptionName,
+    /// Its monthly cost.
+    pub monthly_usd: f64,
+    /// Average utilization at which it would cost as much as pay-as-you-go.
+    pub break_even_utilization: Option<f64>,
+    /// Average utilization it gets.
+    pub utilization: Option<f64>,
+}
+
+/// A mix cheaper than the recommended option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheaperMix {
+    /// What the mix is made of.
+    pub label: MixLabel,
+    /// Its monthly cost.
+    pub monthly_usd: f64,
 }
 
 /// Everything `cost` needs besides the model and the load.
@@ -462,37 +625,28 @@ fn base_options(
     let settings = month.settings;
     let scale = base.scale;
     let payg_usd: f64 = month.minutes_usd;
-    let mut payg = month.priced(
-        OptionName::Payg,
+    let payg = month.priced(
+        Assumption::Payg,
         0,
         None,
         payg_usd,
         month.normalized_month,
         0.0,
     );
-    payg.assumes = "every request on a standard deployment at standard prices".into();
     let mut options = vec![payg];
     let throttled = base.spill.over(ptu_for_peak as f64 * month.tpm_per_ptu).1 * scale;
-    for (name, term) in [
-        (OptionName::PtuHourly, Term::Hourly),
-        (OptionName::PtuOneMonth, Term::OneMonth),
-        (OptionName::PtuOneYear, Term::OneYear),
-    ] {
-        let mut option = month.priced(name, ptu_for_peak, Some(term), 0.0, 0.0, throttled);
-        option.assumes = format!(
-            "{ptu_for_peak} PTU for the peak at {} utilization, nothing else",
-            numfmt::percent(settings.target_utilization)
-        );
+    for term in [Term::Hourly, Term::OneMonth, Term::OneYear] {
+        let assumes = Assumption::FullPtu {
+            ptu: ptu_for_peak,
+            term,
+            target_utilization: settings.target_utilization,
+        };
+        let option = month.priced(assumes, ptu_for_peak, Some(term), 0.0, 0.0, throttled);
         options.push(option);
     }
     let mut notes = Vec::new();
     if model.spillover {
-        let mut hybrid = hybrid_option(model, load, month, base);
-        hybrid.assumes = format!(
-            "{} PTU on the {} term; what they cannot serve spills to a standard deployment",
-            hybrid.ptu,
-            settings.hybrid_term.as_str()
-        );
+        let hybrid = hybrid_option(model, load, month, base);
         notes.extend(
             hybrid
                 .spillover_tpm_quota
@@ -524,21 +678,8 @@ fn exclude_by_latency(options: &mut [CostOption], latency: Option<LatencyClass>)
             continue;
         };
         option.excluded = Some(match latency {
-            Some(class) => format!(
-                "the {} latency class does not allow {} ({})",
-                class.as_str(),
-                tier.as_str(),
-                latency_rule(class)
-            ),
-            None => format!(
-                "{} does not answer within seconds: give --latency {} to consider it",
-                tier.as_str(),
-                if *tier == ServiceTier::Batch {
-                    "deferrable"
-                } else {
-                    "relaxed or deferrable"
-                }
-            ),
+            Some(class) => Exclusion::Latency { class, tier: *tier },
+            None => Exclusion::NoLatencyClass { tier: *tier },
         });
     }
 }
@@ -554,20 +695,9 @@ fn exclude_downgraded_priority(options: &mut [CostOption], latency: Option<Laten
         .filter(|o| o.option == OptionName::Priority && o.excluded.is_none())
         .filter(|o| o.downgraded_share > 0.5)
     {
-        option.excluded = Some(format!(
-            "its ramp and long-prompt rules serve {} of its tokens as standard, without the \
-             latency target the interactive class needs",
-            numfmt::percent_rounded(option.downgraded_share)
-        ));
-    }
-}
-
-/// What a latency class allows, in a few words.
-pub fn latency_rule(class: LatencyClass) -> &'static str {
-    match class {
-        LatencyClass::Interactive => "PTUs and priority only: the tiers with a latency target",
-        LatencyClass::Relaxed => "PTUs, priority, standard and flex: no batch",
-        LatencyClass::Deferrable => "every tier, batch included",
+        option.excluded = Some(Exclusion::PriorityDowngraded {
+            share: option.downgraded_share,
+        });
     }
 }
 
@@ -796,12 +926,13 @@ impl Month<'_> {
         }
     }
 
-    /// One option: `ptu` PTUs paid by `term`, `payg_usd` of pay-as-you-go; `spilled` are the
-    /// normalized tokens served pay-as-you-go, `throttled` those above the PTUs that nothing
-    /// serves (full-PTU options sized below the busiest minute).
+    /// The option making the assumption `assumes`: `ptu` PTUs paid by `term`, `payg_usd` of
+    /// pay-as-you-go; `spilled` are the normalized tokens served pay-as-you-go, `throttled`
+    /// those above the PTUs that nothing serves (full-PTU options sized below the busiest
+    /// minute).
     fn priced(
         &self,
-        option: OptionName,
+        assumes: Assumption,
         ptu: u64,
         term: Option<Term>,
         payg_usd: f64,
@@ -815,7 +946,7 @@ impl Month<'_> {
         let capacity_month = ptu as f64 * self.tpm_per_ptu * self.month_minutes;
         let has_ptu = ptu > 0;
         CostOption {
-            option,
+            option: assumes.option(),
             monthly_usd: cents(monthly),
             ptu,
             term,
@@ -833,7 +964,7 @@ impl Month<'_> {
             spillover_tpm_quota: None,
             batch_usd: cents(self.batch_usd),
             downgraded_share: 0.0,
-            assumes: String::new(),
+            assumes,
             excluded: None,
         }
     }
@@ -864,8 +995,12 @@ fn hybrid_option(model: &Model, load: &LoadCurve, month: &Month, base: &HybridBa
     let (best_ptu, best_usd, best_spilled) = hybrid_cost(search.cheapest(|ptu| hybrid_cost(ptu).1));
     let hybrid_payg = best_usd - best_ptu as f64 * per_ptu;
     let hybrid_term = (best_ptu > 0).then_some(settings.hybrid_term);
+    let assumes = Assumption::Hybrid {
+        ptu: best_ptu,
+        term: settings.hybrid_term,
+    };
     let mut hybrid = month.priced(
-        OptionName::Hybrid,
+        assumes,
         best_ptu,
         hybrid_term,
         hybrid_payg,
@@ -977,19 +1112,16 @@ struct SpillShape {
     target: f64,
 }
 
-/// Why a model gets no hybrid option: Azure offers no spillover for it.
+/// Why a model gets no hybrid option: Azure offers no spillover for it. The text of the
+/// errors that need a hybrid (errors are written where they are made); the same words as the
+/// sentence `render` writes for [`CostNote::NoSpillover`].
 pub fn no_spillover_note(model: &Model) -> String {
-    no_spillover_sentence(&model.name, model.sources.features.as_deref())
-}
-
-/// Why the model `model` gets no hybrid option, citing the catalog source of its features:
-/// the sentence of [`CostNote::NoSpillover`], and of the errors that need a hybrid.
-pub fn no_spillover_sentence(model: &str, features_source: Option<&str>) -> String {
     format!(
-        "no hybrid: {model} does not support spillover from a provisioned to a standard \
+        "no hybrid: {} does not support spillover from a provisioned to a standard \
          deployment (Learn, provisioned throughput concepts: \"Models from other providers \
          (Azure DeepSeek, Meta Llama) don't currently support spillover\"; catalog source {})",
-        features_source.unwrap_or("none")
+        model.name,
+        model.sources.features.as_deref().unwrap_or("none")
     )
 }
 
@@ -1056,30 +1188,32 @@ impl PtuGrid {
 }
 
 /// The cheapest option and why, naming a cheaper mix.
-fn recommend(options: &[CostOption], currency: &str, mix: Option<&Mix>) -> (OptionName, String) {
-    let (recommended, mut reason) = cheapest_option(options, currency);
+fn recommend(options: &[CostOption], currency: &str, mix: Option<&Mix>) -> (OptionName, Reason) {
+    let (recommended, cheapest) = cheapest_option(options);
     let single = options.iter().find(|o| o.option == recommended);
-    if let (Some(mix), Some(single)) = (mix, single)
-        && mix.chosen.monthly_usd < single.monthly_usd - 0.005
-    {
-        reason.push_str(&format!(
-            "; cheaper still, the mix {} for {}/month",
-            mix.chosen.label,
-            numfmt::money(currency, &numfmt::number(mix.chosen.monthly_usd, 2, false))
-        ));
-    }
+    let cheaper_mix = match (mix, single) {
+        (Some(mix), Some(single)) if mix.chosen.monthly_usd < single.monthly_usd - 0.005 => {
+            Some(CheaperMix {
+                label: mix.chosen.label.clone(),
+                monthly_usd: mix.chosen.monthly_usd,
+            })
+        }
+        _ => None,
+    };
+    let reason = Reason {
+        currency: currency.to_string(),
+        cheapest,
+        cheaper_mix,
+    };
     (recommended, reason)
 }
 
 /// The cheapest option (ties go to the simpler one, earlier in the list) and why.
-fn cheapest_option(options: &[CostOption], currency: &str) -> (OptionName, String) {
+fn cheapest_option(options: &[CostOption]) -> (OptionName, Cheapest) {
     let payg = &options[0];
     let eligible = |o: &&CostOption| o.throttled_share == 0.0 && o.excluded.is_none();
     let Some(first) = options.iter().find(eligible) else {
-        return (
-            payg.option,
-            "no option meets the latency class: see each option's 'excluded'".to_string(),
-        );
+        return (payg.option, Cheapest::NoneAllowed);
     };
     let best = options.iter().filter(eligible).fold(first, |best, o| {
         if o.monthly_usd < best.monthly_usd - 0.005 {
@@ -1088,62 +1222,29 @@ fn cheapest_option(options: &[CostOption], currency: &str) -> (OptionName, Strin
             best
         }
     });
-    let usd = |o: &CostOption| numfmt::money(currency, &numfmt::number(o.monthly_usd, 2, false));
-    let reason = match best.option {
-        OptionName::Payg => {
-            let cheapest_ptu = options[1..]
+    let cheapest = match best.option {
+        OptionName::Payg => Cheapest::Payg {
+            monthly_usd: payg.monthly_usd,
+            cheapest_ptu: options[1..]
                 .iter()
                 .filter(|o| o.ptu > 0 && o.throttled_share == 0.0 && o.excluded.is_none())
-                .min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
-            match cheapest_ptu {
-                Some(o) => format!(
-                    "pay-as-you-go ({}/month) is cheapest: the cheapest PTU option, {} at {}, \
-                     would need {} average utilization to break even and gets {}",
-                    usd(payg),
-                    o.option.as_str(),
-                    usd(o),
-                    o.break_even_utilization.map_or("-".into(), numfmt::percent),
-                    o.utilization.map_or("-".into(), numfmt::percent)
-                ),
-                None => format!("pay-as-you-go ({}/month) is cheapest", usd(payg)),
-            }
-        }
-        _ => {
-            let saving = if payg.monthly_usd > 0.0 {
-                1.0 - best.monthly_usd / payg.monthly_usd
-            } else {
-                0.0
-            };
-            let spill = if best.option == OptionName::Hybrid {
-                format!(
-                    ", {} of the load spilling to pay-as-you-go",
-                    numfmt::percent_rounded(best.spill_share)
-                )
-            } else {
-                String::new()
-            };
-            let what = if best.ptu > 0 {
-                format!(": {} PTU{spill}", numfmt::count(best.ptu as f64))
-            } else {
-                String::new()
-            };
-            let versus = if saving >= 0.0 {
-                format!("{} less than", numfmt::percent_rounded(saving))
-            } else {
-                format!(
-                    "{} more than the excluded",
-                    numfmt::percent_rounded(-saving)
-                )
-            };
-            format!(
-                "{} is cheapest{what} for {}/month, {versus} pay-as-you-go ({})",
-                best.option.as_str(),
-                usd(best),
-                usd(payg)
-            )
-        }
+                .min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd))
+                .map(|o| PtuAlternative {
+                    option: o.option,
+                    monthly_usd: o.monthly_usd,
+                    break_even_utilization: o.break_even_utilization,
+                    utilization: o.utilization,
+                }),
+        },
+        _ => Cheapest::Other {
+            option: best.option,
+            monthly_usd: best.monthly_usd,
+            ptu: best.ptu,
+            spill_share: best.spill_share,
+            payg_usd: payg.monthly_usd,
+        },
     };
-    (best.option, reason)
+    (best.option, cheapest)
 }
 
 /// Settings with the issue's hand-example prices, for tests: gpt-4.1 global, $2/$0.50/$8 per 1M
@@ -1312,7 +1413,17 @@ mod tests {
             option(&report, OptionName::PtuOneYear).utilization,
             Some(0.1)
         );
-        assert!(report.reason.contains("break even"), "{}", report.reason);
+        assert!(
+            matches!(
+                report.reason.cheapest,
+                Cheapest::Payg {
+                    cheapest_ptu: Some(_),
+                    ..
+                }
+            ),
+            "{:?}",
+            report.reason
+        );
     }
 
     #[test]

@@ -53,10 +53,13 @@ pub fn rate(usd: f64) -> String {
 /// `not recommended: batch, flex (reason)` per reason, and `not priced: flex (reason)` per
 /// tier.
 pub fn left_out(report: &CostReport) -> Vec<String> {
-    let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut by_reason: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for o in &report.options {
         if let Some(reason) = &o.excluded {
-            by_reason.entry(reason).or_default().push(o.option.as_str());
+            by_reason
+                .entry(reason.to_string())
+                .or_default()
+                .push(o.option.as_str());
         }
     }
     let mut lines: Vec<String> = by_reason

@@ -339,7 +339,7 @@ pub fn cost(report: &CostReport, footer: &str) -> String {
         out,
         "**Recommended: {}** — {}\n",
         report.recommended.as_str(),
-        escape(&report.reason)
+        escape(&report.reason.to_string())
     );
     let mix = cost_text::mix(report);
     if !mix.is_empty() {

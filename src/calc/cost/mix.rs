@@ -16,13 +16,12 @@ use crate::calc::rounding::{cents, deployable_ptu, snap};
 use crate::calc::service_tier::{LatencyClass, ServiceTier};
 use crate::catalog::Model;
 use crate::note::{CostNote, Note, NoteCode};
-use crate::numfmt;
 
 /// One mix. Field names are the JSON contract.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MixChoice {
     /// The mix in words, e.g. `60 PTU (1-year) + priority + 20% batch`.
-    pub label: String,
+    pub label: MixLabel,
     /// PTUs in the base (0: none).
     pub ptu: u64,
     /// How the PTUs are paid for (null without PTUs).
@@ -46,6 +45,20 @@ pub struct MixChoice {
     pub downgraded_share: f64,
     /// Average utilization of the PTUs (null without PTUs).
     pub utilization: Option<f64>,
+}
+
+/// What a mix is made of, for its name; `render::prose::cost` writes the words, e.g.
+/// `60 PTU (1-year) + priority + 20% batch` (JSON: a string).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MixLabel {
+    /// PTUs in the base.
+    pub ptu: u64,
+    /// How they are paid for (None: no PTUs).
+    pub term: Option<Term>,
+    /// The tier that serves what the PTUs cannot (None: none serves anything).
+    pub overflow: Option<ServiceTier>,
+    /// Share of the load sent to batch.
+    pub batch_share: f64,
 }
 
 /// Where a PTU stops paying for itself. Field names are the JSON contract.
@@ -410,7 +423,12 @@ fn choice(
     let term = (c.ptu > 0).then_some(c.term);
     let tier = overflow.tier.filter(|_| spilled_normalized > 0.0);
     MixChoice {
-        label: label(c.ptu, term, tier, c.share),
+        label: MixLabel {
+            ptu: c.ptu,
+            term,
+            overflow: tier,
+            batch_share: c.share,
+        },
         ptu: c.ptu,
         term,
         overflow: tier,
@@ -460,29 +478,6 @@ fn overflow_cost(
         }
         (Some(_), _, _) => (spilled.iter().map(|m| m.payg_usd(&standard)).sum(), 0.0),
         (None, _, _) => (0.0, 0.0),
-    }
-}
-
-/// The mix in words.
-fn label(ptu: u64, term: Option<Term>, overflow: Option<ServiceTier>, share: f64) -> String {
-    let mut parts = Vec::new();
-    if let Some(term) = term {
-        parts.push(format!(
-            "{} PTU ({})",
-            numfmt::count(ptu as f64),
-            term.as_str()
-        ));
-    }
-    if let Some(tier) = overflow {
-        parts.push(tier.as_str().to_string());
-    }
-    if share > 0.0 {
-        parts.push(format!("{} batch", numfmt::percent(share)));
-    }
-    if parts.is_empty() {
-        "nothing to serve".to_string()
-    } else {
-        parts.join(" + ")
     }
 }
 

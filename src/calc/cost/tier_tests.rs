@@ -191,9 +191,14 @@ fn interactive_mix_puts_ptus_under_the_base_and_priority_over_it() {
             .find(|o| o.option == name)
             .expect("listed");
         assert!(
-            o.excluded
-                .as_deref()
-                .is_some_and(|e| e.contains("interactive"))
+            matches!(
+                o.excluded,
+                Some(Exclusion::Latency {
+                    class: LatencyClass::Interactive,
+                    tier: ServiceTier::Standard
+                })
+            ),
+            "{o:?}"
         );
     }
     assert_ne!(

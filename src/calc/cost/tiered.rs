@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{CostOption, Month, OptionName};
+use super::{Assumption, CostOption, Exclusion, Month, OptionName};
 use crate::calc::load::{LoadCurve, LoadKind, MinuteLoad};
 use crate::calc::rounding::cents;
 use crate::calc::service_tier::{
@@ -13,7 +13,6 @@ use crate::calc::service_tier::{
 };
 use crate::catalog::{Model, SubscriptionType, TokenPrices};
 use crate::note::{CostNote, Note, NoteCode};
-use crate::numfmt;
 
 /// A tier `cost` could not price, and why. Field names are the JSON contract.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -21,7 +20,19 @@ pub struct Unpriced {
     /// Which option.
     pub option: OptionName,
     /// Why: `not offered: ...` or `no price: ...`.
-    pub reason: String,
+    pub reason: UnpricedReason,
+}
+
+/// Why a tier is not priced, as data where `cost` finds it; `render::prose::cost` writes the
+/// sentence (JSON: a string).
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnpricedReason {
+    /// The load has cached prompt tokens and there is no cached priority price.
+    NoCachedPriorityPrice,
+    /// Why the tier's setup is not priced (not offered, or no price), in the words of
+    /// [`TierSetup`]: the same text is an error's when a flag needs the tier, and errors are
+    /// written where they are made.
+    Setup(String),
 }
 
 /// Batch against its limits. Field names are the JSON contract.
@@ -184,11 +195,10 @@ pub(super) fn tier_options(
     let tiers = &settings.tiers;
     let cached = interactive.total().cached > 0.0;
     match &tiers.priority {
-        Ok(setup) if cached && setup.price.cached.is_none() => pricing.unpriced.push(unpriced(
-            OptionName::Priority,
-            "no price: the load has cached prompt tokens and there is no cached priority \
-             price; pass --price-priority-cached",
-        )),
+        Ok(setup) if cached && setup.price.cached.is_none() => pricing.unpriced.push(Unpriced {
+            option: OptionName::Priority,
+            reason: UnpricedReason::NoCachedPriorityPrice,
+        }),
         Ok(setup) => {
             let option = priority_option(interactive, month, setup, scale, &mut pricing.notes);
             pricing.options.push(option);
@@ -226,7 +236,7 @@ pub(super) fn tier_options(
 fn unpriced(option: OptionName, reason: &str) -> Unpriced {
     Unpriced {
         option,
-        reason: reason.to_string(),
+        reason: UnpricedReason::Setup(reason.to_string()),
     }
 }
 
@@ -241,8 +251,11 @@ fn priority_option(
     let standard = &month.settings.token_prices;
     let ramp = ramp_applies(load);
     let bill = priority_bill(&load.minutes, &|i| load.offset(i), ramp, setup, standard);
+    let assumes = Assumption::Priority {
+        latency_target: setup.latency_target.clone(),
+    };
     let mut option = month.priced(
-        OptionName::Priority,
+        assumes,
         0,
         None,
         bill.usd * scale,
@@ -250,16 +263,6 @@ fn priority_option(
         0.0,
     );
     option.downgraded_share = share(bill.downgraded, bill.tokens);
-    option.assumes = format!(
-        "every request sent with service_tier \"priority\" ({}); what its rules downgrade is \
-         billed at standard prices",
-        setup
-            .latency_target
-            .as_deref()
-            .map_or("no published latency target".to_string(), |t| format!(
-                "latency target {t}"
-            ))
-    );
     // Without a latency class priority is listed for comparison; say what the flat load
     // leaves unjudged only when it may be chosen.
     let asked = month.settings.latency.is_some();
@@ -322,7 +325,7 @@ fn flex_option(
         availability,
     );
     let mut option = month.priced(
-        OptionName::Flex,
+        Assumption::Flex { availability },
         0,
         None,
         usd * scale,
@@ -330,11 +333,6 @@ fn flex_option(
         0.0,
     );
     option.downgraded_share = crate::calc::rounding::snap(1.0 - availability);
-    option.assumes = format!(
-        "every request sent with service_tier \"flex\"; {} find flex capacity, the rest get \
-         HTTP 429 (not billed) and are retried on standard by the client",
-        numfmt::percent(availability)
-    );
     notes.push(Note::of(
         NoteCode::FlexRetry,
         CostNote::FlexRetry { availability },
@@ -354,13 +352,12 @@ fn batch_option(
     let settings = month.settings;
     let total = full.total();
     let usd = total.payg_usd(&setup.price.tokens()) * scale;
-    let mut option = month.priced(OptionName::Batch, 0, None, 0.0, month.normalized_month, 0.0);
+    let mut option = month.priced(Assumption::Batch, 0, None, 0.0, month.normalized_month, 0.0);
     let tokens_month = month.tokens_month;
     option.monthly_usd = cents(usd);
     option.batch_usd = cents(usd);
     option.usd_per_1m_tokens = (tokens_month > 0.0).then(|| usd / tokens_month * 1e6);
     option.break_even_utilization = None;
-    option.assumes = "every request can wait up to 24 hours and is sent as a batch job".into();
     let share = if settings.batch_share > 0.0 {
         settings.batch_share
     } else {
@@ -397,21 +394,20 @@ fn batch_option(
 }
 
 /// Why a day's batch does not fit the subscription's quota.
-fn over_limit(model: &Model, check: &BatchCheck) -> String {
+fn over_limit(model: &Model, check: &BatchCheck) -> Exclusion {
     match check.enqueued_limit {
-        Some(limit) => format!(
-            "a day's batch enqueues {} prompt tokens, above the {} enqueued-token quota of \
-             {} subscriptions for {} ({})",
-            numfmt::count(check.daily_prompt_tokens),
-            numfmt::count(limit as f64),
-            check.subscription,
-            model.name,
-            check.source
-        ),
-        None => format!(
-            "{} subscriptions have no batch quota for {} ({})",
-            check.subscription, model.name, check.source
-        ),
+        Some(limit) => Exclusion::BatchOverQuota {
+            daily_prompt_tokens: check.daily_prompt_tokens,
+            limit,
+            subscription: check.subscription,
+            model: model.name.clone(),
+            source: check.source.clone(),
+        },
+        None => Exclusion::NoBatchQuota {
+            subscription: check.subscription,
+            model: model.name.clone(),
+            source: check.source.clone(),
+        },
     }
 }
 

@@ -1,10 +1,10 @@
 //! The sentences of [`CostNote`]s.
 
-use crate::calc::cost::{latency_rule, no_spillover_sentence};
 use crate::calc::service_tier::LatencyClass;
 use crate::catalog::SubscriptionType;
 use crate::note::CostNote;
 use crate::numfmt;
+use crate::render::prose::cost::latency_rule;
 
 /// What `note` says.
 pub(super) fn sentence(note: &CostNote) -> String {
@@ -20,7 +20,7 @@ pub(super) fn sentence(note: &CostNote) -> String {
             data_zone,
         } => priority_quota(model, unverified_source.as_deref(), *data_zone),
         CostNote::SpilloverQuota { tpm } => spillover_quota(*tpm),
-        CostNote::NoSpillover { model, source } => no_spillover_sentence(model, source.as_deref()),
+        CostNote::NoSpillover { model, source } => no_spillover(model, source.as_deref()),
         CostNote::SpillPerMinute => {
             "spillover is computed per minute; bursts within a minute spill somewhat more"
                 .to_string()
@@ -99,6 +99,17 @@ fn priority_quota(model: &str, unverified_source: Option<&str>, data_zone: bool)
         ""
     };
     format!("priority: {unverified}it uses the standard deployment's quota{zone} (S58)")
+}
+
+/// Why the model gets no hybrid option, citing the catalog source of its features (the
+/// errors that need a hybrid say the same: `calc::cost::no_spillover_note`).
+fn no_spillover(model: &str, features_source: Option<&str>) -> String {
+    format!(
+        "no hybrid: {model} does not support spillover from a provisioned to a standard \
+         deployment (Learn, provisioned throughput concepts: \"Models from other providers \
+         (Azure DeepSeek, Meta Llama) don't currently support spillover\"; catalog source {})",
+        features_source.unwrap_or("none")
+    )
 }
 
 /// The standard quota the hybrid's spillover deployment needs.
@@ -180,8 +191,8 @@ fn mix_batch_capped(
     )
 }
 
-/// The mix keeps to the tiers `class` allows (the rule in the words of the cost report's
-/// reasons, which calc still writes).
+/// The mix keeps to the tiers `class` allows (the rule in the words of the options'
+/// exclusions).
 fn mix_tiers(class: LatencyClass) -> String {
     format!(
         "the mix uses only tiers the {} latency class allows ({}); it is searched per minute, so \
@@ -292,6 +303,19 @@ mod tests {
             sentence(&note),
             "priority: it uses the standard deployment's quota (S58)"
         );
+    }
+
+    #[test]
+    fn no_spillover_says_what_the_errors_say() {
+        let catalog =
+            crate::catalog::Catalog::parse(crate::catalog::EMBEDDED, "embedded").expect("valid");
+        let model = catalog.find("DeepSeek-R1").expect("present");
+        assert!(!model.spillover);
+        let note = CostNote::NoSpillover {
+            model: model.name.clone(),
+            source: model.sources.features.clone(),
+        };
+        assert_eq!(sentence(&note), crate::calc::cost::no_spillover_note(model));
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! The `simulate` report's assumptions in words: the clients' retry policy, the service time
 //! and the limiters.
 
-use std::borrow::Cow;
-
 use crate::numfmt;
 use crate::sim::compare::{
     Backoff, ClientPolicy, LimiterAssumptions, ServiceTime, SyntheticTraffic, TrafficSource,
@@ -127,41 +125,10 @@ fn synthetic(traffic: &SyntheticTraffic) -> String {
     describe
 }
 
-/// Writes `Display`, and serializes as the sentence with a string's schema.
-macro_rules! as_sentence {
-    ($type:ty, $sentence:path) => {
-        impl std::fmt::Display for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&$sentence(self))
-            }
-        }
-
-        impl serde::Serialize for $type {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(&$sentence(self))
-            }
-        }
-
-        impl schemars::JsonSchema for $type {
-            fn inline_schema() -> bool {
-                true
-            }
-
-            fn schema_name() -> Cow<'static, str> {
-                stringify!($type).into()
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({"type": "string"})
-            }
-        }
-    };
-}
-
-as_sentence!(ClientPolicy, client);
-as_sentence!(ServiceTime, service);
-as_sentence!(LimiterAssumptions, limiters);
-as_sentence!(TrafficSource, traffic_source);
+sentence_field!(ClientPolicy, client);
+sentence_field!(ServiceTime, service);
+sentence_field!(LimiterAssumptions, limiters);
+sentence_field!(TrafficSource, traffic_source);
 
 #[cfg(test)]
 mod tests {

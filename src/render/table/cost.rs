@@ -20,7 +20,11 @@ pub fn cost(report: &CostReport) -> String {
         let _ = writeln!(out, "{}", wrap(&line, "", "  "));
     }
     let recommended = format!("recommended: {} - ", report.recommended.as_str());
-    let _ = writeln!(out, "\n{}", wrap(&report.reason, &recommended, "  "));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        wrap(&report.reason.to_string(), &recommended, "  ")
+    );
     let mix = cost_text::mix(report);
     if !mix.is_empty() {
         out.push('\n');
