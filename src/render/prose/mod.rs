@@ -2,8 +2,8 @@
 //! module writes what tables, Markdown and JSON show of it.
 
 /// Makes a report field's type read as its sentence: `Display`, `Serialize` as that string,
-/// and a string's JSON schema, so the JSON contract is what it was when the field was a
-/// `String`. `$sentence` is the function that writes it.
+/// and a `String`'s JSON schema (its name too), so the JSON contract is what it was when the
+/// field was a `String`. `$sentence` is the function that writes it.
 macro_rules! sentence_field {
     ($type:ty, $sentence:path) => {
         impl std::fmt::Display for $type {
@@ -24,7 +24,7 @@ macro_rules! sentence_field {
             }
 
             fn schema_name() -> std::borrow::Cow<'static, str> {
-                stringify!($type).into()
+                "string".into()
             }
 
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
