@@ -12,8 +12,9 @@
 //! - [`traffic`] reads request logs and finds their true peaks; [`tokens`] parses samples and
 //!   counts their tokens;
 //! - [`render`] turns reports into tables, JSON, Markdown, SVG and the files `emit` writes;
-//! - [`note`], [`numfmt`], [`text`], [`deployment`], [`timestamp`] and [`error`] are leaves
-//!   every step uses;
+//! - [`note`] holds what notes say, as data (`render` writes the sentences);
+//! - [`numfmt`], [`text`], [`deployment`], [`timestamp`] and [`error`] are leaves every step
+//!   uses;
 //! - [`app`] wires them together, a file per command, and is the only place that does I/O.
 
 pub mod app;

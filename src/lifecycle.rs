@@ -199,7 +199,8 @@ impl Lifecycle {
 }
 
 /// The lifecycles of the models one command used, judged on one day; JSON writes the models
-/// as an object keyed by name, in the order the command used them.
+/// as an object keyed by name, in the order the command used them. The notes they make
+/// (`Lifecycles::notes`) are in `note::lifecycle`, beside what those notes say.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lifecycles {
     /// The day they are judged on.

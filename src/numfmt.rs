@@ -175,6 +175,11 @@ pub fn minutes(minutes: u64) -> String {
     }
 }
 
+/// An amount of money with two decimals: `$1,234.50`, `1,234.50 EUR`.
+pub fn amount(currency: &str, value: f64) -> String {
+    money(currency, &number(value, 2, false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

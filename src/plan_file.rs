@@ -577,15 +577,17 @@ fn region_notes(
         match unlisted_regions(workload, &file.regions, catalog) {
             RegionCheck::Listed => {}
             RegionCheck::NotInCatalog(note) => {
-                notes.push(Note::new(NoteCode::RegionsUnchecked, note))
+                notes.push(Note::sentence(NoteCode::RegionsUnchecked, note))
             }
-            RegionCheck::Unlisted(message) if file.allow_unlisted_regions => notes.push(Note::new(
-                NoteCode::RegionUnlisted,
-                format!(
-                    "workload '{}': {message} (allow_unlisted_regions)",
-                    spec.name
-                ),
-            )),
+            RegionCheck::Unlisted(message) if file.allow_unlisted_regions => {
+                notes.push(Note::sentence(
+                    NoteCode::RegionUnlisted,
+                    format!(
+                        "workload '{}': {message} (allow_unlisted_regions)",
+                        spec.name
+                    ),
+                ))
+            }
             RegionCheck::Unlisted(message) => {
                 return Err(field_error(
                     "model",

@@ -3,9 +3,9 @@
 //! people read in tables. The codes are the contract; the sentences may be reworded.
 //!
 //! A note holds what it says as data ([`NoteText`]: numbers, names, which case); the
-//! sentence is written by `render::notes`, so the computing layers write no English. Notes
-//! made where English is already at hand (a file written, a log skipped) may still carry a
-//! finished [`NoteText::Sentence`].
+//! sentence is written by `render::notes`, so the computing layers write no English. The one
+//! exception, [`NoteText::Sentence`], is for a note whose words are also an error's, made
+//! where the error is (`plan_file`'s region notes).
 
 mod analyze;
 mod budget;
@@ -44,8 +44,8 @@ pub struct Note {
 }
 
 impl Note {
-    /// A note of kind `code` whose sentence its maker wrote.
-    pub fn new(code: NoteCode, message: String) -> Note {
+    /// A note of kind `code` whose sentence its maker wrote (see [`NoteText::Sentence`]).
+    pub fn sentence(code: NoteCode, message: String) -> Note {
         Note {
             code,
             text: NoteText::Sentence(message),
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn a_note_is_a_code_and_a_message() {
-        let note = Note::new(NoteCode::TokenSplitAssumed, "sized as prompt".into())
+        let note = Note::sentence(NoteCode::TokenSplitAssumed, "sized as prompt".into())
             .unless_strict()
             .for_workload("w");
         assert_eq!(note.code, NoteCode::TokenSplitAssumed);

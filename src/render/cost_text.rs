@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::calc::cost::{CostReport, MixBreakEven, MixChoice, Term};
 use crate::calc::service_tier::TierPrice;
-use crate::numfmt::{money, number, percent, percent_rounded};
+use crate::numfmt::{amount, money, number, percent, percent_rounded};
 
 /// `Priority $3.50 in, $0.875 cached, $14.00 out per 1M tokens (S30), UNVERIFIED`, one per
 /// priced tier.
@@ -83,7 +83,7 @@ pub fn batch_share(report: &CostReport) -> Option<String> {
             "{} of the load goes to batch in every option but batch: {} of each option's \
              monthly cost",
             percent(report.batch_share),
-            money(&report.prices.currency, &number(usd, 2, false))
+            amount(&report.prices.currency, usd)
         )
     })
 }
@@ -94,13 +94,13 @@ pub fn mix(report: &CostReport) -> Vec<String> {
         return Vec::new();
     };
     let cur = report.prices.currency.as_str();
-    let amount = |usd: f64| money(cur, &number(usd, 2, false));
+    let usd = |value: f64| amount(cur, value);
     let mut lines = vec![
         format!(
             "cheapest mix for {} latency: {} for {}/month",
             mix.latency.as_str(),
             mix.chosen.label,
-            amount(mix.chosen.monthly_usd)
+            usd(mix.chosen.monthly_usd)
         ),
         split(&mix.chosen, cur),
     ];
@@ -108,8 +108,8 @@ pub fn mix(report: &CostReport) -> Vec<String> {
         lines.push(format!(
             "runner-up: {} for {}/month ({} more)",
             runner_up.label,
-            amount(runner_up.monthly_usd),
-            amount(runner_up.monthly_usd - mix.chosen.monthly_usd)
+            usd(runner_up.monthly_usd),
+            usd(runner_up.monthly_usd - mix.chosen.monthly_usd)
         ));
     }
     let term = mix.chosen.term.unwrap_or(Term::OneYear);
@@ -137,12 +137,12 @@ pub fn mix(report: &CostReport) -> Vec<String> {
 
 /// `made of PTU $3,315.00 (92% utilization) + priority $46,108.68 (86% of the load)`.
 fn split(choice: &MixChoice, currency: &str) -> String {
-    let amount = |usd: f64| money(currency, &number(usd, 2, false));
+    let usd = |value: f64| amount(currency, value);
     let mut parts = Vec::new();
     if choice.ptu > 0 {
         parts.push(format!(
             "PTU {} ({} utilization)",
-            amount(choice.ptu_usd),
+            usd(choice.ptu_usd),
             choice.utilization.map_or("-".to_string(), percent)
         ));
     }
@@ -158,14 +158,14 @@ fn split(choice: &MixChoice, currency: &str) -> String {
         parts.push(format!(
             "{} {} ({} of the load{downgraded})",
             tier.as_str(),
-            amount(choice.overflow_usd),
+            usd(choice.overflow_usd),
             percent_rounded(choice.overflow_share)
         ));
     }
     if choice.batch_share > 0.0 {
         parts.push(format!(
             "batch {} ({} of the load)",
-            amount(choice.batch_usd),
+            usd(choice.batch_usd),
             percent(choice.batch_share)
         ));
     }

@@ -9,7 +9,7 @@ use crate::calc::budget::{BudgetReport, show};
 use crate::calc::cost::CostReport;
 use crate::calc::plan::{Billing, PlanReport, Tier};
 use crate::note::{Note, NoteCode};
-use crate::numfmt::{count, money, number, percent, percent_rounded};
+use crate::numfmt::{amount, count, number, percent, percent_rounded};
 use crate::render::cost_text;
 
 /// What a plan comment is about besides the report.
@@ -80,7 +80,7 @@ fn notes<T: std::fmt::Display>(out: &mut String, notes: &[T]) {
 /// The `plan` / `check` comment.
 pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>, context: &PlanContext) -> String {
     let cur = report.currency.as_str();
-    let amount = |value: f64| dollars(money(cur, &number(value, 2, false)));
+    let usd = |value: f64| dollars(amount(cur, value));
     let mut out = String::new();
     let verdict = match budget {
         Some(b) if b.ok => " — ✅ within budget",
@@ -96,16 +96,16 @@ pub fn plan(report: &PlanReport, budget: Option<&BudgetReport>, context: &PlanCo
     let _ = writeln!(
         out,
         "**{} per month**, {} PTU (PTU {} + tokens {}; {} hours)\n",
-        amount(report.monthly_usd),
+        usd(report.monthly_usd),
         count(report.total_ptu as f64),
-        amount(report.ptu_usd),
-        amount(report.payg_usd),
+        usd(report.ptu_usd),
+        usd(report.payg_usd),
         count(report.hours_per_month)
     );
-    baseline_line(&mut out, budget, context, &amount);
+    baseline_line(&mut out, budget, context, &usd);
     deployments(&mut out, report);
-    pay_as_you_go(&mut out, report, &amount);
-    ptu_billing(&mut out, report, &amount);
+    pay_as_you_go(&mut out, report, &usd);
+    ptu_billing(&mut out, report, &usd);
     if let Some(budget) = budget {
         budget_table(&mut out, budget, cur);
     }
@@ -292,7 +292,7 @@ fn budget_table(out: &mut String, budget: &BudgetReport, currency: &str) {
 /// The `cost` comment.
 pub fn cost(report: &CostReport, footer: &str) -> String {
     let cur = report.prices.currency.as_str();
-    let amount = |value: f64| dollars(money(cur, &number(value, 2, false)));
+    let usd = |value: f64| dollars(amount(cur, value));
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -316,8 +316,8 @@ pub fn cost(report: &CostReport, footer: &str) -> String {
                 } else {
                     count(o.ptu as f64)
                 },
-                amount(o.monthly_usd),
-                o.usd_per_1m_tokens.map_or("-".to_string(), &amount),
+                usd(o.monthly_usd),
+                o.usd_per_1m_tokens.map_or("-".to_string(), &usd),
                 o.utilization.map_or("-".to_string(), percent),
                 percent_rounded(o.spill_share),
             ]

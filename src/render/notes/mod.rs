@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use crate::note::{Note, NoteCode, NoteText};
 
 /// The sentence a note says.
-pub fn message(note: &Note) -> String {
+fn message(note: &Note) -> String {
     sentence(&note.text)
 }
 

@@ -39,3 +39,23 @@ pub(super) fn sentence(note: &TokensNote) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_without_an_encoding_are_counted_in_number() {
+        let note = |models: &[&str]| TokensNote::ModelsWithoutEncoding {
+            encoding: "o200k_base".into(),
+            models: models.iter().map(|m| m.to_string()).collect(),
+        };
+        assert_eq!(
+            sentence(&note(&["llama"])),
+            "one model is not in tiktoken's model table: sample tokens counted with \
+             o200k_base, an approximation for llama"
+        );
+        assert!(sentence(&note(&["llama", "phi"])).starts_with("some models are not"));
+        assert!(sentence(&note(&["llama", "phi"])).ends_with("for llama, phi"));
+    }
+}

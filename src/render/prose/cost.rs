@@ -6,7 +6,7 @@ use crate::calc::cost::{
     UnpricedReason,
 };
 use crate::calc::service_tier::{LatencyClass, ServiceTier};
-use crate::numfmt::{count, money, number, percent, percent_rounded};
+use crate::numfmt::{amount, count, percent, percent_rounded};
 
 sentence_field!(Reason, reason);
 sentence_field!(Assumption, assumption);
@@ -21,11 +21,6 @@ pub fn latency_rule(class: LatencyClass) -> &'static str {
         LatencyClass::Relaxed => "PTUs, priority, standard and flex: no batch",
         LatencyClass::Deferrable => "every tier, batch included",
     }
-}
-
-/// An amount a month is priced at: `$1,234.50`, or `1,234.50 EUR`.
-fn amount(currency: &str, usd: f64) -> String {
-    money(currency, &number(usd, 2, false))
 }
 
 /// Why the recommended option is recommended, naming a cheaper mix.
