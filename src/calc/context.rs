@@ -2,7 +2,7 @@
 
 use crate::calc::workload::RequestShape;
 use crate::catalog::Model;
-use crate::note::SizingNote;
+use crate::note::ContextNote;
 
 /// The outcome of a context-window check on both deployment families.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +12,7 @@ pub struct ContextFit {
     /// Fits a standard deployment (`None`: unknown).
     pub standard: Option<bool>,
     /// One problem per exceeded limit (`ContextWindow` notes).
-    pub problems: Vec<SizingNote>,
+    pub problems: Vec<ContextNote>,
 }
 
 /// Checks the prompt, the completion (or `max_tokens`, when larger) and their sum against the
@@ -32,17 +32,19 @@ pub fn check(shape: &RequestShape, model: &Model) -> ContextFit {
     let is_max_tokens = shape.max_tokens.is_some_and(|m| m > shape.output_tokens());
     let with_reasoning = shape.reasoning_tokens > 0.0;
     let mut problems = Vec::new();
-    let mut check_limit =
-        |tokens: f64, max: Option<u64>, problem: &dyn Fn(f64, u64) -> SizingNote| -> Option<bool> {
-            let max = max?;
-            let fits = tokens <= max as f64;
-            if !fits {
-                problems.push(problem(tokens, max));
-            }
-            Some(fits)
-        };
+    let mut check_limit = |tokens: f64,
+                           max: Option<u64>,
+                           problem: &dyn Fn(f64, u64) -> ContextNote|
+     -> Option<bool> {
+        let max = max?;
+        let fits = tokens <= max as f64;
+        if !fits {
+            problems.push(problem(tokens, max));
+        }
+        Some(fits)
+    };
     let output_fits = check_limit(output, context.max_output, &|tokens, limit| {
-        SizingNote::OutputOverLimit {
+        ContextNote::Output {
             tokens,
             limit,
             is_max_tokens,
@@ -51,26 +53,26 @@ pub fn check(shape: &RequestShape, model: &Model) -> ContextFit {
     });
     let provisioned_prompt = if context.provisioned_max_input.is_some() {
         check_limit(prompt, context.provisioned_max_input, &|tokens, limit| {
-            SizingNote::ProvisionedPromptOverLimit { tokens, limit }
+            ContextNote::ProvisionedPrompt { tokens, limit }
         })
     } else {
         check_limit(prompt, context.max_input, &|tokens, limit| {
-            SizingNote::PromptOverLimit { tokens, limit }
+            ContextNote::Prompt { tokens, limit }
         })
     };
     let provisioned_total = check_limit(total, context.max_total, &|tokens, limit| {
-        SizingNote::TotalOverLimit { tokens, limit }
+        ContextNote::Total { tokens, limit }
     });
     let standard_prompt = if context.provisioned_max_input.is_some() {
         check_limit(prompt, context.max_input, &|tokens, limit| {
-            SizingNote::StandardPromptOverLimit { tokens, limit }
+            ContextNote::StandardPrompt { tokens, limit }
         })
     } else {
         provisioned_prompt
     };
     let standard_total = if context.standard_max_total.is_some() {
         check_limit(total, context.standard_max_total, &|tokens, limit| {
-            SizingNote::StandardTotalOverLimit { tokens, limit }
+            ContextNote::StandardTotal { tokens, limit }
         })
     } else {
         provisioned_total
@@ -79,7 +81,7 @@ pub fn check(shape: &RequestShape, model: &Model) -> ContextFit {
         && prompt <= max as f64
         && total > max as f64
     {
-        problems.push(SizingNote::ProvisionedLimitReading {
+        problems.push(ContextNote::ProvisionedLimitReading {
             limit: max,
             tokens: total,
         });
@@ -125,7 +127,7 @@ mod tests {
         assert_eq!(fit.provisioned, Some(false));
         assert_eq!(
             fit.problems,
-            [SizingNote::OutputOverLimit {
+            [ContextNote::Output {
                 tokens: 40_000.0,
                 limit: 32_768,
                 is_max_tokens: true,
@@ -143,7 +145,7 @@ mod tests {
         assert_eq!(fit.provisioned, Some(true));
         assert_eq!(
             fit.problems,
-            [SizingNote::ProvisionedLimitReading {
+            [ContextNote::ProvisionedLimitReading {
                 limit: 128_000,
                 tokens: 130_000.0,
             }]

@@ -10,6 +10,7 @@
 mod analyze;
 mod budget;
 mod capacity;
+mod context;
 mod cost;
 mod flags;
 mod lifecycle;
@@ -23,6 +24,7 @@ mod tokens;
 pub use analyze::{AnalyzeNote, QuotaBasis};
 pub use budget::BudgetNote;
 pub use capacity::CapacityNote;
+pub use context::ContextNote;
 pub use cost::CostNote;
 pub use flags::FlagNote;
 pub use lifecycle::{LifecycleNote, notes as lifecycle_notes};
@@ -96,6 +98,8 @@ pub enum NoteText {
     UnlessStrict(Box<NoteText>),
     /// From sizing a workload on a model.
     Sizing(SizingNote),
+    /// From checking a request against the model's context window.
+    Context(ContextNote),
     /// From checking a standard quota against the quota tier.
     Quota(QuotaNote),
     /// From checking what a deployment can serve.

@@ -2,7 +2,7 @@
 
 use crate::deployment::DeploymentType;
 
-use super::{NoteText, SizingNote};
+use super::{ContextNote, NoteText};
 
 /// A note from setting up or running a simulation.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +107,7 @@ pub enum SimulateNote {
         /// The model.
         model: String,
         /// What does not fit.
-        problems: Vec<SizingNote>,
+        problems: Vec<ContextNote>,
     },
     /// Per-minute input: each minute's requests are spread evenly over it.
     PerMinuteSpread,

@@ -124,60 +124,6 @@ pub enum SizingNote {
         /// The cache rate applied, in [0, 1].
         cache_rate: f64,
     },
-    /// The request's output is above the model's output limit.
-    OutputOverLimit {
-        /// Output tokens counted: the completion (with reasoning), or `max_tokens` if larger.
-        tokens: f64,
-        /// The limit, tokens.
-        limit: u64,
-        /// Whether the tokens counted are the request's `max_tokens`.
-        is_max_tokens: bool,
-        /// Whether the output includes reasoning tokens.
-        with_reasoning: bool,
-    },
-    /// The prompt is above the model's prompt limit (the same on every deployment).
-    PromptOverLimit {
-        /// Prompt tokens.
-        tokens: f64,
-        /// The limit, tokens.
-        limit: u64,
-    },
-    /// The prompt is above the model's prompt limit on provisioned deployments.
-    ProvisionedPromptOverLimit {
-        /// Prompt tokens.
-        tokens: f64,
-        /// The limit, tokens.
-        limit: u64,
-    },
-    /// The prompt is above the model's prompt limit on standard deployments.
-    StandardPromptOverLimit {
-        /// Prompt tokens.
-        tokens: f64,
-        /// The limit, tokens.
-        limit: u64,
-    },
-    /// Prompt + output are above the model's context window.
-    TotalOverLimit {
-        /// Prompt + output tokens.
-        tokens: f64,
-        /// The limit, tokens.
-        limit: u64,
-    },
-    /// Prompt + output are above the model's context window on standard deployments.
-    StandardTotalOverLimit {
-        /// Prompt + output tokens.
-        tokens: f64,
-        /// The limit, tokens.
-        limit: u64,
-    },
-    /// The prompt fits the provisioned prompt limit but prompt + output do not: it fits
-    /// only if that limit counts the prompt alone.
-    ProvisionedLimitReading {
-        /// The provisioned prompt limit, tokens.
-        limit: u64,
-        /// Prompt + output tokens.
-        tokens: f64,
-    },
 }
 
 impl From<SizingNote> for NoteText {

@@ -4,6 +4,7 @@
 mod analyze;
 mod budget;
 mod capacity;
+mod context;
 mod cost;
 mod flags;
 mod lifecycle;
@@ -31,6 +32,7 @@ fn sentence(text: &NoteText) -> String {
             format!("{} (strict = true makes it an error)", sentence(note))
         }
         NoteText::Sizing(note) => sizing::sentence(note),
+        NoteText::Context(note) => context::sentence(note),
         NoteText::Quota(note) => quota::sentence(note),
         NoteText::Capacity(note) => capacity::sentence(note),
         NoteText::Cost(note) => cost::sentence(note),
