@@ -51,6 +51,7 @@
 //! minute ÷ (C × 60); standard = max(counted tokens admitted ÷ quota, requests admitted ÷ rpm).
 //! Latency percentiles come from a log-bucketed [`histogram`] (error ≤ 0.39 %, max exact).
 
+pub mod candidates;
 pub mod compare;
 pub mod corrections;
 pub mod histogram;

@@ -1,4 +1,5 @@
-//! The candidates from the flags: PTU sizes, standard, flex and priority quotas, with their tiers.
+//! The candidates from the flags: each PTU size, standard, flex and priority quota checked
+//! against the catalog (errors name the flag), then built by `sim::candidates`.
 
 use crate::calc::prices::{self};
 use crate::calc::rounding::deployable_ptu;
@@ -7,7 +8,7 @@ use crate::catalog::{Catalog, Model, TokenPrices};
 use crate::cli::{RpmWindowArg, SimulateArgs};
 use crate::note::{FlagNote, Note, NoteCode, SimulateNote};
 use crate::numfmt;
-use crate::sim::compare::Candidate;
+use crate::sim::{self, compare::Candidate};
 use crate::sim::{PriorityMode, ProvisionedParams, RpmWindow, StandardParams, Target, TierMode};
 
 use super::{tokens_per_second, usage};
@@ -29,10 +30,7 @@ pub(super) fn candidates(
     for &quota in &args.tpm_quota {
         let params = standard_params(args, model, quota, "--tpm-quota")?;
         notes.extend(window_rounding_note(quota, &params));
-        candidates.push((
-            standard_candidate(format!("{} TPM", numfmt::short(quota)), &params, None),
-            Target::Standard(params),
-        ));
+        candidates.push(sim::candidates::standard(params, None));
     }
     for (quotas, tier, flag) in [
         (&args.flex_quota, ServiceTier::Flex, "--flex-quota"),
@@ -45,14 +43,7 @@ pub(super) fn candidates(
         for &quota in quotas {
             let params = standard_params(args, model, quota, flag)?;
             let mode = tier_mode(args, model, catalog, tier, flag)?;
-            let label = format!("{} {}", tier.as_str(), numfmt::short(quota));
-            candidates.push((
-                standard_candidate(label, &params, Some(tier)),
-                Target::Tiered {
-                    standard: params,
-                    mode,
-                },
-            ));
+            candidates.push(sim::candidates::standard(params, Some(mode)));
         }
     }
     Ok(candidates)
@@ -89,23 +80,6 @@ pub(super) fn standard_params(
              request limit is unknown",
             model.name
         ))),
-    }
-}
-
-/// A standard candidate (plain, or sent with a tier) for the report.
-pub(super) fn standard_candidate(
-    label: String,
-    params: &StandardParams,
-    tier: Option<ServiceTier>,
-) -> Candidate {
-    Candidate {
-        label,
-        ptu: None,
-        tpm_quota: Some(params.tpm_quota),
-        capacity_tpm: params.tpm_quota,
-        rpm_limit: Some(params.rpm),
-        spillover_tpm_quota: None,
-        tier,
     }
 }
 
@@ -158,31 +132,14 @@ pub(super) fn ptu_candidates(
                 },
             ));
         }
-        let label = match args.spillover_quota {
-            Some(q) => format!("{} PTU+{}", numfmt::count(ptu), numfmt::short(q)),
-            None => format!("{} PTU", numfmt::count(ptu)),
+        let params = ProvisionedParams {
+            ptu,
+            input_tpm_per_ptu: model.input_tpm_per_ptu,
+            output_weight: model.output_weight,
+            cached_weight: model.cached_input_weight,
+            bucket_seconds: args.bucket,
         };
-        candidates.push((
-            Candidate {
-                label,
-                ptu: Some(ptu),
-                tpm_quota: None,
-                capacity_tpm: ptu * model.input_tpm_per_ptu,
-                rpm_limit: None,
-                spillover_tpm_quota: args.spillover_quota,
-                tier: None,
-            },
-            Target::Provisioned {
-                ptu: ProvisionedParams {
-                    ptu,
-                    input_tpm_per_ptu: model.input_tpm_per_ptu,
-                    output_weight: model.output_weight,
-                    cached_weight: model.cached_input_weight,
-                    bucket_seconds: args.bucket,
-                },
-                spillover,
-            },
-        ));
+        candidates.push(sim::candidates::provisioned(params, spillover));
     }
     Ok(candidates)
 }
