@@ -309,6 +309,9 @@ fn provisioned_terms<'a>(
             CapacityNote::ProvisionedAdmission,
         ));
     }
+    // What the request shape leaves out (reasoning tokens, long context, caching rules)
+    // weighs on PTUs as on a standard quota.
+    notes.extend(request_notes(shape, model, Naming::Flags));
     Ok(Terms {
         kind: LimitKind::Provisioned,
         model: Some(model),

@@ -66,6 +66,15 @@ fn ptu_capacity_of_gpt_5_2() {
     assert_eq!(answer["max_qps"], 17);
     assert_eq!(answer["binding"], "ptu");
     assert_eq!(answer["max_tpm"], 153_000);
+    // gpt-5.2 reasons: without --reasoning the capacity is overstated, as size and
+    // capacity --tpm say too.
+    let codes: Vec<&str> = answer["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"reasoning-tokens-missing"), "{codes:?}");
 }
 
 #[test]
