@@ -30,9 +30,14 @@ fn is_unsafe(c: char) -> bool {
 
 /// Invisible formatting characters, bidirectional overrides, Unicode line and paragraph
 /// separators (line breaks to YAML and JavaScript) and noncharacters: nothing a name should hold.
+/// The invisible ones are Unicode's default-ignorable code points (DerivedCoreProperties:
+/// soft hyphen, fillers, variation selectors, tag characters, ...): text that shows as nothing.
 pub fn is_invisible_or_break(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}'
+    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{2028}' | '\u{2029}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}'
         | '\u{FDD0}'..='\u{FDEF}')
         || (u32::from(c) & 0xFFFE) == 0xFFFE
 }
@@ -68,5 +73,26 @@ mod tests {
         assert_eq!(escape_controls("ok\n".into()), "ok\n");
         assert_eq!(escape_controls("\u{7}".into()), "\\u{7}");
         assert_eq!(clean("a\u{202e}b\u{200b}", 100), "a\\u{202e}b\\u{200b}");
+    }
+
+    #[test]
+    fn default_ignorable_characters_are_invisible() {
+        // Soft hyphen, Hangul filler, Mongolian vowel separator, a tag character: each shows
+        // as nothing, so a name may not hold it and output escapes it.
+        for c in [
+            '\u{AD}',
+            '\u{3164}',
+            '\u{180E}',
+            '\u{E0041}',
+            '\u{FE0F}',
+            '\u{115F}',
+        ] {
+            assert!(is_invisible_or_break(c), "{:?}", c);
+            assert!(!is_printable_name(&format!("a{c}b")), "{:?}", c);
+        }
+        assert_eq!(clean("a\u{ad}b", 100), "a\\u{ad}b");
+        for c in ['a', 'é', '—', '€', '日'] {
+            assert!(!is_invisible_or_break(c), "{c}");
+        }
     }
 }
