@@ -383,10 +383,16 @@ fn read_baseline(path: &std::path::Path, currency: &str) -> anyhow::Result<f64> 
         ))
         .into());
     }
+    // A cent at least: from less, an increase runs to hundreds of digits or to infinity.
     match value["monthly_usd"].as_f64() {
-        Some(usd) if is_plan_report && usd.is_finite() && usd > 0.0 => Ok(usd),
+        Some(usd) if is_plan_report && usd.is_finite() && usd >= 0.01 => Ok(usd),
         Some(usd) if is_plan_report => Err(error(format!(
-            "'monthly_usd' is {usd}: an increase can only be measured from a positive cost"
+            "'monthly_usd' is {}: an increase can only be measured from a cost of at least 0.01",
+            if usd == 0.0 || usd.abs() >= 0.01 {
+                usd.to_string()
+            } else {
+                format!("{usd:e}")
+            }
         ))
         .into()),
         _ => Err(error(

@@ -345,6 +345,11 @@ fn baselines_must_be_plan_reports() {
             "'monthly_usd' is 0",
         ),
         (
+            "tiny.json",
+            r#"{"schema_version": 3, "deployments": [], "monthly_usd": 1e-300}"#,
+            "'monthly_usd' is 1e-300: an increase can only be measured from a cost of at least 0.01",
+        ),
+        (
             "other.json",
             r#"{"schema_version": 2, "monthly_usd": 100, "total_ptu": "x"}"#,
             "is not a plan report",
