@@ -110,7 +110,7 @@ pub fn policy(
              <set-variable name=\"ptuplan-pool\" value=\"{}\" />\n      </when>\n",
             xml(&format!("@(({caller}) == {})", csharp_string(&c.name))),
             xml(&c.name),
-            c.tpm.ceil() as u64,
+            at_least_one(c.tpm),
             match (c.token_quota, c.token_quota_period) {
                 (Some(tokens), Some(period)) => format!(
                     " token-quota=\"{tokens}\" token-quota-period=\"{}\"",
@@ -118,7 +118,7 @@ pub fn policy(
                 ),
                 _ => String::new(),
             },
-            c.rpm.ceil() as u64,
+            at_least_one(c.rpm),
             xml(&format!("{}-rpm", c.name)),
             xml(pool_of(&pools, &c.workload)),
         ));
@@ -265,4 +265,10 @@ fn backend(id: &str, deployment: &str, account: &str) -> Value {
             }]}
         }
     })
+}
+
+/// A consumer's limit as APIM takes it: whole, rounded up, and never 0 (a limit of 0 would
+/// refuse every request of a consumer the plan gives a positive rate).
+fn at_least_one(limit: f64) -> u64 {
+    (limit.ceil() as u64).max(1)
 }

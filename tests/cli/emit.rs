@@ -828,6 +828,37 @@ fn consumer_token_quotas_reach_the_policy_and_are_checked_against_the_plan() {
     }
 }
 
+#[test]
+fn a_tiny_consumer_still_gets_one_request_and_one_token_a_minute() {
+    // A share of 1e-12 of 100 RPM is a positive rate that rounds to 0: APIM would then refuse
+    // every request of the consumer, so the policy's limits are at least 1.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tiny.toml");
+    std::fs::write(
+        &path,
+        "[[workload]]\nname = \"chat\"\nmodel = \"gpt-5.1\"\ntier = \"standard\"\nrpm = 100\n\
+         prompt = 1000\ncompletion = 200\n\n[[consumer]]\nname = \"tiny\"\nworkload = \"chat\"\n\
+         share = 1e-12\n",
+    )
+    .expect("written");
+    let text = emit(&["apim", path.to_str().expect("utf-8")]);
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    let attribute = |tag: &str, name: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name(tag))
+            .and_then(|n| n.attribute(name))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        attribute("rate-limit-by-key", "calls").as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        attribute("llm-token-limit", "tokens-per-minute").as_deref(),
+        Some("1")
+    );
+}
+
 /// A two-region active-active plan at an 85% target: a hybrid chat (average `avg` RPM) and a
 /// standard extract, with max_tokens given.
 fn hybrid_plan(dir: &std::path::Path, avg: u32) -> String {
