@@ -841,7 +841,7 @@ pub struct SimulateArgs {
     #[arg(long, value_parser = input::duration, default_value = "500ms")]
     pub ttft: f64,
     /// Generation speed in tokens per second (default: the catalog's latency target).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub tokens_per_second: Option<f64>,
     /// Seed of the traffic and the clients' jitter: the same seed, the same answer.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]

@@ -396,10 +396,36 @@ fn a_trace_is_replayed_and_analyzed_as_the_same_requests() {
 
 #[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 22] = [
+    let cases: [(&[&str], &str); 24] = [
         (
             &["--tpm-quota", "500", "--rpm", "60", "--tokens", "100"],
             "--tpm-quota 500: allows 0.50 requests a minute",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--tokens-per-second",
+                "1e-9",
+            ],
+            "--tokens-per-second 1e-9: must be from 0.1 to 1,000,000 tokens a second",
+        ),
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--tokens-per-second",
+                "-1",
+            ],
+            "--tokens-per-second -1: must be from 0.1",
         ),
         (
             &[

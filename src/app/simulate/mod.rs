@@ -324,6 +324,12 @@ fn check_args(
     Ok(Checked { retry, token_split })
 }
 
+/// The slowest generation `--tokens-per-second` takes: slower, one request can outlast what
+/// the simulator's clock holds.
+const MIN_TOKENS_PER_SECOND: f64 = 0.1;
+/// The fastest: no model generates near it.
+const MAX_TOKENS_PER_SECOND: f64 = 1e6;
+
 /// The service time: `--ttft` and `--tokens-per-second`, else the catalog's latency target;
 /// also whether that PTU target stands in for standard deployments (noted).
 fn service(
@@ -332,10 +338,15 @@ fn service(
     notes: &mut Vec<Note>,
 ) -> anyhow::Result<(Service, bool)> {
     let tokens_per_second = match args.tokens_per_second {
-        Some(tps) if tps.is_finite() && tps > 0.0 => tps,
+        Some(tps) if (MIN_TOKENS_PER_SECOND..=MAX_TOKENS_PER_SECOND).contains(&tps) => tps,
         Some(tps) => {
             return Err(usage(format!(
-                "--tokens-per-second {tps}: must be above 0 (e.g. 80)"
+                "--tokens-per-second {}: must be from 0.1 to 1,000,000 tokens a second (e.g. 80)",
+                if tps != 0.0 && tps.abs() < 0.01 {
+                    format!("{tps:e}")
+                } else {
+                    tps.to_string()
+                }
             )));
         }
         None => model
