@@ -345,10 +345,16 @@ impl ParamError {
                 &0,
                 "a request must have at least one prompt or completion token",
             ),
+            // A flag takes `25%`; a plan file's number does not.
             ParamError::CacheRate { value } => invalid(
                 n(Param::CacheRate),
                 value,
-                "must be a fraction from 0 to 1 (e.g. 0.25) or a percentage (25%)",
+                match naming {
+                    Naming::Flags => {
+                        "must be a fraction from 0 to 1 (e.g. 0.25) or a percentage (25%)"
+                    }
+                    Naming::PlanKeys => "must be a fraction from 0 to 1 (e.g. 0.25)",
+                },
             ),
             ParamError::CacheWriteRate { value, most } => invalid(
                 n(Param::CacheWriteRate),

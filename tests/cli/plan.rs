@@ -603,3 +603,22 @@ fn regions_are_arm_names_and_tier_checks_need_a_tier() {
         .code(2)
         .stderr(contains("add [subscription] quota_tier = N"));
 }
+
+#[test]
+fn a_plan_cache_rate_error_offers_only_what_a_plan_takes() {
+    // A flag takes `25%`; a plan file's cache_rate is a number, so its error must not suggest
+    // a percentage string (which TOML then refuses as a string).
+    let plan = write(
+        "cache-rate.toml",
+        "[[workload]]\nname = \"chat\"\nmodel = \"gpt-4.1\"\nrpm = 100\nprompt = 1000\n\
+         completion = 100\ncache_rate = 1.5\n",
+    );
+    let output = ptuplan().args(["plan", &plan]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert!(
+        stderr.contains("line 7") && stderr.contains("must be a fraction from 0 to 1 (e.g. 0.25)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("percentage"), "{stderr}");
+}
