@@ -36,6 +36,9 @@ const MIN_RPM_RATIO: f64 = 1e-3;
 const MAX_RPM_RATIO: f64 = 1e4;
 /// Largest pay-as-you-go price, USD per 1M tokens.
 pub const MAX_TOKEN_PRICE: f64 = 1e4;
+/// Smallest price of anything (tokens, PTUs): a ten-thousandth of the currency's unit, below
+/// any meter Azure lists; a smaller one would make a plan free and recommend it.
+pub const MIN_PRICE: f64 = 1e-4;
 /// Largest PTU price per hour.
 pub const MAX_PTU_PRICE_HOURLY: f64 = 1e4;
 /// Largest PTU price for a 1-month reservation.
@@ -706,12 +709,10 @@ impl Catalog {
         }
         for (deployment, prices) in &self.ptu_prices {
             let field = |name: &str| format!("ptu_prices.{deployment}, field '{name}'");
-            check_positive(prices.hourly, MAX_PTU_PRICE_HOURLY)
-                .map_err(|m| (field("hourly"), m))?;
-            check_positive(prices.monthly, MAX_PTU_PRICE_MONTHLY)
+            check_price(prices.hourly, MAX_PTU_PRICE_HOURLY).map_err(|m| (field("hourly"), m))?;
+            check_price(prices.monthly, MAX_PTU_PRICE_MONTHLY)
                 .map_err(|m| (field("monthly"), m))?;
-            check_positive(prices.yearly, MAX_PTU_PRICE_YEARLY)
-                .map_err(|m| (field("yearly"), m))?;
+            check_price(prices.yearly, MAX_PTU_PRICE_YEARLY).map_err(|m| (field("yearly"), m))?;
             self.check_source(&prices.source, field("source"))?;
         }
         // Every name and alias, lower-cased, with the model that owns it and how.
@@ -1071,10 +1072,10 @@ fn check_token_prices(
 ) -> Result<(), (String, String)> {
     for (deployment, prices) in prices {
         let field = |name: &str| at(&format!("{deployment}.{name}"));
-        check_positive(prices.input, MAX_TOKEN_PRICE).map_err(|m| (field("input"), m))?;
-        check_positive(prices.output, MAX_TOKEN_PRICE).map_err(|m| (field("output"), m))?;
+        check_price(prices.input, MAX_TOKEN_PRICE).map_err(|m| (field("input"), m))?;
+        check_price(prices.output, MAX_TOKEN_PRICE).map_err(|m| (field("output"), m))?;
         if let Some(cached) = prices.cached {
-            check_positive(cached, MAX_TOKEN_PRICE).map_err(|m| (field("cached"), m))?;
+            check_price(cached, MAX_TOKEN_PRICE).map_err(|m| (field("cached"), m))?;
         }
     }
     Ok(())
@@ -1110,6 +1111,11 @@ fn check_positive(value: f64, max: f64) -> Result<(), String> {
             shown(value)
         ))
     }
+}
+
+/// A price from [`MIN_PRICE`] to `max`, or why not.
+pub fn check_price(value: f64, max: f64) -> Result<(), String> {
+    check_between(value, MIN_PRICE, max)
 }
 
 fn check_between(value: f64, min: f64, max: f64) -> Result<(), String> {

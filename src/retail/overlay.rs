@@ -374,12 +374,8 @@ pub fn parse(text: &str) -> Result<Overlay, String> {
             .map(|v| (v, MAX_TOKEN_PRICE))
     });
     for (value, max) in ptu.chain(tokens) {
-        if !(value.price > 0.0 && value.price <= max) {
-            return Err(format!(
-                "the price of meter '{}' is {}: it must be above 0 and at most {max}",
-                value.meter, value.price
-            ));
-        }
+        crate::catalog::check_price(value.price, max)
+            .map_err(|why| format!("the price of meter '{}' {why}", value.meter))?;
     }
     Ok(overlay)
 }

@@ -121,6 +121,13 @@ fn absurd_catalog_values_are_refused() {
             "input_tpm_per_ptu = 1e-300",
             "input_tpm_per_ptu",
         ),
+        (
+            // A price of 1e-308 made every option free and recommended it.
+            "sources = { provisioned = \"T\", standard = \"T\" }\n[model.deployments]",
+            "sources = { provisioned = \"T\", standard = \"T\", prices = \"T\" }\n\
+             [model.prices]\nglobal = { input = 1e-308, output = 1 }\n[model.deployments]",
+            "prices.global.input",
+        ),
     ] {
         assert!(SMALL.contains(from), "{from}");
         let path = write("absurd.toml", &SMALL.replace(from, to));

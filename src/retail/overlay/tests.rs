@@ -213,11 +213,15 @@ fn bad_overlays_are_rejected_with_the_reason() {
         ),
         (
             text.replacen("price = 1.0\n", "price = -1.0\n", 1),
-            "must be above 0",
+            "must be from 1e-4 to 1e4, got -1",
+        ),
+        (
+            text.replacen("price = 1.0\n", "price = 1e-308\n", 1),
+            "must be from 1e-4 to 1e4, got 1e-308",
         ),
         (
             text.replacen("price = 1.0\n", "price = 1e300\n", 1),
-            "at most 10000",
+            "must be from 1e-4 to 1e4, got 1e300",
         ),
         (
             text.replace("region = \"eastus\"", "region = \"eastus\"\nextra = 1"),
