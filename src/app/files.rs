@@ -72,6 +72,11 @@ pub fn flag_or_env(flag: Option<&Path>, env: &str) -> Option<(std::path::PathBuf
 
 /// All bytes of the regular file at `path`, at most `limit`.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    // Opening a FIFO waits for a writer, maybe forever: look at what the path is first (this
+    // does not open it), and again once open, in case it was replaced in between.
+    if !std::fs::metadata(path).map_err(ReadFailure::Io)?.is_file() {
+        return Err(ReadFailure::NotAFile);
+    }
     let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
     let metadata = file.metadata().map_err(ReadFailure::Io)?;
     if !metadata.is_file() {

@@ -113,6 +113,37 @@ fn endless_or_special_inputs_are_refused_in_bounded_memory_and_time() {
 }
 
 #[test]
+fn a_fifo_input_is_refused_without_waiting_for_a_writer() {
+    // Opening a FIFO with no writer blocks: every whole-file input is refused before opening.
+    let fifo = std::path::Path::new(&scratch("fifo", "README", "")).with_file_name("ff");
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for command in [
+        "plan",
+        "check",
+        "emit arm",
+        "tokens",
+        "models --catalog",
+        "models --prices",
+        "cost -m gpt-4.1 --profile",
+        "size --rpm 10 --completion 10 --prompt-file",
+    ] {
+        let out = shell(&format!("\"$P\" {command} '{}'", fifo.display()));
+        let code = out.status.code();
+        assert!(matches!(code, Some(1 | 2)), "{command}: exit {code:?}");
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{command}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn a_failed_run_clobbers_no_output_file() {
     let profile = scratch("reliability", "keep.csv", "previous\n");
     let out = ptuplan()
