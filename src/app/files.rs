@@ -138,22 +138,43 @@ pub fn check_inside(base: &Path, path: &Path) -> std::io::Result<()> {
 }
 
 /// An error when a file is named twice, also as another path to it (`burst.csv` and
-/// `./burst.csv`): its requests would be counted twice.
+/// `./burst.csv`, a hard link, `-` for stdin redirected from it): its requests would be
+/// counted twice.
 pub fn reject_repeated_paths(paths: &[String]) -> Result<(), InputError> {
     let key = |path: &str| {
         std::fs::canonicalize(path)
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| path.to_string())
     };
-    let keys: Vec<String> = paths.iter().map(|p| key(p)).collect();
+    let keys: Vec<(String, Option<(u64, u64)>)> =
+        paths.iter().map(|p| (key(p), file_id(p))).collect();
     for (i, path) in paths.iter().enumerate() {
-        if keys[..i].contains(&keys[i]) {
+        let (name, id) = &keys[i];
+        let same = |(other_name, other_id): &(String, Option<(u64, u64)>)| {
+            other_name == name || (id.is_some() && other_id == id)
+        };
+        if keys[..i].iter().any(same) {
             return Err(InputError::Usage(format!(
                 "'{path}' is given more than once: its requests would be counted twice"
             )));
         }
     }
     Ok(())
+}
+
+/// The device and inode of the file at `path` (`-` is stdin), which every path to one file
+/// shares; `None` when it cannot be looked at.
+#[cfg(unix)]
+fn file_id(path: &str) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let path = if path == "-" { "/dev/stdin" } else { path };
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_path: &str) -> Option<(u64, u64)> {
+    None
 }
 
 #[cfg(test)]

@@ -144,6 +144,37 @@ fn a_fifo_input_is_refused_without_waiting_for_a_writer() {
 }
 
 #[test]
+fn one_log_under_two_names_is_refused_not_counted_twice() {
+    let log = scratch(
+        "hard-link",
+        "log.csv",
+        "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,100,10\n",
+    );
+    let link = format!("{log}.link.csv");
+    let _ = std::fs::remove_file(&link);
+    std::fs::hard_link(&log, &link).expect("hard link");
+    let as_stdin = || std::fs::File::open(&log).expect("opens");
+    for (args, stdin) in [
+        ([log.as_str(), link.as_str()], Stdio::null()),
+        (["-", log.as_str()], Stdio::from(as_stdin())),
+        ([log.as_str(), "-"], Stdio::from(as_stdin())),
+    ] {
+        let out = Command::new(BIN)
+            .arg("analyze")
+            .args(args)
+            .stdin(stdin)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is given more than once"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn a_failed_run_clobbers_no_output_file() {
     let profile = scratch("reliability", "keep.csv", "previous\n");
     let out = ptuplan()
