@@ -175,6 +175,37 @@ fn one_log_under_two_names_is_refused_not_counted_twice() {
 }
 
 #[test]
+fn two_output_flags_naming_one_file_are_refused_before_any_work() {
+    // CHART is the file, ALSO another path to it.
+    let chart = scratch("two-outputs", "chart.svg", "previous\n");
+    let also = chart.replace("chart.svg", "./chart.svg");
+    for (args, flags) in [
+        (
+            "analyze examples/logs/burst.csv --profile-out CHART --plot ALSO",
+            ["--plot", "--profile-out"],
+        ),
+        (
+            "simulate -m gpt-4.1 --rpm 60 --prompt 100 --completion 50 --ptu 50 --duration 5m \
+             --plot CHART --trace-out CHART",
+            ["--plot", "--trace-out"],
+        ),
+    ] {
+        let out = ptuplan()
+            .args(
+                args.split_whitespace()
+                    .map(|arg| arg.replace("CHART", &chart).replace("ALSO", &also)),
+            )
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args}: {}", stderr(&out));
+        for flag in flags {
+            assert!(stderr(&out).contains(flag), "{args}: {}", stderr(&out));
+        }
+        assert_eq!(std::fs::read_to_string(&chart).expect("kept"), "previous\n");
+    }
+}
+
+#[test]
 fn a_failed_run_clobbers_no_output_file() {
     let profile = scratch("reliability", "keep.csv", "previous\n");
     let out = ptuplan()
