@@ -72,6 +72,11 @@ pub fn flag_or_env(flag: Option<&Path>, env: &str) -> Option<(std::path::PathBuf
 
 /// All bytes of the regular file at `path`, at most `limit`.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    // Opening a FIFO waits for a writer, maybe forever: look at what the path is first (this
+    // does not open it), and again once open, in case it was replaced in between.
+    if !std::fs::metadata(path).map_err(ReadFailure::Io)?.is_file() {
+        return Err(ReadFailure::NotAFile);
+    }
     let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
     let metadata = file.metadata().map_err(ReadFailure::Io)?;
     if !metadata.is_file() {
@@ -133,22 +138,43 @@ pub fn check_inside(base: &Path, path: &Path) -> std::io::Result<()> {
 }
 
 /// An error when a file is named twice, also as another path to it (`burst.csv` and
-/// `./burst.csv`): its requests would be counted twice.
+/// `./burst.csv`, a hard link, `-` for stdin redirected from it): its requests would be
+/// counted twice.
 pub fn reject_repeated_paths(paths: &[String]) -> Result<(), InputError> {
     let key = |path: &str| {
         std::fs::canonicalize(path)
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| path.to_string())
     };
-    let keys: Vec<String> = paths.iter().map(|p| key(p)).collect();
+    let keys: Vec<(String, Option<(u64, u64)>)> =
+        paths.iter().map(|p| (key(p), file_id(p))).collect();
     for (i, path) in paths.iter().enumerate() {
-        if keys[..i].contains(&keys[i]) {
+        let (name, id) = &keys[i];
+        let same = |(other_name, other_id): &(String, Option<(u64, u64)>)| {
+            other_name == name || (id.is_some() && other_id == id)
+        };
+        if keys[..i].iter().any(same) {
             return Err(InputError::Usage(format!(
                 "'{path}' is given more than once: its requests would be counted twice"
             )));
         }
     }
     Ok(())
+}
+
+/// The device and inode of the file at `path` (`-` is stdin), which every path to one file
+/// shares; `None` when it cannot be looked at.
+#[cfg(unix)]
+fn file_id(path: &str) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let path = if path == "-" { "/dev/stdin" } else { path };
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_path: &str) -> Option<(u64, u64)> {
+    None
 }
 
 #[cfg(test)]

@@ -199,22 +199,12 @@ pub fn refuse_overwriting_inputs(
     let Some(output) = output else {
         return Ok(());
     };
-    // The output may not exist yet: compare its folder's real path and its name.
-    let real = |path: &Path| -> Option<std::path::PathBuf> {
-        std::fs::canonicalize(path).ok().or_else(|| {
-            let parent = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
-        })
-    };
-    let Some(target) = real(output) else {
+    let Some(target) = real_path(output) else {
         return Ok(());
     };
     match inputs
         .iter()
-        .find(|input| real(input).as_ref() == Some(&target))
+        .find(|input| real_path(input).as_ref() == Some(&target))
     {
         Some(input) => Err(InputError::Usage(format!(
             "{flag} {}: that is the input {}; write to another file",
@@ -223,6 +213,40 @@ pub fn refuse_overwriting_inputs(
         ))),
         None => Ok(()),
     }
+}
+
+/// Refuses two output flags, each `(path, flag)`, that name one file (through any path or
+/// link): the file committed last would silently replace the other.
+pub fn refuse_one_file_for_two_outputs(
+    (first, first_flag): (Option<&Path>, &str),
+    (second, second_flag): (Option<&Path>, &str),
+) -> Result<(), InputError> {
+    let (Some(first), Some(second)) = (first, second) else {
+        return Ok(());
+    };
+    match real_path(first) {
+        Some(target) if real_path(second).as_ref() == Some(&target) => {
+            Err(InputError::Usage(format!(
+                "{second_flag} {}: that is the file of {first_flag} {}; give each output its own \
+             file",
+                second.display(),
+                first.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The real path of `path`, symbolic links resolved; for a file that does not exist yet,
+/// its folder's real path and its name.
+fn real_path(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok().or_else(|| {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+    })
 }
 
 /// The error for an output file that cannot be written.

@@ -113,6 +113,99 @@ fn endless_or_special_inputs_are_refused_in_bounded_memory_and_time() {
 }
 
 #[test]
+fn a_fifo_input_is_refused_without_waiting_for_a_writer() {
+    // Opening a FIFO with no writer blocks: every whole-file input is refused before opening.
+    let fifo = std::path::Path::new(&scratch("fifo", "README", "")).with_file_name("ff");
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for command in [
+        "plan",
+        "check",
+        "emit arm",
+        "tokens",
+        "models --catalog",
+        "models --prices",
+        "cost -m gpt-4.1 --profile",
+        "size --rpm 10 --completion 10 --prompt-file",
+    ] {
+        let out = shell(&format!("\"$P\" {command} '{}'", fifo.display()));
+        let code = out.status.code();
+        assert!(matches!(code, Some(1 | 2)), "{command}: exit {code:?}");
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{command}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn one_log_under_two_names_is_refused_not_counted_twice() {
+    let log = scratch(
+        "hard-link",
+        "log.csv",
+        "timestamp,prompt_tokens,completion_tokens\n2026-11-02T09:00:00Z,100,10\n",
+    );
+    let link = format!("{log}.link.csv");
+    let _ = std::fs::remove_file(&link);
+    std::fs::hard_link(&log, &link).expect("hard link");
+    let as_stdin = || std::fs::File::open(&log).expect("opens");
+    for (args, stdin) in [
+        ([log.as_str(), link.as_str()], Stdio::null()),
+        (["-", log.as_str()], Stdio::from(as_stdin())),
+        ([log.as_str(), "-"], Stdio::from(as_stdin())),
+    ] {
+        let out = Command::new(BIN)
+            .arg("analyze")
+            .args(args)
+            .stdin(stdin)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is given more than once"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn two_output_flags_naming_one_file_are_refused_before_any_work() {
+    // CHART is the file, ALSO another path to it.
+    let chart = scratch("two-outputs", "chart.svg", "previous\n");
+    let also = chart.replace("chart.svg", "./chart.svg");
+    for (args, flags) in [
+        (
+            "analyze examples/logs/burst.csv --profile-out CHART --plot ALSO",
+            ["--plot", "--profile-out"],
+        ),
+        (
+            "simulate -m gpt-4.1 --rpm 60 --prompt 100 --completion 50 --ptu 50 --duration 5m \
+             --plot CHART --trace-out CHART",
+            ["--plot", "--trace-out"],
+        ),
+    ] {
+        let out = ptuplan()
+            .args(
+                args.split_whitespace()
+                    .map(|arg| arg.replace("CHART", &chart).replace("ALSO", &also)),
+            )
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args}: {}", stderr(&out));
+        for flag in flags {
+            assert!(stderr(&out).contains(flag), "{args}: {}", stderr(&out));
+        }
+        assert_eq!(std::fs::read_to_string(&chart).expect("kept"), "previous\n");
+    }
+}
+
+#[test]
 fn a_failed_run_clobbers_no_output_file() {
     let profile = scratch("reliability", "keep.csv", "previous\n");
     let out = ptuplan()
