@@ -249,12 +249,15 @@ fn consumers(out: &mut String, report: &PlanReport) {
     }
     let _ = writeln!(out, "\nConsumers\n{}", finish(t, 0));
     for h in &report.consumer_headroom {
+        // Whole units, the limits rounded up, so the three figures add up as shown.
+        let limits = crate::calc::rounding::ceil_whole(h.limits);
+        let capacity = h.capacity.round();
         let line = format!(
             "{}: limits {} of {} at the target utilization, headroom {} ({})",
             h.deployment,
-            count(h.limits),
-            count(h.capacity),
-            count(h.headroom),
+            count(limits),
+            count(capacity),
+            count(capacity - limits),
             percent(h.headroom / h.capacity)
         );
         let _ = writeln!(out, "{}", wrap(&line, "", "  "));
@@ -264,8 +267,8 @@ fn consumers(out: &mut String, report: &PlanReport) {
         "{}",
         wrap(
             "TPM limit = prompt + completion tokens a minute, as API Management counts them; of \
-             capacity = normalized TPM of a PTU deployment, or tokens of a standard quota, in one \
-             region",
+             capacity (and the limits and headroom lines) = normalized TPM of a PTU deployment, \
+             or tokens of a standard quota, in one region",
             "",
             "  "
         )
