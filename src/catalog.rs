@@ -1081,23 +1081,13 @@ fn check_token_prices(
     Ok(())
 }
 
-/// A value as an error quotes it: plain, or in scientific notation when it is huge or tiny
-/// (1e308 is not 309 digits).
-fn shown(value: f64) -> String {
-    if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
-        format!("{value:e}")
-    } else {
-        value.to_string()
-    }
-}
-
 fn check_weight(value: f64) -> Result<(), String> {
     if value.is_finite() && (0.0..=MAX_WEIGHT).contains(&value) {
         Ok(())
     } else {
         Err(format!(
             "must be a weight from 0 to {MAX_WEIGHT}, got {}",
-            shown(value)
+            crate::numfmt::quoted(value)
         ))
     }
 }
@@ -1108,7 +1098,7 @@ fn check_positive(value: f64, max: f64) -> Result<(), String> {
     } else {
         Err(format!(
             "must be above 0 and at most {max:e}, got {}",
-            shown(value)
+            crate::numfmt::quoted(value)
         ))
     }
 }
@@ -1124,7 +1114,7 @@ fn check_between(value: f64, min: f64, max: f64) -> Result<(), String> {
     } else {
         Err(format!(
             "must be from {min:e} to {max:e}, got {}",
-            shown(value)
+            crate::numfmt::quoted(value)
         ))
     }
 }

@@ -180,6 +180,16 @@ pub fn amount(currency: &str, value: f64) -> String {
     money(currency, &number(value, 2, false))
 }
 
+/// A value as an error quotes it: plain, or in scientific notation when it is huge or tiny
+/// (1e308 is not 309 digits).
+pub fn quoted(value: f64) -> String {
+    if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +246,14 @@ mod tests {
         assert_eq!(duration(86_400.0), "1 d");
         assert_eq!(duration(1.5), "1.5 s");
         assert_eq!(duration(0.25), "250 ms");
+    }
+
+    #[test]
+    fn errors_quote_extreme_values_in_scientific_form() {
+        assert_eq!(quoted(1e308), "1e308");
+        assert_eq!(quoted(1e-9), "1e-9");
+        assert_eq!(quoted(-2.0), "-2");
+        assert_eq!(quoted(0.0), "0");
+        assert_eq!(quoted(1_500.5), "1500.5");
     }
 }

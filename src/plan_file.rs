@@ -749,7 +749,9 @@ fn workload_load(
                 return Err(error(
                     "avg_rpm",
                     format!(
-                        "field 'avg_rpm': {avg} must be above 0 and at most the peak ({rpm} RPM)"
+                        "field 'avg_rpm': {} must be above 0 and at most the peak ({} RPM)",
+                        crate::numfmt::quoted(avg),
+                        crate::numfmt::quoted(rpm)
                     ),
                 ));
             }
@@ -958,7 +960,10 @@ fn consumer_peak(
         (Some(share), None) => {
             return Err(error(
                 "share",
-                format!("field 'share': {share} must be above 0 and at most 1"),
+                format!(
+                    "field 'share': {} must be above 0 and at most 1",
+                    crate::numfmt::quoted(share)
+                ),
             ));
         }
         (None, Some(rpm)) => rpm,
@@ -1178,8 +1183,8 @@ fn peak_rate(
         return Err(error(
             rate_field,
             format!(
-                "field '{rate_field}': {given} must be above 0 and at most {} requests per \
-                 minute",
+                "field '{rate_field}': {} must be above 0 and at most {} requests per minute",
+                crate::numfmt::quoted(given),
                 crate::numfmt::short(MAX_RPM)
             ),
         ));

@@ -306,7 +306,7 @@ impl ParamError {
                 what,
             } => invalid(
                 n(*param),
-                value,
+                &crate::numfmt::quoted(*value),
                 &format!("{what} must be at least {low} and at most {high:e}"),
             ),
             ParamError::NotPositive {
@@ -316,12 +316,12 @@ impl ParamError {
                 what,
             } => invalid(
                 n(*param),
-                value,
+                &crate::numfmt::quoted(*value),
                 &format!("{what} must be above 0 and at most {high:e}"),
             ),
             ParamError::PartAboveTotal { part, value, total } => invalid(
                 n(*part),
-                value,
+                &crate::numfmt::quoted(*value),
                 &format!("must not exceed {tokens} {total}"),
             ),
             ParamError::AllTokenCounts => format!(
@@ -348,7 +348,7 @@ impl ParamError {
             // A flag takes `25%`; a plan file's number does not.
             ParamError::CacheRate { value } => invalid(
                 n(Param::CacheRate),
-                value,
+                &crate::numfmt::quoted(*value),
                 match naming {
                     Naming::Flags => {
                         "must be a fraction from 0 to 1 (e.g. 0.25) or a percentage (25%)"

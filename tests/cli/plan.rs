@@ -622,3 +622,21 @@ fn a_plan_cache_rate_error_offers_only_what_a_plan_takes() {
     );
     assert!(!stderr.contains("percentage"), "{stderr}");
 }
+
+#[test]
+fn a_huge_plan_value_is_quoted_in_scientific_form() {
+    // 1e308 printed in full is 309 digits; the error quotes it as written in science.
+    let plan = write(
+        "huge-rpm.toml",
+        "[[workload]]\nname = \"chat\"\nmodel = \"gpt-4.1\"\nrpm = 1e308\nprompt = 1000\n\
+         completion = 100\n",
+    );
+    let output = ptuplan().args(["plan", &plan]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert!(
+        stderr.contains("field 'rpm': 1e308 must be above 0 and at most 1B requests per minute"),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 200, "{stderr}");
+}
