@@ -100,7 +100,7 @@ const ENGINE_STREAM: u64 = 0x656e_6769_6e65_2121;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SimError {
     /// A parameter is out of range.
-    #[error("{field} = {value}: must be {expected}")]
+    #[error("{field} = {}: must be {expected}", crate::numfmt::quoted(*value))]
     InvalidParam {
         /// Which parameter, e.g. `provisioned.ptu`.
         field: SimParam,

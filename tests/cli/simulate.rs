@@ -396,7 +396,20 @@ fn a_trace_is_replayed_and_analyzed_as_the_same_requests() {
 
 #[test]
 fn bad_simulations_are_refused_with_a_reason() {
-    let cases: [(&[&str], &str); 24] = [
+    let cases: [(&[&str], &str); 25] = [
+        (
+            &[
+                "--ptu",
+                "100",
+                "--rpm",
+                "60",
+                "--tokens",
+                "100",
+                "--daily-peak",
+                "1e308",
+            ],
+            "--daily-peak = 1e308: must be a ratio from 1 to 24",
+        ),
         (
             &["--tpm-quota", "500", "--rpm", "60", "--tokens", "100"],
             "--tpm-quota 500: allows 0.50 requests a minute",

@@ -448,7 +448,11 @@ fn sim_usage(err: SimError) -> anyhow::Error {
             field,
             value,
             expected,
-        } => usage(format!("{} = {value}: must be {expected}", flag_of(field))),
+        } => usage(format!(
+            "{} = {}: must be {expected}",
+            flag_of(field),
+            crate::numfmt::quoted(value)
+        )),
         other => usage(other.to_string()),
     }
 }
