@@ -6,19 +6,23 @@ use crate::calc::plan::ConsumerKey;
 use crate::calc::plan::{PlanReport, deployment_specs, router_plan};
 use crate::catalog::Catalog;
 use crate::cli::{EmitArgs, EmitKind};
+use crate::note::Note;
 use crate::render::emit::{self, AlertSettings, Origin};
 use crate::render::{emit_apim, emit_litellm};
+use std::io::Write;
 use std::path::Path;
 
 use super::output::OutputFile;
 
 /// Runs `emit`: returns the text for stdout, or writes `--output` (never over one of the
-/// `inputs` it read) and returns nothing.
+/// `inputs` it read) and returns nothing; `warnings` (retired models) go to stderr once the
+/// flags and the output file are known to be good.
 pub(super) fn run_emit(
     args: &EmitArgs,
     report: &PlanReport,
     catalog: &Catalog,
     inputs: &[std::path::PathBuf],
+    warnings: &[Note],
 ) -> anyhow::Result<String> {
     let path = args.output.as_deref().filter(|p| *p != Path::new("-"));
     let inputs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
@@ -26,6 +30,16 @@ pub(super) fn run_emit(
     let output = OutputFile::open_if(path, "emitted file")?;
     let specs = deployment_specs(report, catalog);
     check_flags(args, &specs)?;
+    // A retired model's deployment would be refused: say so where scripts see it, once the
+    // flags and the output file are known to be good.
+    let mut stderr = std::io::stderr();
+    for note in warnings {
+        let _ = writeln!(
+            stderr,
+            "warning: {}",
+            crate::render::clean(&note.to_string(), 1000)
+        );
+    }
     let origin = Origin {
         version: env!("CARGO_PKG_VERSION"),
         plan: args.file.display().to_string(),

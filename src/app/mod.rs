@@ -108,16 +108,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Emit(args) => {
             let catalog = load_catalog(&cli)?;
             let (_, resolved, report) = sized_plan(&args.file, args.allow_outside_paths, &catalog)?;
-            // A retired model's deployment would be refused: say so where scripts see it.
-            let mut stderr = std::io::stderr();
-            for note in plan_lifecycles(&resolved, &catalog, as_of()?).notes() {
-                let _ = writeln!(
-                    stderr,
-                    "warning: {}",
-                    crate::render::clean(&note.to_string(), 1000)
-                );
-            }
-            emit::run_emit(args, &report, &catalog, &emit_inputs(&cli, args))?
+            let warnings = plan_lifecycles(&resolved, &catalog, as_of()?).notes();
+            emit::run_emit(args, &report, &catalog, &emit_inputs(&cli, args), &warnings)?
         }
     };
     let text = printable(text, format);

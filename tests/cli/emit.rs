@@ -602,6 +602,21 @@ fn emit_review_findings_stay_fixed() {
         .success()
         .stdout(contains("\"$schema\""))
         .stderr(contains("warning: gpt-4.1 (2025-04-14) was retired"));
+    // A bad output path is the one line on stderr: the warnings wait for the checks.
+    let output = ptuplan()
+        .args([
+            "emit",
+            "arm",
+            "examples/plan-contoso.toml",
+            "-o",
+            "/nonexistent/x.json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: emitted file"), "{stderr}");
 }
 
 #[test]
