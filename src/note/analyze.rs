@@ -64,6 +64,11 @@ pub enum AnalyzeNote {
         /// The PTUs for the busiest 60 s.
         ptu: u64,
     },
+    /// The profile written sums every deployment (or model) of the log into one curve.
+    ProfileSumsGroups {
+        /// The deployments (or models), as logged.
+        groups: Vec<String>,
+    },
     /// `--tpm-quota`'s request limit is not checked without one `--model`.
     QuotaRequestsNotChecked,
     /// What admission counts per request: prompt + `max_tokens` (given or each completion).

@@ -80,6 +80,23 @@ fn profile_out_feeds_cost() {
     assert_eq!(written.lines().count(), 3);
     let answer = json(&["cost", "-m", "gpt-4.1", "--profile", profile]);
     assert_eq!(answer["load"]["span_minutes"], 2);
+    // A log of two deployments makes one curve of both: the answer says so.
+    let both = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("logs/both.csv");
+    let both = both.to_str().expect("utf-8");
+    let answer = json(&[
+        "analyze",
+        "examples/logs/deployments.csv",
+        "--profile-out",
+        both,
+    ]);
+    let summed = answer["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| n["code"] == "load-profile")
+        .filter_map(|n| n["message"].as_str())
+        .any(|m| m.contains("sums the log's 2 deployments (summarize, support-chat)"));
+    assert!(summed, "{}", answer["notes"]);
 }
 
 #[test]

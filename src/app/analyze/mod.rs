@@ -191,6 +191,14 @@ fn analyze_input(
         summary: &summary,
     };
     let profile_out = fill_outputs(args, files, chart, first_minute, &mut notes)?;
+    if profile_out.is_some() && sized.groups.len() > 1 {
+        notes.push(Note::of(
+            NoteCode::LoadProfile,
+            AnalyzeNote::ProfileSumsGroups {
+                groups: sized.groups.iter().map(|g| g.name.clone()).collect(),
+            },
+        ));
+    }
     let service_tiers = input.log.tiers.shares();
     notes.extend(service_tier_notes(args, &service_tiers));
     let lifecycle = analyzed_lifecycles(&sized.analyses, &sized.groups, catalog, as_of);

@@ -76,6 +76,12 @@ pub(super) fn sentence(note: &AnalyzeNote) -> String {
             numfmt::short(*peak_tpm),
             numfmt::count(*ptu as f64)
         ),
+        AnalyzeNote::ProfileSumsGroups { groups } => format!(
+            "the profile sums the log's {} deployments ({}) into one curve: `cost --profile` \
+             prices it all as one model; give analyze one deployment's rows to price it alone",
+            groups.len(),
+            groups.join(", ")
+        ),
         AnalyzeNote::QuotaRequestsNotChecked => "--tpm-quota: its request limit is not checked \
                                                  (give one --model for its RPM ratio)"
             .into(),
