@@ -215,9 +215,21 @@ pub fn refuse_overwriting_inputs(
     }
 }
 
+/// Refuses a command's two output files, each `(path, flag)`, when either is one of the
+/// `inputs` or both name one file.
+pub fn refuse_clashing_outputs(
+    first: (Option<&Path>, &str),
+    second: (Option<&Path>, &str),
+    inputs: &[&Path],
+) -> Result<(), InputError> {
+    refuse_overwriting_inputs(first.0, first.1, inputs)?;
+    refuse_overwriting_inputs(second.0, second.1, inputs)?;
+    refuse_one_file_for_two_outputs(first, second)
+}
+
 /// Refuses two output flags, each `(path, flag)`, that name one file (through any path or
 /// link): the file committed last would silently replace the other.
-pub fn refuse_one_file_for_two_outputs(
+fn refuse_one_file_for_two_outputs(
     (first, first_flag): (Option<&Path>, &str),
     (second, second_flag): (Option<&Path>, &str),
 ) -> Result<(), InputError> {

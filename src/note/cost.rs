@@ -127,22 +127,26 @@ pub enum CostNote {
         availability: f64,
     },
     /// Batch: turnaround, requests and files a day, enqueued tokens against the quota.
-    Batch {
-        /// The share of the load in batch.
-        share: f64,
-        /// Requests a day.
-        requests: f64,
-        /// Input files a day.
-        files: u64,
-        /// Most requests per input file.
-        requests_per_file: u64,
-        /// Prompt tokens enqueued a day if submitted at once.
-        prompt_tokens: f64,
-        /// The subscription type whose quota applies.
-        subscription: SubscriptionType,
-        /// Its enqueued-token quota (None: none).
-        enqueued_limit: Option<u64>,
-    },
+    Batch(BatchDay),
+}
+
+/// A day of batch against its limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchDay {
+    /// The share of the load in batch.
+    pub share: f64,
+    /// Requests a day.
+    pub requests: f64,
+    /// Input files a day.
+    pub files: u64,
+    /// Most requests per input file.
+    pub requests_per_file: u64,
+    /// Prompt tokens enqueued a day if submitted at once.
+    pub prompt_tokens: f64,
+    /// The subscription type whose quota applies.
+    pub subscription: SubscriptionType,
+    /// Its enqueued-token quota (None: none).
+    pub enqueued_limit: Option<u64>,
 }
 
 impl From<CostNote> for NoteText {

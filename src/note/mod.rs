@@ -25,7 +25,7 @@ pub use analyze::{AnalyzeNote, QuotaBasis};
 pub use budget::BudgetNote;
 pub use capacity::CapacityNote;
 pub use context::ContextNote;
-pub use cost::CostNote;
+pub use cost::{BatchDay, CostNote};
 pub use flags::FlagNote;
 pub use lifecycle::{LifecycleNote, notes as lifecycle_notes};
 pub use plan::PlanNote;

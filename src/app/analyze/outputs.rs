@@ -8,7 +8,7 @@ use crate::numfmt;
 use crate::render::plot;
 use crate::traffic::analysis::{self, TrafficSummary};
 
-use crate::app::output::{OutputFile, refuse_one_file_for_two_outputs, refuse_overwriting_inputs};
+use crate::app::output::{OutputFile, refuse_clashing_outputs};
 
 /// `--profile-out` and `--plot`, checked and opened before the logs are read, and written
 /// only on success.
@@ -16,11 +16,10 @@ pub(super) fn open_outputs(
     args: &AnalyzeArgs,
 ) -> anyhow::Result<(Option<OutputFile>, Option<OutputFile>)> {
     let inputs: Vec<&std::path::Path> = args.files.iter().map(std::path::Path::new).collect();
-    refuse_overwriting_inputs(args.profile_out.as_deref(), "--profile-out", &inputs)?;
-    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &inputs)?;
-    refuse_one_file_for_two_outputs(
+    refuse_clashing_outputs(
         (args.profile_out.as_deref(), "--profile-out"),
         (args.plot.as_deref(), "--plot"),
+        &inputs,
     )?;
     Ok((
         OutputFile::open_if(args.profile_out.as_deref(), "profile")?,

@@ -15,7 +15,7 @@ use crate::render::table;
 use crate::sim::compare::Candidate;
 use crate::sim::{RetryKind, RetryPolicy, Service, SimError, SimParam, Target};
 
-use super::output::{OutputFile, refuse_one_file_for_two_outputs, refuse_overwriting_inputs};
+use super::output::{OutputFile, refuse_clashing_outputs};
 use super::{lifecycles, render_json};
 
 mod candidates;
@@ -231,11 +231,10 @@ impl SimulateRequest {
 /// input.
 fn open_outputs(args: &SimulateArgs) -> anyhow::Result<SimulateOutputs> {
     let replayed: Vec<&std::path::Path> = args.replay.iter().map(std::path::Path::new).collect();
-    refuse_overwriting_inputs(args.trace_out.as_deref(), "--trace-out", &replayed)?;
-    refuse_overwriting_inputs(args.plot.as_deref(), "--plot", &replayed)?;
-    refuse_one_file_for_two_outputs(
+    refuse_clashing_outputs(
         (args.trace_out.as_deref(), "--trace-out"),
         (args.plot.as_deref(), "--plot"),
+        &replayed,
     )?;
     Ok(SimulateOutputs {
         trace: OutputFile::open_if(args.trace_out.as_deref(), "trace")?,

@@ -12,7 +12,7 @@ use crate::calc::service_tier::{
     BatchSetup, PrioritySetup, ServiceTier, TierPrice, TierSetup, ramp_downgraded,
 };
 use crate::catalog::{Model, SubscriptionType, TokenPrices};
-use crate::note::{CostNote, Note, NoteCode};
+use crate::note::{BatchDay, CostNote, Note, NoteCode};
 
 /// A tier `cost` could not price, and why. Field names are the JSON contract.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -415,7 +415,7 @@ fn over_limit(model: &Model, check: &BatchCheck) -> Exclusion {
 fn batch_notes(check: &BatchCheck) -> Vec<Note> {
     vec![Note::of(
         NoteCode::BatchQuota,
-        CostNote::Batch {
+        CostNote::Batch(BatchDay {
             share: check.share,
             requests: check.daily_requests,
             files: check.files_per_day,
@@ -423,7 +423,7 @@ fn batch_notes(check: &BatchCheck) -> Vec<Note> {
             prompt_tokens: check.daily_prompt_tokens,
             subscription: check.subscription,
             enqueued_limit: check.enqueued_limit,
-        },
+        }),
     )]
 }
 

@@ -2,7 +2,7 @@
 
 use crate::calc::service_tier::LatencyClass;
 use crate::catalog::SubscriptionType;
-use crate::note::CostNote;
+use crate::note::{BatchDay, CostNote};
 use crate::numfmt;
 use crate::render::prose::cost::latency_rule;
 
@@ -65,23 +65,7 @@ pub(super) fn sentence(note: &CostNote) -> String {
         } => ramp_downgraded(*minutes, *increase, *window, *share, source),
         CostNote::LongPrompts { minutes, tokens } => long_prompts(*minutes, *tokens),
         CostNote::FlexRetry { availability } => flex_retry(*availability),
-        CostNote::Batch {
-            share,
-            requests,
-            files,
-            requests_per_file,
-            prompt_tokens,
-            subscription,
-            enqueued_limit,
-        } => batch(
-            *share,
-            *requests,
-            *files,
-            *requests_per_file,
-            *prompt_tokens,
-            *subscription,
-            *enqueued_limit,
-        ),
+        CostNote::Batch(day) => batch(day),
     }
 }
 
@@ -255,25 +239,19 @@ fn flex_retry(availability: f64) -> String {
 }
 
 /// A day of batch against its limits.
-fn batch(
-    share: f64,
-    requests: f64,
-    files: u64,
-    requests_per_file: u64,
-    prompt_tokens: f64,
-    subscription: SubscriptionType,
-    enqueued_limit: Option<u64>,
-) -> String {
+fn batch(day: &BatchDay) -> String {
     format!(
         "batch: a 24-hour target turnaround (S60); {} of the load is {} requests a day, {} input \
          file(s) a day at {} requests per file, and enqueues {} prompt tokens a day if submitted \
-         at once ({subscription} subscriptions may enqueue {}; --subscription-type)",
-        numfmt::percent(share),
-        numfmt::count(requests),
-        numfmt::count(files as f64),
-        numfmt::count(requests_per_file as f64),
-        numfmt::count(prompt_tokens),
-        enqueued_limit.map_or("none".to_string(), |l| numfmt::count(l as f64))
+         at once ({} subscriptions may enqueue {}; --subscription-type)",
+        numfmt::percent(day.share),
+        numfmt::count(day.requests),
+        numfmt::count(day.files as f64),
+        numfmt::count(day.requests_per_file as f64),
+        numfmt::count(day.prompt_tokens),
+        day.subscription,
+        day.enqueued_limit
+            .map_or("none".to_string(), |l| numfmt::count(l as f64))
     )
 }
 
@@ -427,14 +405,16 @@ mod tests {
 
     #[test]
     fn batch_without_a_quota_may_enqueue_none() {
-        let day = |subscription, enqueued_limit| CostNote::Batch {
-            share: 0.05,
-            requests: 36_000.0,
-            files: 1,
-            requests_per_file: 100_000,
-            prompt_tokens: 36_000_000.0,
-            subscription,
-            enqueued_limit,
+        let day = |subscription, enqueued_limit| {
+            CostNote::Batch(BatchDay {
+                share: 0.05,
+                requests: 36_000.0,
+                files: 1,
+                requests_per_file: 100_000,
+                prompt_tokens: 36_000_000.0,
+                subscription,
+                enqueued_limit,
+            })
         };
         assert_eq!(
             sentence(&day(SubscriptionType::Student, None)),
